@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  contactSheet,
+  defaultWeightLocations,
+  encodeAnimation,
+  Engine,
+  EngineError,
+  inspectImage,
+  parseSize,
+  tensorToImage,
+  type Easing,
+  type FitMode,
+  type FrameFormat,
+  type InterpolationMethod,
+  type KeyframeSource,
+  type NoiseMode,
+  type NoiseSchedule,
+  type RenderedFrame,
+  type RunSpec,
+} from '@latent-lab/engine';
+import { DirectoryLatentCache } from './latent-cache.ts';
+import { downloadProgress, progressBar } from './progress.ts';
+
+export interface InterpolateOptions {
+  images: string[];
+  steps: number;
+  method: InterpolationMethod;
+  easing: Easing;
+  noise: number;
+  noiseMode: NoiseMode;
+  schedule: NoiseSchedule;
+  sharedNoise: boolean;
+  seed: number;
+  size: string;
+  fit: FitMode;
+  model: string;
+  format: FrameFormat;
+  fps: number;
+  pingPong: boolean;
+  out: string;
+  threads: number;
+  cacheDir: string;
+  cache: boolean;
+}
+
+/** Reads and checks one input up front, so a bad file is reported by name before any work starts. */
+async function readKeyframe(path: string): Promise<KeyframeSource> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new EngineError('INVALID_IMAGE', `cannot read ${path}: ${(error as Error).message}`, 'images');
+  }
+  try {
+    await inspectImage(bytes);
+  } catch (error) {
+    if (error instanceof EngineError) {
+      throw new EngineError(error.code, `${path}: ${error.message}`, 'images');
+    }
+    throw error;
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { sha256, read: async () => bytes };
+}
+
+function frameName(index: number, format: FrameFormat): string {
+  return `frame-${String(index).padStart(4, '0')}.${format}`;
+}
+
+export async function interpolate(options: InterpolateOptions): Promise<void> {
+  const size = parseSize(options.size);
+  const keyframes = await Promise.all(options.images.map(readKeyframe));
+  const spec: RunSpec = {
+    model: options.model,
+    keyframes,
+    steps: options.steps,
+    method: options.method,
+    easing: options.easing,
+    width: size.width,
+    height: size.height,
+    fit: options.fit,
+    noise: {
+      level: options.noise,
+      mode: options.noiseMode,
+      schedule: options.schedule,
+      shared: options.sharedNoise,
+      seed: options.seed,
+    },
+  };
+  const engine = new Engine({
+    intraOpThreads: options.threads,
+    latentCache: options.cache ? new DirectoryLatentCache(options.cacheDir) : undefined,
+    locations: { ...defaultWeightLocations(), onDownloadProgress: downloadProgress() },
+  });
+  await mkdir(options.out, { recursive: true });
+
+  const started = performance.now();
+  const bar = progressBar('frames', 'frames');
+  bar.start(spec.steps, 0);
+  const frames: Omit<RenderedFrame, 'rgb'>[] = [];
+  // Each frame is encoded and written while the next one decodes.
+  const written: Promise<Buffer>[] = [];
+  try {
+    for await (const frame of engine.render(spec)) {
+      const { rgb, ...timing } = frame;
+      frames.push(timing);
+      written.push(
+        tensorToImage(rgb, options.format).then(async (bytes) => {
+          await writeFile(join(options.out, frameName(frame.index, options.format)), bytes);
+          return bytes;
+        }),
+      );
+      bar.increment();
+    }
+  } finally {
+    bar.stop();
+  }
+  const encoded = await Promise.all(written);
+  const loop = options.pingPong ? 'ping-pong' : 'loop';
+  const [webp, gif, sheet] = await Promise.all([
+    encodeAnimation(encoded, 'webp', { fps: options.fps, loop }),
+    encodeAnimation(encoded, 'gif', { fps: options.fps, loop }),
+    contactSheet(encoded),
+  ]);
+  await Promise.all([
+    writeFile(join(options.out, 'animation.webp'), webp),
+    writeFile(join(options.out, 'animation.gif'), gif),
+    writeFile(join(options.out, 'contact-sheet.png'), sheet),
+  ]);
+  const wallMs = performance.now() - started;
+  const report = {
+    images: options.images.map((path, i) => ({ path, name: basename(path), sha256: keyframes[i]!.sha256 })),
+    model: spec.model,
+    steps: spec.steps,
+    method: spec.method,
+    easing: spec.easing,
+    size: `${spec.width}x${spec.height}`,
+    fit: spec.fit,
+    noise: spec.noise,
+    format: options.format,
+    timings: { ...engine.stats, wallMs },
+    frames: frames.map(({ index, alpha, noiseLevel, decodeMs }) => ({
+      file: frameName(index, options.format),
+      index,
+      alpha,
+      noiseLevel,
+      decodeMs,
+    })),
+  };
+  await writeFile(join(options.out, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await engine.close();
+  process.stdout.write(
+    `wrote ${spec.steps} frames, animation.webp, animation.gif and contact-sheet.png to ${options.out} ` +
+      `(seed ${spec.noise.seed}, ${(wallMs / 1000).toFixed(1)} s, ${engine.stats.encoderCalls} encoder calls)\n`,
+  );
+}

@@ -1,0 +1,97 @@
+import { randomInt } from 'node:crypto';
+import { availableParallelism, homedir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EngineError } from '@latent-lab/engine';
+import { interpolate, type InterpolateOptions } from './interpolate.ts';
+import { fetchModel, listModels, verifyModels } from './models.ts';
+
+function integer(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new InvalidArgumentError('not an integer.');
+  return parsed;
+}
+
+function number(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || Number.isNaN(parsed)) throw new InvalidArgumentError('not a number.');
+  return parsed;
+}
+
+const defaultCacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'latent-lab', 'latents');
+
+const program = new Command()
+  .name('latent-lab')
+  .description('Walk the latent space between real images: encode, interpolate, add noise, decode.')
+  .exitOverride()
+  .configureOutput({ outputError: () => {} });
+
+program
+  .command('interpolate')
+  .description('encode the images, walk between their latents and decode every frame')
+  .argument('<images...>', 'two or more keyframe images (PNG, JPEG, WebP), in path order')
+  .option('-n, --steps <n>', 'number of frames, endpoints included (2-1000)', integer, 10)
+  .addOption(new Option('--method <method>', 'interpolation').choices(['lerp', 'slerp']).default('lerp'))
+  .addOption(
+    new Option('--easing <curve>', 'timing curve')
+      .choices(['linear', 'ease-in', 'ease-out', 'ease-in-out', 'smoothstep'])
+      .default('linear'),
+  )
+  .option('--noise <level>', 'noise level (0 = clean interpolation)', number, 0)
+  .addOption(
+    new Option('--noise-mode <mode>', 'absolute: latent units; relative: multiples of the latent std')
+      .choices(['absolute', 'relative'])
+      .default('absolute'),
+  )
+  .addOption(
+    new Option('--schedule <schedule>', 'noise level across frames')
+      .choices(['constant', 'ramp-up', 'ramp-down', 'bell'])
+      .default('constant'),
+  )
+  .option('--shared-noise', 'one noise field for every frame (temporally coherent)', false)
+  .option('--seed <seed>', 'noise seed, 0 to 4294967295 (default: random, printed)', integer)
+  .option('--size <WxH>', 'frame size, multiples of 8', '512x512')
+  .addOption(new Option('--fit <mode>', 'how images meet the frame size').choices(['cover', 'contain', 'fill']).default('cover'))
+  .option('--model <id>', 'model id (see: latent-lab models list)', 'taef2')
+  .addOption(new Option('--format <format>', 'frame image format').choices(['png', 'webp']).default('png'))
+  .option('--fps <n>', 'animation frames per second', number, 10)
+  .option('--ping-pong', 'animation plays forward then backward', false)
+  .option('-o, --out <dir>', 'output folder', 'out')
+  .option('--threads <n>', 'onnxruntime intra-op threads', integer, Math.min(2, availableParallelism()))
+  .option('--cache-dir <dir>', 'where encoded latents are cached', defaultCacheDir)
+  .option('--no-cache', 'encode every image again')
+  .action(async (images: string[], options: Omit<InterpolateOptions, 'images' | 'seed'> & { seed?: number }) => {
+    await interpolate({ ...options, images, seed: options.seed ?? randomInt(0, 2 ** 32) });
+  });
+
+const models = program.command('models').description('list, fetch and verify model weights');
+models.command('list').description('the known models and whether their weights are here').action(listModels);
+models
+  .command('fetch')
+  .description('find or download a model\'s weights, verifying their sha256')
+  .argument('<id>', 'model id')
+  .action(fetchModel);
+models
+  .command('verify')
+  .description('check the sha256 of every weight file found locally')
+  .argument('[id]', 'only this model')
+  .action(verifyModels);
+
+function fail(message: string, exitCode: number): never {
+  process.stderr.write(`latent-lab: ${message}\n`);
+  process.exit(exitCode);
+}
+
+try {
+  await program.parseAsync(process.argv);
+  // onnxruntime's thread pool can keep the process alive; the work is done.
+  process.exit(0);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) process.exit(0);
+    fail(error.message.replace(/^error: /, ''), 2);
+  }
+  if (error instanceof EngineError) fail(error.message, 1);
+  if (process.env.LATENT_LAB_DEBUG) console.error(error);
+  fail(error instanceof Error ? error.message : String(error), 1);
+}
