@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+
+const bin = new URL('../bin/latent-lab.js', import.meta.url).pathname;
+const images = new URL('../../../../shared/images/', import.meta.url).pathname;
+const astronaut = join(images, 'astronaut.png');
+const rocket = join(images, 'rocket.jpg');
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A clear error is one line on stderr, a non-zero exit, and no stack trace. */
+function assertCleanError(result: Result, pattern: RegExp): void {
+  assert.notEqual(result.code, 0);
+  const lines = result.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${result.stderr}`);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(result.stderr, /\n\s+at /);
+}
+
+let scratch: string;
+before(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'latent-lab-cli-'));
+});
+after(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('latent-lab interpolate', () => {
+  test('writes frames, animations, a contact sheet and run.json; a repeated run encodes nothing', async () => {
+    const out = join(scratch, 'run');
+    const cacheDir = join(scratch, 'cache');
+    const args = [
+      'interpolate', astronaut, rocket, astronaut,
+      '--steps', '5', '--size', '128x96', '--method', 'slerp', '--easing', 'ease-in-out',
+      '--noise', '0.5', '--noise-mode', 'relative', '--schedule', 'bell', '--seed', '42',
+      '--out', out, '--cache-dir', cacheDir,
+    ];
+    const first = await cli(args);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /wrote 5 frames/);
+
+    const files = await readdir(out);
+    for (const name of ['animation.webp', 'animation.gif', 'contact-sheet.png', 'run.json']) {
+      assert.ok(files.includes(name), `${name} missing`);
+    }
+    const frames = files.filter((f) => /^frame-\d{4}\.png$/.test(f)).sort();
+    assert.equal(frames.length, 5);
+    for (const frame of frames) {
+      const meta = await sharp(join(out, frame)).metadata();
+      assert.deepEqual([meta.width, meta.height, meta.format], [128, 96, 'png']);
+    }
+    const webp = await sharp(join(out, 'animation.webp'), { animated: true }).metadata();
+    assert.equal(webp.pages, 5);
+
+    const report = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
+    assert.equal(report.timings.encoderCalls, 2, 'astronaut is used twice but encoded once');
+    assert.equal(report.timings.decoderCalls, 5);
+    assert.equal(report.noise.seed, 42);
+    assert.equal(report.frames[0].alpha, 0);
+    assert.equal(report.frames[4].alpha, 1);
+    assert.equal(report.frames[0].noiseLevel, 0, 'bell schedule is zero at the ends');
+    assert.ok(report.frames[2].noiseLevel > 0);
+
+    const repeat = await cli([...args.slice(0, -4), '--out', join(scratch, 'repeat'), '--cache-dir', cacheDir]);
+    assert.equal(repeat.code, 0, repeat.stderr);
+    const again = JSON.parse(await readFile(join(scratch, 'repeat', 'run.json'), 'utf8'));
+    assert.equal(again.timings.encoderCalls, 0);
+    const [a, b] = await Promise.all(
+      [out, join(scratch, 'repeat')].map((dir) => readFile(join(dir, 'frame-0002.png'))),
+    );
+    assert.ok(a.equals(b), 'the same seed gives the same frame');
+  });
+
+  test('--help documents every option', async () => {
+    const result = await cli(['interpolate', '--help']);
+    assert.equal(result.code, 0);
+    for (const option of ['--steps', '--method', '--easing', '--noise', '--noise-mode', '--schedule',
+      '--shared-noise', '--seed', '--size', '--fit', '--model', '--format', '--fps', '--out', '--threads']) {
+      assert.ok(result.stdout.includes(option), `${option} not in --help`);
+    }
+  });
+
+  test('bad arguments give one clear line and a non-zero exit', async () => {
+    const out = join(scratch, 'bad');
+    assertCleanError(await cli(['interpolate', astronaut]), /at least 2 keyframe images/);
+    assertCleanError(await cli(['interpolate', astronaut, rocket, '--steps', '1', '--out', out]), /steps/);
+    assertCleanError(await cli(['interpolate', astronaut, rocket, '--steps', 'ten']), /steps.*not an integer/);
+    assertCleanError(await cli(['interpolate', astronaut, rocket, '--size', '100x100', '--out', out]), /multiple of 8/);
+    assertCleanError(await cli(['interpolate', astronaut, rocket, '--noise', '-1', '--out', out]), /noise/);
+    assertCleanError(await cli(['interpolate', astronaut, rocket, '--method', 'cubic']), /cubic/);
+    assertCleanError(await cli(['interpolate', astronaut, rocket, '--model', 'nope', '--out', out]), /unknown model.*nope/i);
+  });
+
+  test('unreadable, empty, corrupt and non-image inputs are named', async () => {
+    const empty = join(scratch, 'empty.png');
+    const text = join(scratch, 'notes.png');
+    const truncated = join(scratch, 'truncated.png');
+    await writeFile(empty, '');
+    await writeFile(text, 'just some text, not an image');
+    const png = await readFile(astronaut);
+    await writeFile(truncated, png.subarray(0, png.length >> 1));
+    const out = join(scratch, 'bad-inputs');
+    assertCleanError(await cli(['interpolate', join(scratch, 'missing.png'), rocket, '--out', out]), /cannot read .*missing\.png/);
+    assertCleanError(await cli(['interpolate', empty, rocket, '--out', out]), /empty\.png: .*empty/);
+    assertCleanError(await cli(['interpolate', text, rocket, '--out', out]), /notes\.png: .*not a supported image/);
+    assertCleanError(await cli(['interpolate', truncated, rocket, '--out', out]), /truncated\.png: .*(truncated|corrupt)/);
+  });
+
+  test('missing weights with no network is one clear line', async () => {
+    const result = await cli(
+      ['interpolate', astronaut, rocket, '--size', '64x64', '--out', join(scratch, 'offline')],
+      {
+        LATENT_LAB_MODELS_DIR: join(scratch, 'no-models'),
+        LATENT_LAB_MODELS_MIRROR: join(scratch, 'no-mirror'),
+        LATENT_LAB_OFFLINE: '1',
+      },
+    );
+    assertCleanError(result, /taef2/);
+  });
+});
+
+describe('latent-lab models', () => {
+  test('list shows taef2 available and taesd known', async () => {
+    const result = await cli(['models', 'list']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^taef2 .*available$/m);
+    assert.match(result.stdout, /^taesd /m);
+  });
+
+  test('verify checks the taef2 weights', async () => {
+    const result = await cli(['models', 'verify', 'taef2']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /taef2 .* ok/);
+  });
+
+  test('fetch of a model with local weights verifies them', async () => {
+    const result = await cli(['models', 'fetch', 'taef2']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /verified/);
+  });
+});
