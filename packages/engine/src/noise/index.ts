@@ -1,0 +1,2 @@
+export { gaussianNoise } from './gaussian.ts';
+export { applyNoise, noiseLevelAt, scheduleWeight, validateNoise } from './apply.ts';
