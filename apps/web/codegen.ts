@@ -1,0 +1,22 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// Operation types come from the server's printed schema, so codegen runs offline and without a server.
+const config: CodegenConfig = {
+  schema: '../server/schema.graphql',
+  documents: ['src/**/*.{ts,tsx}', '!src/gql/**'],
+  ignoreNoDocuments: true,
+  generates: {
+    './src/gql/': {
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        importExtension: '.ts',
+        enumsAsTypes: true,
+        scalars: { DateTimeISO: 'string', Upload: 'File' },
+      },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,36 @@
+import type { Metadata, Viewport } from 'next';
+import type { ReactNode } from 'react';
+import Link from 'next/link';
+import { GraphQLProvider } from '../components/graphql-provider.tsx';
+import { Nav } from '../components/nav.tsx';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Latent Lab', template: '%s · Latent Lab' },
+  description: 'Interpolate between real images in a VAE latent space and watch the frames arrive.',
+};
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <Link href="/" className="brand">
+            Latent Lab
+          </Link>
+          <Nav />
+        </header>
+        <GraphQLProvider>
+          <main id="main" className="page">
+            {children}
+          </main>
+        </GraphQLProvider>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,1 @@
+export { createDashboardHandler, dashboardBuilt, dashboardDir, type DashboardHandler } from './server-handler.ts';
