@@ -1,0 +1,107 @@
+// Small helpers over onnx-proto (protobufjs classes for ONNX) to write and read ONNX graphs.
+import onnxProto from 'onnx-proto';
+import type { onnx as Onnx } from 'onnx-proto';
+
+export const onnx = onnxProto.onnx;
+export type ModelProto = Onnx.IModelProto;
+export type GraphProto = Onnx.IGraphProto;
+
+export const IR_VERSION = 10;
+export const OPSET = 21;
+
+type AttributeValue = number | number[] | string;
+
+function attribute(name: string, value: AttributeValue): Onnx.IAttributeProto {
+  const { AttributeType } = onnx.AttributeProto;
+  if (typeof value === 'string')
+    return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
+  if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
+  return Number.isInteger(value)
+    ? { name, type: AttributeType.INT, i: value }
+    : { name, type: AttributeType.FLOAT, f: value };
+}
+
+/** A dimension: a number is fixed, a string is a symbolic (dynamic) dimension. */
+export type Dim = number | string;
+
+function valueInfo(name: string, dims: readonly Dim[]): Onnx.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: {
+          dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })),
+        },
+      },
+    },
+  };
+}
+
+/** Collects float32 nodes and initializers and writes an IR 10 / opset 21 model. */
+export class GraphBuilder {
+  private readonly nodes: Onnx.INodeProto[] = [];
+  private readonly initializers = new Map<string, Onnx.ITensorProto>();
+  private counter = 0;
+
+  constructor(private readonly name: string) {}
+
+  /** Adds a float32 constant once per name; returns its name. */
+  constant(name: string, dims: readonly number[], data: Float32Array): string {
+    if (!this.initializers.has(name)) {
+      const rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      this.initializers.set(name, {
+        name,
+        dims: [...dims],
+        dataType: onnx.TensorProto.DataType.FLOAT,
+        rawData,
+      });
+    }
+    return name;
+  }
+
+  /** Adds one node with one output; returns the output's name. */
+  node(
+    opType: string,
+    inputs: readonly string[],
+    attributes: Record<string, AttributeValue> = {},
+  ): string {
+    const output = `${opType.toLowerCase()}_${this.counter++}`;
+    this.nodes.push({
+      opType,
+      name: output,
+      input: [...inputs],
+      output: [output],
+      attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)),
+    });
+    return output;
+  }
+
+  /** Writes the model; the node producing `result` is renamed so the graph output has a stable name. */
+  build(
+    input: { name: string; dims: readonly Dim[] },
+    result: string,
+    output: { name: string; dims: readonly Dim[] },
+  ): Uint8Array {
+    const producer = this.nodes.find((node) => node.output?.[0] === result);
+    if (!producer?.output) throw new Error(`no node produces ${result}`);
+    producer.output[0] = output.name;
+    const model: ModelProto = {
+      irVersion: IR_VERSION,
+      opsetImport: [{ domain: '', version: OPSET }],
+      producerName: 'latent-lab',
+      graph: {
+        name: this.name,
+        node: this.nodes,
+        initializer: [...this.initializers.values()],
+        input: [valueInfo(input.name, input.dims)],
+        output: [valueInfo(output.name, output.dims)],
+      },
+    };
+    return onnx.ModelProto.encode(model).finish();
+  }
+}
+
+export function decodeModel(bytes: Uint8Array): ModelProto {
+  return onnx.ModelProto.decode(bytes);
+}

@@ -1,0 +1,237 @@
+import { readFile } from 'node:fs/promises';
+import ort from 'onnxruntime-node';
+import { EngineError } from '../errors.ts';
+import type { Tensor4 } from '../types.ts';
+import { readWeightFile } from '../weights/index.ts';
+import { countConvMacs, graphSkeleton } from './macs.ts';
+import { getManifest, type ModelManifest } from './manifest.ts';
+import { defaultWeightLocations, resolveWeights, type WeightLocations } from './locations.ts';
+import { decodeModel, type GraphProto } from './onnx.ts';
+import { buildTaeGraphs } from './tae-graph.ts';
+
+export interface Vae {
+  readonly manifest: ModelManifest;
+  /** RGB in [0,1], NCHW, H and W multiples of the downscale factor -> latent (the mean for mean-logvar models). */
+  encode(image: Tensor4): Promise<Tensor4>;
+  /** Latent -> RGB mapped to [0,1], NOT clamped. */
+  decode(latent: Tensor4): Promise<Tensor4>;
+  /** Multiply-accumulates counted from the graphs' own Conv nodes. */
+  macs(height: number, width: number): { encoder: number; decoder: number };
+  close(): Promise<void>;
+}
+
+export interface LoadVaeOptions {
+  locations?: WeightLocations;
+  /** onnxruntime intra-op threads (default 1). */
+  intraOpThreads?: number;
+}
+
+interface Half {
+  session: ort.InferenceSession;
+  skeleton: GraphProto;
+  input: string;
+  output: string;
+}
+
+/** Affine map of every element from range `from` to range `to`; a copy. */
+function mapRange(
+  data: Float32Array,
+  from: readonly [number, number],
+  to: readonly [number, number],
+): Float32Array {
+  const scale = (to[1] - to[0]) / (from[1] - from[0]);
+  const offset = to[0] - from[0] * scale;
+  if (scale === 1 && offset === 0) return data;
+  return data.map((v) => v * scale + offset);
+}
+
+function checkTensor(tensor: Tensor4, what: string, channels: number, multiple: number): void {
+  const code = what === 'image' ? 'INVALID_IMAGE' : 'INVALID_OPTION';
+  const [n, c, h, w] = tensor.shape;
+  if (
+    ![n, c, h, w].every((d) => Number.isInteger(d) && d > 0) ||
+    tensor.data.length !== n * c * h * w
+  ) {
+    throw new EngineError(
+      code,
+      `${what}: shape [${tensor.shape.join(', ')}] does not match ${tensor.data.length} values`,
+      what,
+    );
+  }
+  if (c !== channels)
+    throw new EngineError(code, `${what}: expected ${channels} channels, got ${c}`, what);
+  if (h % multiple !== 0 || w % multiple !== 0) {
+    throw new EngineError(
+      code,
+      `${what}: height and width must be multiples of ${multiple}, got ${h}x${w}`,
+      what,
+    );
+  }
+}
+
+async function run(
+  half: Half,
+  data: Float32Array,
+  shape: readonly number[],
+): Promise<{ data: Float32Array; shape: number[] }> {
+  const results = await half.session.run({
+    [half.input]: new ort.Tensor('float32', data, [...shape]),
+  });
+  const output = results[half.output];
+  if (!output || output.type !== 'float32')
+    throw new EngineError(
+      'INVALID_CHECKPOINT',
+      `model output "${half.output}" is missing or not float32`,
+    );
+  return { data: output.data as Float32Array, shape: [...output.dims] };
+}
+
+function asTensor4(data: Float32Array, shape: number[], what: string): Tensor4 {
+  if (shape.length !== 4)
+    throw new EngineError(
+      'INVALID_CHECKPOINT',
+      `${what} has ${shape.length} dimensions, expected 4`,
+    );
+  return { data, shape: shape as [number, number, number, number] };
+}
+
+/** The first `channels` channels of every batch item (the mean of a mean/log-variance pair). */
+function leadingChannels(tensor: Tensor4, channels: number): Tensor4 {
+  const [n, c, h, w] = tensor.shape;
+  const plane = h * w;
+  const data = new Float32Array(n * channels * plane);
+  for (let b = 0; b < n; b++)
+    data.set(tensor.data.subarray(b * c * plane, (b * c + channels) * plane), b * channels * plane);
+  return { data, shape: [n, channels, h, w] };
+}
+
+class OrtVae implements Vae {
+  constructor(
+    readonly manifest: ModelManifest,
+    private readonly encoder: Half,
+    private readonly decoder: Half,
+  ) {}
+
+  async encode(image: Tensor4): Promise<Tensor4> {
+    checkTensor(image, 'image', 3, this.manifest.downscale);
+    const input = mapRange(image.data, [0, 1], this.manifest.encoderInputRange);
+    const result = await run(this.encoder, input, image.shape);
+    const latent = asTensor4(result.data, result.shape, 'encoder output');
+    const channels = this.manifest.latentChannels;
+    const expected = this.manifest.encoderOutput === 'mean-logvar' ? 2 * channels : channels;
+    if (latent.shape[1] !== expected) {
+      throw new EngineError(
+        'INVALID_CHECKPOINT',
+        `${this.manifest.id}: encoder emitted ${latent.shape[1]} channels, the manifest implies ${expected}`,
+      );
+    }
+    return this.manifest.encoderOutput === 'mean-logvar'
+      ? leadingChannels(latent, channels)
+      : latent;
+  }
+
+  async decode(latent: Tensor4): Promise<Tensor4> {
+    checkTensor(latent, 'latent', this.manifest.latentChannels, 1);
+    const result = await run(this.decoder, latent.data, latent.shape);
+    return asTensor4(
+      mapRange(result.data, this.manifest.decoderOutputRange, [0, 1]),
+      result.shape,
+      'decoder output',
+    );
+  }
+
+  macs(height: number, width: number): { encoder: number; decoder: number } {
+    const factor = this.manifest.downscale;
+    return {
+      encoder: countConvMacs(this.encoder.skeleton, height, width),
+      decoder: countConvMacs(this.decoder.skeleton, height / factor, width / factor),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.encoder.session.release(), this.decoder.session.release()]);
+  }
+}
+
+async function createHalf(
+  model: Uint8Array,
+  input: string,
+  output: string,
+  threads: number,
+): Promise<Half> {
+  const session = await ort.InferenceSession.create(model, {
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    interOpNumThreads: 1,
+    intraOpNumThreads: threads,
+  });
+  const graph = decodeModel(model).graph ?? {};
+  for (const [name, names] of [
+    [input, session.inputNames],
+    [output, session.outputNames],
+  ] as const) {
+    if (!names.includes(name)) {
+      throw new EngineError(
+        'INVALID_CHECKPOINT',
+        `ONNX model has no tensor "${name}" (it has ${names.join(', ')}); fix the manifest's onnx names`,
+      );
+    }
+  }
+  return { session, skeleton: graphSkeleton(graph), input, output };
+}
+
+/** Builds a VAE from an already parsed manifest (loadVae looks the manifest up by id). */
+export async function openVae(manifest: ModelManifest, options: LoadVaeOptions = {}): Promise<Vae> {
+  const threads = options.intraOpThreads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new EngineError(
+      'INVALID_OPTION',
+      `intraOpThreads must be a positive integer, got ${threads}`,
+      'intraOpThreads',
+    );
+  }
+  const paths = await resolveWeights(manifest, options.locations ?? defaultWeightLocations());
+  if (manifest.kind === 'tae') {
+    const graphs = buildTaeGraphs(
+      await readWeightFile(paths.encoder),
+      await readWeightFile(paths.decoder),
+    );
+    if (graphs.latentChannels !== manifest.latentChannels) {
+      throw new EngineError(
+        'INVALID_CHECKPOINT',
+        `${manifest.id}: the weights have ${graphs.latentChannels} latent channels, the manifest says ${manifest.latentChannels}`,
+      );
+    }
+    return new OrtVae(
+      manifest,
+      await createHalf(graphs.encoder, 'image', 'latent', threads),
+      await createHalf(graphs.decoder, 'latent', 'image', threads),
+    );
+  }
+  const names = manifest.onnx;
+  if (!names)
+    throw new EngineError(
+      'INVALID_MANIFEST',
+      `${manifest.id}: an onnx-pair model needs "onnx" tensor names`,
+      'onnx',
+    );
+  return new OrtVae(
+    manifest,
+    await createHalf(
+      new Uint8Array(await readFile(paths.encoder)),
+      names.encoder.input,
+      names.encoder.output,
+      threads,
+    ),
+    await createHalf(
+      new Uint8Array(await readFile(paths.decoder)),
+      names.decoder.input,
+      names.decoder.output,
+      threads,
+    ),
+  );
+}
+
+export async function loadVae(id: string, options: LoadVaeOptions = {}): Promise<Vae> {
+  return openVae(await getManifest(id), options);
+}
