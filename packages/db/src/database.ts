@@ -1,0 +1,195 @@
+// openDatabase: one Prisma client over either PostgreSQL (pg) or embedded PGlite, migrated and seeded.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { DbError } from './errors.ts';
+import { PrismaClient } from './generated/client.ts';
+import { seedBuiltInPresets } from './presets.ts';
+import { applyMigrations, runningScriptsWith } from './schema-engine.ts';
+
+/** pg-boss 10's `db` option: its SQL runs on the embedded PGlite instance. */
+export interface BossDb {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+}
+
+export interface Database {
+  readonly prisma: PrismaClient;
+  readonly mode: 'postgres' | 'pglite';
+  /** The PostgreSQL URL (postgres mode) for clients that connect themselves, such as pg-boss. */
+  readonly connectionString: string | null;
+  /** pg-boss `db` option in pglite mode (multi-statement SQL goes through PGlite's exec); null in postgres mode. */
+  readonly bossDb: BossDb | null;
+  /** LISTEN on a channel; resolves to a function that stops this listener. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** pg_notify; payloads must stay under 8000 bytes. */
+  notify(channel: string, payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL URL; null or absent selects embedded PGlite under dataDir. */
+  databaseUrl?: string | null;
+  /** Folder for local data; PGlite keeps its files in <dataDir>/pglite. */
+  dataDir: string;
+}
+
+/** PostgreSQL rejects NOTIFY payloads of 8000 bytes or more. */
+const MAX_NOTIFY_BYTES = 7999;
+
+/** Channels are quoted identifiers in both modes: 1 to 63 bytes, no double quote. */
+function checkChannel(channel: string): void {
+  if (!/^[^"\0]+$/.test(channel) || Buffer.byteLength(channel, 'utf8') > 63) {
+    throw new DbError('INVALID_INPUT', `channel ${JSON.stringify(channel)} must be 1 to 63 bytes without double quotes`, { field: 'channel' });
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name}"`;
+}
+
+function checkNotifyPayload(channel: string, payload: string): void {
+  checkChannel(channel);
+  const bytes = Buffer.byteLength(payload, 'utf8');
+  if (bytes > MAX_NOTIFY_BYTES) {
+    throw new DbError('INVALID_INPUT', `notify: payload is ${bytes} bytes, the limit is ${MAX_NOTIFY_BYTES}`, { field: 'payload' });
+  }
+}
+
+/** Opens the database, applies pending migrations and seeds the built-in presets. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const database = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir);
+  try {
+    await seedBuiltInPresets(database.prisma);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+async function migrate(factory: SqlMigrationAwareDriverAdapterFactory, close: () => Promise<void>): Promise<void> {
+  try {
+    await applyMigrations(factory);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function openPostgres(connectionString: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString });
+  // An idle pooled client that loses its server emits 'error' on the pool; without a handler that kills the process.
+  pool.on('error', () => {});
+  await migrate(
+    runningScriptsWith(new PrismaPg(pool), (script) => pool.query(script)),
+    () => pool.end(),
+  );
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const listeners = new PostgresListeners(connectionString);
+  return {
+    prisma,
+    mode: 'postgres',
+    connectionString,
+    bossDb: null,
+    listen: (channel, onPayload) => listeners.add(channel, onPayload),
+    async notify(channel, payload) {
+      checkNotifyPayload(channel, payload);
+      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async close() {
+      await prisma.$disconnect();
+      await listeners.close();
+      await pool.end();
+    },
+  };
+}
+
+/** Every LISTEN of a process shares one dedicated connection (pooled connections would drop them). */
+class PostgresListeners {
+  private client: Promise<pg.Client> | undefined;
+  private readonly handlers = new Map<string, Set<(payload: string) => void>>();
+
+  constructor(private readonly connectionString: string) {}
+
+  private connection(): Promise<pg.Client> {
+    this.client ??= (async () => {
+      const client = new pg.Client({ connectionString: this.connectionString });
+      client.on('notification', (message) => {
+        for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
+      });
+      client.on('error', () => {});
+      await client.connect();
+      return client;
+    })();
+    return this.client;
+  }
+
+  async add(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    checkChannel(channel);
+    const client = await this.connection();
+    let handlers = this.handlers.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.handlers.set(channel, handlers);
+      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+    }
+    // A wrapper makes each registration distinct, so the same callback may listen twice.
+    const handler = (payload: string) => onPayload(payload);
+    handlers.add(handler);
+    return async () => {
+      const current = this.handlers.get(channel);
+      if (!current?.delete(handler) || current.size > 0) return;
+      this.handlers.delete(channel);
+      await client.query(`UNLISTEN ${quoteIdentifier(channel)}`);
+    };
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.handlers.clear();
+    if (client) await (await client).end();
+  }
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const directory = join(dataDir, 'pglite');
+  await mkdir(directory, { recursive: true });
+  const pglite = await PGlite.create(directory);
+  await migrate(
+    runningScriptsWith(new PrismaPGlite(pglite), (script) => pglite.exec(script)),
+    () => pglite.close(),
+  );
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    mode: 'pglite',
+    connectionString: null,
+    bossDb: {
+      async executeSql(text, values) {
+        if (values && values.length > 0) return pglite.query(text, values);
+        // Without parameters the text may hold several statements, which only exec accepts.
+        const results = await pglite.exec(text);
+        return { rows: results.at(-1)?.rows ?? [] };
+      },
+    },
+    async listen(channel, onPayload) {
+      checkChannel(channel);
+      const handler = (payload: string) => onPayload(payload);
+      const unlisten = await pglite.listen(quoteIdentifier(channel), handler);
+      return () => unlisten();
+    },
+    async notify(channel, payload) {
+      checkNotifyPayload(channel, payload);
+      await pglite.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+// Prisma's schema engine as WebAssembly: applies prisma/migrations (writing the standard
+// _prisma_migrations table) and diffs schemas, with no native binary download.
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
+import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import { DbError } from './errors.ts';
+
+type SchemaEngineModule = typeof import('@prisma/schema-engine-wasm');
+
+export const prismaDir = fileURLToPath(new URL('../../../prisma/', import.meta.url));
+export const migrationsDir = join(prismaDir, 'migrations');
+export const schemaPath = join(prismaDir, 'schema.prisma');
+
+declare global {
+  // The wasm reports panic messages through this global; without it they are lost.
+  var PRISMA_WASM_PANIC_REGISTRY: { set_message(message: string): void } | undefined;
+}
+
+/** The slice of the WebAssembly global used here (the repository's lib settings carry no DOM/wasm types). */
+interface WasmApi {
+  instantiate(bytes: Uint8Array, imports: Record<string, object>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let panicMessage = '';
+let engineModule: Promise<SchemaEngineModule> | undefined;
+
+/** Instantiates the wasm once per process: a second instantiation crashes. */
+function loadEngineModule(): Promise<SchemaEngineModule> {
+  engineModule ??= (async () => {
+    globalThis.PRISMA_WASM_PANIC_REGISTRY ??= {
+      set_message: (message: string) => {
+        panicMessage = message;
+      },
+    };
+    // The package's entry imports the .wasm as an ES module, which Node 20 cannot; instantiate it by hand.
+    const bindingsUrl = import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+    const bindings = (await import(bindingsUrl)) as SchemaEngineModule & {
+      __wbg_set_wasm(exports: Record<string, unknown>): void;
+    };
+    const bytes = await readFile(fileURLToPath(new URL('schema_engine_bg.wasm', bindingsUrl)));
+    const { instance } = await wasmApi.instantiate(bytes, { './schema_engine_bg.js': bindings });
+    bindings.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return bindings;
+  })();
+  return engineModule;
+}
+
+/**
+ * Runs migration scripts whole, in one simple-query call (one implicit transaction). Both adapters
+ * fall short here: PGlite's does not await the script, so failures go unnoticed, and pg's splits it
+ * at every ';' (comments and strings included) and runs the pieces one by one.
+ */
+export function runningScriptsWith(factory: SqlMigrationAwareDriverAdapterFactory, run: (script: string) => Promise<unknown>): SqlMigrationAwareDriverAdapterFactory {
+  const wrap = (adapter: SqlDriverAdapter): SqlDriverAdapter =>
+    Object.assign(Object.create(adapter) as SqlDriverAdapter, {
+      executeScript: async (script: string) => {
+        await run(script);
+      },
+    });
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => wrap(await factory.connect()),
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  };
+}
+
+async function withEngine<T>(factory: SqlMigrationAwareDriverAdapterFactory, use: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+  const { SchemaEngine } = await loadEngineModule();
+  panicMessage = '';
+  let engine: SchemaEngine | undefined;
+  try {
+    engine = await SchemaEngine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
+    return await use(engine);
+  } catch (error) {
+    const detail = panicMessage || (error instanceof Error ? error.message : JSON.stringify(error));
+    throw new DbError('MIGRATION_FAILED', `schema engine failed: ${detail}`, { cause: error });
+  } finally {
+    engine?.free();
+  }
+}
+
+/** Reads prisma/migrations/<name>/migration.sql folders in name (timestamp) order. */
+export async function readMigrations(dir = migrationsDir): Promise<MigrationList> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const lockfilePath = join(dir, 'migration_lock.toml');
+  return {
+    baseDir: dir,
+    lockfile: { path: 'migration_lock.toml', content: await readFile(lockfilePath, 'utf8').catch(() => null) },
+    shadowDbInitScript: '',
+    migrationDirectories: await Promise.all(
+      names.map(async (name) => ({
+        path: name,
+        migrationFile: {
+          path: 'migration.sql',
+          content: { tag: 'ok' as const, value: await readFile(join(dir, name, 'migration.sql'), 'utf8') },
+        },
+      })),
+    ),
+  };
+}
+
+/** Applies the pending migrations; returns the names applied now (empty when up to date). */
+export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory, dir = migrationsDir): Promise<string[]> {
+  const migrationsList = await readMigrations(dir);
+  return withEngine(factory, async (engine) => {
+    const output = await engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } });
+    return output.appliedMigrationNames;
+  });
+}
+
+/**
+ * SQL that takes a database built from the migrations to the given schema ('' when nothing changed).
+ * The factory's shadow database replays the migrations.
+ */
+export async function diffMigrationsToSchema(factory: SqlMigrationAwareDriverAdapterFactory, schema: string, dir = migrationsDir): Promise<string> {
+  const migrationsList = await readMigrations(dir);
+  return withEngine(factory, async (engine) => {
+    const result = await engine.diff({
+      from: { tag: 'migrations', ...migrationsList },
+      to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] },
+      script: true,
+      exitCode: null,
+      filters: { externalTables: [], externalEnums: [] },
+    });
+    return result.stdout ?? '';
+  });
+}
