@@ -1,0 +1,84 @@
+import type { RunStatus } from '../graphql/enums.ts';
+
+/** What travels between processes: ids, numbers and URLs only, never image bytes (NOTIFY caps at 8000 bytes). */
+export type BusEvent =
+  | {
+      type: 'frame';
+      runId: string;
+      index: number;
+      alpha: number;
+      noiseLevel: number;
+      url: string;
+      decodeMs: number;
+      done: number;
+      total: number;
+    }
+  | {
+      type: 'status';
+      runId: string;
+      status: RunStatus;
+      error: string | null;
+      done: number;
+      total: number;
+    }
+  | { type: 'run'; kind: 'CREATED' | 'UPDATED' | 'DELETED'; runId: string }
+  /** A run was queued: wakes idle workers now instead of at their next poll. */
+  | { type: 'queued'; runId: string };
+
+/** The database's LISTEN/NOTIFY (PostgreSQL across processes; in process with PGlite). */
+export interface Notifier {
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+}
+
+export const EVENT_CHANNEL = 'latent_lab_events';
+
+type Listener = (event: BusEvent) => void;
+
+/** One LISTEN per process, fanned out in memory to every subscriber. */
+export class EventBus {
+  private readonly listeners = new Set<Listener>();
+
+  private constructor(
+    private readonly notifier: Notifier,
+    private readonly unlisten: () => Promise<void>,
+  ) {}
+
+  static async open(
+    notifier: Notifier,
+    onMalformed: (payload: string) => void = () => {},
+  ): Promise<EventBus> {
+    let bus: EventBus | undefined;
+    const unlisten = await notifier.listen(EVENT_CHANNEL, (payload) => {
+      let event: BusEvent;
+      try {
+        event = JSON.parse(payload) as BusEvent;
+      } catch {
+        onMalformed(payload);
+        return;
+      }
+      bus?.dispatch(event);
+    });
+    bus = new EventBus(notifier, unlisten);
+    return bus;
+  }
+
+  publish(event: BusEvent): Promise<void> {
+    return this.notifier.notify(EVENT_CHANNEL, JSON.stringify(event));
+  }
+
+  /** Returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await this.unlisten();
+  }
+
+  private dispatch(event: BusEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

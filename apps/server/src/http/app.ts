@@ -1,0 +1,172 @@
+import { createServer, type Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import {
+  execute,
+  parse,
+  subscribe,
+  validate,
+  specifiedRules,
+  GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
+import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { WebSocketServer } from 'ws';
+import type { GraphQLContext } from '../graphql/context.ts';
+import { formatApiError } from '../graphql/errors.ts';
+import { limitRules, MAX_BODY_BYTES, parseOptions } from '../graphql/limits.ts';
+import type { Storage } from '../storage/storage.ts';
+import { loadDashboard } from './dashboard.ts';
+import { serveFiles } from './files.ts';
+
+export interface HttpOptions {
+  schema: GraphQLSchema;
+  context: GraphQLContext;
+  storage: Storage;
+  log: Logger;
+  maxUploadBytes: number;
+  serveDashboard: boolean;
+  /** Extra facts for /health (database mode, worker). */
+  health: () => Promise<Record<string, unknown>>;
+}
+
+export interface HttpStack {
+  server: Server;
+  /** Stops accepting, ends subscriptions and waits for requests in flight. */
+  stop(): Promise<void>;
+}
+
+function errorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/** express with /graphql (HTTP + WebSocket on the same port), /files, /health and the dashboard. */
+export async function createHttpStack(options: HttpOptions): Promise<HttpStack> {
+  const { schema, context, log } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const server = createServer(app);
+  const onUnexpected = (error: unknown) =>
+    log.error({ err: error }, 'unexpected error in a GraphQL operation');
+
+  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_BODY_BYTES });
+  const wsCleanup = useServer<Record<string, unknown> | undefined>(
+    {
+      schema,
+      execute,
+      subscribe,
+      onSubscribe: (_ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query, parseOptions);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+        }
+        const errors = validate(schema, document, [...specifiedRules, ...limitRules]);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: context,
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? {
+              ...result,
+              errors: result.errors.map((error) =>
+                formatApiError(error.toJSON(), error, onUnexpected),
+              ),
+            }
+          : undefined,
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    csrfPrevention: true,
+    parseOptions,
+    validationRules: limitRules,
+    formatError: (formatted, error) => formatApiError(formatted, error, onUnexpected),
+    logger: {
+      debug: (message) => log.debug(message),
+      info: (message) => log.info(message),
+      warn: (message) => log.warn(message),
+      error: (message) => log.error(message),
+    },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.use(
+    pinoHttp({ logger: log, autoLogging: { ignore: (request) => request.url === '/health' } }),
+  );
+  app.get('/health', async (_request, response) => {
+    response.json({ status: 'ok', ...(await options.health()) });
+  });
+  app.get('/files/*key', serveFiles(options.storage));
+  app.use(
+    '/graphql',
+    express.json({ limit: MAX_BODY_BYTES }),
+    graphqlUploadExpress({
+      maxFileSize: options.maxUploadBytes,
+      maxFiles: 1,
+      maxFieldSize: MAX_BODY_BYTES,
+    }),
+    expressMiddleware(apollo, { context: async () => context }),
+  );
+  const dashboard = await loadDashboard(options.serveDashboard, log);
+  app.use((request, response, next) => {
+    dashboard(request, response).catch(next);
+  });
+  app.use(
+    (
+      error: Error & { status?: number; expose?: boolean },
+      request: Request,
+      response: Response,
+      _next: NextFunction,
+    ) => {
+      const status = error.status ?? 500;
+      if (status >= 500) request.log.error({ err: error }, 'request failed');
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      const code =
+        status === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : status < 500
+            ? 'BAD_REQUEST'
+            : 'INTERNAL_SERVER_ERROR';
+      const message =
+        status < 500 && error.expose !== false ? error.message : 'internal server error';
+      response.status(status).json(errorBody(message, code));
+    },
+  );
+
+  return {
+    server,
+    async stop() {
+      await apollo.stop();
+    },
+  };
+}

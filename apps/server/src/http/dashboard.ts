@@ -1,0 +1,37 @@
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+
+type DashboardHandler = (request: Request, response: Response) => Promise<void>;
+
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Latent Lab</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
+<h1>Latent Lab</h1>
+<p>The API is running at <a href="/graphql">/graphql</a>. The dashboard is not built yet:</p>
+<pre>npm run build -w @latent-lab/web</pre>
+<p>then restart the server.</p>
+</body></html>`;
+
+/**
+ * The dashboard (apps/web) mounted as the fallback route, so the product is one process and one
+ * URL. Its absence or a missing build is not an error: a short page says how to build it.
+ */
+export async function loadDashboard(enabled: boolean, log: Logger): Promise<DashboardHandler> {
+  if (enabled) {
+    try {
+      // A variable specifier keeps the dashboard an optional, runtime-only dependency.
+      const modulePath = '../../../web/src/server-handler.ts';
+      const dashboard = (await import(modulePath)) as {
+        createDashboardHandler?: () => Promise<DashboardHandler>;
+      };
+      if (typeof dashboard.createDashboardHandler === 'function') {
+        return await dashboard.createDashboardHandler();
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'dashboard not available; serving the build hint page');
+    }
+  }
+  return async (_request, response) => {
+    response.status(200).type('html').send(NOT_BUILT_PAGE);
+  };
+}

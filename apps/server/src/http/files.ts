@@ -1,0 +1,53 @@
+import { extname } from 'node:path';
+import type { Request, Response } from 'express';
+import { StorageKeyError, type Storage } from '../storage/storage.ts';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.avif': 'image/avif',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+};
+
+/** Only images are served: latents and anything else under the storage root stay private. */
+export function fileUrl(key: string): string {
+  return `/files/${key}`;
+}
+
+/** GET /files/<key>: stored keys never change content (content-addressed or per-run), so they cache forever. */
+export function serveFiles(storage: Storage) {
+  return async (request: Request, response: Response): Promise<void> => {
+    const parts = (request.params as { key?: string | string[] }).key;
+    const key = Array.isArray(parts) ? parts.join('/') : (parts ?? '');
+    const type = CONTENT_TYPES[extname(key).toLowerCase()];
+    if (!type) {
+      response.status(404).type('text/plain').send('not found');
+      return;
+    }
+    let file: Awaited<ReturnType<Storage['stream']>>;
+    try {
+      file = await storage.stream(key);
+    } catch (error) {
+      if (error instanceof StorageKeyError) {
+        response.status(404).type('text/plain').send('not found');
+        return;
+      }
+      throw error;
+    }
+    if (!file) {
+      response.status(404).type('text/plain').send('not found');
+      return;
+    }
+    response.set({
+      'Content-Type': type,
+      'Content-Length': String(file.size),
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    file.body.pipe(response);
+  };
+}

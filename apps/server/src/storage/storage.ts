@@ -1,0 +1,87 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+
+/**
+ * Where upload, frame and latent bytes live, addressed by key ("images/ab/<sha>.png").
+ * Callers only see keys, so an S3-compatible store can replace the local folder.
+ */
+export interface Storage {
+  put(key: string, data: Uint8Array): Promise<void>;
+  /** undefined when the key does not exist. */
+  get(key: string): Promise<Buffer | undefined>;
+  /** undefined when the key does not exist. */
+  stream(key: string): Promise<{ body: Readable; size: number } | undefined>;
+  delete(key: string): Promise<void>;
+  exists(key: string): Promise<boolean>;
+}
+
+export class StorageKeyError extends Error {
+  override readonly name = 'StorageKeyError';
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+
+/** Keys are relative paths of safe segments: no "..", no absolute paths, no hidden files. */
+export function assertStorageKey(key: string): void {
+  if (key.length > 512 || !KEY_PATTERN.test(key) || key.split('/').some((part) => part === '..')) {
+    throw new StorageKeyError(`invalid storage key "${key}"`);
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/** Storage in a local folder. Writes go to a temporary file first, so a crash never leaves half a file. */
+export class LocalStorage implements Storage {
+  constructor(readonly root: string) {}
+
+  private path(key: string): string {
+    assertStorageKey(key);
+    return join(this.root, key);
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.path(key));
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async stream(key: string): Promise<{ body: Readable; size: number } | undefined> {
+    const path = this.path(key);
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) return undefined;
+      return { body: createReadStream(path), size: info.size };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.path(key))).isFile();
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+}
