@@ -1,0 +1,22 @@
+export {
+  DEFAULT_IMAGE_LIMITS,
+  inspectImage,
+  type ImageFormat,
+  type ImageInfo,
+  type ImageLimits,
+} from './inspect.ts';
+export { DEFAULT_MAX_SIDE, parseSize, validateSize, type FrameSize } from './size.ts';
+export {
+  ALPHA_BACKGROUND,
+  PAD_COLOUR,
+  imageToTensor,
+  tensorToImage,
+  tensorToRgb8,
+} from './tensor.ts';
+export {
+  ANIMATED_WEBP_QUALITY,
+  contactSheet,
+  encodeAnimation,
+  type AnimationOptions,
+  type ContactSheetOptions,
+} from './animation.ts';

@@ -1,0 +1,105 @@
+import sharp from 'sharp';
+import type { Metadata, SharpOptions } from 'sharp';
+import { EngineError } from '../errors.ts';
+
+export interface ImageLimits {
+  /** Largest width x height accepted, checked from the header before any pixel is decoded. */
+  maxInputPixels: number;
+}
+
+export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxInputPixels: 40_000_000 };
+
+export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'avif' | 'tiff';
+
+export interface ImageInfo {
+  format: ImageFormat;
+  mimeType: string;
+  /** Dimensions after EXIF orientation (a portrait phone photo reports portrait). */
+  width: number;
+  height: number;
+}
+
+const MIME_TYPES: Record<ImageFormat, string> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  avif: 'image/avif',
+  tiff: 'image/tiff',
+};
+
+const UNSUPPORTED = 'not a supported image (PNG, JPEG, WebP, GIF, AVIF or TIFF)';
+
+/** Options for every sharp decode of untrusted bytes: the pixel limit, and corrupt data is an error. */
+export function decodeOptions(limits: ImageLimits): SharpOptions {
+  return { limitInputPixels: limits.maxInputPixels, failOn: 'error' };
+}
+
+/** A decode that failed after the header was accepted: the pixel data is damaged. */
+export function corruptImage(cause: unknown): EngineError {
+  const detail = cause instanceof Error ? `: ${cause.message}` : '';
+  return new EngineError('INVALID_IMAGE', `image is truncated or corrupt${detail}`);
+}
+
+function formatOf(metadata: Metadata): ImageFormat | undefined {
+  // libvips reports AVIF as HEIF with AV1 compression; other HEIF (HEVC) is not supported.
+  if (metadata.format === 'heif') return metadata.compression === 'av1' ? 'avif' : undefined;
+  return Object.hasOwn(MIME_TYPES, metadata.format) ? (metadata.format as ImageFormat) : undefined;
+}
+
+/**
+ * Reads only the header: rejects empty and unknown input, and images over the pixel limit before
+ * anything is decoded. Used before every decode of untrusted bytes.
+ */
+export async function readHeader(
+  bytes: Uint8Array,
+  limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+): Promise<ImageInfo> {
+  if (!(Number.isFinite(limits.maxInputPixels) && limits.maxInputPixels > 0)) {
+    throw new EngineError(
+      'INVALID_OPTION',
+      `maxInputPixels must be a positive number, got ${limits.maxInputPixels}`,
+      'maxInputPixels',
+    );
+  }
+  if (bytes.length === 0) throw new EngineError('INVALID_IMAGE', 'file is empty');
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(bytes).metadata();
+  } catch {
+    throw new EngineError('INVALID_IMAGE', UNSUPPORTED);
+  }
+  const format = formatOf(metadata);
+  if (format === undefined) throw new EngineError('INVALID_IMAGE', UNSUPPORTED);
+  const pixels = metadata.width * metadata.height;
+  if (pixels > limits.maxInputPixels) {
+    throw new EngineError(
+      'IMAGE_TOO_LARGE',
+      `image is ${metadata.width}x${metadata.height} = ${pixels} pixels, over the limit of ${limits.maxInputPixels}`,
+    );
+  }
+  return {
+    format,
+    mimeType: MIME_TYPES[format],
+    width: metadata.autoOrient.width,
+    height: metadata.autoOrient.height,
+  };
+}
+
+/**
+ * Format and oriented size of an uploaded image, after checking it is non-empty, a supported format,
+ * within the pixel limit (from the header, before decoding) and fully decodable (not truncated).
+ */
+export async function inspectImage(
+  bytes: Uint8Array,
+  limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+): Promise<ImageInfo> {
+  const info = await readHeader(bytes, limits);
+  try {
+    // stats() streams every pixel through libvips without holding the decoded image.
+    await sharp(bytes, decodeOptions(limits)).stats();
+  } catch (error) {
+    throw corruptImage(error);
+  }
+  return info;
+}

@@ -1,0 +1,117 @@
+import sharp from 'sharp';
+import type { FitEnum, OutputInfo } from 'sharp';
+import { EngineError } from '../errors.ts';
+import type { FitMode, FrameFormat, Tensor4 } from '../types.ts';
+import {
+  DEFAULT_IMAGE_LIMITS,
+  corruptImage,
+  decodeOptions,
+  readHeader,
+  type ImageLimits,
+} from './inspect.ts';
+import { validateSize, type FrameSize } from './size.ts';
+
+/** Transparent pixels become white (what a viewer shows behind a transparent upload). */
+export const ALPHA_BACKGROUND = { r: 255, g: 255, b: 255 };
+/** `contain` letterboxes with black bars. */
+export const PAD_COLOUR = { r: 0, g: 0, b: 0, alpha: 1 };
+
+const FITS: Record<FitMode, keyof FitEnum> = {
+  cover: 'cover',
+  contain: 'contain',
+  fill: 'fill',
+};
+
+/**
+ * Decodes an image into an RGB [0,1] NCHW float32 tensor of exactly `size`: EXIF orientation applied,
+ * alpha flattened onto white, grayscale expanded to RGB, colour converted to sRGB. Fit: cover = scale to
+ * fill then centre-crop (default), contain = scale to fit then pad with black, fill = stretch.
+ */
+export async function imageToTensor(
+  bytes: Uint8Array,
+  size: FrameSize,
+  fit: FitMode = 'cover',
+  limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+): Promise<Tensor4> {
+  validateSize(size);
+  if (!Object.hasOwn(FITS, fit)) {
+    throw new EngineError(
+      'INVALID_OPTION',
+      `unknown fit "${fit}" (expected cover, contain or fill)`,
+      'fit',
+    );
+  }
+  await readHeader(bytes, limits);
+  let raw: { data: Buffer; info: OutputInfo };
+  try {
+    raw = await sharp(bytes, decodeOptions(limits))
+      .rotate()
+      .flatten({ background: ALPHA_BACKGROUND })
+      .resize(size.width, size.height, {
+        fit: FITS[fit],
+        position: 'centre',
+        background: PAD_COLOUR,
+      })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw corruptImage(error);
+  }
+  const { width, height, channels } = raw.info;
+  if (channels !== 3 || width !== size.width || height !== size.height) {
+    throw new EngineError(
+      'INVALID_IMAGE',
+      `decoder returned ${width}x${height} with ${channels} channels, expected ${size.width}x${size.height} RGB`,
+    );
+  }
+  const plane = width * height;
+  const data = new Float32Array(3 * plane);
+  for (let p = 0; p < plane; p++) {
+    data[p] = raw.data[3 * p]! / 255;
+    data[plane + p] = raw.data[3 * p + 1]! / 255;
+    data[2 * plane + p] = raw.data[3 * p + 2]! / 255;
+  }
+  return { data, shape: [1, 3, height, width] };
+}
+
+function checkRgbTensor(rgb: Tensor4): { width: number; height: number } {
+  const [n, c, height, width] = rgb.shape;
+  if (n !== 1 || c !== 3 || !(height > 0 && width > 0) || rgb.data.length !== 3 * height * width) {
+    throw new EngineError(
+      'INVALID_OPTION',
+      `expected an RGB tensor of shape [1, 3, H, W] with 3*H*W values, got shape [${rgb.shape.join(', ')}] with ${rgb.data.length}`,
+      'tensor',
+    );
+  }
+  return { width, height };
+}
+
+/** HWC interleaved 8-bit RGB: values clamped to [0,1] (NaN to 0) and rounded to the nearest of 256 levels. */
+export function tensorToRgb8(rgb: Tensor4): Uint8Array {
+  const { width, height } = checkRgbTensor(rgb);
+  const plane = width * height;
+  const out = new Uint8Array(3 * plane);
+  for (let c = 0; c < 3; c++) {
+    for (let p = 0; p < plane; p++) {
+      const value = rgb.data[c * plane + p]!;
+      // Uint8Array stores NaN as 0; the clamp keeps out-of-range values from wrapping.
+      out[3 * p + c] = Math.round(Math.min(1, Math.max(0, value)) * 255);
+    }
+  }
+  return out;
+}
+
+/** Encodes an RGB tensor as PNG or lossless WebP (frames are exact; metrics on them see no codec error). */
+export async function tensorToImage(rgb: Tensor4, format: FrameFormat): Promise<Buffer> {
+  if (format !== 'png' && format !== 'webp') {
+    throw new EngineError(
+      'INVALID_OPTION',
+      `unknown frame format "${format}" (expected png or webp)`,
+      'format',
+    );
+  }
+  const { width, height } = checkRgbTensor(rgb);
+  const image = sharp(tensorToRgb8(rgb), { raw: { width, height, channels: 3 } });
+  return format === 'png' ? image.png().toBuffer() : image.webp({ lossless: true }).toBuffer();
+}
