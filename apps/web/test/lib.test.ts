@@ -1,0 +1,73 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { CombinedError } from '@urql/core';
+import { GraphQLError } from 'graphql';
+import { consecutiveChanges, meanAbsoluteDifference } from '../src/lib/frame-change.ts';
+import { describeError, fieldErrors } from '../src/lib/errors.ts';
+import { noiseLevels } from '../src/lib/noise-schedule.ts';
+import { estimateRemainingMs, formatDuration } from '../src/lib/format.ts';
+
+describe('frame-to-frame change', () => {
+  test('is 0 for identical frames, 1 for black to white, and ignores alpha', () => {
+    const black = new Uint8ClampedArray([0, 0, 0, 255, 0, 0, 0, 255]);
+    const white = new Uint8ClampedArray([255, 255, 255, 0, 255, 255, 255, 0]);
+    assert.equal(meanAbsoluteDifference(black, black), 0);
+    assert.equal(meanAbsoluteDifference(black, white), 1);
+    assert.deepEqual(consecutiveChanges([black, white, white]), [1, 0]);
+  });
+
+  test('refuses buffers of different sizes', () => {
+    assert.throws(() => meanAbsoluteDifference(new Uint8Array(4), new Uint8Array(8)), /equal size/);
+  });
+});
+
+describe('API errors for people', () => {
+  test('field errors land on their form field, others on the form, never as JSON', () => {
+    const error = new CombinedError({
+      graphQLErrors: [
+        new GraphQLError('steps must be an integer from 2 to 1000 (got 1)', { extensions: { code: 'BAD_USER_INPUT', field: 'steps' } }),
+        new GraphQLError('noise level must be a finite number >= 0, got -1', { extensions: { code: 'BAD_USER_INPUT', field: 'noise.level' } }),
+        new GraphQLError('a run needs at least 2 keyframe images (got 1)', { extensions: { field: 'keyframes' } }),
+        new GraphQLError('database unavailable'),
+      ],
+    });
+    const fields = fieldErrors(error);
+    assert.match(fields['steps'] ?? '', /^steps must be/);
+    assert.match(fields['noise'] ?? '', /noise level/);
+    assert.match(fields['images'] ?? '', /at least 2/);
+    assert.equal(fields['form'], 'database unavailable');
+    assert.doesNotMatch(describeError(error) ?? '', /[{}[\]]/);
+  });
+
+  test('network failures say the server could not be reached', () => {
+    const error = new CombinedError({ networkError: new Error('Failed to fetch') });
+    assert.equal(describeError(error), 'Could not reach the server: Failed to fetch');
+    assert.equal(fieldErrors(error)['form'], 'Could not reach the server: Failed to fetch');
+  });
+});
+
+describe('noise schedule plot', () => {
+  test("follows the engine's schedules across frames", () => {
+    const base = { level: 0.5, mode: 'ABSOLUTE', shared: false } as const;
+    assert.deepEqual(noiseLevels({ ...base, schedule: 'CONSTANT' }, 3), [0.5, 0.5, 0.5]);
+    assert.deepEqual(noiseLevels({ ...base, schedule: 'RAMP_UP' }, 3), [0, 0.25, 0.5]);
+    assert.deepEqual(noiseLevels({ ...base, schedule: 'RAMP_DOWN' }, 3), [0.5, 0.25, 0]);
+    assert.deepEqual(noiseLevels({ ...base, schedule: 'BELL' }, 3), [0, 0.5, 0]);
+  });
+
+  test('is empty while the steps or level cannot make a run', () => {
+    assert.deepEqual(noiseLevels({ level: 0.5, mode: 'ABSOLUTE', schedule: 'BELL', shared: false }, 1), []);
+    assert.deepEqual(noiseLevels({ level: Number.NaN, mode: 'ABSOLUTE', schedule: 'BELL', shared: false }, 8), []);
+  });
+});
+
+describe('formatting', () => {
+  test('durations and the remaining-time estimate', () => {
+    assert.equal(formatDuration(850), '850 ms');
+    assert.equal(formatDuration(12_300), '12.3 s');
+    assert.equal(formatDuration(192_000), '3 min 12 s');
+    assert.equal(estimateRemainingMs(4, 10, 2000), 3000);
+    assert.equal(estimateRemainingMs(0, 10, 2000), null);
+    assert.equal(estimateRemainingMs(10, 10, 2000), 0);
+  });
+});
