@@ -211,6 +211,16 @@ describe('imageToTensor', () => {
     assertColour(pixel(rgbaTensor, 28, 10), WHITE, 1e-6, 'transparent half');
   });
 
+  test('16-bit PNG input becomes 8-bit levels', async () => {
+    const deep = await sharp(await solid(32, 32, '#ff8000'))
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
+    assert.equal((await sharp(deep).metadata()).depth, 'ushort');
+    const tensor = await imageToTensor(deep, { width: 16, height: 16 }, 'cover');
+    assertColour(pixel(tensor, 8, 8), [1, 128 / 255, 0], 1e-6, '16-bit');
+  });
+
   test('WebP input decodes', async () => {
     const webp = await sharp(await solid(48, 48, '#00ff00'))
       .webp({ lossless: true })
