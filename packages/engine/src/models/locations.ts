@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -32,9 +32,12 @@ const SIBLING_MIRROR_DIR = fileURLToPath(new URL('../../../../../shared/models',
  */
 export function defaultWeightLocations(env: NodeJS.ProcessEnv = process.env): WeightLocations {
   return {
-    modelsDir: env.LATENT_LAB_MODELS_DIR || REPO_MODELS_DIR,
-    mirrorDir:
-      env.LATENT_LAB_MODELS_MIRROR || (existsSync(SIBLING_MIRROR_DIR) ? SIBLING_MIRROR_DIR : null),
+    modelsDir: env.LATENT_LAB_MODELS_DIR ? resolve(env.LATENT_LAB_MODELS_DIR) : REPO_MODELS_DIR,
+    mirrorDir: env.LATENT_LAB_MODELS_MIRROR
+      ? resolve(env.LATENT_LAB_MODELS_MIRROR)
+      : existsSync(SIBLING_MIRROR_DIR)
+        ? SIBLING_MIRROR_DIR
+        : null,
     allowDownload: env.LATENT_LAB_OFFLINE !== '1',
   };
 }
@@ -109,6 +112,12 @@ function unavailable(
   );
 }
 
+/** fetch() reports network failures as "fetch failed" with the reason in `cause`. */
+function describeFailure(error: unknown): string {
+  const { message, cause } = error as Error & { cause?: unknown };
+  return cause instanceof Error ? `${message}: ${cause.message}` : message;
+}
+
 async function download(
   manifest: ModelManifest,
   weight: WeightFile,
@@ -132,7 +141,7 @@ async function download(
       manifest,
       weight,
       locations,
-      `downloading ${weight.url} failed (${(error as Error).message})`,
+      `downloading ${weight.url} failed (${describeFailure(error)})`,
     );
   }
   if (!response.ok || !response.body) {
@@ -174,7 +183,7 @@ async function download(
       manifest,
       weight,
       locations,
-      `downloading ${weight.url} failed (${(error as Error).message})`,
+      `downloading ${weight.url} failed (${describeFailure(error)})`,
     );
   }
   return target;
