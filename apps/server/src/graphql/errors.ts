@@ -47,6 +47,7 @@ const DB_CODES: Partial<Record<DbError['code'], ApiErrorCode>> = {
   INVALID_INPUT: 'BAD_USER_INPUT',
   INVALID_CURSOR: 'BAD_USER_INPUT',
   MIGRATION_FAILED: 'INTERNAL_SERVER_ERROR',
+  STATUS_CONFLICT: 'CONFLICT',
 };
 
 /** Engine and database errors become ApiErrors; anything else is unexpected and returns undefined. */

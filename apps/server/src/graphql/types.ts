@@ -90,7 +90,8 @@ export class Run {
   @Field(() => String) name!: string;
   @Field(() => RunStatus) status!: RunStatus;
   @Field(() => String) model!: string;
-  @Field(() => [Image], { description: 'Keyframe images in path order' }) keyframes!: Image[];
+  /** Loaded by a field resolver when the service did not include it. */
+  @Field(() => [Image], { description: 'Keyframe images in path order' }) keyframes?: Image[];
   @Field(() => Int) steps!: number;
   @Field(() => InterpolationMethod) method!: InterpolationMethod;
   @Field(() => Easing) easing!: Easing;

@@ -1,0 +1,20 @@
+// The API server: GraphQL over HTTP and WebSocket, files, health, dashboard, and (by default) the worker.
+import { loadConfig } from './config.ts';
+import { startServer } from './server.ts';
+
+const server = await startServer(loadConfig());
+let closing = false;
+const shutdown = (signal: string) => {
+  if (closing) return;
+  closing = true;
+  console.error(`${signal}: shutting down`);
+  server.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

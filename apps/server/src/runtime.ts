@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { openDatabase, type Database } from '@latent-lab/db';
+import { Engine } from '@latent-lab/engine';
+import type PgBoss from 'pg-boss';
+import { pino, type Logger } from 'pino';
+import type { ServerConfig } from './config.ts';
+import { EventBus } from './events/bus.ts';
+import { AdvisoryRunLocks, ProcessRunLocks } from './jobs/locks.ts';
+import { openQueue } from './jobs/queue.ts';
+import { RunWorker } from './jobs/worker.ts';
+import { StorageLatentCache } from './storage/latent-cache.ts';
+import { LocalStorage, type Storage } from './storage/storage.ts';
+
+/** What both the API process and a worker-only process open: database, storage, events, queue. */
+export interface Runtime {
+  config: ServerConfig;
+  log: Logger;
+  db: Database;
+  storage: Storage;
+  bus: EventBus;
+  boss: PgBoss;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: ServerConfig, name: string): Logger {
+  return pino({ name, level: config.logLevel });
+}
+
+export async function openRuntime(config: ServerConfig, log: Logger): Promise<Runtime> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const closers: (() => Promise<void>)[] = [() => db.close()];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const storage = new LocalStorage(join(config.dataDir, 'files'));
+    const bus = await EventBus.open(db, (payload) =>
+      log.warn({ payload }, 'ignored a malformed event'),
+    );
+    closers.push(() => bus.close());
+    const boss = await openQueue(db, log);
+    closers.push(() => boss.stop({ graceful: false, wait: true }));
+    return { config, log, db, storage, bus, boss, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Starts a worker on the runtime; the returned function stops it and frees the engine. */
+export async function startWorker(runtime: Runtime): Promise<() => Promise<void>> {
+  const { config, db, storage, bus, boss, log } = runtime;
+  const engine = new Engine({
+    latentCache: new StorageLatentCache(storage),
+    intraOpThreads: config.intraOpThreads,
+    imageLimits: { maxInputPixels: config.maxInputPixels },
+    runLimits: { maxSteps: config.maxSteps, maxSide: config.maxSide },
+  });
+  const locks = db.connectionString
+    ? await AdvisoryRunLocks.connect(db.connectionString)
+    : new ProcessRunLocks();
+  const worker = new RunWorker({
+    prisma: db.prisma,
+    boss,
+    bus,
+    storage,
+    engine,
+    locks,
+    log: log.child({ component: 'worker' }),
+    concurrency: config.workerConcurrency,
+  });
+  await worker.start();
+  log.info({ concurrency: config.workerConcurrency, mode: db.mode }, 'worker started');
+  return async () => {
+    await worker.stop();
+    await locks.close();
+    await engine.close();
+  };
+}

@@ -1,0 +1,31 @@
+// A worker-only process (npm run worker): renders queued runs; events reach API processes through
+// PostgreSQL LISTEN/NOTIFY. Needs DATABASE_URL: embedded PGlite belongs to one process.
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger, openRuntime, startWorker } from './runtime.ts';
+
+const config = loadConfig();
+if (!config.databaseUrl) {
+  throw new ConfigError(
+    'npm run worker needs DATABASE_URL: with embedded PGlite the worker runs inside the server',
+  );
+}
+const log = createLogger(config, 'latent-lab-worker');
+const runtime = await openRuntime(config, log);
+const stopWorker = await startWorker(runtime);
+let closing = false;
+const shutdown = (signal: string) => {
+  if (closing) return;
+  closing = true;
+  log.info(`${signal}: stopping the worker`);
+  stopWorker()
+    .then(() => runtime.close())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'worker shutdown failed');
+        process.exit(1);
+      },
+    );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
