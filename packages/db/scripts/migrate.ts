@@ -3,8 +3,11 @@
 import { openDatabase } from '../src/database.ts';
 
 const started = performance.now();
-const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL || null, dataDir: process.env.DATA_DIR ?? 'data' });
+const database = await openDatabase({
+  databaseUrl: process.env.DATABASE_URL || null,
+  dataDir: process.env.DATA_DIR ?? 'data',
+});
 await database.close();
-console.log(`database (${database.mode}) is migrated and seeded in ${Math.round(performance.now() - started)} ms`);
-// The wasm schema engine keeps the event loop alive for a while after it is freed.
-process.exit(0);
+console.log(
+  `database (${database.mode}) is migrated and seeded in ${Math.round(performance.now() - started)} ms`,
+);

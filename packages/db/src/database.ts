@@ -13,6 +13,8 @@ import { applyMigrations, runningScriptsWith } from './schema-engine.ts';
 
 /** pg-boss 10's `db` option: its SQL runs on the embedded PGlite instance. */
 export interface BossDb {
+  // Matches pg-boss 10's own Db type, whose rows are untyped.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
 }
 
@@ -43,7 +45,11 @@ const MAX_NOTIFY_BYTES = 7999;
 /** Channels are quoted identifiers in both modes: 1 to 63 bytes, no double quote. */
 function checkChannel(channel: string): void {
   if (!/^[^"\0]+$/.test(channel) || Buffer.byteLength(channel, 'utf8') > 63) {
-    throw new DbError('INVALID_INPUT', `channel ${JSON.stringify(channel)} must be 1 to 63 bytes without double quotes`, { field: 'channel' });
+    throw new DbError(
+      'INVALID_INPUT',
+      `channel ${JSON.stringify(channel)} must be 1 to 63 bytes without double quotes`,
+      { field: 'channel' },
+    );
   }
 }
 
@@ -55,13 +61,19 @@ function checkNotifyPayload(channel: string, payload: string): void {
   checkChannel(channel);
   const bytes = Buffer.byteLength(payload, 'utf8');
   if (bytes > MAX_NOTIFY_BYTES) {
-    throw new DbError('INVALID_INPUT', `notify: payload is ${bytes} bytes, the limit is ${MAX_NOTIFY_BYTES}`, { field: 'payload' });
+    throw new DbError(
+      'INVALID_INPUT',
+      `notify: payload is ${bytes} bytes, the limit is ${MAX_NOTIFY_BYTES}`,
+      { field: 'payload' },
+    );
   }
 }
 
 /** Opens the database, applies pending migrations and seeds the built-in presets. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  const database = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir);
+  const database = options.databaseUrl
+    ? await openPostgres(options.databaseUrl)
+    : await openPglite(options.dataDir);
   try {
     await seedBuiltInPresets(database.prisma);
   } catch (error) {
@@ -71,7 +83,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return database;
 }
 
-async function migrate(factory: SqlMigrationAwareDriverAdapterFactory, close: () => Promise<void>): Promise<void> {
+async function migrate(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  close: () => Promise<void>,
+): Promise<void> {
   try {
     await applyMigrations(factory);
   } catch (error) {
@@ -119,7 +134,8 @@ class PostgresListeners {
     this.client ??= (async () => {
       const client = new pg.Client({ connectionString: this.connectionString });
       client.on('notification', (message) => {
-        for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
+        for (const handler of this.handlers.get(message.channel) ?? [])
+          handler(message.payload ?? '');
       });
       client.on('error', () => {});
       await client.connect();

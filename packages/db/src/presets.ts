@@ -5,16 +5,31 @@ import type { NoisePreset, PrismaClient } from './generated/client.ts';
 import { isUniqueViolation, isUuid } from './prisma-errors.ts';
 
 const NOISE_MODES = ['absolute', 'relative'] as const satisfies readonly NoiseMode[];
-const NOISE_SCHEDULES = ['constant', 'ramp-up', 'ramp-down', 'bell'] as const satisfies readonly NoiseSchedule[];
+const NOISE_SCHEDULES = [
+  'constant',
+  'ramp-up',
+  'ramp-down',
+  'bell',
+] as const satisfies readonly NoiseSchedule[];
 const MAX_NAME_LENGTH = 100;
 
 /** The classic recipe: absolute level, constant schedule, fresh noise per frame. */
 export const BUILT_IN_PRESETS = [
   { name: 'none', level: 0, description: 'No noise: the clean interpolation.' },
   { name: '0.1', level: 0.1, description: 'Light grain (absolute 0.1 latent units per frame).' },
-  { name: '0.5', level: 0.5, description: 'Visible texture (absolute 0.5 latent units per frame).' },
+  {
+    name: '0.5',
+    level: 0.5,
+    description: 'Visible texture (absolute 0.5 latent units per frame).',
+  },
   { name: '1.0', level: 1.0, description: 'Heavy noise (absolute 1.0 latent units per frame).' },
-].map((preset) => ({ ...preset, mode: 'absolute', schedule: 'constant', shared: false, builtIn: true }));
+].map((preset) => ({
+  ...preset,
+  mode: 'absolute',
+  schedule: 'constant',
+  shared: false,
+  builtIn: true,
+}));
 
 export interface PresetInput {
   name: string;
@@ -34,19 +49,36 @@ function checkPresetInput(input: Partial<PresetInput>): void {
   if (input.name !== undefined) {
     const name = input.name.trim();
     if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
-      throw new DbError('INVALID_INPUT', `preset name must be 1 to ${MAX_NAME_LENGTH} characters`, { field: 'name' });
+      throw new DbError('INVALID_INPUT', `preset name must be 1 to ${MAX_NAME_LENGTH} characters`, {
+        field: 'name',
+      });
     }
   }
   if (input.level !== undefined && !(Number.isFinite(input.level) && input.level >= 0)) {
-    throw new DbError('INVALID_INPUT', `preset level must be a finite number >= 0, got ${input.level}`, { field: 'level' });
+    throw new DbError(
+      'INVALID_INPUT',
+      `preset level must be a finite number >= 0, got ${input.level}`,
+      { field: 'level' },
+    );
   }
   if (input.mode !== undefined && !(NOISE_MODES as readonly string[]).includes(input.mode)) {
-    throw new DbError('INVALID_INPUT', `preset mode must be one of ${NOISE_MODES.join(', ')}, got ${JSON.stringify(input.mode)}`, { field: 'mode' });
+    throw new DbError(
+      'INVALID_INPUT',
+      `preset mode must be one of ${NOISE_MODES.join(', ')}, got ${JSON.stringify(input.mode)}`,
+      { field: 'mode' },
+    );
   }
-  if (input.schedule !== undefined && !(NOISE_SCHEDULES as readonly string[]).includes(input.schedule)) {
-    throw new DbError('INVALID_INPUT', `preset schedule must be one of ${NOISE_SCHEDULES.join(', ')}, got ${JSON.stringify(input.schedule)}`, {
-      field: 'schedule',
-    });
+  if (
+    input.schedule !== undefined &&
+    !(NOISE_SCHEDULES as readonly string[]).includes(input.schedule)
+  ) {
+    throw new DbError(
+      'INVALID_INPUT',
+      `preset schedule must be one of ${NOISE_SCHEDULES.join(', ')}, got ${JSON.stringify(input.schedule)}`,
+      {
+        field: 'schedule',
+      },
+    );
   }
 }
 
@@ -65,7 +97,11 @@ export function getPresetByName(prisma: PrismaClient, name: string): Promise<Noi
 }
 
 function duplicateName(name: string, error: unknown): DbError {
-  return new DbError('DUPLICATE_NAME', `a noise preset named ${JSON.stringify(name)} already exists`, { cause: error, field: 'name' });
+  return new DbError(
+    'DUPLICATE_NAME',
+    `a noise preset named ${JSON.stringify(name)} already exists`,
+    { cause: error, field: 'name' },
+  );
 }
 
 export async function createPreset(prisma: PrismaClient, input: PresetInput): Promise<NoisePreset> {
@@ -73,7 +109,13 @@ export async function createPreset(prisma: PrismaClient, input: PresetInput): Pr
   const name = input.name.trim();
   try {
     return await prisma.noisePreset.create({
-      data: { ...input, name, shared: input.shared ?? false, description: input.description ?? '', builtIn: false },
+      data: {
+        ...input,
+        name,
+        shared: input.shared ?? false,
+        description: input.description ?? '',
+        builtIn: false,
+      },
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw duplicateName(name, error);
@@ -81,19 +123,35 @@ export async function createPreset(prisma: PrismaClient, input: PresetInput): Pr
   }
 }
 
-async function requireEditablePreset(prisma: PrismaClient, id: string, action: string): Promise<NoisePreset> {
+async function requireEditablePreset(
+  prisma: PrismaClient,
+  id: string,
+  action: string,
+): Promise<NoisePreset> {
   const preset = await getPreset(prisma, id);
   if (!preset) throw new DbError('NOT_FOUND', `noise preset ${id} not found`, { field: 'id' });
-  if (preset.builtIn) throw new DbError('BUILTIN_PRESET', `cannot ${action} the built-in noise preset ${JSON.stringify(preset.name)}`, { field: 'id' });
+  if (preset.builtIn)
+    throw new DbError(
+      'BUILTIN_PRESET',
+      `cannot ${action} the built-in noise preset ${JSON.stringify(preset.name)}`,
+      { field: 'id' },
+    );
   return preset;
 }
 
-export async function updatePreset(prisma: PrismaClient, id: string, changes: Partial<PresetInput>): Promise<NoisePreset> {
+export async function updatePreset(
+  prisma: PrismaClient,
+  id: string,
+  changes: Partial<PresetInput>,
+): Promise<NoisePreset> {
   checkPresetInput(changes);
   await requireEditablePreset(prisma, id, 'update');
   const name = changes.name?.trim();
   try {
-    return await prisma.noisePreset.update({ where: { id }, data: { ...changes, ...(name === undefined ? {} : { name }) } });
+    return await prisma.noisePreset.update({
+      where: { id },
+      data: { ...changes, ...(name === undefined ? {} : { name }) },
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw duplicateName(name ?? '', error);
     throw error;

@@ -1,7 +1,12 @@
 // Recognising Prisma's known request errors without depending on their classes' identity.
 
 function prismaCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  return typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string'
+    ? error.code
+    : undefined;
 }
 
 /** P2002: a unique constraint rejected the write. */

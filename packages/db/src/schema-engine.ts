@@ -24,12 +24,29 @@ declare global {
 
 /** The slice of the WebAssembly global used here (the repository's lib settings carry no DOM/wasm types). */
 interface WasmApi {
-  instantiate(bytes: Uint8Array, imports: Record<string, object>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, object>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let panicMessage = '';
 let engineModule: Promise<SchemaEngineModule> | undefined;
+
+/**
+ * The engine arms 10 s timers it never clears (timeouts raced against finished work); left as they
+ * are they keep a process alive for 10 s after closing, so they are unref'd.
+ */
+function withUnrefTimers(bindings: object): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...bindings };
+  for (const name of Object.keys(imports)) {
+    if (!name.startsWith('__wbg_setTimeout_')) continue;
+    imports[name] = (callback: () => void, delayMs: number) =>
+      setTimeout(callback, delayMs >>> 0).unref();
+  }
+  return imports;
+}
 
 /** Instantiates the wasm once per process: a second instantiation crashes. */
 function loadEngineModule(): Promise<SchemaEngineModule> {
@@ -45,7 +62,9 @@ function loadEngineModule(): Promise<SchemaEngineModule> {
       __wbg_set_wasm(exports: Record<string, unknown>): void;
     };
     const bytes = await readFile(fileURLToPath(new URL('schema_engine_bg.wasm', bindingsUrl)));
-    const { instance } = await wasmApi.instantiate(bytes, { './schema_engine_bg.js': bindings });
+    const { instance } = await wasmApi.instantiate(bytes, {
+      './schema_engine_bg.js': withUnrefTimers(bindings),
+    });
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return bindings;
@@ -58,7 +77,10 @@ function loadEngineModule(): Promise<SchemaEngineModule> {
  * fall short here: PGlite's does not await the script, so failures go unnoticed, and pg's splits it
  * at every ';' (comments and strings included) and runs the pieces one by one.
  */
-export function runningScriptsWith(factory: SqlMigrationAwareDriverAdapterFactory, run: (script: string) => Promise<unknown>): SqlMigrationAwareDriverAdapterFactory {
+export function runningScriptsWith(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  run: (script: string) => Promise<unknown>,
+): SqlMigrationAwareDriverAdapterFactory {
   const wrap = (adapter: SqlDriverAdapter): SqlDriverAdapter =>
     Object.assign(Object.create(adapter) as SqlDriverAdapter, {
       executeScript: async (script: string) => {
@@ -73,12 +95,19 @@ export function runningScriptsWith(factory: SqlMigrationAwareDriverAdapterFactor
   };
 }
 
-async function withEngine<T>(factory: SqlMigrationAwareDriverAdapterFactory, use: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  use: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   const { SchemaEngine } = await loadEngineModule();
   panicMessage = '';
   let engine: SchemaEngine | undefined;
   try {
-    engine = await SchemaEngine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
+    engine = await SchemaEngine.new(
+      { datamodels: undefined },
+      () => {},
+      bindMigrationAwareSqlAdapterFactory(factory),
+    );
     return await use(engine);
   } catch (error) {
     const detail = panicMessage || (error instanceof Error ? error.message : JSON.stringify(error));
@@ -91,18 +120,27 @@ async function withEngine<T>(factory: SqlMigrationAwareDriverAdapterFactory, use
 /** Reads prisma/migrations/<name>/migration.sql folders in name (timestamp) order. */
 export async function readMigrations(dir = migrationsDir): Promise<MigrationList> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const lockfilePath = join(dir, 'migration_lock.toml');
   return {
     baseDir: dir,
-    lockfile: { path: 'migration_lock.toml', content: await readFile(lockfilePath, 'utf8').catch(() => null) },
+    lockfile: {
+      path: 'migration_lock.toml',
+      content: await readFile(lockfilePath, 'utf8').catch(() => null),
+    },
     shadowDbInitScript: '',
     migrationDirectories: await Promise.all(
       names.map(async (name) => ({
         path: name,
         migrationFile: {
           path: 'migration.sql',
-          content: { tag: 'ok' as const, value: await readFile(join(dir, name, 'migration.sql'), 'utf8') },
+          content: {
+            tag: 'ok' as const,
+            value: await readFile(join(dir, name, 'migration.sql'), 'utf8'),
+          },
         },
       })),
     ),
@@ -110,10 +148,16 @@ export async function readMigrations(dir = migrationsDir): Promise<MigrationList
 }
 
 /** Applies the pending migrations; returns the names applied now (empty when up to date). */
-export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory, dir = migrationsDir): Promise<string[]> {
+export async function applyMigrations(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  dir = migrationsDir,
+): Promise<string[]> {
   const migrationsList = await readMigrations(dir);
   return withEngine(factory, async (engine) => {
-    const output = await engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } });
+    const output = await engine.applyMigrations({
+      migrationsList,
+      filters: { externalTables: [], externalEnums: [] },
+    });
     return output.appliedMigrationNames;
   });
 }
@@ -122,7 +166,11 @@ export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFac
  * SQL that takes a database built from the migrations to the given schema ('' when nothing changed).
  * The factory's shadow database replays the migrations.
  */
-export async function diffMigrationsToSchema(factory: SqlMigrationAwareDriverAdapterFactory, schema: string, dir = migrationsDir): Promise<string> {
+export async function diffMigrationsToSchema(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  schema: string,
+  dir = migrationsDir,
+): Promise<string> {
   const migrationsList = await readMigrations(dir);
   return withEngine(factory, async (engine) => {
     const result = await engine.diff({

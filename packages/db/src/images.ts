@@ -1,0 +1,121 @@
+// Uploaded images, one row per distinct content (sha256).
+import { DbError } from './errors.ts';
+import type { Image, PrismaClient, Run } from './generated/client.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+  toConnection,
+  type Connection,
+  type PageArgs,
+} from './pagination.ts';
+import { isForeignKeyViolation, isUniqueViolation, isUuid } from './prisma-errors.ts';
+
+export interface NewImage {
+  /** Lower-case hex sha256 of the stored bytes. */
+  sha256: string;
+  originalName: string;
+  mimeType: string;
+  width: number;
+  height: number;
+  byteSize: number;
+  storageKey: string;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Returns the image with this sha256, creating it when new; `created` says which happened. */
+export async function createOrGetImage(
+  prisma: PrismaClient,
+  input: NewImage,
+): Promise<{ image: Image; created: boolean }> {
+  if (!SHA256_HEX.test(input.sha256)) {
+    throw new DbError('INVALID_INPUT', 'sha256 must be 64 lower-case hex digits', {
+      field: 'sha256',
+    });
+  }
+  const existing = await getImageBySha256(prisma, input.sha256);
+  if (existing) return { image: existing, created: false };
+  try {
+    return { image: await prisma.image.create({ data: input }), created: true };
+  } catch (error) {
+    // A concurrent upload of the same bytes won the insert.
+    if (!isUniqueViolation(error)) throw error;
+    const winner = await getImageBySha256(prisma, input.sha256);
+    if (!winner) throw error;
+    return { image: winner, created: false };
+  }
+}
+
+export async function getImage(prisma: PrismaClient, id: string): Promise<Image | null> {
+  if (!isUuid(id)) return null;
+  return prisma.image.findUnique({ where: { id } });
+}
+
+export function getImageBySha256(prisma: PrismaClient, sha256: string): Promise<Image | null> {
+  return prisma.image.findUnique({ where: { sha256 } });
+}
+
+const IMAGE_SORT = 'CREATED_AT_DESC';
+
+/** Newest first. */
+export async function listImages(
+  prisma: PrismaClient,
+  args: PageArgs = {},
+): Promise<Connection<Image>> {
+  const size = pageSize(args.first);
+  const after = args.after ? decodeCursor(args.after, IMAGE_SORT) : null;
+  const afterDate = after ? new Date(after.key) : null;
+  const [rows, totalCount] = await Promise.all([
+    prisma.image.findMany({
+      where:
+        afterDate && after
+          ? {
+              OR: [
+                { createdAt: { lt: afterDate } },
+                { createdAt: afterDate, id: { lt: after.id } },
+              ],
+            }
+          : {},
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: size + 1,
+    }),
+    prisma.image.count(),
+  ]);
+  return toConnection(rows, size, totalCount, (image) =>
+    encodeCursor({ sort: IMAGE_SORT, key: image.createdAt.toISOString(), id: image.id }),
+  );
+}
+
+/** Runs that use the image as a keyframe, newest first. */
+export async function runsUsingImage(prisma: PrismaClient, imageId: string): Promise<Run[]> {
+  if (!isUuid(imageId)) return [];
+  return prisma.run.findMany({
+    where: { keyframes: { some: { imageId } } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
+}
+
+/** Deletes an image no run uses and returns it (the caller deletes the stored file). */
+export async function deleteImage(prisma: PrismaClient, id: string): Promise<Image> {
+  const image = await getImage(prisma, id);
+  if (!image) throw new DbError('NOT_FOUND', `image ${id} not found`, { field: 'id' });
+  const inUse = await prisma.run.count({ where: { keyframes: { some: { imageId: id } } } });
+  if (inUse > 0) throw imageInUse(id, inUse);
+  try {
+    await prisma.image.delete({ where: { id } });
+  } catch (error) {
+    // A run created meanwhile holds it: the foreign key refuses the delete.
+    if (isForeignKeyViolation(error)) throw imageInUse(id, 1, error);
+    throw error;
+  }
+  return image;
+}
+
+function imageInUse(id: string, runs: number, cause?: unknown): DbError {
+  return new DbError(
+    'IMAGE_IN_USE',
+    `image ${id} is a keyframe of ${runs} run(s); delete those runs first`,
+    { cause, field: 'id' },
+  );
+}

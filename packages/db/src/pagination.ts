@@ -1,0 +1,91 @@
+// Keyset (cursor) pagination: a page is "rows after this (sort key, id)", so pages stay stable while
+// rows are inserted, and every page is an index range scan instead of an OFFSET.
+import { DbError } from './errors.ts';
+
+export interface Connection<T> {
+  nodes: T[];
+  /** Rows matching the filters, across all pages. */
+  totalCount: number;
+  hasNextPage: boolean;
+  /** Pass as `after` for the next page; null when the page is empty. */
+  endCursor: string | null;
+}
+
+export interface PageArgs {
+  /** Page size, 1 to MAX_PAGE_SIZE (default DEFAULT_PAGE_SIZE). */
+  first?: number;
+  /** endCursor of the previous page. */
+  after?: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export function pageSize(first: number | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new DbError(
+      'INVALID_INPUT',
+      `first must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${first}`,
+      { field: 'first' },
+    );
+  }
+  return size;
+}
+
+/** A cursor names the sort it belongs to, so one from another sort is refused rather than misread. */
+interface CursorPosition {
+  sort: string;
+  key: string;
+  id: string;
+}
+
+export function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([position.sort, position.key, position.id])).toString(
+    'base64url',
+  );
+}
+
+export function decodeCursor(cursor: string, sort: string): CursorPosition {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parts = undefined;
+  }
+  if (
+    !Array.isArray(parts) ||
+    parts.length !== 3 ||
+    !parts.every((part) => typeof part === 'string')
+  ) {
+    throw new DbError('INVALID_CURSOR', 'after: not a cursor returned by this API', {
+      field: 'after',
+    });
+  }
+  const [cursorSort, key, id] = parts as [string, string, string];
+  if (cursorSort !== sort) {
+    throw new DbError(
+      'INVALID_CURSOR',
+      `after: the cursor belongs to sort ${cursorSort}, not ${sort}`,
+      { field: 'after' },
+    );
+  }
+  return { sort, key, id };
+}
+
+/** Builds the connection from up to size+1 rows fetched in order (the extra row only says "there is more"). */
+export function toConnection<T extends { id: string }>(
+  rows: T[],
+  size: number,
+  totalCount: number,
+  cursorOf: (row: T) => string,
+): Connection<T> {
+  const nodes = rows.slice(0, size);
+  const last = nodes.at(-1);
+  return {
+    nodes,
+    totalCount,
+    hasNextPage: rows.length > size,
+    endCursor: last ? cursorOf(last) : null,
+  };
+}

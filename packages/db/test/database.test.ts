@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BUILT_IN_PRESETS, DbError, listPresets, type Database } from '../src/index.ts';
+import { describeEachMode } from './databases.ts';
+
+async function appliedMigrations(
+  db: Database,
+): Promise<{ migration_name: string; finished: boolean }[]> {
+  return db.prisma.$queryRawUnsafe(
+    'SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations WHERE rolled_back_at IS NULL ORDER BY migration_name',
+  );
+}
+
+/** Resolves with the first payload the listener receives, or rejects after a while. */
+function nextPayload(
+  db: Database,
+  channel: string,
+): Promise<{ payload: Promise<string>; stop: () => Promise<void> }> {
+  let received: (payload: string) => void = () => {};
+  const payload = new Promise<string>((resolve, reject) => {
+    received = resolve;
+    setTimeout(() => reject(new Error(`no notification on ${channel}`)), 5000).unref();
+  });
+  return db.listen(channel, (text) => received(text)).then((stop) => ({ payload, stop }));
+}
+
+describeEachMode('openDatabase', (context) => {
+  test('applies the migrations to an empty database and records them in _prisma_migrations', async () => {
+    const { db } = context();
+    const applied = await appliedMigrations(db);
+    assert.ok(applied.length >= 1);
+    assert.ok(applied.every((migration) => migration.finished));
+    assert.equal(applied[0]?.migration_name.endsWith('_init'), true);
+    console.log(
+      `first open of a fresh ${db.mode} database (migrate + seed): ${Math.round(context().firstOpenMs)} ms`,
+    );
+  });
+
+  test('seeds the built-in presets', async () => {
+    const presets = await listPresets(context().db.prisma);
+    const builtIns = presets.filter((preset) => preset.builtIn);
+    assert.deepEqual(
+      builtIns.map((preset) => preset.name).sort(),
+      BUILT_IN_PRESETS.map((preset) => preset.name).sort(),
+    );
+    const none = builtIns.find((preset) => preset.name === 'none');
+    assert.equal(none?.level, 0);
+    assert.equal(none?.mode, 'absolute');
+    assert.equal(none?.schedule, 'constant');
+    assert.equal(none?.shared, false);
+  });
+
+  test('reopening applies nothing twice and seeds nothing twice', async () => {
+    const before = await appliedMigrations(context().db);
+    const db = await context().reopen();
+    assert.deepEqual(await appliedMigrations(db), before);
+    assert.equal(await db.prisma.noisePreset.count(), BUILT_IN_PRESETS.length);
+  });
+
+  test('reports its mode and how pg-boss should connect', () => {
+    const { db } = context();
+    if (db.mode === 'postgres') {
+      assert.match(db.connectionString ?? '', /^postgres(ql)?:\/\//);
+      assert.equal(db.bossDb, null);
+    } else {
+      assert.equal(db.connectionString, null);
+      assert.ok(db.bossDb);
+    }
+  });
+
+  test('LISTEN/NOTIFY round trip, including a channel name that needs quoting', async () => {
+    const { db } = context();
+    for (const channel of ['run_events', 'Run-Events:42']) {
+      const payload = JSON.stringify({ runId: 'r1', index: 3, channel });
+      const listener = await nextPayload(db, channel);
+      await db.notify(channel, payload);
+      assert.equal(await listener.payload, payload);
+      await listener.stop();
+    }
+  });
+
+  test('every listener of a channel gets the payload, and a stopped one no longer does', async () => {
+    const { db } = context();
+    const seen: string[] = [];
+    const stopFirst = await db.listen('fan_out', (payload) => seen.push(`first:${payload}`));
+    const second = await nextPayload(db, 'fan_out');
+    await db.notify('fan_out', 'one');
+    assert.equal(await second.payload, 'one');
+    assert.deepEqual(seen, ['first:one']);
+    await stopFirst();
+    const third = await nextPayload(db, 'fan_out');
+    await db.notify('fan_out', 'two');
+    assert.equal(await third.payload, 'two');
+    assert.deepEqual(seen, ['first:one']);
+    await second.stop();
+    await third.stop();
+  });
+
+  test('notify refuses payloads of 8000 bytes or more and bad channel names', async () => {
+    const { db } = context();
+    await assert.rejects(
+      db.notify('run_events', 'x'.repeat(8000)),
+      (error: unknown) =>
+        error instanceof DbError &&
+        error.code === 'INVALID_INPUT' &&
+        /8000|7999/.test(error.message),
+    );
+    await assert.rejects(
+      db.listen('bad"name', () => {}),
+      (error: unknown) => error instanceof DbError && error.field === 'channel',
+    );
+  });
+
+  test('bossDb runs multi-statement and parameterised SQL (pglite mode)', async (t) => {
+    const { db } = context();
+    if (!db.bossDb) {
+      t.skip('postgres mode: pg-boss connects with connectionString');
+      return;
+    }
+    await db.bossDb.executeSql(
+      'CREATE SCHEMA boss_probe; CREATE TABLE boss_probe.job (id int PRIMARY KEY, name text)',
+    );
+    await db.bossDb.executeSql('INSERT INTO boss_probe.job VALUES ($1, $2), ($3, $4)', [
+      1,
+      'a',
+      2,
+      'b',
+    ]);
+    const { rows } = await db.bossDb.executeSql(
+      'SELECT name FROM boss_probe.job WHERE id > $1 ORDER BY id',
+      [0],
+    );
+    assert.deepEqual(
+      rows.map((row) => row.name),
+      ['a', 'b'],
+    );
+    await db.bossDb.executeSql('DROP SCHEMA boss_probe CASCADE');
+  });
+});
