@@ -88,9 +88,11 @@ export function countConvMacs(graph: GraphProto, height: number, width: number):
       const scaleName = node.opType === 'Resize' ? inputs[2] : inputs[1];
       const scales = floats(initializers.get(scaleName ?? '') ?? {});
       const sizes = int64s(initializers.get(inputs[3] ?? '') ?? {});
-      if (scales.length === 4)
+      if (scales.length === 4) {
         out = [Math.floor(source[0] * scales[2]!), Math.floor(source[1] * scales[3]!)];
-      else if (sizes.length === 4) out = [sizes[2]!, sizes[3]!];
+      } else if (sizes.length === 4) {
+        out = [sizes[2]!, sizes[3]!];
+      }
     }
     for (const output of node.output ?? []) spatial.set(output, out);
   }

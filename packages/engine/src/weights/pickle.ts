@@ -181,7 +181,8 @@ export function unpickleStateDict(bytes: Uint8Array, source: string): Map<unknow
       case 0x80: // PROTO
         if (reader.uint(1) > 2) throw reader.fail('pickle protocol above 2');
         break;
-      case 0x2e: { // STOP
+      case 0x2e: {
+        // STOP
         const result = pop();
         if (!(result instanceof Map)) throw reader.fail('the pickle is not a dict of tensors');
         return result;

@@ -49,10 +49,9 @@ export function readPth(bytes: Uint8Array, source = 'checkpoint'): TensorMap {
     }
     const { storage, storageOffset, shape, strides } = value;
     const count = elementCount(shape);
-    if (
-      count > 1 &&
-      strides.some((stride, i) => shape[i] !== 1 && stride !== contiguousStrides(shape)[i])
-    ) {
+    const expectedStrides = contiguousStrides(shape);
+    // Strides of size-1 dimensions are arbitrary in PyTorch.
+    if (strides.some((stride, i) => shape[i] !== 1 && stride !== expectedStrides[i])) {
       throw new EngineError('INVALID_CHECKPOINT', `${source}: tensor "${name}" is not contiguous`);
     }
     if (storageOffset + count > storage.elementCount) {
