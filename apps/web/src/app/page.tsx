@@ -1,3 +1,5 @@
+import { RunsView } from '../components/runs-view.tsx';
+
 export default function RunsPage() {
-  return <h1>Runs</h1>;
+  return <RunsView />;
 }

@@ -1,0 +1,6 @@
+import { RunView } from '../../../components/run-view.tsx';
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return <RunView runId={id} />;
+}

@@ -1,0 +1,75 @@
+'use client';
+import { useId, useState, type DragEvent } from 'react';
+import { useMutation } from 'urql';
+import { UploadImageMutation } from '../lib/operations.ts';
+import type { ImageFieldsFragment } from '../gql/graphql.ts';
+import { describeError } from '../lib/errors.ts';
+
+/**
+ * Drag-and-drop (or pick) image files; each goes up as a GraphQL multipart request. Errors name the
+ * file they belong to.
+ */
+export function ImageUploader({ onUploaded, describedBy }: { onUploaded: (image: ImageFieldsFragment) => void; describedBy?: string }) {
+  const id = useId();
+  const [, upload] = useMutation(UploadImageMutation);
+  const [over, setOver] = useState(false);
+  const [busy, setBusy] = useState(0);
+  const [errors, setErrors] = useState<string[]>([]);
+
+  async function uploadAll(files: readonly File[]) {
+    setErrors([]);
+    setBusy(files.length);
+    for (const file of files) {
+      const result = await upload({ file });
+      if (result.data) onUploaded(result.data.uploadImage.image);
+      else setErrors((e) => [...e, `${file.name}: ${describeError(result.error) ?? 'upload failed'}`]);
+      setBusy((n) => n - 1);
+    }
+  }
+
+  function onDrop(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    setOver(false);
+    void uploadAll([...event.dataTransfer.files]);
+  }
+
+  return (
+    <div
+      className={`dropzone${over ? ' over' : ''}`}
+      data-testid="dropzone"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}
+    >
+      <p style={{ margin: '0 0 0.5rem' }}>Drop images here, or</p>
+      <input
+        id={`${id}-files`}
+        className="visually-hidden"
+        type="file"
+        accept="image/png,image/jpeg,image/webp"
+        multiple
+        aria-describedby={describedBy}
+        onChange={(e) => {
+          void uploadAll([...(e.target.files ?? [])]);
+          e.target.value = '';
+        }}
+      />
+      <label htmlFor={`${id}-files`} className="button">
+        Choose files…
+      </label>
+      {busy > 0 ? (
+        <p className="muted" aria-live="polite">
+          Uploading {busy} file{busy === 1 ? '' : 's'}…
+        </p>
+      ) : null}
+      {errors.map((message) => (
+        <p key={message} className="field-error" role="alert">
+          {message}
+        </p>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+'use client';
+import { useState } from 'react';
+import Link from 'next/link';
+import { useMutation, useQuery } from 'urql';
+import { DeleteImageMutation, ImagesQuery, RunsUsingImageQuery } from '../lib/operations.ts';
+import type { ImageFieldsFragment } from '../gql/graphql.ts';
+import { describeError } from '../lib/errors.ts';
+import { formatBytes, formatDateTime } from '../lib/format.ts';
+import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
+import { ImageUploader } from './image-uploader.tsx';
+
+const PAGE_SIZE = 24;
+
+function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted: () => void }) {
+  const [usage] = useQuery({ query: RunsUsingImageQuery, variables: { imageId: image.id } });
+  const [deleteState, remove] = useMutation(DeleteImageMutation);
+  const runs = usage.data?.runs.nodes ?? [];
+  return (
+    <li className="card" data-testid="image-card">
+      <FrameBox src={image.url} width={image.width} height={image.height} alt={image.originalName} />
+      <span className="name">{image.originalName}</span>
+      <span className="muted">
+        {image.width}×{image.height} · {formatBytes(image.byteSize)} · {formatDateTime(image.createdAt)}
+      </span>
+      <div>
+        <span className="muted">Used by {usage.data ? usage.data.runs.totalCount : '…'} run{usage.data?.runs.totalCount === 1 ? '' : 's'}</span>
+        {runs.length > 0 ? (
+          <ul style={{ margin: '0.2rem 0 0', paddingLeft: '1.1rem' }}>
+            {runs.slice(0, 5).map((run) => (
+              <li key={run.id}>
+                <Link href={`/runs/${run.id}`}>{run.name}</Link> <StatusBadge status={run.status} />
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+      <ErrorMessage message={describeError(deleteState.error)} />
+      <button
+        type="button"
+        className="small danger"
+        disabled={deleteState.fetching}
+        aria-label={`Delete ${image.originalName}`}
+        onClick={async () => {
+          const result = await remove({ id: image.id });
+          if (!result.error) onDeleted();
+        }}
+      >
+        Delete
+      </button>
+    </li>
+  );
+}
+
+export function ImagesView() {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const after = cursors[cursors.length - 1] ?? null;
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ImagesQuery, variables: { first: PAGE_SIZE, after } });
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+  return (
+    <>
+      <div className="page-head">
+        <h1>Images</h1>
+      </div>
+      <div className="panel">
+        <ImageUploader onUploaded={reload} />
+      </div>
+      <ErrorMessage message={describeError(error)} />
+      {fetching && !data ? <p className="muted">Loading images…</p> : null}
+      {data ? <p className="muted">{data.images.totalCount} images</p> : null}
+      <ul className="card-grid" aria-label="Image library">
+        {(data?.images.nodes ?? []).map((image) => (
+          <ImageCard key={image.id} image={image} onDeleted={reload} />
+        ))}
+      </ul>
+      <nav className="pager" aria-label="Pages">
+        <button type="button" onClick={() => setCursors((c) => c.slice(0, -1))} disabled={cursors.length <= 1}>
+          Previous
+        </button>
+        <button type="button" onClick={() => data?.images.endCursor && setCursors((c) => [...c, data.images.endCursor])} disabled={!data?.images.hasNextPage}>
+          Next
+        </button>
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+export interface ChartSeries {
+  readonly label: string;
+  readonly color: string;
+  readonly values: readonly number[];
+}
+
+export const SERIES_COLORS = ['#3a5bd9', '#d9480f', '#2b8a3e', '#9c36b5'] as const;
+
+const WIDTH = 360;
+const HEIGHT = 140;
+const PAD = { left: 36, right: 8, top: 8, bottom: 22 };
+
+function niceMax(value: number): number {
+  if (!(value > 0)) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  return Math.ceil(value / magnitude) * magnitude;
+}
+
+/**
+ * A small inline SVG line plot: x is the position along the run (0 to 1, so runs with different
+ * frame counts line up), y the value.
+ */
+export function LineChart({
+  series,
+  title,
+  xLabel,
+  yFormat = (v) => v.toFixed(2),
+}: {
+  series: readonly ChartSeries[];
+  title: string;
+  xLabel: string;
+  yFormat?: (value: number) => string;
+}) {
+  const yMax = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const x = (i: number, n: number) => PAD.left + (n <= 1 ? plotW / 2 : (i / (n - 1)) * plotW);
+  const y = (v: number) => PAD.top + plotH - (v / yMax) * plotH;
+  return (
+    <figure style={{ margin: 0 }}>
+      <svg className="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={title}>
+        <title>{title}</title>
+        <line x1={PAD.left} y1={PAD.top + plotH} x2={PAD.left + plotW} y2={PAD.top + plotH} stroke="#9aa3ad" />
+        <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={PAD.top + plotH} stroke="#9aa3ad" />
+        <text x={PAD.left - 4} y={PAD.top + 8} textAnchor="end">
+          {yFormat(yMax)}
+        </text>
+        <text x={PAD.left - 4} y={PAD.top + plotH} textAnchor="end">
+          0
+        </text>
+        <text x={PAD.left + plotW / 2} y={HEIGHT - 6} textAnchor="middle">
+          {xLabel}
+        </text>
+        {series.map((s) =>
+          s.values.length === 1 ? (
+            <circle key={s.label} cx={x(0, 1)} cy={y(s.values[0]!)} r={3} fill={s.color} />
+          ) : (
+            <polyline
+              key={s.label}
+              fill="none"
+              stroke={s.color}
+              strokeWidth={2}
+              points={s.values.map((v, i) => `${x(i, s.values.length).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}
+            />
+          ),
+        )}
+      </svg>
+      {series.length > 1 ? (
+        <figcaption className="legend">
+          {series.map((s) => (
+            <span key={s.label} style={{ ['--swatch' as string]: s.color }}>
+              {s.label}
+            </span>
+          ))}
+        </figcaption>
+      ) : null}
+    </figure>
+  );
+}

@@ -1,0 +1,371 @@
+'use client';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useRouter } from 'next/navigation';
+import { useMutation, useQuery } from 'urql';
+import { CreateRunMutation, ImagesQuery, ModelsQuery, NoisePresetsQuery } from '../lib/operations.ts';
+import type { CreateRunInput, Easing, FitMode, ImageFieldsFragment, InterpolationMethod, NoiseMode, NoiseSchedule } from '../gql/graphql.ts';
+import { fieldErrors } from '../lib/errors.ts';
+import { randomSeed } from '../lib/seed.ts';
+import { noiseLevels, type NoiseShape } from '../lib/noise-schedule.ts';
+import { ErrorMessage, FieldError, FrameBox } from './bits.tsx';
+import { ImageUploader } from './image-uploader.tsx';
+import { LineChart, SERIES_COLORS } from './line-chart.tsx';
+
+const METHODS: readonly InterpolationMethod[] = ['SLERP', 'LERP'];
+const EASINGS: readonly Easing[] = ['LINEAR', 'EASE_IN', 'EASE_OUT', 'EASE_IN_OUT', 'SMOOTHSTEP'];
+const FITS: readonly FitMode[] = ['COVER', 'CONTAIN', 'FILL'];
+export const NOISE_MODES: readonly NoiseMode[] = ['ABSOLUTE', 'RELATIVE'];
+export const NOISE_SCHEDULES: readonly NoiseSchedule[] = ['CONSTANT', 'RAMP_UP', 'RAMP_DOWN', 'BELL'];
+const CUSTOM = 'custom';
+/** Form fields that show their own message; an API error about any other field is shown above the form. */
+const SHOWN_FIELDS = new Set(['images', 'model', 'steps', 'method', 'easing', 'size', 'fit', 'noise', 'seed', 'name', 'tags']);
+
+function placeErrors(errors: Record<string, string>): Record<string, string> {
+  const placed: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors)) {
+    const key = SHOWN_FIELDS.has(field) ? field : 'form';
+    placed[key] = placed[key] === undefined ? message : `${placed[key]} ${message}`;
+  }
+  return placed;
+}
+
+export const optionLabel = (value: string): string => value.toLowerCase().replaceAll('_', '-');
+
+/** Whole numbers only; anything else becomes NaN so the field can say so. */
+function parseInteger(text: string): number {
+  return /^\s*-?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+}
+
+interface Draft {
+  name: string;
+  tags: string;
+  model: string;
+  steps: string;
+  method: InterpolationMethod;
+  easing: Easing;
+  width: string;
+  height: string;
+  fit: FitMode;
+  noiseChoice: string;
+  noiseLevel: string;
+  noiseMode: NoiseMode;
+  noiseSchedule: NoiseSchedule;
+  noiseShared: boolean;
+  seed: string;
+}
+
+/** Checks only what cannot be sent as typed; ranges and rules are the API's, shown where it says. */
+function localErrors(draft: Draft, images: readonly ImageFieldsFragment[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (images.length < 2) errors['images'] = 'Add at least 2 images: a run interpolates between keyframes.';
+  if (!draft.model) errors['model'] = 'Choose a model whose weights are available.';
+  for (const [field, label] of [['steps', 'Steps'], ['seed', 'Seed']] as const) {
+    if (Number.isNaN(parseInteger(draft[field]))) errors[field] = `${label} must be a whole number.`;
+  }
+  if (Number.isNaN(parseInteger(draft.width)) || Number.isNaN(parseInteger(draft.height))) {
+    errors['size'] = 'Width and height must be whole numbers of pixels.';
+  }
+  if (draft.noiseChoice === CUSTOM && !Number.isFinite(Number.parseFloat(draft.noiseLevel))) {
+    errors['noise'] = 'Noise level must be a number (0 for none).';
+  }
+  return errors;
+}
+
+function moveItem<T>(items: readonly T[], from: number, to: number): T[] {
+  const next = [...items];
+  const [item] = next.splice(from, 1);
+  next.splice(to, 0, item!);
+  return next;
+}
+
+export function NewRunForm() {
+  const id = useId();
+  const router = useRouter();
+  const [models] = useQuery({ query: ModelsQuery });
+  const [presets] = useQuery({ query: NoisePresetsQuery });
+  const [library] = useQuery({ query: ImagesQuery, variables: { first: 100 } });
+  const [createState, createRun] = useMutation(CreateRunMutation);
+  const [images, setImages] = useState<ImageFieldsFragment[]>([]);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [draft, setDraft] = useState<Draft>(() => ({
+    name: '',
+    tags: '',
+    model: '',
+    steps: '16',
+    method: 'SLERP',
+    easing: 'LINEAR',
+    width: '256',
+    height: '256',
+    fit: 'COVER',
+    noiseChoice: '',
+    noiseLevel: '0.1',
+    noiseMode: 'ABSOLUTE',
+    noiseSchedule: 'CONSTANT',
+    noiseShared: false,
+    seed: '',
+  }));
+
+  // Drawn in the browser after hydration, so the server-rendered form and the client agree.
+  useEffect(() => setDraft((d) => (d.seed ? d : { ...d, seed: String(randomSeed()) })), []);
+
+  const available = (models.data?.models ?? []).filter((m) => m.weightsAvailable);
+  const model = draft.model || available[0]?.name || '';
+  const presetList = presets.data?.noisePresets ?? [];
+  const noiseChoice = draft.noiseChoice || presetList.find((p) => p.level === 0)?.id || CUSTOM;
+  const preset = presetList.find((p) => p.id === noiseChoice);
+  const noise: NoiseShape = preset ?? {
+    level: Number.parseFloat(draft.noiseLevel),
+    mode: draft.noiseMode,
+    schedule: draft.noiseSchedule,
+    shared: draft.noiseShared,
+  };
+  const steps = parseInteger(draft.steps);
+  const schedule = noiseLevels(noise, steps);
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const fieldId = (name: string) => `${id}-${name}`;
+  const errorId = (name: string) => `${id}-${name}-error`;
+  const invalidProps = (name: string) =>
+    errors[name] ? { 'aria-invalid': true as const, 'aria-describedby': errorId(name) } : {};
+
+  function addImage(image: ImageFieldsFragment) {
+    setImages((current) => [...current, image]);
+    setErrors(({ images: _, ...rest }) => rest);
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const filled = { ...draft, model, noiseChoice };
+    const local = localErrors(filled, images);
+    setErrors(local);
+    if (Object.keys(local).length > 0) return;
+    const input: CreateRunInput = {
+      name: draft.name.trim() || undefined,
+      model,
+      imageIds: images.map((i) => i.id),
+      steps,
+      method: draft.method,
+      easing: draft.easing,
+      width: parseInteger(draft.width),
+      height: parseInteger(draft.height),
+      fit: draft.fit,
+      seed: parseInteger(draft.seed),
+      tags: draft.tags.split(',').map((t) => t.trim()).filter(Boolean),
+      ...(preset ? { presetId: preset.id } : { noise: { level: noise.level, mode: noise.mode, schedule: noise.schedule, shared: noise.shared } }),
+    };
+    const result = await createRun({ input });
+    if (result.data) router.push(`/runs/${result.data.createRun.id}`);
+    else setErrors(placeErrors(fieldErrors(result.error)));
+  }
+
+  const libraryImages = library.data?.images.nodes ?? [];
+  return (
+    <form onSubmit={submit} noValidate aria-label="New run">
+      <div className="page-head">
+        <h1>New run</h1>
+      </div>
+      <ErrorMessage message={errors['form']} />
+
+      <fieldset>
+        <legend>Keyframe images</legend>
+        <ImageUploader onUploaded={addImage} describedBy={errors['images'] ? errorId('images') : undefined} />
+        <FieldError id={errorId('images')} message={errors['images']} />
+        {images.length > 0 ? (
+          <ol className="keyframes" aria-label="Keyframe order">
+            {images.map((image, i) => (
+              <li key={`${image.id}-${i}`} data-testid="keyframe">
+                <FrameBox src={image.url} width={image.width} height={image.height} alt={image.originalName} />
+                <span className="mono" style={{ overflowWrap: 'anywhere' }}>
+                  {i + 1}. {image.originalName}
+                </span>
+                <div className="row">
+                  <button type="button" className="small" onClick={() => setImages(moveItem(images, i, i - 1))} disabled={i === 0} aria-label={`Move ${image.originalName} earlier`}>
+                    ←
+                  </button>
+                  <button type="button" className="small" onClick={() => setImages(moveItem(images, i, i + 1))} disabled={i === images.length - 1} aria-label={`Move ${image.originalName} later`}>
+                    →
+                  </button>
+                  <button type="button" className="small danger" onClick={() => setImages(images.filter((_, j) => j !== i))} aria-label={`Remove ${image.originalName}`}>
+                    Remove
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ol>
+        ) : null}
+        <details style={{ marginTop: '0.75rem' }}>
+          <summary>Pick from the library ({library.data?.images.totalCount ?? 0})</summary>
+          <div className="library">
+            {libraryImages.map((image) => (
+              <button key={image.id} type="button" onClick={() => addImage(image)} aria-label={`Add ${image.originalName}`}>
+                <FrameBox src={image.url} width={image.width} height={image.height} alt="" />
+                <span style={{ overflowWrap: 'anywhere' }}>{image.originalName}</span>
+              </button>
+            ))}
+          </div>
+        </details>
+      </fieldset>
+
+      <fieldset>
+        <legend>Interpolation</legend>
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor={fieldId('model')}>Model</label>
+            <select id={fieldId('model')} value={model} onChange={(e) => set('model', e.target.value)} {...invalidProps('model')}>
+              {(models.data?.models ?? []).map((m) => (
+                <option key={m.name} value={m.name} disabled={!m.weightsAvailable}>
+                  {m.name}
+                  {m.weightsAvailable ? '' : ' (weights missing)'}
+                </option>
+              ))}
+            </select>
+            <FieldError id={errorId('model')} message={errors['model']} />
+          </div>
+          <div className="field">
+            <label htmlFor={fieldId('steps')}>Steps (frames)</label>
+            <input id={fieldId('steps')} inputMode="numeric" value={draft.steps} onChange={(e) => set('steps', e.target.value)} {...invalidProps('steps')} />
+            <FieldError id={errorId('steps')} message={errors['steps']} />
+          </div>
+          <div className="field">
+            <label htmlFor={fieldId('method')}>Method</label>
+            <select id={fieldId('method')} value={draft.method} onChange={(e) => set('method', e.target.value as InterpolationMethod)} {...invalidProps('method')}>
+              {METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {optionLabel(m)}
+                </option>
+              ))}
+            </select>
+            <FieldError id={errorId('method')} message={errors['method']} />
+          </div>
+          <div className="field">
+            <label htmlFor={fieldId('easing')}>Easing</label>
+            <select id={fieldId('easing')} value={draft.easing} onChange={(e) => set('easing', e.target.value as Easing)} {...invalidProps('easing')}>
+              {EASINGS.map((m) => (
+                <option key={m} value={m}>
+                  {optionLabel(m)}
+                </option>
+              ))}
+            </select>
+            <FieldError id={errorId('easing')} message={errors['easing']} />
+          </div>
+          <div className="field">
+            <span className="label" id={fieldId('size-label')}>
+              Size (px)
+            </span>
+            <div className="row" role="group" aria-labelledby={fieldId('size-label')}>
+              <input aria-label="Width" inputMode="numeric" style={{ width: '5rem' }} value={draft.width} onChange={(e) => set('width', e.target.value)} {...invalidProps('size')} />
+              ×
+              <input aria-label="Height" inputMode="numeric" style={{ width: '5rem' }} value={draft.height} onChange={(e) => set('height', e.target.value)} {...invalidProps('size')} />
+            </div>
+            <FieldError id={errorId('size')} message={errors['size']} />
+          </div>
+          <div className="field">
+            <label htmlFor={fieldId('fit')}>Fit</label>
+            <select id={fieldId('fit')} value={draft.fit} onChange={(e) => set('fit', e.target.value as FitMode)} {...invalidProps('fit')}>
+              {FITS.map((m) => (
+                <option key={m} value={m}>
+                  {optionLabel(m)}
+                </option>
+              ))}
+            </select>
+            <FieldError id={errorId('fit')} message={errors['fit']} />
+          </div>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Noise</legend>
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor={fieldId('noise')}>Preset</label>
+            <select id={fieldId('noise')} value={noiseChoice} onChange={(e) => set('noiseChoice', e.target.value)} {...invalidProps('noise')}>
+              {presetList.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+              <option value={CUSTOM}>Custom…</option>
+            </select>
+          </div>
+          {preset ? null : (
+            <>
+              <div className="field">
+                <label htmlFor={fieldId('noise-level')}>Level</label>
+                <input id={fieldId('noise-level')} inputMode="decimal" value={draft.noiseLevel} onChange={(e) => set('noiseLevel', e.target.value)} {...invalidProps('noise')} />
+              </div>
+              <div className="field">
+                <label htmlFor={fieldId('noise-mode')}>Mode</label>
+                <select id={fieldId('noise-mode')} value={draft.noiseMode} onChange={(e) => set('noiseMode', e.target.value as NoiseMode)}>
+                  {NOISE_MODES.map((m) => (
+                    <option key={m} value={m}>
+                      {optionLabel(m)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor={fieldId('noise-schedule')}>Schedule</label>
+                <select id={fieldId('noise-schedule')} value={draft.noiseSchedule} onChange={(e) => set('noiseSchedule', e.target.value as NoiseSchedule)}>
+                  {NOISE_SCHEDULES.map((m) => (
+                    <option key={m} value={m}>
+                      {optionLabel(m)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <label className="checkbox">
+                <input type="checkbox" checked={draft.noiseShared} onChange={(e) => set('noiseShared', e.target.checked)} />
+                One noise field for every frame
+              </label>
+            </>
+          )}
+        </div>
+        {preset?.description ? <p className="field-hint">{preset.description}</p> : null}
+        <FieldError id={errorId('noise')} message={errors['noise']} />
+        <div style={{ maxWidth: 420, marginTop: '0.5rem' }}>
+          {schedule.length > 0 ? (
+            <LineChart
+              title="Noise level across frames"
+              xLabel={`frame 0 → ${schedule.length - 1} (${noise.mode.toLowerCase()} units)`}
+              series={[{ label: 'noise', color: SERIES_COLORS[0], values: schedule }]}
+            />
+          ) : (
+            <p className="field-hint">The schedule plot appears once steps and level are valid.</p>
+          )}
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Run</legend>
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor={fieldId('seed')}>Seed</label>
+            <div className="row">
+              <input id={fieldId('seed')} inputMode="numeric" style={{ width: '9rem' }} value={draft.seed} onChange={(e) => set('seed', e.target.value)} {...invalidProps('seed')} />
+              <button type="button" onClick={() => set('seed', String(randomSeed()))}>
+                Random
+              </button>
+            </div>
+            <FieldError id={errorId('seed')} message={errors['seed']} />
+          </div>
+          <div className="field">
+            <label htmlFor={fieldId('name')}>Name (optional)</label>
+            <input id={fieldId('name')} value={draft.name} onChange={(e) => set('name', e.target.value)} {...invalidProps('name')} />
+            <FieldError id={errorId('name')} message={errors['name']} />
+          </div>
+          <div className="field">
+            <label htmlFor={fieldId('tags')}>Tags (comma separated)</label>
+            <input id={fieldId('tags')} value={draft.tags} onChange={(e) => set('tags', e.target.value)} {...invalidProps('tags')} />
+            <FieldError id={errorId('tags')} message={errors['tags']} />
+          </div>
+        </div>
+      </fieldset>
+
+      <div className="row">
+        <button type="submit" className="primary" disabled={createState.fetching}>
+          {createState.fetching ? 'Starting…' : 'Start run'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,273 @@
+'use client';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { useMutation, useQuery, useSubscription } from 'urql';
+import { CancelRunMutation, RerunMutation, RunProgressSubscription, RunQuery } from '../lib/operations.ts';
+import type { RunProgressSubscription as ProgressEvent, RunStatus } from '../gql/graphql.ts';
+import { describeError } from '../lib/errors.ts';
+import { randomSeed } from '../lib/seed.ts';
+import { describeNoise, estimateRemainingMs, formatDateTime, formatDuration } from '../lib/format.ts';
+import { framesGif, framesWebp, framesZip, saveBlob, type DownloadFrame } from '../lib/downloads.ts';
+import { ErrorMessage, FrameBox, ProgressBar, StatusBadge } from './bits.tsx';
+import { Player } from './player.tsx';
+
+interface LiveFrame {
+  readonly index: number;
+  readonly alpha: number;
+  readonly noiseLevel: number;
+  readonly url: string;
+  readonly decodeMs: number;
+}
+
+interface LiveState {
+  readonly frames: ReadonlyMap<number, LiveFrame>;
+  readonly status: RunStatus | null;
+  readonly error: string | null;
+  readonly total: number | null;
+}
+
+const EMPTY_LIVE: LiveState = { frames: new Map(), status: null, error: null, total: null };
+
+function applyEvent(state: LiveState = EMPTY_LIVE, data: ProgressEvent): LiveState {
+  const event = data.runProgress;
+  const frames = new Map(state.frames);
+  if (event.kind === 'FRAME' && event.index !== null && event.url !== null) {
+    frames.set(event.index, {
+      index: event.index,
+      alpha: event.alpha ?? 0,
+      noiseLevel: event.noiseLevel ?? 0,
+      url: event.url,
+      decodeMs: event.decodeMs ?? 0,
+    });
+  }
+  return { frames, status: event.status, error: event.error ?? state.error, total: event.total };
+}
+
+const ACTIVE: ReadonlySet<RunStatus> = new Set(['QUEUED', 'RUNNING']);
+const FINAL: ReadonlySet<RunStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
+
+type DownloadKind = 'zip' | 'webp' | 'gif';
+
+export function RunView({ runId }: { runId: string }) {
+  const router = useRouter();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: RunQuery, variables: { id: runId } });
+  const [live] = useSubscription({ query: RunProgressSubscription, variables: { runId } }, applyEvent);
+  const [cancelState, cancel] = useMutation(CancelRunMutation);
+  const [rerunState, rerun] = useMutation(RerunMutation);
+  const [position, setPosition] = useState(0);
+  const [followLive, setFollowLive] = useState(true);
+  const [downloading, setDownloading] = useState<DownloadKind | null>(null);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const run = data?.run;
+  const liveState = live.data ?? EMPTY_LIVE;
+
+  const frames = useMemo(() => {
+    const byIndex = new Map<number, LiveFrame>();
+    for (const f of run?.frames ?? []) byIndex.set(f.index, f);
+    for (const f of liveState.frames.values()) byIndex.set(f.index, f);
+    return [...byIndex.values()].sort((a, b) => a.index - b.index);
+  }, [run?.frames, liveState.frames]);
+
+  const status: RunStatus | undefined = liveState.status ?? run?.status;
+  const total = liveState.total ?? run?.steps ?? 0;
+  const active = status !== undefined && ACTIVE.has(status);
+
+  // While frames arrive the player shows the newest one, until the viewer takes the scrubber.
+  useEffect(() => {
+    if (followLive && frames.length > 0) setPosition(frames.length - 1);
+  }, [followLive, frames.length]);
+
+  // The final state's timings (encode, total) come from the run itself: fetch it once it ends.
+  const refetched = useRef(false);
+  useEffect(() => {
+    if (status && FINAL.has(status) && run && !FINAL.has(run.status) && !refetched.current) {
+      refetched.current = true;
+      refetch({ requestPolicy: 'network-only' });
+    }
+  }, [status, run, refetch]);
+
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+
+  if (fetching && !run) return <p className="muted">Loading run…</p>;
+  if (error && !run) return <ErrorMessage message={describeError(error)} />;
+  if (!run) return <ErrorMessage message={`No run with id ${runId}.`} />;
+
+  const elapsed = run.startedAt ? now - Date.parse(run.startedAt) : 0;
+  const remaining = status === 'RUNNING' ? estimateRemainingMs(frames.length, total, elapsed) : null;
+  const downloadFrames: DownloadFrame[] = frames;
+  const baseName = run.name.replace(/[^\w.-]+/g, '-') || `run-${run.id}`;
+
+  async function download(kind: DownloadKind) {
+    if (!run) return;
+    setDownloading(kind);
+    setDownloadError(null);
+    try {
+      const size = { width: run.width, height: run.height, fps: 12 };
+      const blob =
+        kind === 'zip' ? await framesZip(downloadFrames) : kind === 'gif' ? await framesGif(downloadFrames, size) : await framesWebp(downloadFrames, size);
+      saveBlob(blob, `${baseName}.${kind}`);
+    } catch (e) {
+      setDownloadError(`Download failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setDownloading(null);
+    }
+  }
+
+  async function rerunWithNewSeed() {
+    const result = await rerun({ id: runId, overrides: { seed: randomSeed() } });
+    if (result.data) router.push(`/runs/${result.data.rerun.id}`);
+  }
+
+  const errorText = liveState.error ?? run.error;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{run.name}</h1>
+          <div className="row">
+            <span data-testid="run-status">{status ? <StatusBadge status={status} /> : null}</span>
+            <span className="muted">
+              <span data-testid="frames-done">{frames.length}</span> / {total} frames
+            </span>
+            {status === 'RUNNING' ? <span className="muted">ETA {formatDuration(remaining)}</span> : null}
+          </div>
+        </div>
+        <div className="row">
+          <button type="button" className="danger" onClick={() => cancel({ id: runId })} disabled={!active || cancelState.fetching}>
+            Cancel
+          </button>
+          <button type="button" onClick={rerunWithNewSeed} disabled={rerunState.fetching}>
+            Rerun with new seed
+          </button>
+        </div>
+      </div>
+      <ProgressBar done={frames.length} total={total} label="Frames decoded" />
+      <ErrorMessage message={describeError(cancelState.error) ?? describeError(rerunState.error)} />
+      {status === 'FAILED' && errorText ? <ErrorMessage message={`The run failed: ${errorText}`} /> : null}
+
+      <div className="run-layout" style={{ marginTop: '1rem' }}>
+        <div>
+          <div className="panel">
+            <Player
+              frames={frames}
+              width={run.width}
+              height={run.height}
+              position={position}
+              onPositionChange={(p) => {
+                setFollowLive(false);
+                setPosition(p);
+              }}
+              label="Player"
+            />
+            <h2>Filmstrip</h2>
+            <div className="filmstrip" role="list" aria-label="Filmstrip" data-testid="filmstrip">
+              {Array.from({ length: total }, (_, index) => {
+                const at = frames.findIndex((f) => f.index === index);
+                const frame = frames[at];
+                return (
+                  <div role="listitem" key={index}>
+                    <button
+                      type="button"
+                      aria-label={frame ? `Show frame ${index}` : `Frame ${index} not decoded yet`}
+                      aria-current={at === position && frame ? 'true' : undefined}
+                      disabled={!frame}
+                      onClick={() => {
+                        setFollowLive(false);
+                        setPosition(at);
+                      }}
+                    >
+                      <FrameBox src={frame?.url} width={run.width} height={run.height} alt="" />
+                    </button>
+                    <div className="index">{index}</div>
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+          <div className="panel">
+            <h2 style={{ marginTop: 0 }}>Per-frame timings</h2>
+            <div className="table-scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Frame</th>
+                    <th scope="col" className="num">Alpha</th>
+                    <th scope="col" className="num">Noise</th>
+                    <th scope="col" className="num">Decode</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {frames.map((f) => (
+                    <tr key={f.index}>
+                      <td>{f.index}</td>
+                      <td className="num">{f.alpha.toFixed(3)}</td>
+                      <td className="num">{f.noiseLevel.toFixed(3)}</td>
+                      <td className="num">{formatDuration(f.decodeMs)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        </div>
+        <aside>
+          <div className="panel">
+            <h2 style={{ marginTop: 0 }}>Parameters</h2>
+            <dl className="params">
+              <dt>Model</dt>
+              <dd>{run.model}</dd>
+              <dt>Steps</dt>
+              <dd>{run.steps}</dd>
+              <dt>Method</dt>
+              <dd>{run.method.toLowerCase()}</dd>
+              <dt>Easing</dt>
+              <dd>{run.easing.toLowerCase().replaceAll('_', '-')}</dd>
+              <dt>Size</dt>
+              <dd>
+                {run.width}×{run.height} ({run.fit.toLowerCase()})
+              </dd>
+              <dt>Noise</dt>
+              <dd>{describeNoise(run.noise)}</dd>
+              <dt>Seed</dt>
+              <dd className="mono">{run.seed}</dd>
+              <dt>Tags</dt>
+              <dd>{run.tags.length ? run.tags.map((t) => <span className="tag" key={t}>{t}</span>) : '—'}</dd>
+              <dt>Created</dt>
+              <dd>{formatDateTime(run.createdAt)}</dd>
+              <dt>Started</dt>
+              <dd>{formatDateTime(run.startedAt)}</dd>
+              <dt>Finished</dt>
+              <dd>{formatDateTime(run.finishedAt)}</dd>
+              <dt>Encode</dt>
+              <dd>{formatDuration(run.encodeMs)}</dd>
+              <dt>Total</dt>
+              <dd>{formatDuration(run.totalMs)}</dd>
+            </dl>
+            <h3>Keyframes</h3>
+            <div className="run-thumbs">
+              {run.keyframes.map((image, i) => (
+                <FrameBox key={`${image.id}-${i}`} src={image.url} width={image.width} height={image.height} alt={`Keyframe ${i + 1}: ${image.originalName}`} />
+              ))}
+            </div>
+          </div>
+          <div className="panel">
+            <h2 style={{ marginTop: 0 }}>Downloads</h2>
+            <div className="row">
+              {(['zip', 'webp', 'gif'] as const).map((kind) => (
+                <button key={kind} type="button" onClick={() => download(kind)} disabled={frames.length === 0 || downloading !== null}>
+                  {downloading === kind ? 'Preparing…' : kind === 'zip' ? 'Frames (zip)' : kind === 'webp' ? 'Animated WebP' : 'GIF'}
+                </button>
+              ))}
+            </div>
+            <ErrorMessage message={downloadError} />
+          </div>
+        </aside>
+      </div>
+    </>
+  );
+}

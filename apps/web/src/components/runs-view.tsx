@@ -1,0 +1,285 @@
+'use client';
+import { useEffect, useId, useMemo, useState } from 'react';
+import Link from 'next/link';
+import { useQuery, useSubscription } from 'urql';
+import { ModelsQuery, RunsQuery, RunUpdatesSubscription } from '../lib/operations.ts';
+import type { RunSummaryFieldsFragment, RunStatus, RunUpdatesSubscription as RunUpdateEvent, RunsQueryVariables } from '../gql/graphql.ts';
+import { describeError } from '../lib/errors.ts';
+import { describeNoise, formatDateTime } from '../lib/format.ts';
+import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
+
+const PAGE_SIZE = 20;
+const STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED'];
+const SORTS = {
+  newest: { field: 'CREATED_AT', direction: 'DESC' },
+  oldest: { field: 'CREATED_AT', direction: 'ASC' },
+  'name-asc': { field: 'NAME', direction: 'ASC' },
+  'name-desc': { field: 'NAME', direction: 'DESC' },
+} as const;
+export const MAX_COMPARED = 4;
+
+interface Filters {
+  search: string;
+  status: RunStatus | '';
+  model: string;
+  tag: string;
+  createdAfter: string;
+  createdBefore: string;
+  sort: keyof typeof SORTS;
+}
+
+const NO_FILTERS: Filters = { search: '', status: '', model: '', tag: '', createdAfter: '', createdBefore: '', sort: 'newest' };
+
+/** Start of the day for "after", end of it for "before", both in the viewer's time zone. */
+function dayBoundary(date: string, end: boolean): string | undefined {
+  if (!date) return undefined;
+  const at = new Date(`${date}T${end ? '23:59:59.999' : '00:00:00'}`);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+function toVariables(filters: Filters, after: string | null): RunsQueryVariables {
+  return {
+    first: PAGE_SIZE,
+    after,
+    sort: SORTS[filters.sort],
+    filter: {
+      search: filters.search.trim() || undefined,
+      status: filters.status ? [filters.status] : undefined,
+      model: filters.model || undefined,
+      tag: filters.tag.trim() || undefined,
+      createdAfter: dayBoundary(filters.createdAfter, false),
+      createdBefore: dayBoundary(filters.createdBefore, true),
+    },
+  };
+}
+
+type Updates = ReadonlyMap<string, RunUpdateEvent['runUpdates']>;
+
+function collectUpdate(previous: Updates | undefined, event: RunUpdateEvent): Updates {
+  const next = new Map(previous);
+  next.set(event.runUpdates.runId, event.runUpdates);
+  return next;
+}
+
+/** First, middle and last stored frames. */
+function thumbnails(run: RunSummaryFieldsFragment): (string | undefined)[] {
+  const frames = [...run.frames].sort((a, b) => a.index - b.index);
+  if (frames.length === 0) return [undefined, undefined, undefined];
+  return [frames[0]!.url, frames[Math.floor((frames.length - 1) / 2)]!.url, frames[frames.length - 1]!.url];
+}
+
+export function RunsView() {
+  const id = useId();
+  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [selected, setSelected] = useState<string[]>([]);
+  const after = cursors[cursors.length - 1] ?? null;
+  const variables = useMemo(() => toVariables(filters, after), [filters, after]);
+  const [{ data, fetching, error }, refetch] = useQuery({ query: RunsQuery, variables });
+  const [models] = useQuery({ query: ModelsQuery });
+  const [updates] = useSubscription({ query: RunUpdatesSubscription }, collectUpdate);
+
+  // Rows change in place; a run created or deleted changes the page itself, so it is fetched again.
+  const membershipChanges = useMemo(
+    () => [...(updates.data?.values() ?? [])].filter((u) => u.kind !== 'UPDATED').length,
+    [updates.data],
+  );
+  useEffect(() => {
+    if (membershipChanges > 0) refetch({ requestPolicy: 'network-only' });
+  }, [membershipChanges, refetch]);
+
+  const rows = (data?.runs.nodes ?? []).flatMap((run) => {
+    const update = updates.data?.get(run.id);
+    if (update?.kind === 'DELETED') return [];
+    return [update?.run ?? run];
+  });
+
+  function apply(next: Filters) {
+    setFilters(next);
+    setCursors([null]);
+  }
+
+  function toggle(runId: string) {
+    setSelected((current) =>
+      current.includes(runId) ? current.filter((s) => s !== runId) : current.length >= MAX_COMPARED ? current : [...current, runId],
+    );
+  }
+
+  const field = (name: keyof Filters) => `${id}-${name}`;
+  return (
+    <>
+      <div className="page-head">
+        <h1>Runs</h1>
+        <Link className="button primary" href="/runs/new">
+          New run
+        </Link>
+      </div>
+      <form
+        className="panel filters"
+        role="search"
+        aria-label="Filter runs"
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply(draft);
+        }}
+      >
+        <div className="field">
+          <label htmlFor={field('search')}>Name contains</label>
+          <input id={field('search')} type="search" value={draft.search} onChange={(e) => setDraft({ ...draft, search: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor={field('status')}>Status</label>
+          <select id={field('status')} value={draft.status} onChange={(e) => apply({ ...draft, status: e.target.value as RunStatus | '' })}>
+            <option value="">Any</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={field('model')}>Model</label>
+          <select id={field('model')} value={draft.model} onChange={(e) => apply({ ...draft, model: e.target.value })}>
+            <option value="">Any</option>
+            {(models.data?.models ?? []).map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={field('tag')}>Tag</label>
+          <input id={field('tag')} value={draft.tag} onChange={(e) => setDraft({ ...draft, tag: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor={field('createdAfter')}>Created from</label>
+          <input id={field('createdAfter')} type="date" value={draft.createdAfter} onChange={(e) => setDraft({ ...draft, createdAfter: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor={field('createdBefore')}>Created until</label>
+          <input id={field('createdBefore')} type="date" value={draft.createdBefore} onChange={(e) => setDraft({ ...draft, createdBefore: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor={field('sort')}>Sort</label>
+          <select id={field('sort')} value={draft.sort} onChange={(e) => apply({ ...draft, sort: e.target.value as Filters['sort'] })}>
+            <option value="newest">Newest first</option>
+            <option value="oldest">Oldest first</option>
+            <option value="name-asc">Name A–Z</option>
+            <option value="name-desc">Name Z–A</option>
+          </select>
+        </div>
+        <div className="row">
+          <button type="submit" className="primary">
+            Apply
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setDraft(NO_FILTERS);
+              apply(NO_FILTERS);
+            }}
+          >
+            Clear
+          </button>
+        </div>
+      </form>
+
+      <ErrorMessage message={describeError(error)} />
+      {fetching && !data ? <p className="muted">Loading runs…</p> : null}
+      {data && rows.length === 0 ? <p className="muted">No runs match these filters.</p> : null}
+      {data ? (
+        <p className="muted" aria-live="polite">
+          {data.runs.totalCount} run{data.runs.totalCount === 1 ? '' : 's'}
+          {cursors.length > 1 ? `, page ${cursors.length}` : ''}
+        </p>
+      ) : null}
+
+      <ul className="run-list" aria-label="Run history">
+        {rows.map((run) => {
+          const isSelected = selected.includes(run.id);
+          return (
+            <li key={run.id} className={`run-row${isSelected ? ' selected' : ''}`} data-run-id={run.id}>
+              <input
+                type="checkbox"
+                checked={isSelected}
+                onChange={() => toggle(run.id)}
+                disabled={!isSelected && selected.length >= MAX_COMPARED}
+                aria-label={`Select ${run.name} for comparison`}
+              />
+              <div className="run-thumbs">
+                {thumbnails(run).map((url, i) => (
+                  <FrameBox key={i} src={url} width={run.width} height={run.height} alt={url ? `${run.name}, ${['first', 'middle', 'last'][i]} frame` : ''} />
+                ))}
+              </div>
+              <div className="run-main">
+                <div className="row">
+                  <Link className="title" href={`/runs/${run.id}`}>
+                    {run.name}
+                  </Link>
+                  <StatusBadge status={run.status} />
+                  {run.status === 'RUNNING' ? (
+                    <span className="muted">
+                      {run.framesDone}/{run.steps}
+                    </span>
+                  ) : null}
+                </div>
+                <div className="run-meta">
+                  <span>{run.model}</span>
+                  <span>{run.steps} steps</span>
+                  <span>noise {describeNoise(run.noise)}</span>
+                  <span>
+                    seed <span className="mono">{run.seed}</span>
+                  </span>
+                  <span>{formatDateTime(run.createdAt)}</span>
+                </div>
+                <div>
+                  {run.tags.map((t) => (
+                    <span className="tag" key={t}>
+                      {t}
+                    </span>
+                  ))}
+                </div>
+              </div>
+              <div className="run-actions">
+                <Link href={`/runs/${run.id}`}>Open</Link>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+
+      <nav className="pager" aria-label="Pages">
+        <button type="button" onClick={() => setCursors((c) => c.slice(0, -1))} disabled={cursors.length <= 1}>
+          Previous
+        </button>
+        <button
+          type="button"
+          onClick={() => data?.runs.endCursor && setCursors((c) => [...c, data.runs.endCursor])}
+          disabled={!data?.runs.hasNextPage}
+        >
+          Next
+        </button>
+      </nav>
+
+      {selected.length > 0 ? (
+        <div className="compare-bar" role="region" aria-label="Comparison selection">
+          <span>
+            {selected.length} selected{selected.length < 2 ? ' (pick at least 2)' : ''}
+          </span>
+          <span className="spacer" />
+          <button type="button" onClick={() => setSelected([])}>
+            Clear
+          </button>
+          {selected.length >= 2 ? (
+            <Link className="button primary" href={`/compare?runs=${selected.join(',')}`}>
+              Compare {selected.length} runs
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
+    </>
+  );
+}
