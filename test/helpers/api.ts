@@ -1,0 +1,172 @@
+// Helpers for whole-system API tests: a fresh PostgreSQL database per file, GraphQL over real
+// HTTP, uploads as multipart requests, and subscriptions through a real graphql-ws client.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient, type Client } from 'graphql-ws';
+import pg from 'pg';
+import WebSocket from 'ws';
+
+export const SHARED_DIR = fileURLToPath(new URL('../../../shared', import.meta.url));
+export const PHOTOS = {
+  astronaut: `${SHARED_DIR}/images/astronaut.png`,
+  chelsea: `${SHARED_DIR}/images/chelsea.png`,
+  coffee: `${SHARED_DIR}/images/coffee.png`,
+  rocket: `${SHARED_DIR}/images/rocket.jpg`,
+};
+export const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
+
+const ADMIN_URL =
+  process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A new empty database on the local PostgreSQL; drop() removes it even with connections left open. */
+export async function createTestDatabase(prefix = 'latentlab_api'): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+}
+
+export async function gql<T = Record<string, any>>(
+  baseUrl: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as object) };
+}
+
+/** gql that fails the test on any error. */
+export async function gqlOk<T = Record<string, any>>(
+  baseUrl: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
+  const result = await gql<T>(baseUrl, query, variables);
+  if (result.errors?.length || !result.data) {
+    throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  }
+  return result.data;
+}
+
+export const UPLOAD_MUTATION = `mutation ($file: Upload!) {
+  uploadImage(file: $file) { created image { id sha256 width height mimeType byteSize url originalName } }
+}`;
+
+/** GraphQL multipart request (with the CSRF preflight header Apollo requires). */
+export async function uploadBytes(
+  baseUrl: string,
+  bytes: Uint8Array,
+  filename: string,
+  type = 'application/octet-stream',
+  headers: Record<string, string> = { 'Apollo-Require-Preflight': 'true' },
+): Promise<GraphQLResponse> {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query: UPLOAD_MUTATION, variables: { file: null } }));
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append('0', new Blob([bytes], { type }), filename);
+  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: form });
+  const text = await response.text();
+  try {
+    return { status: response.status, ...(JSON.parse(text) as object) };
+  } catch {
+    return { status: response.status, errors: [{ message: text }] };
+  }
+}
+
+export async function uploadPhoto(
+  baseUrl: string,
+  path: string,
+): Promise<{ id: string; created: boolean }> {
+  const result = await uploadBytes(baseUrl, await readFile(path), basename(path));
+  const payload = result.data?.uploadImage as
+    { created: boolean; image: { id: string } } | undefined;
+  if (!payload) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
+  return { id: payload.image.id, created: payload.created };
+}
+
+export function wsClient(baseUrl: string): Client {
+  return createClient({
+    url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+  });
+}
+
+export interface ProgressEvent {
+  kind: 'FRAME' | 'STATUS';
+  runId: string;
+  status: string;
+  error: string | null;
+  index: number | null;
+  alpha: number | null;
+  noiseLevel: number | null;
+  url: string | null;
+  decodeMs: number | null;
+  done: number;
+  total: number;
+}
+
+export const PROGRESS_SUBSCRIPTION = `subscription ($runId: ID!) {
+  runProgress(runId: $runId) { kind runId status error index alpha noiseLevel url decodeMs done total }
+}`;
+
+/** Collects runProgress events until the server completes the subscription (after the final status). */
+export function collectProgress(
+  client: Client,
+  runId: string,
+  onEvent: (event: ProgressEvent) => void = () => {},
+): Promise<ProgressEvent[]> {
+  const events: ProgressEvent[] = [];
+  return new Promise((resolve, reject) => {
+    client.subscribe<{ runProgress: ProgressEvent }>(
+      { query: PROGRESS_SUBSCRIPTION, variables: { runId } },
+      {
+        next: (result) => {
+          if (result.errors) {
+            reject(new Error(JSON.stringify(result.errors)));
+            return;
+          }
+          const event = result.data!.runProgress;
+          events.push(event);
+          onEvent(event);
+        },
+        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: () => resolve(events),
+      },
+    );
+  });
+}
+
+export const CREATE_RUN = `mutation ($input: CreateRunInput!) {
+  createRun(input: $input) { id name status steps width height seed noise { level mode schedule shared } presetId tags }
+}`;
