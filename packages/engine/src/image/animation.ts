@@ -75,7 +75,8 @@ export async function encodeAnimation(
   return render(() =>
     format === 'webp'
       ? joined().webp({ quality: ANIMATED_WEBP_QUALITY, loop: 0, delay }).toBuffer()
-      : joined().gif({ loop: 0, delay }).toBuffer(),
+      : // Palette effort 1 encodes about 5x faster than the default 7 with little visible change.
+        joined().gif({ loop: 0, delay, effort: 1 }).toBuffer(),
   );
 }
 
