@@ -30,3 +30,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/**
+ * The column whose CHECK constraint ("<Table>_<column>_check") rejected the write, or undefined
+ * when the error is something else. Prisma reports these as P2039 with the driver's SQLSTATE 23514.
+ */
+export function violatedCheckColumn(error: unknown): string | undefined {
+  if (prismaCode(error) !== 'P2039' || !(error instanceof Error)) return undefined;
+  return /check constraint "[A-Za-z]+_(\w+)_check"/.exec(error.message)?.[1];
+}

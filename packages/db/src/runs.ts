@@ -16,7 +16,7 @@ import {
   type Connection,
   type PageArgs,
 } from './pagination.ts';
-import { isRecordNotFound, isUuid } from './prisma-errors.ts';
+import { isRecordNotFound, isUuid, violatedCheckColumn } from './prisma-errors.ts';
 
 const keyframesInOrder = {
   keyframes: { orderBy: { position: 'asc' }, include: { image: true } },
@@ -108,29 +108,38 @@ export async function createRun(prisma: PrismaClient, input: NewRun): Promise<Ru
   }
   const tags = normaliseTags(input.tags ?? []);
   checkTagCount(tags);
-  return prisma.run.create({
-    data: {
-      name,
-      model: input.model,
-      steps: input.steps,
-      method: input.method,
-      easing: input.easing,
-      width: input.width,
-      height: input.height,
-      fit: input.fit,
-      noiseLevel: input.noise.level,
-      noiseMode: input.noise.mode,
-      noiseSchedule: input.noise.schedule,
-      noiseShared: input.noise.shared,
-      presetId,
-      seed: input.seed,
-      tags,
-      keyframes: {
-        create: input.keyframeImageIds.map((imageId, position) => ({ position, imageId })),
+  try {
+    return await prisma.run.create({
+      data: {
+        name,
+        model: input.model,
+        steps: input.steps,
+        method: input.method,
+        easing: input.easing,
+        width: input.width,
+        height: input.height,
+        fit: input.fit,
+        noiseLevel: input.noise.level,
+        noiseMode: input.noise.mode,
+        noiseSchedule: input.noise.schedule,
+        noiseShared: input.noise.shared,
+        presetId,
+        seed: input.seed,
+        tags,
+        keyframes: {
+          create: input.keyframeImageIds.map((imageId, position) => ({ position, imageId })),
+        },
       },
-    },
-    include: keyframesInOrder,
-  });
+      include: keyframesInOrder,
+    });
+  } catch (error) {
+    const column = violatedCheckColumn(error);
+    if (column === undefined) throw error;
+    throw new DbError('INVALID_INPUT', `run ${column} has a value the database does not accept`, {
+      cause: error,
+      field: column,
+    });
+  }
 }
 
 /** The run with keyframes in order and frames ordered by index; null when unknown. */
@@ -316,12 +325,12 @@ async function changeTags(
 }
 
 /** Adds tags (trimmed, no duplicates); existing order is kept and new tags go last. */
-export function addTags(prisma: PrismaClient, id: string, tags: string[]): Promise<Run> {
+export async function addTags(prisma: PrismaClient, id: string, tags: string[]): Promise<Run> {
   const added = normaliseTags(tags);
   return changeTags(prisma, id, (current) => [...new Set([...current, ...added])]);
 }
 
-export function removeTags(prisma: PrismaClient, id: string, tags: string[]): Promise<Run> {
+export async function removeTags(prisma: PrismaClient, id: string, tags: string[]): Promise<Run> {
   const removed = new Set(tags.map((tag) => tag.trim()));
   return changeTags(prisma, id, (current) => current.filter((tag) => !removed.has(tag)));
 }
