@@ -18,8 +18,13 @@ export class ApiError extends GraphQLError {
   }
 }
 
+/** The message always names the field, so a person reading only the message knows what to fix. */
 export function badInput(field: string, message: string): ApiError {
-  return new ApiError('BAD_USER_INPUT', message, field);
+  return new ApiError(
+    'BAD_USER_INPUT',
+    message.includes(field) ? message : `${field}: ${message}`,
+    field,
+  );
 }
 
 export function notFound(what: string, id: string): ApiError {

@@ -38,6 +38,7 @@ import { frameView, imageView, runView, TERMINAL_STATUSES } from './views.ts';
 const INPUT_FIELDS: Record<string, string> = {
   keyframes: 'imageIds',
   keyframeImageIds: 'imageIds',
+  'noise.seed': 'seed',
 };
 
 function inputField(field: string | undefined): string {
