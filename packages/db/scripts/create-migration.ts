@@ -1,11 +1,9 @@
 // Writes prisma/migrations/<timestamp>_<name>/migration.sql: the SQL that takes a database built
-// from the existing migrations to prisma/schema.prisma, diffed on a throwaway in-memory PGlite.
+// from the existing migrations to prisma/schema.prisma, diffed on throwaway in-memory PGlite instances.
 // Usage: npm run -w @latent-lab/db migration:create -- <name>
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { diffMigrationsToSchema, migrationsDir, schemaPath } from '../src/schema-engine.ts';
 
 const name = process.argv[2];
@@ -23,12 +21,7 @@ if (!existsSync(lockfile)) {
   );
 }
 
-const pglite = new PGlite();
-const sql = await diffMigrationsToSchema(
-  new PrismaPGlite(pglite),
-  await readFile(schemaPath, 'utf8'),
-);
-await pglite.close();
+const sql = await diffMigrationsToSchema(await readFile(schemaPath, 'utf8'));
 if (sql.trim() === '' || /^-- This is an empty migration\.\s*$/.test(sql)) {
   console.log('schema and migrations agree: no migration written');
   process.exit(0);

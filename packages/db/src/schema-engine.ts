@@ -9,6 +9,8 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DbError } from './errors.ts';
 
 type SchemaEngineModule = typeof import('@prisma/schema-engine-wasm');
@@ -163,23 +165,32 @@ export async function applyMigrations(
 }
 
 /**
- * SQL that takes a database built from the migrations to the given schema ('' when nothing changed).
- * The factory's shadow database replays the migrations.
+ * SQL that takes a database built from the migrations to the given schema ('' or an "empty
+ * migration" comment when nothing changed). Runs on two throwaway in-memory PGlite instances: the
+ * engine replays the migrations on the shadow one.
  */
-export async function diffMigrationsToSchema(
-  factory: SqlMigrationAwareDriverAdapterFactory,
-  schema: string,
-  dir = migrationsDir,
-): Promise<string> {
+export async function diffMigrationsToSchema(schema: string, dir = migrationsDir): Promise<string> {
   const migrationsList = await readMigrations(dir);
-  return withEngine(factory, async (engine) => {
-    const result = await engine.diff({
-      from: { tag: 'migrations', ...migrationsList },
-      to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] },
-      script: true,
-      exitCode: null,
-      filters: { externalTables: [], externalEnums: [] },
+  const main = new PGlite();
+  const shadow = new PGlite();
+  const onShadow = runningScriptsWith(new PrismaPGlite(shadow), (script) => shadow.exec(script));
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
+    ...runningScriptsWith(new PrismaPGlite(main), (script) => main.exec(script)),
+    connectToShadowDb: () => onShadow.connect(),
+  };
+  try {
+    return await withEngine(factory, async (engine) => {
+      const result = await engine.diff({
+        from: { tag: 'migrations', ...migrationsList },
+        to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] },
+        script: true,
+        exitCode: null,
+        filters: { externalTables: [], externalEnums: [] },
+      });
+      return result.stdout ?? '';
     });
-    return result.stdout ?? '';
-  });
+  } finally {
+    // Open PGlite instances keep 10 s timers armed, holding the process open.
+    await Promise.all([main.close(), shadow.close()]);
+  }
 }
