@@ -1,0 +1,210 @@
+// Workers in their own processes (npm run worker), on PostgreSQL: frames reach a subscriber on the
+// API process, a worker killed mid-run is resumed by a restarted one with exactly N identical
+// frames, and cancel stops a running render within one frame.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startServer, type RunningServer } from '../apps/server/src/index.ts';
+import {
+  collectProgress,
+  CREATE_RUN,
+  createTestDatabase,
+  gqlOk,
+  PHOTOS,
+  REPO_DIR,
+  uploadPhoto,
+  wsClient,
+  type ProgressEvent,
+  type TestDatabase,
+} from './helpers/api.ts';
+
+describe('separate worker processes (postgres)', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let server: RunningServer;
+  let imageIds: string[];
+  const workers = new Set<ChildProcess>();
+
+  function startWorkerProcess(): ChildProcess {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_DIR, 'apps/server/src/worker.ts')],
+      {
+        cwd: REPO_DIR,
+        env: {
+          ...process.env,
+          DATABASE_URL: database.url,
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'warn',
+          WORKER_CONCURRENCY: '1',
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    workers.add(child);
+    child.once('exit', () => workers.delete(child));
+    return child;
+  }
+
+  async function stopWorkerProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    await exited;
+  }
+
+  async function runFrames(
+    runId: string,
+  ): Promise<{ status: string; framesDone: number; frames: { index: number; url: string }[] }> {
+    const { run } = await gqlOk(
+      server.url,
+      'query ($id: ID!) { run(id: $id) { status framesDone frames { index url } } }',
+      { id: runId },
+    );
+    return run;
+  }
+
+  async function frameBytes(url: string): Promise<Buffer> {
+    return Buffer.from(await (await fetch(server.url + url)).arrayBuffer());
+  }
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-workers-'));
+    database = await createTestDatabase();
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      databaseUrl: database.url,
+      workerInProcess: false,
+      serveDashboard: false,
+      logLevel: 'warn',
+    });
+    imageIds = [
+      (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
+      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
+    ];
+  });
+
+  after(async () => {
+    for (const child of workers) await stopWorkerProcess(child, 'SIGKILL');
+    await server?.close();
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('a worker killed mid-run is resumed by a new worker: exactly N frames, identical to an uninterrupted run', async () => {
+    const steps = 24;
+    const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
+      input: {
+        model: 'taef2',
+        imageIds,
+        steps,
+        width: 256,
+        height: 256,
+        method: 'SLERP',
+        noise: { level: 0.4 },
+        seed: 99,
+      },
+    });
+    const first = startWorkerProcess();
+    const client = wsClient(server.url);
+    try {
+      // Kill the worker as soon as its third frame reaches this subscriber (through the API process).
+      const killed = new Promise<void>((resolve, reject) => {
+        collectProgress(client, run.id, (event) => {
+          if (event.kind === 'FRAME' && event.index === 2) {
+            first.kill('SIGKILL');
+            resolve();
+          }
+        }).catch(reject);
+      });
+      await killed;
+      await once(first, 'exit').catch(() => {});
+      const interrupted = await runFrames(run.id);
+      assert.equal(interrupted.status, 'RUNNING');
+      assert.ok(
+        interrupted.framesDone >= 3 && interrupted.framesDone < steps,
+        `stopped mid-run at ${interrupted.framesDone} frames`,
+      );
+
+      const second = startWorkerProcess();
+      const resumedEvents = await collectProgress(wsClient(server.url), run.id);
+      assert.equal(resumedEvents.at(-1)?.status, 'SUCCEEDED');
+      const indexes = resumedEvents
+        .filter((event: ProgressEvent) => event.kind === 'FRAME')
+        .map((event) => event.index);
+      assert.deepEqual(
+        indexes,
+        Array.from({ length: steps }, (_, i) => i),
+        'the subscriber sees every frame once',
+      );
+
+      const resumed = await runFrames(run.id);
+      assert.equal(resumed.status, 'SUCCEEDED');
+      assert.equal(resumed.framesDone, steps);
+      assert.deepEqual(
+        resumed.frames.map((frame) => frame.index),
+        Array.from({ length: steps }, (_, i) => i),
+      );
+
+      // The same parameters and seed, rendered without interruption by the second worker.
+      const { rerun } = await gqlOk(
+        server.url,
+        'mutation ($id: ID!) { rerun(id: $id) { id seed } }',
+        { id: run.id },
+      );
+      assert.equal(rerun.seed, 99);
+      const uninterruptedEvents = await collectProgress(client, rerun.id);
+      assert.equal(uninterruptedEvents.at(-1)?.status, 'SUCCEEDED');
+      const uninterrupted = await runFrames(rerun.id);
+      for (let index = 0; index < steps; index++) {
+        const a = await frameBytes(resumed.frames[index]!.url);
+        const b = await frameBytes(uninterrupted.frames[index]!.url);
+        assert.ok(a.equals(b), `frame ${index} is identical to the uninterrupted run`);
+      }
+      await stopWorkerProcess(second, 'SIGTERM');
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  test('cancel stops a running render within one frame', async () => {
+    const steps = 30;
+    const worker = startWorkerProcess();
+    const client = wsClient(server.url);
+    try {
+      const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
+        input: { model: 'taef2', imageIds, steps, width: 256, height: 256, seed: 3 },
+      });
+      let doneAtCancel = -1;
+      let cancel: Promise<unknown> | undefined;
+      const events = await collectProgress(client, run.id, (event) => {
+        if (event.kind === 'FRAME' && event.index === 1 && !cancel) {
+          doneAtCancel = event.done;
+          cancel = gqlOk(server.url, 'mutation ($id: ID!) { cancelRun(id: $id) { status } }', {
+            id: run.id,
+          });
+        }
+      });
+      assert.deepEqual(await cancel, { cancelRun: { status: 'CANCELED' } });
+      assert.equal(events.at(-1)?.status, 'CANCELED');
+      // Give a worker that ignored the cancel time to store more frames; it must not.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const stored = await runFrames(run.id);
+      assert.equal(stored.status, 'CANCELED');
+      assert.ok(
+        stored.framesDone <= doneAtCancel + 1,
+        `at most one frame after the cancel (had ${doneAtCancel}, now ${stored.framesDone})`,
+      );
+      assert.ok(stored.framesDone < steps);
+    } finally {
+      await client.dispose();
+      await stopWorkerProcess(worker, 'SIGTERM');
+    }
+  });
+});
