@@ -51,7 +51,11 @@ async function readKeyframe(path: string): Promise<KeyframeSource> {
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new EngineError('INVALID_IMAGE', `cannot read ${path}: ${(error as Error).message}`, 'images');
+    throw new EngineError(
+      'INVALID_IMAGE',
+      `cannot read ${path}: ${(error as Error).message}`,
+      'images',
+    );
   }
   try {
     await inspectImage(bytes);
@@ -97,6 +101,8 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   await mkdir(options.out, { recursive: true });
 
   const started = performance.now();
+  await engine.vae(spec.model);
+  const loadMs = performance.now() - started;
   const bar = progressBar('frames', 'frames');
   bar.start(spec.steps, 0);
   const frames: Omit<RenderedFrame, 'rgb'>[] = [];
@@ -118,6 +124,7 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
     bar.stop();
   }
   const encoded = await Promise.all(written);
+  const renderMs = performance.now() - started - loadMs;
   const loop = options.pingPong ? 'ping-pong' : 'loop';
   const [webp, gif, sheet] = await Promise.all([
     encodeAnimation(encoded, 'webp', { fps: options.fps, loop }),
@@ -130,8 +137,13 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
     writeFile(join(options.out, 'contact-sheet.png'), sheet),
   ]);
   const wallMs = performance.now() - started;
+  const outputsMs = wallMs - loadMs - renderMs;
   const report = {
-    images: options.images.map((path, i) => ({ path, name: basename(path), sha256: keyframes[i]!.sha256 })),
+    images: options.images.map((path, i) => ({
+      path,
+      name: basename(path),
+      sha256: keyframes[i]!.sha256,
+    })),
     model: spec.model,
     steps: spec.steps,
     method: spec.method,
@@ -140,7 +152,8 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
     fit: spec.fit,
     noise: spec.noise,
     format: options.format,
-    timings: { ...engine.stats, wallMs },
+    // renderMs: encoding keyframes, decoding and writing frames; outputsMs: animations and contact sheet.
+    timings: { ...engine.stats, loadMs, renderMs, outputsMs, wallMs },
     frames: frames.map(({ index, alpha, noiseLevel, decodeMs }) => ({
       file: frameName(index, options.format),
       index,

@@ -19,7 +19,9 @@ export class DirectoryLatentCache implements LatentCache {
     const header = new Int32Array(bytes.buffer, bytes.byteOffset, 4);
     const [n, c, h, w] = [header[0]!, header[1]!, header[2]!, header[3]!];
     if (bytes.byteLength !== 16 + n * c * h * w * 4) return undefined;
-    const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + 16, bytes.byteOffset + bytes.byteLength));
+    const data = new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset + 16, bytes.byteOffset + bytes.byteLength),
+    );
     return { data, shape: [n, c, h, w] };
   }
 
@@ -27,10 +29,13 @@ export class DirectoryLatentCache implements LatentCache {
     const path = this.path(key);
     await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, Buffer.concat([
-      Buffer.from(new Int32Array(latent.shape).buffer),
-      Buffer.from(latent.data.buffer, latent.data.byteOffset, latent.data.byteLength),
-    ]));
+    await writeFile(
+      temporary,
+      Buffer.concat([
+        Buffer.from(new Int32Array(latent.shape).buffer),
+        Buffer.from(latent.data.buffer, latent.data.byteOffset, latent.data.byteLength),
+      ]),
+    );
     await rename(temporary, path);
   }
 

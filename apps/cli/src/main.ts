@@ -18,7 +18,11 @@ function number(value: string): number {
   return parsed;
 }
 
-const defaultCacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'latent-lab', 'latents');
+const defaultCacheDir = join(
+  process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+  'latent-lab',
+  'latents',
+);
 
 const program = new Command()
   .name('latent-lab')
@@ -31,7 +35,9 @@ program
   .description('encode the images, walk between their latents and decode every frame')
   .argument('<images...>', 'two or more keyframe images (PNG, JPEG, WebP), in path order')
   .option('-n, --steps <n>', 'number of frames, endpoints included (2-1000)', integer, 10)
-  .addOption(new Option('--method <method>', 'interpolation').choices(['lerp', 'slerp']).default('lerp'))
+  .addOption(
+    new Option('--method <method>', 'interpolation').choices(['lerp', 'slerp']).default('lerp'),
+  )
   .addOption(
     new Option('--easing <curve>', 'timing curve')
       .choices(['linear', 'ease-in', 'ease-out', 'ease-in-out', 'smoothstep'])
@@ -39,7 +45,10 @@ program
   )
   .option('--noise <level>', 'noise level (0 = clean interpolation)', number, 0)
   .addOption(
-    new Option('--noise-mode <mode>', 'absolute: latent units; relative: multiples of the latent std')
+    new Option(
+      '--noise-mode <mode>',
+      'absolute: latent units; relative: multiples of the latent std',
+    )
       .choices(['absolute', 'relative'])
       .default('absolute'),
   )
@@ -51,24 +60,43 @@ program
   .option('--shared-noise', 'one noise field for every frame (temporally coherent)', false)
   .option('--seed <seed>', 'noise seed, 0 to 4294967295 (default: random, printed)', integer)
   .option('--size <WxH>', 'frame size, multiples of 8', '512x512')
-  .addOption(new Option('--fit <mode>', 'how images meet the frame size').choices(['cover', 'contain', 'fill']).default('cover'))
+  .addOption(
+    new Option('--fit <mode>', 'how images meet the frame size')
+      .choices(['cover', 'contain', 'fill'])
+      .default('cover'),
+  )
   .option('--model <id>', 'model id (see: latent-lab models list)', 'taef2')
-  .addOption(new Option('--format <format>', 'frame image format').choices(['png', 'webp']).default('png'))
+  .addOption(
+    new Option('--format <format>', 'frame image format').choices(['png', 'webp']).default('png'),
+  )
   .option('--fps <n>', 'animation frames per second', number, 10)
   .option('--ping-pong', 'animation plays forward then backward', false)
   .option('-o, --out <dir>', 'output folder', 'out')
-  .option('--threads <n>', 'onnxruntime intra-op threads', integer, Math.min(2, availableParallelism()))
+  .option(
+    '--threads <n>',
+    'onnxruntime intra-op threads',
+    integer,
+    Math.min(2, availableParallelism()),
+  )
   .option('--cache-dir <dir>', 'where encoded latents are cached', defaultCacheDir)
   .option('--no-cache', 'encode every image again')
-  .action(async (images: string[], options: Omit<InterpolateOptions, 'images' | 'seed'> & { seed?: number }) => {
-    await interpolate({ ...options, images, seed: options.seed ?? randomInt(0, 2 ** 32) });
-  });
+  .action(
+    async (
+      images: string[],
+      options: Omit<InterpolateOptions, 'images' | 'seed'> & { seed?: number },
+    ) => {
+      await interpolate({ ...options, images, seed: options.seed ?? randomInt(0, 2 ** 32) });
+    },
+  );
 
 const models = program.command('models').description('list, fetch and verify model weights');
-models.command('list').description('the known models and whether their weights are here').action(listModels);
+models
+  .command('list')
+  .description('the known models and whether their weights are here')
+  .action(listModels);
 models
   .command('fetch')
-  .description('find or download a model\'s weights, verifying their sha256')
+  .description("find or download a model's weights, verifying their sha256")
   .argument('<id>', 'model id')
   .action(fetchModel);
 models

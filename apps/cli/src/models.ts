@@ -22,13 +22,21 @@ export async function listModels(): Promise<void> {
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const row of rows) {
-    process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
+    process.stdout.write(
+      `${row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   }
 }
 
 export async function fetchModel(id: string): Promise<void> {
   const manifest = await getManifest(id);
-  await fetchWeights(manifest, { ...defaultWeightLocations(), onDownloadProgress: downloadProgress() });
+  await fetchWeights(manifest, {
+    ...defaultWeightLocations(),
+    onDownloadProgress: downloadProgress(),
+  });
   process.stdout.write(`${id}: weights present and verified\n`);
 }
 

@@ -50,10 +50,30 @@ describe('latent-lab interpolate', () => {
     const out = join(scratch, 'run');
     const cacheDir = join(scratch, 'cache');
     const args = [
-      'interpolate', astronaut, rocket, astronaut,
-      '--steps', '5', '--size', '128x96', '--method', 'slerp', '--easing', 'ease-in-out',
-      '--noise', '0.5', '--noise-mode', 'relative', '--schedule', 'bell', '--seed', '42',
-      '--out', out, '--cache-dir', cacheDir,
+      'interpolate',
+      astronaut,
+      rocket,
+      astronaut,
+      '--steps',
+      '5',
+      '--size',
+      '128x96',
+      '--method',
+      'slerp',
+      '--easing',
+      'ease-in-out',
+      '--noise',
+      '0.5',
+      '--noise-mode',
+      'relative',
+      '--schedule',
+      'bell',
+      '--seed',
+      '42',
+      '--out',
+      out,
+      '--cache-dir',
+      cacheDir,
     ];
     const first = await cli(args);
     assert.equal(first.code, 0, first.stderr);
@@ -81,7 +101,13 @@ describe('latent-lab interpolate', () => {
     assert.equal(report.frames[0].noiseLevel, 0, 'bell schedule is zero at the ends');
     assert.ok(report.frames[2].noiseLevel > 0);
 
-    const repeat = await cli([...args.slice(0, -4), '--out', join(scratch, 'repeat'), '--cache-dir', cacheDir]);
+    const repeat = await cli([
+      ...args.slice(0, -4),
+      '--out',
+      join(scratch, 'repeat'),
+      '--cache-dir',
+      cacheDir,
+    ]);
     assert.equal(repeat.code, 0, repeat.stderr);
     const again = JSON.parse(await readFile(join(scratch, 'repeat', 'run.json'), 'utf8'));
     assert.equal(again.timings.encoderCalls, 0);
@@ -94,8 +120,23 @@ describe('latent-lab interpolate', () => {
   test('--help documents every option', async () => {
     const result = await cli(['interpolate', '--help']);
     assert.equal(result.code, 0);
-    for (const option of ['--steps', '--method', '--easing', '--noise', '--noise-mode', '--schedule',
-      '--shared-noise', '--seed', '--size', '--fit', '--model', '--format', '--fps', '--out', '--threads']) {
+    for (const option of [
+      '--steps',
+      '--method',
+      '--easing',
+      '--noise',
+      '--noise-mode',
+      '--schedule',
+      '--shared-noise',
+      '--seed',
+      '--size',
+      '--fit',
+      '--model',
+      '--format',
+      '--fps',
+      '--out',
+      '--threads',
+    ]) {
       assert.ok(result.stdout.includes(option), `${option} not in --help`);
     }
   });
@@ -103,12 +144,27 @@ describe('latent-lab interpolate', () => {
   test('bad arguments give one clear line and a non-zero exit', async () => {
     const out = join(scratch, 'bad');
     assertCleanError(await cli(['interpolate', astronaut]), /at least 2 keyframe images/);
-    assertCleanError(await cli(['interpolate', astronaut, rocket, '--steps', '1', '--out', out]), /steps/);
-    assertCleanError(await cli(['interpolate', astronaut, rocket, '--steps', 'ten']), /steps.*not an integer/);
-    assertCleanError(await cli(['interpolate', astronaut, rocket, '--size', '100x100', '--out', out]), /multiple of 8/);
-    assertCleanError(await cli(['interpolate', astronaut, rocket, '--noise', '-1', '--out', out]), /noise/);
+    assertCleanError(
+      await cli(['interpolate', astronaut, rocket, '--steps', '1', '--out', out]),
+      /steps/,
+    );
+    assertCleanError(
+      await cli(['interpolate', astronaut, rocket, '--steps', 'ten']),
+      /steps.*not an integer/,
+    );
+    assertCleanError(
+      await cli(['interpolate', astronaut, rocket, '--size', '100x100', '--out', out]),
+      /multiple of 8/,
+    );
+    assertCleanError(
+      await cli(['interpolate', astronaut, rocket, '--noise', '-1', '--out', out]),
+      /noise/,
+    );
     assertCleanError(await cli(['interpolate', astronaut, rocket, '--method', 'cubic']), /cubic/);
-    assertCleanError(await cli(['interpolate', astronaut, rocket, '--model', 'nope', '--out', out]), /unknown model.*nope/i);
+    assertCleanError(
+      await cli(['interpolate', astronaut, rocket, '--model', 'nope', '--out', out]),
+      /unknown model.*nope/i,
+    );
   });
 
   test('unreadable, empty, corrupt and non-image inputs are named', async () => {
@@ -120,10 +176,22 @@ describe('latent-lab interpolate', () => {
     const png = await readFile(astronaut);
     await writeFile(truncated, png.subarray(0, png.length >> 1));
     const out = join(scratch, 'bad-inputs');
-    assertCleanError(await cli(['interpolate', join(scratch, 'missing.png'), rocket, '--out', out]), /cannot read .*missing\.png/);
-    assertCleanError(await cli(['interpolate', empty, rocket, '--out', out]), /empty\.png: .*empty/);
-    assertCleanError(await cli(['interpolate', text, rocket, '--out', out]), /notes\.png: .*not a supported image/);
-    assertCleanError(await cli(['interpolate', truncated, rocket, '--out', out]), /truncated\.png: .*(truncated|corrupt)/);
+    assertCleanError(
+      await cli(['interpolate', join(scratch, 'missing.png'), rocket, '--out', out]),
+      /cannot read .*missing\.png/,
+    );
+    assertCleanError(
+      await cli(['interpolate', empty, rocket, '--out', out]),
+      /empty\.png: .*empty/,
+    );
+    assertCleanError(
+      await cli(['interpolate', text, rocket, '--out', out]),
+      /notes\.png: .*not a supported image/,
+    );
+    assertCleanError(
+      await cli(['interpolate', truncated, rocket, '--out', out]),
+      /truncated\.png: .*(truncated|corrupt)/,
+    );
   });
 
   test('missing weights with no network is one clear line', async () => {
