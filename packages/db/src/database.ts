@@ -123,25 +123,65 @@ async function openPostgres(connectionString: string): Promise<Database> {
   };
 }
 
-/** Every LISTEN of a process shares one dedicated connection (pooled connections would drop them). */
+/** application_name of the LISTEN connection, which tells it apart in pg_stat_activity. */
+export const LISTENER_APPLICATION_NAME = 'latent-lab-listener';
+
+/**
+ * Every LISTEN of a process shares one dedicated connection (pooled connections would drop them).
+ * When that connection is lost it is reopened and every channel listened again; notifications sent
+ * while it was down are lost, as with any LISTEN.
+ */
 class PostgresListeners {
-  private client: Promise<pg.Client> | undefined;
+  private static readonly reconnectDelayMs = 500;
+
+  private connecting: Promise<pg.Client> | undefined;
+  private current: pg.Client | undefined;
+  private closed = false;
   private readonly handlers = new Map<string, Set<(payload: string) => void>>();
 
   constructor(private readonly connectionString: string) {}
 
   private connection(): Promise<pg.Client> {
-    this.client ??= (async () => {
-      const client = new pg.Client({ connectionString: this.connectionString });
-      client.on('notification', (message) => {
-        for (const handler of this.handlers.get(message.channel) ?? [])
-          handler(message.payload ?? '');
-      });
-      client.on('error', () => {});
-      await client.connect();
-      return client;
-    })();
-    return this.client;
+    this.connecting ??= this.connect().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      application_name: LISTENER_APPLICATION_NAME,
+    });
+    client.on('notification', (message) => {
+      for (const handler of this.handlers.get(message.channel) ?? []) {
+        handler(message.payload ?? '');
+      }
+    });
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    await client.connect();
+    this.current = client;
+    for (const channel of this.handlers.keys()) {
+      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+    }
+    return client;
+  }
+
+  private lost(client: pg.Client): void {
+    if (this.closed || this.current !== client) return;
+    this.current = undefined;
+    this.connecting = undefined;
+    this.reconnect();
+  }
+
+  private reconnect(): void {
+    if (this.closed || this.handlers.size === 0) return;
+    setTimeout(() => {
+      if (this.closed || this.connecting) return;
+      this.connection().catch(() => this.reconnect());
+    }, PostgresListeners.reconnectDelayMs).unref();
   }
 
   async add(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
@@ -157,18 +197,20 @@ class PostgresListeners {
     const handler = (payload: string) => onPayload(payload);
     handlers.add(handler);
     return async () => {
-      const current = this.handlers.get(channel);
-      if (!current?.delete(handler) || current.size > 0) return;
+      const remaining = this.handlers.get(channel);
+      if (!remaining?.delete(handler) || remaining.size > 0) return;
       this.handlers.delete(channel);
-      await client.query(`UNLISTEN ${quoteIdentifier(channel)}`);
+      await this.current?.query(`UNLISTEN ${quoteIdentifier(channel)}`);
     };
   }
 
   async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
+    this.closed = true;
     this.handlers.clear();
-    if (client) await (await client).end();
+    const client = await this.connecting?.catch(() => undefined);
+    this.connecting = undefined;
+    this.current = undefined;
+    await client?.end();
   }
 }
 

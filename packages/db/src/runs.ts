@@ -75,6 +75,38 @@ function checkTagCount(tags: readonly string[]): void {
     });
 }
 
+const INT32_MAX = 2 ** 31 - 1;
+
+/** The numbers PostgreSQL would reject or misorder (NaN passes a CHECK level >= 0). */
+function checkRunNumbers(input: NewRun): void {
+  const positive: [field: string, value: number][] = [
+    ['steps', input.steps],
+    ['width', input.width],
+    ['height', input.height],
+  ];
+  for (const [field, value] of positive) {
+    if (!Number.isInteger(value) || value < 1 || value > INT32_MAX) {
+      throw new DbError('INVALID_INPUT', `run ${field} must be a positive integer, got ${value}`, {
+        field,
+      });
+    }
+  }
+  if (!Number.isInteger(input.seed) || input.seed < -INT32_MAX - 1 || input.seed > INT32_MAX) {
+    throw new DbError('INVALID_INPUT', `run seed must be a 32-bit integer, got ${input.seed}`, {
+      field: 'seed',
+    });
+  }
+  if (!Number.isFinite(input.noise.level) || input.noise.level < 0) {
+    throw new DbError(
+      'INVALID_INPUT',
+      `noise level must be a finite number >= 0, got ${input.noise.level}`,
+      {
+        field: 'noise.level',
+      },
+    );
+  }
+}
+
 /** Creates a QUEUED run with its keyframes in the given order. */
 export async function createRun(prisma: PrismaClient, input: NewRun): Promise<RunWithKeyframes> {
   const name = input.name.trim();
@@ -83,6 +115,7 @@ export async function createRun(prisma: PrismaClient, input: NewRun): Promise<Ru
       field: 'name',
     });
   }
+  checkRunNumbers(input);
   if (input.keyframeImageIds.length < 2) {
     throw new DbError(
       'INVALID_INPUT',

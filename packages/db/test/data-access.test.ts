@@ -233,6 +233,23 @@ describeEachMode('data access', (context) => {
       dbError('NOT_FOUND', 'presetId'),
     );
     await assert.rejects(
+      createRun(
+        prisma(),
+        runInput([a.id, b.id], {
+          noise: { level: NaN, mode: 'absolute', schedule: 'constant', shared: false },
+        }),
+      ),
+      dbError('INVALID_INPUT', 'noise.level'),
+    );
+    await assert.rejects(
+      createRun(prisma(), runInput([a.id, b.id], { steps: 2.5 })),
+      dbError('INVALID_INPUT', 'steps'),
+    );
+    await assert.rejects(
+      createRun(prisma(), runInput([a.id, b.id], { seed: 2 ** 40 })),
+      dbError('INVALID_INPUT', 'seed'),
+    );
+    await assert.rejects(
       // @ts-expect-error: an unknown method is exactly what is being refused
       createRun(prisma(), runInput([a.id, b.id], { method: 'zigzag' })),
       dbError('INVALID_INPUT', 'method'),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUILT_IN_PRESETS, DbError, listPresets, type Database } from '../src/index.ts';
+import { LISTENER_APPLICATION_NAME } from '../src/database.ts';
 import { describeEachMode } from './databases.ts';
 
 async function appliedMigrations(
@@ -94,6 +95,28 @@ describeEachMode('openDatabase', (context) => {
     assert.deepEqual(seen, ['first:one']);
     await second.stop();
     await third.stop();
+  });
+
+  test('listeners survive a lost LISTEN connection (postgres mode)', async (t) => {
+    const { db } = context();
+    if (db.mode !== 'postgres') {
+      t.skip('pglite mode: listeners are in-process');
+      return;
+    }
+    const received: string[] = [];
+    const stop = await db.listen('survivor', (payload) => received.push(payload));
+    const [row] = await db.prisma.$queryRawUnsafe<{ terminated: number }[]>(
+      'SELECT count(pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
+      LISTENER_APPLICATION_NAME,
+    );
+    assert.equal(row?.terminated, 1);
+    // Notifications sent while the connection is down are lost: keep sending until one arrives.
+    for (let attempt = 0; attempt < 100 && received.length === 0; attempt++) {
+      await db.notify('survivor', `after-${attempt}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.match(received[0] ?? '', /^after-\d+$/);
+    await stop();
   });
 
   test('notify refuses payloads of 8000 bytes or more and bad channel names', async () => {
