@@ -13,6 +13,7 @@ import {
   type Easing,
   type FitMode,
   type FrameFormat,
+  type ImageLimits,
   type InterpolationMethod,
   type KeyframeSource,
   type NoiseMode,
@@ -41,12 +42,15 @@ export interface InterpolateOptions {
   pingPong: boolean;
   out: string;
   threads: number;
+  maxInputPixels: number;
+  maxSteps: number;
+  maxSide: number;
   cacheDir: string;
   cache: boolean;
 }
 
 /** Reads and checks one input up front, so a bad file is reported by name before any work starts. */
-async function readKeyframe(path: string): Promise<KeyframeSource> {
+async function readKeyframe(path: string, limits: ImageLimits): Promise<KeyframeSource> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -58,7 +62,7 @@ async function readKeyframe(path: string): Promise<KeyframeSource> {
     );
   }
   try {
-    await inspectImage(bytes);
+    await inspectImage(bytes, limits);
   } catch (error) {
     if (error instanceof EngineError) {
       throw new EngineError(error.code, `${path}: ${error.message}`, 'images');
@@ -74,8 +78,11 @@ function frameName(index: number, format: FrameFormat): string {
 }
 
 export async function interpolate(options: InterpolateOptions): Promise<void> {
-  const size = parseSize(options.size);
-  const keyframes = await Promise.all(options.images.map(readKeyframe));
+  const imageLimits: ImageLimits = { maxInputPixels: options.maxInputPixels };
+  const size = parseSize(options.size, options.maxSide);
+  // In argument order, so the first bad file is the one reported.
+  const keyframes: KeyframeSource[] = [];
+  for (const path of options.images) keyframes.push(await readKeyframe(path, imageLimits));
   const spec: RunSpec = {
     model: options.model,
     keyframes,
@@ -95,6 +102,8 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   };
   const engine = new Engine({
     intraOpThreads: options.threads,
+    imageLimits,
+    runLimits: { maxSteps: options.maxSteps, maxSide: options.maxSide },
     latentCache: options.cache ? new DirectoryLatentCache(options.cacheDir) : undefined,
     locations: { ...defaultWeightLocations(), onDownloadProgress: downloadProgress() },
   });

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EngineError } from '@latent-lab/engine';
+import { DEFAULT_IMAGE_LIMITS, DEFAULT_RUN_LIMITS, EngineError } from '@latent-lab/engine';
 import { interpolate, type InterpolateOptions } from './interpolate.ts';
 import { fetchModel, listModels, verifyModels } from './models.ts';
 
@@ -78,6 +78,14 @@ program
     integer,
     Math.min(2, availableParallelism()),
   )
+  .option(
+    '--max-input-pixels <n>',
+    'largest accepted input image, in pixels',
+    integer,
+    DEFAULT_IMAGE_LIMITS.maxInputPixels,
+  )
+  .option('--max-steps <n>', 'largest accepted --steps', integer, DEFAULT_RUN_LIMITS.maxSteps)
+  .option('--max-side <n>', 'largest accepted frame side', integer, DEFAULT_RUN_LIMITS.maxSide)
   .option('--cache-dir <dir>', 'where encoded latents are cached', defaultCacheDir)
   .option('--no-cache', 'encode every image again')
   .action(

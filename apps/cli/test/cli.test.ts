@@ -160,6 +160,38 @@ describe('latent-lab interpolate', () => {
       await cli(['interpolate', astronaut, rocket, '--noise', '-1', '--out', out]),
       /noise/,
     );
+    assertCleanError(
+      await cli(['interpolate', astronaut, rocket, '--max-input-pixels', '100000', '--out', out]),
+      /astronaut\.png: .*262144 pixels.*100000/,
+    );
+    assertCleanError(
+      await cli([
+        'interpolate',
+        astronaut,
+        rocket,
+        '--steps',
+        '20',
+        '--max-steps',
+        '16',
+        '--out',
+        out,
+      ]),
+      /steps.*16/,
+    );
+    assertCleanError(
+      await cli([
+        'interpolate',
+        astronaut,
+        rocket,
+        '--size',
+        '1024x1024',
+        '--max-side',
+        '512',
+        '--out',
+        out,
+      ]),
+      /512/,
+    );
     assertCleanError(await cli(['interpolate', astronaut, rocket, '--method', 'cubic']), /cubic/);
     assertCleanError(
       await cli(['interpolate', astronaut, rocket, '--model', 'nope', '--out', out]),
