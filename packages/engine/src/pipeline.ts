@@ -6,15 +6,15 @@ import {
   type ImageLimits,
 } from './image/index.ts';
 import { framePositions, interpolatePath } from './interpolate/index.ts';
-import { getManifest, loadVae, defaultWeightLocations, type Vae, type WeightLocations } from './models/index.ts';
+import {
+  getManifest,
+  loadVae,
+  defaultWeightLocations,
+  type Vae,
+  type WeightLocations,
+} from './models/index.ts';
 import { applyNoise, validateNoise } from './noise/index.ts';
-import type {
-  Easing,
-  FitMode,
-  InterpolationMethod,
-  NoiseOptions,
-  Tensor4,
-} from './types.ts';
+import type { Easing, FitMode, InterpolationMethod, NoiseOptions, Tensor4 } from './types.ts';
 
 /** An input image, identified by its content hash; bytes are read only when no cached latent exists. */
 export interface KeyframeSource {
@@ -95,7 +95,10 @@ export async function validateRunSpec(
 ): Promise<void> {
   await getManifest(spec.model);
   if (spec.keyframes.length < 2) {
-    throw invalid('keyframes', `a run needs at least 2 keyframe images (got ${spec.keyframes.length})`);
+    throw invalid(
+      'keyframes',
+      `a run needs at least 2 keyframe images (got ${spec.keyframes.length})`,
+    );
   }
   if (!Number.isInteger(spec.steps) || spec.steps < MIN_STEPS || spec.steps > limits.maxSteps) {
     throw invalid(
@@ -110,7 +113,10 @@ export async function validateRunSpec(
   validateNoise(spec.noise);
 }
 
-export function latentCacheKey(sha256: string, spec: Pick<RunSpec, 'model' | 'width' | 'height' | 'fit'>): string {
+export function latentCacheKey(
+  sha256: string,
+  spec: Pick<RunSpec, 'model' | 'width' | 'height' | 'fit'>,
+): string {
   return `${spec.model}/${spec.width}x${spec.height}-${spec.fit}/${sha256}`;
 }
 
@@ -135,7 +141,10 @@ export class Engine {
   vae(model: string): Promise<Vae> {
     let vae = this.vaes.get(model);
     if (!vae) {
-      vae = loadVae(model, { locations: this.locations, intraOpThreads: this.options.intraOpThreads });
+      vae = loadVae(model, {
+        locations: this.locations,
+        intraOpThreads: this.options.intraOpThreads,
+      });
       // A failed load (missing weights) must not poison later attempts.
       vae.catch(() => this.vaes.delete(model));
       this.vaes.set(model, vae);
