@@ -1,0 +1,224 @@
+// API benchmark (npm run bench:api): prints the three figures of the run-service issue; asserts nothing.
+//   1. wall time of a 10-frame run through the API (createRun -> final status over graphql-ws)
+//      against the same run through the engine alone (render + PNG encode), both warm;
+//   2. delay from a frame being stored (its row's createdAt) to each of 50 subscribers receiving it;
+//   3. p95 of the `runs` history query with 10,000 runs in the database.
+// Runs on the local PostgreSQL (a throwaway database), worker in process.
+// Usage: npm run bench:api [-- --size 512 --subscribers 50 --runs 10000]
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase, RunStatus } from '@latent-lab/db';
+import {
+  Engine,
+  tensorToImage,
+  type LatentCache,
+  type RunSpec,
+  type Tensor4,
+} from '@latent-lab/engine';
+import { startServer } from '../apps/server/src/index.ts';
+import {
+  collectProgress,
+  CREATE_RUN,
+  createTestDatabase,
+  gqlOk,
+  PHOTOS,
+  uploadPhoto,
+  wsClient,
+} from '../test/helpers/api.ts';
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '512' },
+    subscribers: { type: 'string', default: '50' },
+    runs: { type: 'string', default: '10000' },
+  },
+});
+const size = Number(values.size);
+const subscriberCount = Number(values.subscribers);
+const historyRuns = Number(values.runs);
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const database = await createTestDatabase('latentlab_bench');
+const dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-bench-'));
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  databaseUrl: database.url,
+  workerInProcess: true,
+  serveDashboard: false,
+  logLevel: 'warn',
+});
+try {
+  const imageIds = [
+    (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
+    (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
+  ];
+  const runInput = {
+    model: 'taef2',
+    imageIds,
+    steps: 10,
+    width: size,
+    height: size,
+    noise: { level: 0.1 },
+  };
+
+  // 1. API against engine alone, each after a warm-up run (model loaded, keyframe latents cached).
+  const client = wsClient(server.url);
+  async function apiRun(seed: number): Promise<number> {
+    const started = performance.now();
+    const { createRun } = await gqlOk(server.url, CREATE_RUN, { input: { ...runInput, seed } });
+    const events = await collectProgress(client, createRun.id);
+    if (events.at(-1)?.status !== 'SUCCEEDED')
+      throw new Error(`run ended ${events.at(-1)?.status}`);
+    return performance.now() - started;
+  }
+  const latents = new Map<string, Tensor4>();
+  const memoryCache: LatentCache = {
+    get: async (key) => latents.get(key),
+    set: async (key, latent) => void latents.set(key, latent),
+  };
+  const engine = new Engine({ latentCache: memoryCache });
+  const photos = await Promise.all([readFile(PHOTOS.astronaut), readFile(PHOTOS.chelsea)]);
+  async function engineRun(seed: number): Promise<number> {
+    const started = performance.now();
+    const spec: RunSpec = {
+      model: 'taef2',
+      keyframes: photos.map((bytes, i) => ({ sha256: `photo-${i}`, read: async () => bytes })),
+      steps: 10,
+      method: 'lerp',
+      easing: 'linear',
+      width: size,
+      height: size,
+      fit: 'cover',
+      noise: { level: 0.1, mode: 'absolute', schedule: 'constant', shared: false, seed },
+    };
+    for await (const frame of engine.render(spec)) await tensorToImage(frame.rgb, 'png');
+    return performance.now() - started;
+  }
+  await apiRun(1);
+  await engineRun(1);
+  const apiMs: number[] = [];
+  const engineMs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    engineMs.push(await engineRun(10 + i));
+    apiMs.push(await apiRun(10 + i));
+  }
+  await engine.close();
+  const apiMedian = percentile(apiMs, 50);
+  const engineMedian = percentile(engineMs, 50);
+  console.log(`## 10-frame run at ${size}x${size} (median of 3, warm)`);
+  console.log(
+    `API ${apiMedian.toFixed(0)} ms, engine alone ${engineMedian.toFixed(0)} ms, ratio ${(apiMedian / engineMedian).toFixed(3)} (target <= 1.10)`,
+  );
+
+  // 2. Frame delivery delay to 50 concurrent subscribers (each its own WebSocket).
+  const subscribers = Array.from({ length: subscriberCount }, () => wsClient(server.url));
+  const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
+    input: { ...runInput, steps: 20, width: 128, height: 128, seed: 5 },
+  });
+  const received: { index: number; at: number }[] = [];
+  await Promise.all(
+    subscribers.map((subscriber) =>
+      collectProgress(subscriber, run.id, (event) => {
+        if (event.kind === 'FRAME') received.push({ index: event.index!, at: Date.now() });
+      }),
+    ),
+  );
+  const db = await openDatabase({ databaseUrl: database.url, dataDir });
+  const stored = new Map(
+    (await db.prisma.frame.findMany({ where: { runId: run.id } })).map((frame) => [
+      frame.index,
+      frame.createdAt.getTime(),
+    ]),
+  );
+  // Subscribers that joined after a frame was stored got it from the replay, not live: not a delivery delay.
+  const subscribedAt = Math.min(...received.map((item) => item.at));
+  const delays = received
+    .filter((item) => stored.get(item.index)! > subscribedAt)
+    .map((item) => item.at - stored.get(item.index)!);
+  console.log(
+    `\n## frame stored -> received, ${subscriberCount} subscribers, ${delays.length} deliveries`,
+  );
+  console.log(
+    `p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms (target p99 <= 50 ms; clock resolution 1 ms)`,
+  );
+  await Promise.all(subscribers.map((subscriber) => subscriber.dispose()));
+  await client.dispose();
+
+  // 3. History query over 10,000 runs.
+  const statuses = [RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELED, RunStatus.SUCCEEDED];
+  const now = Date.now();
+  for (let start = 0; start < historyRuns; start += 1000) {
+    const batch = Array.from({ length: Math.min(1000, historyRuns - start) }, (_, j) => {
+      const i = start + j;
+      return {
+        id: randomUUID(),
+        name: `bench run ${i} ${i % 7 === 0 ? 'sunset' : 'portrait'}`,
+        status: statuses[i % statuses.length]!,
+        model: i % 2 ? 'taef2' : 'taesd',
+        steps: 10,
+        method: 'lerp',
+        easing: 'linear',
+        width: 128,
+        height: 128,
+        fit: 'cover',
+        noiseLevel: 0,
+        noiseMode: 'absolute',
+        noiseSchedule: 'constant',
+        noiseShared: false,
+        seed: i,
+        tags: i % 10 === 0 ? ['favourite'] : [],
+        createdAt: new Date(now - i * 60_000),
+      };
+    });
+    await db.prisma.run.createMany({ data: batch });
+    await db.prisma.runImage.createMany({
+      data: batch.flatMap((item) =>
+        imageIds.map((imageId, position) => ({ runId: item.id, imageId, position })),
+      ),
+    });
+  }
+  await db.close();
+  const query = `query ($filter: RunsFilter, $sort: RunSort, $after: String) {
+    runs(first: 20, filter: $filter, sort: $sort, after: $after) { totalCount hasNextPage endCursor nodes { id name status model tags createdAt seed } }
+  }`;
+  const variants: Record<string, Record<string, unknown>> = {
+    'newest first': {},
+    'status SUCCEEDED': { filter: { status: ['SUCCEEDED'] } },
+    'model + tag': { filter: { model: 'taef2', tag: 'favourite' } },
+    'search "sunset"': { filter: { search: 'sunset' } },
+    'sort by name': { sort: { field: 'NAME', direction: 'ASC' } },
+  };
+  console.log(
+    `\n## runs query, ${historyRuns} runs in the database, 100 requests each after 10 warm-ups`,
+  );
+  console.log('| query | p50 ms | p95 ms |');
+  console.log('| --- | --- | --- |');
+  const all: number[] = [];
+  for (const [name, variables] of Object.entries(variants)) {
+    const samples: number[] = [];
+    for (let i = 0; i < 110; i++) {
+      const started = performance.now();
+      await gqlOk(server.url, query, variables);
+      if (i >= 10) samples.push(performance.now() - started);
+    }
+    all.push(...samples);
+    console.log(
+      `| ${name} | ${percentile(samples, 50).toFixed(1)} | ${percentile(samples, 95).toFixed(1)} |`,
+    );
+  }
+  console.log(`overall p95 ${percentile(all, 95).toFixed(1)} ms (target <= 30 ms)`);
+} finally {
+  await server.close();
+  await database.drop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+process.exit(0);
