@@ -175,7 +175,7 @@ export function NewRunForm() {
             {images.map((image, i) => (
               <li key={`${image.id}-${i}`} data-testid="keyframe">
                 <FrameBox src={image.url} width={image.width} height={image.height} alt={image.originalName} />
-                <span className="mono" style={{ overflowWrap: 'anywhere' }}>
+                <span className="mono" style={{ overflowWrap: 'anywhere' }} data-testid="keyframe-name">
                   {i + 1}. {image.originalName}
                 </span>
                 <div className="row">

@@ -1,0 +1,73 @@
+// Browser end-to-end harness: a production build of the dashboard, Debian's Chromium driven by
+// playwright-core, and a screenshot folder for the test output.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { REPO_DIR } from '../helpers/api.ts';
+
+const WEB_DIR = join(REPO_DIR, 'apps/web');
+export const SCREENSHOT_DIR = join(REPO_DIR, 'test-output/screenshots');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function newestMtime(path: string): number {
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return readdirSync(path)
+    .filter((name) => name !== 'gql')
+    .reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stats.mtimeMs);
+}
+
+/** Builds the dashboard unless a build newer than its sources (and the server schema) exists. */
+export function ensureDashboardBuilt(): void {
+  const buildId = join(WEB_DIR, '.next/BUILD_ID');
+  const sources = ['src', 'next.config.ts', 'package.json', 'codegen.ts', '../server/schema.graphql'].map((p) => join(WEB_DIR, p));
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources.map(newestMtime))) return;
+  const build = spawnSync('npm', ['run', 'build:web'], { cwd: REPO_DIR, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`npm run build:web failed with exit code ${build.status}`);
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium package or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Saves a full-page screenshot as test-output/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Records, before any page script runs, every layout shift (CLS entries) and every value the run
+ * view shows for "frames done" together with the status shown at that moment.
+ */
+export const OBSERVER_SCRIPT = `
+  window.__layoutShift = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+  window.__progress = [];
+  const record = () => {
+    const done = document.querySelector('[data-testid="frames-done"]');
+    const status = document.querySelector('[data-testid="run-status"]');
+    if (!done || !status) return;
+    const sample = { done: Number(done.textContent), status: status.textContent.trim() };
+    const last = window.__progress[window.__progress.length - 1];
+    if (!last || last.done !== sample.done || last.status !== sample.status) window.__progress.push(sample);
+  };
+  new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true });
+`;

@@ -1,0 +1,234 @@
+// The dashboard in a real browser against the real server (one process, one URL), PostgreSQL,
+// the TAEF2 weights and the shared photos: upload and start a run, watch frames arrive, compare
+// two runs with one scrubber, see inline validation, and screenshot every page.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../apps/server/src/index.ts';
+import { createTestDatabase, PHOTOS, type TestDatabase } from '../helpers/api.ts';
+import { ensureDashboardBuilt, launchChromium, OBSERVER_SCRIPT, screenshot } from './browser.ts';
+
+const STEPS = 24;
+const SIDE = 192;
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+interface ProgressSample {
+  done: number;
+  status: string;
+}
+
+describe('dashboard in Chromium', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const runIds: string[] = [];
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    ensureDashboardBuilt();
+    dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-e2e-'));
+    database = await createTestDatabase('latentlab_e2e');
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      databaseUrl: database.url,
+      workerInProcess: true,
+      serveDashboard: true,
+      logLevel: 'warn',
+    });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: DESKTOP, baseURL: server.url });
+    await context.addInitScript(OBSERVER_SCRIPT);
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function dropFile(selector: string, path: string): Promise<void> {
+    const payload = { name: basename(path), base64: (await readFile(path)).toString('base64'), type: path.endsWith('.png') ? 'image/png' : 'image/jpeg' };
+    const dataTransfer = await page.evaluateHandle(({ name, base64, type }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], name, { type }));
+      return transfer;
+    }, payload);
+    await page.dispatchEvent(selector, 'drop', { dataTransfer });
+  }
+
+  async function waitForFinalStatus(): Promise<string> {
+    const badge = page.getByTestId('run-status');
+    await badge.filter({ hasText: /succeeded|failed|canceled/ }).waitFor({ timeout: 180_000 });
+    return (await badge.textContent())!.trim();
+  }
+
+  test('uploads two shared photos (drag-and-drop and file picker) and starts a run', async () => {
+    await page.goto('/runs/new');
+    await dropFile('[data-testid="dropzone"]', PHOTOS.astronaut);
+    await page.getByTestId('keyframe').first().waitFor();
+    await page.locator('input[type="file"]').setInputFiles(PHOTOS.chelsea);
+    await page.getByTestId('keyframe').nth(1).waitFor();
+    assert.deepEqual(await page.getByTestId('keyframe-name').allTextContents(), ['1. astronaut.png', '2. chelsea.png']);
+
+    await page.getByLabel('Steps (frames)').fill(String(STEPS));
+    await page.getByLabel('Width').fill(String(SIDE));
+    await page.getByLabel('Height').fill(String(SIDE));
+    await page.getByLabel('Name (optional)').fill('astronaut to cat');
+    await page.getByLabel('Tags (comma separated)').fill('e2e, first');
+    const seed = await page.getByLabel('Seed').inputValue();
+    assert.match(seed, /^\d+$/, 'a random seed is filled in');
+    await screenshot(page, 'new-run');
+
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL((url) => /^\/runs\/(?!new$)[^/]+$/.test(url.pathname));
+    runIds.push(page.url().split('/').pop()!);
+  });
+
+  test('shows frames in the run view before the run has finished, then its final state', async () => {
+    await page.getByTestId('frames-done').waitFor();
+    // Layout shifts count from here: the page itself is laid out, now only frames arrive.
+    await page.evaluate('window.__layoutShift = 0');
+    assert.equal(await waitForFinalStatus(), 'succeeded');
+    const samples = (await page.evaluate('window.__progress')) as ProgressSample[];
+    const partial = samples.filter((s) => s.done > 0 && s.done < STEPS && /queued|running/.test(s.status));
+    assert.ok(partial.length > 0, `no frames were shown mid-run; samples: ${JSON.stringify(samples)}`);
+    assert.equal(await page.getByTestId('frames-done').textContent(), String(STEPS));
+    assert.equal(await page.getByTestId('filmstrip').locator('img').count(), STEPS);
+    const shift = (await page.evaluate('window.__layoutShift')) as number;
+    assert.ok(shift < 0.05, `frames arriving shifted the layout (CLS ${shift})`);
+
+    const firstFrame = await page.getByTestId('filmstrip').locator('img').first().getAttribute('src');
+    const frameResponse = await page.request.get(firstFrame!);
+    assert.equal(frameResponse.headers()['content-type'], 'image/png');
+    await page.getByRole('button', { name: 'Show frame 5' }).click();
+    assert.equal(await page.locator('.player-stage img').getAttribute('alt'), 'Frame 5');
+    await screenshot(page, 'run-view');
+  });
+
+  test('reruns with a new seed, and compare drives both runs with one scrubber', async () => {
+    await page.getByRole('button', { name: 'Rerun with new seed' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(runIds[0]!));
+    runIds.push(page.url().split('/').pop()!);
+    assert.equal(await waitForFinalStatus(), 'succeeded');
+
+    await page.goto('/');
+    for (const name of ['astronaut to cat']) {
+      await page.getByRole('link', { name }).first().waitFor();
+    }
+    const rows = page.getByRole('list', { name: 'Run history' }).getByRole('listitem');
+    assert.equal(await rows.count(), 2);
+    for (const id of runIds) await page.locator(`[data-run-id="${id}"] input[type="checkbox"]`).check();
+    await screenshot(page, 'runs');
+    await page.getByRole('link', { name: 'Compare 2 runs' }).click();
+    await page.waitForURL(/\/compare\?runs=/);
+
+    const columns = page.getByTestId('compare-column');
+    await columns.nth(1).locator('img').waitFor();
+    const shown = async () => Promise.all([0, 1].map((i) => columns.nth(i).locator('img').getAttribute('src')));
+    const indexes = async () => page.getByTestId('compare-frame-index').allTextContents();
+    const before = await shown();
+    assert.deepEqual(await indexes(), [`frame 0 of ${STEPS}`, `frame 0 of ${STEPS}`]);
+
+    const scrubber = page.getByTestId('compare-scrubber');
+    await scrubber.focus();
+    await page.keyboard.press('End');
+    const afterEnd = await shown();
+    assert.deepEqual(await indexes(), [`frame ${STEPS - 1} of ${STEPS}`, `frame ${STEPS - 1} of ${STEPS}`]);
+    assert.notEqual(afterEnd[0], before[0]);
+    assert.notEqual(afterEnd[1], before[1]);
+
+    await scrubber.fill('500');
+    const middle = Math.round(0.5 * (STEPS - 1));
+    assert.deepEqual(await indexes(), [`frame ${middle} of ${STEPS}`, `frame ${middle} of ${STEPS}`]);
+
+    const differing = await page.locator('tr[data-differs="true"] th').allTextContents();
+    assert.ok(differing.includes('Seed'), `seed differs: ${differing.join(', ')}`);
+    assert.ok(!differing.includes('Steps'), 'steps are the same');
+    await page.getByText('Measuring frames…').waitFor({ state: 'detached' });
+    assert.equal(await page.getByRole('img', { name: 'Frame-to-frame change per run' }).locator('polyline').count(), 2);
+    await screenshot(page, 'compare');
+  });
+
+  test('shows a validation error from the API next to its field', async () => {
+    await page.goto('/runs/new');
+    await page.getByText(/Pick from the library/).click();
+    await page.getByRole('button', { name: 'Add astronaut.png' }).click();
+    await page.getByRole('button', { name: 'Add chelsea.png' }).click();
+    await page.getByLabel('Steps (frames)').fill('1');
+    await page.getByRole('button', { name: 'Start run' }).click();
+
+    const steps = page.getByLabel('Steps (frames)');
+    await page.locator('input[aria-invalid="true"]').first().waitFor();
+    assert.equal(await steps.getAttribute('aria-invalid'), 'true');
+    const messageId = await steps.getAttribute('aria-describedby');
+    const message = (await page.locator(`[id="${messageId}"]`).textContent()) ?? '';
+    assert.match(message, /steps/i);
+    assert.doesNotMatch(message, /[{}]/, 'a readable message, not JSON');
+    assert.match(page.url(), /\/runs\/new$/, 'no run was started');
+
+    await page.getByLabel('Steps (frames)').fill('abc');
+    await page.getByRole('button', { name: 'Start run' }).click();
+    assert.equal(await page.locator(`[id="${messageId}"]`).textContent(), 'Steps must be a whole number.');
+    await screenshot(page, 'new-run-validation');
+  });
+
+  test('creates, edits and deletes a noise preset', async () => {
+    await page.goto('/presets');
+    await page.getByRole('table', { name: 'Noise presets' }).getByRole('row').nth(1).waitFor();
+    const form = page.getByRole('form', { name: 'New preset' });
+    await form.getByLabel('Name', { exact: true }).fill('gentle bell');
+    await form.getByLabel('Level', { exact: true }).fill('0.3');
+    await form.getByLabel('Schedule', { exact: true }).selectOption('BELL');
+    await form.getByRole('button', { name: 'Create preset' }).click();
+    const row = page.getByRole('row', { name: /gentle bell/ });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Edit gentle bell' }).click();
+    await page.getByRole('form', { name: 'Edit preset gentle bell' }).getByLabel('Level', { exact: true }).fill('0.4');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await row.getByRole('cell', { name: '0.4', exact: true }).waitFor();
+    await screenshot(page, 'presets');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Delete gentle bell' }).click();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  test('lists the image library with the runs that use each image', async () => {
+    await page.goto('/images');
+    const cards = page.getByTestId('image-card');
+    await cards.nth(1).waitFor();
+    assert.equal(await cards.count(), 2);
+    await cards.first().getByText('Used by 2 runs').waitFor();
+    await screenshot(page, 'images');
+  });
+
+  test('is usable at phone width without horizontal scrolling', async () => {
+    const phone = await browser.newContext({ viewport: PHONE, baseURL: server.url, isMobile: true, hasTouch: true });
+    try {
+      const small = await phone.newPage();
+      for (const [path, name] of [['/', 'runs'], [`/runs/${runIds[0]}`, 'run-view'], ['/runs/new', 'new-run'], [`/compare?runs=${runIds.join(',')}`, 'compare']] as const) {
+        await small.goto(path);
+        await small.locator('main h1').first().waitFor();
+        const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px at ${PHONE.width}px`);
+        await screenshot(small, `phone-${name}`);
+      }
+    } finally {
+      await phone.close();
+    }
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
+  });
+});
