@@ -6,9 +6,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { unzipSync } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { startServer, type RunningServer } from '../../apps/server/src/index.ts';
-import { createTestDatabase, PHOTOS, type TestDatabase } from '../helpers/api.ts';
+import { CREATE_RUN, createTestDatabase, gqlOk, PHOTOS, type TestDatabase } from '../helpers/api.ts';
 import { ensureDashboardBuilt, launchChromium, OBSERVER_SCRIPT, screenshot } from './browser.ts';
 
 const STEPS = 24;
@@ -119,6 +121,25 @@ describe('dashboard in Chromium', () => {
     await screenshot(page, 'run-view');
   });
 
+  test('downloads the frames as a zip, an animated WebP and a GIF', async () => {
+    async function download(button: string): Promise<Buffer> {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+      return readFile((await file.path())!);
+    }
+    const zip = unzipSync(await download('Frames (zip)'));
+    assert.equal(Object.keys(zip).length, STEPS);
+    const firstPng = await sharp(zip['frame-0000.png']!).metadata();
+    assert.deepEqual([firstPng.format, firstPng.width, firstPng.height], ['png', SIDE, SIDE]);
+
+    for (const [button, format] of [['Animated WebP', 'webp'], ['GIF', 'gif']] as const) {
+      const meta = await sharp(await download(button), { animated: true }).metadata();
+      assert.equal(meta.format, format);
+      assert.equal(meta.pages, STEPS, `${format} has every frame`);
+      assert.equal(meta.width, SIDE);
+      assert.equal(meta.pageHeight, SIDE);
+    }
+  });
+
   test('reruns with a new seed, and compare drives both runs with one scrubber', async () => {
     await page.getByRole('button', { name: 'Rerun with new seed' }).click();
     await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(runIds[0]!));
@@ -179,11 +200,11 @@ describe('dashboard in Chromium', () => {
     assert.match(message, /steps/i);
     assert.doesNotMatch(message, /[{}]/, 'a readable message, not JSON');
     assert.match(page.url(), /\/runs\/new$/, 'no run was started');
+    await screenshot(page, 'new-run-validation');
 
     await page.getByLabel('Steps (frames)').fill('abc');
     await page.getByRole('button', { name: 'Start run' }).click();
     assert.equal(await page.locator(`[id="${messageId}"]`).textContent(), 'Steps must be a whole number.');
-    await screenshot(page, 'new-run-validation');
   });
 
   test('creates, edits and deletes a noise preset', async () => {
@@ -213,6 +234,28 @@ describe('dashboard in Chromium', () => {
     assert.equal(await cards.count(), 2);
     await cards.first().getByText('Used by 2 runs').waitFor();
     await screenshot(page, 'images');
+  });
+
+  test('the history updates live, and a running run can be canceled from its view', async () => {
+    await page.goto('/');
+    const history = page.getByRole('list', { name: 'Run history' }).getByRole('listitem');
+    await history.nth(1).waitFor();
+    const { images } = await gqlOk<{ images: { nodes: { id: string }[] } }>(server.url, '{ images(first: 2) { nodes { id } } }');
+    const { createRun } = await gqlOk<{ createRun: { id: string } }>(server.url, CREATE_RUN, {
+      input: { name: 'long live run', model: 'taef2', imageIds: images.nodes.map((i) => i.id), steps: 400, width: 128, height: 128 },
+    });
+    const row = page.locator(`[data-run-id="${createRun.id}"]`);
+    await row.waitFor();
+    await row.locator('.status-RUNNING').waitFor({ timeout: 60_000 });
+    assert.equal(await history.count(), 3, 'the new run joined the list without a reload');
+
+    await row.getByRole('link', { name: 'long live run' }).click();
+    await page.getByTestId('frames-done').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await waitForFinalStatus(), 'canceled');
+    assert.ok(Number(await page.getByTestId('frames-done').textContent()) < 400);
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    await row.locator('.status-CANCELED').waitFor();
   });
 
   test('is usable at phone width without horizontal scrolling', async () => {
