@@ -71,3 +71,19 @@ export const OBSERVER_SCRIPT = `
   };
   new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true });
 `;
+
+const INTERACTIVE_ROLES = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'listbox', 'switch']);
+
+/** Controls that Chromium's accessibility tree exposes without a name (so a screen reader cannot announce them). */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    return nodes
+      .filter((node) => !node.ignored && INTERACTIVE_ROLES.has(String(node.role?.value)))
+      .filter((node) => String(node.name?.value ?? '').trim() === '')
+      .map((node) => `${String(node.role?.value)} (backend node ${node.backendDOMNodeId})`);
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startServer, type RunningServer } from '../../apps/server/src/index.ts';
 import { CREATE_RUN, createTestDatabase, gqlOk, PHOTOS, type TestDatabase } from '../helpers/api.ts';
-import { ensureDashboardBuilt, launchChromium, OBSERVER_SCRIPT, screenshot } from './browser.ts';
+import { ensureDashboardBuilt, launchChromium, OBSERVER_SCRIPT, screenshot, unnamedControls } from './browser.ts';
 
 const STEPS = 24;
 const SIDE = 192;
@@ -61,14 +61,17 @@ describe('dashboard in Chromium', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
+  /** A real drop event carrying the photo as a File (the page's code is a string: this file has no DOM types). */
   async function dropFile(selector: string, path: string): Promise<void> {
-    const payload = { name: basename(path), base64: (await readFile(path)).toString('base64'), type: path.endsWith('.png') ? 'image/png' : 'image/jpeg' };
-    const dataTransfer = await page.evaluateHandle(({ name, base64, type }) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const name = JSON.stringify(basename(path));
+    const base64 = JSON.stringify((await readFile(path)).toString('base64'));
+    const type = JSON.stringify(path.endsWith('.png') ? 'image/png' : 'image/jpeg');
+    const dataTransfer = await page.evaluateHandle(`(() => {
+      const bytes = Uint8Array.from(atob(${base64}), (c) => c.charCodeAt(0));
       const transfer = new DataTransfer();
-      transfer.items.add(new File([bytes], name, { type }));
+      transfer.items.add(new File([bytes], ${name}, { type: ${type} }));
       return transfer;
-    }, payload);
+    })()`);
     await page.dispatchEvent(selector, 'drop', { dataTransfer });
   }
 
@@ -258,6 +261,21 @@ describe('dashboard in Chromium', () => {
     await row.locator('.status-CANCELED').waitFor();
   });
 
+  test('every control on every page has an accessible name, and the keyboard reaches them', async () => {
+    const pages = ['/', '/runs/new', `/runs/${runIds[0]}`, `/compare?runs=${runIds.join(',')}`, '/presets', '/images'];
+    for (const path of pages) {
+      await page.goto(path);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      assert.deepEqual(await unnamedControls(page), [], `unnamed controls on ${path}`);
+    }
+    await page.goto('/');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement.textContent'), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(new URL(page.url()).hash, '#main');
+  });
+
   test('is usable at phone width without horizontal scrolling', async () => {
     const phone = await browser.newContext({ viewport: PHONE, baseURL: server.url, isMobile: true, hasTouch: true });
     try {
@@ -265,7 +283,7 @@ describe('dashboard in Chromium', () => {
       for (const [path, name] of [['/', 'runs'], [`/runs/${runIds[0]}`, 'run-view'], ['/runs/new', 'new-run'], [`/compare?runs=${runIds.join(',')}`, 'compare']] as const) {
         await small.goto(path);
         await small.locator('main h1').first().waitFor();
-        const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = (await small.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
         assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px at ${PHONE.width}px`);
         await screenshot(small, `phone-${name}`);
       }
