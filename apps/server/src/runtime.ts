@@ -1,14 +1,13 @@
 import { join } from 'node:path';
 import { openDatabase, type Database } from '@latent-lab/db';
-import { Engine } from '@latent-lab/engine';
 import type PgBoss from 'pg-boss';
 import { pino, type Logger } from 'pino';
 import type { ServerConfig } from './config.ts';
 import { EventBus } from './events/bus.ts';
 import { AdvisoryRunLocks, ProcessRunLocks } from './jobs/locks.ts';
 import { openQueue } from './jobs/queue.ts';
+import { ThreadRenderer } from './jobs/renderer.ts';
 import { RunWorker } from './jobs/worker.ts';
-import { StorageLatentCache } from './storage/latent-cache.ts';
 import { LocalStorage, type Storage } from './storage/storage.ts';
 
 /** What both the API process and a worker-only process open: database, storage, events, queue. */
@@ -17,6 +16,8 @@ export interface Runtime {
   log: Logger;
   db: Database;
   storage: Storage;
+  /** The local storage folder, which render threads open themselves. */
+  storageRoot: string;
   bus: EventBus;
   boss: PgBoss;
   close(): Promise<void>;
@@ -33,14 +34,15 @@ export async function openRuntime(config: ServerConfig, log: Logger): Promise<Ru
     for (const closer of closers.reverse()) await closer();
   };
   try {
-    const storage = new LocalStorage(join(config.dataDir, 'files'));
+    const storageRoot = join(config.dataDir, 'files');
+    const storage = new LocalStorage(storageRoot);
     const bus = await EventBus.open(db, (payload) =>
       log.warn({ payload }, 'ignored a malformed event'),
     );
     closers.push(() => bus.close());
     const boss = await openQueue(db, log);
     closers.push(() => boss.stop({ graceful: false, wait: true }));
-    return { config, log, db, storage, bus, boss, close };
+    return { config, log, db, storage, storageRoot, bus, boss, close };
   } catch (error) {
     await close();
     throw error;
@@ -49,13 +51,16 @@ export async function openRuntime(config: ServerConfig, log: Logger): Promise<Ru
 
 /** Starts a worker on the runtime; the returned function stops it and frees the engine. */
 export async function startWorker(runtime: Runtime): Promise<() => Promise<void>> {
-  const { config, db, storage, bus, boss, log } = runtime;
-  const engine = new Engine({
-    latentCache: new StorageLatentCache(storage),
-    intraOpThreads: config.intraOpThreads,
-    imageLimits: { maxInputPixels: config.maxInputPixels },
-    runLimits: { maxSteps: config.maxSteps, maxSide: config.maxSide },
-  });
+  const { config, db, storage, storageRoot, bus, boss, log } = runtime;
+  const renderer = new ThreadRenderer(
+    {
+      storageRoot,
+      intraOpThreads: config.intraOpThreads,
+      imageLimits: { maxInputPixels: config.maxInputPixels },
+      runLimits: { maxSteps: config.maxSteps, maxSide: config.maxSide },
+    },
+    config.workerConcurrency,
+  );
   const locks = db.connectionString
     ? await AdvisoryRunLocks.connect(db.connectionString)
     : new ProcessRunLocks();
@@ -64,7 +69,7 @@ export async function startWorker(runtime: Runtime): Promise<() => Promise<void>
     boss,
     bus,
     storage,
-    engine,
+    renderer,
     locks,
     log: log.child({ component: 'worker' }),
     concurrency: config.workerConcurrency,
@@ -74,6 +79,6 @@ export async function startWorker(runtime: Runtime): Promise<() => Promise<void>
   return async () => {
     await worker.stop();
     await locks.close();
-    await engine.close();
+    await renderer.close();
   };
 }

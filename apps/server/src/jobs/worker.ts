@@ -7,7 +7,6 @@ import {
   upsertFrame,
   type PrismaClient,
 } from '@latent-lab/db';
-import { tensorToImage, type Engine, type RunSpec } from '@latent-lab/engine';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { RunStatus } from '../graphql/enums.ts';
@@ -16,6 +15,8 @@ import { fileUrl } from '../http/files.ts';
 import { frameKey, TERMINAL_STATUSES } from '../services/views.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { RunLocks } from './locks.ts';
+import type { ThreadRenderer } from './renderer.ts';
+import type { ThreadRunSpec } from './render-protocol.ts';
 import { enqueueRender, RENDER_QUEUE, type RenderJob } from './queue.ts';
 
 export interface WorkerOptions {
@@ -23,7 +24,7 @@ export interface WorkerOptions {
   boss: PgBoss;
   bus: EventBus;
   storage: Storage;
-  engine: Engine;
+  renderer: ThreadRenderer;
   locks: RunLocks;
   log: Logger;
   concurrency: number;
@@ -118,12 +119,11 @@ export class RunWorker {
   }
 
   private async render(runId: string, signal: AbortSignal): Promise<void> {
-    const { prisma, storage, engine, bus, log } = this.options;
+    const { prisma, storage, renderer, bus, log } = this.options;
     const run = await getRun(prisma, runId);
     if (!run || TERMINAL_STATUSES.has(run.status) || this.stopping) return;
     const fromFrame = await countFrames(prisma, runId);
     const started = performance.now();
-    const encodeBefore = engine.stats.encodeMs;
     if (run.status !== DbRunStatus.RUNNING) {
       await setRunStatus(prisma, runId, DbRunStatus.RUNNING, { from: [DbRunStatus.QUEUED] });
       await bus.publish({
@@ -137,37 +137,32 @@ export class RunWorker {
       await bus.publish({ type: 'run', kind: 'UPDATED', runId });
     }
     log.info({ runId, fromFrame, steps: run.steps }, 'rendering run');
-    const spec: RunSpec = {
+    const spec: ThreadRunSpec = {
       model: run.model,
       keyframes: run.keyframes.map(({ image }) => ({
         sha256: image.sha256,
-        read: async () => {
-          const bytes = await storage.get(image.storageKey);
-          if (!bytes)
-            throw new Error(`image ${image.id}: stored file ${image.storageKey} is missing`);
-          return bytes;
-        },
+        storageKey: image.storageKey,
       })),
       steps: run.steps,
-      method: run.method as RunSpec['method'],
-      easing: run.easing as RunSpec['easing'],
+      method: run.method as ThreadRunSpec['method'],
+      easing: run.easing as ThreadRunSpec['easing'],
       width: run.width,
       height: run.height,
-      fit: run.fit as RunSpec['fit'],
+      fit: run.fit as ThreadRunSpec['fit'],
       noise: {
         level: run.noiseLevel,
-        mode: run.noiseMode as RunSpec['noise']['mode'],
-        schedule: run.noiseSchedule as RunSpec['noise']['schedule'],
+        mode: run.noiseMode as ThreadRunSpec['noise']['mode'],
+        schedule: run.noiseSchedule as ThreadRunSpec['noise']['schedule'],
         shared: run.noiseShared,
         seed: run.seed,
       },
     };
-    for await (const frame of engine.render(spec, { fromFrame, signal })) {
-      const png = await tensorToImage(frame.rgb, 'png');
-      // Canceled while this frame was decoding: store nothing more.
+    const result = renderer.render(spec, { fromFrame, signal });
+    for await (const frame of result.frames) {
+      // Canceled while this frame was on its way: store nothing more.
       if (signal.aborted) return;
       const key = frameKey(runId, frame.index);
-      await storage.put(key, png);
+      await storage.put(key, frame.png);
       await upsertFrame(prisma, {
         runId,
         index: frame.index,
@@ -193,7 +188,7 @@ export class RunWorker {
     }
     if (signal.aborted || this.stopping) return;
     await this.finish(runId, DbRunStatus.SUCCEEDED, {
-      encodeMs: engine.stats.encodeMs - encodeBefore,
+      encodeMs: result.encodeMs(),
       totalMs: performance.now() - started,
     });
   }

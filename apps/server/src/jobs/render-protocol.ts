@@ -1,0 +1,30 @@
+import type { ImageLimits, RunLimits, RunSpec } from '@latent-lab/engine';
+
+/** A run spec that can cross a thread boundary: keyframes name their stored file instead of a reader. */
+export type ThreadRunSpec = Omit<RunSpec, 'keyframes'> & {
+  keyframes: { sha256: string; storageKey: string }[];
+};
+
+export interface RenderThreadOptions {
+  storageRoot: string;
+  intraOpThreads: number | undefined;
+  imageLimits: ImageLimits;
+  runLimits: RunLimits;
+}
+
+export interface ThreadFrame {
+  index: number;
+  alpha: number;
+  noiseLevel: number;
+  decodeMs: number;
+  png: Uint8Array;
+}
+
+export type ToThread =
+  | { type: 'render'; id: number; spec: ThreadRunSpec; fromFrame: number }
+  | { type: 'abort'; id: number };
+
+export type FromThread =
+  | { type: 'frame'; id: number; frame: ThreadFrame }
+  | { type: 'done'; id: number; encodeMs: number }
+  | { type: 'error'; id: number; error: { message: string; code?: string; field?: string } };

@@ -1,0 +1,117 @@
+import { Worker } from 'node:worker_threads';
+import { EngineError, type EngineErrorCode } from '@latent-lab/engine';
+import { AsyncEventQueue } from '../events/queue.ts';
+import type {
+  FromThread,
+  RenderThreadOptions,
+  ThreadFrame,
+  ThreadRunSpec,
+  ToThread,
+} from './render-protocol.ts';
+
+export interface RenderResult {
+  frames: AsyncIterable<ThreadFrame>;
+  /** Keyframe encoding time of this render, known once the frames end. */
+  encodeMs(): number;
+}
+
+interface Job {
+  frames: AsyncEventQueue<ThreadFrame>;
+  encodeMs: number;
+}
+
+/** One render thread: its own engine (models, latent cache) and its own event loop. */
+class RenderThread {
+  readonly worker: Worker;
+  private readonly jobs = new Map<number, Job>();
+  private nextId = 1;
+  exited = false;
+
+  constructor(options: RenderThreadOptions) {
+    this.worker = new Worker(new URL('./render-thread.mjs', import.meta.url), {
+      workerData: options,
+    });
+    this.worker.on('message', (message: FromThread) => this.receive(message));
+    const failAll = (error: Error) => {
+      this.exited = true;
+      for (const job of this.jobs.values()) job.frames.fail(error);
+      this.jobs.clear();
+    };
+    this.worker.on('error', failAll);
+    this.worker.on('exit', (code) => failAll(new Error(`render thread exited (code ${code})`)));
+  }
+
+  get busy(): boolean {
+    return this.jobs.size > 0;
+  }
+
+  render(spec: ThreadRunSpec, fromFrame: number, signal: AbortSignal): RenderResult {
+    const id = this.nextId++;
+    const stop = () => void frames.return();
+    // Closing the frames, by abort or because the reader stopped early, stops the thread's render;
+    // frames still on their way for it are dropped.
+    const frames = new AsyncEventQueue<ThreadFrame>(() => {
+      signal.removeEventListener('abort', stop);
+      if (this.jobs.delete(id)) this.send({ type: 'abort', id });
+    });
+    const job: Job = { frames, encodeMs: 0 };
+    this.jobs.set(id, job);
+    this.send({ type: 'render', id, spec, fromFrame });
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    return { frames, encodeMs: () => job.encodeMs };
+  }
+
+  private send(message: ToThread): void {
+    if (!this.exited) this.worker.postMessage(message);
+  }
+
+  private receive(message: FromThread): void {
+    const job = this.jobs.get(message.id);
+    if (!job) return;
+    if (message.type === 'frame') {
+      job.frames.push(message.frame);
+      return;
+    }
+    this.jobs.delete(message.id);
+    if (message.type === 'done') {
+      job.encodeMs = message.encodeMs;
+      job.frames.end();
+    } else {
+      const { message: text, code, field } = message.error;
+      job.frames.fail(
+        code ? new EngineError(code as EngineErrorCode, text, field) : new Error(text),
+      );
+    }
+  }
+}
+
+/**
+ * Renders runs on worker threads, one per concurrent run, so decoding never blocks the process's
+ * event loop. A thread that dies fails its render and is replaced on the next one.
+ */
+export class ThreadRenderer {
+  private threads: RenderThread[] = [];
+
+  constructor(
+    private readonly options: RenderThreadOptions,
+    private readonly size: number,
+  ) {}
+
+  render(spec: ThreadRunSpec, options: { fromFrame: number; signal: AbortSignal }): RenderResult {
+    this.threads = this.threads.filter((thread) => !thread.exited);
+    let thread = this.threads.find((candidate) => !candidate.busy);
+    if (!thread) {
+      if (this.threads.length >= this.size)
+        throw new Error(`all ${this.size} render threads are busy`);
+      thread = new RenderThread(this.options);
+      this.threads.push(thread);
+    }
+    return thread.render(spec, options.fromFrame, options.signal);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
+    this.threads = [];
+  }
+}
