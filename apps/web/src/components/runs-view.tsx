@@ -17,6 +17,7 @@ const SORTS = {
   'name-desc': { field: 'NAME', direction: 'DESC' },
 } as const;
 export const MAX_COMPARED = 4;
+const FINAL: ReadonlySet<RunStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
 
 interface Filters {
   search: string;
@@ -53,12 +54,21 @@ function toVariables(filters: Filters, after: string | null): RunsQueryVariables
   };
 }
 
-type Updates = ReadonlyMap<string, RunUpdateEvent['runUpdates']>;
+type RunUpdate = RunUpdateEvent['runUpdates'];
 
-function collectUpdate(previous: Updates | undefined, event: RunUpdateEvent): Updates {
-  const next = new Map(previous);
-  next.set(event.runUpdates.runId, event.runUpdates);
-  return next;
+interface LiveUpdates {
+  readonly byRun: ReadonlyMap<string, RunUpdate>;
+  /** Bumped when the page itself must be fetched again: a run created or deleted, or a run that ended. */
+  readonly pageVersion: number;
+}
+
+function collectUpdate(previous: LiveUpdates | undefined, event: RunUpdateEvent): LiveUpdates {
+  const update = event.runUpdates;
+  const before = previous?.byRun.get(update.runId)?.run?.status;
+  const ended = update.run !== null && FINAL.has(update.run.status) && !(before && FINAL.has(before));
+  const byRun = new Map(previous?.byRun);
+  byRun.set(update.runId, update);
+  return { byRun, pageVersion: (previous?.pageVersion ?? 0) + (update.kind !== 'UPDATED' || ended ? 1 : 0) };
 }
 
 /** First, middle and last stored frames. */
@@ -80,19 +90,16 @@ export function RunsView() {
   const [models] = useQuery({ query: ModelsQuery });
   const [updates] = useSubscription({ query: RunUpdatesSubscription }, collectUpdate);
 
-  // Rows change in place; a run created or deleted changes the page itself, so it is fetched again.
-  const membershipChanges = useMemo(
-    () => [...(updates.data?.values() ?? [])].filter((u) => u.kind !== 'UPDATED').length,
-    [updates.data],
-  );
+  // Rows change in place; the page is fetched again only for the events that change it as a whole.
+  const pageVersion = updates.data?.pageVersion ?? 0;
   useEffect(() => {
-    if (membershipChanges > 0) refetch({ requestPolicy: 'network-only' });
-  }, [membershipChanges, refetch]);
+    if (pageVersion > 0) refetch({ requestPolicy: 'network-only' });
+  }, [pageVersion, refetch]);
 
   const rows = (data?.runs.nodes ?? []).flatMap((run) => {
-    const update = updates.data?.get(run.id);
+    const update = updates.data?.byRun.get(run.id);
     if (update?.kind === 'DELETED') return [];
-    return [update?.run ?? run];
+    return [update?.run ? { ...run, ...update.run } : run];
   });
 
   function apply(next: Filters) {

@@ -2,8 +2,10 @@ import { graphql } from '../gql/index.ts';
 
 // Every operation the dashboard sends. Codegen reads this file and types each document.
 
-export const RunSummaryFields = graphql(`
-  fragment RunSummaryFields on Run {
+// The row of the history list. Live updates (one per stored frame) carry only this, not the
+// frame list, so a long run does not resend every frame URL with every frame.
+export const RunRowFields = graphql(`
+  fragment RunRowFields on Run {
     id
     name
     status
@@ -27,6 +29,12 @@ export const RunSummaryFields = graphql(`
       schedule
       shared
     }
+  }
+`);
+
+export const RunSummaryFields = graphql(`
+  fragment RunSummaryFields on Run {
+    ...RunRowFields
     frames {
       index
       url
@@ -53,7 +61,7 @@ export const RunUpdatesSubscription = graphql(`
       kind
       runId
       run {
-        ...RunSummaryFields
+        ...RunRowFields
       }
     }
   }
