@@ -98,7 +98,7 @@ describe('separate worker processes (postgres)', () => {
   });
 
   test('a worker killed mid-run is resumed by a new worker: exactly N frames, identical to an uninterrupted run', async () => {
-    const steps = 24;
+    const steps = 16;
     const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
       input: {
         model: 'taef2',
@@ -174,12 +174,12 @@ describe('separate worker processes (postgres)', () => {
   });
 
   test('cancel stops a running render within one frame', async () => {
-    const steps = 30;
+    const steps = 20;
     const worker = startWorkerProcess();
     const client = wsClient(server.url);
     try {
       const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
-        input: { model: 'taef2', imageIds, steps, width: 256, height: 256, seed: 3 },
+        input: { model: 'taef2', imageIds, steps, width: 192, height: 192, seed: 3 },
       });
       let doneAtCancel = -1;
       let cancel: Promise<unknown> | undefined;

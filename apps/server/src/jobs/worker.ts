@@ -95,6 +95,7 @@ export class RunWorker {
       await release();
       log.info({ runId: run.id }, 'resuming a run left RUNNING by a stopped worker');
       await enqueueRender(boss, run.id);
+      for (const id of this.workerIds) boss.notifyWorker(id);
     }
   }
 
