@@ -92,6 +92,12 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Steps (frames)').fill(String(STEPS));
     await page.getByLabel('Width').fill(String(SIDE));
     await page.getByLabel('Height').fill(String(SIDE));
+    await page.getByLabel('Preset').selectOption({ label: 'Custom…' });
+    await page.getByLabel('Level', { exact: true }).fill('0.3');
+    await page.getByLabel('Schedule', { exact: true }).selectOption('BELL');
+    const plot = page.getByRole('img', { name: 'Noise level across frames' }).locator('polyline');
+    assert.equal((await plot.getAttribute('points'))!.split(' ').length, STEPS, 'the schedule plot has a point per frame');
+    await page.getByText('Pick from the library (2)').waitFor();
     await page.getByLabel('Name (optional)').fill('astronaut to cat');
     await page.getByLabel('Tags (comma separated)').fill('e2e, first');
     const seed = await page.getByLabel('Seed').inputValue();

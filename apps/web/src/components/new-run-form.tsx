@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from 'urql';
 import { CreateRunMutation, ImagesQuery, ModelsQuery, NoisePresetsQuery } from '../lib/operations.ts';
@@ -83,7 +83,9 @@ export function NewRunForm() {
   const router = useRouter();
   const [models] = useQuery({ query: ModelsQuery });
   const [presets] = useQuery({ query: NoisePresetsQuery });
-  const [library] = useQuery({ query: ImagesQuery, variables: { first: 100 } });
+  // Named so an upload refreshes the library even while it is empty (no Image in the cached result yet).
+  const imageContext = useMemo(() => ({ additionalTypenames: ['Image'] }), []);
+  const [library] = useQuery({ query: ImagesQuery, variables: { first: 100 }, context: imageContext });
   const [createState, createRun] = useMutation(CreateRunMutation);
   const [images, setImages] = useState<ImageFieldsFragment[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});

@@ -69,6 +69,7 @@ export function RunView({ runId }: { runId: string }) {
     return [...byIndex.values()].sort((a, b) => a.index - b.index);
   }, [run?.frames, liveState.frames]);
 
+  const positionOf = useMemo(() => new Map(frames.map((f, position) => [f.index, position])), [frames]);
   const status: RunStatus | undefined = liveState.status ?? run?.status;
   const total = liveState.total ?? run?.steps ?? 0;
   const active = status !== undefined && ACTIVE.has(status);
@@ -167,7 +168,7 @@ export function RunView({ runId }: { runId: string }) {
             <h2>Filmstrip</h2>
             <div className="filmstrip" role="list" aria-label="Filmstrip" data-testid="filmstrip">
               {Array.from({ length: total }, (_, index) => {
-                const at = frames.findIndex((f) => f.index === index);
+                const at = positionOf.get(index) ?? -1;
                 const frame = frames[at];
                 return (
                   <div role="listitem" key={index}>
