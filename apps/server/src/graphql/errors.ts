@@ -63,11 +63,9 @@ export function toApiError(error: unknown): ApiError | undefined {
     return new ApiError(ENGINE_CODES[error.code] ?? 'INTERNAL_SERVER_ERROR', error.message, field);
   }
   if (error instanceof DbError) {
-    return new ApiError(
-      DB_CODES[error.code] ?? 'INTERNAL_SERVER_ERROR',
-      error.message,
-      error.field,
-    );
+    const code = DB_CODES[error.code] ?? 'INTERNAL_SERVER_ERROR';
+    if (code === 'BAD_USER_INPUT' && error.field) return badInput(error.field, error.message);
+    return new ApiError(code, error.message, error.field);
   }
   return undefined;
 }

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig, SERVER_ENV } from '../src/config.ts';
+
+test('an empty environment gives the documented defaults', () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 4000);
+  assert.equal(config.databaseUrl, null, 'no DATABASE_URL means embedded PGlite');
+  assert.equal(config.dataDir, resolve('./data'));
+  assert.equal(config.workerConcurrency, 1);
+  assert.equal(config.workerInProcess, true);
+  assert.equal(config.maxInputPixels, 40e6);
+  assert.equal(config.maxSteps, 1000);
+  assert.equal(config.maxSide, 2048);
+  assert.equal(config.intraOpThreads, undefined);
+  assert.equal(config.serveDashboard, true);
+  assert.equal(SERVER_ENV.PORT, '4000');
+});
+
+test('values are parsed and validated, and errors name the variable', () => {
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test',
+    WORKER_IN_PROCESS: 'false',
+    WORKER_CONCURRENCY: '3',
+    INTRA_OP_THREADS: '2',
+    LOG_LEVEL: 'silent',
+  });
+  assert.equal(config.port, 0);
+  assert.equal(config.databaseUrl, 'postgresql://postgres@127.0.0.1:5432/test');
+  assert.equal(config.workerInProcess, false);
+  assert.equal(config.workerConcurrency, 3);
+  assert.equal(config.intraOpThreads, 2);
+
+  const bad: [string, string][] = [
+    ['PORT', '70000'],
+    ['PORT', 'abc'],
+    ['WORKER_CONCURRENCY', '0'],
+    ['WORKER_IN_PROCESS', 'maybe'],
+    ['MAX_STEPS', '1.5'],
+    ['MAX_UPLOAD_BYTES', ''],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://x'],
+  ];
+  for (const [name, value] of bad) {
+    assert.throws(
+      () => loadConfig({ [name]: value }),
+      (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+      `${name}=${value}`,
+    );
+  }
+});
