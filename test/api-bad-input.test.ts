@@ -188,6 +188,21 @@ describe('bad input', () => {
 
     const health = await fetch(`${server.url}/health`);
     assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { status: string }).status, 'ok');
+  });
+
+  test('files outside images and frames are not served; without the dashboard / says how to build it', async () => {
+    for (const path of [
+      '/files/latents/taef2/x.f32',
+      '/files/images/00/missing.png',
+      '/files/..%2F..%2Fetc%2Fpasswd.png',
+    ]) {
+      assert.equal((await fetch(server.url + path)).status, 404, path);
+    }
+    const home = await fetch(`${server.url}/`);
+    assert.equal(home.status, 200);
+    assert.match(home.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await home.text(), /npm run build:web/);
   });
 
   test('the same limits and errors apply on the WebSocket path', async () => {

@@ -8,7 +8,7 @@ const NOT_BUILT_PAGE = `<!doctype html>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
 <h1>Latent Lab</h1>
 <p>The API is running at <a href="/graphql">/graphql</a>. The dashboard is not built yet:</p>
-<pre>npm run build -w @latent-lab/web</pre>
+<pre>npm run build:web</pre>
 <p>then restart the server.</p>
 </body></html>`;
 
@@ -20,15 +20,19 @@ export async function loadDashboard(enabled: boolean, log: Logger): Promise<Dash
   if (enabled) {
     try {
       // A variable specifier keeps the dashboard an optional, runtime-only dependency.
-      const modulePath = '../../../web/src/server-handler.ts';
-      const dashboard = (await import(modulePath)) as {
+      const specifier = '@latent-lab/web/server-handler';
+      const dashboard = (await import(specifier)) as {
         createDashboardHandler?: () => Promise<DashboardHandler>;
       };
       if (typeof dashboard.createDashboardHandler === 'function') {
-        return await dashboard.createDashboardHandler();
+        const handler = await dashboard.createDashboardHandler();
+        log.info('dashboard mounted');
+        return handler;
       }
     } catch (error) {
-      log.warn({ err: error }, 'dashboard not available; serving the build hint page');
+      log.warn(
+        `dashboard not available (${(error as Error).message}); serving the build hint page`,
+      );
     }
   }
   return async (_request, response) => {

@@ -13,12 +13,15 @@ const CONTENT_TYPES: Record<string, string> = {
   '.tiff': 'image/tiff',
 };
 
-/** Only images are served: latents and anything else under the storage root stay private. */
+/** The URL path of a stored file; /files serves image types only. */
 export function fileUrl(key: string): string {
   return `/files/${key}`;
 }
 
-/** GET /files/<key>: stored keys never change content (content-addressed or per-run), so they cache forever. */
+/**
+ * GET /files/<key>: only image types are served, so latents and anything else under the storage
+ * root stay private. Stored keys never change content (content-addressed or per-run), so they cache forever.
+ */
 export function serveFiles(storage: Storage) {
   return async (request: Request, response: Response): Promise<void> => {
     const parts = (request.params as { key?: string | string[] }).key;
