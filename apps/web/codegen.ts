@@ -5,6 +5,8 @@ const config: CodegenConfig = {
   schema: '../server/schema.graphql',
   documents: ['src/**/*.{ts,tsx}', '!src/gql/**'],
   ignoreNoDocuments: true,
+  // Generated files are git-ignored but still checked by the repository's format check.
+  hooks: { afterAllFileWrite: ['prettier --write --ignore-path ../../.prettierignore'] },
   generates: {
     './src/gql/': {
       preset: 'client',

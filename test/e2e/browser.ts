@@ -21,15 +21,25 @@ function newestMtime(path: string): number {
 /** Builds the dashboard unless a build newer than its sources (and the server schema) exists. */
 export function ensureDashboardBuilt(): void {
   const buildId = join(WEB_DIR, '.next/BUILD_ID');
-  const sources = ['src', 'next.config.ts', 'package.json', 'codegen.ts', '../server/schema.graphql'].map((p) => join(WEB_DIR, p));
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources.map(newestMtime))) return;
+  const sources = [
+    'src',
+    'next.config.ts',
+    'package.json',
+    'codegen.ts',
+    '../server/schema.graphql',
+  ].map((p) => join(WEB_DIR, p));
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources.map(newestMtime)))
+    return;
   const build = spawnSync('npm', ['run', 'build:web'], { cwd: REPO_DIR, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error(`npm run build:web failed with exit code ${build.status}`);
+  if (build.status !== 0)
+    throw new Error(`npm run build:web failed with exit code ${build.status}`);
 }
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium package or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium package or set CHROMIUM_PATH`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -72,7 +82,19 @@ export const OBSERVER_SCRIPT = `
   new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true });
 `;
 
-const INTERACTIVE_ROLES = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'listbox', 'switch']);
+const INTERACTIVE_ROLES = new Set([
+  'button',
+  'link',
+  'textbox',
+  'searchbox',
+  'combobox',
+  'checkbox',
+  'radio',
+  'slider',
+  'spinbutton',
+  'listbox',
+  'switch',
+]);
 
 /** Controls that Chromium's accessibility tree exposes without a name (so a screen reader cannot announce them). */
 export async function unnamedControls(page: Page): Promise<string[]> {

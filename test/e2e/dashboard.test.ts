@@ -10,8 +10,20 @@ import { unzipSync } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startServer, type RunningServer } from '../../apps/server/src/index.ts';
-import { CREATE_RUN, createTestDatabase, gqlOk, PHOTOS, type TestDatabase } from '../helpers/api.ts';
-import { ensureDashboardBuilt, launchChromium, OBSERVER_SCRIPT, screenshot, unnamedControls } from './browser.ts';
+import {
+  CREATE_RUN,
+  createTestDatabase,
+  gqlOk,
+  PHOTOS,
+  type TestDatabase,
+} from '../helpers/api.ts';
+import {
+  ensureDashboardBuilt,
+  launchChromium,
+  OBSERVER_SCRIPT,
+  screenshot,
+  unnamedControls,
+} from './browser.ts';
 
 const STEPS = 24;
 const SIDE = 192;
@@ -87,7 +99,10 @@ describe('dashboard in Chromium', () => {
     await page.getByTestId('keyframe').first().waitFor();
     await page.locator('input[type="file"]').setInputFiles(PHOTOS.chelsea);
     await page.getByTestId('keyframe').nth(1).waitFor();
-    assert.deepEqual(await page.getByTestId('keyframe-name').allTextContents(), ['1. astronaut.png', '2. chelsea.png']);
+    assert.deepEqual(await page.getByTestId('keyframe-name').allTextContents(), [
+      '1. astronaut.png',
+      '2. chelsea.png',
+    ]);
 
     await page.getByLabel('Steps (frames)').fill(String(STEPS));
     await page.getByLabel('Width').fill(String(SIDE));
@@ -96,7 +111,11 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Level', { exact: true }).fill('0.3');
     await page.getByLabel('Schedule', { exact: true }).selectOption('BELL');
     const plot = page.getByRole('img', { name: 'Noise level across frames' }).locator('polyline');
-    assert.equal((await plot.getAttribute('points'))!.split(' ').length, STEPS, 'the schedule plot has a point per frame');
+    assert.equal(
+      (await plot.getAttribute('points'))!.split(' ').length,
+      STEPS,
+      'the schedule plot has a point per frame',
+    );
     await page.getByText('Pick from the library (2)').waitFor();
     await page.getByLabel('Name (optional)').fill('astronaut to cat');
     await page.getByLabel('Tags (comma separated)').fill('e2e, first');
@@ -115,14 +134,23 @@ describe('dashboard in Chromium', () => {
     await page.evaluate('window.__layoutShift = 0');
     assert.equal(await waitForFinalStatus(), 'succeeded');
     const samples = (await page.evaluate('window.__progress')) as ProgressSample[];
-    const partial = samples.filter((s) => s.done > 0 && s.done < STEPS && /queued|running/.test(s.status));
-    assert.ok(partial.length > 0, `no frames were shown mid-run; samples: ${JSON.stringify(samples)}`);
+    const partial = samples.filter(
+      (s) => s.done > 0 && s.done < STEPS && /queued|running/.test(s.status),
+    );
+    assert.ok(
+      partial.length > 0,
+      `no frames were shown mid-run; samples: ${JSON.stringify(samples)}`,
+    );
     assert.equal(await page.getByTestId('frames-done').textContent(), String(STEPS));
     assert.equal(await page.getByTestId('filmstrip').locator('img').count(), STEPS);
     const shift = (await page.evaluate('window.__layoutShift')) as number;
     assert.ok(shift < 0.05, `frames arriving shifted the layout (CLS ${shift})`);
 
-    const firstFrame = await page.getByTestId('filmstrip').locator('img').first().getAttribute('src');
+    const firstFrame = await page
+      .getByTestId('filmstrip')
+      .locator('img')
+      .first()
+      .getAttribute('src');
     const frameResponse = await page.request.get(firstFrame!);
     assert.equal(frameResponse.headers()['content-type'], 'image/png');
     await page.getByRole('button', { name: 'Show frame 5' }).click();
@@ -132,7 +160,10 @@ describe('dashboard in Chromium', () => {
 
   test('downloads the frames as a zip, an animated WebP and a GIF', async () => {
     async function download(button: string): Promise<Buffer> {
-      const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: button }).click(),
+      ]);
       return readFile((await file.path())!);
     }
     const zip = unzipSync(await download('Frames (zip)'));
@@ -140,7 +171,10 @@ describe('dashboard in Chromium', () => {
     const firstPng = await sharp(zip['frame-0000.png']!).metadata();
     assert.deepEqual([firstPng.format, firstPng.width, firstPng.height], ['png', SIDE, SIDE]);
 
-    for (const [button, format] of [['Animated WebP', 'webp'], ['GIF', 'gif']] as const) {
+    for (const [button, format] of [
+      ['Animated WebP', 'webp'],
+      ['GIF', 'gif'],
+    ] as const) {
       const meta = await sharp(await download(button), { animated: true }).metadata();
       assert.equal(meta.format, format);
       assert.equal(meta.pages, STEPS, `${format} has every frame`);
@@ -151,7 +185,9 @@ describe('dashboard in Chromium', () => {
 
   test('reruns with a new seed, and compare drives both runs with one scrubber', async () => {
     await page.getByRole('button', { name: 'Rerun with new seed' }).click();
-    await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(runIds[0]!));
+    await page.waitForURL(
+      (url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(runIds[0]!),
+    );
     runIds.push(page.url().split('/').pop()!);
     assert.equal(await waitForFinalStatus(), 'succeeded');
 
@@ -161,14 +197,16 @@ describe('dashboard in Chromium', () => {
     }
     const rows = page.getByRole('list', { name: 'Run history' }).getByRole('listitem');
     assert.equal(await rows.count(), 2);
-    for (const id of runIds) await page.locator(`[data-run-id="${id}"] input[type="checkbox"]`).check();
+    for (const id of runIds)
+      await page.locator(`[data-run-id="${id}"] input[type="checkbox"]`).check();
     await screenshot(page, 'runs');
     await page.getByRole('link', { name: 'Compare 2 runs' }).click();
     await page.waitForURL(/\/compare\?runs=/);
 
     const columns = page.getByTestId('compare-column');
     await columns.nth(1).locator('img').waitFor();
-    const shown = async () => Promise.all([0, 1].map((i) => columns.nth(i).locator('img').getAttribute('src')));
+    const shown = async () =>
+      Promise.all([0, 1].map((i) => columns.nth(i).locator('img').getAttribute('src')));
     const indexes = async () => page.getByTestId('compare-frame-index').allTextContents();
     const before = await shown();
     assert.deepEqual(await indexes(), [`frame 0 of ${STEPS}`, `frame 0 of ${STEPS}`]);
@@ -177,19 +215,31 @@ describe('dashboard in Chromium', () => {
     await scrubber.focus();
     await page.keyboard.press('End');
     const afterEnd = await shown();
-    assert.deepEqual(await indexes(), [`frame ${STEPS - 1} of ${STEPS}`, `frame ${STEPS - 1} of ${STEPS}`]);
+    assert.deepEqual(await indexes(), [
+      `frame ${STEPS - 1} of ${STEPS}`,
+      `frame ${STEPS - 1} of ${STEPS}`,
+    ]);
     assert.notEqual(afterEnd[0], before[0]);
     assert.notEqual(afterEnd[1], before[1]);
 
     await scrubber.fill('500');
     const middle = Math.round(0.5 * (STEPS - 1));
-    assert.deepEqual(await indexes(), [`frame ${middle} of ${STEPS}`, `frame ${middle} of ${STEPS}`]);
+    assert.deepEqual(await indexes(), [
+      `frame ${middle} of ${STEPS}`,
+      `frame ${middle} of ${STEPS}`,
+    ]);
 
     const differing = await page.locator('tr[data-differs="true"] th').allTextContents();
     assert.ok(differing.includes('Seed'), `seed differs: ${differing.join(', ')}`);
     assert.ok(!differing.includes('Steps'), 'steps are the same');
     await page.getByText('Measuring frames…').waitFor({ state: 'detached' });
-    assert.equal(await page.getByRole('img', { name: 'Frame-to-frame change per run' }).locator('polyline').count(), 2);
+    assert.equal(
+      await page
+        .getByRole('img', { name: 'Frame-to-frame change per run' })
+        .locator('polyline')
+        .count(),
+      2,
+    );
     await screenshot(page, 'compare');
   });
 
@@ -213,7 +263,10 @@ describe('dashboard in Chromium', () => {
 
     await page.getByLabel('Steps (frames)').fill('abc');
     await page.getByRole('button', { name: 'Start run' }).click();
-    assert.equal(await page.locator(`[id="${messageId}"]`).textContent(), 'Steps must be a whole number.');
+    assert.equal(
+      await page.locator(`[id="${messageId}"]`).textContent(),
+      'Steps must be a whole number.',
+    );
   });
 
   test('creates, edits and deletes a noise preset', async () => {
@@ -227,7 +280,10 @@ describe('dashboard in Chromium', () => {
     const row = page.getByRole('row', { name: /gentle bell/ });
     await row.waitFor();
     await row.getByRole('button', { name: 'Edit gentle bell' }).click();
-    await page.getByRole('form', { name: 'Edit preset gentle bell' }).getByLabel('Level', { exact: true }).fill('0.4');
+    await page
+      .getByRole('form', { name: 'Edit preset gentle bell' })
+      .getByLabel('Level', { exact: true })
+      .fill('0.4');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await row.getByRole('cell', { name: '0.4', exact: true }).waitFor();
     await screenshot(page, 'presets');
@@ -249,9 +305,19 @@ describe('dashboard in Chromium', () => {
     await page.goto('/');
     const history = page.getByRole('list', { name: 'Run history' }).getByRole('listitem');
     await history.nth(1).waitFor();
-    const { images } = await gqlOk<{ images: { nodes: { id: string }[] } }>(server.url, '{ images(first: 2) { nodes { id } } }');
+    const { images } = await gqlOk<{ images: { nodes: { id: string }[] } }>(
+      server.url,
+      '{ images(first: 2) { nodes { id } } }',
+    );
     const { createRun } = await gqlOk<{ createRun: { id: string } }>(server.url, CREATE_RUN, {
-      input: { name: 'long live run', model: 'taef2', imageIds: images.nodes.map((i) => i.id), steps: 400, width: 128, height: 128 },
+      input: {
+        name: 'long live run',
+        model: 'taef2',
+        imageIds: images.nodes.map((i) => i.id),
+        steps: 400,
+        width: 128,
+        height: 128,
+      },
     });
     const row = page.locator(`[data-run-id="${createRun.id}"]`);
     await row.waitFor();
@@ -268,7 +334,14 @@ describe('dashboard in Chromium', () => {
   });
 
   test('every control on every page has an accessible name, and the keyboard reaches them', async () => {
-    const pages = ['/', '/runs/new', `/runs/${runIds[0]}`, `/compare?runs=${runIds.join(',')}`, '/presets', '/images'];
+    const pages = [
+      '/',
+      '/runs/new',
+      `/runs/${runIds[0]}`,
+      `/compare?runs=${runIds.join(',')}`,
+      '/presets',
+      '/images',
+    ];
     for (const path of pages) {
       await page.goto(path);
       await page.locator('main h1').first().waitFor();
@@ -283,13 +356,25 @@ describe('dashboard in Chromium', () => {
   });
 
   test('is usable at phone width without horizontal scrolling', async () => {
-    const phone = await browser.newContext({ viewport: PHONE, baseURL: server.url, isMobile: true, hasTouch: true });
+    const phone = await browser.newContext({
+      viewport: PHONE,
+      baseURL: server.url,
+      isMobile: true,
+      hasTouch: true,
+    });
     try {
       const small = await phone.newPage();
-      for (const [path, name] of [['/', 'runs'], [`/runs/${runIds[0]}`, 'run-view'], ['/runs/new', 'new-run'], [`/compare?runs=${runIds.join(',')}`, 'compare']] as const) {
+      for (const [path, name] of [
+        ['/', 'runs'],
+        [`/runs/${runIds[0]}`, 'run-view'],
+        ['/runs/new', 'new-run'],
+        [`/compare?runs=${runIds.join(',')}`, 'compare'],
+      ] as const) {
         await small.goto(path);
         await small.locator('main h1').first().waitFor();
-        const overflow = (await small.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+        const overflow = (await small.evaluate(
+          'document.documentElement.scrollWidth - window.innerWidth',
+        )) as number;
         assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px at ${PHONE.width}px`);
         await screenshot(small, `phone-${name}`);
       }

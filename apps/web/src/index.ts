@@ -1,1 +1,6 @@
-export { createDashboardHandler, dashboardBuilt, dashboardDir, type DashboardHandler } from './server-handler.ts';
+export {
+  createDashboardHandler,
+  dashboardBuilt,
+  dashboardDir,
+  type DashboardHandler,
+} from './server-handler.ts';

@@ -10,7 +10,10 @@ interface NextApp {
 }
 // next is CommonJS: its function is the namespace's default at runtime, but NodeNext (the server's
 // tsconfig) and Bundler (this app's) type that default differently, so it is named here once.
-const createNextApp = nextModule.default as unknown as (options: { dev: boolean; dir: string }) => NextApp;
+const createNextApp = nextModule.default as unknown as (options: {
+  dev: boolean;
+  dir: string;
+}) => NextApp;
 
 export type DashboardHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -28,7 +31,9 @@ export function dashboardBuilt(): boolean {
  */
 export async function createDashboardHandler(): Promise<DashboardHandler> {
   if (!dashboardBuilt()) {
-    throw new Error(`the dashboard is not built: run "npm run build:web" (no ${join(dashboardDir, '.next', 'BUILD_ID')})`);
+    throw new Error(
+      `the dashboard is not built: run "npm run build:web" (no ${join(dashboardDir, '.next', 'BUILD_ID')})`,
+    );
   }
   const app = createNextApp({ dev: false, dir: dashboardDir });
   await app.prepare();

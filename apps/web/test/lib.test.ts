@@ -25,9 +25,15 @@ describe('API errors for people', () => {
   test('field errors land on their form field, others on the form, never as JSON', () => {
     const error = new CombinedError({
       graphQLErrors: [
-        new GraphQLError('steps must be an integer from 2 to 1000 (got 1)', { extensions: { code: 'BAD_USER_INPUT', field: 'steps' } }),
-        new GraphQLError('noise level must be a finite number >= 0, got -1', { extensions: { code: 'BAD_USER_INPUT', field: 'noise.level' } }),
-        new GraphQLError('a run needs at least 2 keyframe images (got 1)', { extensions: { field: 'keyframes' } }),
+        new GraphQLError('steps must be an integer from 2 to 1000 (got 1)', {
+          extensions: { code: 'BAD_USER_INPUT', field: 'steps' },
+        }),
+        new GraphQLError('noise level must be a finite number >= 0, got -1', {
+          extensions: { code: 'BAD_USER_INPUT', field: 'noise.level' },
+        }),
+        new GraphQLError('a run needs at least 2 keyframe images (got 1)', {
+          extensions: { field: 'keyframes' },
+        }),
         new GraphQLError('database unavailable'),
       ],
     });
@@ -56,8 +62,14 @@ describe('noise schedule plot', () => {
   });
 
   test('is empty while the steps or level cannot make a run', () => {
-    assert.deepEqual(noiseLevels({ level: 0.5, mode: 'ABSOLUTE', schedule: 'BELL', shared: false }, 1), []);
-    assert.deepEqual(noiseLevels({ level: Number.NaN, mode: 'ABSOLUTE', schedule: 'BELL', shared: false }, 8), []);
+    assert.deepEqual(
+      noiseLevels({ level: 0.5, mode: 'ABSOLUTE', schedule: 'BELL', shared: false }, 1),
+      [],
+    );
+    assert.deepEqual(
+      noiseLevels({ level: Number.NaN, mode: 'ABSOLUTE', schedule: 'BELL', shared: false }, 8),
+      [],
+    );
   });
 });
 

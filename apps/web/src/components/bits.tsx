@@ -46,16 +46,34 @@ export function FrameBox({
 }) {
   const style = { '--ratio': `${width} / ${height}` } as CSSProperties;
   return (
-    <div className={`frame-box${src ? '' : ' empty'}${className ? ` ${className}` : ''}`} style={style}>
+    <div
+      className={`frame-box${src ? '' : ' empty'}${className ? ` ${className}` : ''}`}
+      style={style}
+    >
       {src ? (
-        <img src={src} alt={alt} width={width} height={height} loading={eager ? 'eager' : 'lazy'} decoding="async" />
+        <img
+          src={src}
+          alt={alt}
+          width={width}
+          height={height}
+          loading={eager ? 'eager' : 'lazy'}
+          decoding="async"
+        />
       ) : null}
       {children}
     </div>
   );
 }
 
-export function ProgressBar({ done, total, label }: { done: number; total: number; label: string }) {
+export function ProgressBar({
+  done,
+  total,
+  label,
+}: {
+  done: number;
+  total: number;
+  label: string;
+}) {
   const percent = total > 0 ? Math.min(100, (done / total) * 100) : 0;
   return (
     <div

@@ -17,7 +17,10 @@ type CompareRun = RunDetailFieldsFragment;
 const SCRUB_STEPS = 1000;
 
 /** The frame shown at scrub position t (0..1): the same relative place in every run. */
-export function frameAt<T>(frames: readonly T[], t: number): { frame: T | undefined; position: number } {
+export function frameAt<T>(
+  frames: readonly T[],
+  t: number,
+): { frame: T | undefined; position: number } {
   if (frames.length === 0) return { frame: undefined, position: 0 };
   const position = Math.round(t * (frames.length - 1));
   return { frame: frames[position], position };
@@ -39,7 +42,11 @@ const PARAMETERS: readonly { label: string; value: (run: CompareRun) => string }
   { label: 'Total time', value: (r) => formatDuration(r.totalMs) },
 ];
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   async function lane() {
@@ -72,7 +79,14 @@ export function CompareView() {
     let stale = false;
     setRuns(null);
     setError(null);
-    Promise.all(idsKey.split(',').filter(Boolean).map((runId) => client.query(RunQuery, { id: runId }, { requestPolicy: 'network-only' }).toPromise()))
+    Promise.all(
+      idsKey
+        .split(',')
+        .filter(Boolean)
+        .map((runId) =>
+          client.query(RunQuery, { id: runId }, { requestPolicy: 'network-only' }).toPromise(),
+        ),
+    )
       .then((results) => {
         if (stale) return;
         const failed = results.find((r) => r.error);
@@ -91,9 +105,19 @@ export function CompareView() {
     if (!runs) return;
     let stale = false;
     setChanges(null);
-    Promise.all(runs.map(async (run) => consecutiveChanges(await mapLimited(sortedFrames(run), 6, (f) => loadPixels(f.url)))))
+    Promise.all(
+      runs.map(async (run) =>
+        consecutiveChanges(await mapLimited(sortedFrames(run), 6, (f) => loadPixels(f.url))),
+      ),
+    )
       .then((values) => !stale && setChanges(values))
-      .catch((e: unknown) => !stale && setError(`Could not measure frame changes: ${e instanceof Error ? e.message : String(e)}`));
+      .catch(
+        (e: unknown) =>
+          !stale &&
+          setError(
+            `Could not measure frame changes: ${e instanceof Error ? e.message : String(e)}`,
+          ),
+      );
     return () => {
       stale = true;
     };
@@ -104,7 +128,8 @@ export function CompareView() {
       <>
         <h1>Compare</h1>
         <p className="alert info">
-          Pick 2 to {MAX_COMPARED} runs on the <Link href="/">Runs</Link> page (tick their boxes), then choose “Compare”.
+          Pick 2 to {MAX_COMPARED} runs on the <Link href="/">Runs</Link> page (tick their boxes),
+          then choose “Compare”.
         </p>
       </>
     );
@@ -142,16 +167,34 @@ export function CompareView() {
           const frames = sortedFrames(run);
           const { frame } = frameAt(frames, t);
           return (
-            <section key={run.id} className="panel" aria-label={run.name} data-testid="compare-column">
+            <section
+              key={run.id}
+              className="panel"
+              aria-label={run.name}
+              data-testid="compare-column"
+            >
               <div className="row" style={{ marginBottom: '0.4rem' }}>
-                <span style={{ width: 10, height: 10, background: SERIES_COLORS[i], borderRadius: 2 }} aria-hidden />
+                <span
+                  style={{ width: 10, height: 10, background: SERIES_COLORS[i], borderRadius: 2 }}
+                  aria-hidden
+                />
                 <Link href={`/runs/${run.id}`} style={{ fontWeight: 600 }}>
                   {run.name}
                 </Link>
                 <StatusBadge status={run.status} />
               </div>
-              <FrameBox src={frame?.url} width={run.width} height={run.height} alt={frame ? `${run.name}, frame ${frame.index}` : `${run.name} has no frames`} eager />
-              <p className="muted mono" data-testid="compare-frame-index" style={{ margin: '0.3rem 0 0' }}>
+              <FrameBox
+                src={frame?.url}
+                width={run.width}
+                height={run.height}
+                alt={frame ? `${run.name}, frame ${frame.index}` : `${run.name} has no frames`}
+                eager
+              />
+              <p
+                className="muted mono"
+                data-testid="compare-frame-index"
+                style={{ margin: '0.3rem 0 0' }}
+              >
                 {frame ? `frame ${frame.index} of ${frames.length}` : 'no frames'}
               </p>
             </section>
@@ -164,7 +207,11 @@ export function CompareView() {
           <h2 style={{ margin: 0 }}>Parameters</h2>
           <span className="spacer" />
           <label className="checkbox">
-            <input type="checkbox" checked={onlyDiffs} onChange={(e) => setOnlyDiffs(e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={onlyDiffs}
+              onChange={(e) => setOnlyDiffs(e.target.checked)}
+            />
             Only differences
           </label>
         </div>
@@ -184,7 +231,11 @@ export function CompareView() {
               {rows
                 .filter((row) => !onlyDiffs || row.differs)
                 .map((row) => (
-                  <tr key={row.label} className={row.differs ? 'differs' : undefined} data-differs={row.differs}>
+                  <tr
+                    key={row.label}
+                    className={row.differs ? 'differs' : undefined}
+                    data-differs={row.differs}
+                  >
                     <th scope="row">{row.label}</th>
                     {row.values.map((value, i) => (
                       <td key={i}>{value}</td>
@@ -199,7 +250,8 @@ export function CompareView() {
       <div className="panel">
         <h2 style={{ marginTop: 0 }}>Frame-to-frame change</h2>
         <p className="field-hint">
-          Mean absolute pixel change between consecutive frames (downscaled). A smooth transition is a low, even line; spikes are jumps.
+          Mean absolute pixel change between consecutive frames (downscaled). A smooth transition is
+          a low, even line; spikes are jumps.
         </p>
         <div style={{ maxWidth: 640 }}>
           {changes ? (
@@ -207,7 +259,11 @@ export function CompareView() {
               title="Frame-to-frame change per run"
               xLabel="position along the run"
               yFormat={(v) => `${(v * 100).toFixed(0)}%`}
-              series={runs.map((run, i) => ({ label: run.name, color: SERIES_COLORS[i % SERIES_COLORS.length]!, values: changes[i] ?? [] }))}
+              series={runs.map((run, i) => ({
+                label: run.name,
+                color: SERIES_COLORS[i % SERIES_COLORS.length]!,
+                values: changes[i] ?? [],
+              }))}
             />
           ) : (
             <p className="muted">Measuring frames…</p>

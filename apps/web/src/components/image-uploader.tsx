@@ -9,7 +9,13 @@ import { describeError } from '../lib/errors.ts';
  * Drag-and-drop (or pick) image files; each goes up as a GraphQL multipart request. Errors name the
  * file they belong to.
  */
-export function ImageUploader({ onUploaded, describedBy }: { onUploaded: (image: ImageFieldsFragment) => void; describedBy?: string }) {
+export function ImageUploader({
+  onUploaded,
+  describedBy,
+}: {
+  onUploaded: (image: ImageFieldsFragment) => void;
+  describedBy?: string;
+}) {
   const id = useId();
   const [, upload] = useMutation(UploadImageMutation);
   const [over, setOver] = useState(false);
@@ -22,7 +28,8 @@ export function ImageUploader({ onUploaded, describedBy }: { onUploaded: (image:
     for (const file of files) {
       const result = await upload({ file });
       if (result.data) onUploaded(result.data.uploadImage.image);
-      else setErrors((e) => [...e, `${file.name}: ${describeError(result.error) ?? 'upload failed'}`]);
+      else
+        setErrors((e) => [...e, `${file.name}: ${describeError(result.error) ?? 'upload failed'}`]);
       setBusy((n) => n - 1);
     }
   }

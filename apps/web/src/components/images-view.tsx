@@ -17,13 +17,22 @@ function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted
   const runs = usage.data?.runs.nodes ?? [];
   return (
     <li className="card" data-testid="image-card">
-      <FrameBox src={image.url} width={image.width} height={image.height} alt={image.originalName} />
+      <FrameBox
+        src={image.url}
+        width={image.width}
+        height={image.height}
+        alt={image.originalName}
+      />
       <span className="name">{image.originalName}</span>
       <span className="muted">
-        {image.width}×{image.height} · {formatBytes(image.byteSize)} · {formatDateTime(image.createdAt)}
+        {image.width}×{image.height} · {formatBytes(image.byteSize)} ·{' '}
+        {formatDateTime(image.createdAt)}
       </span>
       <div>
-        <span className="muted">Used by {usage.data ? usage.data.runs.totalCount : '…'} run{usage.data?.runs.totalCount === 1 ? '' : 's'}</span>
+        <span className="muted">
+          Used by {usage.data ? usage.data.runs.totalCount : '…'} run
+          {usage.data?.runs.totalCount === 1 ? '' : 's'}
+        </span>
         {runs.length > 0 ? (
           <ul style={{ margin: '0.2rem 0 0', paddingLeft: '1.1rem' }}>
             {runs.slice(0, 5).map((run) => (
@@ -54,7 +63,10 @@ function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted
 export function ImagesView() {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const after = cursors[cursors.length - 1] ?? null;
-  const [{ data, fetching, error }, refetch] = useQuery({ query: ImagesQuery, variables: { first: PAGE_SIZE, after } });
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: ImagesQuery,
+    variables: { first: PAGE_SIZE, after },
+  });
   const reload = () => refetch({ requestPolicy: 'network-only' });
   return (
     <>
@@ -73,10 +85,18 @@ export function ImagesView() {
         ))}
       </ul>
       <nav className="pager" aria-label="Pages">
-        <button type="button" onClick={() => setCursors((c) => c.slice(0, -1))} disabled={cursors.length <= 1}>
+        <button
+          type="button"
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+          disabled={cursors.length <= 1}
+        >
           Previous
         </button>
-        <button type="button" onClick={() => data?.images.endCursor && setCursors((c) => [...c, data.images.endCursor])} disabled={!data?.images.hasNextPage}>
+        <button
+          type="button"
+          onClick={() => data?.images.endCursor && setCursors((c) => [...c, data.images.endCursor])}
+          disabled={!data?.images.hasNextPage}
+        >
           Next
         </button>
       </nav>

@@ -40,7 +40,13 @@ export function LineChart({
     <figure style={{ margin: 0 }}>
       <svg className="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={title}>
         <title>{title}</title>
-        <line x1={PAD.left} y1={PAD.top + plotH} x2={PAD.left + plotW} y2={PAD.top + plotH} stroke="#9aa3ad" />
+        <line
+          x1={PAD.left}
+          y1={PAD.top + plotH}
+          x2={PAD.left + plotW}
+          y2={PAD.top + plotH}
+          stroke="#9aa3ad"
+        />
         <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={PAD.top + plotH} stroke="#9aa3ad" />
         <text x={PAD.left - 4} y={PAD.top + 8} textAnchor="end">
           {yFormat(yMax)}
@@ -60,7 +66,9 @@ export function LineChart({
               fill="none"
               stroke={s.color}
               strokeWidth={2}
-              points={s.values.map((v, i) => `${x(i, s.values.length).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}
+              points={s.values
+                .map((v, i) => `${x(i, s.values.length).toFixed(1)},${y(v).toFixed(1)}`)
+                .join(' ')}
             />
           ),
         )}

@@ -11,7 +11,8 @@ const LINKS = [
 ] as const;
 
 function isActive(pathname: string, href: string): boolean {
-  if (href === '/') return pathname === '/' || (pathname.startsWith('/runs/') && pathname !== '/runs/new');
+  if (href === '/')
+    return pathname === '/' || (pathname.startsWith('/runs/') && pathname !== '/runs/new');
   return pathname === href || pathname.startsWith(`${href}/`);
 }
 
@@ -22,7 +23,10 @@ export function Nav() {
       <ul>
         {LINKS.map((link) => (
           <li key={link.href}>
-            <Link href={link.href} aria-current={isActive(pathname, link.href) ? 'page' : undefined}>
+            <Link
+              href={link.href}
+              aria-current={isActive(pathname, link.href) ? 'page' : undefined}
+            >
               {link.label}
             </Link>
           </li>

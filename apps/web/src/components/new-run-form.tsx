@@ -2,8 +2,21 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from 'urql';
-import { CreateRunMutation, ImagesQuery, ModelsQuery, NoisePresetsQuery } from '../lib/operations.ts';
-import type { CreateRunInput, Easing, FitMode, ImageFieldsFragment, InterpolationMethod, NoiseMode, NoiseSchedule } from '../gql/graphql.ts';
+import {
+  CreateRunMutation,
+  ImagesQuery,
+  ModelsQuery,
+  NoisePresetsQuery,
+} from '../lib/operations.ts';
+import type {
+  CreateRunInput,
+  Easing,
+  FitMode,
+  ImageFieldsFragment,
+  InterpolationMethod,
+  NoiseMode,
+  NoiseSchedule,
+} from '../gql/graphql.ts';
 import { fieldErrors } from '../lib/errors.ts';
 import { randomSeed } from '../lib/seed.ts';
 import { noiseLevels, type NoiseShape } from '../lib/noise-schedule.ts';
@@ -15,10 +28,27 @@ const METHODS: readonly InterpolationMethod[] = ['SLERP', 'LERP'];
 const EASINGS: readonly Easing[] = ['LINEAR', 'EASE_IN', 'EASE_OUT', 'EASE_IN_OUT', 'SMOOTHSTEP'];
 const FITS: readonly FitMode[] = ['COVER', 'CONTAIN', 'FILL'];
 export const NOISE_MODES: readonly NoiseMode[] = ['ABSOLUTE', 'RELATIVE'];
-export const NOISE_SCHEDULES: readonly NoiseSchedule[] = ['CONSTANT', 'RAMP_UP', 'RAMP_DOWN', 'BELL'];
+export const NOISE_SCHEDULES: readonly NoiseSchedule[] = [
+  'CONSTANT',
+  'RAMP_UP',
+  'RAMP_DOWN',
+  'BELL',
+];
 const CUSTOM = 'custom';
 /** Form fields that show their own message; an API error about any other field is shown above the form. */
-const SHOWN_FIELDS = new Set(['images', 'model', 'steps', 'method', 'easing', 'size', 'fit', 'noise', 'seed', 'name', 'tags']);
+const SHOWN_FIELDS = new Set([
+  'images',
+  'model',
+  'steps',
+  'method',
+  'easing',
+  'size',
+  'fit',
+  'noise',
+  'seed',
+  'name',
+  'tags',
+]);
 
 function placeErrors(errors: Record<string, string>): Record<string, string> {
   const placed: Record<string, string> = {};
@@ -57,10 +87,15 @@ interface Draft {
 /** Checks only what cannot be sent as typed; ranges and rules are the API's, shown where it says. */
 function localErrors(draft: Draft, images: readonly ImageFieldsFragment[]): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (images.length < 2) errors['images'] = 'Add at least 2 images: a run interpolates between keyframes.';
+  if (images.length < 2)
+    errors['images'] = 'Add at least 2 images: a run interpolates between keyframes.';
   if (!draft.model) errors['model'] = 'Choose a model whose weights are available.';
-  for (const [field, label] of [['steps', 'Steps'], ['seed', 'Seed']] as const) {
-    if (Number.isNaN(parseInteger(draft[field]))) errors[field] = `${label} must be a whole number.`;
+  for (const [field, label] of [
+    ['steps', 'Steps'],
+    ['seed', 'Seed'],
+  ] as const) {
+    if (Number.isNaN(parseInteger(draft[field])))
+      errors[field] = `${label} must be a whole number.`;
   }
   if (Number.isNaN(parseInteger(draft.width)) || Number.isNaN(parseInteger(draft.height))) {
     errors['size'] = 'Width and height must be whole numbers of pixels.';
@@ -85,7 +120,11 @@ export function NewRunForm() {
   const [presets] = useQuery({ query: NoisePresetsQuery });
   // Named so an upload refreshes the library even while it is empty (no Image in the cached result yet).
   const imageContext = useMemo(() => ({ additionalTypenames: ['Image'] }), []);
-  const [library] = useQuery({ query: ImagesQuery, variables: { first: 100 }, context: imageContext });
+  const [library] = useQuery({
+    query: ImagesQuery,
+    variables: { first: 100 },
+    context: imageContext,
+  });
   const [createState, createRun] = useMutation(CreateRunMutation);
   const [images, setImages] = useState<ImageFieldsFragment[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -124,7 +163,8 @@ export function NewRunForm() {
   const steps = parseInteger(draft.steps);
   const schedule = noiseLevels(noise, steps);
 
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }));
   const fieldId = (name: string) => `${id}-${name}`;
   const errorId = (name: string) => `${id}-${name}-error`;
   const invalidProps = (name: string) =>
@@ -152,8 +192,20 @@ export function NewRunForm() {
       height: parseInteger(draft.height),
       fit: draft.fit,
       seed: parseInteger(draft.seed),
-      tags: draft.tags.split(',').map((t) => t.trim()).filter(Boolean),
-      ...(preset ? { presetId: preset.id } : { noise: { level: noise.level, mode: noise.mode, schedule: noise.schedule, shared: noise.shared } }),
+      tags: draft.tags
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+      ...(preset
+        ? { presetId: preset.id }
+        : {
+            noise: {
+              level: noise.level,
+              mode: noise.mode,
+              schedule: noise.schedule,
+              shared: noise.shared,
+            },
+          }),
     };
     const result = await createRun({ input });
     if (result.data) router.push(`/runs/${result.data.createRun.id}`);
@@ -170,24 +222,53 @@ export function NewRunForm() {
 
       <fieldset>
         <legend>Keyframe images</legend>
-        <ImageUploader onUploaded={addImage} describedBy={errors['images'] ? errorId('images') : undefined} />
+        <ImageUploader
+          onUploaded={addImage}
+          describedBy={errors['images'] ? errorId('images') : undefined}
+        />
         <FieldError id={errorId('images')} message={errors['images']} />
         {images.length > 0 ? (
           <ol className="keyframes" aria-label="Keyframe order">
             {images.map((image, i) => (
               <li key={`${image.id}-${i}`} data-testid="keyframe">
-                <FrameBox src={image.url} width={image.width} height={image.height} alt={image.originalName} />
-                <span className="mono" style={{ overflowWrap: 'anywhere' }} data-testid="keyframe-name">
+                <FrameBox
+                  src={image.url}
+                  width={image.width}
+                  height={image.height}
+                  alt={image.originalName}
+                />
+                <span
+                  className="mono"
+                  style={{ overflowWrap: 'anywhere' }}
+                  data-testid="keyframe-name"
+                >
                   {i + 1}. {image.originalName}
                 </span>
                 <div className="row">
-                  <button type="button" className="small" onClick={() => setImages(moveItem(images, i, i - 1))} disabled={i === 0} aria-label={`Move ${image.originalName} earlier`}>
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => setImages(moveItem(images, i, i - 1))}
+                    disabled={i === 0}
+                    aria-label={`Move ${image.originalName} earlier`}
+                  >
                     ←
                   </button>
-                  <button type="button" className="small" onClick={() => setImages(moveItem(images, i, i + 1))} disabled={i === images.length - 1} aria-label={`Move ${image.originalName} later`}>
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => setImages(moveItem(images, i, i + 1))}
+                    disabled={i === images.length - 1}
+                    aria-label={`Move ${image.originalName} later`}
+                  >
                     →
                   </button>
-                  <button type="button" className="small danger" onClick={() => setImages(images.filter((_, j) => j !== i))} aria-label={`Remove ${image.originalName}`}>
+                  <button
+                    type="button"
+                    className="small danger"
+                    onClick={() => setImages(images.filter((_, j) => j !== i))}
+                    aria-label={`Remove ${image.originalName}`}
+                  >
                     Remove
                   </button>
                 </div>
@@ -199,7 +280,12 @@ export function NewRunForm() {
           <summary>Pick from the library ({library.data?.images.totalCount ?? 0})</summary>
           <div className="library">
             {libraryImages.map((image) => (
-              <button key={image.id} type="button" onClick={() => addImage(image)} aria-label={`Add ${image.originalName}`}>
+              <button
+                key={image.id}
+                type="button"
+                onClick={() => addImage(image)}
+                aria-label={`Add ${image.originalName}`}
+              >
                 <FrameBox src={image.url} width={image.width} height={image.height} alt="" />
                 <span style={{ overflowWrap: 'anywhere' }}>{image.originalName}</span>
               </button>
@@ -213,7 +299,12 @@ export function NewRunForm() {
         <div className="form-grid">
           <div className="field">
             <label htmlFor={fieldId('model')}>Model</label>
-            <select id={fieldId('model')} value={model} onChange={(e) => set('model', e.target.value)} {...invalidProps('model')}>
+            <select
+              id={fieldId('model')}
+              value={model}
+              onChange={(e) => set('model', e.target.value)}
+              {...invalidProps('model')}
+            >
               {(models.data?.models ?? []).map((m) => (
                 <option key={m.name} value={m.name} disabled={!m.weightsAvailable}>
                   {m.name}
@@ -225,12 +316,23 @@ export function NewRunForm() {
           </div>
           <div className="field">
             <label htmlFor={fieldId('steps')}>Steps (frames)</label>
-            <input id={fieldId('steps')} inputMode="numeric" value={draft.steps} onChange={(e) => set('steps', e.target.value)} {...invalidProps('steps')} />
+            <input
+              id={fieldId('steps')}
+              inputMode="numeric"
+              value={draft.steps}
+              onChange={(e) => set('steps', e.target.value)}
+              {...invalidProps('steps')}
+            />
             <FieldError id={errorId('steps')} message={errors['steps']} />
           </div>
           <div className="field">
             <label htmlFor={fieldId('method')}>Method</label>
-            <select id={fieldId('method')} value={draft.method} onChange={(e) => set('method', e.target.value as InterpolationMethod)} {...invalidProps('method')}>
+            <select
+              id={fieldId('method')}
+              value={draft.method}
+              onChange={(e) => set('method', e.target.value as InterpolationMethod)}
+              {...invalidProps('method')}
+            >
               {METHODS.map((m) => (
                 <option key={m} value={m}>
                   {optionLabel(m)}
@@ -241,7 +343,12 @@ export function NewRunForm() {
           </div>
           <div className="field">
             <label htmlFor={fieldId('easing')}>Easing</label>
-            <select id={fieldId('easing')} value={draft.easing} onChange={(e) => set('easing', e.target.value as Easing)} {...invalidProps('easing')}>
+            <select
+              id={fieldId('easing')}
+              value={draft.easing}
+              onChange={(e) => set('easing', e.target.value as Easing)}
+              {...invalidProps('easing')}
+            >
               {EASINGS.map((m) => (
                 <option key={m} value={m}>
                   {optionLabel(m)}
@@ -255,15 +362,34 @@ export function NewRunForm() {
               Size (px)
             </span>
             <div className="row" role="group" aria-labelledby={fieldId('size-label')}>
-              <input aria-label="Width" inputMode="numeric" style={{ width: '5rem' }} value={draft.width} onChange={(e) => set('width', e.target.value)} {...invalidProps('size')} />
+              <input
+                aria-label="Width"
+                inputMode="numeric"
+                style={{ width: '5rem' }}
+                value={draft.width}
+                onChange={(e) => set('width', e.target.value)}
+                {...invalidProps('size')}
+              />
               ×
-              <input aria-label="Height" inputMode="numeric" style={{ width: '5rem' }} value={draft.height} onChange={(e) => set('height', e.target.value)} {...invalidProps('size')} />
+              <input
+                aria-label="Height"
+                inputMode="numeric"
+                style={{ width: '5rem' }}
+                value={draft.height}
+                onChange={(e) => set('height', e.target.value)}
+                {...invalidProps('size')}
+              />
             </div>
             <FieldError id={errorId('size')} message={errors['size']} />
           </div>
           <div className="field">
             <label htmlFor={fieldId('fit')}>Fit</label>
-            <select id={fieldId('fit')} value={draft.fit} onChange={(e) => set('fit', e.target.value as FitMode)} {...invalidProps('fit')}>
+            <select
+              id={fieldId('fit')}
+              value={draft.fit}
+              onChange={(e) => set('fit', e.target.value as FitMode)}
+              {...invalidProps('fit')}
+            >
               {FITS.map((m) => (
                 <option key={m} value={m}>
                   {optionLabel(m)}
@@ -280,7 +406,12 @@ export function NewRunForm() {
         <div className="form-grid">
           <div className="field">
             <label htmlFor={fieldId('noise')}>Preset</label>
-            <select id={fieldId('noise')} value={noiseChoice} onChange={(e) => set('noiseChoice', e.target.value)} {...invalidProps('noise')}>
+            <select
+              id={fieldId('noise')}
+              value={noiseChoice}
+              onChange={(e) => set('noiseChoice', e.target.value)}
+              {...invalidProps('noise')}
+            >
               {presetList.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name}
@@ -293,11 +424,21 @@ export function NewRunForm() {
             <>
               <div className="field">
                 <label htmlFor={fieldId('noise-level')}>Level</label>
-                <input id={fieldId('noise-level')} inputMode="decimal" value={draft.noiseLevel} onChange={(e) => set('noiseLevel', e.target.value)} {...invalidProps('noise')} />
+                <input
+                  id={fieldId('noise-level')}
+                  inputMode="decimal"
+                  value={draft.noiseLevel}
+                  onChange={(e) => set('noiseLevel', e.target.value)}
+                  {...invalidProps('noise')}
+                />
               </div>
               <div className="field">
                 <label htmlFor={fieldId('noise-mode')}>Mode</label>
-                <select id={fieldId('noise-mode')} value={draft.noiseMode} onChange={(e) => set('noiseMode', e.target.value as NoiseMode)}>
+                <select
+                  id={fieldId('noise-mode')}
+                  value={draft.noiseMode}
+                  onChange={(e) => set('noiseMode', e.target.value as NoiseMode)}
+                >
                   {NOISE_MODES.map((m) => (
                     <option key={m} value={m}>
                       {optionLabel(m)}
@@ -307,7 +448,11 @@ export function NewRunForm() {
               </div>
               <div className="field">
                 <label htmlFor={fieldId('noise-schedule')}>Schedule</label>
-                <select id={fieldId('noise-schedule')} value={draft.noiseSchedule} onChange={(e) => set('noiseSchedule', e.target.value as NoiseSchedule)}>
+                <select
+                  id={fieldId('noise-schedule')}
+                  value={draft.noiseSchedule}
+                  onChange={(e) => set('noiseSchedule', e.target.value as NoiseSchedule)}
+                >
                   {NOISE_SCHEDULES.map((m) => (
                     <option key={m} value={m}>
                       {optionLabel(m)}
@@ -316,7 +461,11 @@ export function NewRunForm() {
                 </select>
               </div>
               <label className="checkbox">
-                <input type="checkbox" checked={draft.noiseShared} onChange={(e) => set('noiseShared', e.target.checked)} />
+                <input
+                  type="checkbox"
+                  checked={draft.noiseShared}
+                  onChange={(e) => set('noiseShared', e.target.checked)}
+                />
                 One noise field for every frame
               </label>
             </>
@@ -343,7 +492,14 @@ export function NewRunForm() {
           <div className="field">
             <label htmlFor={fieldId('seed')}>Seed</label>
             <div className="row">
-              <input id={fieldId('seed')} inputMode="numeric" style={{ width: '9rem' }} value={draft.seed} onChange={(e) => set('seed', e.target.value)} {...invalidProps('seed')} />
+              <input
+                id={fieldId('seed')}
+                inputMode="numeric"
+                style={{ width: '9rem' }}
+                value={draft.seed}
+                onChange={(e) => set('seed', e.target.value)}
+                {...invalidProps('seed')}
+              />
               <button type="button" onClick={() => set('seed', String(randomSeed()))}>
                 Random
               </button>
@@ -352,12 +508,22 @@ export function NewRunForm() {
           </div>
           <div className="field">
             <label htmlFor={fieldId('name')}>Name (optional)</label>
-            <input id={fieldId('name')} value={draft.name} onChange={(e) => set('name', e.target.value)} {...invalidProps('name')} />
+            <input
+              id={fieldId('name')}
+              value={draft.name}
+              onChange={(e) => set('name', e.target.value)}
+              {...invalidProps('name')}
+            />
             <FieldError id={errorId('name')} message={errors['name']} />
           </div>
           <div className="field">
             <label htmlFor={fieldId('tags')}>Tags (comma separated)</label>
-            <input id={fieldId('tags')} value={draft.tags} onChange={(e) => set('tags', e.target.value)} {...invalidProps('tags')} />
+            <input
+              id={fieldId('tags')}
+              value={draft.tags}
+              onChange={(e) => set('tags', e.target.value)}
+              {...invalidProps('tags')}
+            />
             <FieldError id={errorId('tags')} message={errors['tags']} />
           </div>
         </div>

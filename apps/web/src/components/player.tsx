@@ -75,7 +75,12 @@ export function Player({
         />
       </div>
       <div className="player-controls">
-        <button type="button" onClick={() => setPlaying((p) => !p)} disabled={frames.length < 2} aria-pressed={playing}>
+        <button
+          type="button"
+          onClick={() => setPlaying((p) => !p)}
+          disabled={frames.length < 2}
+          aria-pressed={playing}
+        >
           {playing ? 'Pause' : 'Play'}
         </button>
         <label htmlFor={`${id}-scrub`} className="visually-hidden">
@@ -97,7 +102,14 @@ export function Player({
         </span>
         <label className="row">
           FPS
-          <input type="number" min={1} max={60} value={fps} style={{ width: '4.5rem' }} onChange={(e) => setFps(Math.min(60, Math.max(1, Number(e.target.value) || 1)))} />
+          <input
+            type="number"
+            min={1}
+            max={60}
+            value={fps}
+            style={{ width: '4.5rem' }}
+            onChange={(e) => setFps(Math.min(60, Math.max(1, Number(e.target.value) || 1)))}
+          />
         </label>
         <label className="row">
           Mode

@@ -1,7 +1,12 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { CreateNoisePresetMutation, DeleteNoisePresetMutation, NoisePresetsQuery, UpdateNoisePresetMutation } from '../lib/operations.ts';
+import {
+  CreateNoisePresetMutation,
+  DeleteNoisePresetMutation,
+  NoisePresetsQuery,
+  UpdateNoisePresetMutation,
+} from '../lib/operations.ts';
 import type { NoiseMode, NoisePresetFieldsFragment, NoiseSchedule } from '../gql/graphql.ts';
 import { describeError, fieldErrors } from '../lib/errors.ts';
 import { noiseLevels } from '../lib/noise-schedule.ts';
@@ -20,34 +25,61 @@ interface PresetDraft {
   description: string;
 }
 
-const EMPTY: PresetDraft = { name: '', level: '0.2', mode: 'ABSOLUTE', schedule: 'CONSTANT', shared: false, description: '' };
+const EMPTY: PresetDraft = {
+  name: '',
+  level: '0.2',
+  mode: 'ABSOLUTE',
+  schedule: 'CONSTANT',
+  shared: false,
+  description: '',
+};
 
 function draftOf(preset: NoisePresetFieldsFragment): PresetDraft {
   return { ...preset, level: String(preset.level) };
 }
 
-function PresetForm({ editing, onDone }: { editing: NoisePresetFieldsFragment | null; onDone: () => void }) {
+function PresetForm({
+  editing,
+  onDone,
+}: {
+  editing: NoisePresetFieldsFragment | null;
+  onDone: () => void;
+}) {
   const id = useId();
   const [draft, setDraft] = useState<PresetDraft>(editing ? draftOf(editing) : EMPTY);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [createState, create] = useMutation(CreateNoisePresetMutation);
   const [updateState, update] = useMutation(UpdateNoisePresetMutation);
   const level = Number.parseFloat(draft.level);
-  const preview = noiseLevels({ level, mode: draft.mode, schedule: draft.schedule, shared: draft.shared }, PREVIEW_STEPS);
-  const set = <K extends keyof PresetDraft>(key: K, value: PresetDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const preview = noiseLevels(
+    { level, mode: draft.mode, schedule: draft.schedule, shared: draft.shared },
+    PREVIEW_STEPS,
+  );
+  const set = <K extends keyof PresetDraft>(key: K, value: PresetDraft[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }));
   const errorId = (name: string) => `${id}-${name}-error`;
-  const invalid = (name: string) => (errors[name] ? { 'aria-invalid': true as const, 'aria-describedby': errorId(name) } : {});
+  const invalid = (name: string) =>
+    errors[name] ? { 'aria-invalid': true as const, 'aria-describedby': errorId(name) } : {};
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!Number.isFinite(level)) return setErrors({ level: 'Level must be a number (0 for no noise).' });
-    const input = { name: draft.name.trim(), level, mode: draft.mode, schedule: draft.schedule, shared: draft.shared, description: draft.description };
+    if (!Number.isFinite(level))
+      return setErrors({ level: 'Level must be a number (0 for no noise).' });
+    const input = {
+      name: draft.name.trim(),
+      level,
+      mode: draft.mode,
+      schedule: draft.schedule,
+      shared: draft.shared,
+      description: draft.description,
+    };
     const result = editing ? await update({ id: editing.id, input }) : await create({ input });
     if (result.error) {
       const fields = fieldErrors(result.error);
       // Preset fields are named plainly or under input.; a noise.* path means the level or its kind.
       const placed: Record<string, string> = {};
-      for (const [field, message] of Object.entries(fields)) placed[field === 'noise' ? 'level' : field] = message;
+      for (const [field, message] of Object.entries(fields))
+        placed[field === 'noise' ? 'level' : field] = message;
       return setErrors(placed);
     }
     setErrors({});
@@ -55,23 +87,45 @@ function PresetForm({ editing, onDone }: { editing: NoisePresetFieldsFragment | 
   }
 
   return (
-    <form className="panel" onSubmit={submit} noValidate aria-label={editing ? `Edit preset ${editing.name}` : 'New preset'}>
+    <form
+      className="panel"
+      onSubmit={submit}
+      noValidate
+      aria-label={editing ? `Edit preset ${editing.name}` : 'New preset'}
+    >
       <h2 style={{ marginTop: 0 }}>{editing ? `Edit “${editing.name}”` : 'New preset'}</h2>
-      <ErrorMessage message={errors['form'] ?? errors['mode'] ?? errors['schedule'] ?? errors['shared']} />
+      <ErrorMessage
+        message={errors['form'] ?? errors['mode'] ?? errors['schedule'] ?? errors['shared']}
+      />
       <div className="form-grid">
         <div className="field">
           <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} value={draft.name} onChange={(e) => set('name', e.target.value)} {...invalid('name')} />
+          <input
+            id={`${id}-name`}
+            value={draft.name}
+            onChange={(e) => set('name', e.target.value)}
+            {...invalid('name')}
+          />
           <FieldError id={errorId('name')} message={errors['name']} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-level`}>Level</label>
-          <input id={`${id}-level`} inputMode="decimal" value={draft.level} onChange={(e) => set('level', e.target.value)} {...invalid('level')} />
+          <input
+            id={`${id}-level`}
+            inputMode="decimal"
+            value={draft.level}
+            onChange={(e) => set('level', e.target.value)}
+            {...invalid('level')}
+          />
           <FieldError id={errorId('level')} message={errors['level']} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-mode`}>Mode</label>
-          <select id={`${id}-mode`} value={draft.mode} onChange={(e) => set('mode', e.target.value as NoiseMode)}>
+          <select
+            id={`${id}-mode`}
+            value={draft.mode}
+            onChange={(e) => set('mode', e.target.value as NoiseMode)}
+          >
             {NOISE_MODES.map((m) => (
               <option key={m} value={m}>
                 {optionLabel(m)}
@@ -81,7 +135,11 @@ function PresetForm({ editing, onDone }: { editing: NoisePresetFieldsFragment | 
         </div>
         <div className="field">
           <label htmlFor={`${id}-schedule`}>Schedule</label>
-          <select id={`${id}-schedule`} value={draft.schedule} onChange={(e) => set('schedule', e.target.value as NoiseSchedule)}>
+          <select
+            id={`${id}-schedule`}
+            value={draft.schedule}
+            onChange={(e) => set('schedule', e.target.value as NoiseSchedule)}
+          >
             {NOISE_SCHEDULES.map((m) => (
               <option key={m} value={m}>
                 {optionLabel(m)}
@@ -90,22 +148,39 @@ function PresetForm({ editing, onDone }: { editing: NoisePresetFieldsFragment | 
           </select>
         </div>
         <label className="checkbox">
-          <input type="checkbox" checked={draft.shared} onChange={(e) => set('shared', e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={draft.shared}
+            onChange={(e) => set('shared', e.target.checked)}
+          />
           One noise field for every frame
         </label>
         <div className="field" style={{ gridColumn: '1 / -1' }}>
           <label htmlFor={`${id}-description`}>Description</label>
-          <input id={`${id}-description`} value={draft.description} onChange={(e) => set('description', e.target.value)} {...invalid('description')} />
+          <input
+            id={`${id}-description`}
+            value={draft.description}
+            onChange={(e) => set('description', e.target.value)}
+            {...invalid('description')}
+          />
           <FieldError id={errorId('description')} message={errors['description']} />
         </div>
       </div>
       <div style={{ maxWidth: 380, margin: '0.5rem 0' }}>
         {preview.length > 0 ? (
-          <LineChart title="Noise schedule preview" xLabel={`${PREVIEW_STEPS} frames`} series={[{ label: 'noise', color: SERIES_COLORS[0], values: preview }]} />
+          <LineChart
+            title="Noise schedule preview"
+            xLabel={`${PREVIEW_STEPS} frames`}
+            series={[{ label: 'noise', color: SERIES_COLORS[0], values: preview }]}
+          />
         ) : null}
       </div>
       <div className="row">
-        <button type="submit" className="primary" disabled={createState.fetching || updateState.fetching}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={createState.fetching || updateState.fetching}
+        >
           {editing ? 'Save changes' : 'Create preset'}
         </button>
         {editing ? (
@@ -142,7 +217,9 @@ export function PresetsView() {
           <thead>
             <tr>
               <th scope="col">Name</th>
-              <th scope="col" className="num">Level</th>
+              <th scope="col" className="num">
+                Level
+              </th>
               <th scope="col">Mode</th>
               <th scope="col">Schedule</th>
               <th scope="col">Shared</th>
@@ -157,7 +234,11 @@ export function PresetsView() {
               <tr key={preset.id}>
                 <td>
                   {preset.name}
-                  {preset.builtIn ? <span className="tag" style={{ marginLeft: 6 }}>built-in</span> : null}
+                  {preset.builtIn ? (
+                    <span className="tag" style={{ marginLeft: 6 }}>
+                      built-in
+                    </span>
+                  ) : null}
                 </td>
                 <td className="num">{preset.level}</td>
                 <td>{optionLabel(preset.mode)}</td>
@@ -166,7 +247,13 @@ export function PresetsView() {
                 <td>{preset.description}</td>
                 <td>
                   <div className="row">
-                    <button type="button" className="small" disabled={preset.builtIn} onClick={() => setEditing(preset)} aria-label={`Edit ${preset.name}`}>
+                    <button
+                      type="button"
+                      className="small"
+                      disabled={preset.builtIn}
+                      onClick={() => setEditing(preset)}
+                      aria-label={`Edit ${preset.name}`}
+                    >
                       Edit
                     </button>
                     <button
@@ -189,7 +276,11 @@ export function PresetsView() {
           </tbody>
         </table>
       </div>
-      <PresetForm key={editing ? `edit-${editing.id}` : `new-${formKey}`} editing={editing} onDone={done} />
+      <PresetForm
+        key={editing ? `edit-${editing.id}` : `new-${formKey}`}
+        editing={editing}
+        onDone={done}
+      />
     </>
   );
 }

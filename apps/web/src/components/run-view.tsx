@@ -2,12 +2,28 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useSubscription } from 'urql';
-import { CancelRunMutation, RerunMutation, RunProgressSubscription, RunQuery } from '../lib/operations.ts';
+import {
+  CancelRunMutation,
+  RerunMutation,
+  RunProgressSubscription,
+  RunQuery,
+} from '../lib/operations.ts';
 import type { RunProgressSubscription as ProgressEvent, RunStatus } from '../gql/graphql.ts';
 import { describeError } from '../lib/errors.ts';
 import { randomSeed } from '../lib/seed.ts';
-import { describeNoise, estimateRemainingMs, formatDateTime, formatDuration } from '../lib/format.ts';
-import { framesGif, framesWebp, framesZip, saveBlob, type DownloadFrame } from '../lib/downloads.ts';
+import {
+  describeNoise,
+  estimateRemainingMs,
+  formatDateTime,
+  formatDuration,
+} from '../lib/format.ts';
+import {
+  framesGif,
+  framesWebp,
+  framesZip,
+  saveBlob,
+  type DownloadFrame,
+} from '../lib/downloads.ts';
 import { ErrorMessage, FrameBox, ProgressBar, StatusBadge } from './bits.tsx';
 import { Player } from './player.tsx';
 
@@ -50,8 +66,14 @@ type DownloadKind = 'zip' | 'webp' | 'gif';
 
 export function RunView({ runId }: { runId: string }) {
   const router = useRouter();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: RunQuery, variables: { id: runId } });
-  const [live] = useSubscription({ query: RunProgressSubscription, variables: { runId } }, applyEvent);
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: RunQuery,
+    variables: { id: runId },
+  });
+  const [live] = useSubscription(
+    { query: RunProgressSubscription, variables: { runId } },
+    applyEvent,
+  );
   const [cancelState, cancel] = useMutation(CancelRunMutation);
   const [rerunState, rerun] = useMutation(RerunMutation);
   const [position, setPosition] = useState(0);
@@ -69,7 +91,10 @@ export function RunView({ runId }: { runId: string }) {
     return [...byIndex.values()].sort((a, b) => a.index - b.index);
   }, [run?.frames, liveState.frames]);
 
-  const positionOf = useMemo(() => new Map(frames.map((f, position) => [f.index, position])), [frames]);
+  const positionOf = useMemo(
+    () => new Map(frames.map((f, position) => [f.index, position])),
+    [frames],
+  );
   const status: RunStatus | undefined = liveState.status ?? run?.status;
   const total = liveState.total ?? run?.steps ?? 0;
   const active = status !== undefined && ACTIVE.has(status);
@@ -99,7 +124,8 @@ export function RunView({ runId }: { runId: string }) {
   if (!run) return <ErrorMessage message={`No run with id ${runId}.`} />;
 
   const elapsed = run.startedAt ? now - Date.parse(run.startedAt) : 0;
-  const remaining = status === 'RUNNING' ? estimateRemainingMs(frames.length, total, elapsed) : null;
+  const remaining =
+    status === 'RUNNING' ? estimateRemainingMs(frames.length, total, elapsed) : null;
   const downloadFrames: DownloadFrame[] = frames;
   const baseName = run.name.replace(/[^\w.-]+/g, '-') || `run-${run.id}`;
 
@@ -110,7 +136,11 @@ export function RunView({ runId }: { runId: string }) {
     try {
       const size = { width: run.width, height: run.height, fps: 12 };
       const blob =
-        kind === 'zip' ? await framesZip(downloadFrames) : kind === 'gif' ? await framesGif(downloadFrames, size) : await framesWebp(downloadFrames, size);
+        kind === 'zip'
+          ? await framesZip(downloadFrames)
+          : kind === 'gif'
+            ? await framesGif(downloadFrames, size)
+            : await framesWebp(downloadFrames, size);
       saveBlob(blob, `${baseName}.${kind}`);
     } catch (e) {
       setDownloadError(`Download failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -135,11 +165,18 @@ export function RunView({ runId }: { runId: string }) {
             <span className="muted">
               <span data-testid="frames-done">{frames.length}</span> / {total} frames
             </span>
-            {status === 'RUNNING' ? <span className="muted">ETA {formatDuration(remaining)}</span> : null}
+            {status === 'RUNNING' ? (
+              <span className="muted">ETA {formatDuration(remaining)}</span>
+            ) : null}
           </div>
         </div>
         <div className="row">
-          <button type="button" className="danger" onClick={() => cancel({ id: runId })} disabled={!active || cancelState.fetching}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => cancel({ id: runId })}
+            disabled={!active || cancelState.fetching}
+          >
             Cancel
           </button>
           <button type="button" onClick={rerunWithNewSeed} disabled={rerunState.fetching}>
@@ -149,7 +186,9 @@ export function RunView({ runId }: { runId: string }) {
       </div>
       <ProgressBar done={frames.length} total={total} label="Frames decoded" />
       <ErrorMessage message={describeError(cancelState.error) ?? describeError(rerunState.error)} />
-      {status === 'FAILED' && errorText ? <ErrorMessage message={`The run failed: ${errorText}`} /> : null}
+      {status === 'FAILED' && errorText ? (
+        <ErrorMessage message={`The run failed: ${errorText}`} />
+      ) : null}
 
       <div className="run-layout" style={{ marginTop: '1rem' }}>
         <div>
@@ -197,9 +236,15 @@ export function RunView({ runId }: { runId: string }) {
                 <thead>
                   <tr>
                     <th scope="col">Frame</th>
-                    <th scope="col" className="num">Alpha</th>
-                    <th scope="col" className="num">Noise</th>
-                    <th scope="col" className="num">Decode</th>
+                    <th scope="col" className="num">
+                      Alpha
+                    </th>
+                    <th scope="col" className="num">
+                      Noise
+                    </th>
+                    <th scope="col" className="num">
+                      Decode
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -237,7 +282,15 @@ export function RunView({ runId }: { runId: string }) {
               <dt>Seed</dt>
               <dd className="mono">{run.seed}</dd>
               <dt>Tags</dt>
-              <dd>{run.tags.length ? run.tags.map((t) => <span className="tag" key={t}>{t}</span>) : '—'}</dd>
+              <dd>
+                {run.tags.length
+                  ? run.tags.map((t) => (
+                      <span className="tag" key={t}>
+                        {t}
+                      </span>
+                    ))
+                  : '—'}
+              </dd>
               <dt>Created</dt>
               <dd>{formatDateTime(run.createdAt)}</dd>
               <dt>Started</dt>
@@ -252,7 +305,13 @@ export function RunView({ runId }: { runId: string }) {
             <h3>Keyframes</h3>
             <div className="run-thumbs">
               {run.keyframes.map((image, i) => (
-                <FrameBox key={`${image.id}-${i}`} src={image.url} width={image.width} height={image.height} alt={`Keyframe ${i + 1}: ${image.originalName}`} />
+                <FrameBox
+                  key={`${image.id}-${i}`}
+                  src={image.url}
+                  width={image.width}
+                  height={image.height}
+                  alt={`Keyframe ${i + 1}: ${image.originalName}`}
+                />
               ))}
             </div>
           </div>
@@ -260,8 +319,19 @@ export function RunView({ runId }: { runId: string }) {
             <h2 style={{ marginTop: 0 }}>Downloads</h2>
             <div className="row">
               {(['zip', 'webp', 'gif'] as const).map((kind) => (
-                <button key={kind} type="button" onClick={() => download(kind)} disabled={frames.length === 0 || downloading !== null}>
-                  {downloading === kind ? 'Preparing…' : kind === 'zip' ? 'Frames (zip)' : kind === 'webp' ? 'Animated WebP' : 'GIF'}
+                <button
+                  key={kind}
+                  type="button"
+                  onClick={() => download(kind)}
+                  disabled={frames.length === 0 || downloading !== null}
+                >
+                  {downloading === kind
+                    ? 'Preparing…'
+                    : kind === 'zip'
+                      ? 'Frames (zip)'
+                      : kind === 'webp'
+                        ? 'Animated WebP'
+                        : 'GIF'}
                 </button>
               ))}
             </div>

@@ -3,7 +3,12 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import Link from 'next/link';
 import { useQuery, useSubscription } from 'urql';
 import { ModelsQuery, RunsQuery, RunUpdatesSubscription } from '../lib/operations.ts';
-import type { RunSummaryFieldsFragment, RunStatus, RunUpdatesSubscription as RunUpdateEvent, RunsQueryVariables } from '../gql/graphql.ts';
+import type {
+  RunSummaryFieldsFragment,
+  RunStatus,
+  RunUpdatesSubscription as RunUpdateEvent,
+  RunsQueryVariables,
+} from '../gql/graphql.ts';
 import { describeError } from '../lib/errors.ts';
 import { describeNoise, formatDateTime } from '../lib/format.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
@@ -29,7 +34,15 @@ interface Filters {
   sort: keyof typeof SORTS;
 }
 
-const NO_FILTERS: Filters = { search: '', status: '', model: '', tag: '', createdAfter: '', createdBefore: '', sort: 'newest' };
+const NO_FILTERS: Filters = {
+  search: '',
+  status: '',
+  model: '',
+  tag: '',
+  createdAfter: '',
+  createdBefore: '',
+  sort: 'newest',
+};
 
 /** Start of the day for "after", end of it for "before", both in the viewer's time zone. */
 function dayBoundary(date: string, end: boolean): string | undefined {
@@ -65,17 +78,25 @@ interface LiveUpdates {
 function collectUpdate(previous: LiveUpdates | undefined, event: RunUpdateEvent): LiveUpdates {
   const update = event.runUpdates;
   const before = previous?.byRun.get(update.runId)?.run?.status;
-  const ended = update.run !== null && FINAL.has(update.run.status) && !(before && FINAL.has(before));
+  const ended =
+    update.run !== null && FINAL.has(update.run.status) && !(before && FINAL.has(before));
   const byRun = new Map(previous?.byRun);
   byRun.set(update.runId, update);
-  return { byRun, pageVersion: (previous?.pageVersion ?? 0) + (update.kind !== 'UPDATED' || ended ? 1 : 0) };
+  return {
+    byRun,
+    pageVersion: (previous?.pageVersion ?? 0) + (update.kind !== 'UPDATED' || ended ? 1 : 0),
+  };
 }
 
 /** First, middle and last stored frames. */
 function thumbnails(run: RunSummaryFieldsFragment): (string | undefined)[] {
   const frames = [...run.frames].sort((a, b) => a.index - b.index);
   if (frames.length === 0) return [undefined, undefined, undefined];
-  return [frames[0]!.url, frames[Math.floor((frames.length - 1) / 2)]!.url, frames[frames.length - 1]!.url];
+  return [
+    frames[0]!.url,
+    frames[Math.floor((frames.length - 1) / 2)]!.url,
+    frames[frames.length - 1]!.url,
+  ];
 }
 
 export function RunsView() {
@@ -109,7 +130,11 @@ export function RunsView() {
 
   function toggle(runId: string) {
     setSelected((current) =>
-      current.includes(runId) ? current.filter((s) => s !== runId) : current.length >= MAX_COMPARED ? current : [...current, runId],
+      current.includes(runId)
+        ? current.filter((s) => s !== runId)
+        : current.length >= MAX_COMPARED
+          ? current
+          : [...current, runId],
     );
   }
 
@@ -133,11 +158,20 @@ export function RunsView() {
       >
         <div className="field">
           <label htmlFor={field('search')}>Name contains</label>
-          <input id={field('search')} type="search" value={draft.search} onChange={(e) => setDraft({ ...draft, search: e.target.value })} />
+          <input
+            id={field('search')}
+            type="search"
+            value={draft.search}
+            onChange={(e) => setDraft({ ...draft, search: e.target.value })}
+          />
         </div>
         <div className="field">
           <label htmlFor={field('status')}>Status</label>
-          <select id={field('status')} value={draft.status} onChange={(e) => apply({ ...draft, status: e.target.value as RunStatus | '' })}>
+          <select
+            id={field('status')}
+            value={draft.status}
+            onChange={(e) => apply({ ...draft, status: e.target.value as RunStatus | '' })}
+          >
             <option value="">Any</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -148,7 +182,11 @@ export function RunsView() {
         </div>
         <div className="field">
           <label htmlFor={field('model')}>Model</label>
-          <select id={field('model')} value={draft.model} onChange={(e) => apply({ ...draft, model: e.target.value })}>
+          <select
+            id={field('model')}
+            value={draft.model}
+            onChange={(e) => apply({ ...draft, model: e.target.value })}
+          >
             <option value="">Any</option>
             {(models.data?.models ?? []).map((m) => (
               <option key={m.name} value={m.name}>
@@ -159,19 +197,37 @@ export function RunsView() {
         </div>
         <div className="field">
           <label htmlFor={field('tag')}>Tag</label>
-          <input id={field('tag')} value={draft.tag} onChange={(e) => setDraft({ ...draft, tag: e.target.value })} />
+          <input
+            id={field('tag')}
+            value={draft.tag}
+            onChange={(e) => setDraft({ ...draft, tag: e.target.value })}
+          />
         </div>
         <div className="field">
           <label htmlFor={field('createdAfter')}>Created from</label>
-          <input id={field('createdAfter')} type="date" value={draft.createdAfter} onChange={(e) => setDraft({ ...draft, createdAfter: e.target.value })} />
+          <input
+            id={field('createdAfter')}
+            type="date"
+            value={draft.createdAfter}
+            onChange={(e) => setDraft({ ...draft, createdAfter: e.target.value })}
+          />
         </div>
         <div className="field">
           <label htmlFor={field('createdBefore')}>Created until</label>
-          <input id={field('createdBefore')} type="date" value={draft.createdBefore} onChange={(e) => setDraft({ ...draft, createdBefore: e.target.value })} />
+          <input
+            id={field('createdBefore')}
+            type="date"
+            value={draft.createdBefore}
+            onChange={(e) => setDraft({ ...draft, createdBefore: e.target.value })}
+          />
         </div>
         <div className="field">
           <label htmlFor={field('sort')}>Sort</label>
-          <select id={field('sort')} value={draft.sort} onChange={(e) => apply({ ...draft, sort: e.target.value as Filters['sort'] })}>
+          <select
+            id={field('sort')}
+            value={draft.sort}
+            onChange={(e) => apply({ ...draft, sort: e.target.value as Filters['sort'] })}
+          >
             <option value="newest">Newest first</option>
             <option value="oldest">Oldest first</option>
             <option value="name-asc">Name A–Z</option>
@@ -208,7 +264,11 @@ export function RunsView() {
         {rows.map((run) => {
           const isSelected = selected.includes(run.id);
           return (
-            <li key={run.id} className={`run-row${isSelected ? ' selected' : ''}`} data-run-id={run.id}>
+            <li
+              key={run.id}
+              className={`run-row${isSelected ? ' selected' : ''}`}
+              data-run-id={run.id}
+            >
               <input
                 type="checkbox"
                 checked={isSelected}
@@ -218,7 +278,13 @@ export function RunsView() {
               />
               <div className="run-thumbs">
                 {thumbnails(run).map((url, i) => (
-                  <FrameBox key={i} src={url} width={run.width} height={run.height} alt={url ? `${run.name}, ${['first', 'middle', 'last'][i]} frame` : ''} />
+                  <FrameBox
+                    key={i}
+                    src={url}
+                    width={run.width}
+                    height={run.height}
+                    alt={url ? `${run.name}, ${['first', 'middle', 'last'][i]} frame` : ''}
+                  />
                 ))}
               </div>
               <div className="run-main">
@@ -259,7 +325,11 @@ export function RunsView() {
       </ul>
 
       <nav className="pager" aria-label="Pages">
-        <button type="button" onClick={() => setCursors((c) => c.slice(0, -1))} disabled={cursors.length <= 1}>
+        <button
+          type="button"
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+          disabled={cursors.length <= 1}
+        >
           Previous
         </button>
         <button

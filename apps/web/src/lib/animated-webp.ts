@@ -64,7 +64,9 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 
 /** Bitstream chunks of one still (ALPH, VP8 or VP8L), re-encoded as they sit inside an ANMF chunk. */
 function frameData(still: Uint8Array): { data: Uint8Array; alpha: boolean } {
-  const kept = readWebpChunks(still).filter((c) => c.fourcc === 'ALPH' || c.fourcc === 'VP8 ' || c.fourcc === 'VP8L');
+  const kept = readWebpChunks(still).filter(
+    (c) => c.fourcc === 'ALPH' || c.fourcc === 'VP8 ' || c.fourcc === 'VP8L',
+  );
   if (!kept.some((c) => c.fourcc === 'VP8 ' || c.fourcc === 'VP8L')) {
     throw new Error('WebP still has no VP8/VP8L image data');
   }
@@ -74,7 +76,10 @@ function frameData(still: Uint8Array): { data: Uint8Array; alpha: boolean } {
 }
 
 /** One animated WebP from still WebP frames that all have the canvas size. */
-export function muxAnimatedWebp(stills: readonly Uint8Array[], options: AnimatedWebpOptions): Uint8Array {
+export function muxAnimatedWebp(
+  stills: readonly Uint8Array[],
+  options: AnimatedWebpOptions,
+): Uint8Array {
   const { width, height, frameDurationMs, loopCount = 0 } = options;
   if (stills.length === 0) throw new Error('an animation needs at least one frame');
   if (!(width >= 1 && width <= 16384 && height >= 1 && height <= 16384)) {
@@ -87,7 +92,14 @@ export function muxAnimatedWebp(stills: readonly Uint8Array[], options: Animated
   const frames = stills.map(frameData);
   const anyAlpha = frames.some((f) => f.alpha);
 
-  const vp8x = Uint8Array.from([(anyAlpha ? 0x10 : 0) | 0x02, 0, 0, 0, ...uint24(width - 1), ...uint24(height - 1)]);
+  const vp8x = Uint8Array.from([
+    (anyAlpha ? 0x10 : 0) | 0x02,
+    0,
+    0,
+    0,
+    ...uint24(width - 1),
+    ...uint24(height - 1),
+  ]);
   const anim = new Uint8Array(6);
   new DataView(anim.buffer).setUint32(0, 0xffffffff, true); // background: opaque white (BGRA)
   new DataView(anim.buffer).setUint16(4, loopCount, true);
@@ -95,14 +107,25 @@ export function muxAnimatedWebp(stills: readonly Uint8Array[], options: Animated
     encodeChunk(
       'ANMF',
       concat([
-        Uint8Array.from([...uint24(0), ...uint24(0), ...uint24(width - 1), ...uint24(height - 1), ...uint24(duration)]),
+        Uint8Array.from([
+          ...uint24(0),
+          ...uint24(0),
+          ...uint24(width - 1),
+          ...uint24(height - 1),
+          ...uint24(duration),
+        ]),
         // 0b10: do not blend with the previous frame (each frame is complete); no disposal.
         Uint8Array.from([0b10]),
         frame.data,
       ]),
     ),
   );
-  const body = concat([ascii('WEBP'), encodeChunk('VP8X', vp8x), encodeChunk('ANIM', anim), ...anmfs]);
+  const body = concat([
+    ascii('WEBP'),
+    encodeChunk('VP8X', vp8x),
+    encodeChunk('ANIM', anim),
+    ...anmfs,
+  ]);
   const header = new Uint8Array(8);
   header.set(ascii('RIFF'), 0);
   new DataView(header.buffer).setUint32(4, body.length, true);

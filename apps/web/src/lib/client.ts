@@ -14,7 +14,11 @@ function websocketUrl(location: Location): string {
  * multipart request), subscriptions over graphql-ws on the same origin.
  */
 export function createBrowserClient(): Client {
-  const ws = createWsClient({ url: websocketUrl(window.location), lazy: true, retryAttempts: Infinity });
+  const ws = createWsClient({
+    url: websocketUrl(window.location),
+    lazy: true,
+    retryAttempts: Infinity,
+  });
   return new Client({
     url: GRAPHQL_PATH,
     preferGetMethod: false,

@@ -27,7 +27,8 @@ function frameFileName(index: number, total: number): string {
 /** The PNG frames as they are stored, in a zip (stored, not deflated: PNG is already compressed). */
 export async function framesZip(frames: readonly DownloadFrame[]): Promise<Blob> {
   const entries: Record<string, Uint8Array> = {};
-  for (const frame of frames) entries[frameFileName(frame.index, frames.length)] = await fetchBytes(frame.url);
+  for (const frame of frames)
+    entries[frameFileName(frame.index, frames.length)] = await fetchBytes(frame.url);
   const zip = zipSync(entries, { level: 0 });
   return new Blob([zip.slice().buffer], { type: 'application/zip' });
 }
@@ -45,21 +46,31 @@ async function drawFrame(url: string, width: number, height: number): Promise<Of
 const frameDelayMs = (fps: number): number => Math.max(10, Math.round(1000 / fps));
 
 /** An endlessly looping GIF (256 colours per frame). */
-export async function framesGif(frames: readonly DownloadFrame[], options: AnimationOptions): Promise<Blob> {
+export async function framesGif(
+  frames: readonly DownloadFrame[],
+  options: AnimationOptions,
+): Promise<Blob> {
   const { width, height } = options;
   const gif = GIFEncoder();
   for (const frame of frames) {
     const canvas = await drawFrame(frame.url, width, height);
     const rgba = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
     const palette = quantize(rgba, 256);
-    gif.writeFrame(applyPalette(rgba, palette), width, height, { palette, delay: frameDelayMs(options.fps), repeat: 0 });
+    gif.writeFrame(applyPalette(rgba, palette), width, height, {
+      palette,
+      delay: frameDelayMs(options.fps),
+      repeat: 0,
+    });
   }
   gif.finish();
   return new Blob([gif.bytes().slice().buffer], { type: 'image/gif' });
 }
 
 /** An endlessly looping animated WebP (each frame encoded by the browser at quality 0.9). */
-export async function framesWebp(frames: readonly DownloadFrame[], options: AnimationOptions): Promise<Blob> {
+export async function framesWebp(
+  frames: readonly DownloadFrame[],
+  options: AnimationOptions,
+): Promise<Blob> {
   const stills: Uint8Array[] = [];
   for (const frame of frames) {
     const canvas = await drawFrame(frame.url, options.width, options.height);

@@ -13,7 +13,9 @@ const FIELD_ALIASES: Record<string, string> = {
 
 export function formFieldOf(apiField: string): string {
   const bare = apiField.replace(/^input\./, '');
-  return FIELD_ALIASES[apiField] ?? FIELD_ALIASES[bare] ?? (bare.startsWith('noise.') ? 'noise' : bare);
+  return (
+    FIELD_ALIASES[apiField] ?? FIELD_ALIASES[bare] ?? (bare.startsWith('noise.') ? 'noise' : bare)
+  );
 }
 
 function fieldOfError(extensions: Record<string, unknown> | undefined): string | undefined {
@@ -45,6 +47,7 @@ export function fieldErrors(error: CombinedError | undefined | null): Record<str
     const key = field === undefined ? 'form' : formFieldOf(field);
     out[key] = out[key] === undefined ? e.message : `${out[key]} ${e.message}`;
   }
-  if (error.graphQLErrors.length === 0) out['form'] = describeError(error) ?? 'Something went wrong.';
+  if (error.graphQLErrors.length === 0)
+    out['form'] = describeError(error) ?? 'Something went wrong.';
   return out;
 }

@@ -22,7 +22,12 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
-export function describeNoise(noise: { level: number; mode: string; schedule: string; shared: boolean }): string {
+export function describeNoise(noise: {
+  level: number;
+  mode: string;
+  schedule: string;
+  shared: boolean;
+}): string {
   if (noise.level === 0) return 'none';
   const shared = noise.shared ? ', shared' : '';
   return `${noise.level} ${noise.mode.toLowerCase()}, ${noise.schedule.toLowerCase().replace('_', '-')}${shared}`;

@@ -4,11 +4,14 @@ export const CHANGE_SAMPLE_SIDE = 48;
 /** Mean absolute RGB difference of two equally sized RGBA buffers, from 0 (same) to 1 (inverted). */
 export function meanAbsoluteDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length || a.length % 4 !== 0) {
-    throw new Error(`pixel buffers must be RGBA of equal size, got ${a.length} and ${b.length} bytes`);
+    throw new Error(
+      `pixel buffers must be RGBA of equal size, got ${a.length} and ${b.length} bytes`,
+    );
   }
   let sum = 0;
   for (let i = 0; i < a.length; i += 4) {
-    sum += Math.abs(a[i]! - b[i]!) + Math.abs(a[i + 1]! - b[i + 1]!) + Math.abs(a[i + 2]! - b[i + 2]!);
+    sum +=
+      Math.abs(a[i]! - b[i]!) + Math.abs(a[i + 1]! - b[i + 1]!) + Math.abs(a[i + 2]! - b[i + 2]!);
   }
   return a.length === 0 ? 0 : sum / ((a.length / 4) * 3 * 255);
 }
@@ -19,9 +22,16 @@ export function consecutiveChanges(frames: readonly ArrayLike<number>[]): number
 }
 
 /** A frame image's RGBA pixels at side x side (browser only). */
-export async function loadPixels(url: string, side: number = CHANGE_SAMPLE_SIDE): Promise<Uint8ClampedArray> {
+export async function loadPixels(
+  url: string,
+  side: number = CHANGE_SAMPLE_SIDE,
+): Promise<Uint8ClampedArray> {
   const blob = await (await fetch(url)).blob();
-  const bitmap = await createImageBitmap(blob, { resizeWidth: side, resizeHeight: side, resizeQuality: 'medium' });
+  const bitmap = await createImageBitmap(blob, {
+    resizeWidth: side,
+    resizeHeight: side,
+    resizeQuality: 'medium',
+  });
   const canvas = new OffscreenCanvas(side, side);
   const context = canvas.getContext('2d');
   if (!context) throw new Error('this browser cannot read image pixels (no 2D canvas)');
