@@ -333,6 +333,27 @@ describe('dashboard in Chromium', () => {
     await row.locator('.status-CANCELED').waitFor();
   });
 
+  test('tags a run, finds it with the tag filter, and deletes it', async () => {
+    await page.getByRole('link', { name: 'long live run' }).click();
+    await page.getByLabel('Add tags').fill('stopped early');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Remove tag stopped early' }).waitFor();
+
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    const history = page.getByRole('list', { name: 'Run history' }).getByRole('listitem');
+    await history.nth(2).waitFor();
+    await page.getByLabel('Tag', { exact: true }).fill('stopped early');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('1 run', { exact: true }).waitFor();
+    assert.deepEqual(await history.locator('a.title').allTextContents(), ['long live run']);
+
+    await history.getByRole('link', { name: 'long live run' }).click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.getByText('2 runs', { exact: true }).waitFor();
+  });
+
   test('every control on every page has an accessible name, and the keyboard reaches them', async () => {
     const pages = [
       '/',

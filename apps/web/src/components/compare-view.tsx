@@ -8,6 +8,7 @@ import type { RunDetailFieldsFragment } from '../gql/graphql.ts';
 import { describeError } from '../lib/errors.ts';
 import { describeNoise, formatDateTime, formatDuration } from '../lib/format.ts';
 import { consecutiveChanges, loadPixels } from '../lib/frame-change.ts';
+import { itemAt } from '../lib/playback.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
 import { LineChart, SERIES_COLORS } from './line-chart.tsx';
 import { MAX_COMPARED } from './runs-view.tsx';
@@ -15,16 +16,6 @@ import { MAX_COMPARED } from './runs-view.tsx';
 type CompareRun = RunDetailFieldsFragment;
 
 const SCRUB_STEPS = 1000;
-
-/** The frame shown at scrub position t (0..1): the same relative place in every run. */
-export function frameAt<T>(
-  frames: readonly T[],
-  t: number,
-): { frame: T | undefined; position: number } {
-  if (frames.length === 0) return { frame: undefined, position: 0 };
-  const position = Math.round(t * (frames.length - 1));
-  return { frame: frames[position], position };
-}
 
 const PARAMETERS: readonly { label: string; value: (run: CompareRun) => string }[] = [
   { label: 'Status', value: (r) => r.status.toLowerCase() },
@@ -165,7 +156,7 @@ export function CompareView() {
       <div className="compare-grid" style={{ ['--columns' as string]: runs.length }}>
         {runs.map((run, i) => {
           const frames = sortedFrames(run);
-          const { frame } = frameAt(frames, t);
+          const frame = itemAt(frames, t);
           return (
             <section
               key={run.id}

@@ -50,7 +50,7 @@ function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted
         disabled={deleteState.fetching}
         aria-label={`Delete ${image.originalName}`}
         onClick={async () => {
-          const result = await remove({ id: image.id });
+          const result = await remove({ id: image.id }, { additionalTypenames: ['Image'] });
           if (!result.error) onDeleted();
         }}
       >

@@ -1,27 +1,11 @@
 'use client';
 import { useEffect, useId, useRef, useState } from 'react';
 import { FrameBox } from './bits.tsx';
+import { nextPosition, type PlaybackMode } from '../lib/playback.ts';
 
 export interface PlayerFrame {
   readonly index: number;
   readonly url: string;
-}
-
-export type PlaybackMode = 'loop' | 'ping-pong';
-
-/** The next position when playing: loop wraps around, ping-pong reverses at either end. */
-export function nextPosition(
-  position: number,
-  count: number,
-  direction: 1 | -1,
-  mode: PlaybackMode,
-): { position: number; direction: 1 | -1 } {
-  if (count <= 1) return { position: 0, direction };
-  const next = position + direction;
-  if (next >= 0 && next < count) return { position: next, direction };
-  if (mode === 'loop') return { position: direction === 1 ? 0 : count - 1, direction };
-  const reversed = direction === 1 ? -1 : 1;
-  return { position: position + reversed, direction: reversed };
 }
 
 /**

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import {
   CancelRunMutation,
+  DeleteRunMutation,
   RerunMutation,
   RunProgressSubscription,
   RunQuery,
@@ -26,6 +27,7 @@ import {
 } from '../lib/downloads.ts';
 import { ErrorMessage, FrameBox, ProgressBar, StatusBadge } from './bits.tsx';
 import { Player } from './player.tsx';
+import { TagEditor } from './tag-editor.tsx';
 
 interface LiveFrame {
   readonly index: number;
@@ -76,6 +78,7 @@ export function RunView({ runId }: { runId: string }) {
   );
   const [cancelState, cancel] = useMutation(CancelRunMutation);
   const [rerunState, rerun] = useMutation(RerunMutation);
+  const [deleteState, deleteRun] = useMutation(DeleteRunMutation);
   const [position, setPosition] = useState(0);
   const [followLive, setFollowLive] = useState(true);
   const [downloading, setDownloading] = useState<DownloadKind | null>(null);
@@ -154,6 +157,13 @@ export function RunView({ runId }: { runId: string }) {
     if (result.data) router.push(`/runs/${result.data.rerun.id}`);
   }
 
+  async function remove() {
+    if (!window.confirm('Delete this run and its frames?')) return;
+    // A Boolean result names no type: say which cached queries it changes.
+    const result = await deleteRun({ id: runId }, { additionalTypenames: ['Run'] });
+    if (!result.error) router.push('/');
+  }
+
   const errorText = liveState.error ?? run.error;
   return (
     <>
@@ -182,10 +192,24 @@ export function RunView({ runId }: { runId: string }) {
           <button type="button" onClick={rerunWithNewSeed} disabled={rerunState.fetching}>
             Rerun with new seed
           </button>
+          <button
+            type="button"
+            className="danger"
+            onClick={remove}
+            disabled={active || deleteState.fetching}
+          >
+            Delete
+          </button>
         </div>
       </div>
       <ProgressBar done={frames.length} total={total} label="Frames decoded" />
-      <ErrorMessage message={describeError(cancelState.error) ?? describeError(rerunState.error)} />
+      <ErrorMessage
+        message={
+          describeError(cancelState.error) ??
+          describeError(rerunState.error) ??
+          describeError(deleteState.error)
+        }
+      />
       {status === 'FAILED' && errorText ? (
         <ErrorMessage message={`The run failed: ${errorText}`} />
       ) : null}
@@ -283,13 +307,7 @@ export function RunView({ runId }: { runId: string }) {
               <dd className="mono">{run.seed}</dd>
               <dt>Tags</dt>
               <dd>
-                {run.tags.length
-                  ? run.tags.map((t) => (
-                      <span className="tag" key={t}>
-                        {t}
-                      </span>
-                    ))
-                  : '—'}
+                <TagEditor runId={run.id} tags={run.tags} />
               </dd>
               <dt>Created</dt>
               <dd>{formatDateTime(run.createdAt)}</dd>

@@ -107,7 +107,12 @@ export function RunsView() {
   const [selected, setSelected] = useState<string[]>([]);
   const after = cursors[cursors.length - 1] ?? null;
   const variables = useMemo(() => toVariables(filters, after), [filters, after]);
-  const [{ data, fetching, error }, refetch] = useQuery({ query: RunsQuery, variables });
+  // The history is always worth a fresh look: show the cached page at once, then the server's.
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: RunsQuery,
+    variables,
+    requestPolicy: 'cache-and-network',
+  });
   const [models] = useQuery({ query: ModelsQuery });
   const [updates] = useSubscription({ query: RunUpdatesSubscription }, collectUpdate);
 

@@ -1,0 +1,61 @@
+'use client';
+import { useId, useState, type FormEvent } from 'react';
+import { useMutation } from 'urql';
+import { TagRunMutation, UntagRunMutation } from '../lib/operations.ts';
+import { describeError } from '../lib/errors.ts';
+import { ErrorMessage } from './bits.tsx';
+
+export function TagEditor({ runId, tags }: { runId: string; tags: readonly string[] }) {
+  const id = useId();
+  const [text, setText] = useState('');
+  const [tagState, tag] = useMutation(TagRunMutation);
+  const [untagState, untag] = useMutation(UntagRunMutation);
+
+  async function add(event: FormEvent) {
+    event.preventDefault();
+    const added = text
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    if (added.length === 0) return;
+    const result = await tag({ id: runId, tags: added });
+    if (!result.error) setText('');
+  }
+
+  return (
+    <div>
+      <div>
+        {tags.map((t) => (
+          <span className="tag" key={t}>
+            {t}{' '}
+            <button
+              type="button"
+              className="small"
+              style={{ minHeight: 0, padding: '0 0.25rem', border: 0, background: 'none' }}
+              onClick={() => untag({ id: runId, tags: [t] })}
+              aria-label={`Remove tag ${t}`}
+            >
+              ×
+            </button>
+          </span>
+        ))}
+      </div>
+      <form className="row" onSubmit={add} style={{ marginTop: '0.3rem' }}>
+        <label htmlFor={`${id}-tags`} className="visually-hidden">
+          Add tags
+        </label>
+        <input
+          id={`${id}-tags`}
+          placeholder="add tags, comma separated"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          style={{ flex: '1 1 8rem', minWidth: 0 }}
+        />
+        <button type="submit" className="small" disabled={tagState.fetching}>
+          Add
+        </button>
+      </form>
+      <ErrorMessage message={describeError(tagState.error) ?? describeError(untagState.error)} />
+    </div>
+  );
+}
