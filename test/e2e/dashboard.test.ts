@@ -298,6 +298,11 @@ describe('dashboard in Chromium', () => {
     await cards.nth(1).waitFor();
     assert.equal(await cards.count(), 2);
     await cards.first().getByText('Used by 2 runs').waitFor();
+    const astronaut = cards.filter({ hasText: 'astronaut.png' });
+    await astronaut.getByRole('button', { name: 'Delete astronaut.png' }).click();
+    const refusal = (await astronaut.getByRole('alert').textContent()) ?? '';
+    assert.match(refusal, /run/i, 'the refusal says runs use the image');
+    assert.doesNotMatch(refusal, /[{}]|\[GraphQL\]/, 'a readable message, not JSON');
     await screenshot(page, 'images');
   });
 
