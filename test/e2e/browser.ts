@@ -1,39 +1,13 @@
 // Browser end-to-end harness: a production build of the dashboard, Debian's Chromium driven by
 // playwright-core, and a screenshot folder for the test output.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_DIR } from '../helpers/api.ts';
+export { ensureDashboardBuilt } from '../../apps/web/scripts/build-if-stale.ts';
 
-const WEB_DIR = join(REPO_DIR, 'apps/web');
 export const SCREENSHOT_DIR = join(REPO_DIR, 'test-output/screenshots');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-function newestMtime(path: string): number {
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return readdirSync(path)
-    .filter((name) => name !== 'gql')
-    .reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stats.mtimeMs);
-}
-
-/** Builds the dashboard unless a build newer than its sources (and the server schema) exists. */
-export function ensureDashboardBuilt(): void {
-  const buildId = join(WEB_DIR, '.next/BUILD_ID');
-  const sources = [
-    'src',
-    'next.config.ts',
-    'package.json',
-    'codegen.ts',
-    '../server/schema.graphql',
-  ].map((p) => join(WEB_DIR, p));
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources.map(newestMtime)))
-    return;
-  const build = spawnSync('npm', ['run', 'build:web'], { cwd: REPO_DIR, stdio: 'inherit' });
-  if (build.status !== 0)
-    throw new Error(`npm run build:web failed with exit code ${build.status}`);
-}
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
