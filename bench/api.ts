@@ -5,10 +5,13 @@
 //   3. p95 of the `runs` history query with 10,000 runs in the database.
 // Runs on the local PostgreSQL (a throwaway database), worker in process.
 // Usage: npm run bench:api [-- --size 512 --subscribers 50 --runs 10000]
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase, RunStatus } from '@latent-lab/db';
 import {
@@ -119,19 +122,37 @@ try {
     `API ${apiMedian.toFixed(0)} ms, engine alone ${engineMedian.toFixed(0)} ms, ratio ${(apiMedian / engineMedian).toFixed(3)} (target <= 1.10)`,
   );
 
-  // 2. Frame delivery delay to 50 concurrent subscribers (each its own WebSocket).
-  const subscribers = Array.from({ length: subscriberCount }, () => wsClient(server.url));
+  // 2. Frame delivery delay to 50 concurrent subscribers, each its own WebSocket, in another
+  // process (as clients are): per subscriber, frames stored after its first event (the run's status,
+  // sent once it listens live) count; earlier ones came from the replay of stored frames.
+  const subscriberProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./api-subscribers.ts', import.meta.url)),
+      server.url,
+      String(subscriberCount),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  subscriberProcess.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    subscriberProcess.stderr.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+      else process.stderr.write(chunk);
+    });
+    subscriberProcess.once('exit', (code) =>
+      reject(new Error(`subscriber process exited (${code})`)),
+    );
+  });
   const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
     input: { ...runInput, steps: 20, width: 128, height: 128, seed: 5 },
   });
-  const received: { index: number; at: number }[] = [];
-  await Promise.all(
-    subscribers.map((subscriber) =>
-      collectProgress(subscriber, run.id, (event) => {
-        if (event.kind === 'FRAME') received.push({ index: event.index!, at: Date.now() });
-      }),
-    ),
-  );
+  const [exitCode] = (await once(subscriberProcess, 'exit')) as [number];
+  if (exitCode !== 0) throw new Error(`subscriber process failed (${exitCode})`);
+  const received = JSON.parse(output) as { index: number; at: number; listeningSince: number }[];
   const db = await openDatabase({ databaseUrl: database.url, dataDir });
   const stored = new Map(
     (await db.prisma.frame.findMany({ where: { runId: run.id } })).map((frame) => [
@@ -139,10 +160,8 @@ try {
       frame.createdAt.getTime(),
     ]),
   );
-  // Subscribers that joined after a frame was stored got it from the replay, not live: not a delivery delay.
-  const subscribedAt = Math.min(...received.map((item) => item.at));
   const delays = received
-    .filter((item) => stored.get(item.index)! > subscribedAt)
+    .filter((item) => stored.get(item.index)! > item.listeningSince)
     .map((item) => item.at - stored.get(item.index)!);
   console.log(
     `\n## frame stored -> received, ${subscriberCount} subscribers, ${delays.length} deliveries`,
@@ -150,7 +169,6 @@ try {
   console.log(
     `p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms (target p99 <= 50 ms; clock resolution 1 ms)`,
   );
-  await Promise.all(subscribers.map((subscriber) => subscriber.dispose()));
   await client.dispose();
 
   // 3. History query over 10,000 runs.
