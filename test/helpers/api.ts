@@ -45,13 +45,17 @@ export async function createTestDatabase(prefix = 'latentlab_api'): Promise<Test
   };
 }
 
-export interface GraphQLResponse<T = Record<string, any>> {
+// Response data is read ad hoc in tests; a loose type keeps the assertions readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type GraphQLData = Record<string, any>;
+
+export interface GraphQLResponse<T = GraphQLData> {
   status: number;
   data?: T | null;
   errors?: { message: string; extensions?: { code?: string; field?: string } }[];
 }
 
-export async function gql<T = Record<string, any>>(
+export async function gql<T = GraphQLData>(
   baseUrl: string,
   query: string,
   variables?: Record<string, unknown>,
@@ -65,7 +69,7 @@ export async function gql<T = Record<string, any>>(
 }
 
 /** gql that fails the test on any error. */
-export async function gqlOk<T = Record<string, any>>(
+export async function gqlOk<T = GraphQLData>(
   baseUrl: string,
   query: string,
   variables?: Record<string, unknown>,

@@ -37,18 +37,17 @@ type Listener = (event: BusEvent) => void;
 
 /** One LISTEN per process, fanned out in memory to every subscriber. */
 export class EventBus {
-  private readonly listeners = new Set<Listener>();
-
   private constructor(
     private readonly notifier: Notifier,
     private readonly unlisten: () => Promise<void>,
+    private readonly listeners: Set<Listener>,
   ) {}
 
   static async open(
     notifier: Notifier,
     onMalformed: (payload: string) => void = () => {},
   ): Promise<EventBus> {
-    let bus: EventBus | undefined;
+    const listeners = new Set<Listener>();
     const unlisten = await notifier.listen(EVENT_CHANNEL, (payload) => {
       let event: BusEvent;
       try {
@@ -57,10 +56,9 @@ export class EventBus {
         onMalformed(payload);
         return;
       }
-      bus?.dispatch(event);
+      for (const listener of listeners) listener(event);
     });
-    bus = new EventBus(notifier, unlisten);
-    return bus;
+    return new EventBus(notifier, unlisten, listeners);
   }
 
   publish(event: BusEvent): Promise<void> {
@@ -76,9 +74,5 @@ export class EventBus {
   async close(): Promise<void> {
     this.listeners.clear();
     await this.unlisten();
-  }
-
-  private dispatch(event: BusEvent): void {
-    for (const listener of this.listeners) listener(event);
   }
 }

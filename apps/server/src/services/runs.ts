@@ -32,7 +32,7 @@ import type {
 } from '../graphql/types.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Storage } from '../storage/storage.ts';
-import { frameView, imageView, runView, TERMINAL_STATUSES } from './views.ts';
+import { frameView, runView, TERMINAL_STATUSES } from './views.ts';
 
 /** Engine option names that differ from the API's input names. */
 const INPUT_FIELDS: Record<string, string> = {
