@@ -20,6 +20,8 @@ import {
 } from './helpers/api.ts';
 
 const STEPS = 5;
+// taesd's weights are not in the mirror; offline, a taesd run fails at once instead of downloading.
+process.env.LATENT_LAB_OFFLINE = '1';
 
 function frameIndexes(events: ProgressEvent[]): number[] {
   return events.filter((event) => event.kind === 'FRAME').map((event) => event.index!);
@@ -152,6 +154,43 @@ for (const mode of ['postgres', 'pglite'] as const) {
       } finally {
         await client.dispose();
         await late.dispose();
+      }
+    });
+
+    test('a failed run records its error and leaves the next run unaffected', async () => {
+      const imageIds = [
+        (await uploadPhoto(server.url, PHOTOS.coffee)).id,
+        (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
+      ];
+      const client = wsClient(server.url);
+      try {
+        const { createRun: failing } = await gqlOk(server.url, CREATE_RUN, {
+          input: { model: 'taesd', imageIds, steps: 3, width: 128, height: 128 },
+        });
+        const { createRun: healthy } = await gqlOk(server.url, CREATE_RUN, {
+          input: { model: 'taef2', imageIds, steps: 3, width: 128, height: 128 },
+        });
+        const [failed, succeeded] = await Promise.all([
+          collectProgress(client, failing.id),
+          collectProgress(client, healthy.id),
+        ]);
+        assert.equal(failed.at(-1)?.status, 'FAILED');
+        assert.match(failed.at(-1)?.error ?? '', /taesd/);
+        assert.deepEqual(frameIndexes(succeeded), [0, 1, 2]);
+        assert.equal(succeeded.at(-1)?.status, 'SUCCEEDED');
+        const { run } = await gqlOk(
+          server.url,
+          'query ($id: ID!) { run(id: $id) { status error finishedAt framesDone } }',
+          {
+            id: failing.id,
+          },
+        );
+        assert.equal(run.status, 'FAILED');
+        assert.match(run.error, /taesd/);
+        assert.ok(run.finishedAt);
+        assert.equal(run.framesDone, 0);
+      } finally {
+        await client.dispose();
       }
     });
   });
