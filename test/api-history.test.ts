@@ -275,6 +275,18 @@ describe('run history, presets and run management (postgres)', () => {
     });
     assert.equal(run.presetId, soft.id);
     assert.deepEqual(run.noise, { level: 0.3, mode: 'RELATIVE', schedule: 'BELL', shared: true });
+    const { rerun } = await gqlOk(
+      server.url,
+      'mutation ($id: ID!) { rerun(id: $id) { presetId noise { level } } }',
+      {
+        id: run.id,
+      },
+    );
+    assert.deepEqual(
+      rerun,
+      { presetId: soft.id, noise: { level: 0.3 } },
+      'a rerun keeps the noise and its preset',
+    );
 
     const { updateNoisePreset } = await gqlOk(
       server.url,

@@ -34,6 +34,9 @@ import type { EventBus } from '../events/bus.ts';
 import type { Storage } from '../storage/storage.ts';
 import { frameView, runView, TERMINAL_STATUSES } from './views.ts';
 
+/** The noise a run is created with, and the preset it came from. */
+type RunNoise = NoiseInput & { presetId: string | null };
+
 /** Engine option names that differ from the API's input names. */
 const INPUT_FIELDS: Record<string, string> = {
   keyframes: 'imageIds',
@@ -93,7 +96,10 @@ export class RunService implements RunApi {
     if (input.presetId && input.noise) {
       throw badInput('noise', 'give either presetId or noise, not both');
     }
-    const noise = await this.noiseFrom(input.presetId, input.noise);
+    return this.createWithNoise(input, await this.noiseFrom(input.presetId, input.noise));
+  }
+
+  private async createWithNoise(input: CreateRunInput, noise: RunNoise): Promise<Run> {
     const images = await Promise.all(
       input.imageIds.map(async (id) => {
         const image = await getImage(this.prisma, id);
@@ -179,23 +185,29 @@ export class RunService implements RunApi {
   async rerun(id: string, overrides: RerunInput | null | undefined): Promise<Run> {
     const original = await this.require(id);
     const o = overrides ?? {};
-    // A new preset or new explicit noise replaces the original noise; otherwise the snapshot is reused.
-    const noiseChanged = Boolean(o.presetId || o.noise);
-    return this.create({
-      name: o.name ?? `${original.name} (rerun)`,
-      model: o.model ?? original.model,
-      imageIds: o.imageIds ?? (original.keyframes ?? []).map((image) => image.id),
-      steps: o.steps ?? original.steps,
-      method: o.method ?? original.method,
-      easing: o.easing ?? original.easing,
-      width: o.width ?? original.width,
-      height: o.height ?? original.height,
-      fit: o.fit ?? original.fit,
-      presetId: noiseChanged ? o.presetId : null,
-      noise: noiseChanged ? o.noise : original.noise,
-      seed: o.seed ?? original.seed,
-      tags: o.tags ?? original.tags,
-    });
+    if (o.presetId && o.noise) throw badInput('noise', 'give either presetId or noise, not both');
+    // A new preset or new explicit noise replaces the original noise; otherwise the snapshot and
+    // its preset link are kept.
+    const noise =
+      o.presetId || o.noise
+        ? await this.noiseFrom(o.presetId, o.noise)
+        : { ...original.noise, presetId: original.presetId };
+    return this.createWithNoise(
+      {
+        name: o.name ?? `${original.name} (rerun)`,
+        model: o.model ?? original.model,
+        imageIds: o.imageIds ?? (original.keyframes ?? []).map((image) => image.id),
+        steps: o.steps ?? original.steps,
+        method: o.method ?? original.method,
+        easing: o.easing ?? original.easing,
+        width: o.width ?? original.width,
+        height: o.height ?? original.height,
+        fit: o.fit ?? original.fit,
+        seed: o.seed ?? original.seed,
+        tags: o.tags ?? original.tags,
+      },
+      noise,
+    );
   }
 
   async delete(id: string): Promise<boolean> {
@@ -227,7 +239,7 @@ export class RunService implements RunApi {
   private async noiseFrom(
     presetId: string | null | undefined,
     noise: NoiseInput | null | undefined,
-  ) {
+  ): Promise<RunNoise> {
     if (noise) return { ...noise, presetId: null };
     if (presetId) {
       const preset = await getPreset(this.prisma, presetId);
