@@ -20,3 +20,4 @@ export {
   type AnimationOptions,
   type ContactSheetOptions,
 } from './animation.ts';
+export { frameChange, imageToRgb8 } from './frame-change.ts';
