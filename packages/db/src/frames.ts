@@ -12,6 +12,8 @@ export interface FrameInput {
   width: number;
   height: number;
   decodeMs: number;
+  /** Change from the previous frame in [0, 1] (see the engine's frameChange); null or omitted for frame 0. */
+  change?: number | null;
 }
 
 /**
@@ -22,6 +24,11 @@ export async function upsertFrame(prisma: PrismaClient, input: FrameInput): Prom
   if (!Number.isInteger(input.index) || input.index < 0) {
     throw new DbError('INVALID_INPUT', `frame index must be an integer >= 0, got ${input.index}`, {
       field: 'index',
+    });
+  }
+  if (input.change != null && !(input.change >= 0 && input.change <= 1)) {
+    throw new DbError('INVALID_INPUT', `frame change must be in [0, 1], got ${input.change}`, {
+      field: 'change',
     });
   }
   if (!isUuid(input.runId))
@@ -51,4 +58,22 @@ export async function upsertFrame(prisma: PrismaClient, input: FrameInput): Prom
 export async function listFrames(prisma: PrismaClient, runId: string): Promise<Frame[]> {
   if (!isUuid(runId)) return [];
   return prisma.frame.findMany({ where: { runId }, orderBy: { index: 'asc' } });
+}
+
+/**
+ * The first, middle and last stored frames of a run (fewer when fewer are stored), ordered by
+ * index: a count and one indexed single-row read per position, never the whole frame list.
+ */
+export async function listThumbnailFrames(prisma: PrismaClient, runId: string): Promise<Frame[]> {
+  if (!isUuid(runId)) return [];
+  const count = await prisma.frame.count({ where: { runId } });
+  if (count === 0) return [];
+  const positions = [...new Set([0, Math.floor((count - 1) / 2), count - 1])];
+  const frames = await Promise.all(
+    positions.map((skip) =>
+      prisma.frame.findFirst({ where: { runId }, orderBy: { index: 'asc' }, skip }),
+    ),
+  );
+  // A frame deleted between the count and the reads (run deleted) is simply left out.
+  return frames.filter((frame): frame is Frame => frame !== null);
 }

@@ -39,6 +39,6 @@ export {
   type ListRunsArgs,
   type StatusChange,
 } from './runs.ts';
-export { upsertFrame, listFrames, type FrameInput } from './frames.ts';
+export { upsertFrame, listFrames, listThumbnailFrames, type FrameInput } from './frames.ts';
 export { PrismaClient, Prisma, RunStatus } from './generated/client.ts';
 export type { Image, NoisePreset, Run, RunImage, Frame } from './generated/client.ts';

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Frame" ADD COLUMN     "change" DOUBLE PRECISION;
