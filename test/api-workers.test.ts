@@ -57,12 +57,14 @@ describe('separate worker processes (postgres)', () => {
     await exited;
   }
 
-  async function runFrames(
-    runId: string,
-  ): Promise<{ status: string; framesDone: number; frames: { index: number; url: string }[] }> {
+  async function runFrames(runId: string): Promise<{
+    status: string;
+    framesDone: number;
+    frames: { index: number; url: string; change: number | null }[];
+  }> {
     const { run } = await gqlOk(
       server.url,
-      'query ($id: ID!) { run(id: $id) { status framesDone frames { index url } } }',
+      'query ($id: ID!) { run(id: $id) { status framesDone frames { index url change } } }',
       { id: runId },
     );
     return run;
@@ -167,6 +169,15 @@ describe('separate worker processes (postgres)', () => {
         const b = await frameBytes(uninterrupted.frames[index]!.url);
         assert.ok(a.equals(b), `frame ${index} is identical to the uninterrupted run`);
       }
+      // The first frame after the resume measures its change against the stored frame before it.
+      const changes = resumed.frames.map((frame) => frame.change);
+      assert.equal(changes[0], null);
+      assert.ok(changes.slice(1).every((change) => change !== null && change > 0 && change <= 1));
+      assert.deepEqual(
+        changes,
+        uninterrupted.frames.map((frame) => frame.change),
+        'frame changes are identical to the uninterrupted run',
+      );
       await stopWorkerProcess(second, 'SIGTERM');
     } finally {
       await client.dispose();

@@ -136,12 +136,13 @@ export interface ProgressEvent {
   noiseLevel: number | null;
   url: string | null;
   decodeMs: number | null;
+  change: number | null;
   done: number;
   total: number;
 }
 
 export const PROGRESS_SUBSCRIPTION = `subscription ($runId: ID!) {
-  runProgress(runId: $runId) { kind runId status error index alpha noiseLevel url decodeMs done total }
+  runProgress(runId: $runId) { kind runId status error index alpha noiseLevel url decodeMs change done total }
 }`;
 
 /** Collects runProgress events until the server completes the subscription (after the final status). */

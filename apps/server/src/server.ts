@@ -45,6 +45,7 @@ export async function startServer(overrides: Partial<ServerConfig> = {}): Promis
       schema: await graphqlSchema(),
       context,
       storage,
+      prisma: db.prisma,
       log,
       maxUploadBytes: config.maxUploadBytes,
       serveDashboard: config.serveDashboard,

@@ -10,6 +10,7 @@ export type BusEvent =
       noiseLevel: number;
       url: string;
       decodeMs: number;
+      change: number | null;
       done: number;
       total: number;
     }

@@ -48,6 +48,7 @@ export interface RunApi {
   get(id: string): Promise<Run | null>;
   keyframes(runId: string): Promise<Image[]>;
   frames(runId: string): Promise<Frame[]>;
+  thumbnails(runId: string): Promise<Frame[]>;
   create(input: CreateRunInput): Promise<Run>;
   cancel(id: string): Promise<Run>;
   rerun(id: string, overrides: RerunInput | null | undefined): Promise<Run>;

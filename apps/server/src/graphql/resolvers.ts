@@ -133,6 +133,13 @@ export class RunResolver {
     return api.runs.frames(run.id);
   }
 
+  @FieldResolver(() => [Frame], {
+    description: 'First, middle and last stored frames (fewer when fewer are stored)',
+  })
+  thumbnails(@Ctx() { api }: GraphQLContext, @Root() run: Run): Promise<Frame[]> {
+    return api.runs.thumbnails(run.id);
+  }
+
   @Mutation(() => Run)
   createRun(
     @Ctx() { api }: GraphQLContext,

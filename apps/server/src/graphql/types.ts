@@ -81,7 +81,30 @@ export class Frame {
   @Field(() => Int) width!: number;
   @Field(() => Int) height!: number;
   @Field(() => Float) decodeMs!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Mean absolute 8-bit RGB difference from the previous frame, divided by 255 (0..1); null for frame 0',
+  })
+  change!: number | null;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
+}
+
+@ObjectType({
+  description:
+    'Files built on the server from the stored frames (paths on this server; 409 while a run has no frames)',
+})
+export class RunDownloads {
+  @Field(() => String, { description: 'Every frame as PNG in one zip' }) framesZip!: string;
+  @Field(() => String, {
+    description: 'Animated WebP; query fps (1..50, default 10) and loop=loop|ping-pong',
+  })
+  animationWebp!: string;
+  @Field(() => String, {
+    description: 'Animated GIF; query fps (1..50, default 10) and loop=loop|ping-pong',
+  })
+  animationGif!: string;
+  @Field(() => String, { description: 'PNG grid of every frame' }) contactSheet!: string;
 }
 
 @ObjectType()
@@ -112,6 +135,7 @@ export class Run {
   encodeMs!: number | null;
   @Field(() => Float, { nullable: true, description: 'Wall time from start to finish' })
   totalMs!: number | null;
+  @Field(() => RunDownloads) downloads!: RunDownloads;
 }
 
 @ObjectType()
@@ -147,6 +171,8 @@ export class RunProgressEvent {
   @Field(() => Float, { nullable: true }) noiseLevel!: number | null;
   @Field(() => String, { nullable: true }) url!: string | null;
   @Field(() => Float, { nullable: true }) decodeMs!: number | null;
+  @Field(() => Float, { nullable: true, description: 'FRAME: change from the previous frame' })
+  change!: number | null;
   @Field(() => Int, { description: 'Frames stored so far' }) done!: number;
   @Field(() => Int, { description: 'Frames the run will have' }) total!: number;
 }

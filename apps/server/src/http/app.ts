@@ -20,7 +20,9 @@ import { WebSocketServer } from 'ws';
 import type { GraphQLContext } from '../graphql/context.ts';
 import { formatApiError } from '../graphql/errors.ts';
 import { limitRules, MAX_BODY_BYTES, parseOptions } from '../graphql/limits.ts';
+import type { PrismaClient } from '@latent-lab/db';
 import type { Storage } from '../storage/storage.ts';
+import { serveArtifacts } from './artifacts.ts';
 import { loadDashboard } from './dashboard.ts';
 import { serveFiles } from './files.ts';
 
@@ -28,6 +30,8 @@ export interface HttpOptions {
   schema: GraphQLSchema;
   context: GraphQLContext;
   storage: Storage;
+  /** Reads runs and frames for the downloads under /runs/:id/. */
+  prisma: PrismaClient;
   log: Logger;
   maxUploadBytes: number;
   serveDashboard: boolean;
@@ -124,6 +128,7 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
     response.json({ status: 'ok', ...(await options.health()) });
   });
   app.get('/files/*key', serveFiles(options.storage));
+  app.get('/runs/:id/:file', serveArtifacts(options.prisma, options.storage));
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY_BYTES }),

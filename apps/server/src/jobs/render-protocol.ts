@@ -17,11 +17,20 @@ export interface ThreadFrame {
   alpha: number;
   noiseLevel: number;
   decodeMs: number;
+  /** Change from the previous frame (the engine's frameChange); null for frame 0. */
+  change: number | null;
   png: Uint8Array;
 }
 
 export type ToThread =
-  | { type: 'render'; id: number; spec: ThreadRunSpec; fromFrame: number }
+  | {
+      type: 'render';
+      id: number;
+      spec: ThreadRunSpec;
+      fromFrame: number;
+      /** Storage key of frame fromFrame - 1 when resuming: the first new frame's change is measured against it. */
+      previousFrameKey: string | null;
+    }
   | { type: 'abort'; id: number };
 
 export type FromThread =

@@ -1,7 +1,14 @@
 // Body of a render thread: onnxruntime's run() blocks the thread it is called on for a whole
 // decode, so rendering lives here and the server's event loop stays free for requests and events.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Engine, EngineError, tensorToImage } from '@latent-lab/engine';
+import {
+  Engine,
+  EngineError,
+  frameChange,
+  imageToRgb8,
+  tensorToImage,
+  tensorToRgb8,
+} from '@latent-lab/engine';
 import { StorageLatentCache } from '../storage/latent-cache.ts';
 import { LocalStorage } from '../storage/storage.ts';
 import type { FromThread, RenderThreadOptions, ToThread } from './render-protocol.ts';
@@ -37,15 +44,31 @@ async function render(message: Extract<ToThread, { type: 'render' }>): Promise<v
         },
       })),
     };
+    // The previous frame's 8-bit pixels: after a resume, the stored frame decoded once.
+    let previous: Uint8Array | undefined;
+    if (message.previousFrameKey) {
+      const stored = await storage.get(message.previousFrameKey);
+      if (!stored)
+        throw new Error(`frame file ${message.previousFrameKey} is missing from storage`);
+      previous = await imageToRgb8(stored);
+    }
     for await (const frame of engine.render(spec, {
       fromFrame: message.fromFrame,
       signal: controller.signal,
     })) {
       const png = new Uint8Array(await tensorToImage(frame.rgb, 'png'));
+      const pixels = tensorToRgb8(frame.rgb);
+      const change = previous ? frameChange(previous, pixels) : null;
+      previous = pixels;
       const { index, alpha, noiseLevel, decodeMs } = frame;
-      send({ type: 'frame', id: message.id, frame: { index, alpha, noiseLevel, decodeMs, png } }, [
-        png.buffer,
-      ]);
+      send(
+        {
+          type: 'frame',
+          id: message.id,
+          frame: { index, alpha, noiseLevel, decodeMs, change, png },
+        },
+        [png.buffer],
+      );
     }
     send({ type: 'done', id: message.id, encodeMs: engine.stats.encodeMs - encodeBefore });
   } catch (error) {

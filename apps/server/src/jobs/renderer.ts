@@ -45,7 +45,12 @@ class RenderThread {
     return this.jobs.size > 0;
   }
 
-  render(spec: ThreadRunSpec, fromFrame: number, signal: AbortSignal): RenderResult {
+  render(
+    spec: ThreadRunSpec,
+    fromFrame: number,
+    previousFrameKey: string | null,
+    signal: AbortSignal,
+  ): RenderResult {
     const id = this.nextId++;
     const stop = () => void frames.return();
     // Closing the frames, by abort or because the reader stopped early, stops the thread's render;
@@ -56,7 +61,7 @@ class RenderThread {
     });
     const job: Job = { frames, encodeMs: 0 };
     this.jobs.set(id, job);
-    this.send({ type: 'render', id, spec, fromFrame });
+    this.send({ type: 'render', id, spec, fromFrame, previousFrameKey });
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
     return { frames, encodeMs: () => job.encodeMs };
@@ -98,7 +103,10 @@ export class ThreadRenderer {
     private readonly size: number,
   ) {}
 
-  render(spec: ThreadRunSpec, options: { fromFrame: number; signal: AbortSignal }): RenderResult {
+  render(
+    spec: ThreadRunSpec,
+    options: { fromFrame: number; previousFrameKey: string | null; signal: AbortSignal },
+  ): RenderResult {
     this.threads = this.threads.filter((thread) => !thread.exited);
     let thread = this.threads.find((candidate) => !candidate.busy);
     if (!thread) {
@@ -107,7 +115,7 @@ export class ThreadRenderer {
       thread = new RenderThread(this.options);
       this.threads.push(thread);
     }
-    return thread.render(spec, options.fromFrame, options.signal);
+    return thread.render(spec, options.fromFrame, options.previousFrameKey, options.signal);
   }
 
   async close(): Promise<void> {

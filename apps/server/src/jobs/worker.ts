@@ -158,7 +158,11 @@ export class RunWorker {
         seed: run.seed,
       },
     };
-    const result = renderer.render(spec, { fromFrame, signal });
+    const result = renderer.render(spec, {
+      fromFrame,
+      previousFrameKey: fromFrame > 0 ? frameKey(runId, fromFrame - 1) : null,
+      signal,
+    });
     for await (const frame of result.frames) {
       // Canceled while this frame was on its way: store nothing more.
       if (signal.aborted) return;
@@ -173,6 +177,7 @@ export class RunWorker {
         width: run.width,
         height: run.height,
         decodeMs: frame.decodeMs,
+        change: frame.change,
       });
       await bus.publish({
         type: 'frame',
@@ -182,6 +187,7 @@ export class RunWorker {
         noiseLevel: frame.noiseLevel,
         url: fileUrl(key),
         decodeMs: frame.decodeMs,
+        change: frame.change,
         done: frame.index + 1,
         total: run.steps,
       });

@@ -23,6 +23,7 @@ function statusEvent(event: Omit<StatusBusEvent, 'type'>): RunProgressEvent {
     noiseLevel: null,
     url: null,
     decodeMs: null,
+    change: null,
     ...event,
   };
 }
@@ -82,6 +83,7 @@ export class ProgressService implements ProgressApi {
               noiseLevel: frame.noiseLevel,
               url: fileUrl(frame.storageKey),
               decodeMs: frame.decodeMs,
+              change: frame.change,
               done: position + 1,
               total,
             },

@@ -9,6 +9,7 @@ import {
   getRun,
   listFrames,
   listRuns,
+  listThumbnailFrames,
   removeTags,
   RunStatus as DbRunStatus,
   setRunStatus,
@@ -31,6 +32,7 @@ import type {
   RunsFilter,
 } from '../graphql/types.ts';
 import type { EventBus } from '../events/bus.ts';
+import { artifactFolder } from '../http/artifacts.ts';
 import type { Storage } from '../storage/storage.ts';
 import { frameView, runView, TERMINAL_STATUSES } from './views.ts';
 
@@ -90,6 +92,10 @@ export class RunService implements RunApi {
 
   async frames(runId: string): Promise<Frame[]> {
     return (await listFrames(this.prisma, runId)).map(frameView);
+  }
+
+  async thumbnails(runId: string): Promise<Frame[]> {
+    return (await listThumbnailFrames(this.prisma, runId)).map(frameView);
   }
 
   async create(input: CreateRunInput): Promise<Run> {
@@ -213,7 +219,10 @@ export class RunService implements RunApi {
   async delete(id: string): Promise<boolean> {
     await this.cancel(id);
     const { frameStorageKeys } = await deleteRun(this.prisma, id);
-    await Promise.all(frameStorageKeys.map((key) => this.storage.delete(key)));
+    await Promise.all([
+      ...frameStorageKeys.map((key) => this.storage.delete(key)),
+      this.storage.deleteFolder(artifactFolder(id)),
+    ]);
     await this.bus.publish({ type: 'run', kind: 'DELETED', runId: id });
     return true;
   }

@@ -13,6 +13,7 @@ import type {
   RunStatus,
 } from '../graphql/enums.ts';
 import type { Frame, Image, NoisePreset, Run } from '../graphql/types.ts';
+import { downloadUrls } from '../http/artifacts.ts';
 import { fileUrl } from '../http/files.ts';
 
 // Database rows to GraphQL objects. Text columns hold the engine's option strings, which are the
@@ -76,6 +77,7 @@ export function runView(run: DbRun & { keyframes?: { image: DbImage }[] }): Run 
     finishedAt: run.finishedAt,
     encodeMs: run.encodeMs,
     totalMs: run.totalMs,
+    downloads: downloadUrls(run.id),
   };
 }
 
@@ -88,6 +90,7 @@ export function frameView(frame: DbFrame): Frame {
     width: frame.width,
     height: frame.height,
     decodeMs: frame.decodeMs,
+    change: frame.change,
     createdAt: frame.createdAt,
   };
 }

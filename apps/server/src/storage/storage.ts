@@ -14,6 +14,8 @@ export interface Storage {
   /** undefined when the key does not exist. */
   stream(key: string): Promise<{ body: Readable; size: number } | undefined>;
   delete(key: string): Promise<void>;
+  /** Deletes every key under the folder "<prefix>/". */
+  deleteFolder(prefix: string): Promise<void>;
   exists(key: string): Promise<boolean>;
 }
 
@@ -74,6 +76,10 @@ export class LocalStorage implements Storage {
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  async deleteFolder(prefix: string): Promise<void> {
+    await rm(this.path(prefix), { recursive: true, force: true });
   }
 
   async exists(key: string): Promise<boolean> {

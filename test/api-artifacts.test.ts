@@ -1,0 +1,231 @@
+// Run downloads built on the server (zip, animated WebP/GIF, contact sheet), frame-to-frame change
+// stored at render time, and thumbnails: real server, real PostgreSQL, real weights and photos.
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { frameChange, imageToRgb8 } from '@latent-lab/engine';
+import { unzipSync } from 'fflate';
+import sharp from 'sharp';
+import { startServer, type RunningServer } from '../apps/server/src/index.ts';
+import {
+  collectProgress,
+  CREATE_RUN,
+  createTestDatabase,
+  gqlOk,
+  PHOTOS,
+  uploadPhoto,
+  wsClient,
+  type ProgressEvent,
+  type TestDatabase,
+} from './helpers/api.ts';
+
+const STEPS = 5;
+const SIDE = 128;
+
+interface RunDownloads {
+  framesZip: string;
+  animationWebp: string;
+  animationGif: string;
+  contactSheet: string;
+}
+
+const RUN_QUERY = `query ($id: ID!) { run(id: $id) {
+  status name
+  frames { index url change }
+  thumbnails { index url }
+  downloads { framesZip animationWebp animationGif contactSheet }
+} }`;
+
+describe('run artifacts, frame change and thumbnails (postgres)', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let server: RunningServer;
+  let runId: string;
+  let emptyRunId: string;
+  let events: ProgressEvent[];
+  let run: {
+    status: string;
+    name: string;
+    frames: { index: number; url: string; change: number | null }[];
+    thumbnails: { index: number; url: string }[];
+    downloads: RunDownloads;
+  };
+
+  async function download(path: string, headers: Record<string, string> = {}) {
+    const response = await fetch(server.url + path, { headers });
+    return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-artifacts-'));
+    database = await createTestDatabase();
+    const options = {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      databaseUrl: database.url,
+      serveDashboard: false,
+      logLevel: 'warn',
+    } as const;
+    // First without a worker, so one run is certain to end with no frame stored.
+    const apiOnly = await startServer({ ...options, workerInProcess: false });
+    const imageIds = [
+      (await uploadPhoto(apiOnly.url, PHOTOS.astronaut)).id,
+      (await uploadPhoto(apiOnly.url, PHOTOS.chelsea)).id,
+    ];
+    const input = { model: 'taef2', imageIds, steps: STEPS, width: SIDE, height: SIDE };
+    emptyRunId = (await gqlOk(apiOnly.url, CREATE_RUN, { input })).createRun.id;
+    await gqlOk(apiOnly.url, 'mutation ($id: ID!) { cancelRun(id: $id) { id } }', {
+      id: emptyRunId,
+    });
+    await apiOnly.close();
+
+    server = await startServer({ ...options, workerInProcess: true });
+    const { createRun } = await gqlOk(server.url, CREATE_RUN, {
+      input: { ...input, name: 'Sunset "walk" é', noise: { level: 0.2 }, seed: 7 },
+    });
+    runId = createRun.id;
+    const client = wsClient(server.url);
+    try {
+      events = await collectProgress(client, runId);
+    } finally {
+      await client.dispose();
+    }
+    assert.equal(events.at(-1)?.status, 'SUCCEEDED');
+    run = (await gqlOk(server.url, RUN_QUERY, { id: runId })).run;
+  });
+
+  after(async () => {
+    await server?.close();
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('Frame.change is null for frame 0, in [0, 1], equal to frameChange of the stored PNGs and to the live events', async () => {
+    assert.equal(run.frames.length, STEPS);
+    assert.equal(run.frames[0]!.change, null);
+    const pixels = await Promise.all(
+      run.frames.map(async (frame) => imageToRgb8((await download(frame.url)).bytes)),
+    );
+    for (let index = 1; index < STEPS; index++) {
+      const change = run.frames[index]!.change;
+      assert.ok(change !== null && change > 0 && change <= 1, `frame ${index} change ${change}`);
+      assert.equal(change, frameChange(pixels[index - 1]!, pixels[index]!));
+    }
+    const live = events.filter((event) => event.kind === 'FRAME');
+    assert.deepEqual(
+      live.map((event) => event.change),
+      run.frames.map((frame) => frame.change),
+    );
+  });
+
+  test('thumbnails are the first, middle and last frames', () => {
+    assert.deepEqual(
+      run.thumbnails.map((frame) => frame.index),
+      [0, 2, 4],
+    );
+    assert.equal(run.thumbnails[1]!.url, run.frames[2]!.url);
+  });
+
+  test('frames.zip holds exactly the N PNG frames, byte for byte', async () => {
+    assert.equal(run.downloads.framesZip, `/runs/${runId}/frames.zip`);
+    const { response, bytes } = await download(run.downloads.framesZip);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/zip');
+    const disposition = response.headers.get('content-disposition') ?? '';
+    assert.match(disposition, /^attachment; filename="Sunset \\?"walk\\?" .-frames\.zip"/);
+    assert.match(disposition, /filename\*=UTF-8''Sunset%20%22walk%22%20%C3%A9-frames\.zip/);
+    const entries = unzipSync(new Uint8Array(bytes));
+    const names = Object.keys(entries).sort();
+    assert.equal(names.length, STEPS);
+    for (const [position, name] of names.entries()) {
+      const png = entries[name]!;
+      const metadata = await sharp(png).metadata();
+      assert.equal(metadata.format, 'png');
+      assert.deepEqual([metadata.width, metadata.height], [SIDE, SIDE]);
+      const stored = (await download(run.frames[position]!.url)).bytes;
+      assert.ok(stored.equals(Buffer.from(png)), `${name} is stored frame ${position}`);
+    }
+  });
+
+  for (const format of ['webp', 'gif'] as const) {
+    test(`animation.${format} has N frames (and 2N-2 in ping-pong) at the requested fps`, async () => {
+      const url = format === 'webp' ? run.downloads.animationWebp : run.downloads.animationGif;
+      const { response, bytes } = await download(url);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), `image/${format}`);
+      assert.match(response.headers.get('content-disposition') ?? '', /-10fps-loop\.(webp|gif)"/);
+      const metadata = await sharp(bytes, { animated: true }).metadata();
+      assert.equal(metadata.format, format);
+      assert.equal(metadata.pages, STEPS);
+      assert.equal(metadata.pageHeight, SIDE);
+      assert.deepEqual(metadata.delay, Array(STEPS).fill(100));
+
+      const pingPong = await download(`${url}?fps=25&loop=ping-pong`);
+      assert.equal(pingPong.response.status, 200);
+      const pingPongMetadata = await sharp(pingPong.bytes, { animated: true }).metadata();
+      assert.equal(pingPongMetadata.pages, 2 * STEPS - 2);
+      assert.deepEqual(pingPongMetadata.delay, Array(2 * STEPS - 2).fill(40));
+    });
+  }
+
+  test('contact-sheet.png decodes to a grid of every frame', async () => {
+    const { response, bytes } = await download(run.downloads.contactSheet);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'image/png');
+    const metadata = await sharp(bytes).metadata();
+    // 5 frames: 3 columns, 2 rows of 128x128 thumbnails.
+    assert.deepEqual([metadata.format, metadata.width, metadata.height], ['png', 384, 256]);
+  });
+
+  test('a finished run is served from the cache with an ETag; If-None-Match gives 304', async () => {
+    const first = await download(run.downloads.contactSheet);
+    const etag = first.response.headers.get('etag');
+    assert.ok(etag, 'an ETag is sent');
+    const again = await download(run.downloads.contactSheet);
+    assert.equal(again.response.headers.get('etag'), etag);
+    assert.ok(again.bytes.equals(first.bytes));
+    const notModified = await download(run.downloads.contactSheet, { 'If-None-Match': etag });
+    assert.equal(notModified.response.status, 304);
+    assert.equal(notModified.bytes.length, 0);
+    const otherVariant = await download(`${run.downloads.animationGif}?fps=5`);
+    assert.notEqual(otherVariant.response.headers.get('etag'), etag);
+  });
+
+  test('unknown run: 404; run without frames: 409; bad query: 400', async () => {
+    for (const path of [
+      '/runs/00000000-0000-0000-0000-000000000000/frames.zip',
+      '/runs/not-a-uuid/animation.gif',
+    ]) {
+      const { response, bytes } = await download(path);
+      assert.equal(response.status, 404, path);
+      assert.match(JSON.parse(bytes.toString()).error, /run .* not found/);
+    }
+    const { run: empty } = await gqlOk(
+      server.url,
+      'query ($id: ID!) { run(id: $id) { status framesDone downloads { framesZip animationWebp animationGif contactSheet } } }',
+      { id: emptyRunId },
+    );
+    assert.deepEqual([empty.status, empty.framesDone], ['CANCELED', 0]);
+    for (const path of Object.values(empty.downloads as RunDownloads)) {
+      const { response, bytes } = await download(path);
+      assert.equal(response.status, 409, path);
+      assert.match(JSON.parse(bytes.toString()).error, /no frames yet/);
+    }
+    for (const query of ['fps=0', 'fps=51', 'fps=abc', 'loop=bounce']) {
+      const { response, bytes } = await download(`${run.downloads.animationWebp}?${query}`);
+      assert.equal(response.status, 400, query);
+      assert.match(JSON.parse(bytes.toString()).error, /fps|loop/);
+    }
+  });
+
+  test('deleting the run deletes its cached artifacts', async () => {
+    const folder = join(dataDir, 'files', 'artifacts', runId);
+    assert.ok((await readdir(folder)).length > 0, 'artifacts were cached');
+    await gqlOk(server.url, 'mutation ($id: ID!) { deleteRun(id: $id) }', { id: runId });
+    await assert.rejects(readdir(folder), { code: 'ENOENT' });
+    assert.equal((await download(run.downloads.framesZip)).response.status, 404);
+  });
+});
