@@ -158,29 +158,35 @@ describe('dashboard in Chromium', () => {
     await screenshot(page, 'run-view');
   });
 
-  test('downloads the frames as a zip, an animated WebP and a GIF', async () => {
-    async function download(button: string): Promise<Buffer> {
+  test('downloads the frames as a zip, an animated WebP, a GIF and a contact sheet from the server', async () => {
+    async function download(link: string): Promise<{ bytes: Buffer; name: string }> {
       const [file] = await Promise.all([
         page.waitForEvent('download'),
-        page.getByRole('button', { name: button }).click(),
+        page.getByRole('link', { name: link }).click(),
       ]);
-      return readFile((await file.path())!);
+      return { bytes: await readFile((await file.path())!), name: file.suggestedFilename() };
     }
-    const zip = unzipSync(await download('Frames (zip)'));
+    const zipFile = await download('Frames (zip)');
+    assert.equal(zipFile.name, 'astronaut to cat-frames.zip');
+    const zip = unzipSync(zipFile.bytes);
     assert.equal(Object.keys(zip).length, STEPS);
-    const firstPng = await sharp(zip['frame-0000.png']!).metadata();
+    const firstPng = await sharp(zip['frame-00000.png']!).metadata();
     assert.deepEqual([firstPng.format, firstPng.width, firstPng.height], ['png', SIDE, SIDE]);
 
     for (const [button, format] of [
       ['Animated WebP', 'webp'],
       ['GIF', 'gif'],
     ] as const) {
-      const meta = await sharp(await download(button), { animated: true }).metadata();
+      const meta = await sharp((await download(button)).bytes, { animated: true }).metadata();
       assert.equal(meta.format, format);
       assert.equal(meta.pages, STEPS, `${format} has every frame`);
       assert.equal(meta.width, SIDE);
       assert.equal(meta.pageHeight, SIDE);
     }
+    const sheet = await sharp((await download('Contact sheet')).bytes).metadata();
+    assert.equal(sheet.format, 'png');
+    // 24 frames: 5 columns, 5 rows of SIDE-wide thumbnails.
+    assert.deepEqual([sheet.width, sheet.height], [5 * SIDE, 5 * SIDE]);
   });
 
   test('reruns with a new seed, and compare drives both runs with one scrubber', async () => {
@@ -232,14 +238,15 @@ describe('dashboard in Chromium', () => {
     const differing = await page.locator('tr[data-differs="true"] th').allTextContents();
     assert.ok(differing.includes('Seed'), `seed differs: ${differing.join(', ')}`);
     assert.ok(!differing.includes('Steps'), 'steps are the same');
-    await page.getByText('Measuring frames…').waitFor({ state: 'detached' });
-    assert.equal(
-      await page
-        .getByRole('img', { name: 'Frame-to-frame change per run' })
-        .locator('polyline')
-        .count(),
-      2,
-    );
+    // Frame.change of every frame after the first: STEPS - 1 points per run.
+    const lines = page
+      .getByRole('img', { name: 'Frame-to-frame change per run' })
+      .locator('polyline');
+    assert.equal(await lines.count(), 2);
+    for (const points of await lines.evaluateAll((elements) =>
+      elements.map((element) => element.getAttribute('points') ?? ''),
+    ))
+      assert.equal(points.trim().split(/\s+/).length, STEPS - 1);
     await screenshot(page, 'compare');
   });
 

@@ -2,25 +2,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { CombinedError } from '@urql/core';
 import { GraphQLError } from 'graphql';
-import { consecutiveChanges, meanAbsoluteDifference } from '../src/lib/frame-change.ts';
 import { describeError, fieldErrors } from '../src/lib/errors.ts';
 import { noiseLevels } from '../src/lib/noise-schedule.ts';
 import { estimateRemainingMs, formatDuration } from '../src/lib/format.ts';
 import { itemAt, nextPosition } from '../src/lib/playback.ts';
-
-describe('frame-to-frame change', () => {
-  test('is 0 for identical frames, 1 for black to white, and ignores alpha', () => {
-    const black = new Uint8ClampedArray([0, 0, 0, 255, 0, 0, 0, 255]);
-    const white = new Uint8ClampedArray([255, 255, 255, 0, 255, 255, 255, 0]);
-    assert.equal(meanAbsoluteDifference(black, black), 0);
-    assert.equal(meanAbsoluteDifference(black, white), 1);
-    assert.deepEqual(consecutiveChanges([black, white, white]), [1, 0]);
-  });
-
-  test('refuses buffers of different sizes', () => {
-    assert.throws(() => meanAbsoluteDifference(new Uint8Array(4), new Uint8Array(8)), /equal size/);
-  });
-});
 
 describe('API errors for people', () => {
   test('field errors land on their form field, others on the form, never as JSON', () => {

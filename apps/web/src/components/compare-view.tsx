@@ -7,7 +7,6 @@ import { RunQuery } from '../lib/operations.ts';
 import type { RunDetailFieldsFragment } from '../gql/graphql.ts';
 import { describeError } from '../lib/errors.ts';
 import { describeNoise, formatDateTime, formatDuration } from '../lib/format.ts';
-import { consecutiveChanges, loadPixels } from '../lib/frame-change.ts';
 import { itemAt } from '../lib/playback.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
 import { LineChart, SERIES_COLORS } from './line-chart.tsx';
@@ -33,25 +32,15 @@ const PARAMETERS: readonly { label: string; value: (run: CompareRun) => string }
   { label: 'Total time', value: (r) => formatDuration(r.totalMs) },
 ];
 
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  async function lane() {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
-}
-
 function sortedFrames(run: CompareRun) {
   return [...run.frames].sort((a, b) => a.index - b.index);
+}
+
+/** Each frame's change from the one before (frame 0 has none). */
+function frameChanges(run: CompareRun): number[] {
+  return sortedFrames(run).flatMap((frame) =>
+    typeof frame.change === 'number' ? [frame.change] : [],
+  );
 }
 
 export function CompareView() {
@@ -64,7 +53,6 @@ export function CompareView() {
   const [error, setError] = useState<string | null>(null);
   const [t, setT] = useState(0);
   const [onlyDiffs, setOnlyDiffs] = useState(false);
-  const [changes, setChanges] = useState<number[][] | null>(null);
 
   useEffect(() => {
     let stale = false;
@@ -91,28 +79,6 @@ export function CompareView() {
       stale = true;
     };
   }, [client, idsKey]);
-
-  useEffect(() => {
-    if (!runs) return;
-    let stale = false;
-    setChanges(null);
-    Promise.all(
-      runs.map(async (run) =>
-        consecutiveChanges(await mapLimited(sortedFrames(run), 6, (f) => loadPixels(f.url))),
-      ),
-    )
-      .then((values) => !stale && setChanges(values))
-      .catch(
-        (e: unknown) =>
-          !stale &&
-          setError(
-            `Could not measure frame changes: ${e instanceof Error ? e.message : String(e)}`,
-          ),
-      );
-    return () => {
-      stale = true;
-    };
-  }, [runs]);
 
   if (ids.length < 2) {
     return (
@@ -241,24 +207,20 @@ export function CompareView() {
       <div className="panel">
         <h2 style={{ marginTop: 0 }}>Frame-to-frame change</h2>
         <p className="field-hint">
-          Mean absolute pixel change between consecutive frames (downscaled). A smooth transition is
-          a low, even line; spikes are jumps.
+          Mean absolute pixel change from each frame to the next, measured when the frame was
+          rendered. A smooth transition is a low, even line; spikes are jumps.
         </p>
         <div style={{ maxWidth: 640 }}>
-          {changes ? (
-            <LineChart
-              title="Frame-to-frame change per run"
-              xLabel="position along the run"
-              yFormat={(v) => `${(v * 100).toFixed(0)}%`}
-              series={runs.map((run, i) => ({
-                label: run.name,
-                color: SERIES_COLORS[i % SERIES_COLORS.length]!,
-                values: changes[i] ?? [],
-              }))}
-            />
-          ) : (
-            <p className="muted">Measuring frames…</p>
-          )}
+          <LineChart
+            title="Frame-to-frame change per run"
+            xLabel="position along the run"
+            yFormat={(v) => `${(v * 100).toFixed(0)}%`}
+            series={runs.map((run, i) => ({
+              label: run.name,
+              color: SERIES_COLORS[i % SERIES_COLORS.length]!,
+              values: frameChanges(run),
+            }))}
+          />
         </div>
       </div>
     </>

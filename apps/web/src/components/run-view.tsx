@@ -18,13 +18,6 @@ import {
   formatDateTime,
   formatDuration,
 } from '../lib/format.ts';
-import {
-  framesGif,
-  framesWebp,
-  framesZip,
-  saveBlob,
-  type DownloadFrame,
-} from '../lib/downloads.ts';
 import { ErrorMessage, FrameBox, ProgressBar, StatusBadge } from './bits.tsx';
 import { Player } from './player.tsx';
 import { TagEditor } from './tag-editor.tsx';
@@ -64,8 +57,6 @@ function applyEvent(state: LiveState = EMPTY_LIVE, data: ProgressEvent): LiveSta
 const ACTIVE: ReadonlySet<RunStatus> = new Set(['QUEUED', 'RUNNING']);
 const FINAL: ReadonlySet<RunStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
 
-type DownloadKind = 'zip' | 'webp' | 'gif';
-
 export function RunView({ runId }: { runId: string }) {
   const router = useRouter();
   const [{ data, fetching, error }, refetch] = useQuery({
@@ -81,8 +72,6 @@ export function RunView({ runId }: { runId: string }) {
   const [deleteState, deleteRun] = useMutation(DeleteRunMutation);
   const [position, setPosition] = useState(0);
   const [followLive, setFollowLive] = useState(true);
-  const [downloading, setDownloading] = useState<DownloadKind | null>(null);
-  const [downloadError, setDownloadError] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const run = data?.run;
   const liveState = live.data ?? EMPTY_LIVE;
@@ -129,28 +118,13 @@ export function RunView({ runId }: { runId: string }) {
   const elapsed = run.startedAt ? now - Date.parse(run.startedAt) : 0;
   const remaining =
     status === 'RUNNING' ? estimateRemainingMs(frames.length, total, elapsed) : null;
-  const downloadFrames: DownloadFrame[] = frames;
-  const baseName = run.name.replace(/[^\w.-]+/g, '-') || `run-${run.id}`;
-
-  async function download(kind: DownloadKind) {
-    if (!run) return;
-    setDownloading(kind);
-    setDownloadError(null);
-    try {
-      const size = { width: run.width, height: run.height, fps: 12 };
-      const blob =
-        kind === 'zip'
-          ? await framesZip(downloadFrames)
-          : kind === 'gif'
-            ? await framesGif(downloadFrames, size)
-            : await framesWebp(downloadFrames, size);
-      saveBlob(blob, `${baseName}.${kind}`);
-    } catch (e) {
-      setDownloadError(`Download failed: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      setDownloading(null);
-    }
-  }
+  // Built by the server from the stored frames; the file name comes from its Content-Disposition.
+  const downloads = [
+    { label: 'Frames (zip)', href: run.downloads.framesZip },
+    { label: 'Animated WebP', href: run.downloads.animationWebp },
+    { label: 'GIF', href: run.downloads.animationGif },
+    { label: 'Contact sheet', href: run.downloads.contactSheet },
+  ];
 
   async function rerunWithNewSeed() {
     const result = await rerun({ id: runId, overrides: { seed: randomSeed() } });
@@ -335,25 +309,17 @@ export function RunView({ runId }: { runId: string }) {
           </div>
           <div className="panel">
             <h2 style={{ marginTop: 0 }}>Downloads</h2>
-            <div className="row">
-              {(['zip', 'webp', 'gif'] as const).map((kind) => (
-                <button
-                  key={kind}
-                  type="button"
-                  onClick={() => download(kind)}
-                  disabled={frames.length === 0 || downloading !== null}
-                >
-                  {downloading === kind
-                    ? 'Preparing…'
-                    : kind === 'zip'
-                      ? 'Frames (zip)'
-                      : kind === 'webp'
-                        ? 'Animated WebP'
-                        : 'GIF'}
-                </button>
-              ))}
-            </div>
-            <ErrorMessage message={downloadError} />
+            {frames.length === 0 ? (
+              <p className="muted">Available once the first frame is stored.</p>
+            ) : (
+              <div className="row">
+                {downloads.map(({ label, href }) => (
+                  <a key={label} className="button" href={href} download>
+                    {label}
+                  </a>
+                ))}
+              </div>
+            )}
           </div>
         </aside>
       </div>

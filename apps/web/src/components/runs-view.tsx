@@ -88,15 +88,10 @@ function collectUpdate(previous: LiveUpdates | undefined, event: RunUpdateEvent)
   };
 }
 
-/** First, middle and last stored frames. */
+/** First, middle and last stored frames: the server sends fewer when fewer exist. */
 function thumbnails(run: RunSummaryFieldsFragment): (string | undefined)[] {
-  const frames = [...run.frames].sort((a, b) => a.index - b.index);
-  if (frames.length === 0) return [undefined, undefined, undefined];
-  return [
-    frames[0]!.url,
-    frames[Math.floor((frames.length - 1) / 2)]!.url,
-    frames[frames.length - 1]!.url,
-  ];
+  const urls = run.thumbnails.map((frame) => frame.url);
+  return urls.length === 3 ? urls : [urls[0], urls[0], urls.at(-1)];
 }
 
 export function RunsView() {

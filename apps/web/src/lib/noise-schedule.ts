@@ -1,6 +1,6 @@
 import type { NoiseMode, NoiseSchedule } from '../gql/graphql.ts';
-// The engine's own schedule (a pure module, no native code), so the plot is what the worker applies.
-import { noiseLevelAt } from '../../../../packages/engine/src/noise/apply.ts';
+// The engine's own schedule (its noise module has no native code), so the plot is what the worker applies.
+import { noiseLevelAt } from '@latent-lab/engine/noise';
 
 export interface NoiseShape {
   readonly level: number;

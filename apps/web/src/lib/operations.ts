@@ -35,7 +35,7 @@ export const RunRowFields = graphql(`
 export const RunSummaryFields = graphql(`
   fragment RunSummaryFields on Run {
     ...RunRowFields
-    frames {
+    thumbnails {
       index
       url
     }
@@ -88,7 +88,14 @@ export const RunDetailFields = graphql(`
       width
       height
       decodeMs
+      change
       createdAt
+    }
+    downloads {
+      framesZip
+      animationWebp
+      animationGif
+      contactSheet
     }
   }
 `);
@@ -113,6 +120,7 @@ export const RunProgressSubscription = graphql(`
       noiseLevel
       url
       decodeMs
+      change
       done
       total
     }
