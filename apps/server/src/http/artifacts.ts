@@ -28,6 +28,7 @@ const ARTIFACT_FILES = {
 
 type ArtifactFile = keyof typeof ARTIFACT_FILES;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_FPS = 10;
 const MAX_FPS = 50;
 const CONTACT_SHEET_THUMB_WIDTH = 256;
@@ -165,10 +166,13 @@ export function serveArtifacts(prisma: PrismaClient, storage: Storage) {
       next();
       return;
     }
-    const run = await prisma.run
-      .findUnique({ where: { id }, select: { name: true, status: true, finishedAt: true } })
-      // A malformed id is simply an unknown run.
-      .catch(() => null);
+    // A malformed id is simply an unknown run (PostgreSQL would refuse it as a uuid).
+    const run = UUID.test(id)
+      ? await prisma.run.findUnique({
+          where: { id },
+          select: { name: true, status: true, finishedAt: true },
+        })
+      : null;
     if (!run) {
       notFound(response, `run ${id} not found`);
       return;
