@@ -145,6 +145,12 @@ describe('bad input', () => {
     const unknown = await gql(server.url, '{ runs { noSuchField } }');
     assert.equal(unknown.status, 400);
     assert.equal(unknown.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+    for (const response of [parse, unknown]) {
+      assert.ok(
+        !JSON.stringify(response.errors).includes('stacktrace'),
+        'no stack trace reaches the client',
+      );
+    }
 
     const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: noisePresets { id }`).join(' ');
     const manyAliases = await gql(server.url, `{ ${aliases} }`);

@@ -97,6 +97,11 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     csrfPrevention: true,
+    // The entry points own SIGINT/SIGTERM and close everything in order; Apollo's own handler
+    // would stop the server underneath them and leave that shutdown hanging.
+    stopOnTerminationSignals: false,
+    // Clients get the message and code; stack traces stay in the server log.
+    includeStacktraceInErrorResponses: false,
     parseOptions,
     validationRules: limitRules,
     formatError: (formatted, error) => formatApiError(formatted, error, onUnexpected),
@@ -122,7 +127,22 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
   await apollo.start();
 
   app.use(
-    pinoHttp({ logger: log, autoLogging: { ignore: (request) => request.url === '/health' } }),
+    pinoHttp({
+      logger: log,
+      // Health probes and the dashboard's static assets would drown the API requests.
+      autoLogging: {
+        ignore: (request) => request.url === '/health' || !!request.url?.startsWith('/_next/'),
+      },
+      // Method, URL and id are what an operator reads; headers stay out of the logs.
+      serializers: {
+        req: (request: { id: unknown; method: string; url: string }) => ({
+          id: request.id,
+          method: request.method,
+          url: request.url,
+        }),
+        res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+      },
+    }),
   );
   app.get('/health', async (_request, response) => {
     response.json({ status: 'ok', ...(await options.health()) });
