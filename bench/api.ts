@@ -21,7 +21,7 @@ import {
   type RunSpec,
   type Tensor4,
 } from '@latent-lab/engine';
-import { startServer } from '../apps/server/src/index.ts';
+import { loadConfig, startServer } from '../apps/server/src/index.ts';
 import {
   collectProgress,
   CREATE_RUN,
@@ -50,6 +50,7 @@ function percentile(samples: number[], p: number): number {
 
 const database = await createTestDatabase('latentlab_bench');
 const dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-bench-'));
+const config = loadConfig();
 const server = await startServer({
   port: 0,
   host: '127.0.0.1',
@@ -88,7 +89,8 @@ try {
     get: async (key) => latents.get(key),
     set: async (key, latent) => void latents.set(key, latent),
   };
-  const engine = new Engine({ latentCache: memoryCache });
+  // The same threads as the server's renders, so the comparison is like for like.
+  const engine = new Engine({ latentCache: memoryCache, intraOpThreads: config.intraOpThreads });
   const photos = await Promise.all([readFile(PHOTOS.astronaut), readFile(PHOTOS.chelsea)]);
   async function engineRun(seed: number): Promise<number> {
     const started = performance.now();

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /** Every environment variable the server reads, with its default ('' means unset). */
@@ -39,8 +40,8 @@ export interface ServerConfig {
   maxInputPixels: number;
   maxSteps: number;
   maxSide: number;
-  /** undefined: the engine's default. */
-  intraOpThreads: number | undefined;
+  /** onnxruntime threads per render; default: the cores shared among the concurrent renders. */
+  intraOpThreads: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   serveDashboard: boolean;
 }
@@ -90,18 +91,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
   const threads = read('INTRA_OP_THREADS');
+  const workerConcurrency = integer('WORKER_CONCURRENCY', read('WORKER_CONCURRENCY'), 1, 64);
   return {
     port: integer('PORT', read('PORT'), 0, 65535),
     host: read('HOST'),
     databaseUrl: databaseUrl === '' ? null : databaseUrl,
     dataDir: resolve(read('DATA_DIR')),
-    workerConcurrency: integer('WORKER_CONCURRENCY', read('WORKER_CONCURRENCY'), 1, 64),
+    workerConcurrency,
     workerInProcess: boolean('WORKER_IN_PROCESS', read('WORKER_IN_PROCESS')),
     maxUploadBytes: integer('MAX_UPLOAD_BYTES', read('MAX_UPLOAD_BYTES'), 1),
     maxInputPixels: integer('MAX_INPUT_PIXELS', read('MAX_INPUT_PIXELS'), 1),
     maxSteps: integer('MAX_STEPS', read('MAX_STEPS'), 2),
     maxSide: integer('MAX_SIDE', read('MAX_SIDE'), 8),
-    intraOpThreads: threads === '' ? undefined : integer('INTRA_OP_THREADS', threads, 1, 256),
+    intraOpThreads:
+      threads === ''
+        ? Math.max(1, Math.floor(availableParallelism() / workerConcurrency))
+        : integer('INTRA_OP_THREADS', threads, 1, 256),
     logLevel,
     serveDashboard: boolean('SERVE_DASHBOARD', read('SERVE_DASHBOARD')),
   };

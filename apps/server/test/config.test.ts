@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, loadConfig, SERVER_ENV } from '../src/config.ts';
@@ -13,7 +14,7 @@ test('an empty environment gives the documented defaults', () => {
   assert.equal(config.maxInputPixels, 40e6);
   assert.equal(config.maxSteps, 1000);
   assert.equal(config.maxSide, 2048);
-  assert.equal(config.intraOpThreads, undefined);
+  assert.equal(config.intraOpThreads, availableParallelism(), 'one render uses every core');
   assert.equal(config.serveDashboard, true);
   assert.equal(SERVER_ENV.PORT, '4000');
 });
@@ -32,6 +33,11 @@ test('values are parsed and validated, and errors name the variable', () => {
   assert.equal(config.workerInProcess, false);
   assert.equal(config.workerConcurrency, 3);
   assert.equal(config.intraOpThreads, 2);
+  assert.equal(
+    loadConfig({ WORKER_CONCURRENCY: String(availableParallelism() * 2) }).intraOpThreads,
+    1,
+    'concurrent renders share the cores, at least one thread each',
+  );
 
   const bad: [string, string][] = [
     ['PORT', '70000'],
