@@ -1,5 +1,4 @@
 'use client';
-import { useState } from 'react';
 import Link from 'next/link';
 import { useMutation, useQuery } from 'urql';
 import { DeleteImageMutation, ImagesQuery, RunsUsingImageQuery } from '../lib/operations.ts';
@@ -8,6 +7,7 @@ import { describeError } from '../lib/errors.ts';
 import { formatBytes, formatDateTime } from '../lib/format.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
 import { ImageUploader } from './image-uploader.tsx';
+import { Pager, useCursorPages } from './pager.tsx';
 
 const PAGE_SIZE = 24;
 
@@ -61,11 +61,10 @@ function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted
 }
 
 export function ImagesView() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const after = cursors[cursors.length - 1] ?? null;
+  const pages = useCursorPages();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: ImagesQuery,
-    variables: { first: PAGE_SIZE, after },
+    variables: { first: PAGE_SIZE, after: pages.after },
   });
   const reload = () => refetch({ requestPolicy: 'network-only' });
   return (
@@ -84,22 +83,7 @@ export function ImagesView() {
           <ImageCard key={image.id} image={image} onDeleted={reload} />
         ))}
       </ul>
-      <nav className="pager" aria-label="Pages">
-        <button
-          type="button"
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-          disabled={cursors.length <= 1}
-        >
-          Previous
-        </button>
-        <button
-          type="button"
-          onClick={() => data?.images.endCursor && setCursors((c) => [...c, data.images.endCursor])}
-          disabled={!data?.images.hasNextPage}
-        >
-          Next
-        </button>
-      </nav>
+      <Pager pages={pages} pageInfo={data?.images} />
     </>
   );
 }

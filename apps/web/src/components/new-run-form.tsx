@@ -14,8 +14,6 @@ import type {
   FitMode,
   ImageFieldsFragment,
   InterpolationMethod,
-  NoiseMode,
-  NoiseSchedule,
 } from '../gql/graphql.ts';
 import { fieldErrors } from '../lib/errors.ts';
 import { randomSeed } from '../lib/seed.ts';
@@ -23,17 +21,11 @@ import { noiseLevels, type NoiseShape } from '../lib/noise-schedule.ts';
 import { ErrorMessage, FieldError, FrameBox } from './bits.tsx';
 import { ImageUploader } from './image-uploader.tsx';
 import { LineChart, SERIES_COLORS } from './line-chart.tsx';
+import { NoiseFields, optionLabel, type NoiseDraft } from './noise-fields.tsx';
 
 const METHODS: readonly InterpolationMethod[] = ['SLERP', 'LERP'];
 const EASINGS: readonly Easing[] = ['LINEAR', 'EASE_IN', 'EASE_OUT', 'EASE_IN_OUT', 'SMOOTHSTEP'];
 const FITS: readonly FitMode[] = ['COVER', 'CONTAIN', 'FILL'];
-export const NOISE_MODES: readonly NoiseMode[] = ['ABSOLUTE', 'RELATIVE'];
-export const NOISE_SCHEDULES: readonly NoiseSchedule[] = [
-  'CONSTANT',
-  'RAMP_UP',
-  'RAMP_DOWN',
-  'BELL',
-];
 const CUSTOM = 'custom';
 /** Form fields that show their own message; an API error about any other field is shown above the form. */
 const SHOWN_FIELDS = new Set([
@@ -59,8 +51,6 @@ function placeErrors(errors: Record<string, string>): Record<string, string> {
   return placed;
 }
 
-export const optionLabel = (value: string): string => value.toLowerCase().replaceAll('_', '-');
-
 /** Whole numbers only; anything else becomes NaN so the field can say so. */
 function parseInteger(text: string): number {
   return /^\s*-?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
@@ -77,10 +67,7 @@ interface Draft {
   height: string;
   fit: FitMode;
   noiseChoice: string;
-  noiseLevel: string;
-  noiseMode: NoiseMode;
-  noiseSchedule: NoiseSchedule;
-  noiseShared: boolean;
+  customNoise: NoiseDraft;
   seed: string;
 }
 
@@ -100,7 +87,10 @@ function localErrors(draft: Draft, images: readonly ImageFieldsFragment[]): Reco
   if (Number.isNaN(parseInteger(draft.width)) || Number.isNaN(parseInteger(draft.height))) {
     errors['size'] = 'Width and height must be whole numbers of pixels.';
   }
-  if (draft.noiseChoice === CUSTOM && !Number.isFinite(Number.parseFloat(draft.noiseLevel))) {
+  if (
+    draft.noiseChoice === CUSTOM &&
+    !Number.isFinite(Number.parseFloat(draft.customNoise.level))
+  ) {
     errors['noise'] = 'Noise level must be a number (0 for none).';
   }
   return errors;
@@ -139,10 +129,7 @@ export function NewRunForm() {
     height: '256',
     fit: 'COVER',
     noiseChoice: '',
-    noiseLevel: '0.1',
-    noiseMode: 'ABSOLUTE',
-    noiseSchedule: 'CONSTANT',
-    noiseShared: false,
+    customNoise: { level: '0.1', mode: 'ABSOLUTE', schedule: 'CONSTANT', shared: false },
     seed: '',
   }));
 
@@ -155,16 +142,16 @@ export function NewRunForm() {
   const noiseChoice = draft.noiseChoice || presetList.find((p) => p.level === 0)?.id || CUSTOM;
   const preset = presetList.find((p) => p.id === noiseChoice);
   const noise: NoiseShape = preset ?? {
-    level: Number.parseFloat(draft.noiseLevel),
-    mode: draft.noiseMode,
-    schedule: draft.noiseSchedule,
-    shared: draft.noiseShared,
+    ...draft.customNoise,
+    level: Number.parseFloat(draft.customNoise.level),
   };
   const steps = parseInteger(draft.steps);
   const schedule = noiseLevels(noise, steps);
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>
     setDraft((d) => ({ ...d, [key]: value }));
+  const changeCustomNoise = (change: Partial<NoiseDraft>) =>
+    setDraft((d) => ({ ...d, customNoise: { ...d.customNoise, ...change } }));
   const fieldId = (name: string) => `${id}-${name}`;
   const errorId = (name: string) => `${id}-${name}-error`;
   const invalidProps = (name: string) =>
@@ -421,54 +408,12 @@ export function NewRunForm() {
             </select>
           </div>
           {preset ? null : (
-            <>
-              <div className="field">
-                <label htmlFor={fieldId('noise-level')}>Level</label>
-                <input
-                  id={fieldId('noise-level')}
-                  inputMode="decimal"
-                  value={draft.noiseLevel}
-                  onChange={(e) => set('noiseLevel', e.target.value)}
-                  {...invalidProps('noise')}
-                />
-              </div>
-              <div className="field">
-                <label htmlFor={fieldId('noise-mode')}>Mode</label>
-                <select
-                  id={fieldId('noise-mode')}
-                  value={draft.noiseMode}
-                  onChange={(e) => set('noiseMode', e.target.value as NoiseMode)}
-                >
-                  {NOISE_MODES.map((m) => (
-                    <option key={m} value={m}>
-                      {optionLabel(m)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor={fieldId('noise-schedule')}>Schedule</label>
-                <select
-                  id={fieldId('noise-schedule')}
-                  value={draft.noiseSchedule}
-                  onChange={(e) => set('noiseSchedule', e.target.value as NoiseSchedule)}
-                >
-                  {NOISE_SCHEDULES.map((m) => (
-                    <option key={m} value={m}>
-                      {optionLabel(m)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={draft.noiseShared}
-                  onChange={(e) => set('noiseShared', e.target.checked)}
-                />
-                One noise field for every frame
-              </label>
-            </>
+            <NoiseFields
+              idPrefix={fieldId('noise')}
+              noise={draft.customNoise}
+              onChange={changeCustomNoise}
+              levelInvalidProps={invalidProps('noise')}
+            />
           )}
         </div>
         {preset?.description ? <p className="field-hint">{preset.description}</p> : null}

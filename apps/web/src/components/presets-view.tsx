@@ -7,21 +7,17 @@ import {
   NoisePresetsQuery,
   UpdateNoisePresetMutation,
 } from '../lib/operations.ts';
-import type { NoiseMode, NoisePresetFieldsFragment, NoiseSchedule } from '../gql/graphql.ts';
+import type { NoisePresetFieldsFragment } from '../gql/graphql.ts';
 import { describeError, fieldErrors } from '../lib/errors.ts';
 import { noiseLevels } from '../lib/noise-schedule.ts';
 import { ErrorMessage, FieldError } from './bits.tsx';
 import { LineChart, SERIES_COLORS } from './line-chart.tsx';
-import { NOISE_MODES, NOISE_SCHEDULES, optionLabel } from './new-run-form.tsx';
+import { NoiseFields, optionLabel, type NoiseDraft } from './noise-fields.tsx';
 
 const PREVIEW_STEPS = 24;
 
-interface PresetDraft {
+interface PresetDraft extends NoiseDraft {
   name: string;
-  level: string;
-  mode: NoiseMode;
-  schedule: NoiseSchedule;
-  shared: boolean;
   description: string;
 }
 
@@ -108,53 +104,13 @@ function PresetForm({
           />
           <FieldError id={errorId('name')} message={errors['name']} />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-level`}>Level</label>
-          <input
-            id={`${id}-level`}
-            inputMode="decimal"
-            value={draft.level}
-            onChange={(e) => set('level', e.target.value)}
-            {...invalid('level')}
-          />
-          <FieldError id={errorId('level')} message={errors['level']} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-mode`}>Mode</label>
-          <select
-            id={`${id}-mode`}
-            value={draft.mode}
-            onChange={(e) => set('mode', e.target.value as NoiseMode)}
-          >
-            {NOISE_MODES.map((m) => (
-              <option key={m} value={m}>
-                {optionLabel(m)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-schedule`}>Schedule</label>
-          <select
-            id={`${id}-schedule`}
-            value={draft.schedule}
-            onChange={(e) => set('schedule', e.target.value as NoiseSchedule)}
-          >
-            {NOISE_SCHEDULES.map((m) => (
-              <option key={m} value={m}>
-                {optionLabel(m)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={draft.shared}
-            onChange={(e) => set('shared', e.target.checked)}
-          />
-          One noise field for every frame
-        </label>
+        <NoiseFields
+          idPrefix={id}
+          noise={draft}
+          onChange={(change) => setDraft((d) => ({ ...d, ...change }))}
+          levelInvalidProps={invalid('level')}
+          levelError={<FieldError id={errorId('level')} message={errors['level']} />}
+        />
         <div className="field" style={{ gridColumn: '1 / -1' }}>
           <label htmlFor={`${id}-description`}>Description</label>
           <input

@@ -12,6 +12,7 @@ import type {
 import { describeError } from '../lib/errors.ts';
 import { describeNoise, formatDateTime } from '../lib/format.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
+import { Pager, useCursorPages } from './pager.tsx';
 
 const PAGE_SIZE = 20;
 const STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED'];
@@ -98,10 +99,9 @@ export function RunsView() {
   const id = useId();
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = useCursorPages();
   const [selected, setSelected] = useState<string[]>([]);
-  const after = cursors[cursors.length - 1] ?? null;
-  const variables = useMemo(() => toVariables(filters, after), [filters, after]);
+  const variables = useMemo(() => toVariables(filters, pages.after), [filters, pages.after]);
   // The history is always worth a fresh look: show the cached page at once, then the server's.
   const [{ data, fetching, error }, refetch] = useQuery({
     query: RunsQuery,
@@ -125,7 +125,7 @@ export function RunsView() {
 
   function apply(next: Filters) {
     setFilters(next);
-    setCursors([null]);
+    pages.toFirst();
   }
 
   function toggle(runId: string) {
@@ -256,7 +256,7 @@ export function RunsView() {
       {data ? (
         <p className="muted" aria-live="polite">
           {data.runs.totalCount} run{data.runs.totalCount === 1 ? '' : 's'}
-          {cursors.length > 1 ? `, page ${cursors.length}` : ''}
+          {pages.page > 1 ? `, page ${pages.page}` : ''}
         </p>
       ) : null}
 
@@ -324,22 +324,7 @@ export function RunsView() {
         })}
       </ul>
 
-      <nav className="pager" aria-label="Pages">
-        <button
-          type="button"
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-          disabled={cursors.length <= 1}
-        >
-          Previous
-        </button>
-        <button
-          type="button"
-          onClick={() => data?.runs.endCursor && setCursors((c) => [...c, data.runs.endCursor])}
-          disabled={!data?.runs.hasNextPage}
-        >
-          Next
-        </button>
-      </nav>
+      <Pager pages={pages} pageInfo={data?.runs} />
 
       {selected.length > 0 ? (
         <div className="compare-bar" role="region" aria-label="Comparison selection">

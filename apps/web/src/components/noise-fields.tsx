@@ -1,0 +1,88 @@
+import type { ReactNode } from 'react';
+import type { NoiseMode, NoiseSchedule } from '../gql/graphql.ts';
+
+const NOISE_MODES: readonly NoiseMode[] = ['ABSOLUTE', 'RELATIVE'];
+const NOISE_SCHEDULES: readonly NoiseSchedule[] = ['CONSTANT', 'RAMP_UP', 'RAMP_DOWN', 'BELL'];
+
+/** A GraphQL enum value as the forms and tables show it (RAMP_UP → ramp-up). */
+export const optionLabel = (value: string): string => value.toLowerCase().replaceAll('_', '-');
+
+/** Noise settings as typed: the level stays text so a half-typed number can say what is wrong. */
+export interface NoiseDraft {
+  level: string;
+  mode: NoiseMode;
+  schedule: NoiseSchedule;
+  shared: boolean;
+}
+
+/**
+ * The level, mode, schedule and shared fields of a noise setting, as items of the surrounding
+ * form grid. Ids are `${idPrefix}-level`, `${idPrefix}-mode` and `${idPrefix}-schedule`.
+ */
+export function NoiseFields({
+  idPrefix,
+  noise,
+  onChange,
+  levelInvalidProps,
+  levelError,
+}: {
+  idPrefix: string;
+  noise: NoiseDraft;
+  onChange: (change: Partial<NoiseDraft>) => void;
+  /** aria-invalid and aria-describedby for the level input while the form has an error about it. */
+  levelInvalidProps: { 'aria-invalid'?: true; 'aria-describedby'?: string };
+  /** The level's message under its input; a form that shows it elsewhere leaves this out. */
+  levelError?: ReactNode;
+}) {
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${idPrefix}-level`}>Level</label>
+        <input
+          id={`${idPrefix}-level`}
+          inputMode="decimal"
+          value={noise.level}
+          onChange={(e) => onChange({ level: e.target.value })}
+          {...levelInvalidProps}
+        />
+        {levelError}
+      </div>
+      <div className="field">
+        <label htmlFor={`${idPrefix}-mode`}>Mode</label>
+        <select
+          id={`${idPrefix}-mode`}
+          value={noise.mode}
+          onChange={(e) => onChange({ mode: e.target.value as NoiseMode })}
+        >
+          {NOISE_MODES.map((m) => (
+            <option key={m} value={m}>
+              {optionLabel(m)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${idPrefix}-schedule`}>Schedule</label>
+        <select
+          id={`${idPrefix}-schedule`}
+          value={noise.schedule}
+          onChange={(e) => onChange({ schedule: e.target.value as NoiseSchedule })}
+        >
+          {NOISE_SCHEDULES.map((m) => (
+            <option key={m} value={m}>
+              {optionLabel(m)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={noise.shared}
+          onChange={(e) => onChange({ shared: e.target.checked })}
+        />
+        One noise field for every frame
+      </label>
+    </>
+  );
+}
