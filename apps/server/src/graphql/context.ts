@@ -1,22 +1,5 @@
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
-import type {
-  CreateRunInput,
-  Frame,
-  Image,
-  ImageConnection,
-  Model,
-  NoisePreset,
-  NoisePresetInput,
-  NoisePresetUpdateInput,
-  RerunInput,
-  Run,
-  RunConnection,
-  RunProgressEvent,
-  RunSort,
-  RunsFilter,
-  RunUpdate,
-  UploadImagePayload,
-} from './types.ts';
+import type * as Schema from './types.ts';
 
 // What the resolvers need; the resolvers stay thin and the services do the work.
 
@@ -26,45 +9,45 @@ export interface PageArgs {
 }
 
 export interface ImageApi {
-  list(page: PageArgs): Promise<ImageConnection>;
-  get(id: string): Promise<Image | null>;
-  upload(file: FileUpload): Promise<UploadImagePayload>;
+  list(page: PageArgs): Promise<Schema.ImageConnection>;
+  get(id: string): Promise<Schema.Image | null>;
+  upload(file: FileUpload): Promise<Schema.UploadImagePayload>;
   delete(id: string): Promise<boolean>;
 }
 
 export interface PresetApi {
-  list(): Promise<NoisePreset[]>;
-  create(input: NoisePresetInput): Promise<NoisePreset>;
-  update(id: string, input: NoisePresetUpdateInput): Promise<NoisePreset>;
+  list(): Promise<Schema.NoisePreset[]>;
+  create(input: Schema.NoisePresetInput): Promise<Schema.NoisePreset>;
+  update(id: string, input: Schema.NoisePresetUpdateInput): Promise<Schema.NoisePreset>;
   delete(id: string): Promise<boolean>;
 }
 
 export interface RunApi {
   list(
     page: PageArgs,
-    filter: RunsFilter | null | undefined,
-    sort: RunSort | null | undefined,
-  ): Promise<RunConnection>;
-  get(id: string): Promise<Run | null>;
-  keyframes(runId: string): Promise<Image[]>;
-  frames(runId: string): Promise<Frame[]>;
-  thumbnails(runId: string): Promise<Frame[]>;
-  create(input: CreateRunInput): Promise<Run>;
-  cancel(id: string): Promise<Run>;
-  rerun(id: string, overrides: RerunInput | null | undefined): Promise<Run>;
+    filter: Schema.RunsFilter | null | undefined,
+    sort: Schema.RunSort | null | undefined,
+  ): Promise<Schema.RunConnection>;
+  get(id: string): Promise<Schema.Run | null>;
+  keyframes(runId: string): Promise<Schema.Image[]>;
+  frames(runId: string): Promise<Schema.Frame[]>;
+  thumbnails(runId: string): Promise<Schema.Frame[]>;
+  create(input: Schema.CreateRunInput): Promise<Schema.Run>;
+  cancel(id: string): Promise<Schema.Run>;
+  rerun(id: string, overrides: Schema.RerunInput | null | undefined): Promise<Schema.Run>;
   delete(id: string): Promise<boolean>;
-  tag(id: string, tags: string[]): Promise<Run>;
-  untag(id: string, tags: string[]): Promise<Run>;
+  tag(id: string, tags: string[]): Promise<Schema.Run>;
+  untag(id: string, tags: string[]): Promise<Schema.Run>;
 }
 
 export interface ModelApi {
-  list(): Promise<Model[]>;
+  list(): Promise<Schema.Model[]>;
 }
 
 export interface ProgressApi {
   /** Stored frames first, then live events, without gap or duplicate; ends after the final status. */
-  runProgress(runId: string, signal?: AbortSignal): Promise<AsyncIterable<RunProgressEvent>>;
-  runUpdates(signal?: AbortSignal): AsyncIterable<RunUpdate>;
+  runProgress(runId: string, signal?: AbortSignal): Promise<AsyncIterable<Schema.RunProgressEvent>>;
+  runUpdates(signal?: AbortSignal): AsyncIterable<Schema.RunUpdate>;
 }
 
 export interface Api {

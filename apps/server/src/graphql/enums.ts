@@ -62,19 +62,23 @@ export enum RunUpdateKind {
   DELETED = 'DELETED',
 }
 
-registerEnumType(RunStatus, { name: 'RunStatus' });
-registerEnumType(InterpolationMethod, { name: 'InterpolationMethod' });
-registerEnumType(Easing, { name: 'Easing' });
-registerEnumType(FitMode, { name: 'FitMode' });
-registerEnumType(NoiseMode, {
-  name: 'NoiseMode',
-  description: 'ABSOLUTE: latent units; RELATIVE: a multiple of the latent standard deviation',
-});
-registerEnumType(NoiseSchedule, { name: 'NoiseSchedule' });
-registerEnumType(RunSortField, { name: 'RunSortField' });
-registerEnumType(SortDirection, { name: 'SortDirection' });
-registerEnumType(RunEventKind, {
-  name: 'RunEventKind',
-  description: 'FRAME: a frame was stored; STATUS: the run changed status',
-});
-registerEnumType(RunUpdateKind, { name: 'RunUpdateKind' });
+// Each enum is registered under its TypeScript name.
+const ENUMS = {
+  RunStatus,
+  InterpolationMethod,
+  Easing,
+  FitMode,
+  NoiseMode,
+  NoiseSchedule,
+  RunSortField,
+  SortDirection,
+  RunEventKind,
+  RunUpdateKind,
+};
+const DESCRIPTIONS: Partial<Record<keyof typeof ENUMS, string>> = {
+  NoiseMode: 'ABSOLUTE: latent units; RELATIVE: a multiple of the latent standard deviation',
+  RunEventKind: 'FRAME: a frame was stored; STATUS: the run changed status',
+};
+for (const [name, values] of Object.entries(ENUMS)) {
+  registerEnumType(values, { name, description: DESCRIPTIONS[name as keyof typeof ENUMS] });
+}
