@@ -8,9 +8,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase, RunStatus } from '@latent-lab/db';
@@ -21,13 +19,13 @@ import {
   type RunSpec,
   type Tensor4,
 } from '@latent-lab/engine';
-import { loadConfig, startServer } from '../apps/server/src/index.ts';
+import { loadConfig } from '../apps/server/src/index.ts';
 import {
   collectProgress,
   CREATE_RUN,
-  createTestDatabase,
   gqlOk,
   PHOTOS,
+  startTestServer,
   uploadPhoto,
   wsClient,
 } from '../test/helpers/api.ts';
@@ -48,18 +46,9 @@ function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-const database = await createTestDatabase('latentlab_bench');
-const dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-bench-'));
+const testServer = await startTestServer({ name: 'bench', workerInProcess: true });
+const { server, database, dataDir } = testServer;
 const config = loadConfig();
-const server = await startServer({
-  port: 0,
-  host: '127.0.0.1',
-  dataDir,
-  databaseUrl: database.url,
-  workerInProcess: true,
-  serveDashboard: false,
-  logLevel: 'warn',
-});
 try {
   const imageIds = [
     (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
@@ -237,8 +226,6 @@ try {
   }
   console.log(`overall p95 ${percentile(all, 95).toFixed(1)} ms (target <= 30 ms)`);
 } finally {
-  await server.close();
-  await database.drop();
-  await rm(dataDir, { recursive: true, force: true });
+  await testServer.close();
 }
 process.exit(0);

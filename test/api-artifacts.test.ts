@@ -1,24 +1,23 @@
 // Run downloads built on the server (zip, animated WebP/GIF, contact sheet), frame-to-frame change
 // stored at render time, and thumbnails: real server, real PostgreSQL, real weights and photos.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { frameChange, imageToRgb8 } from '@latent-lab/engine';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
-import { startServer, type RunningServer } from '../apps/server/src/index.ts';
+import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   collectProgress,
   CREATE_RUN,
-  createTestDatabase,
   gqlOk,
   PHOTOS,
+  startTestServer,
   uploadPhoto,
   wsClient,
   type ProgressEvent,
-  type TestDatabase,
+  type TestServer,
 } from './helpers/api.ts';
 
 const STEPS = 5;
@@ -39,8 +38,7 @@ const RUN_QUERY = `query ($id: ID!) { run(id: $id) {
 } }`;
 
 describe('run artifacts, frame change and thumbnails (postgres)', () => {
-  let database: TestDatabase;
-  let dataDir: string;
+  let testServer: TestServer;
   let server: RunningServer;
   let runId: string;
   let emptyRunId: string;
@@ -59,18 +57,9 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
   }
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-artifacts-'));
-    database = await createTestDatabase();
-    const options = {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      databaseUrl: database.url,
-      serveDashboard: false,
-      logLevel: 'warn',
-    } as const;
     // First without a worker, so one run is certain to end with no frame stored.
-    const apiOnly = await startServer({ ...options, workerInProcess: false });
+    testServer = await startTestServer({ name: 'artifacts' });
+    const apiOnly = testServer.server;
     const imageIds = [
       (await uploadPhoto(apiOnly.url, PHOTOS.astronaut)).id,
       (await uploadPhoto(apiOnly.url, PHOTOS.chelsea)).id,
@@ -80,9 +69,8 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
     await gqlOk(apiOnly.url, 'mutation ($id: ID!) { cancelRun(id: $id) { id } }', {
       id: emptyRunId,
     });
-    await apiOnly.close();
 
-    server = await startServer({ ...options, workerInProcess: true });
+    server = await testServer.restart({ workerInProcess: true });
     const { createRun } = await gqlOk(server.url, CREATE_RUN, {
       input: { ...input, name: 'Sunset "walk" é', noise: { level: 0.2 }, seed: 7 },
     });
@@ -98,9 +86,7 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
   });
 
   after(async () => {
-    await server?.close();
-    await database?.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await testServer?.close();
   });
 
   test('Frame.change is null for frame 0, in [0, 1], equal to frameChange of the stored PNGs and to the live events', async () => {
@@ -222,7 +208,7 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
   });
 
   test('deleting the run deletes its cached artifacts', async () => {
-    const folder = join(dataDir, 'files', 'artifacts', runId);
+    const folder = join(testServer.dataDir, 'files', 'artifacts', runId);
     assert.ok((await readdir(folder)).length > 0, 'artifacts were cached');
     await gqlOk(server.url, 'mutation ($id: ID!) { deleteRun(id: $id) }', { id: runId });
     await assert.rejects(readdir(folder), { code: 'ENOENT' });

@@ -1,53 +1,43 @@
 // Bad input never crashes the server: invalid createRun arguments, bad uploads (with nothing
 // stored), malformed or oversized GraphQL over HTTP and WebSocket.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startServer, type RunningServer } from '../apps/server/src/index.ts';
+import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   CREATE_RUN,
-  createTestDatabase,
   gql,
   gqlOk,
   PHOTOS,
   PROGRESS_SUBSCRIPTION,
+  startTestServer,
   uploadBytes,
   uploadPhoto,
   wsClient,
-  type TestDatabase,
+  type TestServer,
 } from './helpers/api.ts';
 
 const MAX_UPLOAD_BYTES = 500_000; // astronaut.png (792 kB) is over it
 const MAX_INPUT_PIXELS = 250_000; // rocket.jpg (640x427) is over it
 
 describe('bad input', () => {
-  let database: TestDatabase;
-  let dataDir: string;
+  let testServer: TestServer;
   let server: RunningServer;
   let imageIds: string[];
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-bad-'));
-    database = await createTestDatabase();
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      databaseUrl: database.url,
-      workerInProcess: false,
-      serveDashboard: false,
+    testServer = await startTestServer({
+      name: 'bad',
       logLevel: 'silent',
       maxUploadBytes: MAX_UPLOAD_BYTES,
       maxInputPixels: MAX_INPUT_PIXELS,
     });
+    server = testServer.server;
   });
 
   after(async () => {
-    await server?.close();
-    await database?.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await testServer?.close();
   });
 
   test('bad uploads get clear errors and nothing is stored', async () => {
@@ -95,7 +85,7 @@ describe('bad input', () => {
 
     const { images } = await gqlOk(server.url, '{ images { totalCount } }');
     assert.equal(images.totalCount, 0);
-    const stored = await readdir(join(dataDir, 'files', 'images')).catch(() => []);
+    const stored = await readdir(join(testServer.dataDir, 'files', 'images')).catch(() => []);
     assert.deepEqual(stored, []);
 
     imageIds = [

@@ -1,20 +1,17 @@
 // Run history (filters, sort, cursor pagination), tags, presets, rerun, cancel of a queued run,
 // delete rules and the runUpdates feed, on PostgreSQL. No worker runs here, so runs stay QUEUED.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startServer, type RunningServer } from '../apps/server/src/index.ts';
+import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   CREATE_RUN,
-  createTestDatabase,
   gql,
   gqlOk,
   PHOTOS,
+  startTestServer,
   uploadPhoto,
   wsClient,
-  type TestDatabase,
+  type TestServer,
 } from './helpers/api.ts';
 
 const RUNS = 30;
@@ -35,8 +32,7 @@ interface RunNode {
 }
 
 describe('run history, presets and run management (postgres)', () => {
-  let database: TestDatabase;
-  let dataDir: string;
+  let testServer: TestServer;
   let server: RunningServer;
   const images: Record<'chelsea' | 'coffee' | 'astronaut', string> = {
     chelsea: '',
@@ -79,17 +75,8 @@ describe('run history, presets and run management (postgres)', () => {
   }
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-history-'));
-    database = await createTestDatabase();
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      databaseUrl: database.url,
-      workerInProcess: false,
-      serveDashboard: false,
-      logLevel: 'warn',
-    });
+    testServer = await startTestServer({ name: 'history' });
+    server = testServer.server;
     images.chelsea = (await uploadPhoto(server.url, PHOTOS.chelsea)).id;
     images.coffee = (await uploadPhoto(server.url, PHOTOS.coffee)).id;
     images.astronaut = (await uploadPhoto(server.url, PHOTOS.astronaut)).id;
@@ -117,9 +104,7 @@ describe('run history, presets and run management (postgres)', () => {
   });
 
   after(async () => {
-    await server?.close();
-    await database?.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await testServer?.close();
   });
 
   test('cursor pagination walks every run once, newest first', async () => {

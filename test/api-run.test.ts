@@ -1,22 +1,19 @@
 // Core flow through real HTTP and graphql-ws, on PostgreSQL and on embedded PGlite: upload two
 // photos, create a run, receive every frame in order (also when subscribing mid-run), fetch them.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { inspectImage } from '@latent-lab/engine';
-import { startServer, type RunningServer } from '../apps/server/src/index.ts';
+import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   collectProgress,
   CREATE_RUN,
-  createTestDatabase,
   gqlOk,
   PHOTOS,
+  startTestServer,
   uploadPhoto,
   wsClient,
   type ProgressEvent,
-  type TestDatabase,
+  type TestServer,
 } from './helpers/api.ts';
 
 const STEPS = 5;
@@ -29,28 +26,16 @@ function frameIndexes(events: ProgressEvent[]): number[] {
 
 for (const mode of ['postgres', 'pglite'] as const) {
   describe(`run flow (${mode})`, () => {
-    let database: TestDatabase | undefined;
-    let dataDir: string;
+    let testServer: TestServer<typeof mode>;
     let server: RunningServer;
 
     before(async () => {
-      dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-api-'));
-      database = mode === 'postgres' ? await createTestDatabase() : undefined;
-      server = await startServer({
-        port: 0,
-        host: '127.0.0.1',
-        dataDir,
-        databaseUrl: database?.url ?? null,
-        workerInProcess: true,
-        serveDashboard: false,
-        logLevel: 'warn',
-      });
+      testServer = await startTestServer({ name: 'api', database: mode, workerInProcess: true });
+      server = testServer.server;
     });
 
     after(async () => {
-      await server?.close();
-      await database?.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      await testServer?.close();
     });
 
     test('uploads are deduplicated by content', async () => {

@@ -4,27 +4,24 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startServer, type RunningServer } from '../apps/server/src/index.ts';
+import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   collectProgress,
   CREATE_RUN,
-  createTestDatabase,
   gqlOk,
   PHOTOS,
   REPO_DIR,
+  startTestServer,
   uploadPhoto,
   wsClient,
   type ProgressEvent,
-  type TestDatabase,
+  type TestServer,
 } from './helpers/api.ts';
 
 describe('separate worker processes (postgres)', () => {
-  let database: TestDatabase;
-  let dataDir: string;
+  let testServer: TestServer;
   let server: RunningServer;
   let imageIds: string[];
   const workers = new Set<ChildProcess>();
@@ -37,8 +34,8 @@ describe('separate worker processes (postgres)', () => {
         cwd: REPO_DIR,
         env: {
           ...process.env,
-          DATABASE_URL: database.url,
-          DATA_DIR: dataDir,
+          DATABASE_URL: testServer.database.url,
+          DATA_DIR: testServer.dataDir,
           LOG_LEVEL: 'warn',
           WORKER_CONCURRENCY: '1',
         },
@@ -75,17 +72,8 @@ describe('separate worker processes (postgres)', () => {
   }
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-workers-'));
-    database = await createTestDatabase();
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      databaseUrl: database.url,
-      workerInProcess: false,
-      serveDashboard: false,
-      logLevel: 'warn',
-    });
+    testServer = await startTestServer({ name: 'workers' });
+    server = testServer.server;
     imageIds = [
       (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
       (await uploadPhoto(server.url, PHOTOS.coffee)).id,
@@ -94,9 +82,7 @@ describe('separate worker processes (postgres)', () => {
 
   after(async () => {
     for (const child of workers) await stopWorkerProcess(child, 'SIGKILL');
-    await server?.close();
-    await database?.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await testServer?.close();
   });
 
   test('a worker killed mid-run is resumed by a new worker: exactly N frames, identical to an uninterrupted run', async () => {

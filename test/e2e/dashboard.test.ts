@@ -2,21 +2,14 @@
 // the TAEF2 weights and the shared photos: upload and start a run, watch frames arrive, compare
 // two runs with one scrubber, see inline validation, and screenshot every page.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { unzipSync } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startServer, type RunningServer } from '../../apps/server/src/index.ts';
-import {
-  CREATE_RUN,
-  createTestDatabase,
-  gqlOk,
-  PHOTOS,
-  type TestDatabase,
-} from '../helpers/api.ts';
+import type { RunningServer } from '../../apps/server/src/index.ts';
+import { CREATE_RUN, gqlOk, PHOTOS, startTestServer, type TestServer } from '../helpers/api.ts';
 import {
   ensureDashboardBuilt,
   launchChromium,
@@ -36,8 +29,7 @@ interface ProgressSample {
 }
 
 describe('dashboard in Chromium', () => {
-  let database: TestDatabase;
-  let dataDir: string;
+  let testServer: TestServer;
   let server: RunningServer;
   let browser: Browser;
   let context: BrowserContext;
@@ -47,17 +39,12 @@ describe('dashboard in Chromium', () => {
 
   before(async () => {
     ensureDashboardBuilt();
-    dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-e2e-'));
-    database = await createTestDatabase('latentlab_e2e');
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      databaseUrl: database.url,
+    testServer = await startTestServer({
+      name: 'e2e',
       workerInProcess: true,
       serveDashboard: true,
-      logLevel: 'warn',
     });
+    server = testServer.server;
     browser = await launchChromium();
     context = await browser.newContext({ viewport: DESKTOP, baseURL: server.url });
     await context.addInitScript(OBSERVER_SCRIPT);
@@ -68,9 +55,7 @@ describe('dashboard in Chromium', () => {
 
   after(async () => {
     await browser?.close();
-    await server?.close();
-    await database?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await testServer?.close();
   });
 
   /** A real drop event carrying the photo as a File (the page's code is a string: this file has no DOM types). */

@@ -1,12 +1,15 @@
-// Helpers for whole-system API tests: a fresh PostgreSQL database per file, GraphQL over real
-// HTTP, uploads as multipart requests, and subscriptions through a real graphql-ws client.
+// Helpers for whole-system API tests: a server on a fresh data folder and PostgreSQL database per
+// file, GraphQL over real HTTP, uploads as multipart requests, and subscriptions through a real
+// graphql-ws client.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { startServer, type RunningServer, type ServerConfig } from '../../apps/server/src/index.ts';
 
 export const SHARED_DIR = fileURLToPath(new URL('../../../shared', import.meta.url));
 export const PHOTOS = {
@@ -41,6 +44,71 @@ export async function createTestDatabase(prefix = 'latentlab_api'): Promise<Test
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
+    },
+  };
+}
+
+type DatabaseKind = 'postgres' | 'pglite';
+
+export interface TestServer<Kind extends DatabaseKind = 'postgres'> {
+  /** The server now running (restart() replaces it). */
+  readonly server: RunningServer;
+  dataDir: string;
+  /** The throwaway PostgreSQL database; none with PGlite, which lives under dataDir. */
+  database: Kind extends 'postgres' ? TestDatabase : undefined;
+  /** Stops the server and starts another on the same data folder and database. */
+  restart(overrides?: Partial<ServerConfig>): Promise<RunningServer>;
+  /** Stops the server, drops the database and removes the data folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * A server on a free local port with a fresh data folder and database (PostgreSQL unless
+ * `database: 'pglite'`), no dashboard and no in-process worker unless overridden. `name` marks the
+ * temporary folder and database.
+ */
+export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
+  name,
+  database: kind,
+  ...overrides
+}: Partial<ServerConfig> & { name: string; database?: Kind }): Promise<TestServer<Kind>> {
+  const dataDir = await mkdtemp(join(tmpdir(), `latent-lab-${name}-`));
+  const database = kind === 'pglite' ? undefined : await createTestDatabase(`latentlab_${name}`);
+  const options: Partial<ServerConfig> = {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    databaseUrl: database?.url ?? null,
+    workerInProcess: false,
+    serveDashboard: false,
+    logLevel: 'warn',
+    ...overrides,
+  };
+  async function removeData(): Promise<void> {
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  let server: RunningServer;
+  try {
+    server = await startServer(options);
+  } catch (error) {
+    await removeData();
+    throw error;
+  }
+  return {
+    get server() {
+      return server;
+    },
+    dataDir,
+    database: database as TestServer<Kind>['database'],
+    async restart(restartOverrides = {}) {
+      await server.close();
+      server = await startServer({ ...options, ...restartOverrides });
+      return server;
+    },
+    async close() {
+      await server.close();
+      await removeData();
     },
   };
 }
