@@ -43,6 +43,9 @@ describe('dashboard in Chromium', () => {
       name: 'e2e',
       workerInProcess: true,
       serveDashboard: true,
+      // One thread keeps a run long enough (seconds) for the run view to load while frames are
+      // still arriving, whatever the core count.
+      intraOpThreads: 1,
     });
     server = testServer.server;
     browser = await launchChromium();

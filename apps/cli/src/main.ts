@@ -93,7 +93,8 @@ program
       images: string[],
       options: Omit<InterpolateOptions, 'images' | 'seed'> & { seed?: number },
     ) => {
-      await interpolate({ ...options, images, seed: options.seed ?? randomInt(0, 2 ** 32) });
+      // Random seeds stay below 2^31 so they fit the API's GraphQL Int and can be reused there.
+      await interpolate({ ...options, images, seed: options.seed ?? randomInt(0, 2 ** 31) });
     },
   );
 
