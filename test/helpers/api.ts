@@ -1,15 +1,14 @@
 // Helpers for whole-system API tests: a server on a fresh data folder and PostgreSQL database per
 // file, GraphQL over real HTTP, uploads as multipart requests, and subscriptions through a real
 // graphql-ws client.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { startServer, type RunningServer, type ServerConfig } from '../../apps/server/src/index.ts';
+import { createTestDatabase, type TestDatabase } from './postgres.ts';
 
 export const SHARED_DIR = fileURLToPath(new URL('../../../shared', import.meta.url));
 export const PHOTOS = {
@@ -19,34 +18,6 @@ export const PHOTOS = {
   rocket: `${SHARED_DIR}/images/rocket.jpg`,
 };
 export const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
-
-const ADMIN_URL =
-  process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-export interface TestDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-/** A new empty database on the local PostgreSQL; drop() removes it even with connections left open. */
-export async function createTestDatabase(prefix = 'latentlab_api'): Promise<TestDatabase> {
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 type DatabaseKind = 'postgres' | 'pglite';
 

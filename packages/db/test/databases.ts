@@ -1,15 +1,10 @@
 // Test databases: a fresh PostgreSQL database (on the real server) or a fresh PGlite folder per test file.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import pg from 'pg';
+import { createTestDatabase } from '../../../test/helpers/postgres.ts';
 import { openDatabase, type Database } from '../src/index.ts';
-
-/** Admin connection used to create and drop the per-file databases. */
-const adminUrl =
-  process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type Mode = 'postgres' | 'pglite';
 
@@ -22,16 +17,6 @@ export interface TestDatabase {
   readonly firstOpenMs: number;
 }
 
-async function withAdmin<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** One describe block per mode, running the same body against a fresh database of that mode. */
 export function describeEachMode(title: string, body: (context: () => TestDatabase) => void): void {
   for (const mode of ['postgres', 'pglite'] as const) {
@@ -42,15 +27,10 @@ export function describeEachMode(title: string, body: (context: () => TestDataba
         let options: { databaseUrl: string | null; dataDir: string };
         const dataDir = await mkdtemp(join(tmpdir(), 'latentlab-db-'));
         if (mode === 'postgres') {
-          const name = `latentlab_test_${randomBytes(6).toString('hex')}`;
-          await withAdmin((client) => client.query(`CREATE DATABASE ${name}`));
-          const url = new URL(adminUrl);
-          url.pathname = `/${name}`;
-          options = { databaseUrl: url.toString(), dataDir };
+          const database = await createTestDatabase();
+          options = { databaseUrl: database.url, dataDir };
           cleanUp = async () => {
-            await withAdmin((client) =>
-              client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-            );
+            await database.drop();
             await rm(dataDir, { recursive: true, force: true });
           };
         } else {
