@@ -1,0 +1,52 @@
+/**
+ * What kind of failure a domain error is. The edges translate kinds, never specific codes: GraphQL
+ * error codes and HTTP statuses come from one table per edge.
+ */
+export type ErrorKind =
+  /** The caller sent something wrong: fix the named field. */
+  | 'invalid'
+  | 'not-found'
+  /** The request is valid but the current state refuses it (in use, duplicate, already finished). */
+  | 'conflict'
+  | 'forbidden'
+  | 'too-large'
+  /** Something the server needs is missing (model weights). */
+  | 'unavailable'
+  | 'internal';
+
+export interface FieldIssue {
+  /** The input field at fault, as the caller named it ("steps", "noise.level"). */
+  field: string;
+  message: string;
+}
+
+/**
+ * A failure reported on purpose: a kind for the edges, a stable code for programs, a message a
+ * person understands, and the field at fault where there is one (every field when several are).
+ */
+export class DomainError extends Error {
+  override readonly name: string = 'DomainError';
+  readonly field: string | undefined;
+  readonly issues: readonly FieldIssue[];
+
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    options: { field?: string; issues?: readonly FieldIssue[]; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.field = options.field ?? options.issues?.[0]?.field;
+    this.issues = options.issues ?? (this.field ? [{ field: this.field, message }] : []);
+  }
+}
+
+/** Bad input in one field; the message names the field so it reads on its own. */
+export function invalidInput(field: string, message: string): DomainError {
+  const text = message.includes(field) ? message : `${field}: ${message}`;
+  return new DomainError('invalid', 'INVALID_INPUT', text, { field });
+}
+
+export function notFound(what: string, id: string, field = 'id'): DomainError {
+  return new DomainError('not-found', 'NOT_FOUND', `${what} ${id} not found`, { field });
+}

@@ -1,0 +1,11 @@
+// @latent-lab/domain: the bottom layer. Run parameters with their one schema, option lists,
+// statuses, domain errors, records, paging and storage keys. No GraphQL, HTTP or database here.
+export * from './options.ts';
+export * from './run-status.ts';
+export * from './errors.ts';
+export * from './limits.ts';
+export * from './run-params.ts';
+export * from './noise-preset.ts';
+export * from './records.ts';
+export * from './page.ts';
+export * from './storage-keys.ts';

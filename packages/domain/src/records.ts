@@ -1,0 +1,68 @@
+import type { NoiseMode, NoiseSchedule } from './options.ts';
+import type { RunParams } from './run-params.ts';
+import type { RunStatus } from './run-status.ts';
+
+// What the data layer returns and the services hand to the edges: plain objects, no ORM types.
+
+export interface ImageRecord {
+  id: string;
+  sha256: string;
+  originalName: string;
+  mimeType: string;
+  width: number;
+  height: number;
+  byteSize: number;
+  storageKey: string;
+  createdAt: Date;
+}
+
+export interface NoisePresetRecord {
+  id: string;
+  name: string;
+  level: number;
+  mode: NoiseMode;
+  schedule: NoiseSchedule;
+  shared: boolean;
+  description: string;
+  builtIn: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  status: RunStatus;
+  /** As validated when the run was created; params.keyframes are image ids. */
+  params: RunParams;
+  /** The preset the noise came from, if any (the noise itself is a snapshot in params). */
+  presetId: string | null;
+  tags: string[];
+  error: string | null;
+  framesDone: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  encodeMs: number | null;
+  totalMs: number | null;
+}
+
+export interface FrameRecord {
+  runId: string;
+  index: number;
+  alpha: number;
+  noiseLevel: number;
+  storageKey: string;
+  width: number;
+  height: number;
+  decodeMs: number;
+  /** Mean absolute 8-bit RGB difference from the previous frame / 255; null for frame 0. */
+  change: number | null;
+  createdAt: Date;
+}
+
+/** A keyframe as a render needs it: the content hash (latent cache) and where its bytes are. */
+export interface KeyframeRef {
+  sha256: string;
+  storageKey: string;
+}

@@ -1,0 +1,63 @@
+// Where bytes live in storage, and the URLs that serve them. Keys are relative paths of safe
+// segments, so one key works on a local folder and in an S3 bucket alike.
+
+const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+
+export class StorageKeyError extends Error {
+  override readonly name = 'StorageKeyError';
+}
+
+/** No "..", no absolute paths, no hidden files, at most 512 characters. */
+export function assertStorageKey(key: string): void {
+  if (key.length > 512 || !KEY_PATTERN.test(key) || key.split('/').some((part) => part === '..')) {
+    throw new StorageKeyError(`invalid storage key "${key}"`);
+  }
+}
+
+/** An upload, content-addressed: the same bytes always have the same key. */
+export function imageKey(sha256: string, extension: string): string {
+  return `images/${sha256.slice(0, 2)}/${sha256}.${extension}`;
+}
+
+/** The folder of a run's frames; deleting the run deletes it. */
+export function runFramesFolder(runId: string): string {
+  return `frames/${runId}`;
+}
+
+/** One frame per (run, index), so storing it again overwrites the same object. */
+export function frameKey(runId: string, index: number): string {
+  return `${runFramesFolder(runId)}/${String(index).padStart(5, '0')}.png`;
+}
+
+/** The folder of a run's built downloads; deleting the run deletes it. */
+export function artifactFolder(runId: string): string {
+  return `artifacts/${runId}`;
+}
+
+/** An encoded keyframe latent; the cache key covers image, model, size and fit. */
+export function latentKey(cacheKey: string): string {
+  return `latents/${cacheKey.replace(/[^A-Za-z0-9._/-]/g, '_')}.f32`;
+}
+
+/** The URL path that serves a stored image or frame. */
+export function fileUrl(key: string): string {
+  return `/files/${key}`;
+}
+
+export const DOWNLOAD_FILES = {
+  framesZip: 'frames.zip',
+  animationWebp: 'animation.webp',
+  animationGif: 'animation.gif',
+  contactSheet: 'contact-sheet.png',
+} as const;
+
+export type DownloadName = keyof typeof DOWNLOAD_FILES;
+export type DownloadFile = (typeof DOWNLOAD_FILES)[DownloadName];
+
+/** URL paths of a run's downloads, built on the server from its stored frames. */
+export function downloadUrls(runId: string): Record<DownloadName, string> {
+  const urls = {} as Record<DownloadName, string>;
+  for (const [name, file] of Object.entries(DOWNLOAD_FILES) as [DownloadName, DownloadFile][])
+    urls[name] = `/runs/${runId}/${file}`;
+  return urls;
+}
