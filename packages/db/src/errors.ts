@@ -1,25 +1,26 @@
-export type DbErrorCode =
-  | 'NOT_FOUND'
-  | 'DUPLICATE_NAME'
-  | 'BUILTIN_PRESET'
-  | 'IMAGE_IN_USE'
-  | 'INVALID_INPUT'
-  | 'INVALID_CURSOR'
-  | 'STATUS_CONFLICT'
-  | 'MIGRATION_FAILED';
+import { DomainError, type ErrorKind } from '@latent-lab/domain';
 
-/** A data-layer failure with a stable code the API maps to its own errors. */
-export class DbError extends Error {
+const KINDS = {
+  NOT_FOUND: 'not-found',
+  DUPLICATE_NAME: 'conflict',
+  BUILTIN_PRESET: 'forbidden',
+  IMAGE_IN_USE: 'conflict',
+  INVALID_INPUT: 'invalid',
+  INVALID_CURSOR: 'invalid',
+  STATUS_CONFLICT: 'conflict',
+  /** A frame arrived for a run that is no longer RUNNING (canceled, finished, deleted). */
+  RUN_NOT_RUNNING: 'conflict',
+  MIGRATION_FAILED: 'internal',
+} as const satisfies Record<string, ErrorKind>;
+
+export type DbErrorCode = keyof typeof KINDS;
+
+/** A data-layer failure: a domain error with the data layer's own stable codes. */
+export class DbError extends DomainError {
   override readonly name = 'DbError';
-  /** The input field at fault, when one is. */
-  readonly field: string | undefined;
+  declare readonly code: DbErrorCode;
 
-  constructor(
-    readonly code: DbErrorCode,
-    message: string,
-    options?: { cause?: unknown; field?: string },
-  ) {
-    super(message, options);
-    this.field = options?.field;
+  constructor(code: DbErrorCode, message: string, options?: { cause?: unknown; field?: string }) {
+    super(KINDS[code], code, message, options);
   }
 }

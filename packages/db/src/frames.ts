@@ -1,7 +1,10 @@
 // Rendered frames of a run, stored idempotently so a resumed run never duplicates one.
+import type { Connection, FrameRecord } from '@latent-lab/domain';
 import { DbError } from './errors.ts';
-import type { Frame, PrismaClient } from './generated/client.ts';
-import { isForeignKeyViolation, isUuid } from './prisma-errors.ts';
+import type { PrismaClient } from './generated/client.ts';
+import { pageSize, toConnection } from './pagination.ts';
+import { isUuid } from './prisma-errors.ts';
+import { toFrameRecord } from './records.ts';
 
 export interface FrameInput {
   runId: string;
@@ -17,10 +20,12 @@ export interface FrameInput {
 }
 
 /**
- * Inserts frame (runId, index) or overwrites it with the new values, and sets the run's framesDone
- * to the number of stored frames, in one transaction.
+ * Stores frame (runId, index), overwriting an earlier copy, and sets the run's framesDone, in one
+ * transaction that first locks the run row and requires it to be RUNNING. A cancel (which updates
+ * the same row) is therefore ordered before or after the whole frame: once a run is CANCELED no
+ * frame is stored for it (DbError RUN_NOT_RUNNING), whatever the timing.
  */
-export async function upsertFrame(prisma: PrismaClient, input: FrameInput): Promise<Frame> {
+export async function upsertFrame(prisma: PrismaClient, input: FrameInput): Promise<FrameRecord> {
   if (!Number.isInteger(input.index) || input.index < 0) {
     throw new DbError('INVALID_INPUT', `frame index must be an integer >= 0, got ${input.index}`, {
       field: 'index',
@@ -34,46 +39,99 @@ export async function upsertFrame(prisma: PrismaClient, input: FrameInput): Prom
   if (!isUuid(input.runId))
     throw new DbError('NOT_FOUND', `run ${input.runId} not found`, { field: 'runId' });
   const { runId, index, ...values } = input;
-  try {
-    return await prisma.$transaction(async (tx) => {
-      const frame = await tx.frame.upsert({
-        where: { runId_index: { runId, index } },
-        create: input,
-        update: values,
-      });
-      await tx.run.update({
-        where: { id: runId },
-        data: { framesDone: await tx.frame.count({ where: { runId } }) },
-      });
-      return frame;
+  const row = await prisma.$transaction(async (tx) => {
+    const locked = await tx.run.updateMany({
+      where: { id: runId, status: 'RUNNING' },
+      data: { framesDone: { increment: 0 } },
     });
-  } catch (error) {
-    if (isForeignKeyViolation(error))
-      throw new DbError('NOT_FOUND', `run ${runId} not found`, { cause: error, field: 'runId' });
-    throw error;
-  }
+    if (locked.count === 0) {
+      const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true } });
+      if (!run) throw new DbError('NOT_FOUND', `run ${runId} not found`, { field: 'runId' });
+      throw new DbError('RUN_NOT_RUNNING', `run ${runId} is ${run.status}: no frame is stored`, {
+        field: 'runId',
+      });
+    }
+    const frame = await tx.frame.upsert({
+      where: { runId_index: { runId, index } },
+      create: input,
+      update: values,
+    });
+    await tx.run.update({
+      where: { id: runId },
+      data: { framesDone: await tx.frame.count({ where: { runId } }) },
+    });
+    return frame;
+  });
+  return toFrameRecord(row);
 }
 
-/** The run's frames ordered by index. */
-export async function listFrames(prisma: PrismaClient, runId: string): Promise<Frame[]> {
+/** Every stored frame of the run, ordered by index (at most the run's steps). */
+export async function listFrames(prisma: PrismaClient, runId: string): Promise<FrameRecord[]> {
   if (!isUuid(runId)) return [];
-  return prisma.frame.findMany({ where: { runId }, orderBy: { index: 'asc' } });
+  const rows = await prisma.frame.findMany({ where: { runId }, orderBy: { index: 'asc' } });
+  return rows.map(toFrameRecord);
+}
+
+/** One page of a run's frames by index; the cursor is the last index delivered. */
+export async function pageFrames(
+  prisma: PrismaClient,
+  runId: string,
+  page: { first?: number; after?: string | null },
+): Promise<Connection<FrameRecord>> {
+  const size = pageSize(page.first);
+  if (!isUuid(runId)) return { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
+  const after = page.after == null ? -1 : Number(page.after);
+  if (!Number.isInteger(after) || after < -1)
+    throw new DbError('INVALID_CURSOR', 'after: not a cursor returned by this API', {
+      field: 'after',
+    });
+  const [rows, totalCount] = await Promise.all([
+    prisma.frame.findMany({
+      where: { runId, index: { gt: after } },
+      orderBy: { index: 'asc' },
+      take: size + 1,
+    }),
+    prisma.frame.count({ where: { runId } }),
+  ]);
+  return toConnection(rows.map(toFrameRecord), size, totalCount, (frame) => String(frame.index));
+}
+
+/** Frames after an index (a subscription catching up), in index order. */
+export async function framesAfter(
+  prisma: PrismaClient,
+  runId: string,
+  afterIndex: number,
+): Promise<FrameRecord[]> {
+  if (!isUuid(runId)) return [];
+  const rows = await prisma.frame.findMany({
+    where: { runId, index: { gt: afterIndex } },
+    orderBy: { index: 'asc' },
+  });
+  return rows.map(toFrameRecord);
+}
+
+/** The positions shown as a run's thumbnails: first, middle and last of `count` frames. */
+function thumbnailIndexes(count: number): number[] {
+  return count === 0 ? [] : [...new Set([0, Math.floor((count - 1) / 2), count - 1])];
 }
 
 /**
- * The first, middle and last stored frames of a run (fewer when fewer are stored), ordered by
- * index: a count and one indexed single-row read per position, never the whole frame list.
+ * First, middle and last stored frames of many runs in one query (frames are stored in index
+ * order, so framesDone names them), keyed by run id.
  */
-export async function listThumbnailFrames(prisma: PrismaClient, runId: string): Promise<Frame[]> {
-  if (!isUuid(runId)) return [];
-  const count = await prisma.frame.count({ where: { runId } });
-  if (count === 0) return [];
-  const positions = [...new Set([0, Math.floor((count - 1) / 2), count - 1])];
-  const frames = await Promise.all(
-    positions.map((skip) =>
-      prisma.frame.findFirst({ where: { runId }, orderBy: { index: 'asc' }, skip }),
-    ),
-  );
-  // A frame deleted between the count and the reads (run deleted) is simply left out.
-  return frames.filter((frame): frame is Frame => frame !== null);
+export async function thumbnailFrames(
+  prisma: PrismaClient,
+  runs: readonly { id: string; framesDone: number }[],
+): Promise<Map<string, FrameRecord[]>> {
+  const wanted = runs.filter((run) => isUuid(run.id) && run.framesDone > 0);
+  const byRun = new Map<string, FrameRecord[]>(runs.map((run) => [run.id, []]));
+  if (wanted.length === 0) return byRun;
+  const rows = await prisma.frame.findMany({
+    where: {
+      OR: wanted.map((run) => ({ runId: run.id, index: { in: thumbnailIndexes(run.framesDone) } })),
+    },
+    orderBy: [{ runId: 'asc' }, { index: 'asc' }],
+  });
+  for (const row of rows) byRun.get(row.runId)?.push(toFrameRecord(row));
+  return byRun;
 }

@@ -1,14 +1,8 @@
 // Uploaded images, one row per distinct content (sha256).
+import type { Connection, ImageRecord } from '@latent-lab/domain';
 import { DbError } from './errors.ts';
-import type { Image, PrismaClient, Run } from './generated/client.ts';
-import {
-  decodeCursor,
-  encodeCursor,
-  pageSize,
-  toConnection,
-  type Connection,
-  type PageArgs,
-} from './pagination.ts';
+import type { PrismaClient } from './generated/client.ts';
+import { decodeCursor, encodeCursor, pageSize, toConnection, type PageArgs } from './pagination.ts';
 import { isForeignKeyViolation, isUniqueViolation, isUuid } from './prisma-errors.ts';
 
 export interface NewImage {
@@ -28,7 +22,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 export async function createOrGetImage(
   prisma: PrismaClient,
   input: NewImage,
-): Promise<{ image: Image; created: boolean }> {
+): Promise<{ image: ImageRecord; created: boolean }> {
   if (!SHA256_HEX.test(input.sha256)) {
     throw new DbError('INVALID_INPUT', 'sha256 must be 64 lower-case hex digits', {
       field: 'sha256',
@@ -47,12 +41,15 @@ export async function createOrGetImage(
   }
 }
 
-export async function getImage(prisma: PrismaClient, id: string): Promise<Image | null> {
+export async function getImage(prisma: PrismaClient, id: string): Promise<ImageRecord | null> {
   if (!isUuid(id)) return null;
   return prisma.image.findUnique({ where: { id } });
 }
 
-export function getImageBySha256(prisma: PrismaClient, sha256: string): Promise<Image | null> {
+export function getImageBySha256(
+  prisma: PrismaClient,
+  sha256: string,
+): Promise<ImageRecord | null> {
   return prisma.image.findUnique({ where: { sha256 } });
 }
 
@@ -62,7 +59,7 @@ const IMAGE_SORT = 'CREATED_AT_DESC';
 export async function listImages(
   prisma: PrismaClient,
   args: PageArgs = {},
-): Promise<Connection<Image>> {
+): Promise<Connection<ImageRecord>> {
   const size = pageSize(args.first);
   const after = args.after ? decodeCursor(args.after, IMAGE_SORT) : null;
   const afterDate = after ? new Date(after.key) : null;
@@ -87,35 +84,42 @@ export async function listImages(
   );
 }
 
-/** Runs that use the image as a keyframe, newest first. */
-export async function runsUsingImage(prisma: PrismaClient, imageId: string): Promise<Run[]> {
-  if (!isUuid(imageId)) return [];
-  return prisma.run.findMany({
-    where: { keyframes: { some: { imageId } } },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-  });
+/** Many images in one query, in no particular order (for batch loaders). */
+export async function getImages(
+  prisma: PrismaClient,
+  ids: readonly string[],
+): Promise<ImageRecord[]> {
+  const valid = ids.filter(isUuid);
+  if (valid.length === 0) return [];
+  return prisma.image.findMany({ where: { id: { in: valid } } });
+}
+
+/** How many runs use the image as a keyframe. */
+export function countRunsUsingImage(prisma: PrismaClient, imageId: string): Promise<number> {
+  if (!isUuid(imageId)) return Promise.resolve(0);
+  return prisma.run.count({ where: { keyframes: { some: { imageId } } } });
 }
 
 /** Deletes an image no run uses and returns it (the caller deletes the stored file). */
-export async function deleteImage(prisma: PrismaClient, id: string): Promise<Image> {
+export async function deleteImage(prisma: PrismaClient, id: string): Promise<ImageRecord> {
   const image = await getImage(prisma, id);
   if (!image) throw new DbError('NOT_FOUND', `image ${id} not found`, { field: 'id' });
-  const inUse = await prisma.run.count({ where: { keyframes: { some: { imageId: id } } } });
-  if (inUse > 0) throw imageInUse(id, inUse);
+  const inUse = await countRunsUsingImage(prisma, id);
+  if (inUse > 0) throw imageInUse(image, inUse);
   try {
     await prisma.image.delete({ where: { id } });
   } catch (error) {
     // A run created meanwhile holds it: the foreign key refuses the delete.
-    if (isForeignKeyViolation(error)) throw imageInUse(id, 1, error);
+    if (isForeignKeyViolation(error)) throw imageInUse(image, 1, error);
     throw error;
   }
   return image;
 }
 
-function imageInUse(id: string, runs: number, cause?: unknown): DbError {
+function imageInUse(image: ImageRecord, runs: number, cause?: unknown): DbError {
   return new DbError(
     'IMAGE_IN_USE',
-    `image ${id} is a keyframe of ${runs} run(s); delete those runs first`,
+    `${JSON.stringify(image.originalName)} is a keyframe of ${runs} run${runs === 1 ? '' : 's'}; delete ${runs === 1 ? 'that run' : 'those runs'} first`,
     { cause, field: 'id' },
   );
 }

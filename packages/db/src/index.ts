@@ -1,13 +1,15 @@
-// @latent-lab/db: Prisma 7 client on PostgreSQL or embedded PGlite, migrations, and data access.
+// @latent-lab/db: the data layer. Prisma 7 on PostgreSQL or embedded PGlite, migrations, and data
+// access that takes and returns domain records; no Prisma type or call leaves this package.
 export { openDatabase, type Database, type OpenDatabaseOptions, type BossDb } from './database.ts';
 export { DbError, type DbErrorCode } from './errors.ts';
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Connection, type PageArgs } from './pagination.ts';
+export { DEFAULT_PAGE_SIZE, type PageArgs } from './pagination.ts';
 export {
   createOrGetImage,
   getImage,
+  getImages,
   getImageBySha256,
   listImages,
-  runsUsingImage,
+  countRunsUsingImage,
   deleteImage,
   type NewImage,
 } from './images.ts';
@@ -25,20 +27,25 @@ export {
 export {
   createRun,
   getRun,
+  getRuns,
   listRuns,
+  countRuns,
   setRunStatus,
   addTags,
   removeTags,
   deleteRun,
   countFrames,
-  type NewRun,
-  type RunWithKeyframes,
-  type RunDetail,
+  type NewRunRow,
   type RunSort,
   type RunFilter,
   type ListRunsArgs,
   type StatusChange,
 } from './runs.ts';
-export { upsertFrame, listFrames, listThumbnailFrames, type FrameInput } from './frames.ts';
-export { PrismaClient, Prisma, RunStatus } from './generated/client.ts';
-export type { Image, NoisePreset, Run, RunImage, Frame } from './generated/client.ts';
+export {
+  upsertFrame,
+  listFrames,
+  pageFrames,
+  framesAfter,
+  thumbnailFrames,
+  type FrameInput,
+} from './frames.ts';

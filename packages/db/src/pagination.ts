@@ -1,34 +1,25 @@
 // Keyset (cursor) pagination: a page is "rows after this (sort key, id)", so pages stay stable while
 // rows are inserted, and every page is an index range scan instead of an OFFSET.
+import type { Connection } from '@latent-lab/domain';
 import { DbError } from './errors.ts';
 
-export interface Connection<T> {
-  nodes: T[];
-  /** Rows matching the filters, across all pages. */
-  totalCount: number;
-  hasNextPage: boolean;
-  /** Pass as `after` for the next page; null when the page is empty. */
-  endCursor: string | null;
-}
+export type { Connection } from '@latent-lab/domain';
 
 export interface PageArgs {
-  /** Page size, 1 to MAX_PAGE_SIZE (default DEFAULT_PAGE_SIZE). */
+  /** Page size (default DEFAULT_PAGE_SIZE); the services check it against the configured maximum. */
   first?: number;
   /** endCursor of the previous page. */
   after?: string | null;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 export function pageSize(first: number | undefined): number {
   const size = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new DbError(
-      'INVALID_INPUT',
-      `first must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${first}`,
-      { field: 'first' },
-    );
+  if (!Number.isInteger(size) || size < 1) {
+    throw new DbError('INVALID_INPUT', `first must be a positive integer, got ${first}`, {
+      field: 'first',
+    });
   }
   return size;
 }
@@ -74,7 +65,7 @@ export function decodeCursor(cursor: string, sort: string): CursorPosition {
 }
 
 /** Builds the connection from up to size+1 rows fetched in order (the extra row only says "there is more"). */
-export function toConnection<T extends { id: string }>(
+export function toConnection<T>(
   rows: T[],
   size: number,
   totalCount: number,

@@ -1,17 +1,10 @@
-// Noise presets: named noise recipes; the classic levels are built in and protected.
-import type { NoiseMode, NoiseSchedule } from '@latent-lab/engine';
+// Noise presets: named noise recipes; the classic levels are built in and protected. Inputs are
+// validated by the domain schema (parseNoisePreset) before they reach this layer.
+import type { NoisePresetParams, NoisePresetRecord } from '@latent-lab/domain';
 import { DbError } from './errors.ts';
-import type { NoisePreset, PrismaClient } from './generated/client.ts';
+import type { PrismaClient } from './generated/client.ts';
 import { isUniqueViolation, isUuid } from './prisma-errors.ts';
-
-const NOISE_MODES = ['absolute', 'relative'] as const satisfies readonly NoiseMode[];
-const NOISE_SCHEDULES = [
-  'constant',
-  'ramp-up',
-  'ramp-down',
-  'bell',
-] as const satisfies readonly NoiseSchedule[];
-const MAX_NAME_LENGTH = 100;
+import { toPresetRecord } from './records.ts';
 
 /** The classic recipe: absolute level, constant schedule, fresh noise per frame. */
 export const BUILT_IN_PRESETS = [
@@ -31,69 +24,36 @@ export const BUILT_IN_PRESETS = [
   builtIn: true,
 }));
 
-export interface PresetInput {
-  name: string;
-  level: number;
-  mode: NoiseMode;
-  schedule: NoiseSchedule;
-  shared?: boolean;
-  description?: string;
-}
+export type PresetInput = NoisePresetParams;
 
 /** Inserts the built-in presets that are missing; running it again changes nothing. */
 export async function seedBuiltInPresets(prisma: PrismaClient): Promise<void> {
   await prisma.noisePreset.createMany({ data: BUILT_IN_PRESETS, skipDuplicates: true });
 }
 
-function checkPresetInput(input: Partial<PresetInput>): void {
-  if (input.name !== undefined) {
-    const name = input.name.trim();
-    if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
-      throw new DbError('INVALID_INPUT', `preset name must be 1 to ${MAX_NAME_LENGTH} characters`, {
-        field: 'name',
-      });
-    }
-  }
-  if (input.level !== undefined && !(Number.isFinite(input.level) && input.level >= 0)) {
-    throw new DbError(
-      'INVALID_INPUT',
-      `preset level must be a finite number >= 0, got ${input.level}`,
-      { field: 'level' },
-    );
-  }
-  if (input.mode !== undefined && !(NOISE_MODES as readonly string[]).includes(input.mode)) {
-    throw new DbError(
-      'INVALID_INPUT',
-      `preset mode must be one of ${NOISE_MODES.join(', ')}, got ${JSON.stringify(input.mode)}`,
-      { field: 'mode' },
-    );
-  }
-  if (
-    input.schedule !== undefined &&
-    !(NOISE_SCHEDULES as readonly string[]).includes(input.schedule)
-  ) {
-    throw new DbError(
-      'INVALID_INPUT',
-      `preset schedule must be one of ${NOISE_SCHEDULES.join(', ')}, got ${JSON.stringify(input.schedule)}`,
-      {
-        field: 'schedule',
-      },
-    );
-  }
-}
-
 /** Built-ins first, then by name. */
-export function listPresets(prisma: PrismaClient): Promise<NoisePreset[]> {
-  return prisma.noisePreset.findMany({ orderBy: [{ builtIn: 'desc' }, { name: 'asc' }] });
+export async function listPresets(prisma: PrismaClient): Promise<NoisePresetRecord[]> {
+  const rows = await prisma.noisePreset.findMany({
+    orderBy: [{ builtIn: 'desc' }, { name: 'asc' }],
+  });
+  return rows.map(toPresetRecord);
 }
 
-export async function getPreset(prisma: PrismaClient, id: string): Promise<NoisePreset | null> {
+export async function getPreset(
+  prisma: PrismaClient,
+  id: string,
+): Promise<NoisePresetRecord | null> {
   if (!isUuid(id)) return null;
-  return prisma.noisePreset.findUnique({ where: { id } });
+  const row = await prisma.noisePreset.findUnique({ where: { id } });
+  return row ? toPresetRecord(row) : null;
 }
 
-export function getPresetByName(prisma: PrismaClient, name: string): Promise<NoisePreset | null> {
-  return prisma.noisePreset.findUnique({ where: { name } });
+export async function getPresetByName(
+  prisma: PrismaClient,
+  name: string,
+): Promise<NoisePresetRecord | null> {
+  const row = await prisma.noisePreset.findUnique({ where: { name } });
+  return row ? toPresetRecord(row) : null;
 }
 
 function duplicateName(name: string, error: unknown): DbError {
@@ -104,19 +64,13 @@ function duplicateName(name: string, error: unknown): DbError {
   );
 }
 
-export async function createPreset(prisma: PrismaClient, input: PresetInput): Promise<NoisePreset> {
-  checkPresetInput(input);
-  const name = input.name.trim();
+export async function createPreset(
+  prisma: PrismaClient,
+  input: PresetInput,
+): Promise<NoisePresetRecord> {
+  const name = input.name;
   try {
-    return await prisma.noisePreset.create({
-      data: {
-        ...input,
-        name,
-        shared: input.shared ?? false,
-        description: input.description ?? '',
-        builtIn: false,
-      },
-    });
+    return toPresetRecord(await prisma.noisePreset.create({ data: { ...input, builtIn: false } }));
   } catch (error) {
     if (isUniqueViolation(error)) throw duplicateName(name, error);
     throw error;
@@ -127,7 +81,7 @@ async function requireEditablePreset(
   prisma: PrismaClient,
   id: string,
   action: string,
-): Promise<NoisePreset> {
+): Promise<NoisePresetRecord> {
   const preset = await getPreset(prisma, id);
   if (!preset) throw new DbError('NOT_FOUND', `noise preset ${id} not found`, { field: 'id' });
   if (preset.builtIn)
@@ -143,15 +97,11 @@ export async function updatePreset(
   prisma: PrismaClient,
   id: string,
   changes: Partial<PresetInput>,
-): Promise<NoisePreset> {
-  checkPresetInput(changes);
+): Promise<NoisePresetRecord> {
   await requireEditablePreset(prisma, id, 'update');
-  const name = changes.name?.trim();
+  const name = changes.name;
   try {
-    return await prisma.noisePreset.update({
-      where: { id },
-      data: { ...changes, ...(name === undefined ? {} : { name }) },
-    });
+    return toPresetRecord(await prisma.noisePreset.update({ where: { id }, data: changes }));
   } catch (error) {
     if (isUniqueViolation(error)) throw duplicateName(name ?? '', error);
     throw error;
@@ -159,7 +109,7 @@ export async function updatePreset(
 }
 
 /** Deletes a user preset; runs that used it keep their noise snapshot (presetId becomes null). */
-export async function deletePreset(prisma: PrismaClient, id: string): Promise<NoisePreset> {
+export async function deletePreset(prisma: PrismaClient, id: string): Promise<NoisePresetRecord> {
   const preset = await requireEditablePreset(prisma, id, 'delete');
   await prisma.noisePreset.delete({ where: { id } });
   return preset;

@@ -1,136 +1,50 @@
 // Runs: an interpolation job over ordered keyframe images, its status, and the history queries.
-import type {
-  Easing,
-  FitMode,
-  InterpolationMethod,
-  NoiseMode,
-  NoiseSchedule,
-} from '@latent-lab/engine';
-import { DbError } from './errors.ts';
-import { Prisma, RunStatus, type PrismaClient, type Run } from './generated/client.ts';
 import {
-  decodeCursor,
-  encodeCursor,
-  pageSize,
-  toConnection,
+  isFinished,
+  parseTags,
   type Connection,
-  type PageArgs,
-} from './pagination.ts';
+  type RunParams,
+  type RunRecord,
+  type RunStatus,
+} from '@latent-lab/domain';
+import { DbError } from './errors.ts';
+import { Prisma, type PrismaClient } from './generated/client.ts';
+import { decodeCursor, encodeCursor, pageSize, toConnection, type PageArgs } from './pagination.ts';
 import { isRecordNotFound, isUuid, violatedCheckColumn } from './prisma-errors.ts';
+import { toRunRecord } from './records.ts';
 
-const keyframesInOrder = {
-  keyframes: { orderBy: { position: 'asc' }, include: { image: true } },
-} as const satisfies Prisma.RunInclude;
-const withFrames = {
-  ...keyframesInOrder,
-  frames: { orderBy: { index: 'asc' } },
+const keyframeIds = {
+  keyframes: { orderBy: { position: 'asc' }, select: { imageId: true } },
 } as const satisfies Prisma.RunInclude;
 
-/** A run with its keyframes (position order, each with its image). */
-export type RunWithKeyframes = Prisma.RunGetPayload<{ include: typeof keyframesInOrder }>;
-/** A run with its keyframes and its frames in index order. */
-export type RunDetail = Prisma.RunGetPayload<{ include: typeof withFrames }>;
+type RunRow = Prisma.RunGetPayload<{ include: typeof keyframeIds }>;
 
-export interface NewRun {
+function record(row: RunRow): RunRecord {
+  return toRunRecord(
+    row,
+    row.keyframes.map((keyframe) => keyframe.imageId),
+  );
+}
+
+/** A run to store: parameters validated by the domain schema (params.keyframes are image ids). */
+export interface NewRunRow {
   name: string;
-  model: string;
-  /** Keyframe image ids in order; an image may appear more than once. */
-  keyframeImageIds: string[];
-  steps: number;
-  method: InterpolationMethod;
-  easing: Easing;
-  width: number;
-  height: number;
-  fit: FitMode;
-  /** The noise actually used, kept on the run even if the preset later changes or is deleted. */
-  noise: { level: number; mode: NoiseMode; schedule: NoiseSchedule; shared: boolean };
+  params: RunParams;
   presetId?: string | null;
-  seed: number;
   tags?: string[];
 }
 
-const MAX_TAGS = 20;
-const MAX_TAG_LENGTH = 40;
-const MAX_NAME_LENGTH = 200;
-
-/** Trimmed, non-empty, unique, in first-seen order. */
-function normaliseTags(tags: readonly string[]): string[] {
-  const normalised = [...new Set(tags.map((tag) => tag.trim()))];
-  for (const tag of normalised) {
-    if (tag.length === 0 || tag.length > MAX_TAG_LENGTH) {
-      throw new DbError(
-        'INVALID_INPUT',
-        `tags must be 1 to ${MAX_TAG_LENGTH} characters, got ${JSON.stringify(tag)}`,
-        { field: 'tags' },
-      );
-    }
-  }
-  return normalised;
-}
-
-function checkTagCount(tags: readonly string[]): void {
-  if (tags.length > MAX_TAGS)
-    throw new DbError('INVALID_INPUT', `a run has at most ${MAX_TAGS} tags, got ${tags.length}`, {
-      field: 'tags',
-    });
-}
-
-const INT32_MAX = 2 ** 31 - 1;
-
-/** The numbers PostgreSQL would reject or misorder (NaN passes a CHECK level >= 0). */
-function checkRunNumbers(input: NewRun): void {
-  const positive: [field: string, value: number][] = [
-    ['steps', input.steps],
-    ['width', input.width],
-    ['height', input.height],
-  ];
-  for (const [field, value] of positive) {
-    if (!Number.isInteger(value) || value < 1 || value > INT32_MAX) {
-      throw new DbError('INVALID_INPUT', `run ${field} must be a positive integer, got ${value}`, {
-        field,
-      });
-    }
-  }
-  if (!Number.isInteger(input.seed) || input.seed < -INT32_MAX - 1 || input.seed > INT32_MAX) {
-    throw new DbError('INVALID_INPUT', `run seed must be a 32-bit integer, got ${input.seed}`, {
-      field: 'seed',
-    });
-  }
-  if (!Number.isFinite(input.noise.level) || input.noise.level < 0) {
-    throw new DbError(
-      'INVALID_INPUT',
-      `noise level must be a finite number >= 0, got ${input.noise.level}`,
-      {
-        field: 'noise.level',
-      },
-    );
-  }
-}
-
-/** Creates a QUEUED run with its keyframes in the given order. */
-export async function createRun(prisma: PrismaClient, input: NewRun): Promise<RunWithKeyframes> {
-  const name = input.name.trim();
-  if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
-    throw new DbError('INVALID_INPUT', `run name must be 1 to ${MAX_NAME_LENGTH} characters`, {
-      field: 'name',
-    });
-  }
-  checkRunNumbers(input);
-  if (input.keyframeImageIds.length < 2) {
-    throw new DbError(
-      'INVALID_INPUT',
-      `a run needs at least 2 keyframe images, got ${input.keyframeImageIds.length}`,
-      { field: 'keyframeImageIds' },
-    );
-  }
-  const distinctIds = [...new Set(input.keyframeImageIds)];
+/** Creates a QUEUED run; its keyframe images and preset must exist. */
+export async function createRun(prisma: PrismaClient, input: NewRunRow): Promise<RunRecord> {
+  const { params } = input;
+  const distinctIds = [...new Set(params.keyframes)];
   const found = distinctIds.every(isUuid)
     ? await prisma.image.findMany({ where: { id: { in: distinctIds } }, select: { id: true } })
     : [];
   const missing = distinctIds.filter((id) => !found.some((image) => image.id === id));
   if (missing.length > 0)
     throw new DbError('NOT_FOUND', `keyframe image(s) not found: ${missing.join(', ')}`, {
-      field: 'keyframeImageIds',
+      field: 'keyframes',
     });
   const presetId = input.presetId ?? null;
   if (
@@ -139,32 +53,33 @@ export async function createRun(prisma: PrismaClient, input: NewRun): Promise<Ru
   ) {
     throw new DbError('NOT_FOUND', `noise preset ${presetId} not found`, { field: 'presetId' });
   }
-  const tags = normaliseTags(input.tags ?? []);
-  checkTagCount(tags);
   try {
-    return await prisma.run.create({
+    const row = await prisma.run.create({
       data: {
-        name,
-        model: input.model,
-        steps: input.steps,
-        method: input.method,
-        easing: input.easing,
-        width: input.width,
-        height: input.height,
-        fit: input.fit,
-        noiseLevel: input.noise.level,
-        noiseMode: input.noise.mode,
-        noiseSchedule: input.noise.schedule,
-        noiseShared: input.noise.shared,
+        name: input.name,
+        model: params.model,
+        steps: params.steps,
+        method: params.method,
+        easing: params.easing,
+        width: params.width,
+        height: params.height,
+        fit: params.fit,
+        noiseLevel: params.noise.level,
+        noiseMode: params.noise.mode,
+        noiseSchedule: params.noise.schedule,
+        noiseShared: params.noise.shared,
+        seed: params.seed,
+        fps: params.animation.fps,
+        loop: params.animation.loop,
         presetId,
-        seed: input.seed,
-        tags,
+        tags: input.tags ?? [],
         keyframes: {
-          create: input.keyframeImageIds.map((imageId, position) => ({ position, imageId })),
+          create: params.keyframes.map((imageId, position) => ({ position, imageId })),
         },
       },
-      include: keyframesInOrder,
+      include: keyframeIds,
     });
+    return record(row);
   } catch (error) {
     const column = violatedCheckColumn(error);
     if (column === undefined) throw error;
@@ -175,10 +90,19 @@ export async function createRun(prisma: PrismaClient, input: NewRun): Promise<Ru
   }
 }
 
-/** The run with keyframes in order and frames ordered by index; null when unknown. */
-export async function getRun(prisma: PrismaClient, id: string): Promise<RunDetail | null> {
+/** The run, or null when unknown. Frames are paged separately (listFrames). */
+export async function getRun(prisma: PrismaClient, id: string): Promise<RunRecord | null> {
   if (!isUuid(id)) return null;
-  return prisma.run.findUnique({ where: { id }, include: withFrames });
+  const row = await prisma.run.findUnique({ where: { id }, include: keyframeIds });
+  return row ? record(row) : null;
+}
+
+/** Many runs in one query, in no particular order (for batch loaders). */
+export async function getRuns(prisma: PrismaClient, ids: readonly string[]): Promise<RunRecord[]> {
+  const valid = ids.filter(isUuid);
+  if (valid.length === 0) return [];
+  const rows = await prisma.run.findMany({ where: { id: { in: valid } }, include: keyframeIds });
+  return rows.map(record);
 }
 
 export type RunSort = 'CREATED_AT_DESC' | 'CREATED_AT_ASC' | 'NAME_ASC' | 'NAME_DESC';
@@ -218,14 +142,7 @@ function escapeLike(text: string): string {
 
 function filterWhere(filter: RunFilter): Prisma.RunWhereInput {
   const where: Prisma.RunWhereInput[] = [];
-  if (filter.status) {
-    const unknown = filter.status.filter((status) => !Object.values(RunStatus).includes(status));
-    if (unknown.length > 0)
-      throw new DbError('INVALID_INPUT', `unknown run status: ${unknown.join(', ')}`, {
-        field: 'status',
-      });
-    where.push({ status: { in: filter.status } });
-  }
+  if (filter.status) where.push({ status: { in: filter.status } });
   if (filter.model !== undefined) where.push({ model: filter.model });
   if (filter.tag !== undefined) where.push({ tags: { has: filter.tag } });
   if (filter.imageId !== undefined) {
@@ -253,11 +170,11 @@ function afterWhere(sort: RunSort, cursor: string): Prisma.RunWhereInput {
   return { OR: [{ [field]: { [beyond]: key } }, { [field]: key, id: { [beyond]: position.id } }] };
 }
 
-/** One page of run history with the filters, sort and keyset cursor; nodes include keyframes. */
+/** One page of run history with the filters, sort and keyset cursor. */
 export async function listRuns(
   prisma: PrismaClient,
   args: ListRunsArgs = {},
-): Promise<Connection<RunWithKeyframes>> {
+): Promise<Connection<RunRecord>> {
   const size = pageSize(args.first);
   const sort = args.sort ?? 'CREATED_AT_DESC';
   if (!(sort in SORTS))
@@ -269,11 +186,11 @@ export async function listRuns(
       where: args.after ? { AND: [where, afterWhere(sort, args.after)] } : where,
       orderBy: [{ [field]: direction }, { id: direction }],
       take: size + 1,
-      include: keyframesInOrder,
+      include: keyframeIds,
     }),
     prisma.run.count({ where }),
   ]);
-  return toConnection(rows, size, totalCount, (run) =>
+  return toConnection(rows.map(record), size, totalCount, (run) =>
     encodeCursor({
       sort,
       key: field === 'createdAt' ? run.createdAt.toISOString() : run.name,
@@ -291,8 +208,6 @@ export interface StatusChange {
   from?: RunStatus[];
 }
 
-const TERMINAL: readonly RunStatus[] = [RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELED];
-
 /**
  * Sets the status with its timestamps: RUNNING sets startedAt the first time (a resumed run keeps
  * it) and clears finishedAt; SUCCEEDED/FAILED/CANCELED set finishedAt; QUEUED clears finishedAt.
@@ -302,16 +217,12 @@ export async function setRunStatus(
   id: string,
   status: RunStatus,
   change: StatusChange = {},
-): Promise<Run> {
-  if (!Object.values(RunStatus).includes(status))
-    throw new DbError('INVALID_INPUT', `unknown run status ${JSON.stringify(status)}`, {
-      field: 'status',
-    });
+): Promise<RunRecord> {
   const now = new Date();
   const data: Prisma.RunUpdateManyMutationInput = {
     status,
-    error: status === RunStatus.FAILED ? (change.error ?? 'failed') : null,
-    finishedAt: TERMINAL.includes(status) ? now : null,
+    error: status === 'FAILED' ? (change.error ?? 'failed') : null,
+    finishedAt: isFinished(status) ? now : null,
     ...(change.encodeMs === undefined ? {} : { encodeMs: change.encodeMs }),
     ...(change.totalMs === undefined ? {} : { totalMs: change.totalMs }),
   };
@@ -321,7 +232,7 @@ export async function setRunStatus(
       where: { id, ...(change.from ? { status: { in: change.from } } : {}) },
       data,
     }),
-    ...(status === RunStatus.RUNNING
+    ...(status === 'RUNNING'
       ? [
           prisma.run.updateMany({
             where: { id, status, startedAt: null },
@@ -330,9 +241,9 @@ export async function setRunStatus(
         ]
       : []),
   ]);
-  const run = await prisma.run.findUnique({ where: { id } });
+  const run = await getRun(prisma, id);
   if (!run) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
-  if (updated.count === 0) {
+  if (updated!.count === 0) {
     throw new DbError(
       'STATUS_CONFLICT',
       `run ${id} is ${run.status}, not ${change.from?.join(' or ')}; it cannot become ${status}`,
@@ -346,24 +257,33 @@ async function changeTags(
   prisma: PrismaClient,
   id: string,
   change: (current: string[]) => string[],
-): Promise<Run> {
+): Promise<RunRecord> {
   if (!isUuid(id)) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
-  return prisma.$transaction(async (tx) => {
+  const row = await prisma.$transaction(async (tx) => {
     const run = await tx.run.findUnique({ where: { id }, select: { tags: true } });
     if (!run) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
-    const tags = change(run.tags);
-    checkTagCount(tags);
-    return tx.run.update({ where: { id }, data: { tags } });
+    // The merged list is checked too: the count limit applies to the result.
+    const tags = parseTags(change(run.tags));
+    return tx.run.update({ where: { id }, data: { tags }, include: keyframeIds });
   });
+  return record(row);
 }
 
 /** Adds tags (trimmed, no duplicates); existing order is kept and new tags go last. */
-export async function addTags(prisma: PrismaClient, id: string, tags: string[]): Promise<Run> {
-  const added = normaliseTags(tags);
-  return changeTags(prisma, id, (current) => [...new Set([...current, ...added])]);
+export async function addTags(
+  prisma: PrismaClient,
+  id: string,
+  tags: string[],
+): Promise<RunRecord> {
+  const added = parseTags(tags);
+  return changeTags(prisma, id, (current) => [...current, ...added]);
 }
 
-export async function removeTags(prisma: PrismaClient, id: string, tags: string[]): Promise<Run> {
+export async function removeTags(
+  prisma: PrismaClient,
+  id: string,
+  tags: string[],
+): Promise<RunRecord> {
   const removed = new Set(tags.map((tag) => tag.trim()));
   return changeTags(prisma, id, (current) => current.filter((tag) => !removed.has(tag)));
 }
@@ -372,7 +292,7 @@ export async function removeTags(prisma: PrismaClient, id: string, tags: string[
 export async function deleteRun(
   prisma: PrismaClient,
   id: string,
-): Promise<{ run: Run; frameStorageKeys: string[] }> {
+): Promise<{ frameStorageKeys: string[] }> {
   if (!isUuid(id)) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
   try {
     return await prisma.$transaction(async (tx) => {
@@ -381,8 +301,8 @@ export async function deleteRun(
         select: { storageKey: true },
         orderBy: { index: 'asc' },
       });
-      const run = await tx.run.delete({ where: { id } });
-      return { run, frameStorageKeys: frames.map((frame) => frame.storageKey) };
+      await tx.run.delete({ where: { id } });
+      return { frameStorageKeys: frames.map((frame) => frame.storageKey) };
     });
   } catch (error) {
     if (isRecordNotFound(error))
@@ -394,4 +314,9 @@ export async function deleteRun(
 export function countFrames(prisma: PrismaClient, runId: string): Promise<number> {
   if (!isUuid(runId)) return Promise.resolve(0);
   return prisma.frame.count({ where: { runId } });
+}
+
+/** Runs in these statuses (the health check's queue depth, the worker's orphan check). */
+export function countRuns(prisma: PrismaClient, status: RunStatus[]): Promise<number> {
+  return prisma.run.count({ where: { status: { in: status } } });
 }

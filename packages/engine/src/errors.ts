@@ -1,26 +1,31 @@
-/**
- * Every failure the engine reports on purpose is an EngineError: a stable code for programs
- * (the CLI prints the message; the API maps codes to GraphQL error codes) and a message a
- * person understands. `field` names the offending option where there is one.
- */
-export type EngineErrorCode =
-  | 'UNKNOWN_MODEL'
-  | 'WEIGHTS_UNAVAILABLE'
-  | 'CHECKSUM_MISMATCH'
-  | 'UNSAFE_CHECKPOINT'
-  | 'INVALID_CHECKPOINT'
-  | 'INVALID_MANIFEST'
-  | 'INVALID_IMAGE'
-  | 'IMAGE_TOO_LARGE'
-  | 'INVALID_OPTION';
+import { DomainError, type ErrorKind } from '@latent-lab/domain';
 
-export class EngineError extends Error {
+const KINDS = {
+  UNKNOWN_MODEL: 'invalid',
+  WEIGHTS_UNAVAILABLE: 'unavailable',
+  CHECKSUM_MISMATCH: 'unavailable',
+  UNSAFE_CHECKPOINT: 'unavailable',
+  INVALID_CHECKPOINT: 'unavailable',
+  INVALID_MANIFEST: 'internal',
+  INVALID_IMAGE: 'invalid',
+  IMAGE_TOO_LARGE: 'invalid',
+  INVALID_OPTION: 'invalid',
+} as const satisfies Record<string, ErrorKind>;
+
+export type EngineErrorCode = keyof typeof KINDS;
+
+/**
+ * Every failure the engine reports on purpose: a domain error with a stable engine code (the CLI
+ * prints the message; the API maps the kind) and a message a person understands. `field` names
+ * the offending option where there is one.
+ */
+export class EngineError extends DomainError {
   override readonly name = 'EngineError';
-  constructor(
-    readonly code: EngineErrorCode,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+  declare readonly code: EngineErrorCode;
+
+  constructor(code: EngineErrorCode, message: string, field?: string) {
+    super(KINDS[code], code, message, {
+      field: field ?? (code === 'UNKNOWN_MODEL' ? 'model' : undefined),
+    });
   }
 }

@@ -6,3 +6,4 @@ export * from './interpolate/index.ts';
 export * from './noise/index.ts';
 export * from './image/index.ts';
 export * from './pipeline.ts';
+export * from './latent-cache.ts';

@@ -1,20 +1,10 @@
+import type { RunParams } from '@latent-lab/domain';
 import { EngineError } from './errors.ts';
-import {
-  DEFAULT_IMAGE_LIMITS,
-  imageToTensor,
-  validateSize,
-  type ImageLimits,
-} from './image/index.ts';
+import { DEFAULT_IMAGE_LIMITS, imageToTensor, type ImageLimits } from './image/index.ts';
 import { framePositions, interpolatePath } from './interpolate/index.ts';
-import {
-  getManifest,
-  loadVae,
-  defaultWeightLocations,
-  type Vae,
-  type WeightLocations,
-} from './models/index.ts';
-import { applyNoise, validateNoise } from './noise/index.ts';
-import type { Easing, FitMode, InterpolationMethod, NoiseOptions, Tensor4 } from './types.ts';
+import { loadVae, type Vae, type WeightLocations } from './models/index.ts';
+import { applyNoise } from './noise/index.ts';
+import type { Tensor4 } from './types.ts';
 
 /** An input image, identified by its content hash; bytes are read only when no cached latent exists. */
 export interface KeyframeSource {
@@ -22,16 +12,19 @@ export interface KeyframeSource {
   read(): Promise<Uint8Array>;
 }
 
-export interface RunSpec {
-  readonly model: string;
-  readonly keyframes: readonly KeyframeSource[];
-  readonly steps: number;
-  readonly method: InterpolationMethod;
-  readonly easing: Easing;
-  readonly width: number;
-  readonly height: number;
-  readonly fit: FitMode;
-  readonly noise: NoiseOptions;
+/**
+ * What the engine renders: the run's parameters, already validated by the domain schema when the
+ * run was created (the engine trusts them), with keyframes as readable sources.
+ */
+export type RunSpec = Pick<
+  RunParams,
+  'model' | 'steps' | 'method' | 'easing' | 'width' | 'height' | 'fit' | 'noise' | 'seed'
+> & { readonly keyframes: readonly KeyframeSource[] };
+
+/** The engine's view of stored run parameters: keyframe references become readable sources. */
+export function renderSpec(params: RunParams, keyframes: readonly KeyframeSource[]): RunSpec {
+  const { model, steps, method, easing, width, height, fit, noise, seed } = params;
+  return { model, steps, method, easing, width, height, fit, noise, seed, keyframes };
 }
 
 export interface RenderedFrame {
@@ -51,20 +44,12 @@ export interface LatentCache {
   set(key: string, latent: Tensor4): Promise<void>;
 }
 
-export interface RunLimits {
-  readonly maxSteps: number;
-  readonly maxSide: number;
-}
-
-export const DEFAULT_RUN_LIMITS: RunLimits = { maxSteps: 1000, maxSide: 2048 };
-export const MIN_STEPS = 2;
-
 export interface EngineOptions {
-  readonly locations?: WeightLocations;
+  /** Where manifests and weights are found: the app's configuration decides, never the engine. */
+  readonly locations: WeightLocations;
   readonly intraOpThreads?: number;
   readonly latentCache?: LatentCache;
   readonly imageLimits?: ImageLimits;
-  readonly runLimits?: RunLimits;
 }
 
 export interface EngineStats {
@@ -74,43 +59,8 @@ export interface EngineStats {
   decodeMs: number;
 }
 
-const METHODS: readonly InterpolationMethod[] = ['lerp', 'slerp'];
-const EASINGS: readonly Easing[] = ['linear', 'ease-in', 'ease-out', 'ease-in-out', 'smoothstep'];
-const FITS: readonly FitMode[] = ['cover', 'contain', 'fill'];
-
 function invalid(field: string, message: string): EngineError {
   return new EngineError('INVALID_OPTION', message, field);
-}
-
-function oneOf<T extends string>(field: string, value: T, allowed: readonly T[]): void {
-  if (!allowed.includes(value)) {
-    throw invalid(field, `${field} must be one of ${allowed.join(', ')} (got "${String(value)}")`);
-  }
-}
-
-/** Checks every field of a run before any work starts; the error names the field. */
-export async function validateRunSpec(
-  spec: RunSpec,
-  limits: RunLimits = DEFAULT_RUN_LIMITS,
-): Promise<void> {
-  await getManifest(spec.model);
-  if (spec.keyframes.length < 2) {
-    throw invalid(
-      'keyframes',
-      `a run needs at least 2 keyframe images (got ${spec.keyframes.length})`,
-    );
-  }
-  if (!Number.isInteger(spec.steps) || spec.steps < MIN_STEPS || spec.steps > limits.maxSteps) {
-    throw invalid(
-      'steps',
-      `steps must be an integer from ${MIN_STEPS} to ${limits.maxSteps} (got ${spec.steps})`,
-    );
-  }
-  oneOf('method', spec.method, METHODS);
-  oneOf('easing', spec.easing, EASINGS);
-  oneOf('fit', spec.fit, FITS);
-  validateSize({ width: spec.width, height: spec.height }, limits.maxSide);
-  validateNoise(spec.noise);
 }
 
 export function latentCacheKey(
@@ -128,21 +78,17 @@ export function latentCacheKey(
 export class Engine {
   readonly stats: EngineStats = { encoderCalls: 0, decoderCalls: 0, encodeMs: 0, decodeMs: 0 };
   private readonly vaes = new Map<string, Promise<Vae>>();
-  private readonly locations: WeightLocations;
   private readonly imageLimits: ImageLimits;
-  private readonly runLimits: RunLimits;
 
-  constructor(private readonly options: EngineOptions = {}) {
-    this.locations = options.locations ?? defaultWeightLocations();
+  constructor(private readonly options: EngineOptions) {
     this.imageLimits = options.imageLimits ?? DEFAULT_IMAGE_LIMITS;
-    this.runLimits = options.runLimits ?? DEFAULT_RUN_LIMITS;
   }
 
   vae(model: string): Promise<Vae> {
     let vae = this.vaes.get(model);
     if (!vae) {
       vae = loadVae(model, {
-        locations: this.locations,
+        locations: this.options.locations,
         intraOpThreads: this.options.intraOpThreads,
       });
       // A failed load (missing weights) must not poison later attempts.
@@ -156,7 +102,6 @@ export class Engine {
     spec: RunSpec,
     options: { fromFrame?: number; signal?: AbortSignal } = {},
   ): AsyncGenerator<RenderedFrame> {
-    await validateRunSpec(spec, this.runLimits);
     const fromFrame = options.fromFrame ?? 0;
     if (!Number.isInteger(fromFrame) || fromFrame < 0 || fromFrame > spec.steps) {
       throw invalid('fromFrame', `fromFrame must be an integer from 0 to ${spec.steps}`);
@@ -171,7 +116,7 @@ export class Engine {
       options.signal?.throwIfAborted();
       const alpha = positions[index]!;
       const clean = interpolatePath(latents, alpha, spec.method);
-      const noisy = applyNoise(clean, spec.noise, index, spec.steps);
+      const noisy = applyNoise(clean, { ...spec.noise, seed: spec.seed }, index, spec.steps);
       const started = performance.now();
       const rgb = await vae.decode({ data: noisy.latent, shape });
       const decodeMs = performance.now() - started;

@@ -6,13 +6,17 @@ export interface Tensor4 {
   readonly shape: readonly [n: number, c: number, h: number, w: number];
 }
 
-export type InterpolationMethod = 'lerp' | 'slerp';
-export type Easing = 'linear' | 'ease-in' | 'ease-out' | 'ease-in-out' | 'smoothstep';
-export type FitMode = 'cover' | 'contain' | 'fill';
+import type { NoiseMode, NoiseSchedule } from '@latent-lab/domain';
 
-/** absolute: latent units (the classic recipe); relative: a multiple of the latent's standard deviation. */
-export type NoiseMode = 'absolute' | 'relative';
-export type NoiseSchedule = 'constant' | 'ramp-up' | 'ramp-down' | 'bell';
+// The option types are the domain's: each option list is defined once, in @latent-lab/domain.
+export type {
+  Easing,
+  FitMode,
+  FrameFormat,
+  InterpolationMethod,
+  NoiseMode,
+  NoiseSchedule,
+} from '@latent-lab/domain';
 
 export interface NoiseOptions {
   /** Peak level, finite and >= 0. 0 reproduces the clean interpolation exactly. */
@@ -23,5 +27,3 @@ export interface NoiseOptions {
   readonly shared: boolean;
   readonly seed: number;
 }
-
-export type FrameFormat = 'png' | 'webp';

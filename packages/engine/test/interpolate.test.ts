@@ -1,14 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { EASINGS } from '@latent-lab/domain';
 import { EngineError } from '../src/errors.ts';
-import {
-  EASINGS,
-  ease,
-  framePositions,
-  interpolatePath,
-  lerp,
-  slerp,
-} from '../src/interpolate/index.ts';
+import { ease, framePositions, interpolatePath, lerp, slerp } from '../src/interpolate/index.ts';
 
 function randomVector(length: number, seed: number): Float32Array {
   // A small LCG keeps the fixtures deterministic without depending on the noise module.

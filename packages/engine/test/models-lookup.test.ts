@@ -9,7 +9,6 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../src/errors.ts';
 import {
-  defaultWeightLocations,
   fetchWeights,
   getManifest,
   listManifests,
@@ -22,6 +21,8 @@ import {
 } from '../src/models/index.ts';
 
 const mirror = fileURLToPath(new URL('../../../../shared/models', import.meta.url));
+/** The repository's committed manifests. */
+const manifestsDir = fileURLToPath(new URL('../../../models', import.meta.url));
 
 function rejectsWith(code: string, ...patterns: RegExp[]) {
   return (error: unknown): boolean => {
@@ -34,9 +35,9 @@ function rejectsWith(code: string, ...patterns: RegExp[]) {
 
 describe('manifests', () => {
   test('the repository manifests include taef2 and taesd with pinned checksums', async () => {
-    const ids = (await listManifests()).map((m) => m.id);
+    const ids = (await listManifests(manifestsDir)).map((m) => m.id);
     assert.ok(ids.includes('taef2') && ids.includes('taesd'), ids.join(', '));
-    const taef2 = await getManifest('taef2');
+    const taef2 = await getManifest('taef2', manifestsDir);
     assert.equal(taef2.latentChannels, 32);
     assert.equal(
       taef2.files.encoder.sha256,
@@ -46,18 +47,18 @@ describe('manifests', () => {
       taef2.files.decoder.url,
       /^https:\/\/github\.com\/madebyollin\/taesd\/raw\/[0-9a-f]{40}\/taef2_decoder\.pth$/,
     );
-    assert.equal((await getManifest('taesd')).latentChannels, 4);
+    assert.equal((await getManifest('taesd', manifestsDir)).latentChannels, 4);
   });
 
   test('an unknown id is UNKNOWN_MODEL listing the known ids', async () => {
     await assert.rejects(
-      getManifest('sdxl-vae'),
+      getManifest('sdxl-vae', manifestsDir),
       rejectsWith('UNKNOWN_MODEL', /"sdxl-vae"/, /taef2/, /taesd/),
     );
   });
 
   test('schema errors name the file and the field', async () => {
-    const taef2 = await getManifest('taef2');
+    const taef2 = await getManifest('taef2', manifestsDir);
     assert.throws(
       () => parseManifest({ ...taef2, encoderInputRange: [1, 0] }, 'models/x.json'),
       rejectsWith('INVALID_MANIFEST', /models\/x\.json/, /"encoderInputRange"/),
@@ -95,19 +96,6 @@ describe('manifests', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
-
-  test('default locations follow the environment', () => {
-    const fromEnv = defaultWeightLocations({
-      LATENT_LAB_MODELS_DIR: '/m',
-      LATENT_LAB_MODELS_MIRROR: '/mirror',
-      LATENT_LAB_OFFLINE: '1',
-    });
-    assert.deepEqual(fromEnv, { modelsDir: '/m', mirrorDir: '/mirror', allowDownload: false });
-    const plain = defaultWeightLocations({});
-    assert.match(plain.modelsDir, /[/\\]models$/);
-    assert.equal(plain.mirrorDir, mirror, 'the sibling shared/models mirror exists here');
-    assert.equal(plain.allowDownload, true);
-  });
 });
 
 describe('weight lookup', () => {
@@ -119,7 +107,7 @@ describe('weight lookup', () => {
   const requests: string[] = [];
 
   before(async () => {
-    taef2 = await getManifest('taef2');
+    taef2 = await getManifest('taef2', manifestsDir);
     work = await mkdtemp(join(tmpdir(), 'latent-lab-lookup-'));
     encoderBytes = await readFile(join(mirror, 'taef2', taef2.files.encoder.file));
     const decoderBytes = await readFile(join(mirror, 'taef2', taef2.files.decoder.file));
@@ -171,6 +159,7 @@ describe('weight lookup', () => {
 
   test('the shared mirror is found under <mirror>/<id>/<file>', async () => {
     const locations: WeightLocations = {
+      manifestsDir,
       modelsDir: await emptyDir('mirror-hit'),
       mirrorDir: mirror,
       allowDownload: false,
@@ -197,7 +186,12 @@ describe('weight lookup', () => {
       join(mirror, 'taef2', taef2.files.encoder.file),
       join(modelsDir, taef2.files.encoder.file),
     );
-    const checks = await verifyWeights(taef2, { modelsDir, mirrorDir: flat, allowDownload: false });
+    const checks = await verifyWeights(taef2, {
+      manifestsDir,
+      modelsDir,
+      mirrorDir: flat,
+      allowDownload: false,
+    });
     assert.deepEqual(
       checks.map((c) => c.path),
       [join(modelsDir, 'taef2_encoder.pth'), join(flat, 'taef2_decoder.pth')],
@@ -211,7 +205,12 @@ describe('weight lookup', () => {
     corrupted[5000] = corrupted[5000]! ^ 0x01;
     await writeFile(join(modelsDir, taef2.files.encoder.file), corrupted);
     const actual = createHash('sha256').update(corrupted).digest('hex');
-    const locations: WeightLocations = { modelsDir, mirrorDir: mirror, allowDownload: false };
+    const locations: WeightLocations = {
+      manifestsDir,
+      modelsDir,
+      mirrorDir: mirror,
+      allowDownload: false,
+    };
     await assert.rejects(
       fetchWeights(taef2, locations),
       rejectsWith(
@@ -232,6 +231,7 @@ describe('weight lookup', () => {
     const progress: DownloadProgress[] = [];
     const manifest = served(taef2);
     await fetchWeights(manifest, {
+      manifestsDir,
       modelsDir,
       mirrorDir: null,
       allowDownload: true,
@@ -251,7 +251,7 @@ describe('weight lookup', () => {
     });
     // Present now: a second fetch does not download again.
     const before = requests.length;
-    await fetchWeights(manifest, { modelsDir, mirrorDir: null, allowDownload: true });
+    await fetchWeights(manifest, { manifestsDir, modelsDir, mirrorDir: null, allowDownload: true });
     assert.equal(requests.length, before);
   });
 
@@ -259,6 +259,7 @@ describe('weight lookup', () => {
     const modelsDir = await emptyDir('bad-download');
     await assert.rejects(
       fetchWeights(served(taef2, '/corrupted'), {
+        manifestsDir,
         modelsDir,
         mirrorDir: null,
         allowDownload: true,
@@ -271,7 +272,12 @@ describe('weight lookup', () => {
   test('an HTTP error is WEIGHTS_UNAVAILABLE', async () => {
     const modelsDir = await emptyDir('http-404');
     await assert.rejects(
-      fetchWeights(served(taef2, '/missing'), { modelsDir, mirrorDir: null, allowDownload: true }),
+      fetchWeights(served(taef2, '/missing'), {
+        manifestsDir,
+        modelsDir,
+        mirrorDir: null,
+        allowDownload: true,
+      }),
       rejectsWith('WEIGHTS_UNAVAILABLE', /HTTP 404/),
     );
   });
@@ -279,7 +285,12 @@ describe('weight lookup', () => {
   test('offline with nothing present is WEIGHTS_UNAVAILABLE naming the model, the places looked and the fix', async () => {
     const modelsDir = await emptyDir('offline');
     const emptyMirror = await emptyDir('empty-mirror');
-    const locations: WeightLocations = { modelsDir, mirrorDir: emptyMirror, allowDownload: false };
+    const locations: WeightLocations = {
+      manifestsDir,
+      modelsDir,
+      mirrorDir: emptyMirror,
+      allowDownload: false,
+    };
     await assert.rejects(
       fetchWeights(taef2, locations),
       rejectsWith(
@@ -312,11 +323,12 @@ describe('weight lookup', () => {
     const modelsDir = await emptyDir('unpinned');
     const before = requests.length;
     await assert.rejects(
-      fetchWeights(unpinned, { modelsDir, mirrorDir: null, allowDownload: true }),
+      fetchWeights(unpinned, { manifestsDir, modelsDir, mirrorDir: null, allowDownload: true }),
       rejectsWith('WEIGHTS_UNAVAILABLE', /not pinned/),
     );
     assert.equal(requests.length, before, 'no request was made');
     const checks = await verifyWeights(unpinned, {
+      manifestsDir,
       modelsDir,
       mirrorDir: mirror,
       allowDownload: true,

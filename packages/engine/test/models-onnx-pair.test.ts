@@ -164,7 +164,7 @@ describe('onnx-pair models', () => {
     modelsDir = await mkdtemp(join(tmpdir(), 'latent-lab-onnx-pair-'));
     await writeFile(join(modelsDir, 'toy_encoder.onnx'), encoderModel);
     await writeFile(join(modelsDir, 'toy_decoder.onnx'), decoderModel);
-    locations = { modelsDir, mirrorDir: null, allowDownload: false };
+    locations = { manifestsDir: modelsDir, modelsDir, mirrorDir: null, allowDownload: false };
     vae = await openVae(manifestFor({ encoderOutput: 'moments' }), { locations });
     const data = new Float32Array(3 * height * width);
     for (let k = 0; k < 3; k++)

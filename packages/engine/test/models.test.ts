@@ -67,6 +67,7 @@ describe('taef2 on onnxruntime', () => {
   before(async () => {
     modelsDir = await mkdtemp(join(tmpdir(), 'latent-lab-models-'));
     const locations: WeightLocations = {
+      manifestsDir: fileURLToPath(new URL('../../../models', import.meta.url)),
       modelsDir,
       mirrorDir: join(shared, 'models'),
       allowDownload: false,

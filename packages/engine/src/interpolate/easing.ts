@@ -1,5 +1,5 @@
 import { EngineError } from '../errors.ts';
-import type { Easing } from '../types.ts';
+import { EASINGS, type Easing } from '@latent-lab/domain';
 
 /** Quadratic curves: gentle enough that no frame pair jumps much more than a linear step. */
 const curves: Record<Easing, (t: number) => number> = {
@@ -9,8 +9,6 @@ const curves: Record<Easing, (t: number) => number> = {
   'ease-in-out': (t) => (t < 0.5 ? 2 * t * t : 1 - 2 * (1 - t) * (1 - t)),
   smoothstep: (t) => t * t * (3 - 2 * t),
 };
-
-export const EASINGS: readonly Easing[] = Object.keys(curves) as Easing[];
 
 export function assertEasing(easing: string): asserts easing is Easing {
   if (!Object.hasOwn(curves, easing)) {

@@ -1,2 +1,2 @@
-export { ease, framePositions, EASINGS } from './easing.ts';
+export { ease, framePositions } from './easing.ts';
 export { lerp, slerp, interpolatePath, SLERP_PARALLEL_THRESHOLD } from './vectors.ts';

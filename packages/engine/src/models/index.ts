@@ -9,7 +9,6 @@ export {
   type WeightFile,
 } from './manifest.ts';
 export {
-  defaultWeightLocations,
   fetchWeights,
   verifyWeights,
   weightsAvailable,

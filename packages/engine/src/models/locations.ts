@@ -1,12 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.ts';
-import { REPO_MODELS_DIR, type ModelManifest, type WeightFile } from './manifest.ts';
+import type { ModelManifest, WeightFile } from './manifest.ts';
 
 export interface DownloadProgress {
   file: string;
@@ -14,32 +13,16 @@ export interface DownloadProgress {
   totalBytes: number | null;
 }
 
+/** Where a model's files are: the app's configuration module decides; the engine reads no environment. */
 export interface WeightLocations {
+  /** Folder of the model manifests (<id>.json). */
+  manifestsDir: string;
   /** Searched first; downloads are stored here. */
   modelsDir: string;
   /** Read-only offline mirror: `<mirror>/<file>` or `<mirror>/<id>/<file>`. */
   mirrorDir: string | null;
   allowDownload: boolean;
   onDownloadProgress?: (progress: DownloadProgress) => void;
-}
-
-/** The shared offline mirror next to the repository checkout, when there is one. */
-const SIBLING_MIRROR_DIR = fileURLToPath(new URL('../../../../../shared/models', import.meta.url));
-
-/**
- * LATENT_LAB_MODELS_DIR (default: the repository's models/ folder), LATENT_LAB_MODELS_MIRROR
- * (default: ../shared/models beside the repository when it exists), LATENT_LAB_OFFLINE=1 forbids downloads.
- */
-export function defaultWeightLocations(env: NodeJS.ProcessEnv = process.env): WeightLocations {
-  return {
-    modelsDir: env.LATENT_LAB_MODELS_DIR ? resolve(env.LATENT_LAB_MODELS_DIR) : REPO_MODELS_DIR,
-    mirrorDir: env.LATENT_LAB_MODELS_MIRROR
-      ? resolve(env.LATENT_LAB_MODELS_MIRROR)
-      : existsSync(SIBLING_MIRROR_DIR)
-        ? SIBLING_MIRROR_DIR
-        : null,
-    allowDownload: env.LATENT_LAB_OFFLINE !== '1',
-  };
 }
 
 function candidatePaths(

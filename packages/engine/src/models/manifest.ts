@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.ts';
 
 export interface WeightFile {
@@ -29,9 +28,6 @@ export interface ModelManifest {
 }
 
 export const DEFAULT_MODEL_ID = 'taef2';
-
-/** The repository's models/ folder: manifests are committed there, weights land there ignored by git. */
-export const REPO_MODELS_DIR = fileURLToPath(new URL('../../../../models', import.meta.url));
 
 type Fields = Record<string, unknown>;
 
@@ -148,7 +144,7 @@ export function parseManifest(json: unknown, source: string): ModelManifest {
 }
 
 /** Every manifest in `dir` (default: the repository's models/ folder), sorted by id. */
-export async function listManifests(dir: string = REPO_MODELS_DIR): Promise<ModelManifest[]> {
+export async function listManifests(dir: string): Promise<ModelManifest[]> {
   const names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
   const manifests = await Promise.all(
     names.map(async (name) => {
@@ -175,10 +171,7 @@ export async function listManifests(dir: string = REPO_MODELS_DIR): Promise<Mode
   return manifests;
 }
 
-export async function getManifest(
-  id: string,
-  dir: string = REPO_MODELS_DIR,
-): Promise<ModelManifest> {
+export async function getManifest(id: string, dir: string): Promise<ModelManifest> {
   const manifests = await listManifests(dir);
   const manifest = manifests.find((m) => m.id === id);
   if (!manifest) {

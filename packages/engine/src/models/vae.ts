@@ -5,7 +5,7 @@ import type { Tensor4 } from '../types.ts';
 import { readWeightFile } from '../weights/index.ts';
 import { countConvMacs, graphSkeleton } from './macs.ts';
 import { getManifest, type ModelManifest } from './manifest.ts';
-import { defaultWeightLocations, resolveWeights, type WeightLocations } from './locations.ts';
+import { resolveWeights, type WeightLocations } from './locations.ts';
 import { decodeModel, type GraphProto } from './onnx.ts';
 import { buildTaeGraphs } from './tae-graph.ts';
 
@@ -21,7 +21,7 @@ export interface Vae {
 }
 
 export interface LoadVaeOptions {
-  locations?: WeightLocations;
+  locations: WeightLocations;
   /** onnxruntime intra-op threads (default 1). */
   intraOpThreads?: number;
 }
@@ -181,7 +181,7 @@ async function createHalf(
 }
 
 /** Builds a VAE from an already parsed manifest (loadVae looks the manifest up by id). */
-export async function openVae(manifest: ModelManifest, options: LoadVaeOptions = {}): Promise<Vae> {
+export async function openVae(manifest: ModelManifest, options: LoadVaeOptions): Promise<Vae> {
   const threads = options.intraOpThreads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new EngineError(
@@ -190,7 +190,7 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions =
       'intraOpThreads',
     );
   }
-  const paths = await resolveWeights(manifest, options.locations ?? defaultWeightLocations());
+  const paths = await resolveWeights(manifest, options.locations);
   if (manifest.kind === 'tae') {
     const graphs = buildTaeGraphs(
       await readWeightFile(paths.encoder),
@@ -232,6 +232,6 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions =
   );
 }
 
-export async function loadVae(id: string, options: LoadVaeOptions = {}): Promise<Vae> {
-  return openVae(await getManifest(id), options);
+export async function loadVae(id: string, options: LoadVaeOptions): Promise<Vae> {
+  return openVae(await getManifest(id, options.locations.manifestsDir), options);
 }

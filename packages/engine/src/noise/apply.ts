@@ -1,5 +1,6 @@
 import { EngineError } from '../errors.ts';
-import type { NoiseMode, NoiseOptions, NoiseSchedule } from '../types.ts';
+import { NOISE_MODES } from '@latent-lab/domain';
+import type { NoiseOptions, NoiseSchedule } from '../types.ts';
 import { gaussianNoise } from './gaussian.ts';
 
 const weights: Record<NoiseSchedule, (t: number) => number> = {
@@ -8,7 +9,6 @@ const weights: Record<NoiseSchedule, (t: number) => number> = {
   'ramp-down': (t) => 1 - t,
   bell: (t) => 4 * t * (1 - t),
 };
-const MODES: readonly NoiseMode[] = ['absolute', 'relative'];
 
 function assertSchedule(schedule: string): asserts schedule is NoiseSchedule {
   if (!Object.hasOwn(weights, schedule)) {
@@ -29,7 +29,7 @@ export function validateNoise(noise: NoiseOptions): void {
       'noise.level',
     );
   }
-  if (!MODES.includes(noise.mode)) {
+  if (!NOISE_MODES.includes(noise.mode)) {
     throw new EngineError(
       'INVALID_OPTION',
       `unknown noise mode "${noise.mode}" (expected absolute or relative)`,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, loadConfig, SERVER_ENV } from '../src/config.ts';
+import { ConfigError, ENV_DEFAULTS, loadConfig } from '../src/index.ts';
 
 test('an empty environment gives the documented defaults', () => {
   const config = loadConfig({});
@@ -12,11 +12,13 @@ test('an empty environment gives the documented defaults', () => {
   assert.equal(config.workerConcurrency, 1);
   assert.equal(config.workerInProcess, true);
   assert.equal(config.maxInputPixels, 40e6);
-  assert.equal(config.maxSteps, 1000);
-  assert.equal(config.maxSide, 2048);
+  assert.equal(config.limits.maxSteps, 1000);
+  assert.equal(config.limits.maxSide, 2048);
   assert.equal(config.intraOpThreads, availableParallelism(), 'one render uses every core');
   assert.equal(config.serveDashboard, true);
-  assert.equal(SERVER_ENV.PORT, '4000');
+  assert.equal(ENV_DEFAULTS.PORT, '4000');
+  assert.equal(config.limits.maxNoiseLevel, 10);
+  assert.ok(config.models.manifestsDir.endsWith('models'));
 });
 
 test('values are parsed and validated, and errors name the variable', () => {
@@ -48,6 +50,8 @@ test('values are parsed and validated, and errors name the variable', () => {
     ['MAX_UPLOAD_BYTES', ''],
     ['LOG_LEVEL', 'loud'],
     ['DATABASE_URL', 'mysql://x'],
+    ['MAX_NOISE_LEVEL', '-1'],
+    ['MAX_PAGE_SIZE', '0'],
   ];
   for (const [name, value] of bad) {
     assert.throws(

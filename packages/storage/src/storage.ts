@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
+import { assertStorageKey } from '@latent-lab/domain';
 
 /**
  * Where upload, frame and latent bytes live, addressed by key ("images/ab/<sha>.png").
@@ -17,19 +18,6 @@ export interface Storage {
   /** Deletes every key under the folder "<prefix>/". */
   deleteFolder(prefix: string): Promise<void>;
   exists(key: string): Promise<boolean>;
-}
-
-export class StorageKeyError extends Error {
-  override readonly name = 'StorageKeyError';
-}
-
-const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
-
-/** Keys are relative paths of safe segments: no "..", no absolute paths, no hidden files. */
-export function assertStorageKey(key: string): void {
-  if (key.length > 512 || !KEY_PATTERN.test(key) || key.split('/').some((part) => part === '..')) {
-    throw new StorageKeyError(`invalid storage key "${key}"`);
-  }
 }
 
 function isMissing(error: unknown): boolean {
@@ -75,11 +63,26 @@ export class LocalStorage implements Storage {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.path(key), { force: true });
+    const path = this.path(key);
+    await rm(path, { force: true });
+    await this.removeEmptyParents(path);
   }
 
   async deleteFolder(prefix: string): Promise<void> {
-    await rm(this.path(prefix), { recursive: true, force: true });
+    const path = this.path(prefix);
+    await rm(path, { recursive: true, force: true });
+    await this.removeEmptyParents(path);
+  }
+
+  /** Folders exist only as key prefixes, as in a bucket: one left empty is removed, up to the root. */
+  private async removeEmptyParents(path: string): Promise<void> {
+    for (let folder = dirname(path); relative(this.root, folder) !== ''; folder = dirname(folder)) {
+      try {
+        await rmdir(folder);
+      } catch {
+        return; // not empty (or already gone): the folders above are in use too
+      }
+    }
   }
 
   async exists(key: string): Promise<boolean> {

@@ -3,8 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { StorageLatentCache } from '../src/storage/latent-cache.ts';
-import { LocalStorage, StorageKeyError } from '../src/storage/storage.ts';
+import { readdir } from 'node:fs/promises';
+import { BlobLatentCache } from '@latent-lab/engine';
+import { LocalStorage, StorageKeyError } from '../src/index.ts';
 
 let root: string;
 let storage: LocalStorage;
@@ -43,6 +44,18 @@ test('put, get, stream, exists and delete by key', async () => {
   await storage.delete('frames/run-1/00000.png');
 });
 
+test('deleting the last key of a folder leaves no empty folder behind', async () => {
+  await storage.put('frames/run-2/00000.png', new Uint8Array([1]));
+  await storage.put('frames/run-2/00001.png', new Uint8Array([2]));
+  await storage.put('artifacts/run-2/a/b.zip', new Uint8Array([3]));
+  await storage.delete('frames/run-2/00000.png');
+  assert.deepEqual(await readdir(join(root, 'frames/run-2')), ['00001.png']);
+  await storage.delete('frames/run-2/00001.png');
+  await storage.deleteFolder('artifacts/run-2');
+  const left = await readdir(root);
+  assert.ok(!left.includes('frames') && !left.includes('artifacts'), `left: ${left.join(', ')}`);
+});
+
 test('keys that could leave the storage folder are refused', async () => {
   for (const key of ['../outside', 'a/../../b', '/etc/passwd', '.hidden', 'a//b', '', 'a\\b']) {
     await assert.rejects(storage.get(key), StorageKeyError, JSON.stringify(key));
@@ -50,7 +63,7 @@ test('keys that could leave the storage folder are refused', async () => {
 });
 
 test('the latent cache round-trips a tensor and ignores damaged files', async () => {
-  const cache = new StorageLatentCache(storage);
+  const cache = new BlobLatentCache(storage);
   const data = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i / 7 - 1);
   await cache.set('taef2/128x128-cover/abc', { data, shape: [1, 2, 3, 4] });
   const latent = await cache.get('taef2/128x128-cover/abc');

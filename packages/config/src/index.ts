@@ -1,0 +1,208 @@
+// @latent-lab/config: every environment variable of every process, parsed once with one zod
+// schema and handed down. Packages below never read process.env; apps call loadConfig(process.env).
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_RUN_LIMITS, type RunLimits } from '@latent-lab/domain';
+import { z } from 'zod';
+
+/** The repository checkout: its models/ folder holds the manifests, and weights land there. */
+const REPO_DIR = fileURLToPath(new URL('../../..', import.meta.url));
+/** The shared offline mirror beside the checkout, when there is one. */
+const SIBLING_MIRROR_DIR = resolve(REPO_DIR, '../shared/models');
+
+/** Every environment variable read, with its default ('' means unset). */
+export const ENV_DEFAULTS = {
+  PORT: '4000',
+  HOST: '0.0.0.0',
+  DATABASE_URL: '',
+  DATA_DIR: './data',
+  WORKER_CONCURRENCY: '1',
+  WORKER_IN_PROCESS: 'true',
+  MAX_UPLOAD_BYTES: String(25 * 1024 * 1024),
+  MAX_INPUT_PIXELS: String(40e6),
+  MAX_STEPS: String(DEFAULT_RUN_LIMITS.maxSteps),
+  MAX_SIDE: String(DEFAULT_RUN_LIMITS.maxSide),
+  MAX_NOISE_LEVEL: String(DEFAULT_RUN_LIMITS.maxNoiseLevel),
+  MAX_PAGE_SIZE: '100',
+  MAX_QUERY_COST: '5000',
+  INTRA_OP_THREADS: '',
+  LOG_LEVEL: 'info',
+  SERVE_DASHBOARD: 'true',
+  LATENT_LAB_MODELS_DIR: '',
+  LATENT_LAB_MODELS_MIRROR: '',
+  LATENT_LAB_OFFLINE: '',
+} as const;
+
+export type EnvName = keyof typeof ENV_DEFAULTS;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function integer(name: EnvName, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z.string().transform((raw, context) => {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+      context.addIssue({
+        code: 'custom',
+        message: `${name} must be an integer from ${min} to ${max} (got "${raw}")`,
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+function number(name: EnvName, min: number) {
+  return z.string().transform((raw, context) => {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value) || value < min) {
+      context.addIssue({
+        code: 'custom',
+        message: `${name} must be a number of at least ${min} (got "${raw}")`,
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+function boolean(name: EnvName) {
+  return z.string().transform((raw, context) => {
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0' || raw === '') return false;
+    context.addIssue({ code: 'custom', message: `${name} must be true or false (got "${raw}")` });
+    return z.NEVER;
+  });
+}
+
+const envSchema = z.object({
+  PORT: integer('PORT', 0, 65535),
+  HOST: z.string(),
+  DATABASE_URL: z
+    .string()
+    .transform((raw) => raw.trim())
+    .refine((url) => url === '' || /^postgres(ql)?:\/\//.test(url), {
+      message: 'DATABASE_URL must be a postgres:// or postgresql:// URL',
+    }),
+  DATA_DIR: z.string(),
+  WORKER_CONCURRENCY: integer('WORKER_CONCURRENCY', 1, 64),
+  WORKER_IN_PROCESS: boolean('WORKER_IN_PROCESS'),
+  MAX_UPLOAD_BYTES: integer('MAX_UPLOAD_BYTES', 1),
+  MAX_INPUT_PIXELS: integer('MAX_INPUT_PIXELS', 1),
+  MAX_STEPS: integer('MAX_STEPS', 2),
+  MAX_SIDE: integer('MAX_SIDE', 8),
+  MAX_NOISE_LEVEL: number('MAX_NOISE_LEVEL', 0),
+  MAX_PAGE_SIZE: integer('MAX_PAGE_SIZE', 1, 10_000),
+  MAX_QUERY_COST: integer('MAX_QUERY_COST', 1),
+  INTRA_OP_THREADS: z.string(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, {
+    error: (issue) =>
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${String(issue.input)}")`,
+  }),
+  SERVE_DASHBOARD: boolean('SERVE_DASHBOARD'),
+  LATENT_LAB_MODELS_DIR: z.string(),
+  LATENT_LAB_MODELS_MIRROR: z.string(),
+  LATENT_LAB_OFFLINE: boolean('LATENT_LAB_OFFLINE'),
+});
+
+/** Where model manifests and weights are (the engine's WeightLocations). */
+export interface ModelLocations {
+  manifestsDir: string;
+  modelsDir: string;
+  mirrorDir: string | null;
+  allowDownload: boolean;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** null: embedded PGlite under dataDir. */
+  databaseUrl: string | null;
+  dataDir: string;
+  workerConcurrency: number;
+  /** Run the job worker inside the API process. */
+  workerInProcess: boolean;
+  maxUploadBytes: number;
+  maxInputPixels: number;
+  limits: RunLimits;
+  /** Largest page of any list field (first). */
+  maxPageSize: number;
+  /** Largest estimated cost of one GraphQL operation (list sizes multiply). */
+  maxQueryCost: number;
+  /** onnxruntime threads per render; default: the cores shared among the concurrent renders. */
+  intraOpThreads: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  serveDashboard: boolean;
+  models: ModelLocations;
+}
+
+function parseEnv(env: Record<string, string | undefined>) {
+  const raw = Object.fromEntries(
+    (Object.keys(ENV_DEFAULTS) as EnvName[]).map((name) => [name, env[name] ?? ENV_DEFAULTS[name]]),
+  );
+  const result = envSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => issue.message).join('; '));
+  }
+  return result.data;
+}
+
+function modelLocations(env: z.output<typeof envSchema>): ModelLocations {
+  const mirror = env.LATENT_LAB_MODELS_MIRROR;
+  return {
+    manifestsDir: resolve(REPO_DIR, 'models'),
+    modelsDir: env.LATENT_LAB_MODELS_DIR
+      ? resolve(env.LATENT_LAB_MODELS_DIR)
+      : resolve(REPO_DIR, 'models'),
+    mirrorDir: mirror
+      ? resolve(mirror)
+      : existsSync(SIBLING_MIRROR_DIR)
+        ? SIBLING_MIRROR_DIR
+        : null,
+    allowDownload: !env.LATENT_LAB_OFFLINE,
+  };
+}
+
+/** Reads and validates the whole configuration; unset variables take ENV_DEFAULTS. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = parseEnv(env);
+  const threads = parsed.INTRA_OP_THREADS;
+  let intraOpThreads = Math.max(1, Math.floor(availableParallelism() / parsed.WORKER_CONCURRENCY));
+  if (threads !== '') {
+    const value = Number(threads);
+    if (!Number.isInteger(value) || value < 1 || value > 256)
+      throw new ConfigError(`INTRA_OP_THREADS must be an integer from 1 to 256 (got "${threads}")`);
+    intraOpThreads = value;
+  }
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    databaseUrl: parsed.DATABASE_URL === '' ? null : parsed.DATABASE_URL,
+    dataDir: resolve(parsed.DATA_DIR),
+    workerConcurrency: parsed.WORKER_CONCURRENCY,
+    workerInProcess: parsed.WORKER_IN_PROCESS,
+    maxUploadBytes: parsed.MAX_UPLOAD_BYTES,
+    maxInputPixels: parsed.MAX_INPUT_PIXELS,
+    limits: {
+      maxSteps: parsed.MAX_STEPS,
+      maxSide: parsed.MAX_SIDE,
+      maxNoiseLevel: parsed.MAX_NOISE_LEVEL,
+    },
+    maxPageSize: parsed.MAX_PAGE_SIZE,
+    maxQueryCost: parsed.MAX_QUERY_COST,
+    intraOpThreads,
+    logLevel: parsed.LOG_LEVEL,
+    serveDashboard: parsed.SERVE_DASHBOARD,
+    models: modelLocations(parsed),
+  };
+}
+
+/** The model locations alone (the CLI needs nothing else from the environment). */
+export function loadModelLocations(env: Record<string, string | undefined>): ModelLocations {
+  return modelLocations(parseEnv(env));
+}
