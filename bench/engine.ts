@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadModelLocations } from '@latent-lab/config';
 import { imageToTensor, loadVae, type Tensor4 } from '@latent-lab/engine';
 
 const { values } = parseArgs({
@@ -14,6 +15,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const model = values.model!;
 const repo = new URL('..', import.meta.url).pathname;
+const locations = loadModelLocations(process.env);
 const images = new URL('../../shared/images/', import.meta.url).pathname;
 
 function median(samples: number[]): number {
@@ -39,7 +41,7 @@ async function modelSpeed(): Promise<void> {
   console.log('| size | threads | encode ms | decode ms | encode GFLOP/s | decode GFLOP/s |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const threads of [1, 2]) {
-    const vae = await loadVae(model, { intraOpThreads: threads });
+    const vae = await loadVae(model, { locations, intraOpThreads: threads });
     for (const side of [256, 512]) {
       const image = await imageToTensor(photo, { width: side, height: side }, 'cover');
       let latent: Tensor4 = await vae.encode(image);
@@ -54,7 +56,7 @@ async function modelSpeed(): Promise<void> {
     }
     await vae.close();
   }
-  const reference = await loadVae(model);
+  const reference = await loadVae(model, { locations });
   const macs = reference.macs(512, 512);
   console.log(
     `(counted from the graphs' Conv nodes at 512x512: encoder ${(macs.encoder / 1e9).toFixed(1)} GMAC, ` +

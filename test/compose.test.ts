@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { ENGINE_ENV, loadConfig, SERVER_ENV } from '../apps/server/src/config.ts';
+import { ENV_DEFAULTS, loadConfig } from '@latent-lab/config';
 import { REPO_DIR } from './helpers/api.ts';
 
 interface Service {
@@ -32,7 +32,7 @@ const rootScripts = (
   }
 ).scripts;
 const APP_SERVICES = ['api', 'worker', 'dashboard'];
-const KNOWN_VARIABLES = new Set<string>([...Object.keys(SERVER_ENV), ...ENGINE_ENV]);
+const KNOWN_VARIABLES = new Set<string>(Object.keys(ENV_DEFAULTS));
 
 test('compose has PostgreSQL, the API, workers and the dashboard, each with a health check', () => {
   assert.deepEqual(Object.keys(compose.services).sort(), [

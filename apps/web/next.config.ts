@@ -8,8 +8,8 @@ const apiOrigin = process.env.LATENT_LAB_API_URL ?? 'http://127.0.0.1:4000';
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // The dashboard imports the engine's noise module (TypeScript source) through @latent-lab/engine/noise.
-  transpilePackages: ['@latent-lab/engine'],
+  // TypeScript sources of the workspace: the domain's option lists and the engine's noise module.
+  transpilePackages: ['@latent-lab/domain', '@latent-lab/engine'],
   turbopack: { root: fileURLToPath(new URL('../..', import.meta.url)) },
   async rewrites() {
     if (process.env.NODE_ENV !== 'development') return [];

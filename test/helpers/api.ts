@@ -7,7 +7,8 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startServer, type RunningServer, type ServerConfig } from '../../apps/server/src/index.ts';
+import { loadConfig, type Config } from '@latent-lab/config';
+import { startServer, type RunningServer } from '../../apps/server/src/index.ts';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
 
 export const SHARED_DIR = fileURLToPath(new URL('../../../shared', import.meta.url));
@@ -28,7 +29,7 @@ export interface TestServer<Kind extends DatabaseKind = 'postgres'> {
   /** The throwaway PostgreSQL database; none with PGlite, which lives under dataDir. */
   database: Kind extends 'postgres' ? TestDatabase : undefined;
   /** Stops the server and starts another on the same data folder and database. */
-  restart(overrides?: Partial<ServerConfig>): Promise<RunningServer>;
+  restart(overrides?: Partial<Config>): Promise<RunningServer>;
   /** Stops the server, drops the database and removes the data folder. */
   close(): Promise<void>;
 }
@@ -42,10 +43,11 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
   name,
   database: kind,
   ...overrides
-}: Partial<ServerConfig> & { name: string; database?: Kind }): Promise<TestServer<Kind>> {
+}: Partial<Config> & { name: string; database?: Kind }): Promise<TestServer<Kind>> {
   const dataDir = await mkdtemp(join(tmpdir(), `latent-lab-${name}-`));
   const database = kind === 'pglite' ? undefined : await createTestDatabase(`latentlab_${name}`);
-  const options: Partial<ServerConfig> = {
+  const options: Config = {
+    ...loadConfig({}),
     port: 0,
     host: '127.0.0.1',
     dataDir,

@@ -1,27 +1,31 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { loadModelLocations } from '@latent-lab/config';
 import {
+  parseRunParams,
+  type Easing,
+  type FitMode,
+  type FrameFormat,
+  type InterpolationMethod,
+  type NoiseMode,
+  type NoiseSchedule,
+} from '@latent-lab/domain';
+import {
+  BlobLatentCache,
   contactSheet,
-  defaultWeightLocations,
   encodeAnimation,
   Engine,
   EngineError,
   inspectImage,
   parseSize,
+  renderSpec,
   tensorToImage,
-  type Easing,
-  type FitMode,
-  type FrameFormat,
   type ImageLimits,
-  type InterpolationMethod,
   type KeyframeSource,
-  type NoiseMode,
-  type NoiseSchedule,
   type RenderedFrame,
-  type RunSpec,
 } from '@latent-lab/engine';
-import { DirectoryLatentCache } from './latent-cache.ts';
+import { LocalStorage } from '@latent-lab/storage';
 import { downloadProgress, progressBar } from './progress.ts';
 
 export interface InterpolateOptions {
@@ -45,6 +49,7 @@ export interface InterpolateOptions {
   maxInputPixels: number;
   maxSteps: number;
   maxSide: number;
+  maxNoise: number;
   cacheDir: string;
   cache: boolean;
 }
@@ -80,32 +85,37 @@ function frameName(index: number, format: FrameFormat): string {
 export async function interpolate(options: InterpolateOptions): Promise<void> {
   const imageLimits: ImageLimits = { maxInputPixels: options.maxInputPixels };
   const size = parseSize(options.size, options.maxSide);
+  // The same schema as the API's: the CLI accepts exactly the runs the server does.
+  const params = parseRunParams(
+    {
+      model: options.model,
+      keyframes: options.images,
+      steps: options.steps,
+      method: options.method,
+      easing: options.easing,
+      width: size.width,
+      height: size.height,
+      fit: options.fit,
+      noise: {
+        level: options.noise,
+        mode: options.noiseMode,
+        schedule: options.schedule,
+        shared: options.sharedNoise,
+      },
+      seed: options.seed,
+      animation: { fps: options.fps, loop: options.pingPong ? 'ping-pong' : 'loop' },
+    },
+    { maxSteps: options.maxSteps, maxSide: options.maxSide, maxNoiseLevel: options.maxNoise },
+  );
   // In argument order, so the first bad file is the one reported.
   const keyframes: KeyframeSource[] = [];
   for (const path of options.images) keyframes.push(await readKeyframe(path, imageLimits));
-  const spec: RunSpec = {
-    model: options.model,
-    keyframes,
-    steps: options.steps,
-    method: options.method,
-    easing: options.easing,
-    width: size.width,
-    height: size.height,
-    fit: options.fit,
-    noise: {
-      level: options.noise,
-      mode: options.noiseMode,
-      schedule: options.schedule,
-      shared: options.sharedNoise,
-      seed: options.seed,
-    },
-  };
+  const spec = renderSpec(params, keyframes);
   const engine = new Engine({
     intraOpThreads: options.threads,
     imageLimits,
-    runLimits: { maxSteps: options.maxSteps, maxSide: options.maxSide },
-    latentCache: options.cache ? new DirectoryLatentCache(options.cacheDir) : undefined,
-    locations: { ...defaultWeightLocations(), onDownloadProgress: downloadProgress() },
+    latentCache: options.cache ? new BlobLatentCache(new LocalStorage(options.cacheDir)) : undefined,
+    locations: { ...loadModelLocations(process.env), onDownloadProgress: downloadProgress() },
   });
   await mkdir(options.out, { recursive: true });
 
@@ -134,10 +144,9 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   }
   const encoded = await Promise.all(written);
   const renderMs = performance.now() - started - loadMs;
-  const loop = options.pingPong ? 'ping-pong' : 'loop';
   const [webp, gif, sheet] = await Promise.all([
-    encodeAnimation(encoded, 'webp', { fps: options.fps, loop }),
-    encodeAnimation(encoded, 'gif', { fps: options.fps, loop }),
+    encodeAnimation(encoded, 'webp', params.animation),
+    encodeAnimation(encoded, 'gif', params.animation),
     contactSheet(encoded),
   ]);
   await Promise.all([
@@ -160,6 +169,8 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
     size: `${spec.width}x${spec.height}`,
     fit: spec.fit,
     noise: spec.noise,
+    seed: spec.seed,
+    animation: params.animation,
     format: options.format,
     // renderMs: encoding keyframes, decoding and writing frames; outputsMs: animations and contact sheet.
     timings: { ...engine.stats, loadMs, renderMs, outputsMs, wallMs },
@@ -175,6 +186,6 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   await engine.close();
   process.stdout.write(
     `wrote ${spec.steps} frames, animation.webp, animation.gif and contact-sheet.png to ${options.out} ` +
-      `(seed ${spec.noise.seed}, ${(wallMs / 1000).toFixed(1)} s, ${engine.stats.encoderCalls} encoder calls)\n`,
+      `(seed ${spec.seed}, ${(wallMs / 1000).toFixed(1)} s, ${engine.stats.encoderCalls} encoder calls)\n`,
   );
 }

@@ -2,7 +2,18 @@ import { randomInt } from 'node:crypto';
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_IMAGE_LIMITS, DEFAULT_RUN_LIMITS, EngineError } from '@latent-lab/engine';
+import {
+  DEFAULT_RUN_LIMITS,
+  DomainError,
+  EASINGS,
+  FIT_MODES,
+  FRAME_FORMATS,
+  INTERPOLATION_METHODS,
+  MAX_SEED,
+  NOISE_MODES,
+  NOISE_SCHEDULES,
+} from '@latent-lab/domain';
+import { DEFAULT_IMAGE_LIMITS } from '@latent-lab/engine';
 import { interpolate, type InterpolateOptions } from './interpolate.ts';
 import { fetchModel, listModels, verifyModels } from './models.ts';
 
@@ -36,11 +47,11 @@ program
   .argument('<images...>', 'two or more keyframe images (PNG, JPEG, WebP), in path order')
   .option('-n, --steps <n>', 'number of frames, endpoints included (2-1000)', integer, 10)
   .addOption(
-    new Option('--method <method>', 'interpolation').choices(['lerp', 'slerp']).default('lerp'),
+    new Option('--method <method>', 'interpolation').choices(INTERPOLATION_METHODS).default('lerp'),
   )
   .addOption(
     new Option('--easing <curve>', 'timing curve')
-      .choices(['linear', 'ease-in', 'ease-out', 'ease-in-out', 'smoothstep'])
+      .choices(EASINGS)
       .default('linear'),
   )
   .option('--noise <level>', 'noise level (0 = clean interpolation)', number, 0)
@@ -49,12 +60,12 @@ program
       '--noise-mode <mode>',
       'absolute: latent units; relative: multiples of the latent std',
     )
-      .choices(['absolute', 'relative'])
+      .choices(NOISE_MODES)
       .default('absolute'),
   )
   .addOption(
     new Option('--schedule <schedule>', 'noise level across frames')
-      .choices(['constant', 'ramp-up', 'ramp-down', 'bell'])
+      .choices(NOISE_SCHEDULES)
       .default('constant'),
   )
   .option('--shared-noise', 'one noise field for every frame (temporally coherent)', false)
@@ -62,12 +73,12 @@ program
   .option('--size <WxH>', 'frame size, multiples of 8', '512x512')
   .addOption(
     new Option('--fit <mode>', 'how images meet the frame size')
-      .choices(['cover', 'contain', 'fill'])
+      .choices(FIT_MODES)
       .default('cover'),
   )
   .option('--model <id>', 'model id (see: latent-lab models list)', 'taef2')
   .addOption(
-    new Option('--format <format>', 'frame image format').choices(['png', 'webp']).default('png'),
+    new Option('--format <format>', 'frame image format').choices(FRAME_FORMATS).default('png'),
   )
   .option('--fps <n>', 'animation frames per second', number, 10)
   .option('--ping-pong', 'animation plays forward then backward', false)
@@ -86,6 +97,12 @@ program
   )
   .option('--max-steps <n>', 'largest accepted --steps', integer, DEFAULT_RUN_LIMITS.maxSteps)
   .option('--max-side <n>', 'largest accepted frame side', integer, DEFAULT_RUN_LIMITS.maxSide)
+  .option(
+    '--max-noise <level>',
+    'largest accepted --noise',
+    number,
+    DEFAULT_RUN_LIMITS.maxNoiseLevel,
+  )
   .option('--cache-dir <dir>', 'where encoded latents are cached', defaultCacheDir)
   .option('--no-cache', 'encode every image again')
   .action(
@@ -93,8 +110,8 @@ program
       images: string[],
       options: Omit<InterpolateOptions, 'images' | 'seed'> & { seed?: number },
     ) => {
-      // Random seeds stay below 2^31 so they fit the API's GraphQL Int and can be reused there.
-      await interpolate({ ...options, images, seed: options.seed ?? randomInt(0, 2 ** 31) });
+      // Any seed of the CLI can be given to the API and the dashboard too (0 to 2^32-1).
+      await interpolate({ ...options, images, seed: options.seed ?? randomInt(0, MAX_SEED + 1) });
     },
   );
 
@@ -128,7 +145,7 @@ try {
     if (error.exitCode === 0) process.exit(0);
     fail(error.message.replace(/^error: /, ''), 2);
   }
-  if (error instanceof EngineError) fail(error.message, 1);
+  if (error instanceof DomainError) fail(error.message, 1);
   if (process.env.LATENT_LAB_DEBUG) console.error(error);
   fail(error instanceof Error ? error.message : String(error), 1);
 }

@@ -1,5 +1,5 @@
+import { loadModelLocations } from '@latent-lab/config';
 import {
-  defaultWeightLocations,
   fetchWeights,
   getManifest,
   listManifests,
@@ -9,9 +9,9 @@ import {
 import { downloadProgress } from './progress.ts';
 
 export async function listModels(): Promise<void> {
-  const locations = defaultWeightLocations();
+  const locations = loadModelLocations(process.env);
   const rows = [['id', 'name', 'latent', 'weights']];
-  for (const manifest of await listManifests()) {
+  for (const manifest of await listManifests(locations.manifestsDir)) {
     const available = await weightsAvailable(manifest, locations);
     rows.push([
       manifest.id,
@@ -32,18 +32,18 @@ export async function listModels(): Promise<void> {
 }
 
 export async function fetchModel(id: string): Promise<void> {
-  const manifest = await getManifest(id);
-  await fetchWeights(manifest, {
-    ...defaultWeightLocations(),
-    onDownloadProgress: downloadProgress(),
-  });
+  const locations = loadModelLocations(process.env);
+  const manifest = await getManifest(id, locations.manifestsDir);
+  await fetchWeights(manifest, { ...locations, onDownloadProgress: downloadProgress() });
   process.stdout.write(`${id}: weights present and verified\n`);
 }
 
 /** Exits non-zero when a weight file that is present has the wrong checksum. */
 export async function verifyModels(id?: string): Promise<void> {
-  const manifests = id ? [await getManifest(id)] : await listManifests();
-  const locations = defaultWeightLocations();
+  const locations = loadModelLocations(process.env);
+  const manifests = id
+    ? [await getManifest(id, locations.manifestsDir)]
+    : await listManifests(locations.manifestsDir);
   let failed = 0;
   for (const manifest of manifests) {
     for (const result of await verifyWeights(manifest, locations)) {

@@ -1,12 +1,3 @@
 // @latent-lab/server: the run service (GraphQL API, durable jobs, live per-frame subscriptions).
 export { startServer, type RunningServer } from './server.ts';
-export {
-  loadConfig,
-  ConfigError,
-  SERVER_ENV,
-  ENGINE_ENV,
-  type ServerConfig,
-  type ServerEnvName,
-} from './config.ts';
 export { graphqlSchema } from './graphql/schema.ts';
-export { LocalStorage, type Storage } from './storage/storage.ts';

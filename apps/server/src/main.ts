@@ -1,8 +1,8 @@
 // The API server: GraphQL over HTTP and WebSocket, files, health, dashboard, and (by default) the worker.
-import { loadConfig } from './config.ts';
+import { loadConfig } from '@latent-lab/config';
 import { startServer } from './server.ts';
 
-const server = await startServer(loadConfig());
+const server = await startServer(loadConfig(process.env));
 let closing = false;
 const shutdown = (signal: string) => {
   if (closing) return;

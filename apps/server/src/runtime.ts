@@ -1,18 +1,18 @@
 import { join } from 'node:path';
+import type { Config } from '@latent-lab/config';
 import { openDatabase, type Database } from '@latent-lab/db';
+import { LocalStorage, type Storage } from '@latent-lab/storage';
 import type PgBoss from 'pg-boss';
 import { pino, type Logger } from 'pino';
-import type { ServerConfig } from './config.ts';
 import { EventBus } from './events/bus.ts';
 import { AdvisoryRunLocks, ProcessRunLocks } from './jobs/locks.ts';
 import { openQueue } from './jobs/queue.ts';
 import { ThreadRenderer } from './jobs/renderer.ts';
 import { RunWorker } from './jobs/worker.ts';
-import { LocalStorage, type Storage } from './storage/storage.ts';
 
 /** What both the API process and a worker-only process open: database, storage, events, queue. */
 export interface Runtime {
-  config: ServerConfig;
+  config: Config;
   log: Logger;
   db: Database;
   storage: Storage;
@@ -23,11 +23,11 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function createLogger(config: ServerConfig, name: string): Logger {
+export function createLogger(config: Config, name: string): Logger {
   return pino({ name, level: config.logLevel });
 }
 
-export async function openRuntime(config: ServerConfig, log: Logger): Promise<Runtime> {
+export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const closers: (() => Promise<void>)[] = [() => db.close()];
   const close = async () => {
@@ -57,7 +57,7 @@ export async function startWorker(runtime: Runtime): Promise<() => Promise<void>
       storageRoot,
       intraOpThreads: config.intraOpThreads,
       imageLimits: { maxInputPixels: config.maxInputPixels },
-      runLimits: { maxSteps: config.maxSteps, maxSide: config.maxSide },
+      models: config.models,
     },
     config.workerConcurrency,
   );

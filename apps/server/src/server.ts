@@ -1,13 +1,14 @@
 import type { AddressInfo } from 'node:net';
-import { RunStatus } from '@latent-lab/db';
-import { loadConfig, type ServerConfig } from './config.ts';
-import type { GraphQLContext } from './graphql/context.ts';
+import type { Config } from '@latent-lab/config';
+import { countRuns } from '@latent-lab/db';
+import type { Services } from './graphql/context.ts';
 import { graphqlSchema } from './graphql/schema.ts';
 import { createHttpStack } from './http/app.ts';
 import { enqueueRender } from './jobs/queue.ts';
-import { createLogger, openRuntime, startWorker } from './runtime.ts';
+import { createLogger, openRuntime, startWorker, type Runtime } from './runtime.ts';
+import { DownloadService } from './services/downloads.ts';
 import { ImageService } from './services/images.ts';
-import { ModelService } from './services/models.ts';
+import { ModelCatalog } from './services/models.ts';
 import { PresetService } from './services/presets.ts';
 import { ProgressService } from './services/progress.ts';
 import { RunService } from './services/runs.ts';
@@ -18,41 +19,50 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The services over one runtime: what every edge (GraphQL, HTTP routes) calls. */
+export function createServices({ config, db, storage, bus, boss }: Runtime): Services {
+  const models = new ModelCatalog(config.models);
+  return {
+    images: new ImageService(db.prisma, storage, {
+      maxUploadBytes: config.maxUploadBytes,
+      maxInputPixels: config.maxInputPixels,
+      maxPageSize: config.maxPageSize,
+    }),
+    presets: new PresetService(db.prisma, config.limits),
+    runs: new RunService({
+      db: db.prisma,
+      storage,
+      bus,
+      enqueue: (job) => enqueueRender(boss, job),
+      models,
+      limits: config.limits,
+      maxPageSize: config.maxPageSize,
+    }),
+    models,
+    progress: new ProgressService(db.prisma, bus),
+    downloads: new DownloadService(db.prisma, storage),
+  };
+}
+
 /** Starts the API (and the worker unless workerInProcess is false). Port 0 picks a free port. */
-export async function startServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  const config = { ...loadConfig(), ...overrides };
+export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config, 'latent-lab-server');
   const runtime = await openRuntime(config, log);
-  const { db, storage, bus, boss } = runtime;
-  const context: GraphQLContext = {
-    api: {
-      images: new ImageService(db.prisma, storage, {
-        maxUploadBytes: config.maxUploadBytes,
-        maxInputPixels: config.maxInputPixels,
-      }),
-      presets: new PresetService(db.prisma),
-      runs: new RunService(db.prisma, storage, bus, (runId) => enqueueRender(boss, runId), {
-        maxSteps: config.maxSteps,
-        maxSide: config.maxSide,
-      }),
-      models: new ModelService(),
-      progress: new ProgressService(db.prisma, bus),
-    },
-  };
+  const { db, storage } = runtime;
   let stopWorker: (() => Promise<void>) | undefined;
   try {
     const http = await createHttpStack({
       schema: await graphqlSchema(),
-      context,
+      services: createServices(runtime),
       storage,
-      prisma: db.prisma,
       log,
       maxUploadBytes: config.maxUploadBytes,
+      maxQueryCost: config.maxQueryCost,
       serveDashboard: config.serveDashboard,
       health: async () => ({
         database: db.mode,
         worker: config.workerInProcess ? 'in-process' : 'separate',
-        queued: await db.prisma.run.count({ where: { status: RunStatus.QUEUED } }),
+        queued: await countRuns(db.prisma, ['QUEUED']),
       }),
     });
     if (config.workerInProcess) stopWorker = await startWorker(runtime);

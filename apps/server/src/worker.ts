@@ -1,9 +1,9 @@
 // A worker-only process (npm run worker): renders queued runs; events reach API processes through
 // PostgreSQL LISTEN/NOTIFY. Needs DATABASE_URL: embedded PGlite belongs to one process.
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from '@latent-lab/config';
 import { createLogger, openRuntime, startWorker } from './runtime.ts';
 
-const config = loadConfig();
+const config = loadConfig(process.env);
 if (!config.databaseUrl) {
   throw new ConfigError(
     'npm run worker needs DATABASE_URL: with embedded PGlite the worker runs inside the server',

@@ -1,36 +1,59 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DbError } from '@latent-lab/db';
+import { DomainError, invalidInput, parseRunParams, DEFAULT_RUN_LIMITS } from '@latent-lab/domain';
 import { EngineError } from '@latent-lab/engine';
 import { GraphQLError } from 'graphql';
-import { ApiError, badInput, formatApiError, toApiError } from '../src/graphql/errors.ts';
+import { HTTP_STATUSES } from '../src/error-codes.ts';
+import { formatApiError, toGraphQLError } from '../src/graphql/errors.ts';
 
-test('engine and database errors map to API codes with the field', () => {
-  const invalid = toApiError(
+test('engine, data and domain errors map to API codes with the field', () => {
+  const invalid = toGraphQLError(
     new EngineError('INVALID_OPTION', 'steps must be an integer from 2 to 1000', 'steps'),
   );
-  assert.deepEqual(invalid?.extensions, { code: 'BAD_USER_INPUT', field: 'steps' });
-  assert.deepEqual(toApiError(new EngineError('UNKNOWN_MODEL', 'unknown model "x"'))?.extensions, {
-    code: 'BAD_USER_INPUT',
-    field: 'model',
-  });
-  assert.equal(
-    toApiError(new DbError('IMAGE_IN_USE', 'in use', { field: 'id' }))?.extensions.code,
-    'CONFLICT',
+  assert.deepEqual(invalid.extensions, { code: 'BAD_USER_INPUT', field: 'steps' });
+  assert.deepEqual(
+    toGraphQLError(new EngineError('UNKNOWN_MODEL', 'unknown model "x"')).extensions,
+    {
+      code: 'BAD_USER_INPUT',
+      field: 'model',
+    },
   );
-  assert.equal(toApiError(new DbError('BUILTIN_PRESET', 'built in'))?.extensions.code, 'FORBIDDEN');
-  const cursor = toApiError(new DbError('INVALID_CURSOR', 'not a cursor', { field: 'after' }));
-  assert.equal(cursor?.extensions.code, 'BAD_USER_INPUT');
-  assert.match(cursor!.message, /after/);
-  assert.equal(toApiError(new Error('boom')), undefined);
+  const inUse = new DbError('IMAGE_IN_USE', 'in use', { field: 'id' });
+  assert.equal(toGraphQLError(inUse).extensions.code, 'CONFLICT');
+  assert.equal(HTTP_STATUSES[inUse.kind], 409);
+  assert.equal(
+    toGraphQLError(new DbError('BUILTIN_PRESET', 'built in')).extensions.code,
+    'FORBIDDEN',
+  );
+  const cursor = toGraphQLError(new DbError('INVALID_CURSOR', 'not a cursor', { field: 'after' }));
+  assert.equal(cursor.extensions.code, 'BAD_USER_INPUT');
+  assert.match(cursor.message, /after/);
 });
 
-test('badInput always names the field in its message', () => {
+test('messages name the field as the API spells it; several bad fields are all listed', () => {
   assert.equal(
-    badInput('imageIds', 'a run needs 2 images').message,
+    toGraphQLError(invalidInput('keyframes', 'a run needs 2 images')).message,
     'imageIds: a run needs 2 images',
   );
-  assert.equal(badInput('steps', 'steps must be >= 2').message, 'steps must be >= 2');
+  let error: DomainError | undefined;
+  try {
+    parseRunParams(
+      { model: 'taef2', keyframes: ['a'], steps: 5000, seed: 1, width: 3000 },
+      DEFAULT_RUN_LIMITS,
+    );
+  } catch (caught) {
+    error = caught as DomainError;
+  }
+  const extensions = toGraphQLError(error!).extensions as {
+    field: string;
+    issues: { field: string; message: string }[];
+  };
+  assert.equal(extensions.field, 'imageIds');
+  assert.deepEqual(
+    extensions.issues.map((issue) => issue.field),
+    ['imageIds', 'steps', 'width'],
+  );
 });
 
 test('unexpected errors reach the client without internals and are reported', () => {
@@ -42,9 +65,10 @@ test('unexpected errors reach the client without internals and are reported', ()
   assert.equal(formatted.message, 'internal server error');
   assert.deepEqual(reported, [secret]);
 
-  const known = new ApiError('NOT_FOUND', 'run x not found', 'id');
+  const known = new DbError('NOT_FOUND', 'run x not found', { field: 'id' });
+  const asGraphQL = new GraphQLError(known.message, { originalError: known });
   assert.equal(
-    formatApiError(known.toJSON(), known, () => assert.fail('not unexpected')).message,
+    formatApiError(asGraphQL.toJSON(), asGraphQL, () => assert.fail('not unexpected')).message,
     'run x not found',
   );
 });

@@ -26,7 +26,7 @@ export const ENV_DEFAULTS = {
   MAX_SIDE: String(DEFAULT_RUN_LIMITS.maxSide),
   MAX_NOISE_LEVEL: String(DEFAULT_RUN_LIMITS.maxNoiseLevel),
   MAX_PAGE_SIZE: '100',
-  MAX_QUERY_COST: '5000',
+  MAX_QUERY_COST: '10000',
   INTRA_OP_THREADS: '',
   LOG_LEVEL: 'info',
   SERVE_DASHBOARD: 'true',

@@ -49,3 +49,5 @@ export {
   thumbnailFrames,
   type FrameInput,
 } from './frames.ts';
+/** The handle every data-access function takes; callers pass it along and never query it. */
+export type { PrismaClient as DbClient } from './generated/client.ts';

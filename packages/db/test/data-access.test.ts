@@ -2,10 +2,19 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import {
+  DomainError,
+  MAX_SEED,
+  type ImageRecord,
+  type RunParams,
+  type RunRecord,
+  type RunStatus,
+} from '@latent-lab/domain';
+import {
   DbError,
-  RunStatus,
   addTags,
   countFrames,
+  countRuns,
+  countRunsUsingImage,
   createOrGetImage,
   createPreset,
   createRun,
@@ -13,25 +22,26 @@ import {
   deletePreset,
   deleteRun,
   getImage,
+  getImages,
   getPresetByName,
   getRun,
+  getRuns,
   listFrames,
   listImages,
   listPresets,
   listRuns,
   removeTags,
-  runsUsingImage,
   setRunStatus,
   updatePreset,
   upsertFrame,
+  type DbClient,
   type DbErrorCode,
-  type Image,
   type ListRunsArgs,
-  type NewRun,
-  type PrismaClient,
-  type RunWithKeyframes,
+  type NewRunRow,
 } from '../src/index.ts';
 import { describeEachMode } from './databases.ts';
+
+const MISSING_ID = '00000000-0000-0000-0000-000000000000';
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -46,7 +56,7 @@ function dbError(code: DbErrorCode, field?: string) {
   };
 }
 
-async function addImage(prisma: PrismaClient, label: string): Promise<Image> {
+async function addImage(prisma: DbClient, label: string): Promise<ImageRecord> {
   const { image } = await createOrGetImage(prisma, {
     sha256: sha256(label),
     originalName: `${label}.png`,
@@ -59,11 +69,11 @@ async function addImage(prisma: PrismaClient, label: string): Promise<Image> {
   return image;
 }
 
-function runInput(keyframeImageIds: string[], overrides: Partial<NewRun> = {}): NewRun {
+/** Parameters as the domain schema would hand them over (already validated). */
+function runParams(keyframes: string[], overrides: Partial<RunParams> = {}): RunParams {
   return {
-    name: 'a run',
     model: 'taef2',
-    keyframeImageIds,
+    keyframes,
     steps: 8,
     method: 'slerp',
     easing: 'linear',
@@ -72,13 +82,22 @@ function runInput(keyframeImageIds: string[], overrides: Partial<NewRun> = {}): 
     fit: 'cover',
     noise: { level: 0.1, mode: 'absolute', schedule: 'constant', shared: false },
     seed: 42,
+    animation: { fps: 10, loop: 'loop' },
     ...overrides,
   };
 }
 
+function runInput(
+  keyframes: string[],
+  overrides: Partial<RunParams> = {},
+  row: Omit<Partial<NewRunRow>, 'params'> = {},
+): NewRunRow {
+  return { name: 'a run', params: runParams(keyframes, overrides), ...row };
+}
+
 /** Every page of a listing, following endCursor. */
-async function allPages(prisma: PrismaClient, args: ListRunsArgs): Promise<RunWithKeyframes[][]> {
-  const pages: RunWithKeyframes[][] = [];
+async function allPages(prisma: DbClient, args: ListRunsArgs): Promise<RunRecord[][]> {
+  const pages: RunRecord[][] = [];
   let after: string | null = null;
   for (;;) {
     const page = await listRuns(prisma, { ...args, after });
@@ -132,9 +151,20 @@ describeEachMode('data access', (context) => {
     await assert.rejects(listImages(prisma(), { after: 'garbage' }), dbError('INVALID_CURSOR'));
   });
 
+  test('images: batch lookup by id skips unknown and malformed ids', async () => {
+    const [a, b] = [await addImage(prisma(), 'batch-a'), await addImage(prisma(), 'batch-b')];
+    const found = await getImages(prisma(), [b.id, MISSING_ID, 'not-a-uuid', a.id]);
+    assert.deepEqual(
+      found.map((image) => image.id).sort(),
+      [a.id, b.id].sort(),
+    );
+    assert.deepEqual(await getImages(prisma(), []), []);
+    assert.deepEqual(await getImages(prisma(), ['not-a-uuid']), []);
+  });
+
   test('preset CRUD, duplicate names and built-in protection', async () => {
     const created = await createPreset(prisma(), {
-      name: '  Soft bell ',
+      name: 'Soft bell',
       level: 0.3,
       mode: 'relative',
       schedule: 'bell',
@@ -143,6 +173,9 @@ describeEachMode('data access', (context) => {
     });
     assert.equal(created.name, 'Soft bell');
     assert.equal(created.builtIn, false);
+    assert.equal(created.mode, 'relative');
+    assert.equal(created.shared, true);
+    assert.equal(created.description, 'coherent grain');
     assert.equal((await getPresetByName(prisma(), 'Soft bell'))?.id, created.id);
     assert.ok((await listPresets(prisma())).some((preset) => preset.id === created.id));
 
@@ -152,17 +185,10 @@ describeEachMode('data access', (context) => {
         level: 1,
         mode: 'absolute',
         schedule: 'constant',
+        shared: false,
+        description: '',
       }),
       dbError('DUPLICATE_NAME', 'name'),
-    );
-    await assert.rejects(
-      createPreset(prisma(), { name: 'x', level: -1, mode: 'absolute', schedule: 'constant' }),
-      dbError('INVALID_INPUT', 'level'),
-    );
-    await assert.rejects(
-      // @ts-expect-error: an unknown schedule is exactly what is being refused
-      createPreset(prisma(), { name: 'x', level: 1, mode: 'absolute', schedule: 'sideways' }),
-      dbError('INVALID_INPUT', 'schedule'),
     );
 
     const updated = await updatePreset(prisma(), created.id, { level: 0.4, schedule: 'ramp-up' });
@@ -173,6 +199,7 @@ describeEachMode('data access', (context) => {
       updatePreset(prisma(), created.id, { name: '0.5' }),
       dbError('DUPLICATE_NAME', 'name'),
     );
+    await assert.rejects(updatePreset(prisma(), MISSING_ID, { level: 1 }), dbError('NOT_FOUND'));
 
     const builtIn = await getPresetByName(prisma(), '0.5');
     assert.ok(builtIn?.builtIn);
@@ -183,12 +210,13 @@ describeEachMode('data access', (context) => {
     await assert.rejects(deletePreset(prisma(), builtIn.id), dbError('BUILTIN_PRESET'));
 
     const [a, b] = [await addImage(prisma(), 'preset-a'), await addImage(prisma(), 'preset-b')];
-    const run = await createRun(prisma(), runInput([a.id, b.id], { presetId: created.id }));
+    const run = await createRun(prisma(), runInput([a.id, b.id], {}, { presetId: created.id }));
+    assert.equal(run.presetId, created.id);
     await deletePreset(prisma(), created.id);
     assert.equal(await getPresetByName(prisma(), 'Soft bell'), null);
     const kept = await getRun(prisma(), run.id);
     assert.equal(kept?.presetId, null);
-    assert.equal(kept?.noiseLevel, 0.1);
+    assert.equal(kept?.params.noise.level, 0.1);
     await assert.rejects(deletePreset(prisma(), created.id), dbError('NOT_FOUND'));
   });
 
@@ -201,71 +229,165 @@ describeEachMode('data access', (context) => {
     const order = [c.id, a.id, b.id, a.id];
     const run = await createRun(
       prisma(),
-      runInput(order, { name: 'ordered', tags: [' sunset ', 'sunset', 'film'] }),
+      runInput(order, {}, { name: 'ordered', tags: ['sunset', 'film'] }),
     );
-    assert.equal(run.status, RunStatus.QUEUED);
+    assert.equal(run.status, 'QUEUED');
+    assert.equal(run.name, 'ordered');
     assert.deepEqual(run.tags, ['sunset', 'film']);
+    assert.equal(run.framesDone, 0);
+    assert.equal(run.presetId, null);
+    assert.deepEqual(run.params.keyframes, order);
     const stored = await getRun(prisma(), run.id);
-    assert.deepEqual(
-      stored?.keyframes.map((keyframe) => keyframe.imageId),
-      order,
-    );
-    assert.deepEqual(
-      stored?.keyframes.map((keyframe) => keyframe.image.sha256),
-      [c, a, b, a].map((image) => image.sha256),
-    );
-    assert.equal(stored?.noiseMode, 'absolute');
-    assert.equal(await getRun(prisma(), '00000000-0000-0000-0000-000000000000'), null);
+    assert.deepEqual(stored?.params.keyframes, order);
+    assert.deepEqual(stored, run);
+    assert.equal(stored.params.noise.mode, 'absolute');
+    assert.equal(await getRun(prisma(), MISSING_ID), null);
+    assert.equal(await getRun(prisma(), 'not-a-uuid'), null);
 
     await assert.rejects(
-      createRun(prisma(), runInput([a.id])),
-      dbError('INVALID_INPUT', 'keyframeImageIds'),
+      createRun(prisma(), runInput([a.id, MISSING_ID])),
+      dbError('NOT_FOUND', 'keyframes'),
     );
     await assert.rejects(
-      createRun(prisma(), runInput([a.id, '00000000-0000-0000-0000-000000000000'])),
-      dbError('NOT_FOUND', 'keyframeImageIds'),
+      createRun(prisma(), runInput([a.id, 'not-a-uuid'])),
+      dbError('NOT_FOUND', 'keyframes'),
     );
     await assert.rejects(
-      createRun(
-        prisma(),
-        runInput([a.id, b.id], { presetId: '00000000-0000-0000-0000-000000000000' }),
-      ),
+      createRun(prisma(), runInput([a.id, b.id], {}, { presetId: MISSING_ID })),
       dbError('NOT_FOUND', 'presetId'),
     );
-    await assert.rejects(
-      createRun(
-        prisma(),
-        runInput([a.id, b.id], {
-          noise: { level: NaN, mode: 'absolute', schedule: 'constant', shared: false },
-        }),
-      ),
-      dbError('INVALID_INPUT', 'noise.level'),
+  });
+
+  test('every run parameter round-trips, including seeds up to 2^32-1, fps and loop', async () => {
+    const [a, b] = [await addImage(prisma(), 'params-a'), await addImage(prisma(), 'params-b')];
+    assert.equal(MAX_SEED, 4294967295);
+    const cases: RunParams[] = [
+      runParams([a.id, b.id], { seed: MAX_SEED, animation: { fps: 24, loop: 'ping-pong' } }),
+      runParams([b.id, a.id], {
+        seed: 0,
+        steps: 30,
+        method: 'lerp',
+        easing: 'ease-in-out',
+        width: 256,
+        height: 64,
+        fit: 'contain',
+        noise: { level: 2.5, mode: 'relative', schedule: 'bell', shared: true },
+        animation: { fps: 12.5, loop: 'loop' },
+      }),
+      runParams([a.id, b.id], { seed: 2 ** 31, animation: { fps: 1, loop: 'loop' } }),
+      runParams([a.id, b.id], { seed: MAX_SEED - 1, animation: { fps: 50, loop: 'ping-pong' } }),
+    ];
+    for (const params of cases) {
+      const run = await createRun(prisma(), { name: `seed ${params.seed}`, params });
+      assert.deepEqual(run.params, params);
+      const stored = await getRun(prisma(), run.id);
+      assert.deepEqual(stored?.params, params);
+      assert.equal(typeof stored.params.seed, 'number');
+    }
+    const [row] = await prisma().$queryRawUnsafe<{ seed: string }[]>(
+      'SELECT "seed"::text AS seed FROM "Run" WHERE "name" = $1',
+      `seed ${MAX_SEED}`,
     );
-    await assert.rejects(
-      createRun(prisma(), runInput([a.id, b.id], { steps: 2.5 })),
-      dbError('INVALID_INPUT', 'steps'),
+    assert.equal(row?.seed, '4294967295');
+    const batch = await getRuns(prisma(), []);
+    assert.deepEqual(batch, []);
+  });
+
+  test("the database's CHECK constraints still refuse values outside the domain's ranges", async () => {
+    const [a, b] = [await addImage(prisma(), 'check-a'), await addImage(prisma(), 'check-b')];
+    const before = await prisma().run.count();
+    const refused: [Partial<RunParams>, string][] = [
+      [{ seed: MAX_SEED + 1 }, 'seed'],
+      [{ seed: -1 }, 'seed'],
+      [{ animation: { fps: 0.5, loop: 'loop' } }, 'fps'],
+      [{ animation: { fps: 51, loop: 'loop' } }, 'fps'],
+      [{ animation: { fps: 10, loop: 'bounce' as RunParams['animation']['loop'] } }, 'loop'],
+      [{ method: 'zigzag' as RunParams['method'] }, 'method'],
+      [{ easing: 'wobble' as RunParams['easing'] }, 'easing'],
+      [{ fit: 'stretch' as RunParams['fit'] }, 'fit'],
+      [
+        { noise: { level: -1, mode: 'absolute', schedule: 'constant', shared: false } },
+        'noiseLevel',
+      ],
+      [
+        {
+          noise: {
+            level: 0,
+            mode: 'sideways' as RunParams['noise']['mode'],
+            schedule: 'constant',
+            shared: false,
+          },
+        },
+        'noiseMode',
+      ],
+      [
+        {
+          noise: {
+            level: 0,
+            mode: 'absolute',
+            schedule: 'zigzag' as RunParams['noise']['schedule'],
+            shared: false,
+          },
+        },
+        'noiseSchedule',
+      ],
+    ];
+    for (const [overrides, field] of refused) {
+      await assert.rejects(
+        createRun(prisma(), runInput([a.id, b.id], overrides)),
+        dbError('INVALID_INPUT', field),
+        `${JSON.stringify(overrides)} should be refused on ${field}`,
+      );
+    }
+    assert.equal(await prisma().run.count(), before);
+  });
+
+  test('runs: batch lookup by id, and counts by status', async () => {
+    const [a, b] = [await addImage(prisma(), 'count-a'), await addImage(prisma(), 'count-b')];
+    const first = await createRun(prisma(), runInput([a.id, b.id], {}, { name: 'count 1' }));
+    const second = await createRun(prisma(), runInput([b.id, a.id], {}, { name: 'count 2' }));
+    const found = await getRuns(prisma(), [second.id, MISSING_ID, 'not-a-uuid', first.id]);
+    assert.deepEqual(
+      found.map((run) => run.id).sort(),
+      [first.id, second.id].sort(),
     );
-    await assert.rejects(
-      createRun(prisma(), runInput([a.id, b.id], { seed: 2 ** 40 })),
-      dbError('INVALID_INPUT', 'seed'),
+    assert.deepEqual(
+      found.find((run) => run.id === second.id),
+      second,
     );
-    await assert.rejects(
-      // @ts-expect-error: an unknown method is exactly what is being refused
-      createRun(prisma(), runInput([a.id, b.id], { method: 'zigzag' })),
-      dbError('INVALID_INPUT', 'method'),
+
+    const expected = async (statuses: RunStatus[]) =>
+      prisma().run.count({ where: { status: { in: statuses } } });
+    const queued = await countRuns(prisma(), ['QUEUED']);
+    assert.equal(queued, await expected(['QUEUED']));
+    await setRunStatus(prisma(), first.id, 'RUNNING');
+    assert.equal(await countRuns(prisma(), ['QUEUED']), queued - 1);
+    assert.equal(
+      await countRuns(prisma(), ['QUEUED', 'RUNNING']),
+      await expected(['QUEUED', 'RUNNING']),
     );
+    assert.equal(await countRuns(prisma(), []), 0);
   });
 
   test('deleting an image is refused while a run uses it, allowed after', async () => {
     const [a, b] = [await addImage(prisma(), 'in-use-a'), await addImage(prisma(), 'in-use-b')];
     const run = await createRun(prisma(), runInput([a.id, b.id]));
-    assert.deepEqual(
-      (await runsUsingImage(prisma(), a.id)).map((using) => using.id),
-      [run.id],
-    );
-    await assert.rejects(deleteImage(prisma(), a.id), dbError('IMAGE_IN_USE', 'id'));
+    assert.equal(await countRunsUsingImage(prisma(), a.id), 1);
+    await createRun(prisma(), runInput([b.id, b.id]));
+    assert.equal(await countRunsUsingImage(prisma(), b.id), 2);
+    assert.equal(await countRunsUsingImage(prisma(), 'not-a-uuid'), 0);
+    await assert.rejects(deleteImage(prisma(), a.id), (error: unknown) => {
+      dbError('IMAGE_IN_USE', 'id')(error);
+      assert.ok(error instanceof DbError);
+      // The message names the file the user uploaded, not the image's id.
+      assert.match(error.message, /"in-use-a\.png" is a keyframe of 1 run;/);
+      assert.ok(!error.message.includes(a.id), error.message);
+      return true;
+    });
+    await assert.rejects(deleteImage(prisma(), b.id), /"in-use-b\.png" is a keyframe of 2 runs;/);
     assert.ok(await getImage(prisma(), a.id));
 
+    await setRunStatus(prisma(), run.id, 'RUNNING');
     await upsertFrame(prisma(), {
       runId: run.id,
       index: 0,
@@ -281,6 +403,7 @@ describeEachMode('data access', (context) => {
     assert.equal(await prisma().frame.count({ where: { runId: run.id } }), 0);
     assert.equal(await prisma().runImage.count({ where: { runId: run.id } }), 0);
     await assert.rejects(deleteRun(prisma(), run.id), dbError('NOT_FOUND'));
+    assert.equal(await countRunsUsingImage(prisma(), a.id), 0);
 
     assert.equal((await deleteImage(prisma(), a.id)).id, a.id);
     assert.equal(await getImage(prisma(), a.id), null);
@@ -290,6 +413,7 @@ describeEachMode('data access', (context) => {
   test('frames upsert by (run, index): a resumed run never duplicates', async () => {
     const [a, b] = [await addImage(prisma(), 'frames-a'), await addImage(prisma(), 'frames-b')];
     const run = await createRun(prisma(), runInput([a.id, b.id], { steps: 3 }));
+    await setRunStatus(prisma(), run.id, 'RUNNING');
     const frame = (index: number, decodeMs: number) => ({
       runId: run.id,
       index,
@@ -305,7 +429,10 @@ describeEachMode('data access', (context) => {
     const again = await upsertFrame(prisma(), frame(1, 20));
     await upsertFrame(prisma(), frame(2, 10));
     assert.equal(again.decodeMs, 20);
+    assert.equal(again.runId, run.id);
+    assert.equal(again.index, 1);
     assert.equal(await countFrames(prisma(), run.id), 3);
+    assert.equal(await countFrames(prisma(), 'not-a-uuid'), 0);
     assert.deepEqual(
       (await listFrames(prisma(), run.id)).map((stored) => [stored.index, stored.decodeMs]),
       [
@@ -314,66 +441,78 @@ describeEachMode('data access', (context) => {
         [2, 10],
       ],
     );
+    assert.deepEqual(await listFrames(prisma(), 'not-a-uuid'), []);
     const stored = await getRun(prisma(), run.id);
     assert.equal(stored?.framesDone, 3);
-    assert.deepEqual(
-      stored?.frames.map((stored) => stored.index),
-      [0, 1, 2],
+    assert.ok(!('frames' in stored), 'getRun returns the run without its frames');
+    await assert.rejects(
+      upsertFrame(prisma(), { ...frame(0, 1), runId: MISSING_ID }),
+      dbError('NOT_FOUND', 'runId'),
     );
     await assert.rejects(
-      upsertFrame(prisma(), { ...frame(0, 1), runId: '00000000-0000-0000-0000-000000000000' }),
+      upsertFrame(prisma(), { ...frame(0, 1), runId: 'not-a-uuid' }),
       dbError('NOT_FOUND', 'runId'),
     );
     await assert.rejects(upsertFrame(prisma(), frame(-1, 1)), dbError('INVALID_INPUT', 'index'));
+    await assert.rejects(upsertFrame(prisma(), frame(0.5, 1)), dbError('INVALID_INPUT', 'index'));
   });
 
   test('status changes set the timestamps; from guards the transition', async () => {
     const [a, b] = [await addImage(prisma(), 'status-a'), await addImage(prisma(), 'status-b')];
     const run = await createRun(prisma(), runInput([a.id, b.id]));
-    const running = await setRunStatus(prisma(), run.id, RunStatus.RUNNING, {
-      from: [RunStatus.QUEUED],
-    });
-    assert.equal(running.status, RunStatus.RUNNING);
+    const running = await setRunStatus(prisma(), run.id, 'RUNNING', { from: ['QUEUED'] });
+    assert.equal(running.status, 'RUNNING');
     assert.ok(running.startedAt);
     assert.equal(running.finishedAt, null);
+    assert.deepEqual(running.params, run.params);
 
     // A resumed run keeps its first start time.
-    const resumed = await setRunStatus(prisma(), run.id, RunStatus.RUNNING);
+    const resumed = await setRunStatus(prisma(), run.id, 'RUNNING');
     assert.equal(resumed.startedAt?.getTime(), running.startedAt.getTime());
 
-    const failed = await setRunStatus(prisma(), run.id, RunStatus.FAILED, {
+    const failed = await setRunStatus(prisma(), run.id, 'FAILED', {
       error: 'decoder exploded',
       encodeMs: 5,
       totalMs: 50,
     });
     assert.equal(failed.error, 'decoder exploded');
     assert.ok(failed.finishedAt);
+    assert.equal(failed.encodeMs, 5);
     assert.equal(failed.totalMs, 50);
 
     await assert.rejects(
-      setRunStatus(prisma(), run.id, RunStatus.SUCCEEDED, { from: [RunStatus.RUNNING] }),
+      setRunStatus(prisma(), run.id, 'SUCCEEDED', { from: ['RUNNING'] }),
       dbError('STATUS_CONFLICT'),
     );
-    assert.equal((await getRun(prisma(), run.id))?.status, RunStatus.FAILED);
-    await assert.rejects(
-      setRunStatus(prisma(), '00000000-0000-0000-0000-000000000000', RunStatus.CANCELED),
-      dbError('NOT_FOUND'),
-    );
+    assert.equal((await getRun(prisma(), run.id))?.status, 'FAILED');
+
+    // Back to QUEUED (a retry) clears the error and finishedAt.
+    const requeued = await setRunStatus(prisma(), run.id, 'QUEUED');
+    assert.equal(requeued.error, null);
+    assert.equal(requeued.finishedAt, null);
+
+    await assert.rejects(setRunStatus(prisma(), MISSING_ID, 'CANCELED'), dbError('NOT_FOUND'));
+    await assert.rejects(setRunStatus(prisma(), 'not-a-uuid', 'CANCELED'), dbError('NOT_FOUND'));
   });
 
   test('tags are added without duplicates and removed', async () => {
     const [a, b] = [await addImage(prisma(), 'tags-a'), await addImage(prisma(), 'tags-b')];
-    const run = await createRun(prisma(), runInput([a.id, b.id], { tags: ['one'] }));
-    assert.deepEqual((await addTags(prisma(), run.id, ['two', 'one', ' three '])).tags, [
-      'one',
-      'two',
-      'three',
-    ]);
-    assert.deepEqual((await removeTags(prisma(), run.id, ['one', 'absent'])).tags, [
-      'two',
-      'three',
-    ]);
-    await assert.rejects(addTags(prisma(), run.id, ['']), dbError('INVALID_INPUT', 'tags'));
+    const run = await createRun(prisma(), runInput([a.id, b.id], {}, { tags: ['one'] }));
+    const added = await addTags(prisma(), run.id, ['two', 'one', ' three ']);
+    assert.deepEqual(added.tags, ['one', 'two', 'three']);
+    assert.equal(added.id, run.id);
+    assert.deepEqual(added.params, run.params);
+    const removed = await removeTags(prisma(), run.id, ['one', 'absent', ' two ']);
+    assert.deepEqual(removed.tags, ['three']);
+    assert.deepEqual((await getRun(prisma(), run.id))?.tags, ['three']);
+    // The merged list is checked with the domain's tag rules (a DomainError, not a DbError).
+    await assert.rejects(
+      addTags(prisma(), run.id, ['']),
+      (error: unknown) => error instanceof DomainError && error.code === 'INVALID_INPUT',
+    );
+    await assert.rejects(addTags(prisma(), MISSING_ID, ['x']), dbError('NOT_FOUND', 'id'));
+    await assert.rejects(removeTags(prisma(), 'not-a-uuid', ['x']), dbError('NOT_FOUND', 'id'));
+    assert.deepEqual((await getRun(prisma(), run.id))?.tags, ['three']);
   });
 
   test('history: filters, search, sorts and cursor pagination across pages', async () => {
@@ -384,21 +523,21 @@ describeEachMode('data access', (context) => {
     ];
     // Runs made by the other tests stay out of the way: everything here carries the tag 'history'.
     const base = Date.parse('2030-01-01T00:00:00Z');
-    const statuses = [RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.SUCCEEDED, RunStatus.FAILED];
+    const statuses: RunStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED'];
     const created: { id: string; name: string; createdAt: Date; status: RunStatus }[] = [];
     for (let i = 0; i < 60; i++) {
       const name = `${i % 3 === 0 ? 'Sunset' : 'Forest'} 50%_${String(i).padStart(2, '0')}`;
       const run = await createRun(
         prisma(),
-        runInput(i % 2 === 0 ? [a.id, b.id] : [b.id, c.id], {
-          name,
-          model: i % 4 === 0 ? 'other-model' : 'taef2',
-          tags: ['history', ...(i % 5 === 0 ? ['fives'] : [])],
-        }),
+        runInput(
+          i % 2 === 0 ? [a.id, b.id] : [b.id, c.id],
+          { model: i % 4 === 0 ? 'other-model' : 'taef2' },
+          { name, tags: ['history', ...(i % 5 === 0 ? ['fives'] : [])] },
+        ),
       );
       // Pairs of runs share a timestamp so the id tie-break is exercised.
       const createdAt = new Date(base + Math.floor(i / 2) * 60_000);
-      const status = statuses[i % statuses.length] ?? RunStatus.QUEUED;
+      const status = statuses[i % statuses.length] ?? 'QUEUED';
       await prisma().run.update({ where: { id: run.id }, data: { createdAt, status } });
       created.push({ id: run.id, name, createdAt, status });
     }
@@ -416,7 +555,7 @@ describeEachMode('data access', (context) => {
     const firstPage = await listRuns(prisma(), { filter: history, first: 7 });
     assert.equal(firstPage.totalCount, 60);
     assert.equal(firstPage.hasNextPage, true);
-    assert.equal(firstPage.nodes[0]?.keyframes.length, 2);
+    assert.equal(firstPage.nodes[0]?.params.keyframes.length, 2);
 
     const ascending = (
       await allPages(prisma(), { filter: history, first: 25, sort: 'CREATED_AT_ASC' })
@@ -444,7 +583,7 @@ describeEachMode('data access', (context) => {
     );
 
     const failedOrQueued = await listRuns(prisma(), {
-      filter: { ...history, status: [RunStatus.FAILED, RunStatus.QUEUED] },
+      filter: { ...history, status: ['FAILED', 'QUEUED'] },
       first: 100,
     });
     assert.equal(failedOrQueued.totalCount, 30);
@@ -461,7 +600,7 @@ describeEachMode('data access', (context) => {
     const usingC = await listRuns(prisma(), { filter: { ...history, imageId: c.id }, first: 100 });
     assert.equal(usingC.totalCount, 30);
     assert.ok(
-      usingC.nodes.every((run) => run.keyframes.some((keyframe) => keyframe.imageId === c.id)),
+      usingC.nodes.every((run) => run.params.keyframes.includes(c.id)),
     );
 
     const window = await listRuns(prisma(), {
@@ -491,7 +630,7 @@ describeEachMode('data access', (context) => {
     assert.equal(literal.totalCount, 10);
 
     const combined = await listRuns(prisma(), {
-      filter: { ...history, search: 'forest', status: [RunStatus.SUCCEEDED], model: 'taef2' },
+      filter: { ...history, search: 'forest', status: ['SUCCEEDED'], model: 'taef2' },
       first: 3,
       sort: 'NAME_DESC',
     });

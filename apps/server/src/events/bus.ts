@@ -1,4 +1,4 @@
-import type { RunStatus } from '../graphql/enums.ts';
+import type { RunStatus } from '@latent-lab/domain';
 
 /** What travels between processes: ids, numbers and URLs only, never image bytes (NOTIFY caps at 8000 bytes). */
 export type BusEvent =

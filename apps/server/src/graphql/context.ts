@@ -1,63 +1,54 @@
-import type { FileUpload } from 'graphql-upload/processRequest.mjs';
-import type * as Schema from './types.ts';
+import DataLoader from 'dataloader';
+import type { FrameRecord, ImageRecord } from '@latent-lab/domain';
+import type { DownloadService } from '../services/downloads.ts';
+import type { ImageService } from '../services/images.ts';
+import type { ModelCatalog } from '../services/models.ts';
+import type { PresetService } from '../services/presets.ts';
+import type { ProgressService } from '../services/progress.ts';
+import type { RunService } from '../services/runs.ts';
 
-// What the resolvers need; the resolvers stay thin and the services do the work.
-
-export interface PageArgs {
-  first: number;
-  after?: string | null;
+/** The services the edges call; they take and return domain objects. */
+export interface Services {
+  images: ImageService;
+  presets: PresetService;
+  runs: RunService;
+  models: ModelCatalog;
+  progress: ProgressService;
+  downloads: DownloadService;
 }
 
-export interface ImageApi {
-  list(page: PageArgs): Promise<Schema.ImageConnection>;
-  get(id: string): Promise<Schema.Image | null>;
-  upload(file: FileUpload): Promise<Schema.UploadImagePayload>;
-  delete(id: string): Promise<boolean>;
+/** What a thumbnail load needs of a run: frames are stored in index order, so the count names them. */
+export interface RunRef {
+  id: string;
+  framesDone: number;
 }
 
-export interface PresetApi {
-  list(): Promise<Schema.NoisePreset[]>;
-  create(input: Schema.NoisePresetInput): Promise<Schema.NoisePreset>;
-  update(id: string, input: Schema.NoisePresetUpdateInput): Promise<Schema.NoisePreset>;
-  delete(id: string): Promise<boolean>;
-}
-
-export interface RunApi {
-  list(
-    page: PageArgs,
-    filter: Schema.RunsFilter | null | undefined,
-    sort: Schema.RunSort | null | undefined,
-  ): Promise<Schema.RunConnection>;
-  get(id: string): Promise<Schema.Run | null>;
-  keyframes(runId: string): Promise<Schema.Image[]>;
-  frames(runId: string): Promise<Schema.Frame[]>;
-  thumbnails(runId: string): Promise<Schema.Frame[]>;
-  create(input: Schema.CreateRunInput): Promise<Schema.Run>;
-  cancel(id: string): Promise<Schema.Run>;
-  rerun(id: string, overrides: Schema.RerunInput | null | undefined): Promise<Schema.Run>;
-  delete(id: string): Promise<boolean>;
-  tag(id: string, tags: string[]): Promise<Schema.Run>;
-  untag(id: string, tags: string[]): Promise<Schema.Run>;
-}
-
-export interface ModelApi {
-  list(): Promise<Schema.Model[]>;
-}
-
-export interface ProgressApi {
-  /** Stored frames first, then live events, without gap or duplicate; ends after the final status. */
-  runProgress(runId: string, signal?: AbortSignal): Promise<AsyncIterable<Schema.RunProgressEvent>>;
-  runUpdates(signal?: AbortSignal): AsyncIterable<Schema.RunUpdate>;
-}
-
-export interface Api {
-  images: ImageApi;
-  presets: PresetApi;
-  runs: RunApi;
-  models: ModelApi;
-  progress: ProgressApi;
+/** Per-operation batch loaders: a page of runs costs one query per field, not one per run. */
+export interface Loaders {
+  image: DataLoader<string, ImageRecord | null>;
+  thumbnails: DataLoader<RunRef, FrameRecord[], string>;
 }
 
 export interface GraphQLContext {
-  api: Api;
+  services: Services;
+  loaders: Loaders;
+}
+
+export function createContext(services: Services): GraphQLContext {
+  return {
+    services,
+    loaders: {
+      image: new DataLoader(async (ids) => {
+        const images = new Map((await services.images.getMany(ids)).map((i) => [i.id, i]));
+        return ids.map((id) => images.get(id) ?? null);
+      }),
+      thumbnails: new DataLoader(
+        async (runs) => {
+          const byRun = await services.runs.thumbnails(runs);
+          return runs.map((run) => byRun.get(run.id) ?? []);
+        },
+        { cacheKeyFn: (run) => run.id },
+      ),
+    },
+  };
 }

@@ -1,68 +1,28 @@
+import { OPTION_LISTS, optionConstant, RUN_STATUSES } from '@latent-lab/domain';
 import { registerEnumType } from 'type-graphql';
 
-// GraphQL enum names are upper case; their values are the engine's and the database's strings.
+// The option enums are generated from the domain's lists: a GraphQL name is the constant case of
+// the option ('ease-in' -> EASE_IN) and its internal value is the domain's string, so resolvers
+// and services see the domain's values unchanged.
 
-export enum RunStatus {
-  QUEUED = 'QUEUED',
-  RUNNING = 'RUNNING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-  CANCELED = 'CANCELED',
+function enumOf<T extends string>(values: readonly T[]): Record<string, T> {
+  return Object.fromEntries(values.map((value) => [optionConstant(value), value]));
 }
 
-export enum InterpolationMethod {
-  LERP = 'lerp',
-  SLERP = 'slerp',
-}
+export const InterpolationMethod = enumOf(OPTION_LISTS.InterpolationMethod);
+export const Easing = enumOf(OPTION_LISTS.Easing);
+export const FitMode = enumOf(OPTION_LISTS.FitMode);
+export const NoiseMode = enumOf(OPTION_LISTS.NoiseMode);
+export const NoiseSchedule = enumOf(OPTION_LISTS.NoiseSchedule);
+export const LoopMode = enumOf(OPTION_LISTS.LoopMode);
+export const RunStatus = enumOf(RUN_STATUSES);
 
-export enum Easing {
-  LINEAR = 'linear',
-  EASE_IN = 'ease-in',
-  EASE_OUT = 'ease-out',
-  EASE_IN_OUT = 'ease-in-out',
-  SMOOTHSTEP = 'smoothstep',
-}
+// GraphQL-only enums: names of the API's own sort and event vocabulary.
+export const RunSortField = enumOf(['CREATED_AT', 'NAME'] as const);
+export const SortDirection = enumOf(['ASC', 'DESC'] as const);
+export const RunEventKind = enumOf(['FRAME', 'STATUS'] as const);
+export const RunUpdateKind = enumOf(['CREATED', 'UPDATED', 'DELETED'] as const);
 
-export enum FitMode {
-  COVER = 'cover',
-  CONTAIN = 'contain',
-  FILL = 'fill',
-}
-
-export enum NoiseMode {
-  ABSOLUTE = 'absolute',
-  RELATIVE = 'relative',
-}
-
-export enum NoiseSchedule {
-  CONSTANT = 'constant',
-  RAMP_UP = 'ramp-up',
-  RAMP_DOWN = 'ramp-down',
-  BELL = 'bell',
-}
-
-export enum RunSortField {
-  CREATED_AT = 'CREATED_AT',
-  NAME = 'NAME',
-}
-
-export enum SortDirection {
-  ASC = 'ASC',
-  DESC = 'DESC',
-}
-
-export enum RunEventKind {
-  FRAME = 'FRAME',
-  STATUS = 'STATUS',
-}
-
-export enum RunUpdateKind {
-  CREATED = 'CREATED',
-  UPDATED = 'UPDATED',
-  DELETED = 'DELETED',
-}
-
-// Each enum is registered under its TypeScript name.
 const ENUMS = {
   RunStatus,
   InterpolationMethod,
@@ -70,6 +30,7 @@ const ENUMS = {
   FitMode,
   NoiseMode,
   NoiseSchedule,
+  LoopMode,
   RunSortField,
   SortDirection,
   RunEventKind,
@@ -77,6 +38,7 @@ const ENUMS = {
 };
 const DESCRIPTIONS: Partial<Record<keyof typeof ENUMS, string>> = {
   NoiseMode: 'ABSOLUTE: latent units; RELATIVE: a multiple of the latent standard deviation',
+  LoopMode: 'LOOP: from the start again; PING_PONG: forwards, then backwards',
   RunEventKind: 'FRAME: a frame was stored; STATUS: the run changed status',
 };
 for (const [name, values] of Object.entries(ENUMS)) {

@@ -1,3 +1,4 @@
+import type { RunFilter, RunSort as DbRunSort } from '@latent-lab/db';
 import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import {
@@ -12,10 +13,13 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import type { CreateRunCommand, RerunCommand } from '../services/runs.ts';
 import type { GraphQLContext } from './context.ts';
+import { toFrame, toImage, toRun } from './mappers.ts';
 import {
   CreateRunInput,
   Frame,
+  FrameConnection,
   Image,
   ImageConnection,
   Model,
@@ -32,167 +36,233 @@ import {
   UploadImagePayload,
 } from './types.ts';
 
-const MAX_PAGE = 100;
+// Thin edges: translate arguments to service calls and domain records to schema objects.
 
-function pageSize(first: number): number {
-  return Math.max(1, Math.min(MAX_PAGE, first));
+const DEFAULT_PAGE = 20;
+
+/** GraphQL's null for an omitted optional argument becomes undefined, the domain's "use the default". */
+type WithoutNulls<T> = { [K in keyof T]?: Exclude<T[K], null> };
+
+function withoutNulls<T extends object>(input: T): WithoutNulls<T> {
+  return Object.fromEntries(
+    Object.entries(input).filter(([, value]) => value !== null && value !== undefined),
+  ) as WithoutNulls<T>;
+}
+
+function runFilter(filter: RunsFilter | null): RunFilter {
+  return filter ? withoutNulls(filter) : {};
+}
+
+function runSort(sort: RunSort | null): DbRunSort {
+  return `${sort?.field ?? 'CREATED_AT'}_${sort?.direction ?? 'DESC'}`;
+}
+
+/** The API's run input in the domain's names (imageIds are the keyframes). */
+function runCommand(input: CreateRunInput): CreateRunCommand {
+  const { name, tags, presetId, imageIds, ...params } = input;
+  return { name, tags, presetId, params: { ...withoutNulls(params), keyframes: imageIds } };
+}
+
+function rerunCommand(input: RerunInput | null): RerunCommand {
+  if (!input) return {};
+  const { name, tags, presetId, imageIds, ...params } = input;
+  return {
+    name,
+    tags,
+    presetId,
+    params: { ...withoutNulls(params), keyframes: imageIds ?? undefined },
+  };
 }
 
 @Resolver(() => Image)
 export class ImageResolver {
   @Query(() => ImageConnection)
-  images(
-    @Ctx() { api }: GraphQLContext,
-    @Arg('first', () => Int, { defaultValue: 20, description: `At most ${MAX_PAGE}` })
+  async images(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('first', () => Int, { defaultValue: DEFAULT_PAGE, description: 'At most MAX_PAGE_SIZE' })
     first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<ImageConnection> {
-    return api.images.list({ first: pageSize(first), after });
+    const page = await services.images.list({ first, after });
+    return { ...page, nodes: page.nodes.map(toImage) };
   }
 
   @Query(() => Image, { nullable: true })
-  image(@Ctx() { api }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Image | null> {
-    return api.images.get(id);
+  async image(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<Image | null> {
+    const image = await services.images.get(id);
+    return image && toImage(image);
   }
 
   @Mutation(() => UploadImagePayload, {
     description: 'GraphQL multipart request; send the header Apollo-Require-Preflight: true',
   })
   async uploadImage(
-    @Ctx() { api }: GraphQLContext,
+    @Ctx() { services }: GraphQLContext,
     @Arg('file', () => GraphQLUpload) file: Promise<FileUpload>,
   ): Promise<UploadImagePayload> {
-    return api.images.upload(await file);
+    const upload = await file;
+    const { image, created } = await services.images.upload({
+      filename: upload.filename,
+      stream: upload.createReadStream(),
+    });
+    return { image: toImage(image), created };
   }
 
   @Mutation(() => Boolean, { description: 'Refused (CONFLICT) while a run uses the image' })
-  deleteImage(@Ctx() { api }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
-    return api.images.delete(id);
+  deleteImage(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<boolean> {
+    return services.images.delete(id);
   }
 }
 
 @Resolver(() => NoisePreset)
 export class NoisePresetResolver {
   @Query(() => [NoisePreset])
-  noisePresets(@Ctx() { api }: GraphQLContext): Promise<NoisePreset[]> {
-    return api.presets.list();
+  noisePresets(@Ctx() { services }: GraphQLContext): Promise<NoisePreset[]> {
+    return services.presets.list();
   }
 
   @Mutation(() => NoisePreset)
   createNoisePreset(
-    @Ctx() { api }: GraphQLContext,
+    @Ctx() { services }: GraphQLContext,
     @Arg('input', () => NoisePresetInput) input: NoisePresetInput,
   ): Promise<NoisePreset> {
-    return api.presets.create(input);
+    return services.presets.create(input);
   }
 
   @Mutation(() => NoisePreset)
   updateNoisePreset(
-    @Ctx() { api }: GraphQLContext,
+    @Ctx() { services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('input', () => NoisePresetUpdateInput) input: NoisePresetUpdateInput,
   ): Promise<NoisePreset> {
-    return api.presets.update(id, input);
+    return services.presets.update(id, input);
   }
 
   @Mutation(() => Boolean)
   deleteNoisePreset(
-    @Ctx() { api }: GraphQLContext,
+    @Ctx() { services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
   ): Promise<boolean> {
-    return api.presets.delete(id);
+    return services.presets.delete(id);
   }
 }
 
 @Resolver(() => Run)
 export class RunResolver {
   @Query(() => RunConnection)
-  runs(
-    @Ctx() { api }: GraphQLContext,
-    @Arg('first', () => Int, { defaultValue: 20, description: `At most ${MAX_PAGE}` })
+  async runs(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('first', () => Int, { defaultValue: DEFAULT_PAGE, description: 'At most MAX_PAGE_SIZE' })
     first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('filter', () => RunsFilter, { nullable: true }) filter: RunsFilter | null,
     @Arg('sort', () => RunSort, { nullable: true }) sort: RunSort | null,
   ): Promise<RunConnection> {
-    return api.runs.list({ first: pageSize(first), after }, filter, sort);
+    const page = await services.runs.list({ first, after }, runFilter(filter), runSort(sort));
+    return { ...page, nodes: page.nodes.map(toRun) };
   }
 
   @Query(() => Run, { nullable: true })
-  run(@Ctx() { api }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Run | null> {
-    return api.runs.get(id);
+  async run(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<Run | null> {
+    const run = await services.runs.get(id);
+    return run && toRun(run);
   }
 
-  @FieldResolver(() => [Image])
-  keyframes(@Ctx() { api }: GraphQLContext, @Root() run: Run): Promise<Image[]> {
-    return run.keyframes ? Promise.resolve(run.keyframes) : api.runs.keyframes(run.id);
+  @FieldResolver(() => [Image], { description: 'Keyframe images in path order' })
+  async keyframes(@Ctx() { loaders }: GraphQLContext, @Root() run: Run): Promise<Image[]> {
+    const images = await loaders.image.loadMany(run.keyframeIds);
+    return images.flatMap((image) => (image && !(image instanceof Error) ? [toImage(image)] : []));
   }
 
-  @FieldResolver(() => [Frame], { description: 'Stored frames ordered by index' })
-  frames(@Ctx() { api }: GraphQLContext, @Root() run: Run): Promise<Frame[]> {
-    return api.runs.frames(run.id);
+  @FieldResolver(() => FrameConnection, {
+    description: 'Stored frames by index, a page at a time (at most MAX_STEPS per page)',
+  })
+  async frames(
+    @Ctx() { services }: GraphQLContext,
+    @Root() run: Run,
+    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' })
+    after: string | null,
+  ): Promise<FrameConnection> {
+    const page = await services.runs.frames(run.id, { first, after });
+    return { ...page, nodes: page.nodes.map(toFrame) };
   }
 
   @FieldResolver(() => [Frame], {
     description: 'First, middle and last stored frames (fewer when fewer are stored)',
   })
-  thumbnails(@Ctx() { api }: GraphQLContext, @Root() run: Run): Promise<Frame[]> {
-    return api.runs.thumbnails(run.id);
+  async thumbnails(@Ctx() { loaders }: GraphQLContext, @Root() run: Run): Promise<Frame[]> {
+    return (await loaders.thumbnails.load(run)).map(toFrame);
   }
 
   @Mutation(() => Run)
-  createRun(
-    @Ctx() { api }: GraphQLContext,
+  async createRun(
+    @Ctx() { services }: GraphQLContext,
     @Arg('input', () => CreateRunInput) input: CreateRunInput,
   ): Promise<Run> {
-    return api.runs.create(input);
+    return toRun(await services.runs.create(runCommand(input)));
   }
 
   @Mutation(() => Run, { description: 'The worker stops within one frame' })
-  cancelRun(@Ctx() { api }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Run> {
-    return api.runs.cancel(id);
+  async cancelRun(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<Run> {
+    return toRun(await services.runs.cancel(id));
   }
 
   @Mutation(() => Run, {
     description: 'A new run with the same parameters and the given overrides',
   })
-  rerun(
-    @Ctx() { api }: GraphQLContext,
+  async rerun(
+    @Ctx() { services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('overrides', () => RerunInput, { nullable: true }) overrides: RerunInput | null,
   ): Promise<Run> {
-    return api.runs.rerun(id, overrides);
+    return toRun(await services.runs.rerun(id, rerunCommand(overrides)));
   }
 
   @Mutation(() => Boolean)
-  deleteRun(@Ctx() { api }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
-    return api.runs.delete(id);
+  deleteRun(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<boolean> {
+    return services.runs.delete(id);
   }
 
   @Mutation(() => Run)
-  tagRun(
-    @Ctx() { api }: GraphQLContext,
+  async tagRun(
+    @Ctx() { services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('tags', () => [String]) tags: string[],
   ): Promise<Run> {
-    return api.runs.tag(id, tags);
+    return toRun(await services.runs.tag(id, tags));
   }
 
   @Mutation(() => Run)
-  untagRun(
-    @Ctx() { api }: GraphQLContext,
+  async untagRun(
+    @Ctx() { services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('tags', () => [String]) tags: string[],
   ): Promise<Run> {
-    return api.runs.untag(id, tags);
+    return toRun(await services.runs.untag(id, tags));
   }
 }
 
 @Resolver()
 export class ModelResolver {
   @Query(() => [Model])
-  models(@Ctx() { api }: GraphQLContext): Promise<Model[]> {
-    return api.models.list();
+  models(@Ctx() { services }: GraphQLContext): Promise<Model[]> {
+    return services.models.list();
   }
 }
 
@@ -200,20 +270,28 @@ export class ModelResolver {
 export class SubscriptionResolver {
   @Subscription(() => RunProgressEvent, {
     description:
-      'Frames stored so far, then each new frame and status change; completes after the final status',
+      'Frames stored so far (from fromIndex on), then each new frame and status change; completes after the final status. A client that reconnects passes the index after the last frame it received.',
     subscribe: ({ args, context }) =>
-      (context as GraphQLContext).api.progress.runProgress(String(args['runId'])),
+      (context as GraphQLContext).services.progress.runProgress(
+        String(args['runId']),
+        Number(args['fromIndex'] ?? 0),
+      ),
   })
   runProgress(
     @Root() event: RunProgressEvent,
     @Arg('runId', () => ID) _runId: string,
+    @Arg('fromIndex', () => Int, { defaultValue: 0 }) _fromIndex: number,
   ): RunProgressEvent {
     return event;
   }
 
   @Subscription(() => RunUpdate, {
     description: 'Every run created, changed or deleted: feeds the history list',
-    subscribe: ({ context }) => (context as GraphQLContext).api.progress.runUpdates(),
+    subscribe: async function* ({ context }) {
+      for await (const update of (context as GraphQLContext).services.progress.runUpdates()) {
+        yield { ...update, run: update.run && toRun(update.run) };
+      }
+    },
   })
   runUpdates(@Root() update: RunUpdate): RunUpdate {
     return update;

@@ -1,9 +1,11 @@
+import type * as Domain from '@latent-lab/domain';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLISODateTime } from 'type-graphql';
 import {
   Easing,
   FitMode,
   InterpolationMethod,
+  LoopMode,
   NoiseMode,
   NoiseSchedule,
   RunEventKind,
@@ -12,6 +14,7 @@ import {
   RunUpdateKind,
   SortDirection,
 } from './enums.ts';
+import { Seed } from './seed.ts';
 
 // Every decorator names its type: tsx/esbuild emits no decorator metadata.
 
@@ -49,12 +52,18 @@ export class UploadImagePayload {
 })
 export class NoiseSettings {
   @Field(() => Float) level!: number;
-  @Field(() => NoiseMode) mode!: NoiseMode;
-  @Field(() => NoiseSchedule) schedule!: NoiseSchedule;
+  @Field(() => NoiseMode) mode!: Domain.NoiseMode;
+  @Field(() => NoiseSchedule) schedule!: Domain.NoiseSchedule;
   @Field(() => Boolean, {
     description: 'true: one noise field for every frame; false: fresh noise per frame',
   })
   shared!: boolean;
+}
+
+@ObjectType({ description: "How the run's animated downloads play" })
+export class AnimationSettings {
+  @Field(() => Float, { description: 'Frames per second (1 to 50)' }) fps!: number;
+  @Field(() => LoopMode) loop!: Domain.LoopMode;
 }
 
 @ObjectType()
@@ -62,8 +71,8 @@ export class NoisePreset {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;
   @Field(() => Float) level!: number;
-  @Field(() => NoiseMode) mode!: NoiseMode;
-  @Field(() => NoiseSchedule) schedule!: NoiseSchedule;
+  @Field(() => NoiseMode) mode!: Domain.NoiseMode;
+  @Field(() => NoiseSchedule) schedule!: Domain.NoiseSchedule;
   @Field(() => Boolean) shared!: boolean;
   @Field(() => String) description!: string;
   @Field(() => Boolean, { description: 'Built-in presets cannot be changed or deleted' })
@@ -90,6 +99,14 @@ export class Frame {
   @Field(() => GraphQLISODateTime) createdAt!: Date;
 }
 
+@ObjectType()
+export class FrameConnection {
+  @Field(() => [Frame]) nodes!: Frame[];
+  @Field(() => Int) totalCount!: number;
+  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
 @ObjectType({
   description:
     'Files built on the server from the stored frames (paths on this server; 409 while a run has no frames)',
@@ -97,11 +114,12 @@ export class Frame {
 export class RunDownloads {
   @Field(() => String, { description: 'Every frame as PNG in one zip' }) framesZip!: string;
   @Field(() => String, {
-    description: 'Animated WebP; query fps (1..50, default 10) and loop=loop|ping-pong',
+    description:
+      "Animated WebP at the run's fps and loop (query fps=1..50 and loop=loop|ping-pong override them)",
   })
   animationWebp!: string;
   @Field(() => String, {
-    description: 'Animated GIF; query fps (1..50, default 10) and loop=loop|ping-pong',
+    description: "Animated GIF at the run's fps and loop (query fps and loop override them)",
   })
   animationGif!: string;
   @Field(() => String, { description: 'PNG grid of every frame' }) contactSheet!: string;
@@ -111,20 +129,21 @@ export class RunDownloads {
 export class Run {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;
-  @Field(() => RunStatus) status!: RunStatus;
+  @Field(() => RunStatus) status!: Domain.RunStatus;
   @Field(() => String) model!: string;
-  /** Loaded by a field resolver when the service did not include it. */
-  @Field(() => [Image], { description: 'Keyframe images in path order' }) keyframes?: Image[];
+  /** The keyframe image ids in path order (resolved to images by Run.keyframes). */
+  keyframeIds!: string[];
   @Field(() => Int) steps!: number;
-  @Field(() => InterpolationMethod) method!: InterpolationMethod;
-  @Field(() => Easing) easing!: Easing;
+  @Field(() => InterpolationMethod) method!: Domain.InterpolationMethod;
+  @Field(() => Easing) easing!: Domain.Easing;
   @Field(() => Int) width!: number;
   @Field(() => Int) height!: number;
-  @Field(() => FitMode) fit!: FitMode;
+  @Field(() => FitMode) fit!: Domain.FitMode;
   @Field(() => NoiseSettings) noise!: NoiseSettings;
   @Field(() => ID, { nullable: true, description: 'The preset the noise came from, if any' })
   presetId!: string | null;
-  @Field(() => Int) seed!: number;
+  @Field(() => Seed) seed!: number;
+  @Field(() => AnimationSettings) animation!: AnimationSettings;
   @Field(() => [String]) tags!: string[];
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field(() => Int) framesDone!: number;
@@ -162,9 +181,9 @@ export class Model {
     'One event of a run: kind FRAME carries the frame fields; kind STATUS carries status (and error)',
 })
 export class RunProgressEvent {
-  @Field(() => RunEventKind) kind!: RunEventKind;
+  @Field(() => RunEventKind) kind!: 'FRAME' | 'STATUS';
   @Field(() => ID) runId!: string;
-  @Field(() => RunStatus) status!: RunStatus;
+  @Field(() => RunStatus) status!: Domain.RunStatus;
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field(() => Int, { nullable: true }) index!: number | null;
   @Field(() => Float, { nullable: true }) alpha!: number | null;
@@ -179,7 +198,7 @@ export class RunProgressEvent {
 
 @ObjectType()
 export class RunUpdate {
-  @Field(() => RunUpdateKind) kind!: RunUpdateKind;
+  @Field(() => RunUpdateKind) kind!: 'CREATED' | 'UPDATED' | 'DELETED';
   @Field(() => ID) runId!: string;
   @Field(() => Run, { nullable: true, description: 'The run as it is now; null once deleted' })
   run!: Run | null;
@@ -188,9 +207,16 @@ export class RunUpdate {
 @InputType()
 export class NoiseInput {
   @Field(() => Float) level!: number;
-  @Field(() => NoiseMode, { defaultValue: NoiseMode.ABSOLUTE }) mode!: NoiseMode;
-  @Field(() => NoiseSchedule, { defaultValue: NoiseSchedule.CONSTANT }) schedule!: NoiseSchedule;
+  @Field(() => NoiseMode, { defaultValue: 'absolute' }) mode!: Domain.NoiseMode;
+  @Field(() => NoiseSchedule, { defaultValue: 'constant' }) schedule!: Domain.NoiseSchedule;
   @Field(() => Boolean, { defaultValue: false }) shared!: boolean;
+}
+
+@InputType()
+export class AnimationInput {
+  @Field(() => Float, { defaultValue: 10, description: 'Frames per second (1 to 50)' })
+  fps!: number;
+  @Field(() => LoopMode, { defaultValue: 'loop' }) loop!: Domain.LoopMode;
 }
 
 @InputType({ description: 'Noise comes from presetId or noise (not both); neither means no noise' })
@@ -200,15 +226,17 @@ export class CreateRunInput {
   @Field(() => [ID], { description: 'Keyframe images in path order (at least 2)' })
   imageIds!: string[];
   @Field(() => Int) steps!: number;
-  @Field(() => InterpolationMethod, { defaultValue: InterpolationMethod.LERP })
-  method!: InterpolationMethod;
-  @Field(() => Easing, { defaultValue: Easing.LINEAR }) easing!: Easing;
+  @Field(() => InterpolationMethod, { defaultValue: 'lerp' })
+  method!: Domain.InterpolationMethod;
+  @Field(() => Easing, { defaultValue: 'linear' }) easing!: Domain.Easing;
   @Field(() => Int, { defaultValue: 512 }) width!: number;
   @Field(() => Int, { defaultValue: 512 }) height!: number;
-  @Field(() => FitMode, { defaultValue: FitMode.COVER }) fit!: FitMode;
+  @Field(() => FitMode, { defaultValue: 'cover' }) fit!: Domain.FitMode;
   @Field(() => ID, { nullable: true }) presetId?: string | null;
   @Field(() => NoiseInput, { nullable: true }) noise?: NoiseInput | null;
-  @Field(() => Int, { nullable: true, description: 'Random when omitted' }) seed?: number | null;
+  @Field(() => Seed, { nullable: true, description: 'Random when omitted' }) seed?: number | null;
+  @Field(() => AnimationInput, { nullable: true, description: 'Default: 10 fps, LOOP' })
+  animation?: AnimationInput | null;
   @Field(() => [String], { nullable: true }) tags?: string[] | null;
 }
 
@@ -218,20 +246,22 @@ export class RerunInput {
   @Field(() => String, { nullable: true }) model?: string | null;
   @Field(() => [ID], { nullable: true }) imageIds?: string[] | null;
   @Field(() => Int, { nullable: true }) steps?: number | null;
-  @Field(() => InterpolationMethod, { nullable: true }) method?: InterpolationMethod | null;
-  @Field(() => Easing, { nullable: true }) easing?: Easing | null;
+  @Field(() => InterpolationMethod, { nullable: true })
+  method?: Domain.InterpolationMethod | null;
+  @Field(() => Easing, { nullable: true }) easing?: Domain.Easing | null;
   @Field(() => Int, { nullable: true }) width?: number | null;
   @Field(() => Int, { nullable: true }) height?: number | null;
-  @Field(() => FitMode, { nullable: true }) fit?: FitMode | null;
+  @Field(() => FitMode, { nullable: true }) fit?: Domain.FitMode | null;
   @Field(() => ID, { nullable: true }) presetId?: string | null;
   @Field(() => NoiseInput, { nullable: true }) noise?: NoiseInput | null;
-  @Field(() => Int, { nullable: true }) seed?: number | null;
+  @Field(() => Seed, { nullable: true }) seed?: number | null;
+  @Field(() => AnimationInput, { nullable: true }) animation?: AnimationInput | null;
   @Field(() => [String], { nullable: true }) tags?: string[] | null;
 }
 
 @InputType()
 export class RunsFilter {
-  @Field(() => [RunStatus], { nullable: true }) status?: RunStatus[] | null;
+  @Field(() => [RunStatus], { nullable: true }) status?: Domain.RunStatus[] | null;
   @Field(() => String, { nullable: true }) model?: string | null;
   @Field(() => String, { nullable: true }) tag?: string | null;
   @Field(() => ID, { nullable: true, description: 'Runs that use this image as a keyframe' })
@@ -247,16 +277,16 @@ export class RunsFilter {
 
 @InputType()
 export class RunSort {
-  @Field(() => RunSortField, { defaultValue: RunSortField.CREATED_AT }) field!: RunSortField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.DESC }) direction!: SortDirection;
+  @Field(() => RunSortField, { defaultValue: 'CREATED_AT' }) field!: 'CREATED_AT' | 'NAME';
+  @Field(() => SortDirection, { defaultValue: 'DESC' }) direction!: 'ASC' | 'DESC';
 }
 
 @InputType()
 export class NoisePresetInput {
   @Field(() => String) name!: string;
   @Field(() => Float) level!: number;
-  @Field(() => NoiseMode, { defaultValue: NoiseMode.ABSOLUTE }) mode!: NoiseMode;
-  @Field(() => NoiseSchedule, { defaultValue: NoiseSchedule.CONSTANT }) schedule!: NoiseSchedule;
+  @Field(() => NoiseMode, { defaultValue: 'absolute' }) mode!: Domain.NoiseMode;
+  @Field(() => NoiseSchedule, { defaultValue: 'constant' }) schedule!: Domain.NoiseSchedule;
   @Field(() => Boolean, { defaultValue: false }) shared!: boolean;
   @Field(() => String, { defaultValue: '' }) description!: string;
 }
@@ -265,8 +295,8 @@ export class NoisePresetInput {
 export class NoisePresetUpdateInput {
   @Field(() => String, { nullable: true }) name?: string | null;
   @Field(() => Float, { nullable: true }) level?: number | null;
-  @Field(() => NoiseMode, { nullable: true }) mode?: NoiseMode | null;
-  @Field(() => NoiseSchedule, { nullable: true }) schedule?: NoiseSchedule | null;
+  @Field(() => NoiseMode, { nullable: true }) mode?: Domain.NoiseMode | null;
+  @Field(() => NoiseSchedule, { nullable: true }) schedule?: Domain.NoiseSchedule | null;
   @Field(() => Boolean, { nullable: true }) shared?: boolean | null;
   @Field(() => String, { nullable: true }) description?: string | null;
 }

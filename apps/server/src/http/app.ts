@@ -17,23 +17,22 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { WebSocketServer } from 'ws';
-import type { GraphQLContext } from '../graphql/context.ts';
+import type { Storage } from '@latent-lab/storage';
+import { createContext, type GraphQLContext, type Services } from '../graphql/context.ts';
 import { formatApiError } from '../graphql/errors.ts';
-import { limitRules, MAX_BODY_BYTES, parseOptions } from '../graphql/limits.ts';
-import type { PrismaClient } from '@latent-lab/db';
-import type { Storage } from '../storage/storage.ts';
-import { serveArtifacts } from './artifacts.ts';
+import { checkQueryCost, limitRules, MAX_BODY_BYTES, parseOptions } from '../graphql/limits.ts';
 import { loadDashboard } from './dashboard.ts';
+import { serveDownloads } from './downloads.ts';
 import { serveFiles } from './files.ts';
 
 export interface HttpOptions {
   schema: GraphQLSchema;
-  context: GraphQLContext;
+  services: Services;
   storage: Storage;
-  /** Reads runs and frames for the downloads under /runs/:id/. */
-  prisma: PrismaClient;
   log: Logger;
   maxUploadBytes: number;
+  /** Largest estimated cost of one operation (graphql/limits.ts). */
+  maxQueryCost: number;
   serveDashboard: boolean;
   /** Extra facts for /health (database mode, worker). */
   health: () => Promise<Record<string, unknown>>;
@@ -51,7 +50,7 @@ function errorBody(message: string, code: string) {
 
 /** express with /graphql (HTTP + WebSocket on the same port), /files, /health and the dashboard. */
 export async function createHttpStack(options: HttpOptions): Promise<HttpStack> {
-  const { schema, context, log } = options;
+  const { schema, services, log } = options;
   const app = express();
   app.disable('x-powered-by');
   const server = createServer(app);
@@ -73,12 +72,20 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
         }
         const errors = validate(schema, document, [...specifiedRules, ...limitRules]);
         if (errors.length > 0) return errors;
+        const tooCostly = checkQueryCost(
+          schema,
+          document,
+          payload.variables ?? undefined,
+          payload.operationName,
+          options.maxQueryCost,
+        );
+        if (tooCostly) return [tooCostly];
         return {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: context,
+          contextValue: createContext(services),
         };
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -114,6 +121,27 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {
+        // After validation, before any resolver runs: a refused operation costs no database work.
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ request, document }) {
+              const tooCostly = checkQueryCost(
+                schema,
+                document,
+                request.variables,
+                request.operationName,
+                options.maxQueryCost,
+              );
+              if (tooCostly) {
+                throw new GraphQLError(tooCostly.message, {
+                  extensions: { ...tooCostly.extensions, http: { status: 400 } },
+                });
+              }
+            },
+          };
+        },
+      },
+      {
         async serverWillStart() {
           return {
             async drainServer() {
@@ -148,7 +176,7 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
     response.json({ status: 'ok', ...(await options.health()) });
   });
   app.get('/files/*key', serveFiles(options.storage));
-  app.get('/runs/:id/:file', serveArtifacts(options.prisma, options.storage));
+  app.get('/runs/:id/:file', serveDownloads(services.downloads));
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY_BYTES }),
@@ -157,7 +185,7 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
       maxFiles: 1,
       maxFieldSize: MAX_BODY_BYTES,
     }),
-    expressMiddleware(apollo, { context: async () => context }),
+    expressMiddleware(apollo, { context: async () => createContext(services) }),
   );
   const dashboard = await loadDashboard(options.serveDashboard, log);
   app.use((request, response, next) => {

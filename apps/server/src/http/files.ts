@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
+import { StorageKeyError } from '@latent-lab/domain';
+import type { Storage } from '@latent-lab/storage';
 import type { Request, Response } from 'express';
-import { StorageKeyError, type Storage } from '../storage/storage.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -12,11 +13,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.tif': 'image/tiff',
   '.tiff': 'image/tiff',
 };
-
-/** The URL path of a stored file; /files serves image types only. */
-export function fileUrl(key: string): string {
-  return `/files/${key}`;
-}
 
 /**
  * GET /files/<key>: only image types are served, so latents and anything else under the storage

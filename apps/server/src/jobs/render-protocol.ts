@@ -1,15 +1,11 @@
-import type { ImageLimits, RunLimits, RunSpec } from '@latent-lab/engine';
-
-/** A run spec that can cross a thread boundary: keyframes name their stored file instead of a reader. */
-export type ThreadRunSpec = Omit<RunSpec, 'keyframes'> & {
-  keyframes: { sha256: string; storageKey: string }[];
-};
+import type { KeyframeRef, RunParams } from '@latent-lab/domain';
+import type { ImageLimits, WeightLocations } from '@latent-lab/engine';
 
 export interface RenderThreadOptions {
   storageRoot: string;
   intraOpThreads: number | undefined;
   imageLimits: ImageLimits;
-  runLimits: RunLimits;
+  models: WeightLocations;
 }
 
 export interface ThreadFrame {
@@ -26,7 +22,8 @@ export type ToThread =
   | {
       type: 'render';
       id: number;
-      spec: ThreadRunSpec;
+      params: RunParams;
+      keyframes: KeyframeRef[];
       fromFrame: number;
       /** Storage key of frame fromFrame - 1 when resuming: the first new frame's change is measured against it. */
       previousFrameKey: string | null;

@@ -2,25 +2,26 @@
 // decode, so rendering lives here and the server's event loop stays free for requests and events.
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  BlobLatentCache,
   Engine,
   EngineError,
   frameChange,
   imageToRgb8,
+  renderSpec,
   tensorToImage,
   tensorToRgb8,
 } from '@latent-lab/engine';
-import { StorageLatentCache } from '../storage/latent-cache.ts';
-import { LocalStorage } from '../storage/storage.ts';
+import { LocalStorage } from '@latent-lab/storage';
 import type { FromThread, RenderThreadOptions, ToThread } from './render-protocol.ts';
 
 const port = parentPort!;
 const options = workerData as RenderThreadOptions;
 const storage = new LocalStorage(options.storageRoot);
 const engine = new Engine({
-  latentCache: new StorageLatentCache(storage),
+  latentCache: new BlobLatentCache(storage),
   intraOpThreads: options.intraOpThreads,
   imageLimits: options.imageLimits,
-  runLimits: options.runLimits,
+  locations: options.models,
 });
 const renders = new Map<number, AbortController>();
 
@@ -33,9 +34,9 @@ async function render(message: Extract<ToThread, { type: 'render' }>): Promise<v
   renders.set(message.id, controller);
   const encodeBefore = engine.stats.encodeMs;
   try {
-    const spec = {
-      ...message.spec,
-      keyframes: message.spec.keyframes.map(({ sha256, storageKey }) => ({
+    const spec = renderSpec(
+      message.params,
+      message.keyframes.map(({ sha256, storageKey }) => ({
         sha256,
         read: async () => {
           const bytes = await storage.get(storageKey);
@@ -43,7 +44,7 @@ async function render(message: Extract<ToThread, { type: 'render' }>): Promise<v
           return bytes;
         },
       })),
-    };
+    );
     // The previous frame's 8-bit pixels: after a resume, the stored frame decoded once.
     let previous: Uint8Array | undefined;
     if (message.previousFrameKey) {

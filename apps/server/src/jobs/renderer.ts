@@ -1,13 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { EngineError, type EngineErrorCode } from '@latent-lab/engine';
 import { AsyncEventQueue } from '../events/queue.ts';
-import type {
-  FromThread,
-  RenderThreadOptions,
-  ThreadFrame,
-  ThreadRunSpec,
-  ToThread,
-} from './render-protocol.ts';
+import type { RenderJob } from './queue.ts';
+import type { FromThread, RenderThreadOptions, ThreadFrame, ToThread } from './render-protocol.ts';
 
 export interface RenderResult {
   frames: AsyncIterable<ThreadFrame>;
@@ -46,7 +41,7 @@ class RenderThread {
   }
 
   render(
-    spec: ThreadRunSpec,
+    renderJob: RenderJob,
     fromFrame: number,
     previousFrameKey: string | null,
     signal: AbortSignal,
@@ -61,7 +56,8 @@ class RenderThread {
     });
     const job: Job = { frames, encodeMs: 0 };
     this.jobs.set(id, job);
-    this.send({ type: 'render', id, spec, fromFrame, previousFrameKey });
+    const { params, keyframes } = renderJob;
+    this.send({ type: 'render', id, params, keyframes, fromFrame, previousFrameKey });
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
     return { frames, encodeMs: () => job.encodeMs };
@@ -104,7 +100,7 @@ export class ThreadRenderer {
   ) {}
 
   render(
-    spec: ThreadRunSpec,
+    job: RenderJob,
     options: { fromFrame: number; previousFrameKey: string | null; signal: AbortSignal },
   ): RenderResult {
     this.threads = this.threads.filter((thread) => !thread.exited);
@@ -115,7 +111,7 @@ export class ThreadRenderer {
       thread = new RenderThread(this.options);
       this.threads.push(thread);
     }
-    return thread.render(spec, options.fromFrame, options.previousFrameKey, options.signal);
+    return thread.render(job, options.fromFrame, options.previousFrameKey, options.signal);
   }
 
   async close(): Promise<void> {

@@ -1,26 +1,24 @@
 import {
   countFrames,
+  DbError,
+  getImages,
   getRun,
   listRuns,
-  RunStatus as DbRunStatus,
   setRunStatus,
   upsertFrame,
-  type PrismaClient,
+  type DbClient,
 } from '@latent-lab/db';
+import { fileUrl, frameKey, isFinished, type RunRecord } from '@latent-lab/domain';
+import type { Storage } from '@latent-lab/storage';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import { RunStatus } from '../graphql/enums.ts';
 import type { EventBus } from '../events/bus.ts';
-import { fileUrl } from '../http/files.ts';
-import { frameKey, TERMINAL_STATUSES } from '../services/views.ts';
-import type { Storage } from '../storage/storage.ts';
 import type { RunLocks } from './locks.ts';
 import type { ThreadRenderer } from './renderer.ts';
-import type { ThreadRunSpec } from './render-protocol.ts';
 import { enqueueRender, RENDER_QUEUE, type RenderJob } from './queue.ts';
 
 export interface WorkerOptions {
-  prisma: PrismaClient;
+  prisma: DbClient;
   boss: PgBoss;
   bus: EventBus;
   storage: Storage;
@@ -32,10 +30,21 @@ export interface WorkerOptions {
   orphanCheckMs?: number;
 }
 
+/** The job for a stored run: its parameters as stored, keyframes resolved to hashes and keys. */
+export async function renderJobFor(prisma: DbClient, run: RunRecord): Promise<RenderJob> {
+  const images = new Map((await getImages(prisma, run.params.keyframes)).map((i) => [i.id, i]));
+  const keyframes = run.params.keyframes.map((id) => {
+    const image = images.get(id);
+    if (!image) throw new Error(`keyframe image ${id} of run ${run.id} is gone`);
+    return { sha256: image.sha256, storageKey: image.storageKey };
+  });
+  return { runId: run.id, params: run.params, keyframes };
+}
+
 /**
- * Renders queued runs: each frame is stored (file, then an idempotent row) and announced before
- * the next one starts. A run left RUNNING by a dead worker is resumed from its stored frame count,
- * and a cancel aborts the render between frames.
+ * Renders queued runs: each frame is stored (file, then an idempotent row that the data layer
+ * refuses once the run is no longer RUNNING) and announced before the next one starts. A run left
+ * RUNNING by a dead worker is resumed from its stored frame count; a cancel aborts the render.
  */
 export class RunWorker {
   private readonly active = new Map<string, AbortController>();
@@ -50,7 +59,7 @@ export class RunWorker {
     const { boss, bus, concurrency } = this.options;
     this.unsubscribe = bus.subscribe((event) => {
       if (event.type === 'queued') for (const id of this.workerIds) boss.notifyWorker(id);
-      if (event.type === 'status' && event.status === RunStatus.CANCELED)
+      if (event.type === 'status' && event.status === 'CANCELED')
         this.active.get(event.runId)?.abort();
     });
     // pg-boss 10 has no per-worker concurrency: one polling worker per slot.
@@ -60,7 +69,7 @@ export class RunWorker {
           RENDER_QUEUE,
           { batchSize: 1, pollingIntervalSeconds: 2 },
           async ([job]) => {
-            if (job) await this.execute(job.data.runId);
+            if (job) await this.execute(job.data);
           },
         ),
       );
@@ -85,80 +94,69 @@ export class RunWorker {
   /** Queues a job for each RUNNING run that no live worker holds; the job resumes it. */
   private async resumeOrphans(): Promise<void> {
     const { prisma, locks, boss, log } = this.options;
-    const running = await listRuns(prisma, {
-      first: 100,
-      filter: { status: [DbRunStatus.RUNNING] },
-    });
+    const running = await listRuns(prisma, { first: 100, filter: { status: ['RUNNING'] } });
     for (const run of running.nodes) {
       const release = await locks.tryAcquire(run.id);
       if (!release) continue;
       await release();
       log.info({ runId: run.id }, 'resuming a run left RUNNING by a stopped worker');
-      await enqueueRender(boss, run.id);
+      await enqueueRender(boss, await renderJobFor(prisma, run));
       for (const id of this.workerIds) boss.notifyWorker(id);
     }
   }
 
-  private async execute(runId: string): Promise<void> {
+  private async execute(job: RenderJob): Promise<void> {
     const { locks, log } = this.options;
-    const release = await locks.tryAcquire(runId);
+    const release = await locks.tryAcquire(job.runId);
     if (!release) return;
     const controller = new AbortController();
-    this.active.set(runId, controller);
+    this.active.set(job.runId, controller);
     try {
-      await this.render(runId, controller.signal);
+      await this.render(job, controller.signal);
     } catch (error) {
       if (controller.signal.aborted) return;
-      log.error({ err: error, runId }, 'run failed');
-      await this.finish(runId, DbRunStatus.FAILED, {
-        error: (error as Error).message || String(error),
-      });
+      if (error instanceof DbError && error.code === 'RUN_NOT_RUNNING') {
+        log.info({ runId: job.runId }, 'run canceled while rendering: its render stopped');
+        return;
+      }
+      log.error({ err: error, runId: job.runId }, 'run failed');
+      await this.finish(job.runId, 'FAILED', { error: (error as Error).message || String(error) });
     } finally {
-      this.active.delete(runId);
+      this.active.delete(job.runId);
       await release();
     }
   }
 
-  private async render(runId: string, signal: AbortSignal): Promise<void> {
+  private async render(job: RenderJob, signal: AbortSignal): Promise<void> {
     const { prisma, storage, renderer, bus, log } = this.options;
+    const { runId, params } = job;
     const run = await getRun(prisma, runId);
-    if (!run || TERMINAL_STATUSES.has(run.status) || this.stopping) return;
+    if (!run || isFinished(run.status) || this.stopping) return;
     const fromFrame = await countFrames(prisma, runId);
     const started = performance.now();
-    if (run.status !== DbRunStatus.RUNNING) {
-      await setRunStatus(prisma, runId, DbRunStatus.RUNNING, { from: [DbRunStatus.QUEUED] });
+    if (run.status !== 'RUNNING') {
+      try {
+        await setRunStatus(prisma, runId, 'RUNNING', { from: ['QUEUED'] });
+      } catch (error) {
+        // Canceled between the queue and this pick-up: nothing to render, nothing wrong.
+        if (error instanceof DbError && error.code === 'STATUS_CONFLICT') {
+          log.info({ runId }, 'run was canceled before a worker picked it up');
+          return;
+        }
+        throw error;
+      }
       await bus.publish({
         type: 'status',
         runId,
-        status: RunStatus.RUNNING,
+        status: 'RUNNING',
         error: null,
         done: fromFrame,
-        total: run.steps,
+        total: params.steps,
       });
       await bus.publish({ type: 'run', kind: 'UPDATED', runId });
     }
-    log.info({ runId, fromFrame, steps: run.steps }, 'rendering run');
-    const spec: ThreadRunSpec = {
-      model: run.model,
-      keyframes: run.keyframes.map(({ image }) => ({
-        sha256: image.sha256,
-        storageKey: image.storageKey,
-      })),
-      steps: run.steps,
-      method: run.method as ThreadRunSpec['method'],
-      easing: run.easing as ThreadRunSpec['easing'],
-      width: run.width,
-      height: run.height,
-      fit: run.fit as ThreadRunSpec['fit'],
-      noise: {
-        level: run.noiseLevel,
-        mode: run.noiseMode as ThreadRunSpec['noise']['mode'],
-        schedule: run.noiseSchedule as ThreadRunSpec['noise']['schedule'],
-        shared: run.noiseShared,
-        seed: run.seed,
-      },
-    };
-    const result = renderer.render(spec, {
+    log.info({ runId, fromFrame, steps: params.steps }, 'rendering run');
+    const result = renderer.render(job, {
       fromFrame,
       previousFrameKey: fromFrame > 0 ? frameKey(runId, fromFrame - 1) : null,
       signal,
@@ -174,8 +172,8 @@ export class RunWorker {
         alpha: frame.alpha,
         noiseLevel: frame.noiseLevel,
         storageKey: key,
-        width: run.width,
-        height: run.height,
+        width: params.width,
+        height: params.height,
         decodeMs: frame.decodeMs,
         change: frame.change,
       });
@@ -189,12 +187,12 @@ export class RunWorker {
         decodeMs: frame.decodeMs,
         change: frame.change,
         done: frame.index + 1,
-        total: run.steps,
+        total: params.steps,
       });
       await bus.publish({ type: 'run', kind: 'UPDATED', runId });
     }
     if (signal.aborted || this.stopping) return;
-    await this.finish(runId, DbRunStatus.SUCCEEDED, {
+    await this.finish(runId, 'SUCCEEDED', {
       encodeMs: result.encodeMs(),
       totalMs: performance.now() - started,
     });
@@ -203,23 +201,23 @@ export class RunWorker {
   /** Final status, unless a cancel got there first. */
   private async finish(
     runId: string,
-    status: typeof DbRunStatus.SUCCEEDED | typeof DbRunStatus.FAILED,
+    status: 'SUCCEEDED' | 'FAILED',
     change: { error?: string; encodeMs?: number; totalMs?: number },
   ): Promise<void> {
     const { prisma, bus, log } = this.options;
     try {
       const run = await setRunStatus(prisma, runId, status, {
         ...change,
-        from: [DbRunStatus.RUNNING, DbRunStatus.QUEUED],
+        from: ['RUNNING', 'QUEUED'],
       });
       const done = await countFrames(prisma, runId);
       await bus.publish({
         type: 'status',
         runId,
-        status: run.status as RunStatus,
+        status: run.status,
         error: run.error,
         done,
-        total: run.steps,
+        total: run.params.steps,
       });
       await bus.publish({ type: 'run', kind: 'UPDATED', runId });
     } catch (error) {

@@ -4,16 +4,36 @@ import {
   deleteImage,
   getImage,
   getImageBySha256,
+  getImages,
   listImages,
-  type PrismaClient,
+  type DbClient,
 } from '@latent-lab/db';
+import {
+  checkPage,
+  DomainError,
+  imageKey,
+  invalidInput,
+  type Connection,
+  type ImageRecord,
+  type PageArgs,
+} from '@latent-lab/domain';
 import { EngineError, inspectImage, type ImageLimits } from '@latent-lab/engine';
-import type { FileUpload } from 'graphql-upload/processRequest.mjs';
-import type { ImageApi, PageArgs } from '../graphql/context.ts';
-import { ApiError, badInput } from '../graphql/errors.ts';
-import type { Image, ImageConnection, UploadImagePayload } from '../graphql/types.ts';
-import type { Storage } from '../storage/storage.ts';
-import { imageView } from './views.ts';
+import type { Storage } from '@latent-lab/storage';
+
+/** An uploaded file as the edge received it: its name and its bytes as a stream. */
+export interface UploadedFile {
+  filename: string;
+  stream: AsyncIterable<Uint8Array>;
+}
+
+function tooLarge(maxBytes: number): DomainError {
+  return new DomainError(
+    'too-large',
+    'PAYLOAD_TOO_LARGE',
+    `file is larger than the upload limit of ${maxBytes} bytes`,
+    { field: 'file' },
+  );
+}
 
 const EXTENSIONS: Record<string, string> = {
   'image/png': 'png',
@@ -24,73 +44,64 @@ const EXTENSIONS: Record<string, string> = {
   'image/tiff': 'tiff',
 };
 
-/** Reads the upload into memory; graphql-upload cuts the stream at maxUploadBytes and reports it. */
-async function readUpload(file: FileUpload, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+/** Reads the upload into memory, refusing it as soon as it passes maxBytes. */
+async function readUpload(file: UploadedFile, maxBytes: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
   let total = 0;
   try {
-    for await (const chunk of file.createReadStream()) {
-      const buffer = chunk as Buffer;
-      total += buffer.byteLength;
-      if (total > maxBytes) break;
-      chunks.push(buffer);
+    for await (const chunk of file.stream) {
+      total += chunk.byteLength;
+      if (total > maxBytes) throw tooLarge(maxBytes);
+      chunks.push(chunk);
     }
   } catch (error) {
-    if ((error as { status?: number }).status === 413) {
-      throw new ApiError(
-        'PAYLOAD_TOO_LARGE',
-        `file is larger than the upload limit of ${maxBytes} bytes`,
-        'file',
-      );
-    }
-    throw badInput('file', `file could not be read: ${(error as Error).message}`);
-  }
-  if (total > maxBytes) {
-    throw new ApiError(
-      'PAYLOAD_TOO_LARGE',
-      `file is larger than the upload limit of ${maxBytes} bytes`,
-      'file',
-    );
+    // graphql-upload cuts the stream at its own limit and reports 413.
+    if (error instanceof DomainError) throw error;
+    if ((error as { status?: number }).status === 413) throw tooLarge(maxBytes);
+    throw invalidInput('file', `file could not be read: ${(error as Error).message}`);
   }
   return Buffer.concat(chunks);
 }
 
-export class ImageService implements ImageApi {
+export class ImageService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: DbClient,
     private readonly storage: Storage,
-    private readonly limits: ImageLimits & { maxUploadBytes: number },
+    private readonly limits: ImageLimits & { maxUploadBytes: number; maxPageSize: number },
   ) {}
 
-  async list(page: PageArgs): Promise<ImageConnection> {
-    const connection = await listImages(this.prisma, page);
-    return { ...connection, nodes: connection.nodes.map(imageView) };
+  list(page: PageArgs): Promise<Connection<ImageRecord>> {
+    return listImages(this.db, checkPage(page, this.limits.maxPageSize));
   }
 
-  async get(id: string): Promise<Image | null> {
-    const image = await getImage(this.prisma, id);
-    return image ? imageView(image) : null;
+  get(id: string): Promise<ImageRecord | null> {
+    return getImage(this.db, id);
+  }
+
+  /** Many images in one query, in no particular order. */
+  getMany(ids: readonly string[]): Promise<ImageRecord[]> {
+    return getImages(this.db, ids);
   }
 
   /** Validates the bytes fully before anything is stored; identical bytes are stored once. */
-  async upload(file: FileUpload): Promise<UploadImagePayload> {
+  async upload(file: UploadedFile): Promise<{ image: ImageRecord; created: boolean }> {
     const bytes = await readUpload(file, this.limits.maxUploadBytes);
-    if (bytes.byteLength === 0) throw badInput('file', 'file is empty');
+    if (bytes.byteLength === 0) throw invalidInput('file', 'file is empty');
     let info;
     try {
       info = await inspectImage(bytes, this.limits);
     } catch (error) {
       if (error instanceof EngineError)
-        throw badInput('file', `file ${JSON.stringify(file.filename)}: ${error.message}`);
+        throw invalidInput('file', `file ${JSON.stringify(file.filename)}: ${error.message}`);
       throw error;
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const existing = await getImageBySha256(this.prisma, sha256);
-    if (existing) return { image: imageView(existing), created: false };
-    const storageKey = `images/${sha256.slice(0, 2)}/${sha256}.${EXTENSIONS[info.mimeType] ?? info.format}`;
+    const existing = await getImageBySha256(this.db, sha256);
+    if (existing) return { image: existing, created: false };
+    const storageKey = imageKey(sha256, EXTENSIONS[info.mimeType] ?? info.format);
     await this.storage.put(storageKey, bytes);
     try {
-      const { image, created } = await createOrGetImage(this.prisma, {
+      return await createOrGetImage(this.db, {
         sha256,
         originalName: file.filename.slice(0, 255) || 'upload',
         mimeType: info.mimeType,
@@ -99,16 +110,15 @@ export class ImageService implements ImageApi {
         byteSize: bytes.byteLength,
         storageKey,
       });
-      return { image: imageView(image), created };
     } catch (error) {
       // Nothing stays stored for a failed upload, unless a concurrent upload of the same bytes owns the file.
-      if (!(await getImageBySha256(this.prisma, sha256))) await this.storage.delete(storageKey);
+      if (!(await getImageBySha256(this.db, sha256))) await this.storage.delete(storageKey);
       throw error;
     }
   }
 
   async delete(id: string): Promise<boolean> {
-    const image = await deleteImage(this.prisma, id);
+    const image = await deleteImage(this.db, id);
     await this.storage.delete(image.storageKey);
     return true;
   }

@@ -1,17 +1,20 @@
-import {
-  defaultWeightLocations,
-  listManifests,
-  weightsAvailable,
-  type WeightLocations,
-} from '@latent-lab/engine';
-import type { ModelApi } from '../graphql/context.ts';
-import type { Model } from '../graphql/types.ts';
+import { DomainError } from '@latent-lab/domain';
+import { listManifests, weightsAvailable, type WeightLocations } from '@latent-lab/engine';
 
-export class ModelService implements ModelApi {
-  constructor(private readonly locations: WeightLocations = defaultWeightLocations()) {}
+export interface ModelInfo {
+  name: string;
+  description: string | null;
+  latentChannels: number | null;
+  /** Whether the weights are present locally (or in the mirror). */
+  weightsAvailable: boolean;
+}
 
-  async list(): Promise<Model[]> {
-    const manifests = await listManifests();
+/** The models this installation knows (the manifests in the configured folder). */
+export class ModelCatalog {
+  constructor(private readonly locations: WeightLocations) {}
+
+  async list(): Promise<ModelInfo[]> {
+    const manifests = await listManifests(this.locations.manifestsDir);
     return Promise.all(
       manifests.map(async (manifest) => ({
         name: manifest.id,
@@ -20,5 +23,18 @@ export class ModelService implements ModelApi {
         weightsAvailable: await weightsAvailable(manifest, this.locations),
       })),
     );
+  }
+
+  /** Refuses an unknown model id, naming the known ones. */
+  async require(id: string): Promise<void> {
+    const known = (await listManifests(this.locations.manifestsDir)).map((m) => m.id);
+    if (!known.includes(id)) {
+      throw new DomainError(
+        'invalid',
+        'UNKNOWN_MODEL',
+        `model: unknown model "${id}" (known: ${known.join(', ')})`,
+        { field: 'model' },
+      );
+    }
   }
 }

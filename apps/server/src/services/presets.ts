@@ -3,38 +3,40 @@ import {
   deletePreset,
   listPresets,
   updatePreset,
-  type PrismaClient,
+  type DbClient,
 } from '@latent-lab/db';
-import type { PresetApi } from '../graphql/context.ts';
-import type { NoisePreset, NoisePresetInput, NoisePresetUpdateInput } from '../graphql/types.ts';
-import { presetView } from './views.ts';
+import {
+  parseNoisePreset,
+  parseNoisePresetUpdate,
+  type NoisePresetRecord,
+  type RunLimits,
+} from '@latent-lab/domain';
 
 /** Drops nulls: an omitted or null field in an update leaves the stored value as it is. */
-function defined<T extends object>(input: T): { [K in keyof T]?: Exclude<T[K], null> } {
-  return Object.fromEntries(
-    Object.entries(input).filter(([, value]) => value !== null && value !== undefined),
-  ) as {
-    [K in keyof T]?: Exclude<T[K], null>;
-  };
+function defined(input: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value != null));
 }
 
-export class PresetService implements PresetApi {
-  constructor(private readonly prisma: PrismaClient) {}
+export class PresetService {
+  constructor(
+    private readonly db: DbClient,
+    private readonly limits: RunLimits,
+  ) {}
 
-  async list(): Promise<NoisePreset[]> {
-    return (await listPresets(this.prisma)).map(presetView);
+  list(): Promise<NoisePresetRecord[]> {
+    return listPresets(this.db);
   }
 
-  async create(input: NoisePresetInput): Promise<NoisePreset> {
-    return presetView(await createPreset(this.prisma, { ...input }));
+  create(input: object): Promise<NoisePresetRecord> {
+    return createPreset(this.db, parseNoisePreset(defined(input), this.limits));
   }
 
-  async update(id: string, input: NoisePresetUpdateInput): Promise<NoisePreset> {
-    return presetView(await updatePreset(this.prisma, id, defined({ ...input })));
+  update(id: string, input: object): Promise<NoisePresetRecord> {
+    return updatePreset(this.db, id, parseNoisePresetUpdate(defined(input), this.limits));
   }
 
   async delete(id: string): Promise<boolean> {
-    await deletePreset(this.prisma, id);
+    await deletePreset(this.db, id);
     return true;
   }
 }

@@ -1,44 +1,35 @@
-import { getRun, type PrismaClient } from '@latent-lab/db';
-import type { ProgressApi } from '../graphql/context.ts';
-import { RunEventKind, RunStatus, RunUpdateKind } from '../graphql/enums.ts';
-import { notFound } from '../graphql/errors.ts';
-import type { RunProgressEvent, RunUpdate } from '../graphql/types.ts';
+import { getRun, listFrames, type DbClient } from '@latent-lab/db';
+import { fileUrl, isFinished, notFound, type RunRecord, type RunStatus } from '@latent-lab/domain';
 import type { BusEvent, EventBus } from '../events/bus.ts';
 import { AsyncEventQueue } from '../events/queue.ts';
-import { fileUrl } from '../http/files.ts';
-import { runView, TERMINAL_STATUSES } from './views.ts';
 
 type FrameBusEvent = Extract<BusEvent, { type: 'frame' }>;
 type StatusBusEvent = Extract<BusEvent, { type: 'status' }>;
 
-function frameEvent(event: Omit<FrameBusEvent, 'type'>, status: RunStatus): RunProgressEvent {
-  return { kind: RunEventKind.FRAME, status, error: null, ...event };
+/** One event of a run's progress: ids, numbers and URLs, never image bytes. */
+export type RunProgressEvent =
+  | (Omit<FrameBusEvent, 'type'> & { kind: 'FRAME'; status: RunStatus; error: null })
+  | (Omit<StatusBusEvent, 'type'> & { kind: 'STATUS' });
+
+export interface RunUpdate {
+  kind: 'CREATED' | 'UPDATED' | 'DELETED';
+  runId: string;
+  /** The run as it is now; null once deleted. */
+  run: RunRecord | null;
 }
 
-function statusEvent(event: Omit<StatusBusEvent, 'type'>): RunProgressEvent {
-  return {
-    kind: RunEventKind.STATUS,
-    index: null,
-    alpha: null,
-    noiseLevel: null,
-    url: null,
-    decodeMs: null,
-    change: null,
-    ...event,
-  };
-}
-
-export class ProgressService implements ProgressApi {
+export class ProgressService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: DbClient,
     private readonly bus: EventBus,
   ) {}
 
   /**
-   * Live events are captured first and held back while the stored frames are read, then released
-   * with every frame index already sent dropped: no gap, no duplicate. Completes after the final status.
+   * Stored frames from fromIndex on, then live events, without gap or duplicate: live events are
+   * captured first and held back while the stored frames are read, then released with every frame
+   * index already sent dropped. Completes after the final status.
    */
-  async runProgress(runId: string): Promise<AsyncIterable<RunProgressEvent>> {
+  async runProgress(runId: string, fromIndex = 0): Promise<AsyncIterable<RunProgressEvent>> {
     const held: BusEvent[] = [];
     let deliver: ((event: BusEvent) => void) | undefined;
     const unsubscribe = this.bus.subscribe((event) => {
@@ -49,52 +40,55 @@ export class ProgressService implements ProgressApi {
     });
     const queue = new AsyncEventQueue<RunProgressEvent>(unsubscribe);
     try {
-      const run = await getRun(this.prisma, runId);
-      if (!run) throw notFound('run', runId);
+      const run = await getRun(this.db, runId);
+      if (!run) throw notFound('run', runId, 'runId');
+      const frames = await listFrames(this.db, runId);
       const sent = new Set<number>();
-      let status = run.status as RunStatus;
-      const total = run.steps;
+      let status = run.status;
+      const total = run.params.steps;
+      const done = frames.length;
       const forward = (event: BusEvent): void => {
         if (event.type === 'frame') {
-          if (sent.has(event.index)) return;
+          if (sent.has(event.index) || event.index < fromIndex) return;
           sent.add(event.index);
           const { type: _type, ...fields } = event;
-          queue.push(frameEvent(fields, status));
+          queue.push({ kind: 'FRAME', status, error: null, ...fields });
         } else if (event.type === 'status') {
           status = event.status;
           const { type: _type, ...fields } = event;
-          queue.push(statusEvent(fields));
-          if (TERMINAL_STATUSES.has(event.status)) queue.end();
+          queue.push({ kind: 'STATUS', ...fields });
+          if (isFinished(event.status)) queue.end();
         }
       };
-      if (!TERMINAL_STATUSES.has(status)) {
-        queue.push(
-          statusEvent({ runId, status, error: run.error, done: run.frames.length, total }),
-        );
-      }
-      run.frames.forEach((frame, position) => {
-        sent.add(frame.index);
-        queue.push(
-          frameEvent(
-            {
-              runId,
-              index: frame.index,
-              alpha: frame.alpha,
-              noiseLevel: frame.noiseLevel,
-              url: fileUrl(frame.storageKey),
-              decodeMs: frame.decodeMs,
-              change: frame.change,
-              done: position + 1,
-              total,
-            },
-            status,
-          ),
-        );
+      const statusNow = (): RunProgressEvent => ({
+        kind: 'STATUS',
+        runId,
+        status,
+        error: run.error,
+        done,
+        total,
       });
-      if (TERMINAL_STATUSES.has(status)) {
-        queue.push(
-          statusEvent({ runId, status, error: run.error, done: run.frames.length, total }),
-        );
+      if (!isFinished(status)) queue.push(statusNow());
+      frames.forEach((frame, position) => {
+        sent.add(frame.index);
+        if (frame.index < fromIndex) return;
+        queue.push({
+          kind: 'FRAME',
+          status,
+          error: null,
+          runId,
+          index: frame.index,
+          alpha: frame.alpha,
+          noiseLevel: frame.noiseLevel,
+          url: fileUrl(frame.storageKey),
+          decodeMs: frame.decodeMs,
+          change: frame.change,
+          done: position + 1,
+          total,
+        });
+      });
+      if (isFinished(status)) {
+        queue.push(statusNow());
         queue.end();
         return queue;
       }
@@ -107,8 +101,9 @@ export class ProgressService implements ProgressApi {
     }
   }
 
+  /** Every run created, changed or deleted, with the run as it is now (no frames are read). */
   runUpdates(): AsyncIterable<RunUpdate> {
-    const prisma = this.prisma;
+    const db = this.db;
     const updates = new AsyncEventQueue<Extract<BusEvent, { type: 'run' }>>(() => unsubscribe());
     const unsubscribe = this.bus.subscribe((event) => {
       if (event.type === 'run') updates.push(event);
@@ -116,15 +111,8 @@ export class ProgressService implements ProgressApi {
     return (async function* () {
       try {
         for await (const update of updates) {
-          const run = update.kind === 'DELETED' ? null : await getRun(prisma, update.runId);
-          yield {
-            kind:
-              run || update.kind === 'DELETED'
-                ? (update.kind as RunUpdateKind)
-                : RunUpdateKind.DELETED,
-            runId: update.runId,
-            run: run ? runView(run) : null,
-          };
+          const run = update.kind === 'DELETED' ? null : await getRun(db, update.runId);
+          yield { kind: run ? update.kind : 'DELETED', runId: update.runId, run };
         }
       } finally {
         await updates.return();

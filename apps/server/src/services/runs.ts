@@ -4,269 +4,236 @@ import {
   countFrames,
   createRun,
   deleteRun,
-  getImage,
+  getImages,
   getPreset,
   getRun,
-  listFrames,
   listRuns,
-  listThumbnailFrames,
+  pageFrames,
   removeTags,
-  RunStatus as DbRunStatus,
   setRunStatus,
-  type PrismaClient,
-  type RunSort as DbRunSort,
+  thumbnailFrames,
+  type DbClient,
+  type RunFilter,
+  type RunSort,
 } from '@latent-lab/db';
-import { EngineError, validateRunSpec, type RunLimits, type RunSpec } from '@latent-lab/engine';
-import type { PageArgs, RunApi } from '../graphql/context.ts';
-import { badInput, notFound } from '../graphql/errors.ts';
-import { RunStatus } from '../graphql/enums.ts';
-import type {
-  CreateRunInput,
-  Frame,
-  Image,
-  NoiseInput,
-  RerunInput,
-  Run,
-  RunConnection,
-  RunSort,
-  RunsFilter,
-} from '../graphql/types.ts';
+import {
+  artifactFolder,
+  checkPage,
+  invalidInput,
+  isFinished,
+  MAX_SEED,
+  notFound,
+  parseNewRun,
+  runFramesFolder,
+  type Connection,
+  type FrameRecord,
+  type NoiseParams,
+  type PageArgs,
+  type RunLimits,
+  type RunParamsInput,
+  type RunRecord,
+} from '@latent-lab/domain';
+import type { Storage } from '@latent-lab/storage';
 import type { EventBus } from '../events/bus.ts';
-import { artifactFolder } from '../http/artifacts.ts';
-import type { Storage } from '../storage/storage.ts';
-import { frameView, runView, TERMINAL_STATUSES } from './views.ts';
+import type { RenderJob } from '../jobs/queue.ts';
+import type { ModelCatalog } from './models.ts';
 
-/** The noise a run is created with, and the preset it came from. */
-type RunNoise = NoiseInput & { presetId: string | null };
-
-/** Engine option names that differ from the API's input names. */
-const INPUT_FIELDS: Record<string, string> = {
-  keyframes: 'imageIds',
-  keyframeImageIds: 'imageIds',
-  'noise.seed': 'seed',
-};
-
-function inputField(field: string | undefined): string {
-  return field === undefined ? 'input' : (INPUT_FIELDS[field] ?? field);
+/**
+ * A run as a caller asks for it: parameters in the domain's names, and either a preset or explicit
+ * noise (neither: no noise). An omitted seed is drawn at random.
+ */
+export interface CreateRunCommand {
+  name?: string | null;
+  tags?: string[] | null;
+  presetId?: string | null;
+  /** Validated by the domain's run schema, which names every missing or bad field. */
+  params: Partial<Omit<RunParamsInput, 'noise'>> & { noise?: Partial<NoiseParams> | null };
 }
 
-/** Puts the API's run operations in one place: creating validates everything before a job is queued. */
-export class RunService implements RunApi {
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly storage: Storage,
-    private readonly bus: EventBus,
-    private readonly enqueue: (runId: string) => Promise<void>,
-    private readonly limits: RunLimits,
-  ) {}
+/** Overrides for a rerun: anything omitted keeps the original run's value. */
+export type RerunCommand = Partial<CreateRunCommand>;
 
-  async list(
-    page: PageArgs,
-    filter: RunsFilter | null | undefined,
-    sort: RunSort | null | undefined,
-  ): Promise<RunConnection> {
-    const connection = await listRuns(this.prisma, {
-      ...page,
-      sort: `${sort?.field ?? 'CREATED_AT'}_${sort?.direction ?? 'DESC'}` as DbRunSort,
-      filter: {
-        status: filter?.status ?? undefined,
-        model: filter?.model ?? undefined,
-        tag: filter?.tag ?? undefined,
-        imageId: filter?.imageId ?? undefined,
-        createdAfter: filter?.createdAfter ?? undefined,
-        createdBefore: filter?.createdBefore ?? undefined,
-        search: filter?.search ?? undefined,
-      },
+export interface RunServiceOptions {
+  db: DbClient;
+  storage: Storage;
+  bus: EventBus;
+  enqueue: (job: RenderJob) => Promise<void>;
+  models: ModelCatalog;
+  limits: RunLimits;
+  maxPageSize: number;
+}
+
+const NO_NOISE: NoiseParams = { level: 0, mode: 'absolute', schedule: 'constant', shared: false };
+
+/** The run operations: creating one validates everything, once, before a job is queued. */
+export class RunService {
+  constructor(private readonly options: RunServiceOptions) {}
+
+  list(page: PageArgs, filter: RunFilter = {}, sort: RunSort = 'CREATED_AT_DESC') {
+    return listRuns(this.options.db, {
+      ...checkPage(page, this.options.maxPageSize),
+      filter,
+      sort,
     });
-    return { ...connection, nodes: connection.nodes.map(runView) };
   }
 
-  async get(id: string): Promise<Run | null> {
-    const run = await getRun(this.prisma, id);
-    return run ? runView(run) : null;
+  get(id: string): Promise<RunRecord | null> {
+    return getRun(this.options.db, id);
   }
 
-  async keyframes(runId: string): Promise<Image[]> {
-    return (await this.require(runId)).keyframes ?? [];
-  }
-
-  async frames(runId: string): Promise<Frame[]> {
-    return (await listFrames(this.prisma, runId)).map(frameView);
-  }
-
-  async thumbnails(runId: string): Promise<Frame[]> {
-    return (await listThumbnailFrames(this.prisma, runId)).map(frameView);
-  }
-
-  async create(input: CreateRunInput): Promise<Run> {
-    if (input.presetId && input.noise) {
-      throw badInput('noise', 'give either presetId or noise, not both');
-    }
-    return this.createWithNoise(input, await this.noiseFrom(input.presetId, input.noise));
-  }
-
-  private async createWithNoise(input: CreateRunInput, noise: RunNoise): Promise<Run> {
-    const images = await Promise.all(
-      input.imageIds.map(async (id) => {
-        const image = await getImage(this.prisma, id);
-        if (!image) throw badInput('imageIds', `imageIds: image ${id} not found`);
-        return image;
-      }),
-    );
-    const seed = input.seed ?? randomInt(0, 2 ** 31);
-    const spec: RunSpec = {
-      model: input.model,
-      keyframes: images.map((image) => ({
-        sha256: image.sha256,
-        read: () => Promise.reject(new Error('not read')),
-      })),
-      steps: input.steps,
-      method: input.method,
-      easing: input.easing,
-      width: input.width,
-      height: input.height,
-      fit: input.fit,
-      noise: { ...noise, seed },
-    };
-    try {
-      await validateRunSpec(spec, this.limits);
-    } catch (error) {
-      if (error instanceof EngineError) throw badInput(inputField(error.field), error.message);
-      throw error;
-    }
-    const name = input.name?.trim() || images.map((image) => image.originalName).join(' → ');
-    const created = await createRun(this.prisma, {
-      name: name.slice(0, 200),
-      model: input.model,
-      keyframeImageIds: input.imageIds,
-      steps: input.steps,
-      method: input.method,
-      easing: input.easing,
-      width: input.width,
-      height: input.height,
-      fit: input.fit,
-      noise: {
-        level: noise.level,
-        mode: noise.mode,
-        schedule: noise.schedule,
-        shared: noise.shared,
-      },
-      presetId: noise.presetId,
-      seed,
-      tags: input.tags ?? [],
-    });
-    await this.enqueue(created.id);
-    await this.bus.publish({ type: 'run', kind: 'CREATED', runId: created.id });
-    await this.bus.publish({ type: 'queued', runId: created.id });
-    return runView(created);
-  }
-
-  async cancel(id: string): Promise<Run> {
-    const run = await this.require(id);
-    if (TERMINAL_STATUSES.has(run.status)) return run;
-    try {
-      await setRunStatus(this.prisma, id, DbRunStatus.CANCELED, {
-        from: [DbRunStatus.QUEUED, DbRunStatus.RUNNING],
-      });
-    } catch (error) {
-      // It finished meanwhile: report it as it is.
-      if ((error as { code?: string }).code !== 'STATUS_CONFLICT') throw error;
-    }
-    const current = await this.require(id);
-    if (current.status === RunStatus.CANCELED) {
-      const done = await countFrames(this.prisma, id);
-      await this.bus.publish({
-        type: 'status',
-        runId: id,
-        status: RunStatus.CANCELED,
-        error: null,
-        done,
-        total: current.steps,
-      });
-      await this.bus.publish({ type: 'run', kind: 'UPDATED', runId: id });
-    }
-    return current;
-  }
-
-  async rerun(id: string, overrides: RerunInput | null | undefined): Promise<Run> {
-    const original = await this.require(id);
-    const o = overrides ?? {};
-    if (o.presetId && o.noise) throw badInput('noise', 'give either presetId or noise, not both');
-    // A new preset or new explicit noise replaces the original noise; otherwise the snapshot and
-    // its preset link are kept.
-    const noise =
-      o.presetId || o.noise
-        ? await this.noiseFrom(o.presetId, o.noise)
-        : { ...original.noise, presetId: original.presetId };
-    return this.createWithNoise(
-      {
-        name: o.name ?? `${original.name} (rerun)`,
-        model: o.model ?? original.model,
-        imageIds: o.imageIds ?? (original.keyframes ?? []).map((image) => image.id),
-        steps: o.steps ?? original.steps,
-        method: o.method ?? original.method,
-        easing: o.easing ?? original.easing,
-        width: o.width ?? original.width,
-        height: o.height ?? original.height,
-        fit: o.fit ?? original.fit,
-        seed: o.seed ?? original.seed,
-        tags: o.tags ?? original.tags,
-      },
-      noise,
-    );
-  }
-
-  async delete(id: string): Promise<boolean> {
-    await this.cancel(id);
-    const { frameStorageKeys } = await deleteRun(this.prisma, id);
-    await Promise.all([
-      ...frameStorageKeys.map((key) => this.storage.delete(key)),
-      this.storage.deleteFolder(artifactFolder(id)),
-    ]);
-    await this.bus.publish({ type: 'run', kind: 'DELETED', runId: id });
-    return true;
-  }
-
-  async tag(id: string, tags: string[]): Promise<Run> {
-    await addTags(this.prisma, id, tags);
-    await this.bus.publish({ type: 'run', kind: 'UPDATED', runId: id });
-    return this.require(id);
-  }
-
-  async untag(id: string, tags: string[]): Promise<Run> {
-    await removeTags(this.prisma, id, tags);
-    await this.bus.publish({ type: 'run', kind: 'UPDATED', runId: id });
-    return this.require(id);
-  }
-
-  private async require(id: string): Promise<Run> {
+  async require(id: string): Promise<RunRecord> {
     const run = await this.get(id);
     if (!run) throw notFound('run', id);
     return run;
   }
 
-  private async noiseFrom(
-    presetId: string | null | undefined,
-    noise: NoiseInput | null | undefined,
-  ): Promise<RunNoise> {
-    if (noise) return { ...noise, presetId: null };
-    if (presetId) {
-      const preset = await getPreset(this.prisma, presetId);
-      if (!preset) throw badInput('presetId', `presetId: noise preset ${presetId} not found`);
-      return {
-        level: preset.level,
-        mode: preset.mode as NoiseInput['mode'],
-        schedule: preset.schedule as NoiseInput['schedule'],
-        shared: preset.shared,
-        presetId: preset.id,
-      };
+  /** A page of a run's frames; one page can hold a whole run (at most maxSteps). */
+  frames(runId: string, page: PageArgs): Promise<Connection<FrameRecord>> {
+    return pageFrames(this.options.db, runId, checkPage(page, this.options.limits.maxSteps));
+  }
+
+  /** First, middle and last stored frames of each run, in one query for all of them. */
+  thumbnails(
+    runs: readonly { id: string; framesDone: number }[],
+  ): Promise<Map<string, FrameRecord[]>> {
+    return thumbnailFrames(this.options.db, runs);
+  }
+
+  async create(command: CreateRunCommand): Promise<RunRecord> {
+    const { noise, ...params } = command.params;
+    if (command.presetId && noise) {
+      throw invalidInput('noise', 'give either presetId or noise, not both');
     }
-    return {
-      level: 0,
-      mode: 'absolute' as NoiseInput['mode'],
-      schedule: 'constant' as NoiseInput['schedule'],
-      shared: false,
-      presetId: null,
+    return this.store(
+      {
+        ...command,
+        params: { ...params, noise: noise ?? (await this.presetNoise(command.presetId)) },
+      },
+      noise ? null : (command.presetId ?? null),
+    );
+  }
+
+  /** Validates the whole run once, checks what only the data can tell, stores it and queues it. */
+  private async store(command: CreateRunCommand, presetId: string | null): Promise<RunRecord> {
+    const { db, limits, models } = this.options;
+    const run = parseNewRun(
+      {
+        name: command.name,
+        tags: command.tags ?? [],
+        params: { ...command.params, seed: command.params.seed ?? randomInt(0, MAX_SEED + 1) },
+      },
+      limits,
+    );
+    await models.require(run.params.model);
+    const images = new Map(
+      (await getImages(db, run.params.keyframes)).map((image) => [image.id, image]),
+    );
+    const missing = run.params.keyframes.filter((id) => !images.has(id));
+    if (missing.length > 0) {
+      throw invalidInput('keyframes', `keyframes: image(s) not found: ${missing.join(', ')}`);
+    }
+    const keyframes = run.params.keyframes.map((id) => images.get(id)!);
+    const created = await createRun(db, {
+      name:
+        run.name ??
+        keyframes
+          .map((image) => image.originalName)
+          .join(' → ')
+          .slice(0, 200),
+      params: run.params,
+      presetId,
+      tags: run.tags,
+    });
+    await this.options.enqueue({
+      runId: created.id,
+      params: created.params,
+      keyframes: keyframes.map(({ sha256, storageKey }) => ({ sha256, storageKey })),
+    });
+    await this.options.bus.publish({ type: 'run', kind: 'CREATED', runId: created.id });
+    await this.options.bus.publish({ type: 'queued', runId: created.id });
+    return created;
+  }
+
+  async cancel(id: string): Promise<RunRecord> {
+    const { db, bus } = this.options;
+    const run = await this.require(id);
+    if (isFinished(run.status)) return run;
+    try {
+      await setRunStatus(db, id, 'CANCELED', { from: ['QUEUED', 'RUNNING'] });
+    } catch (error) {
+      // It finished meanwhile: report it as it is.
+      if ((error as { code?: string }).code !== 'STATUS_CONFLICT') throw error;
+    }
+    const current = await this.require(id);
+    if (current.status === 'CANCELED') {
+      const done = await countFrames(db, id);
+      await bus.publish({
+        type: 'status',
+        runId: id,
+        status: 'CANCELED',
+        error: null,
+        done,
+        total: current.params.steps,
+      });
+      await bus.publish({ type: 'run', kind: 'UPDATED', runId: id });
+    }
+    return current;
+  }
+
+  async rerun(id: string, overrides: RerunCommand = {}): Promise<RunRecord> {
+    const original = await this.require(id);
+    const { noise, ...params } = overrides.params ?? {};
+    if (overrides.presetId && noise) {
+      throw invalidInput('noise', 'give either presetId or noise, not both');
+    }
+    const given = Object.fromEntries(Object.entries(params).filter(([, value]) => value != null));
+    // A new preset or new explicit noise replaces the original noise; otherwise the snapshot and
+    // its preset link are kept.
+    const command: CreateRunCommand = {
+      name: overrides.name ?? `${original.name} (rerun)`.slice(0, 200),
+      tags: overrides.tags ?? original.tags,
+      params: { ...original.params, ...given, noise: original.params.noise },
     };
+    if (noise) return this.store({ ...command, params: { ...command.params, noise } }, null);
+    if (overrides.presetId) {
+      const presetNoise = await this.presetNoise(overrides.presetId);
+      return this.store(
+        { ...command, params: { ...command.params, noise: presetNoise } },
+        overrides.presetId,
+      );
+    }
+    return this.store(command, original.presetId);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { db, storage, bus } = this.options;
+    await this.cancel(id);
+    await deleteRun(db, id);
+    await Promise.all([
+      storage.deleteFolder(runFramesFolder(id)),
+      storage.deleteFolder(artifactFolder(id)),
+    ]);
+    await bus.publish({ type: 'run', kind: 'DELETED', runId: id });
+    return true;
+  }
+
+  async tag(id: string, tags: string[]): Promise<RunRecord> {
+    const run = await addTags(this.options.db, id, tags);
+    await this.options.bus.publish({ type: 'run', kind: 'UPDATED', runId: id });
+    return run;
+  }
+
+  async untag(id: string, tags: string[]): Promise<RunRecord> {
+    const run = await removeTags(this.options.db, id, tags);
+    await this.options.bus.publish({ type: 'run', kind: 'UPDATED', runId: id });
+    return run;
+  }
+
+  private async presetNoise(presetId: string | null | undefined): Promise<NoiseParams> {
+    if (!presetId) return NO_NOISE;
+    const preset = await getPreset(this.options.db, presetId);
+    if (!preset) throw invalidInput('presetId', `presetId: noise preset ${presetId} not found`);
+    const { level, mode, schedule, shared } = preset;
+    return { level, mode, schedule, shared };
   }
 }

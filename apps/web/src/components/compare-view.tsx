@@ -33,7 +33,7 @@ const PARAMETERS: readonly { label: string; value: (run: CompareRun) => string }
 ];
 
 function sortedFrames(run: CompareRun) {
-  return [...run.frames].sort((a, b) => a.index - b.index);
+  return [...run.frames.nodes].sort((a, b) => a.index - b.index);
 }
 
 /** Each frame's change from the one before (frame 0 has none). */

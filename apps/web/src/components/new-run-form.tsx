@@ -14,8 +14,10 @@ import type {
   FitMode,
   ImageFieldsFragment,
   InterpolationMethod,
+  LoopMode,
 } from '../gql/graphql.ts';
 import { fieldErrors } from '../lib/errors.ts';
+import { EASING_OPTIONS, FIT_OPTIONS, LOOP_OPTIONS, METHOD_OPTIONS } from '../lib/options.ts';
 import { randomSeed } from '../lib/seed.ts';
 import { noiseLevels, type NoiseShape } from '../lib/noise-schedule.ts';
 import { ErrorMessage, FieldError, FrameBox } from './bits.tsx';
@@ -23,9 +25,9 @@ import { ImageUploader } from './image-uploader.tsx';
 import { LineChart, SERIES_COLORS } from './line-chart.tsx';
 import { NoiseFields, optionLabel, type NoiseDraft } from './noise-fields.tsx';
 
-const METHODS: readonly InterpolationMethod[] = ['SLERP', 'LERP'];
-const EASINGS: readonly Easing[] = ['LINEAR', 'EASE_IN', 'EASE_OUT', 'EASE_IN_OUT', 'SMOOTHSTEP'];
-const FITS: readonly FitMode[] = ['COVER', 'CONTAIN', 'FILL'];
+const METHODS = METHOD_OPTIONS;
+const EASINGS = EASING_OPTIONS;
+const FITS = FIT_OPTIONS;
 const CUSTOM = 'custom';
 /** Form fields that show their own message; an API error about any other field is shown above the form. */
 const SHOWN_FIELDS = new Set([
@@ -38,6 +40,7 @@ const SHOWN_FIELDS = new Set([
   'fit',
   'noise',
   'seed',
+  'animation',
   'name',
   'tags',
 ]);
@@ -69,6 +72,8 @@ interface Draft {
   noiseChoice: string;
   customNoise: NoiseDraft;
   seed: string;
+  fps: string;
+  loop: LoopMode;
 }
 
 /** Checks only what cannot be sent as typed; ranges and rules are the API's, shown where it says. */
@@ -86,6 +91,9 @@ function localErrors(draft: Draft, images: readonly ImageFieldsFragment[]): Reco
   }
   if (Number.isNaN(parseInteger(draft.width)) || Number.isNaN(parseInteger(draft.height))) {
     errors['size'] = 'Width and height must be whole numbers of pixels.';
+  }
+  if (!Number.isFinite(Number.parseFloat(draft.fps))) {
+    errors['animation'] = 'Frames per second must be a number.';
   }
   if (
     draft.noiseChoice === CUSTOM &&
@@ -131,6 +139,8 @@ export function NewRunForm() {
     noiseChoice: '',
     customNoise: { level: '0.1', mode: 'ABSOLUTE', schedule: 'CONSTANT', shared: false },
     seed: '',
+    fps: '10',
+    loop: 'LOOP',
   }));
 
   // Drawn in the browser after hydration, so the server-rendered form and the client agree.
@@ -179,6 +189,7 @@ export function NewRunForm() {
       height: parseInteger(draft.height),
       fit: draft.fit,
       seed: parseInteger(draft.seed),
+      animation: { fps: Number.parseFloat(draft.fps), loop: draft.loop },
       tags: draft.tags
         .split(',')
         .map((t) => t.trim())
@@ -450,6 +461,34 @@ export function NewRunForm() {
               </button>
             </div>
             <FieldError id={errorId('seed')} message={errors['seed']} />
+          </div>
+          <div className="field">
+            <span className="label" id={fieldId('animation-label')}>
+              Animation
+            </span>
+            <div className="row" role="group" aria-labelledby={fieldId('animation-label')}>
+              <input
+                aria-label="Frames per second"
+                inputMode="decimal"
+                style={{ width: '4rem' }}
+                value={draft.fps}
+                onChange={(e) => set('fps', e.target.value)}
+                {...invalidProps('animation')}
+              />
+              <span>fps</span>
+              <select
+                aria-label="Loop"
+                value={draft.loop}
+                onChange={(e) => set('loop', e.target.value as LoopMode)}
+              >
+                {LOOP_OPTIONS.map((m) => (
+                  <option key={m} value={m}>
+                    {optionLabel(m)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <FieldError id={errorId('animation')} message={errors['animation']} />
           </div>
           <div className="field">
             <label htmlFor={fieldId('name')}>Name (optional)</label>

@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
 import type { NoiseMode, NoiseSchedule } from '../gql/graphql.ts';
-
-const NOISE_MODES: readonly NoiseMode[] = ['ABSOLUTE', 'RELATIVE'];
-const NOISE_SCHEDULES: readonly NoiseSchedule[] = ['CONSTANT', 'RAMP_UP', 'RAMP_DOWN', 'BELL'];
+import {
+  NOISE_MODE_OPTIONS as NOISE_MODES,
+  NOISE_SCHEDULE_OPTIONS as NOISE_SCHEDULES,
+} from '../lib/options.ts';
 
 /** A GraphQL enum value as the forms and tables show it (RAMP_UP → ramp-up). */
 export const optionLabel = (value: string): string => value.toLowerCase().replaceAll('_', '-');

@@ -11,6 +11,7 @@ import {
 } from '../lib/operations.ts';
 import type { RunProgressSubscription as ProgressEvent, RunStatus } from '../gql/graphql.ts';
 import { describeError } from '../lib/errors.ts';
+import { FINISHED_STATUSES } from '../lib/options.ts';
 import { randomSeed } from '../lib/seed.ts';
 import {
   describeNoise,
@@ -55,7 +56,7 @@ function applyEvent(state: LiveState = EMPTY_LIVE, data: ProgressEvent): LiveSta
 }
 
 const ACTIVE: ReadonlySet<RunStatus> = new Set(['QUEUED', 'RUNNING']);
-const FINAL: ReadonlySet<RunStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
+const FINAL = FINISHED_STATUSES;
 
 export function RunView({ runId }: { runId: string }) {
   const router = useRouter();
@@ -78,10 +79,10 @@ export function RunView({ runId }: { runId: string }) {
 
   const frames = useMemo(() => {
     const byIndex = new Map<number, LiveFrame>();
-    for (const f of run?.frames ?? []) byIndex.set(f.index, f);
+    for (const f of run?.frames.nodes ?? []) byIndex.set(f.index, f);
     for (const f of liveState.frames.values()) byIndex.set(f.index, f);
     return [...byIndex.values()].sort((a, b) => a.index - b.index);
-  }, [run?.frames, liveState.frames]);
+  }, [run?.frames.nodes, liveState.frames]);
 
   const positionOf = useMemo(
     () => new Map(frames.map((f, position) => [f.index, position])),

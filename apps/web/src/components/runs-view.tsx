@@ -10,12 +10,13 @@ import type {
   RunsQueryVariables,
 } from '../gql/graphql.ts';
 import { describeError } from '../lib/errors.ts';
+import { FINISHED_STATUSES, RUN_STATUS_OPTIONS } from '../lib/options.ts';
 import { describeNoise, formatDateTime } from '../lib/format.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
 import { Pager, useCursorPages } from './pager.tsx';
 
 const PAGE_SIZE = 20;
-const STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED'];
+const STATUSES = RUN_STATUS_OPTIONS;
 const SORTS = {
   newest: { field: 'CREATED_AT', direction: 'DESC' },
   oldest: { field: 'CREATED_AT', direction: 'ASC' },
@@ -23,7 +24,7 @@ const SORTS = {
   'name-desc': { field: 'NAME', direction: 'DESC' },
 } as const;
 export const MAX_COMPARED = 4;
-const FINAL: ReadonlySet<RunStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
+const FINAL = FINISHED_STATUSES;
 
 interface Filters {
   search: string;

@@ -9,6 +9,8 @@ const FIELD_ALIASES: Record<string, string> = {
   height: 'size',
   'noise.seed': 'seed',
   presetId: 'noise',
+  'animation.fps': 'animation',
+  'animation.loop': 'animation',
 };
 
 export function formFieldOf(apiField: string): string {
@@ -42,10 +44,19 @@ export function describeError(error: CombinedError | undefined | null): string |
 export function fieldErrors(error: CombinedError | undefined | null): Record<string, string> {
   const out: Record<string, string> = {};
   if (!error) return out;
-  for (const e of error.graphQLErrors) {
-    const field = fieldOfError(e.extensions);
+  const add = (field: string | undefined, message: string) => {
     const key = field === undefined ? 'form' : formFieldOf(field);
-    out[key] = out[key] === undefined ? e.message : `${out[key]} ${e.message}`;
+    out[key] = out[key] === undefined ? message : `${out[key]} ${message}`;
+  };
+  for (const e of error.graphQLErrors) {
+    // Several bad fields come in one error, each with its own field and message.
+    const issues = e.extensions?.['issues'];
+    if (Array.isArray(issues)) {
+      for (const issue of issues as { field: string; message: string }[])
+        add(issue.field, issue.message);
+    } else {
+      add(fieldOfError(e.extensions), e.message);
+    }
   }
   if (error.graphQLErrors.length === 0)
     out['form'] = describeError(error) ?? 'Something went wrong.';

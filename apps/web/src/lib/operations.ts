@@ -29,6 +29,10 @@ export const RunRowFields = graphql(`
       schedule
       shared
     }
+    animation {
+      fps
+      loop
+    }
   }
 `);
 
@@ -80,16 +84,18 @@ export const RunDetailFields = graphql(`
       width
       height
     }
-    frames {
-      index
-      alpha
-      noiseLevel
-      url
-      width
-      height
-      decodeMs
-      change
-      createdAt
+    frames(first: 1000) {
+      nodes {
+        index
+        alpha
+        noiseLevel
+        url
+        width
+        height
+        decodeMs
+        change
+        createdAt
+      }
     }
     downloads {
       framesZip
