@@ -14,7 +14,23 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    // Configuration is parsed once, in @latent-lab/config, and handed down as options.
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['packages/config/src/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            'packages take configuration as options: read the environment in @latent-lab/config',
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable' } },
   },
 );

@@ -32,7 +32,7 @@ interface RunDownloads {
 
 const RUN_QUERY = `query ($id: ID!) { run(id: $id) {
   status name
-  frames { index url change }
+  frames(first: 1000) { nodes { index url change } }
   thumbnails { index url }
   downloads { framesZip animationWebp animationGif contactSheet }
 } }`;
@@ -46,7 +46,7 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
   let run: {
     status: string;
     name: string;
-    frames: { index: number; url: string; change: number | null }[];
+    frames: { nodes: { index: number; url: string; change: number | null }[] };
     thumbnails: { index: number; url: string }[];
     downloads: RunDownloads;
   };
@@ -72,7 +72,13 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
 
     server = await testServer.restart({ workerInProcess: true });
     const { createRun } = await gqlOk(server.url, CREATE_RUN, {
-      input: { ...input, name: 'Sunset "walk" é', noise: { level: 0.2 }, seed: 7 },
+      input: {
+        ...input,
+        name: 'Sunset "walk" é',
+        noise: { level: 0.2 },
+        seed: 7,
+        animation: { fps: 20, loop: 'PING_PONG' },
+      },
     });
     runId = createRun.id;
     const client = wsClient(server.url);
@@ -90,20 +96,20 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
   });
 
   test('Frame.change is null for frame 0, in [0, 1], equal to frameChange of the stored PNGs and to the live events', async () => {
-    assert.equal(run.frames.length, STEPS);
-    assert.equal(run.frames[0]!.change, null);
+    assert.equal(run.frames.nodes.length, STEPS);
+    assert.equal(run.frames.nodes[0]!.change, null);
     const pixels = await Promise.all(
-      run.frames.map(async (frame) => imageToRgb8((await download(frame.url)).bytes)),
+      run.frames.nodes.map(async (frame) => imageToRgb8((await download(frame.url)).bytes)),
     );
     for (let index = 1; index < STEPS; index++) {
-      const change = run.frames[index]!.change;
+      const change = run.frames.nodes[index]!.change;
       assert.ok(change !== null && change > 0 && change <= 1, `frame ${index} change ${change}`);
       assert.equal(change, frameChange(pixels[index - 1]!, pixels[index]!));
     }
     const live = events.filter((event) => event.kind === 'FRAME');
     assert.deepEqual(
       live.map((event) => event.change),
-      run.frames.map((frame) => frame.change),
+      run.frames.nodes.map((frame) => frame.change),
     );
   });
 
@@ -112,7 +118,7 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
       run.thumbnails.map((frame) => frame.index),
       [0, 2, 4],
     );
-    assert.equal(run.thumbnails[1]!.url, run.frames[2]!.url);
+    assert.equal(run.thumbnails[1]!.url, run.frames.nodes[2]!.url);
   });
 
   test('frames.zip holds exactly the N PNG frames, byte for byte', async () => {
@@ -131,29 +137,32 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
       const metadata = await sharp(png).metadata();
       assert.equal(metadata.format, 'png');
       assert.deepEqual([metadata.width, metadata.height], [SIDE, SIDE]);
-      const stored = (await download(run.frames[position]!.url)).bytes;
+      const stored = (await download(run.frames.nodes[position]!.url)).bytes;
       assert.ok(stored.equals(Buffer.from(png)), `${name} is stored frame ${position}`);
     }
   });
 
   for (const format of ['webp', 'gif'] as const) {
-    test(`animation.${format} has N frames (and 2N-2 in ping-pong) at the requested fps`, async () => {
+    test(`animation.${format} plays at the run's fps and loop (2N-2 frames in ping-pong); the query overrides them`, async () => {
       const url = format === 'webp' ? run.downloads.animationWebp : run.downloads.animationGif;
       const { response, bytes } = await download(url);
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('content-type'), `image/${format}`);
-      assert.match(response.headers.get('content-disposition') ?? '', /-10fps-loop\.(webp|gif)"/);
+      assert.match(
+        response.headers.get('content-disposition') ?? '',
+        /-20fps-ping-pong\.(webp|gif)"/,
+      );
       const metadata = await sharp(bytes, { animated: true }).metadata();
       assert.equal(metadata.format, format);
-      assert.equal(metadata.pages, STEPS);
+      assert.equal(metadata.pages, 2 * STEPS - 2);
       assert.equal(metadata.pageHeight, SIDE);
-      assert.deepEqual(metadata.delay, Array(STEPS).fill(100));
+      assert.deepEqual(metadata.delay, Array(2 * STEPS - 2).fill(50));
 
-      const pingPong = await download(`${url}?fps=25&loop=ping-pong`);
-      assert.equal(pingPong.response.status, 200);
-      const pingPongMetadata = await sharp(pingPong.bytes, { animated: true }).metadata();
-      assert.equal(pingPongMetadata.pages, 2 * STEPS - 2);
-      assert.deepEqual(pingPongMetadata.delay, Array(2 * STEPS - 2).fill(40));
+      const loop = await download(`${url}?fps=25&loop=loop`);
+      assert.equal(loop.response.status, 200);
+      const loopMetadata = await sharp(loop.bytes, { animated: true }).metadata();
+      assert.equal(loopMetadata.pages, STEPS);
+      assert.deepEqual(loopMetadata.delay, Array(STEPS).fill(40));
     });
   }
 

@@ -114,7 +114,9 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   const engine = new Engine({
     intraOpThreads: options.threads,
     imageLimits,
-    latentCache: options.cache ? new BlobLatentCache(new LocalStorage(options.cacheDir)) : undefined,
+    latentCache: options.cache
+      ? new BlobLatentCache(new LocalStorage(options.cacheDir))
+      : undefined,
     locations: { ...loadModelLocations(process.env), onDownloadProgress: downloadProgress() },
   });
   await mkdir(options.out, { recursive: true });
@@ -168,8 +170,7 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
     easing: spec.easing,
     size: `${spec.width}x${spec.height}`,
     fit: spec.fit,
-    noise: spec.noise,
-    seed: spec.seed,
+    noise: { ...spec.noise, seed: spec.seed },
     animation: params.animation,
     format: options.format,
     // renderMs: encoding keyframes, decoding and writing frames; outputsMs: animations and contact sheet.

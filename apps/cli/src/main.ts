@@ -49,11 +49,7 @@ program
   .addOption(
     new Option('--method <method>', 'interpolation').choices(INTERPOLATION_METHODS).default('lerp'),
   )
-  .addOption(
-    new Option('--easing <curve>', 'timing curve')
-      .choices(EASINGS)
-      .default('linear'),
-  )
+  .addOption(new Option('--easing <curve>', 'timing curve').choices(EASINGS).default('linear'))
   .option('--noise <level>', 'noise level (0 = clean interpolation)', number, 0)
   .addOption(
     new Option(

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@latent-lab/config';
 
 const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_DIR = join(WEB_DIR, '../..');
@@ -24,6 +25,7 @@ export function ensureDashboardBuilt(): void {
     'package.json',
     'codegen.ts',
     '../server/schema.graphql',
+    '../../packages/domain/src',
   ].map((p) => join(WEB_DIR, p));
   if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources.map(newestMtime)))
     return;
@@ -32,4 +34,14 @@ export function ensureDashboardBuilt(): void {
     throw new Error(`npm run build:web failed with exit code ${build.status}`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) ensureDashboardBuilt();
+/** Before `npm start`: the dashboard is built only when the server will serve it. */
+export function prepareStart(env: Record<string, string | undefined>): 'built' | 'skipped' {
+  if (!loadConfig(env).serveDashboard) return 'skipped';
+  ensureDashboardBuilt();
+  return 'built';
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (prepareStart(process.env) === 'skipped')
+    console.log('SERVE_DASHBOARD=false: the dashboard is not built');
+}

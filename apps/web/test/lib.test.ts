@@ -98,3 +98,26 @@ describe('playback', () => {
     assert.equal(itemAt(short, 7), 4);
   });
 });
+
+describe('several bad fields in one API error', () => {
+  test('each issue lands on its own form field', () => {
+    const error = new CombinedError({
+      graphQLErrors: [
+        new GraphQLError('run: steps must be ...; width must be ...', {
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            field: 'steps',
+            issues: [
+              { field: 'steps', message: 'steps must be an integer from 2 to 1000, got 5000' },
+              { field: 'width', message: 'width must be an integer from 8 to 2048, got 3000' },
+            ],
+          },
+        }),
+      ],
+    });
+    const errors = fieldErrors(error);
+    assert.match(errors['steps'] ?? '', /got 5000/);
+    assert.match(errors['size'] ?? '', /got 3000/);
+    assert.equal(errors['form'], undefined);
+  });
+});

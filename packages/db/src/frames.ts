@@ -80,8 +80,8 @@ export async function pageFrames(
 ): Promise<Connection<FrameRecord>> {
   const size = pageSize(page.first);
   if (!isUuid(runId)) return { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
-  const after = page.after == null ? -1 : Number(page.after);
-  if (!Number.isInteger(after) || after < -1)
+  const after = page.after == null ? -1 : /^\d{1,9}$/.test(page.after) ? Number(page.after) : NaN;
+  if (Number.isNaN(after))
     throw new DbError('INVALID_CURSOR', 'after: not a cursor returned by this API', {
       field: 'after',
     });

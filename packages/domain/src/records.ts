@@ -66,3 +66,11 @@ export interface KeyframeRef {
   sha256: string;
   storageKey: string;
 }
+
+/** A render job carries the run's parameters as stored: the worker and render thread trust them. */
+export interface RenderJob {
+  runId: string;
+  params: RunParams;
+  /** params.keyframes resolved to content hashes and storage keys, in path order. */
+  keyframes: KeyframeRef[];
+}

@@ -43,7 +43,7 @@ export function runParamsSchema(limits: RunLimits) {
       .array(z.string(), { error: 'keyframes must be a list of images' })
       .refine((list) => list.length >= 2 && list.length <= MAX_KEYFRAMES, {
         error: (issue) =>
-          `a run needs 2 to ${MAX_KEYFRAMES} keyframe images, got ${(issue.input as unknown[]).length}`,
+          `a run needs at least 2 keyframe images (at most ${MAX_KEYFRAMES}), got ${(issue.input as unknown[]).length}`,
       }),
     steps: integerIn('steps', MIN_STEPS, limits.maxSteps),
     method: oneOf('method', INTERPOLATION_METHODS).default('lerp'),
@@ -102,9 +102,11 @@ export type NewRun = z.output<ReturnType<typeof newRunSchema>>;
 
 /** Validates name, tags and parameters together, so every problem is reported at once. */
 export function parseNewRun(input: unknown, limits: RunLimits): NewRun {
-  return parseWith(newRunSchema(limits), input, 'run', (path) => path.replace(/^params\./, ''));
+  return parseWith(newRunSchema(limits), input, 'run', (path) =>
+    path.replace(/^params\./, '').replace(/^tags\.\d+$/, 'tags'),
+  );
 }
 
 export function parseTags(input: unknown): string[] {
-  return parseWith(tagsSchema, input, 'tags');
+  return parseWith(tagsSchema, input, 'tags', () => 'tags');
 }

@@ -1,4 +1,3 @@
-import type { RunFilter, RunSort as DbRunSort } from '@latent-lab/db';
 import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import {
@@ -13,7 +12,12 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import type { CreateRunCommand, RerunCommand } from '../services/runs.ts';
+import type {
+  CreateRunCommand,
+  RerunCommand,
+  RunFilter,
+  RunSort as DbRunSort,
+} from '../services/runs.ts';
 import type { GraphQLContext } from './context.ts';
 import { toFrame, toImage, toRun } from './mappers.ts';
 import {

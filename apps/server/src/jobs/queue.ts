@@ -1,17 +1,11 @@
 import type { Database } from '@latent-lab/db';
-import type { KeyframeRef, RunParams } from '@latent-lab/domain';
+import type { RenderJob } from '@latent-lab/domain';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 
 export const RENDER_QUEUE = 'render-run';
 
-/** A render job carries the run's parameters as stored: the worker and render thread trust them. */
-export interface RenderJob {
-  runId: string;
-  params: RunParams;
-  /** params.keyframes resolved to content hashes and storage keys, in path order. */
-  keyframes: KeyframeRef[];
-}
+export type { RenderJob };
 
 /** pg-boss on the same database: its own pool in postgres mode, the embedded instance in pglite mode. */
 export async function openQueue(db: Database, log: Logger): Promise<PgBoss> {

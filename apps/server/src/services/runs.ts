@@ -29,13 +29,13 @@ import {
   type FrameRecord,
   type NoiseParams,
   type PageArgs,
+  type RenderJob,
   type RunLimits,
   type RunParamsInput,
   type RunRecord,
 } from '@latent-lab/domain';
 import type { Storage } from '@latent-lab/storage';
 import type { EventBus } from '../events/bus.ts';
-import type { RenderJob } from '../jobs/queue.ts';
 import type { ModelCatalog } from './models.ts';
 
 /**
@@ -52,6 +52,8 @@ export interface CreateRunCommand {
 
 /** Overrides for a rerun: anything omitted keeps the original run's value. */
 export type RerunCommand = Partial<CreateRunCommand>;
+
+export type { RunFilter, RunSort };
 
 export interface RunServiceOptions {
   db: DbClient;

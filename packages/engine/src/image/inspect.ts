@@ -37,8 +37,21 @@ export function decodeOptions(limits: ImageLimits): SharpOptions {
 
 /** A decode that failed after the header was accepted: the pixel data is damaged. */
 export function corruptImage(cause: unknown): EngineError {
-  const detail = cause instanceof Error ? `: ${cause.message}` : '';
+  const detail = cause instanceof Error ? `: ${cause.message.split('\n')[0]}` : '';
   return new EngineError('INVALID_IMAGE', `image is truncated or corrupt${detail}`);
+}
+
+/** The format a file's first bytes announce, whatever follows them (AVIF is recognised by sharp only). */
+function announcedFormat(bytes: Uint8Array): ImageFormat | undefined {
+  const starts = (...signature: number[]) => signature.every((byte, i) => bytes[i] === byte);
+  const ascii = (from: number, text: string) =>
+    [...text].every((char, i) => bytes[from + i] === char.charCodeAt(0));
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
+  if (starts(0xff, 0xd8, 0xff)) return 'jpeg';
+  if (ascii(0, 'GIF8')) return 'gif';
+  if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'webp';
+  if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a)) return 'tiff';
+  return undefined;
 }
 
 function formatOf(metadata: Metadata): ImageFormat | undefined {
@@ -65,8 +78,12 @@ export async function readHeader(
   if (bytes.length === 0) throw new EngineError('INVALID_IMAGE', 'file is empty');
   let metadata: Metadata;
   try {
-    metadata = await sharp(bytes).metadata();
-  } catch {
+    // The header only: no pixel is decoded here, so sharp's own pixel limit is lifted and the
+    // configured one below reports the real size.
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    // A known signature whose header cannot be read was cut short or damaged, not a wrong format.
+    if (announcedFormat(bytes)) throw corruptImage(error);
     throw new EngineError('INVALID_IMAGE', UNSUPPORTED);
   }
   const format = formatOf(metadata);
@@ -75,7 +92,7 @@ export async function readHeader(
   if (pixels > limits.maxInputPixels) {
     throw new EngineError(
       'IMAGE_TOO_LARGE',
-      `image is ${metadata.width}x${metadata.height} = ${pixels} pixels, over the limit of ${limits.maxInputPixels}`,
+      `image is ${metadata.width}x${metadata.height} = ${pixels} pixels, over the pixel limit of ${limits.maxInputPixels}`,
     );
   }
   return {

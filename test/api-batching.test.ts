@@ -1,0 +1,128 @@
+// A page of the history costs a constant number of database operations, whatever its size:
+// keyframes and thumbnails are loaded in batches, not once per run.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { loadConfig } from '@latent-lab/config';
+import { createOrGetImage, setRunStatus, upsertFrame, type DbClient } from '@latent-lab/db';
+import { frameKey, type RunParams } from '@latent-lab/domain';
+import { execute, parse } from 'graphql';
+import { createContext } from '../apps/server/src/graphql/context.ts';
+import { graphqlSchema } from '../apps/server/src/graphql/schema.ts';
+import { openRuntime, type Runtime } from '../apps/server/src/runtime.ts';
+import { createServices } from '../apps/server/src/server.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+import { PHOTOS } from './helpers/api.ts';
+import { pino } from 'pino';
+
+const PAGE_QUERY = parse(`query ($first: Int!) {
+  runs(first: $first) {
+    nodes { id name status framesDone keyframes { id url originalName } thumbnails { index url } }
+  }
+}`);
+
+describe('history page batching', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let runtime: Runtime;
+  let operations = 0;
+  let counting: DbClient;
+
+  before(async () => {
+    database = await createTestDatabase('latentlab_batching');
+    dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-batching-'));
+    const config = {
+      ...loadConfig({}),
+      databaseUrl: database.url,
+      dataDir,
+      logLevel: 'silent' as const,
+    };
+    runtime = await openRuntime(config, pino({ level: 'silent' }));
+    // Every Prisma operation the services make, counted (each is a fixed handful of SQL statements).
+    counting = runtime.db.prisma.$extends({
+      query: {
+        async $allOperations({ args, query }) {
+          operations++;
+          return query(args);
+        },
+      },
+    }) as unknown as DbClient;
+    const db = runtime.db.prisma;
+    const images = await Promise.all(
+      [PHOTOS.chelsea, PHOTOS.coffee, PHOTOS.astronaut].map(async (path, i) => {
+        const bytes = await readFile(path);
+        const { image } = await createOrGetImage(db, {
+          sha256: String(i).repeat(64),
+          originalName: path.split('/').at(-1)!,
+          mimeType: 'image/png',
+          width: 64,
+          height: 64,
+          byteSize: bytes.byteLength,
+          storageKey: `images/${i}.png`,
+        });
+        return image;
+      }),
+    );
+    const services = createServices(runtime);
+    for (let i = 0; i < 20; i++) {
+      const run = await services.runs.create({
+        name: `run ${i}`,
+        params: {
+          model: 'taef2',
+          keyframes: [images[i % 3]!.id, images[(i + 1) % 3]!.id, images[(i + 2) % 3]!.id],
+          steps: 5,
+          width: 64,
+          height: 64,
+          seed: i,
+        } satisfies Partial<RunParams>,
+      });
+      await setRunStatus(db, run.id, 'RUNNING');
+      for (let index = 0; index < 1 + (i % 5); index++) {
+        await upsertFrame(db, {
+          runId: run.id,
+          index,
+          alpha: index / 4,
+          noiseLevel: 0,
+          storageKey: frameKey(run.id, index),
+          width: 64,
+          height: 64,
+          decodeMs: 1,
+        });
+      }
+    }
+  });
+
+  after(async () => {
+    await runtime?.close();
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function pageOperations(first: number): Promise<{ operations: number; runs: number }> {
+    const services = createServices({ ...runtime, db: { ...runtime.db, prisma: counting } });
+    operations = 0;
+    const result = await execute({
+      schema: await graphqlSchema(),
+      document: PAGE_QUERY,
+      variableValues: { first },
+      contextValue: createContext(services),
+    });
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    const nodes = (
+      result.data as { runs: { nodes: { keyframes: unknown[]; thumbnails: unknown[] }[] } }
+    ).runs.nodes;
+    assert.ok(nodes.every((node) => node.keyframes.length === 3 && node.thumbnails.length > 0));
+    return { operations, runs: nodes.length };
+  }
+
+  test('a page of 20 runs with keyframes and thumbnails costs as many operations as a page of 2', async () => {
+    const small = await pageOperations(2);
+    const large = await pageOperations(20);
+    assert.equal(small.runs, 2);
+    assert.equal(large.runs, 20);
+    assert.equal(large.operations, small.operations, 'the count does not grow with the page');
+    assert.ok(large.operations <= 4, `${large.operations} operations for 20 runs`);
+  });
+});
