@@ -93,6 +93,26 @@ module.exports = {
       from: { path: '^apps/web/src/' },
       to: { path: ['^apps/(server|cli)/', '^packages/(db|storage|config)/'] },
     },
+    {
+      name: 'dependencies-are-declared',
+      severity: 'error',
+      comment: 'Every package a module imports is declared in the package.json of its workspace.',
+      from: { path: '^(packages|apps)/' },
+      to: { path: 'node_modules', dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'imports-resolve',
+      severity: 'error',
+      from: { path: '^(packages|apps)/' },
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'runtime-code-uses-runtime-dependencies',
+      severity: 'error',
+      comment: 'Code that runs in production imports no devDependency.',
+      from: { path: '^(packages|apps)/[^/]+/src/', pathNot: '^apps/web/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

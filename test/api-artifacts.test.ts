@@ -216,11 +216,14 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
     }
   });
 
-  test('deleting the run deletes its cached artifacts', async () => {
+  test('deleting the run deletes its frames and cached artifacts and leaves no empty folder', async () => {
     const folder = join(testServer.dataDir, 'files', 'artifacts', runId);
+    const frames = join(testServer.dataDir, 'files', 'frames', runId);
     assert.ok((await readdir(folder)).length > 0, 'artifacts were cached');
+    assert.equal((await readdir(frames)).length, STEPS);
     await gqlOk(server.url, 'mutation ($id: ID!) { deleteRun(id: $id) }', { id: runId });
     await assert.rejects(readdir(folder), { code: 'ENOENT' });
+    await assert.rejects(readdir(frames), { code: 'ENOENT' });
     assert.equal((await download(run.downloads.framesZip)).response.status, 404);
   });
 });

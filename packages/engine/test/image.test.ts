@@ -118,10 +118,16 @@ describe('inspectImage', () => {
       'INVALID_IMAGE',
       /truncated or corrupt/,
     );
+    // Cut inside its header: a JPEG that ends early, not an unknown format.
+    await rejectsWith(
+      inspectImage(rocket.subarray(0, 300)),
+      'INVALID_IMAGE',
+      /truncated or corrupt/,
+    );
     await rejectsWith(
       inspectImage(png, { maxInputPixels: 100_000 }),
       'IMAGE_TOO_LARGE',
-      /451x300 = 135300 pixels, over the limit of 100000/,
+      /451x300 = 135300 pixels, over the pixel limit of 100000/,
     );
     // The limit is checked from the header: a truncated oversized file is reported as too large.
     await rejectsWith(

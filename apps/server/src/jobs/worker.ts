@@ -8,7 +8,7 @@ import {
   upsertFrame,
   type DbClient,
 } from '@latent-lab/db';
-import { fileUrl, frameKey, isFinished, type RunRecord } from '@latent-lab/domain';
+import { fileUrl, frameKey, type RunRecord } from '@latent-lab/domain';
 import type { Storage } from '@latent-lab/storage';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
@@ -131,15 +131,17 @@ export class RunWorker {
     const { prisma, storage, renderer, bus, log } = this.options;
     const { runId, params } = job;
     const run = await getRun(prisma, runId);
-    if (!run || isFinished(run.status) || this.stopping) return;
+    if (!run || this.stopping) return;
     const fromFrame = await countFrames(prisma, runId);
     const started = performance.now();
     if (run.status !== 'RUNNING') {
+      // Only a QUEUED run starts. One canceled (or deleted) before this pick-up, however close the
+      // race, is refused here by the data layer: nothing to render, and nothing went wrong.
       try {
         await setRunStatus(prisma, runId, 'RUNNING', { from: ['QUEUED'] });
       } catch (error) {
-        // Canceled between the queue and this pick-up: nothing to render, nothing wrong.
-        if (error instanceof DbError && error.code === 'STATUS_CONFLICT') {
+        const code = (error as { code?: string }).code;
+        if (code === 'STATUS_CONFLICT' || code === 'NOT_FOUND') {
           log.info({ runId }, 'run was canceled before a worker picked it up');
           return;
         }

@@ -1,0 +1,94 @@
+// A run canceled before a worker picks up its job: the worker finds it no longer QUEUED, says so
+// at info level and renders nothing. It is the same path as a cancel that lands between the
+// worker's read of the run and its start, so that race is never reported as a failure.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Writable } from 'node:stream';
+import { loadConfig } from '@latent-lab/config';
+import { countFrames, createOrGetImage, getRun } from '@latent-lab/db';
+import { pino } from 'pino';
+import { openRuntime, startWorker, type Runtime } from '../apps/server/src/runtime.ts';
+import { createServices } from '../apps/server/src/server.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+
+interface LogLine {
+  level: number;
+  msg: string;
+  runId?: string;
+}
+
+let database: TestDatabase;
+let dataDir: string;
+let runtime: Runtime;
+const lines: LogLine[] = [];
+const waiting: { match: (line: LogLine) => boolean; resolve: () => void }[] = [];
+
+before(async () => {
+  database = await createTestDatabase('latentlab_cancel_race');
+  dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-cancel-race-'));
+  const log = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        const line = JSON.parse(chunk.toString()) as LogLine;
+        lines.push(line);
+        for (const waiter of waiting.filter((w) => w.match(line))) waiter.resolve();
+        done();
+      },
+    }),
+  );
+  runtime = await openRuntime(
+    { ...loadConfig({}), databaseUrl: database.url, dataDir, workerInProcess: false },
+    log,
+  );
+});
+
+after(async () => {
+  await runtime?.close();
+  await database?.drop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+test('a cancel before the pick-up is logged as information, and nothing is rendered', async () => {
+  const db = runtime.db.prisma;
+  const ids = await Promise.all(
+    ['a', 'b'].map(async (label) => {
+      const { image } = await createOrGetImage(db, {
+        sha256: label.repeat(64),
+        originalName: `${label}.png`,
+        mimeType: 'image/png',
+        width: 64,
+        height: 64,
+        byteSize: 1,
+        storageKey: `images/${label}.png`,
+      });
+      return image.id;
+    }),
+  );
+  const services = createServices(runtime);
+  const run = await services.runs.create({
+    params: { model: 'taef2', keyframes: ids, steps: 3, width: 64, height: 64, seed: 1 },
+  });
+  await services.runs.cancel(run.id);
+
+  const pickedUp = new Promise<void>((resolve) =>
+    waiting.push({ match: (line) => line.runId === run.id, resolve }),
+  );
+  const stopWorker = await startWorker(runtime);
+  try {
+    await pickedUp;
+  } finally {
+    await stopWorker();
+  }
+  const about = lines.filter((line) => line.runId === run.id);
+  assert.deepEqual(
+    about.map((line) => [line.level, line.msg]),
+    [[30, 'run was canceled before a worker picked it up']],
+  );
+  assert.equal(lines.filter((line) => line.level >= 50).length, 0, 'no error was logged');
+  assert.equal((await getRun(db, run.id))?.status, 'CANCELED');
+  assert.equal(await countFrames(db, run.id), 0);
+});
