@@ -10,3 +10,4 @@ export {
 } from './config.ts';
 export { graphqlSchema } from './graphql/schema.ts';
 export { LocalStorage, type Storage } from './storage/storage.ts';
+export { S3Storage, type S3StorageOptions, type PresignOptions } from './storage/s3.ts';

@@ -32,8 +32,10 @@ export function assertStorageKey(key: string): void {
   }
 }
 
+/** No such file; a folder (EISDIR) is not a key either, as in an object store. */
 function isMissing(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR';
 }
 
 /** Storage in a local folder. Writes go to a temporary file first, so a crash never leaves half a file. */
