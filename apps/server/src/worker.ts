@@ -1,6 +1,7 @@
 // A worker-only process (npm run worker): renders queued runs; events reach API processes through
 // PostgreSQL LISTEN/NOTIFY. Needs DATABASE_URL: embedded PGlite belongs to one process.
 import { ConfigError, loadConfig } from './config.ts';
+import { startHeartbeat } from './health/heartbeat.ts';
 import { createLogger, openRuntime, startWorker } from './runtime.ts';
 
 const config = loadConfig();
@@ -12,12 +13,23 @@ if (!config.databaseUrl) {
 const log = createLogger(config, 'latent-lab-worker');
 const runtime = await openRuntime(config, log);
 const stopWorker = await startWorker(runtime);
+// WORKER_HEARTBEAT_FILE (for container health checks, see health/heartbeat.ts): rewritten every
+// 10 s after a query through this worker's database connection. TODO(config): read through
+// config.ts with the other variables.
+const heartbeatFile = process.env.WORKER_HEARTBEAT_FILE;
+const heartbeat = heartbeatFile
+  ? await startHeartbeat({
+      file: heartbeatFile,
+      check: () => runtime.db.prisma.$queryRaw`SELECT 1`,
+    })
+  : undefined;
 let closing = false;
 const shutdown = (signal: string) => {
   if (closing) return;
   closing = true;
   log.info(`${signal}: stopping the worker`);
-  stopWorker()
+  Promise.resolve(heartbeat?.stop())
+    .then(() => stopWorker())
     .then(() => runtime.close())
     .then(
       () => process.exit(0),
