@@ -218,6 +218,26 @@ describe('S3 storage only', () => {
     await assert.rejects(storage.presignGet('../x', { expiresIn: 60 }), StorageKeyError);
   });
 
+  test('presigned URLs can name the public address of the store', async () => {
+    const behindProxy = new S3Storage({
+      ...s3.options,
+      publicEndpoint: 'https://files.example.test',
+    });
+    try {
+      const url = new URL(
+        await behindProxy.presignGet('frames/run-7/00000.png', { expiresIn: 60 }),
+      );
+      assert.equal(url.origin, 'https://files.example.test');
+      assert.equal(url.pathname, `/${s3.bucket}/frames/run-7/00000.png`);
+      // The store itself is still reached at its own endpoint.
+      await behindProxy.put('frames/run-7/00000.png', new Uint8Array([1]));
+      assert.equal(await storage.exists('frames/run-7/00000.png'), true);
+      await behindProxy.delete('frames/run-7/00000.png');
+    } finally {
+      behindProxy.close();
+    }
+  });
+
   test('deleteFolder pages through more than 1000 keys', async () => {
     const keys = Array.from(
       { length: 1005 },
