@@ -31,5 +31,13 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 chromium --version
 
+log "docker-compose, to validate docker-compose.yml (no Docker engine needed)"
+if ! command -v docker-compose >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq docker-compose >/dev/null
+fi
+docker-compose version --short
+
 log "npm ci"
 npm ci

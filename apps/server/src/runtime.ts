@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import type { Config } from '@latent-lab/config';
 import { openDatabase, type Database } from '@latent-lab/db';
-import { LocalStorage, type Storage } from '@latent-lab/storage';
+import { openStorage, type Storage } from '@latent-lab/storage';
 import type PgBoss from 'pg-boss';
 import { pino, type Logger } from 'pino';
 import { EventBus } from './events/bus.ts';
@@ -16,8 +15,6 @@ export interface Runtime {
   log: Logger;
   db: Database;
   storage: Storage;
-  /** The local storage folder, which render threads open themselves. */
-  storageRoot: string;
   bus: EventBus;
   boss: PgBoss;
   close(): Promise<void>;
@@ -28,21 +25,25 @@ export function createLogger(config: Config, name: string): Logger {
 }
 
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    migrate: config.migrateOnStart,
+  });
   const closers: (() => Promise<void>)[] = [() => db.close()];
   const close = async () => {
     for (const closer of closers.reverse()) await closer();
   };
   try {
-    const storageRoot = join(config.dataDir, 'files');
-    const storage = new LocalStorage(storageRoot);
+    const storage = openStorage(config.storage);
+    closers.push(async () => storage.close?.());
     const bus = await EventBus.open(db, (payload) =>
       log.warn({ payload }, 'ignored a malformed event'),
     );
     closers.push(() => bus.close());
     const boss = await openQueue(db, log);
     closers.push(() => boss.stop({ graceful: false, wait: true }));
-    return { config, log, db, storage, storageRoot, bus, boss, close };
+    return { config, log, db, storage, bus, boss, close };
   } catch (error) {
     await close();
     throw error;
@@ -51,10 +52,10 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
 
 /** Starts a worker on the runtime; the returned function stops it and frees the engine. */
 export async function startWorker(runtime: Runtime): Promise<() => Promise<void>> {
-  const { config, db, storage, storageRoot, bus, boss, log } = runtime;
+  const { config, db, storage, bus, boss, log } = runtime;
   const renderer = new ThreadRenderer(
     {
-      storageRoot,
+      storage: config.storage,
       intraOpThreads: config.intraOpThreads,
       imageLimits: { maxInputPixels: config.maxInputPixels },
       models: config.models,

@@ -33,6 +33,15 @@ export const ENV_DEFAULTS = {
   LATENT_LAB_MODELS_DIR: '',
   LATENT_LAB_MODELS_MIRROR: '',
   LATENT_LAB_OFFLINE: '',
+  S3_BUCKET: '',
+  S3_ENDPOINT: '',
+  S3_PUBLIC_ENDPOINT: '',
+  S3_REGION: 'us-east-1',
+  S3_FORCE_PATH_STYLE: 'false',
+  AWS_ACCESS_KEY_ID: '',
+  AWS_SECRET_ACCESS_KEY: '',
+  MIGRATE_ON_START: 'true',
+  WORKER_HEARTBEAT_FILE: '',
 } as const;
 
 export type EnvName = keyof typeof ENV_DEFAULTS;
@@ -69,6 +78,16 @@ function number(name: EnvName, min: number) {
     }
     return value;
   });
+}
+
+/** Empty (unset) or an http(s) URL. */
+function url(name: EnvName) {
+  return z
+    .string()
+    .trim()
+    .refine((value) => value === '' || /^https?:\/\/[^\s]+$/.test(value), {
+      message: `${name} must be an http:// or https:// URL`,
+    });
 }
 
 function boolean(name: EnvName) {
@@ -108,6 +127,15 @@ const envSchema = z.object({
   LATENT_LAB_MODELS_DIR: z.string(),
   LATENT_LAB_MODELS_MIRROR: z.string(),
   LATENT_LAB_OFFLINE: boolean('LATENT_LAB_OFFLINE'),
+  S3_BUCKET: z.string().trim(),
+  S3_ENDPOINT: url('S3_ENDPOINT'),
+  S3_PUBLIC_ENDPOINT: url('S3_PUBLIC_ENDPOINT'),
+  S3_REGION: z.string().trim().min(1, { message: 'S3_REGION must not be empty' }),
+  S3_FORCE_PATH_STYLE: boolean('S3_FORCE_PATH_STYLE'),
+  AWS_ACCESS_KEY_ID: z.string(),
+  AWS_SECRET_ACCESS_KEY: z.string(),
+  MIGRATE_ON_START: boolean('MIGRATE_ON_START'),
+  WORKER_HEARTBEAT_FILE: z.string(),
 });
 
 /** Where model manifests and weights are (the engine's WeightLocations). */
@@ -117,6 +145,23 @@ export interface ModelLocations {
   mirrorDir: string | null;
   allowDownload: boolean;
 }
+
+/**
+ * Where bytes live: a folder under DATA_DIR (the default), or a bucket of an S3-compatible store
+ * when S3_BUCKET is set. Serializable, so a render thread opens the same store.
+ */
+export type StorageSettings =
+  | { kind: 'local'; root: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      region: string;
+      endpoint?: string;
+      publicEndpoint?: string;
+      forcePathStyle: boolean;
+      /** Unset: the AWS SDK's default chain (environment, profile, instance role). */
+      credentials?: { accessKeyId: string; secretAccessKey: string };
+    };
 
 export interface Config {
   port: number;
@@ -139,6 +184,11 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   serveDashboard: boolean;
   models: ModelLocations;
+  storage: StorageSettings;
+  /** Apply pending migrations when a process opens PostgreSQL (embedded PGlite always does). */
+  migrateOnStart: boolean;
+  /** A worker rewrites this file after each health check (container health checks read it). */
+  workerHeartbeatFile: string | null;
 }
 
 function parseEnv(env: Record<string, string | undefined>) {
@@ -199,6 +249,32 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: parsed.LOG_LEVEL,
     serveDashboard: parsed.SERVE_DASHBOARD,
     models: modelLocations(parsed),
+    storage: storageSettings(parsed),
+    migrateOnStart: parsed.MIGRATE_ON_START,
+    workerHeartbeatFile: parsed.WORKER_HEARTBEAT_FILE.trim() || null,
+  };
+}
+
+function storageSettings(env: z.output<typeof envSchema>): StorageSettings {
+  if (env.S3_BUCKET === '') return { kind: 'local', root: resolve(env.DATA_DIR, 'files') };
+  if ((env.AWS_ACCESS_KEY_ID === '') !== (env.AWS_SECRET_ACCESS_KEY === '')) {
+    throw new ConfigError('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together');
+  }
+  return {
+    kind: 's3',
+    bucket: env.S3_BUCKET,
+    region: env.S3_REGION,
+    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
+    ...(env.S3_PUBLIC_ENDPOINT ? { publicEndpoint: env.S3_PUBLIC_ENDPOINT } : {}),
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    ...(env.AWS_ACCESS_KEY_ID
+      ? {
+          credentials: {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          },
+        }
+      : {}),
   };
 }
 

@@ -37,6 +37,12 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string | null;
   /** Folder for local data; PGlite keeps its files in <dataDir>/pglite. */
   dataDir: string;
+  /**
+   * Apply pending migrations to PostgreSQL on open (default true). A deployment migrates once
+   * with `npm run db:migrate` and opens every API and worker process with false, so processes
+   * started together never race for Prisma's migration lock. PGlite always migrates.
+   */
+  migrate?: boolean;
 }
 
 /** PostgreSQL rejects NOTIFY payloads of 8000 bytes or more. */
@@ -72,7 +78,7 @@ function checkNotifyPayload(channel: string, payload: string): void {
 /** Opens the database, applies pending migrations and seeds the built-in presets. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const database = options.databaseUrl
-    ? await openPostgres(options.databaseUrl)
+    ? await openPostgres(options.databaseUrl, options.migrate ?? true)
     : await openPglite(options.dataDir);
   try {
     await seedBuiltInPresets(database.prisma);
@@ -95,14 +101,16 @@ async function migrate(
   }
 }
 
-async function openPostgres(connectionString: string): Promise<Database> {
+async function openPostgres(connectionString: string, applyPending: boolean): Promise<Database> {
   const pool = new pg.Pool({ connectionString });
   // An idle pooled client that loses its server emits 'error' on the pool; without a handler that kills the process.
   pool.on('error', () => {});
-  await migrate(
-    runningScriptsWith(new PrismaPg(pool), (script) => pool.query(script)),
-    () => pool.end(),
-  );
+  if (applyPending) {
+    await migrate(
+      runningScriptsWith(new PrismaPg(pool), (script) => pool.query(script)),
+      () => pool.end(),
+    );
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const listeners = new PostgresListeners(connectionString);
   return {

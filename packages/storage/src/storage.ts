@@ -20,8 +20,10 @@ export interface Storage {
   exists(key: string): Promise<boolean>;
 }
 
+/** No such file; a folder (EISDIR) is not a key either, as in an object store. */
 function isMissing(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR';
 }
 
 /** Storage in a local folder. Writes go to a temporary file first, so a crash never leaves half a file. */

@@ -1,8 +1,10 @@
 import type { KeyframeRef, RunParams } from '@latent-lab/domain';
 import type { ImageLimits, WeightLocations } from '@latent-lab/engine';
+import type { StorageSettings } from '@latent-lab/storage';
 
 export interface RenderThreadOptions {
-  storageRoot: string;
+  /** The process's own store: a render thread opens the same folder or bucket. */
+  storage: StorageSettings;
   intraOpThreads: number | undefined;
   imageLimits: ImageLimits;
   models: WeightLocations;

@@ -11,12 +11,12 @@ import {
   tensorToImage,
   tensorToRgb8,
 } from '@latent-lab/engine';
-import { LocalStorage } from '@latent-lab/storage';
+import { openStorage } from '@latent-lab/storage';
 import type { FromThread, RenderThreadOptions, ToThread } from './render-protocol.ts';
 
 const port = parentPort!;
 const options = workerData as RenderThreadOptions;
-const storage = new LocalStorage(options.storageRoot);
+const storage = openStorage(options.storage);
 const engine = new Engine({
   latentCache: new BlobLatentCache(storage),
   intraOpThreads: options.intraOpThreads,

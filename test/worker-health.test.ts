@@ -1,0 +1,109 @@
+// A worker's container health check reports the worker itself: a real worker process writes its
+// heartbeat file (WORKER_HEARTBEAT_FILE) after checking its database connection, the check
+// command (the one docker-compose.yml runs) passes while it lives and fails once it has stopped.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { heartbeatProblem, startHeartbeat } from '../apps/server/src/health/heartbeat.ts';
+import { REPO_DIR } from './helpers/api.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+
+const CHECK = join(REPO_DIR, 'apps/server/src/health/check-heartbeat.ts');
+let dir: string;
+let database: TestDatabase;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'latent-lab-health-'));
+  database = await createTestDatabase('latentlab_health');
+});
+after(async () => {
+  await database.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function runCheck(file: string): { status: number | null; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CHECK, file, '30'], {
+    cwd: REPO_DIR,
+    encoding: 'utf8',
+  });
+  return { status: result.status, stderr: result.stderr };
+}
+
+async function waitForFile(file: string, child: { exitCode: number | null }): Promise<void> {
+  for (;;) {
+    try {
+      await access(file);
+      return;
+    } catch {
+      assert.equal(child.exitCode, null, 'the worker is still running');
+      await delay(100);
+    }
+  }
+}
+
+test('a worker process beats while it runs and its health check fails after it stops', async () => {
+  const file = join(dir, 'worker.heartbeat');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_DIR, 'apps/server/src/worker.ts')],
+    {
+      cwd: REPO_DIR,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        DATA_DIR: dir,
+        WORKER_HEARTBEAT_FILE: file,
+        INTRA_OP_THREADS: '1',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const exited = once(child, 'exit');
+  try {
+    await waitForFile(file, child);
+    assert.deepEqual(runCheck(file), { status: 0, stderr: '' });
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const [code] = await exited;
+  clearTimeout(timeout);
+  assert.equal(code, 0, 'the worker stopped cleanly');
+  const stopped = runCheck(file);
+  assert.equal(stopped.status, 1);
+  assert.match(stopped.stderr, /no heartbeat/);
+});
+
+test('a failed check, an old beat or a damaged file is unhealthy', async () => {
+  const file = join(dir, 'unit.heartbeat');
+  const heartbeat = await startHeartbeat({ file, intervalMs: 60_000, check: async () => {} });
+  const now = Date.now();
+  assert.equal(await heartbeatProblem(file, 30_000, now), null);
+  assert.match(
+    (await heartbeatProblem(file, 30_000, now + 31_000)) ?? '',
+    /last heartbeat 3\d s ago/,
+    'a beat older than the limit',
+  );
+  await heartbeat.stop();
+  assert.match((await heartbeatProblem(file, 30_000)) ?? '', /no heartbeat/);
+
+  const unhealthy = await startHeartbeat({
+    file,
+    intervalMs: 60_000,
+    check: async () => {
+      throw new Error('database unreachable');
+    },
+  });
+  assert.match((await heartbeatProblem(file, 30_000)) ?? '', /unhealthy: database unreachable/);
+  assert.equal(runCheck(file).status, 1);
+  await unhealthy.stop();
+
+  await writeFile(file, 'not json');
+  assert.match((await heartbeatProblem(file, 30_000)) ?? '', /no heartbeat/);
+});
