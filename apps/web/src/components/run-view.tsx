@@ -72,7 +72,6 @@ export function RunView({ runId }: { runId: string }) {
   const [deleteState, deleteRun] = useMutation(DeleteRunMutation);
   const [position, setPosition] = useState(0);
   const [followLive, setFollowLive] = useState(true);
-  const [now, setNow] = useState(() => Date.now());
   const run = data?.run;
   const liveState = live.data ?? EMPTY_LIVE;
 
@@ -105,19 +104,11 @@ export function RunView({ runId }: { runId: string }) {
     }
   }, [status, run, refetch]);
 
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-
   if (fetching && !run) return <p className="muted">Loading run…</p>;
   if (error && !run) return <ErrorMessage message={describeError(error)} />;
   if (!run) return <ErrorMessage message={`No run with id ${runId}.`} />;
 
-  const elapsed = run.startedAt ? now - Date.parse(run.startedAt) : 0;
-  const remaining =
-    status === 'RUNNING' ? estimateRemainingMs(frames.length, total, elapsed) : null;
+  const remaining = status === 'RUNNING' ? estimateRemainingMs(frames, total) : null;
   // Built by the server from the stored frames; the file name comes from its Content-Disposition.
   const downloads = [
     { label: 'Frames (zip)', href: run.downloads.framesZip },
@@ -150,7 +141,9 @@ export function RunView({ runId }: { runId: string }) {
               <span data-testid="frames-done">{frames.length}</span> / {total} frames
             </span>
             {status === 'RUNNING' ? (
-              <span className="muted">ETA {formatDuration(remaining)}</span>
+              <span className="muted" data-testid="eta">
+                ETA {remaining === null ? 'estimating…' : formatDuration(remaining)}
+              </span>
             ) : null}
           </div>
         </div>
