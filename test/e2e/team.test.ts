@@ -514,14 +514,20 @@ describe('team dashboard in Chromium', () => {
         await measured.goto(path);
         await measured.locator('main h1').waitFor();
         await measured.waitForLoadState('networkidle');
-        const bytes = (await measured.evaluate(`(() => {
+        const weights = (await measured.evaluate(`(() => {
           const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
-          return entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
-        })()`)) as number;
+          const out = { total: 0, images: 0, imageCount: 0 };
+          for (const e of entries) {
+            out.total += e.transferSize || 0;
+            if (e.initiatorType === 'img') { out.images += e.transferSize || 0; out.imageCount += 1; }
+          }
+          return out;
+        })()`)) as { total: number; images: number; imageCount: number };
         const what =
           path === '/' ? 'Runs page, 19 runs' : `run page, ${SWEEP_STEPS} frames of ${SIDE} px`;
+        const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
         console.log(
-          `page weight, ${what}: ${(bytes / 1024).toFixed(1)} KiB transferred (cold cache)`,
+          `page weight, ${what}: ${kib(weights.total)} transferred on a cold cache, ${kib(weights.images)} of it ${weights.imageCount} images`,
         );
       }
     } finally {

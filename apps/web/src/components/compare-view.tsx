@@ -90,6 +90,17 @@ export function CompareView() {
   const [onlyDiffs, setOnlyDiffs] = useState(false);
   const direction = useRef<1 | -1>(1);
 
+  // Another set of runs (a link to another comparison): start from that link's view.
+  const opened = useRef(idsKey);
+  useEffect(() => {
+    if (opened.current === idsKey) return;
+    opened.current = idsKey;
+    setPlaying(false);
+    setPosition(initial.frame);
+    setMode(initial.mode);
+    setPair({ a: initial.a, b: initial.b });
+  }, [idsKey, initial]);
+
   useEffect(() => {
     let stale = false;
     setRuns(null);
