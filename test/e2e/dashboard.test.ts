@@ -371,6 +371,25 @@ describe('dashboard in Chromium', () => {
 
     await row.getByRole('link', { name: 'long live run' }).click();
     await page.getByTestId('frames-done').waitFor();
+    // The ETA comes from the measured decode times of the frames shown, leaving out the first
+    // frame (which pays for loading the model): read both from one snapshot of the page.
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="eta"][data-remaining-ms]') !== null`,
+    );
+    const eta = (await page.evaluate(`(() => {
+      const rows = [...document.querySelectorAll('tr[data-frame-index]')];
+      return {
+        remaining: Number(document.querySelector('[data-testid="eta"]').dataset.remainingMs),
+        frames: rows.map((row) => ({ index: Number(row.dataset.frameIndex), decodeMs: Number(row.dataset.decodeMs) })),
+      };
+    })()`)) as { remaining: number; frames: { index: number; decodeMs: number }[] };
+    const measured = eta.frames.filter((f) => f.index !== 0);
+    const pace = measured.reduce((sum, f) => sum + f.decodeMs, 0) / measured.length;
+    assert.ok(measured.length >= 1);
+    assert.ok(
+      Math.abs(eta.remaining - pace * (400 - eta.frames.length)) < 1e-6 * eta.remaining + 1e-6,
+      `ETA ${eta.remaining} ms from ${JSON.stringify(eta.frames.slice(0, 5))}`,
+    );
     await page.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await waitForFinalStatus(), 'canceled');
     assert.ok(Number(await page.getByTestId('frames-done').textContent()) < 400);

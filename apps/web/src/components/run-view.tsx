@@ -141,7 +141,11 @@ export function RunView({ runId }: { runId: string }) {
               <span data-testid="frames-done">{frames.length}</span> / {total} frames
             </span>
             {status === 'RUNNING' ? (
-              <span className="muted" data-testid="eta">
+              <span
+                className="muted"
+                data-testid="eta"
+                data-remaining-ms={remaining === null ? undefined : remaining}
+              >
                 ETA {remaining === null ? 'estimating…' : formatDuration(remaining)}
               </span>
             ) : null}
@@ -240,7 +244,7 @@ export function RunView({ runId }: { runId: string }) {
                 </thead>
                 <tbody>
                   {frames.map((f) => (
-                    <tr key={f.index}>
+                    <tr key={f.index} data-frame-index={f.index} data-decode-ms={f.decodeMs}>
                       <td>{f.index}</td>
                       <td className="num">{f.alpha.toFixed(3)}</td>
                       <td className="num">{f.noiseLevel.toFixed(3)}</td>
