@@ -216,8 +216,15 @@ describe('dashboard in Chromium', () => {
     assert.notEqual(afterEnd[0], before[0]);
     assert.notEqual(afterEnd[1], before[1]);
 
-    await scrubber.fill('500');
+    // One scrubber step per frame: the arrow keys move one frame in both runs.
+    assert.equal(await scrubber.getAttribute('max'), String(STEPS - 1));
+    await page.keyboard.press('ArrowLeft');
+    assert.deepEqual(await indexes(), [
+      `frame ${STEPS - 2} of ${STEPS}`,
+      `frame ${STEPS - 2} of ${STEPS}`,
+    ]);
     const middle = Math.round(0.5 * (STEPS - 1));
+    await scrubber.fill(String(middle));
     assert.deepEqual(await indexes(), [
       `frame ${middle} of ${STEPS}`,
       `frame ${middle} of ${STEPS}`,
@@ -240,8 +247,19 @@ describe('dashboard in Chromium', () => {
 
   test('shows a validation error from the API next to its field', async () => {
     await page.goto('/runs/new');
+    // A failed upload names its file once, and its message goes once the keyframes change.
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'notes.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('these are notes, not an image'),
+    });
+    const uploadError = page.getByTestId('upload-error');
+    await uploadError.waitFor();
+    const uploadMessage = (await uploadError.textContent()) ?? '';
+    assert.equal(uploadMessage.split('notes.png').length - 1, 1, `named once: ${uploadMessage}`);
     await page.getByText(/Pick from the library/).click();
     await page.getByRole('button', { name: 'Add astronaut.png' }).click();
+    await uploadError.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Add chelsea.png' }).click();
     await page.getByLabel('Steps (frames)').fill('1');
     await page.getByRole('button', { name: 'Start run' }).click();
@@ -297,8 +315,32 @@ describe('dashboard in Chromium', () => {
     await astronaut.getByRole('button', { name: 'Delete astronaut.png' }).click();
     const refusal = (await astronaut.getByRole('alert').textContent()) ?? '';
     assert.match(refusal, /run/i, 'the refusal says runs use the image');
+    assert.match(refusal, /astronaut\.png/, 'the refusal names the file');
+    const { images } = await gqlOk<{ images: { nodes: { id: string }[] } }>(
+      server.url,
+      '{ images(first: 10) { nodes { id } } }',
+    );
+    for (const { id } of images.nodes) assert.ok(!refusal.includes(id), 'no database id');
     assert.doesNotMatch(refusal, /[{}]|\[GraphQL\]/, 'a readable message, not JSON');
     await screenshot(page, 'images');
+
+    // An unused image: deleting it asks first, like deleting a run.
+    await page.locator('input[type="file"]').setInputFiles(PHOTOS.coffee);
+    const coffee = cards.filter({ hasText: 'coffee.png' });
+    await coffee.getByText('Used by 0 runs').waitFor();
+    const dialogs: string[] = [];
+    page.once('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await coffee.getByRole('button', { name: 'Delete coffee.png' }).click();
+    assert.equal(dialogs.length, 1);
+    assert.match(dialogs[0]!, /coffee\.png/);
+    assert.equal(await cards.count(), 3, 'dismissed: the image stays');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await coffee.getByRole('button', { name: 'Delete coffee.png' }).click();
+    await coffee.waitFor({ state: 'detached' });
+    assert.equal(await cards.count(), 2);
   });
 
   test('the history updates live, and a running run can be canceled from its view', async () => {
@@ -323,9 +365,31 @@ describe('dashboard in Chromium', () => {
     await row.waitFor();
     await row.locator('.status-RUNNING').waitFor({ timeout: 60_000 });
     assert.equal(await history.count(), 3, 'the new run joined the list without a reload');
+    // Thumbnails fill in while the run is in progress, not only once it ends.
+    await row.locator('.run-thumbs img').first().waitFor();
+    assert.equal(await row.locator('.status-RUNNING').count(), 1, 'still running');
 
     await row.getByRole('link', { name: 'long live run' }).click();
     await page.getByTestId('frames-done').waitFor();
+    // The ETA comes from the measured decode times of the frames shown, leaving out the first
+    // frame (which pays for loading the model): read both from one snapshot of the page.
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="eta"][data-remaining-ms]') !== null`,
+    );
+    const eta = (await page.evaluate(`(() => {
+      const rows = [...document.querySelectorAll('tr[data-frame-index]')];
+      return {
+        remaining: Number(document.querySelector('[data-testid="eta"]').dataset.remainingMs),
+        frames: rows.map((row) => ({ index: Number(row.dataset.frameIndex), decodeMs: Number(row.dataset.decodeMs) })),
+      };
+    })()`)) as { remaining: number; frames: { index: number; decodeMs: number }[] };
+    const measured = eta.frames.filter((f) => f.index !== 0);
+    const pace = measured.reduce((sum, f) => sum + f.decodeMs, 0) / measured.length;
+    assert.ok(measured.length >= 1);
+    assert.ok(
+      Math.abs(eta.remaining - pace * (400 - eta.frames.length)) < 1e-6 * eta.remaining + 1e-6,
+      `ETA ${eta.remaining} ms from ${JSON.stringify(eta.frames.slice(0, 5))}`,
+    );
     await page.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await waitForFinalStatus(), 'canceled');
     assert.ok(Number(await page.getByTestId('frames-done').textContent()) < 400);
@@ -390,9 +454,62 @@ describe('dashboard in Chromium', () => {
         [`/runs/${runIds[0]}`, 'run-view'],
         ['/runs/new', 'new-run'],
         [`/compare?runs=${runIds.join(',')}`, 'compare'],
+        [`/compare?runs=${runIds.join(',')}&view=wipe`, 'compare-wipe'],
+        ['/presets', 'presets'],
+        ['/images', 'images'],
       ] as const) {
         await small.goto(path);
         await small.locator('main h1').first().waitFor();
+        await small.waitForLoadState('networkidle');
+        if (name === 'new-run') {
+          // Keyframe names wrap between their parts (after a space, _ or -, before a dot), never
+          // inside a word, even when the whole name is wider than its card.
+          await small.getByText(/Pick from the library/).click();
+          await small.getByRole('button', { name: 'Add astronaut.png' }).click();
+          await small.locator('input[type="file"]').setInputFiles({
+            name: 'rocket_launch_from_the_kennedy_space_center.jpg',
+            mimeType: 'image/jpeg',
+            buffer: await readFile(PHOTOS.rocket),
+          });
+          await small.getByTestId('keyframe').nth(1).waitFor();
+          const names =
+            (await small.evaluate(`[...document.querySelectorAll('[data-testid="keyframe-name"]')].map((element) => {
+            const text = element.textContent;
+            const tops = [];
+            const range = document.createRange();
+            const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              for (let i = 0; i < node.textContent.length; i++) {
+                range.setStart(node, i);
+                range.setEnd(node, i + 1);
+                tops.push(Math.round(range.getBoundingClientRect().top));
+              }
+            }
+            const bad = [];
+            for (let i = 1; i < text.length; i++) {
+              const wrapped = tops[i] > tops[i - 1] + 2;
+              const allowed = ' _-'.includes(text[i - 1]) || text[i] === '.';
+              if (wrapped && !allowed) bad.push(text.slice(0, i) + '|' + text.slice(i));
+            }
+            return { text, bad, lines: new Set(tops).size };
+          })`)) as { text: string; bad: string[]; lines: number }[];
+          assert.deepEqual(
+            names.flatMap((n) => n.bad),
+            [],
+            'file names break only between their parts',
+          );
+          assert.ok(names[1]!.lines >= 2, `the long name wraps: ${JSON.stringify(names)}`);
+        }
+        if (name === 'presets') {
+          const edit = small.getByRole('button', { name: /^Edit / }).first();
+          const box = await edit.boundingBox();
+          assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width, 'Edit is on screen');
+          const remove = await small
+            .getByRole('button', { name: /^Delete / })
+            .first()
+            .boundingBox();
+          assert.ok(remove && remove.x + remove.width <= PHONE.width, 'Delete is on screen');
+        }
         const overflow = (await small.evaluate(
           'document.documentElement.scrollWidth - window.innerWidth',
         )) as number;

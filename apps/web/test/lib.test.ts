@@ -2,7 +2,24 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { CombinedError } from '@urql/core';
 import { GraphQLError } from 'graphql';
-import { describeError, fieldErrors } from '../src/lib/errors.ts';
+import { describeError, fieldErrors, uploadErrorMessage } from '../src/lib/errors.ts';
+import {
+  cursorTrail,
+  filtersFromParams,
+  filtersToQuery,
+  hasFilters,
+  NO_FILTERS,
+  toRunsVariables,
+} from '../src/lib/run-filters.ts';
+import {
+  alphaOfPosition,
+  compareQuery,
+  compareStateFromParams,
+  differenceInto,
+  framePositions,
+  nearestIndex,
+} from '../src/lib/compare.ts';
+import { parseSweep, seedError, sizeError, stepsError } from '../src/lib/run-rules.ts';
 import { noiseLevels } from '../src/lib/noise-schedule.ts';
 import { estimateRemainingMs, formatDuration } from '../src/lib/format.ts';
 import { itemAt, nextPosition } from '../src/lib/playback.ts';
@@ -64,9 +81,18 @@ describe('formatting', () => {
     assert.equal(formatDuration(850), '850 ms');
     assert.equal(formatDuration(12_300), '12.3 s');
     assert.equal(formatDuration(192_000), '3 min 12 s');
-    assert.equal(estimateRemainingMs(4, 10, 2000), 3000);
-    assert.equal(estimateRemainingMs(0, 10, 2000), null);
-    assert.equal(estimateRemainingMs(10, 10, 2000), 0);
+  });
+
+  test("the remaining time comes from measured frame times, not the first frame's model load", () => {
+    const frames = (decodeMs: number[]) => decodeMs.map((ms, index) => ({ index, decodeMs: ms }));
+    // The first frame took 9 s (model load, keyframe encoding); the others 0.5 s each.
+    assert.equal(estimateRemainingMs(frames([9000, 400, 600]), 10), 500 * 7);
+    assert.equal(estimateRemainingMs(frames([9000]), 10), null, 'no pace from one frame');
+    assert.equal(estimateRemainingMs([], 10), null);
+    assert.equal(estimateRemainingMs(frames(Array(10).fill(100)), 10), 0);
+    // A resumed run starts at a later index: its first frame there is the slow one.
+    const resumed = [5, 6, 7].map((index, i) => ({ index, decodeMs: [8000, 300, 300][i]! }));
+    assert.equal(estimateRemainingMs(resumed, 10), 300 * 7);
   });
 });
 
@@ -119,5 +145,126 @@ describe('several bad fields in one API error', () => {
     assert.match(errors['steps'] ?? '', /got 5000/);
     assert.match(errors['size'] ?? '', /got 3000/);
     assert.equal(errors['form'], undefined);
+  });
+});
+
+describe('API errors for people, continued', () => {
+  test("GraphQL's own coercion errors land on their field as a sentence", () => {
+    const error = new CombinedError({
+      graphQLErrors: [
+        new GraphQLError(
+          'Variable "$input" got invalid value 3000000000 at "input.seed"; Int cannot represent non 32-bit signed integer value: 3000000000',
+        ),
+      ],
+    });
+    const fields = fieldErrors(error);
+    assert.deepEqual(Object.keys(fields), ['seed']);
+    assert.match(fields['seed']!, /^Seed must be a whole number in range \(got 3000000000\)\.$/);
+    assert.doesNotMatch(describeError(error)!, /Variable|\$input/);
+  });
+
+  test('an upload error names the file once', () => {
+    assert.equal(
+      uploadErrorMessage('a.png', 'file "a.png": unsupported image format'),
+      'file "a.png": unsupported image format',
+    );
+    assert.equal(uploadErrorMessage('a.png', 'file is empty'), 'a.png: file is empty');
+    assert.equal(uploadErrorMessage('a.png', null), 'a.png: upload failed');
+  });
+});
+
+describe('runs filters in the URL', () => {
+  test('round-trip through the query string, defaults left out', () => {
+    const filters = {
+      ...NO_FILTERS,
+      status: 'CANCELED' as const,
+      sort: 'name-asc' as const,
+      tag: ' x ',
+    };
+    const query = filtersToQuery(filters, ['c1', 'c2']);
+    assert.equal(query, 'status=canceled&tag=x&sort=name-asc&after=c1&after=c2');
+    const params = new URLSearchParams(query);
+    assert.deepEqual(filtersFromParams(params), { ...filters, tag: 'x' });
+    assert.deepEqual(cursorTrail(params), ['c1', 'c2']);
+    assert.equal(filtersToQuery(NO_FILTERS), '');
+    assert.equal(hasFilters(NO_FILTERS), false);
+    assert.equal(hasFilters({ ...NO_FILTERS, sort: 'oldest' }), false, 'sorting filters nothing');
+    assert.equal(hasFilters(filters), true);
+  });
+
+  test('unknown values fall back to the defaults; variables follow the filters', () => {
+    const params = new URLSearchParams('status=bogus&sort=random&from=yesterday&q=cat');
+    assert.deepEqual(filtersFromParams(params), { ...NO_FILTERS, search: 'cat' });
+    const variables = toRunsVariables({ ...NO_FILTERS, status: 'FAILED', sort: 'oldest' }, 'c');
+    assert.deepEqual(variables.filter?.status, ['FAILED']);
+    assert.deepEqual(variables.sort, { field: 'CREATED_AT', direction: 'ASC' });
+    assert.equal(variables.after, 'c');
+  });
+});
+
+describe('comparison player', () => {
+  test('runs of different lengths map by alpha, easing included', () => {
+    assert.deepEqual(framePositions(3, 'LINEAR'), [0, 0.5, 1]);
+    assert.deepEqual(framePositions(3, 'EASE_IN'), [0, 0.25, 1]);
+    const short = framePositions(5, 'LINEAR');
+    const long = framePositions(9, 'LINEAR');
+    const at = (p: number) => alphaOfPosition(p, 9);
+    assert.deepEqual(
+      [0, 4, 8].map((p) => nearestIndex(short, at(p))),
+      [0, 2, 4],
+    );
+    assert.deepEqual(
+      [0, 4, 8].map((p) => nearestIndex(long, at(p))),
+      [0, 4, 8],
+    );
+    // ease-in reaches alpha 0.5 late: the nearest of its 5 frames to alpha 0.5 is frame 3 (0.5625).
+    assert.equal(nearestIndex(framePositions(5, 'EASE_IN'), 0.5), 3);
+  });
+
+  test('the URL holds runs, frame, view and the A/B pair', () => {
+    const state = { runs: ['r1', 'r2', 'r3'], frame: 7, mode: 'wipe' as const, a: 2, b: 0 };
+    const query = compareQuery(state);
+    assert.equal(query, 'runs=r1,r2,r3&frame=7&view=wipe&a=2&b=0');
+    assert.deepEqual(compareStateFromParams(new URLSearchParams(query), 4), state);
+    assert.deepEqual(compareStateFromParams(new URLSearchParams('runs=a,b&view=x&frame=-1'), 4), {
+      runs: ['a', 'b'],
+      frame: 0,
+      mode: 'side',
+      a: 0,
+      b: 1,
+    });
+  });
+
+  test('the difference image is |A - B| amplified, opaque', () => {
+    const a = new Uint8ClampedArray([10, 20, 30, 255, 5, 5, 5, 255]);
+    const b = new Uint8ClampedArray([12, 20, 0, 255, 5, 5, 5, 255]);
+    const out = new Uint8ClampedArray(8);
+    assert.equal(differenceInto(a, b, out, 4), 1);
+    assert.deepEqual([...out], [8, 0, 120, 255, 0, 0, 0, 255]);
+  });
+});
+
+describe('new run rules', () => {
+  test('every field says what is wrong with it', () => {
+    assert.match(stepsError('5000')!, /from 2 to 1000/);
+    assert.equal(stepsError('24'), undefined);
+    assert.match(sizeError('3000', '3000')!, /multiples of 8 from 8 to 2048/);
+    assert.match(sizeError('100', '256')!, /got 100/);
+    assert.equal(sizeError('256', '192'), undefined);
+    assert.equal(seedError(String(2 ** 32 - 1)), undefined);
+    assert.match(seedError(String(2 ** 32))!, /from 0 to 4294967295/);
+  });
+
+  test('sweeps take 2 to 4 distinct values of one parameter', () => {
+    assert.deepEqual(parseSweep('seed', '1, 2, 3'), { values: [1, 2, 3] });
+    assert.deepEqual(parseSweep('easing', 'linear, ease-in-out'), {
+      values: ['LINEAR', 'EASE_IN_OUT'],
+    });
+    assert.deepEqual(parseSweep('noise', '0, 0.25'), { values: [0, 0.25] });
+    assert.ok('error' in parseSweep('seed', '1'));
+    assert.ok('error' in parseSweep('seed', '1, 1'));
+    assert.ok('error' in parseSweep('method', 'slerp, cubic'));
+    assert.ok('error' in parseSweep('noise', '0, 1, 2, 3, 4'));
+    assert.deepEqual(parseSweep('none', ''), { values: [] });
   });
 });

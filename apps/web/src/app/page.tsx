@@ -1,5 +1,11 @@
+import { Suspense } from 'react';
 import { RunsView } from '../components/runs-view.tsx';
 
 export default function RunsPage() {
-  return <RunsView />;
+  // The filters live in the URL (useSearchParams), which needs a Suspense boundary.
+  return (
+    <Suspense fallback={<p className="muted">Loading runs…</p>}>
+      <RunsView />
+    </Suspense>
+  );
 }

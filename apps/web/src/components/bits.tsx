@@ -1,4 +1,4 @@
-import type { CSSProperties, ReactNode } from 'react';
+import { Fragment, type CSSProperties, type ReactNode } from 'react';
 import type { RunStatus } from '../gql/graphql.ts';
 
 export function StatusBadge({ status }: { status: RunStatus }) {
@@ -87,5 +87,23 @@ export function ProgressBar({
     >
       <div style={{ width: `${percent}%` }} />
     </div>
+  );
+}
+
+/**
+ * A file name that wraps only between its parts (before a dot, after _ or -), never inside a
+ * word, unless one part alone is wider than the line.
+ */
+export function FileName({ name }: { name: string }) {
+  const parts = name.split(/(?=\.)|(?<=[_-])/);
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 ? <wbr /> : null}
+          {part}
+        </Fragment>
+      ))}
+    </>
   );
 }

@@ -1,35 +1,46 @@
 'use client';
-import { useId, useState, type DragEvent } from 'react';
+import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { useMutation } from 'urql';
 import { UploadImageMutation } from '../lib/operations.ts';
 import type { ImageFieldsFragment } from '../gql/graphql.ts';
-import { describeError } from '../lib/errors.ts';
+import { describeError, uploadErrorMessage } from '../lib/errors.ts';
 
 /**
  * Drag-and-drop (or pick) image files; each goes up as a GraphQL multipart request. Errors name the
- * file they belong to.
+ * file they belong to, and go away with the next batch or when `staleAfter` changes between
+ * batches (the caller's list changed another way, e.g. from the library, so they are stale).
  */
 export function ImageUploader({
   onUploaded,
   describedBy,
+  staleAfter,
 }: {
   onUploaded: (image: ImageFieldsFragment) => void;
   describedBy?: string;
+  staleAfter?: unknown;
 }) {
   const id = useId();
   const [, upload] = useMutation(UploadImageMutation);
   const [over, setOver] = useState(false);
   const [busy, setBusy] = useState(0);
   const [errors, setErrors] = useState<string[]>([]);
+  // Set while this uploader's own upload changes the caller's images, which keeps its errors.
+  const ownChange = useRef(false);
+
+  useEffect(() => {
+    if (ownChange.current) ownChange.current = false;
+    else setErrors([]);
+  }, [staleAfter]);
 
   async function uploadAll(files: readonly File[]) {
     setErrors([]);
     setBusy(files.length);
     for (const file of files) {
       const result = await upload({ file });
-      if (result.data) onUploaded(result.data.uploadImage.image);
-      else
-        setErrors((e) => [...e, `${file.name}: ${describeError(result.error) ?? 'upload failed'}`]);
+      if (result.data) {
+        ownChange.current = true;
+        onUploaded(result.data.uploadImage.image);
+      } else setErrors((e) => [...e, uploadErrorMessage(file.name, describeError(result.error))]);
       setBusy((n) => n - 1);
     }
   }
@@ -72,8 +83,8 @@ export function ImageUploader({
           Uploading {busy} file{busy === 1 ? '' : 's'}…
         </p>
       ) : null}
-      {errors.map((message) => (
-        <p key={message} className="field-error" role="alert">
+      {errors.map((message, i) => (
+        <p key={i} className="field-error" role="alert" data-testid="upload-error">
           {message}
         </p>
       ))}

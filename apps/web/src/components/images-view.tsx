@@ -1,11 +1,12 @@
 'use client';
+import { useState } from 'react';
 import Link from 'next/link';
 import { useMutation, useQuery } from 'urql';
 import { DeleteImageMutation, ImagesQuery, RunsUsingImageQuery } from '../lib/operations.ts';
 import type { ImageFieldsFragment } from '../gql/graphql.ts';
 import { describeError } from '../lib/errors.ts';
 import { formatBytes, formatDateTime } from '../lib/format.ts';
-import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
+import { ErrorMessage, FileName, FrameBox, StatusBadge } from './bits.tsx';
 import { ImageUploader } from './image-uploader.tsx';
 import { Pager, useCursorPages } from './pager.tsx';
 
@@ -14,7 +15,22 @@ const PAGE_SIZE = 24;
 function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted: () => void }) {
   const [usage] = useQuery({ query: RunsUsingImageQuery, variables: { imageId: image.id } });
   const [deleteState, remove] = useMutation(DeleteImageMutation);
+  const [refusal, setRefusal] = useState<string | null>(null);
   const runs = usage.data?.runs.nodes ?? [];
+  const used = usage.data?.runs.totalCount ?? 0;
+  const inUse = (count: number) =>
+    `${image.originalName} is used by ${count > 0 ? count : 'some'} run${count === 1 ? '' : 's'}: delete ${count === 1 ? 'that run' : 'those runs'} first to delete the image.`;
+
+  async function deleteImage() {
+    setRefusal(null);
+    // The API refuses while runs use the image; say so with the file name, without asking first.
+    if (used > 0) return setRefusal(inUse(used));
+    if (!window.confirm(`Delete the image “${image.originalName}”? This cannot be undone.`)) return;
+    const result = await remove({ id: image.id }, { additionalTypenames: ['Image'] });
+    if (!result.error) return onDeleted();
+    const conflict = result.error.graphQLErrors.some((e) => e.extensions?.['code'] === 'CONFLICT');
+    setRefusal(conflict ? inUse(used) : describeError(result.error));
+  }
   return (
     <li className="card" data-testid="image-card">
       <FrameBox
@@ -23,7 +39,9 @@ function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted
         height={image.height}
         alt={image.originalName}
       />
-      <span className="name">{image.originalName}</span>
+      <span className="name">
+        <FileName name={image.originalName} />
+      </span>
       <span className="muted">
         {image.width}×{image.height} · {formatBytes(image.byteSize)} ·{' '}
         {formatDateTime(image.createdAt)}
@@ -43,16 +61,13 @@ function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted
           </ul>
         ) : null}
       </div>
-      <ErrorMessage message={describeError(deleteState.error)} />
+      <ErrorMessage message={refusal} />
       <button
         type="button"
         className="small danger"
         disabled={deleteState.fetching}
         aria-label={`Delete ${image.originalName}`}
-        onClick={async () => {
-          const result = await remove({ id: image.id }, { additionalTypenames: ['Image'] });
-          if (!result.error) onDeleted();
-        }}
+        onClick={() => void deleteImage()}
       >
         Delete
       </button>

@@ -19,8 +19,18 @@ import type {
 import { fieldErrors } from '../lib/errors.ts';
 import { EASING_OPTIONS, FIT_OPTIONS, LOOP_OPTIONS, METHOD_OPTIONS } from '../lib/options.ts';
 import { randomSeed } from '../lib/seed.ts';
+import {
+  MAX_SWEEP,
+  parseInteger,
+  parseSweep,
+  seedError,
+  sizeError,
+  stepsError,
+  SWEEP_FIELDS,
+  type SweepField,
+} from '../lib/run-rules.ts';
 import { noiseLevels, type NoiseShape } from '../lib/noise-schedule.ts';
-import { ErrorMessage, FieldError, FrameBox } from './bits.tsx';
+import { ErrorMessage, FieldError, FileName, FrameBox } from './bits.tsx';
 import { ImageUploader } from './image-uploader.tsx';
 import { LineChart, SERIES_COLORS } from './line-chart.tsx';
 import { NoiseFields, optionLabel, type NoiseDraft } from './noise-fields.tsx';
@@ -43,6 +53,7 @@ const SHOWN_FIELDS = new Set([
   'animation',
   'name',
   'tags',
+  'sweep',
 ]);
 
 function placeErrors(errors: Record<string, string>): Record<string, string> {
@@ -52,11 +63,6 @@ function placeErrors(errors: Record<string, string>): Record<string, string> {
     placed[key] = placed[key] === undefined ? message : `${placed[key]} ${message}`;
   }
   return placed;
-}
-
-/** Whole numbers only; anything else becomes NaN so the field can say so. */
-function parseInteger(text: string): number {
-  return /^\s*-?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
 }
 
 interface Draft {
@@ -74,24 +80,27 @@ interface Draft {
   seed: string;
   fps: string;
   loop: LoopMode;
+  sweepField: SweepField;
+  sweepValues: string;
 }
 
-/** Checks only what cannot be sent as typed; ranges and rules are the API's, shown where it says. */
+/**
+ * Every problem the form can see before sending, all at once, each for its own field (the API
+ * reports only its first); the API still checks everything and its answer lands the same way.
+ */
 function localErrors(draft: Draft, images: readonly ImageFieldsFragment[]): Record<string, string> {
   const errors: Record<string, string> = {};
   if (images.length < 2)
     errors['images'] = 'Add at least 2 images: a run interpolates between keyframes.';
   if (!draft.model) errors['model'] = 'Choose a model whose weights are available.';
-  for (const [field, label] of [
-    ['steps', 'Steps'],
-    ['seed', 'Seed'],
-  ] as const) {
-    if (Number.isNaN(parseInteger(draft[field])))
-      errors[field] = `${label} must be a whole number.`;
-  }
-  if (Number.isNaN(parseInteger(draft.width)) || Number.isNaN(parseInteger(draft.height))) {
-    errors['size'] = 'Width and height must be whole numbers of pixels.';
-  }
+  const checks = {
+    steps: stepsError(draft.steps),
+    size: sizeError(draft.width, draft.height),
+    seed: draft.sweepField === 'seed' ? undefined : seedError(draft.seed),
+  };
+  for (const [field, message] of Object.entries(checks)) if (message) errors[field] = message;
+  const sweep = parseSweep(draft.sweepField, draft.sweepValues);
+  if ('error' in sweep) errors['sweep'] = sweep.error;
   if (!Number.isFinite(Number.parseFloat(draft.fps))) {
     errors['animation'] = 'Frames per second must be a number.';
   }
@@ -141,6 +150,8 @@ export function NewRunForm() {
     seed: '',
     fps: '10',
     loop: 'LOOP',
+    sweepField: 'none',
+    sweepValues: '',
   }));
 
   // Drawn in the browser after hydration, so the server-rendered form and the client agree.
@@ -170,6 +181,54 @@ export function NewRunForm() {
   function addImage(image: ImageFieldsFragment) {
     setImages((current) => [...current, image]);
     setErrors(({ images: _, ...rest }) => rest);
+  }
+
+  const sweep = parseSweep(draft.sweepField, draft.sweepValues);
+  const sweepCount = 'values' in sweep ? sweep.values.length : 0;
+
+  function chooseSweep(field: SweepField) {
+    const example = SWEEP_FIELDS.find((f) => f.value === field)?.example ?? '';
+    const seeds = () => Array.from({ length: 3 }, () => randomSeed()).join(', ');
+    setDraft((d) => ({
+      ...d,
+      sweepField: field,
+      sweepValues: field === 'seed' ? seeds() : example,
+    }));
+    setErrors(({ sweep: _, ...rest }) => rest);
+  }
+
+  /** The runs of a sweep: one per value, named after it and tagged together. */
+  function sweepInputs(
+    input: CreateRunInput,
+    values: readonly (string | number)[],
+  ): CreateRunInput[] {
+    const base =
+      input.name ?? images.map((i) => i.originalName.replace(/\.[^.]+$/, '')).join(' to ');
+    const tag = `sweep-${draft.sweepField}-${Date.now().toString(36).slice(-5)}`;
+    return values.map((value) => {
+      const label = typeof value === 'number' ? String(value) : optionLabel(value);
+      const run: CreateRunInput = {
+        ...input,
+        name: `${base} · ${draft.sweepField === 'noise' ? 'noise' : draft.sweepField} ${label}`,
+        tags: [...(input.tags ?? []), tag],
+      };
+      if (draft.sweepField === 'seed') run.seed = value as number;
+      if (draft.sweepField === 'method') run.method = value as InterpolationMethod;
+      if (draft.sweepField === 'easing') run.easing = value as Easing;
+      if (draft.sweepField === 'noise') {
+        const { presetId: _, ...rest } = run;
+        return {
+          ...rest,
+          noise: {
+            level: value as number,
+            mode: noise.mode,
+            schedule: noise.schedule,
+            shared: noise.shared,
+          },
+        };
+      }
+      return run;
+    });
   }
 
   async function submit(event: FormEvent) {
@@ -205,6 +264,22 @@ export function NewRunForm() {
             },
           }),
     };
+    if ('values' in sweep && sweep.values.length > 0) {
+      const created: string[] = [];
+      for (const run of sweepInputs(input, sweep.values)) {
+        const result = await createRun({ input: run });
+        if (!result.data) {
+          const placed = placeErrors(fieldErrors(result.error));
+          if (created.length > 0)
+            placed['form'] =
+              `${created.length} of ${sweep.values.length} runs started, then: ${placed['form'] ?? 'see the fields below.'}`;
+          return setErrors(placed);
+        }
+        created.push(result.data.createRun.id);
+      }
+      router.push(`/compare?runs=${created.join(',')}`);
+      return;
+    }
     const result = await createRun({ input });
     if (result.data) router.push(`/runs/${result.data.createRun.id}`);
     else setErrors(placeErrors(fieldErrors(result.error)));
@@ -222,6 +297,7 @@ export function NewRunForm() {
         <legend>Keyframe images</legend>
         <ImageUploader
           onUploaded={addImage}
+          staleAfter={images}
           describedBy={errors['images'] ? errorId('images') : undefined}
         />
         <FieldError id={errorId('images')} message={errors['images']} />
@@ -235,12 +311,8 @@ export function NewRunForm() {
                   height={image.height}
                   alt={image.originalName}
                 />
-                <span
-                  className="mono"
-                  style={{ overflowWrap: 'anywhere' }}
-                  data-testid="keyframe-name"
-                >
-                  {i + 1}. {image.originalName}
+                <span className="mono file-name" data-testid="keyframe-name">
+                  {i + 1}. <FileName name={image.originalName} />
                 </span>
                 <div className="row">
                   <button
@@ -285,7 +357,9 @@ export function NewRunForm() {
                 aria-label={`Add ${image.originalName}`}
               >
                 <FrameBox src={image.url} width={image.width} height={image.height} alt="" />
-                <span style={{ overflowWrap: 'anywhere' }}>{image.originalName}</span>
+                <span className="file-name">
+                  <FileName name={image.originalName} />
+                </span>
               </button>
             ))}
           </div>
@@ -513,9 +587,49 @@ export function NewRunForm() {
         </div>
       </fieldset>
 
+      <fieldset>
+        <legend>Sweep</legend>
+        <p className="field-hint" style={{ marginTop: 0 }}>
+          Launch up to {MAX_SWEEP} runs that differ in one parameter, tagged together and opened
+          side by side in Compare.
+        </p>
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor={fieldId('sweep-field')}>Vary</label>
+            <select
+              id={fieldId('sweep-field')}
+              value={draft.sweepField}
+              onChange={(e) => chooseSweep(e.target.value as SweepField)}
+            >
+              {SWEEP_FIELDS.map((f) => (
+                <option key={f.value} value={f.value}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          {draft.sweepField === 'none' ? null : (
+            <div className="field" style={{ gridColumn: 'span 2' }}>
+              <label htmlFor={fieldId('sweep')}>Values (comma separated)</label>
+              <input
+                id={fieldId('sweep')}
+                value={draft.sweepValues}
+                onChange={(e) => set('sweepValues', e.target.value)}
+                {...invalidProps('sweep')}
+              />
+              <FieldError id={errorId('sweep')} message={errors['sweep']} />
+            </div>
+          )}
+        </div>
+      </fieldset>
+
       <div className="row">
         <button type="submit" className="primary" disabled={createState.fetching}>
-          {createState.fetching ? 'Starting…' : 'Start run'}
+          {createState.fetching
+            ? 'Starting…'
+            : sweepCount > 0
+              ? `Start ${sweepCount} runs`
+              : 'Start run'}
         </button>
       </div>
     </form>

@@ -169,7 +169,7 @@ export function PresetsView() {
       <ErrorMessage message={describeError(error) ?? describeError(deleteState.error)} />
       {fetching && !data ? <p className="muted">Loading presets…</p> : null}
       <div className="panel" style={{ overflowX: 'auto' }}>
-        <table aria-label="Noise presets">
+        <table aria-label="Noise presets" className="stack-table">
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -196,10 +196,12 @@ export function PresetsView() {
                     </span>
                   ) : null}
                 </td>
-                <td className="num">{preset.level}</td>
-                <td>{optionLabel(preset.mode)}</td>
-                <td>{optionLabel(preset.schedule)}</td>
-                <td>{preset.shared ? 'yes' : 'no'}</td>
+                <td className="num" data-label="Level">
+                  {preset.level}
+                </td>
+                <td data-label="Mode">{optionLabel(preset.mode)}</td>
+                <td data-label="Schedule">{optionLabel(preset.schedule)}</td>
+                <td data-label="Shared">{preset.shared ? 'yes' : 'no'}</td>
                 <td>{preset.description}</td>
                 <td>
                   <div className="row">

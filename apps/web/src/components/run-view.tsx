@@ -73,7 +73,6 @@ export function RunView({ runId }: { runId: string }) {
   const [deleteState, deleteRun] = useMutation(DeleteRunMutation);
   const [position, setPosition] = useState(0);
   const [followLive, setFollowLive] = useState(true);
-  const [now, setNow] = useState(() => Date.now());
   const run = data?.run;
   const liveState = live.data ?? EMPTY_LIVE;
 
@@ -106,19 +105,11 @@ export function RunView({ runId }: { runId: string }) {
     }
   }, [status, run, refetch]);
 
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-
   if (fetching && !run) return <p className="muted">Loading run…</p>;
   if (error && !run) return <ErrorMessage message={describeError(error)} />;
   if (!run) return <ErrorMessage message={`No run with id ${runId}.`} />;
 
-  const elapsed = run.startedAt ? now - Date.parse(run.startedAt) : 0;
-  const remaining =
-    status === 'RUNNING' ? estimateRemainingMs(frames.length, total, elapsed) : null;
+  const remaining = status === 'RUNNING' ? estimateRemainingMs(frames, total) : null;
   // Built by the server from the stored frames; the file name comes from its Content-Disposition.
   const downloads = [
     { label: 'Frames (zip)', href: run.downloads.framesZip },
@@ -151,7 +142,13 @@ export function RunView({ runId }: { runId: string }) {
               <span data-testid="frames-done">{frames.length}</span> / {total} frames
             </span>
             {status === 'RUNNING' ? (
-              <span className="muted">ETA {formatDuration(remaining)}</span>
+              <span
+                className="muted"
+                data-testid="eta"
+                data-remaining-ms={remaining === null ? undefined : remaining}
+              >
+                ETA {remaining === null ? 'estimating…' : formatDuration(remaining)}
+              </span>
             ) : null}
           </div>
         </div>
@@ -248,7 +245,7 @@ export function RunView({ runId }: { runId: string }) {
                 </thead>
                 <tbody>
                   {frames.map((f) => (
-                    <tr key={f.index}>
+                    <tr key={f.index} data-frame-index={f.index} data-decode-ms={f.decodeMs}>
                       <td>{f.index}</td>
                       <td className="num">{f.alpha.toFixed(3)}</td>
                       <td className="num">{f.noiseLevel.toFixed(3)}</td>

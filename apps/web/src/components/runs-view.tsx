@@ -1,73 +1,38 @@
 'use client';
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import Link from 'next/link';
-import { useQuery, useSubscription } from 'urql';
-import { ModelsQuery, RunsQuery, RunUpdatesSubscription } from '../lib/operations.ts';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useClient, useQuery, useSubscription } from 'urql';
+import {
+  DeleteRunMutation,
+  ModelsQuery,
+  RunsQuery,
+  RunUpdatesSubscription,
+  TagRunMutation,
+} from '../lib/operations.ts';
 import type {
   RunSummaryFieldsFragment,
   RunStatus,
   RunUpdatesSubscription as RunUpdateEvent,
-  RunsQueryVariables,
 } from '../gql/graphql.ts';
 import { describeError } from '../lib/errors.ts';
-import { FINISHED_STATUSES, RUN_STATUS_OPTIONS } from '../lib/options.ts';
+import { FINISHED_STATUSES } from '../lib/options.ts';
 import { describeNoise, formatDateTime } from '../lib/format.ts';
+import {
+  cursorTrail,
+  filtersFromParams,
+  filtersToQuery,
+  hasFilters,
+  NO_FILTERS,
+  STATUSES,
+  toRunsVariables,
+  type RunFilters,
+} from '../lib/run-filters.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
-import { Pager, useCursorPages } from './pager.tsx';
+import { Pager, type CursorPages } from './pager.tsx';
 
-const PAGE_SIZE = 20;
-const STATUSES = RUN_STATUS_OPTIONS;
-const SORTS = {
-  newest: { field: 'CREATED_AT', direction: 'DESC' },
-  oldest: { field: 'CREATED_AT', direction: 'ASC' },
-  'name-asc': { field: 'NAME', direction: 'ASC' },
-  'name-desc': { field: 'NAME', direction: 'DESC' },
-} as const;
 export const MAX_COMPARED = 4;
 const FINAL = FINISHED_STATUSES;
-
-interface Filters {
-  search: string;
-  status: RunStatus | '';
-  model: string;
-  tag: string;
-  createdAfter: string;
-  createdBefore: string;
-  sort: keyof typeof SORTS;
-}
-
-const NO_FILTERS: Filters = {
-  search: '',
-  status: '',
-  model: '',
-  tag: '',
-  createdAfter: '',
-  createdBefore: '',
-  sort: 'newest',
-};
-
-/** Start of the day for "after", end of it for "before", both in the viewer's time zone. */
-function dayBoundary(date: string, end: boolean): string | undefined {
-  if (!date) return undefined;
-  const at = new Date(`${date}T${end ? '23:59:59.999' : '00:00:00'}`);
-  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
-}
-
-function toVariables(filters: Filters, after: string | null): RunsQueryVariables {
-  return {
-    first: PAGE_SIZE,
-    after,
-    sort: SORTS[filters.sort],
-    filter: {
-      search: filters.search.trim() || undefined,
-      status: filters.status ? [filters.status] : undefined,
-      model: filters.model || undefined,
-      tag: filters.tag.trim() || undefined,
-      createdAfter: dayBoundary(filters.createdAfter, false),
-      createdBefore: dayBoundary(filters.createdBefore, true),
-    },
-  };
-}
 
 type RunUpdate = RunUpdateEvent['runUpdates'];
 
@@ -96,15 +61,163 @@ function thumbnails(run: RunSummaryFieldsFragment): (string | undefined)[] {
   return urls.length === 3 ? urls : [urls[0], urls[0], urls.at(-1)];
 }
 
+/** Selected runs: delete, tag or compare them together. */
+function SelectionBar({
+  selected,
+  names,
+  onClear,
+  onChanged,
+}: {
+  selected: readonly string[];
+  names: ReadonlyMap<string, string>;
+  onClear: () => void;
+  onChanged: (deleted: readonly string[]) => void;
+}) {
+  const id = useId();
+  const client = useClient();
+  const [tags, setTags] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const count = selected.length;
+
+  async function each(
+    action: (runId: string) => Promise<{ error?: Parameters<typeof describeError>[0] }>,
+  ): Promise<string[]> {
+    setBusy(true);
+    setError(null);
+    setMessage(null);
+    const failures: string[] = [];
+    const done: string[] = [];
+    for (const runId of selected) {
+      const result = await action(runId);
+      if (result.error)
+        failures.push(`${names.get(runId) ?? runId}: ${describeError(result.error)}`);
+      else done.push(runId);
+    }
+    setBusy(false);
+    if (failures.length > 0) setError(failures.join(' '));
+    return done;
+  }
+
+  async function tagAll(event: FormEvent) {
+    event.preventDefault();
+    const added = tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    if (added.length === 0) return;
+    const done = await each((runId) =>
+      client.mutation(TagRunMutation, { id: runId, tags: added }).toPromise(),
+    );
+    if (done.length > 0) {
+      setTags('');
+      setMessage(`Tagged ${done.length} run${done.length === 1 ? '' : 's'}.`);
+    }
+    onChanged([]);
+  }
+
+  async function deleteAll() {
+    if (!window.confirm(`Delete ${count} run${count === 1 ? '' : 's'} and their frames?`)) return;
+    const deleted = await each((runId) =>
+      client
+        .mutation(DeleteRunMutation, { id: runId }, { additionalTypenames: ['Run'] })
+        .toPromise(),
+    );
+    if (deleted.length > 0)
+      setMessage(`Deleted ${deleted.length} run${deleted.length === 1 ? '' : 's'}.`);
+    onChanged(deleted);
+  }
+
+  return (
+    <div className="compare-bar" role="region" aria-label="Selected runs">
+      <span>
+        {count} selected
+        {count === 1 ? ' (pick at least 2 to compare)' : ''}
+        {count > MAX_COMPARED ? ` (compare takes at most ${MAX_COMPARED})` : ''}
+      </span>
+      {count >= 2 && count <= MAX_COMPARED ? (
+        <Link className="button primary" href={`/compare?runs=${selected.join(',')}`}>
+          Compare {count} runs
+        </Link>
+      ) : null}
+      <form className="row" onSubmit={tagAll}>
+        <label htmlFor={`${id}-tags`} className="visually-hidden">
+          Tags for the selected runs
+        </label>
+        <input
+          id={`${id}-tags`}
+          placeholder="tags, comma separated"
+          value={tags}
+          onChange={(e) => setTags(e.target.value)}
+          style={{ width: '11rem' }}
+        />
+        <button type="submit" disabled={busy || tags.trim() === ''}>
+          Tag selected
+        </button>
+      </form>
+      <button type="button" className="danger" onClick={deleteAll} disabled={busy}>
+        Delete selected
+      </button>
+      <span className="spacer" />
+      <button type="button" onClick={onClear}>
+        Clear selection
+      </button>
+      {message ? (
+        <span role="status" className="bar-note">
+          {message}
+        </span>
+      ) : null}
+      {error ? (
+        <span role="alert" className="bar-note">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** What an empty workspace shows on a first visit: the two things to do first. */
+function FirstSteps() {
+  return (
+    <div className="panel first-steps" data-testid="first-steps">
+      <h2 style={{ marginTop: 0 }}>No runs yet: start here</h2>
+      <ol>
+        <li>
+          <strong>Upload two photos</strong> (PNG, JPEG or WebP) on the{' '}
+          <Link href="/images">Images</Link> page, or drop them straight into the New run form. A
+          run walks between two or more of them.
+        </li>
+        <li>
+          <strong>Start a run</strong>: on <Link href="/runs/new">New run</Link>, put the photos in
+          order, choose the number of frames and the noise, and press Start run. Frames appear here
+          as they are decoded.
+        </li>
+      </ol>
+      <Link className="button primary" href="/runs/new">
+        Start your first run
+      </Link>
+    </div>
+  );
+}
+
 export function RunsView() {
   const id = useId();
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const pages = useCursorPages();
+  const router = useRouter();
+  const pathname = usePathname() ?? '/';
+  const params = useSearchParams();
+  const filters = useMemo(() => filtersFromParams(params), [params]);
+  const trail = useMemo(() => cursorTrail(params), [params]);
+  const filtersKey = filtersToQuery(filters);
+  // Text and date fields are typed into a draft and applied together; the URL is the truth, so the
+  // draft follows it whenever it changes (a tag chip, the back button, a pasted link).
+  const [draft, setDraft] = useState<RunFilters>(filters);
+  useEffect(() => setDraft(filtersFromParams(new URLSearchParams(filtersKey))), [filtersKey]);
   const [selected, setSelected] = useState<string[]>([]);
-  const variables = useMemo(() => toVariables(filters, pages.after), [filters, pages.after]);
+  const after = trail.at(-1) ?? null;
+  const variables = useMemo(() => toRunsVariables(filters, after), [filters, after]);
   // The history is always worth a fresh look: show the cached page at once, then the server's.
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const [{ data, fetching, error, operation }, refetch] = useQuery({
     query: RunsQuery,
     variables,
     requestPolicy: 'cache-and-network',
@@ -123,23 +236,34 @@ export function RunsView() {
     if (update?.kind === 'DELETED') return [];
     return [update?.run ? { ...run, ...update.run } : run];
   });
+  const names = new Map(rows.map((run) => [run.id, run.name]));
+  // Which filters the shown rows answer (empty while the list for the URL's filters is loading).
+  const shownFor =
+    data && JSON.stringify(operation?.variables) === JSON.stringify(variables)
+      ? filtersToQuery(filters, trail)
+      : null;
 
-  function apply(next: Filters) {
-    setFilters(next);
-    pages.toFirst();
+  function navigate(next: RunFilters, nextTrail: readonly string[] = []) {
+    const query = filtersToQuery(next, nextTrail);
+    router.push(query ? `${pathname}?${query}` : pathname, { scroll: false });
   }
+
+  const pages: CursorPages = {
+    after,
+    page: trail.length + 1,
+    toFirst: () => navigate(filters),
+    back: () => navigate(filters, trail.slice(0, -1)),
+    forward: (endCursor) => navigate(filters, [...trail, endCursor]),
+  };
 
   function toggle(runId: string) {
     setSelected((current) =>
-      current.includes(runId)
-        ? current.filter((s) => s !== runId)
-        : current.length >= MAX_COMPARED
-          ? current
-          : [...current, runId],
+      current.includes(runId) ? current.filter((s) => s !== runId) : [...current, runId],
     );
   }
 
-  const field = (name: keyof Filters) => `${id}-${name}`;
+  const field = (name: keyof RunFilters) => `${id}-${name}`;
+  const filtered = hasFilters(filters);
   return (
     <>
       <div className="page-head">
@@ -154,7 +278,7 @@ export function RunsView() {
         aria-label="Filter runs"
         onSubmit={(e) => {
           e.preventDefault();
-          apply(draft);
+          navigate(draft);
         }}
       >
         <div className="field">
@@ -171,7 +295,7 @@ export function RunsView() {
           <select
             id={field('status')}
             value={draft.status}
-            onChange={(e) => apply({ ...draft, status: e.target.value as RunStatus | '' })}
+            onChange={(e) => navigate({ ...draft, status: e.target.value as RunStatus | '' })}
           >
             <option value="">Any</option>
             {STATUSES.map((s) => (
@@ -186,7 +310,7 @@ export function RunsView() {
           <select
             id={field('model')}
             value={draft.model}
-            onChange={(e) => apply({ ...draft, model: e.target.value })}
+            onChange={(e) => navigate({ ...draft, model: e.target.value })}
           >
             <option value="">Any</option>
             {(models.data?.models ?? []).map((m) => (
@@ -194,6 +318,9 @@ export function RunsView() {
                 {m.name}
               </option>
             ))}
+            {draft.model && !models.data?.models.some((m) => m.name === draft.model) ? (
+              <option value={draft.model}>{draft.model}</option>
+            ) : null}
           </select>
         </div>
         <div className="field">
@@ -227,7 +354,7 @@ export function RunsView() {
           <select
             id={field('sort')}
             value={draft.sort}
-            onChange={(e) => apply({ ...draft, sort: e.target.value as Filters['sort'] })}
+            onChange={(e) => navigate({ ...draft, sort: e.target.value as RunFilters['sort'] })}
           >
             <option value="newest">Newest first</option>
             <option value="oldest">Oldest first</option>
@@ -239,13 +366,7 @@ export function RunsView() {
           <button type="submit" className="primary">
             Apply
           </button>
-          <button
-            type="button"
-            onClick={() => {
-              setDraft(NO_FILTERS);
-              apply(NO_FILTERS);
-            }}
-          >
+          <button type="button" onClick={() => navigate(NO_FILTERS)}>
             Clear
           </button>
         </div>
@@ -253,7 +374,10 @@ export function RunsView() {
 
       <ErrorMessage message={describeError(error)} />
       {fetching && !data ? <p className="muted">Loading runs…</p> : null}
-      {data && rows.length === 0 ? <p className="muted">No runs match these filters.</p> : null}
+      {data && rows.length === 0 && !filtered && pages.page === 1 ? <FirstSteps /> : null}
+      {data && rows.length === 0 && (filtered || pages.page > 1) ? (
+        <p className="muted">No runs match these filters.</p>
+      ) : null}
       {data ? (
         <p className="muted" aria-live="polite">
           {data.runs.totalCount} run{data.runs.totalCount === 1 ? '' : 's'}
@@ -261,7 +385,12 @@ export function RunsView() {
         </p>
       ) : null}
 
-      <ul className="run-list" aria-label="Run history">
+      <ul
+        className="run-list"
+        aria-label="Run history"
+        aria-busy={shownFor === null}
+        data-shown-for={shownFor ?? undefined}
+      >
         {rows.map((run) => {
           const isSelected = selected.includes(run.id);
           return (
@@ -274,8 +403,7 @@ export function RunsView() {
                 type="checkbox"
                 checked={isSelected}
                 onChange={() => toggle(run.id)}
-                disabled={!isSelected && selected.length >= MAX_COMPARED}
-                aria-label={`Select ${run.name} for comparison`}
+                aria-label={`Select ${run.name}`}
               />
               <div className="run-thumbs">
                 {thumbnails(run).map((url, i) => (
@@ -311,9 +439,16 @@ export function RunsView() {
                 </div>
                 <div>
                   {run.tags.map((t) => (
-                    <span className="tag" key={t}>
+                    <Link
+                      className="tag"
+                      key={t}
+                      href={`${pathname}?${filtersToQuery({ ...filters, tag: t })}`}
+                      aria-label={`Show runs tagged ${t}`}
+                      aria-current={filters.tag === t ? 'true' : undefined}
+                      scroll={false}
+                    >
                       {t}
-                    </span>
+                    </Link>
                   ))}
                 </div>
               </div>
@@ -328,20 +463,15 @@ export function RunsView() {
       <Pager pages={pages} pageInfo={data?.runs} />
 
       {selected.length > 0 ? (
-        <div className="compare-bar" role="region" aria-label="Comparison selection">
-          <span>
-            {selected.length} selected{selected.length < 2 ? ' (pick at least 2)' : ''}
-          </span>
-          <span className="spacer" />
-          <button type="button" onClick={() => setSelected([])}>
-            Clear
-          </button>
-          {selected.length >= 2 ? (
-            <Link className="button primary" href={`/compare?runs=${selected.join(',')}`}>
-              Compare {selected.length} runs
-            </Link>
-          ) : null}
-        </div>
+        <SelectionBar
+          selected={selected}
+          names={names}
+          onClear={() => setSelected([])}
+          onChanged={(deleted) => {
+            setSelected((current) => current.filter((s) => !deleted.includes(s)));
+            refetch({ requestPolicy: 'network-only' });
+          }}
+        />
       ) : null}
     </>
   );

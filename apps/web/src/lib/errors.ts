@@ -26,13 +26,36 @@ function fieldOfError(extensions: Record<string, unknown> | undefined): string |
 }
 
 /**
+ * GraphQL's own variable coercion errors ('Variable "$input" got invalid value 3000000000 at
+ * "input.seed"; Int cannot represent non 32-bit signed integer value: 3000000000') carry no
+ * field extension: the path in the message names the field, and a plain sentence replaces it.
+ */
+const COERCION = /^Variable "\$\w+" got invalid value (.*?) at "([\w.[\]]+)"; (.*)$/s;
+
+function coercionError(message: string): { field: string; message: string } | undefined {
+  const match = COERCION.exec(message);
+  if (!match) return undefined;
+  const [, value, path, reason] = match;
+  const field = path!
+    .replace(/\[\d+\]/g, '')
+    .split('.')
+    .pop()!;
+  const readable = /Int cannot represent/.test(reason!)
+    ? `${field} must be a whole number in range (got ${value}).`
+    : `${field} has an invalid value (${value}).`;
+  return { field: path!, message: readable.charAt(0).toUpperCase() + readable.slice(1) };
+}
+
+/**
  * A sentence for people: the API's messages without urql's "[GraphQL]" prefixes, and network
  * failures said plainly. Never JSON.
  */
 export function describeError(error: CombinedError | undefined | null): string | null {
   if (!error) return null;
   if (error.graphQLErrors.length > 0) {
-    return [...new Set(error.graphQLErrors.map((e) => e.message))].join(' ');
+    return [
+      ...new Set(error.graphQLErrors.map((e) => coercionError(e.message)?.message ?? e.message)),
+    ].join(' ');
   }
   if (error.networkError) {
     return `Could not reach the server: ${error.networkError.message}`;
@@ -54,11 +77,18 @@ export function fieldErrors(error: CombinedError | undefined | null): Record<str
     if (Array.isArray(issues)) {
       for (const issue of issues as { field: string; message: string }[])
         add(issue.field, issue.message);
-    } else {
-      add(fieldOfError(e.extensions), e.message);
+      continue;
     }
+    const coerced = coercionError(e.message);
+    add(coerced?.field ?? fieldOfError(e.extensions), coerced?.message ?? e.message);
   }
   if (error.graphQLErrors.length === 0)
     out['form'] = describeError(error) ?? 'Something went wrong.';
   return out;
+}
+
+/** "name: reason", naming the file once even when the API's message already names it. */
+export function uploadErrorMessage(fileName: string, message: string | null): string {
+  const reason = message ?? 'upload failed';
+  return reason.includes(fileName) ? reason : `${fileName}: ${reason}`;
 }

@@ -34,9 +34,19 @@ export function describeNoise(noise: {
 }
 
 /**
- * Remaining time from the average pace so far; null until there is a pace to go on.
+ * Remaining time from the measured decode times of the frames stored so far. The first frame a
+ * worker decodes also pays for loading the model and encoding the keyframes, so it is left out:
+ * null until a second frame gives a pace to go on. 0 once every frame is stored.
  */
-export function estimateRemainingMs(done: number, total: number, elapsedMs: number): number | null {
-  if (done <= 0 || total <= done || elapsedMs <= 0) return done >= total && total > 0 ? 0 : null;
-  return (elapsedMs / done) * (total - done);
+export function estimateRemainingMs(
+  frames: readonly { index: number; decodeMs: number }[],
+  total: number,
+): number | null {
+  if (total > 0 && frames.length >= total) return 0;
+  if (frames.length < 2) return null;
+  const first = Math.min(...frames.map((f) => f.index));
+  const measured = frames.filter((f) => f.index !== first && Number.isFinite(f.decodeMs));
+  if (measured.length === 0) return null;
+  const pace = measured.reduce((sum, f) => sum + f.decodeMs, 0) / measured.length;
+  return pace * (total - frames.length);
 }

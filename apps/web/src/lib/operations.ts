@@ -2,8 +2,8 @@ import { graphql } from '../gql/index.ts';
 
 // Every operation the dashboard sends. Codegen reads this file and types each document.
 
-// The row of the history list. Live updates (one per stored frame) carry only this, not the
-// frame list, so a long run does not resend every frame URL with every frame.
+// The row of the history list. Live updates (one per stored frame) carry only this and the three
+// thumbnails, not the frame list, so a long run does not resend every frame URL with every frame.
 export const RunRowFields = graphql(`
   fragment RunRowFields on Run {
     id
@@ -65,7 +65,7 @@ export const RunUpdatesSubscription = graphql(`
       kind
       runId
       run {
-        ...RunRowFields
+        ...RunSummaryFields
       }
     }
   }
