@@ -25,6 +25,8 @@ type DatabaseKind = 'postgres' | 'pglite';
 export interface TestServer<Kind extends DatabaseKind = 'postgres'> {
   /** The server now running (restart() replaces it). */
   readonly server: RunningServer;
+  /** The first account (owner of the first workspace); requests to the server use its token. */
+  readonly owner: Credentials;
   dataDir: string;
   /** The throwaway PostgreSQL database; none with PGlite, which lives under dataDir. */
   database: Kind extends 'postgres' ? TestDatabase : undefined;
@@ -62,13 +64,18 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
     await rm(dataDir, { recursive: true, force: true });
   }
   let server: RunningServer;
+  let owner: Credentials;
   try {
     server = await startServer(options);
+    owner = await signUp(server.url, OWNER);
   } catch (error) {
     await removeData();
     throw error;
   }
   return {
+    get owner() {
+      return owner;
+    },
     get server() {
       return server;
     },
@@ -77,6 +84,8 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
     async restart(restartOverrides = {}) {
       await server.close();
       server = await startServer({ ...options, ...restartOverrides });
+      // The session lives in the database: the new address keeps the owner signed in.
+      bearerTokens.set(server.url, owner.token);
       return server;
     },
     async close() {
@@ -96,17 +105,68 @@ export interface GraphQLResponse<T = GraphQLData> {
   errors?: { message: string; extensions?: { code?: string; field?: string } }[];
 }
 
+/** A signed-in person: the bearer token and who it is. */
+export interface Credentials {
+  token: string;
+  user: { id: string; email: string; name: string };
+}
+
+export const OWNER = {
+  email: 'owner@example.com',
+  password: 'correct horse battery',
+  name: 'Owner',
+};
+
+/**
+ * The token each server's requests carry by default (its owner's), so tests that are not about
+ * accounts read as before. Pass `{ token }` to act as someone else, `{ token: null }` for nobody.
+ */
+const bearerTokens = new Map<string, string>();
+
+export interface As {
+  /** A bearer token; null sends no credentials. Default: the test server's owner. */
+  token?: string | null;
+  /** X-Workspace-Id. */
+  workspaceId?: string;
+}
+
+/** Authorization (and X-Workspace-Id) headers for a request to this server. */
+export function authHeaders(baseUrl: string, as: As = {}): Record<string, string> {
+  const token = as.token === undefined ? bearerTokens.get(baseUrl) : as.token;
+  return {
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(as.workspaceId ? { 'x-workspace-id': as.workspaceId } : {}),
+  };
+}
+
 export async function gql<T = GraphQLData>(
   baseUrl: string,
   query: string,
   variables?: Record<string, unknown>,
+  as: As = {},
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(`${baseUrl}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authHeaders(baseUrl, as) },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, ...((await response.json()) as object) };
+}
+
+export const SIGN_UP = `mutation ($input: SignUpInput!) { signUp(input: $input) { token user { id email name } } }`;
+
+/** Signs up through the API; the first account of a server becomes its default credentials. */
+export async function signUp(
+  baseUrl: string,
+  input: { email: string; password: string; name: string; invitationToken?: string },
+): Promise<Credentials> {
+  const result = await gql(baseUrl, SIGN_UP, { input }, { token: null });
+  if (result.errors?.length || !result.data) {
+    throw new Error(`sign-up failed: ${JSON.stringify(result.errors)}`);
+  }
+  const credentials = result.data.signUp as Credentials;
+  if (!bearerTokens.has(baseUrl)) bearerTokens.set(baseUrl, credentials.token);
+  return credentials;
 }
 
 /** gql that fails the test on any error. */
@@ -114,8 +174,9 @@ export async function gqlOk<T = GraphQLData>(
   baseUrl: string,
   query: string,
   variables?: Record<string, unknown>,
+  as: As = {},
 ): Promise<T> {
-  const result = await gql<T>(baseUrl, query, variables);
+  const result = await gql<T>(baseUrl, query, variables, as);
   if (result.errors?.length || !result.data) {
     throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
   }
@@ -132,7 +193,10 @@ export async function uploadBytes(
   bytes: Uint8Array,
   filename: string,
   type = 'application/octet-stream',
-  headers: Record<string, string> = { 'Apollo-Require-Preflight': 'true' },
+  headers: Record<string, string> = {
+    'Apollo-Require-Preflight': 'true',
+    ...authHeaders(baseUrl),
+  },
 ): Promise<GraphQLResponse> {
   const form = new FormData();
   form.append('operations', JSON.stringify({ query: UPLOAD_MUTATION, variables: { file: null } }));
@@ -158,12 +222,17 @@ export async function uploadPhoto(
   return { id: payload.image.id, created: payload.created };
 }
 
-export function wsClient(baseUrl: string): Client {
+export function wsClient(baseUrl: string, as: As = {}): Client {
+  const token = as.token === undefined ? bearerTokens.get(baseUrl) : as.token;
   return createClient({
     url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: true,
+    connectionParams: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(as.workspaceId ? { workspaceId: as.workspaceId } : {}),
+    },
   });
 }
 

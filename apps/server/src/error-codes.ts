@@ -6,8 +6,11 @@ export const GRAPHQL_CODES: Record<ErrorKind, string> = {
   invalid: 'BAD_USER_INPUT',
   'not-found': 'NOT_FOUND',
   conflict: 'CONFLICT',
+  unauthenticated: 'UNAUTHENTICATED',
   forbidden: 'FORBIDDEN',
   'too-large': 'PAYLOAD_TOO_LARGE',
+  'rate-limited': 'RATE_LIMITED',
+  quota: 'QUOTA_EXCEEDED',
   unavailable: 'WEIGHTS_UNAVAILABLE',
   internal: 'INTERNAL_SERVER_ERROR',
 };
@@ -16,8 +19,11 @@ export const HTTP_STATUSES: Record<ErrorKind, number> = {
   invalid: 400,
   'not-found': 404,
   conflict: 409,
+  unauthenticated: 401,
   forbidden: 403,
   'too-large': 413,
+  'rate-limited': 429,
+  quota: 403,
   unavailable: 503,
   internal: 500,
 };

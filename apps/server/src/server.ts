@@ -1,17 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '@latent-lab/config';
-import { countRuns } from '@latent-lab/db';
+import { countRuns, serverSecret } from '@latent-lab/db';
+import type { Actor } from '@latent-lab/domain';
 import type { Services } from './graphql/context.ts';
 import { graphqlSchema } from './graphql/schema.ts';
 import { createHttpStack } from './http/app.ts';
 import { enqueueRender } from './jobs/queue.ts';
 import { createLogger, openRuntime, startWorker, type Runtime } from './runtime.ts';
+import { AccountService } from './services/accounts.ts';
 import { DownloadService } from './services/downloads.ts';
 import { ImageService } from './services/images.ts';
 import { ModelCatalog } from './services/models.ts';
 import { PresetService } from './services/presets.ts';
 import { ProgressService } from './services/progress.ts';
+import { LoginLimiter, MutationLimiter } from './services/rate-limits.ts';
 import { RunService } from './services/runs.ts';
+import { UrlSigner } from './signed-urls.ts';
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:4000 (GraphQL at /graphql, WebSocket at ws://.../graphql). */
@@ -22,11 +27,21 @@ export interface RunningServer {
 /** The services over one runtime: what every edge (GraphQL, HTTP routes) calls. */
 export function createServices({ config, db, storage, bus, boss }: Runtime): Services {
   const models = new ModelCatalog(config.models);
+  const mutations = new MutationLimiter(db.prisma, config.auth.mutationsPerMinute);
+  const limitMutation = (actor: Actor) => mutations.consume(actor.credentialId);
   return {
+    accounts: new AccountService(
+      db.prisma,
+      bus,
+      config.auth,
+      new LoginLimiter(db.prisma, config.auth.signinAttempts),
+    ),
     images: new ImageService(db.prisma, storage, {
       maxUploadBytes: config.maxUploadBytes,
       maxInputPixels: config.maxInputPixels,
       maxPageSize: config.maxPageSize,
+      maxStorageBytes: config.auth.maxStorageBytes,
+      limitMutation,
     }),
     presets: new PresetService(db.prisma, config.limits),
     runs: new RunService({
@@ -37,6 +52,9 @@ export function createServices({ config, db, storage, bus, boss }: Runtime): Ser
       models,
       limits: config.limits,
       maxPageSize: config.maxPageSize,
+      maxActiveRuns: config.auth.maxActiveRuns,
+      maxStorageBytes: config.auth.maxStorageBytes,
+      limitMutation,
     }),
     models,
     progress: new ProgressService(db.prisma, bus),
@@ -51,9 +69,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const { db, storage } = runtime;
   let stopWorker: (() => Promise<void>) | undefined;
   try {
+    const urls = new UrlSigner(
+      await serverSecret(db.prisma, 'url-signing', () => randomBytes(32).toString('base64url')),
+    );
     const http = await createHttpStack({
       schema: await graphqlSchema(),
       services: createServices(runtime),
+      urls,
+      bus: runtime.bus,
+      auth: config.auth,
       storage,
       log,
       maxUploadBytes: config.maxUploadBytes,

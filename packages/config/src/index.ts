@@ -41,6 +41,14 @@ export const ENV_DEFAULTS = {
   AWS_ACCESS_KEY_ID: '',
   AWS_SECRET_ACCESS_KEY: '',
   MIGRATE_ON_START: 'true',
+  SIGNUP_POLICY: 'first-user',
+  ALLOWED_ORIGINS: '',
+  SESSION_DAYS: '30',
+  INVITATION_DAYS: '7',
+  MAX_ACTIVE_RUNS: '20',
+  MAX_STORAGE_BYTES: String(10 * 1024 ** 3),
+  MUTATIONS_PER_MINUTE: '120',
+  SIGNIN_ATTEMPTS: '10',
   WORKER_HEARTBEAT_FILE: '',
 } as const;
 
@@ -135,6 +143,26 @@ const envSchema = z.object({
   AWS_ACCESS_KEY_ID: z.string(),
   AWS_SECRET_ACCESS_KEY: z.string(),
   MIGRATE_ON_START: boolean('MIGRATE_ON_START'),
+  SIGNUP_POLICY: z.enum(['first-user', 'open'], {
+    error: (issue) => `SIGNUP_POLICY must be first-user or open (got "${String(issue.input)}")`,
+  }),
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .refine((origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)), {
+      message: 'ALLOWED_ORIGINS must be comma-separated origins such as https://lab.example.com',
+    }),
+  SESSION_DAYS: integer('SESSION_DAYS', 1, 366),
+  INVITATION_DAYS: integer('INVITATION_DAYS', 1, 90),
+  MAX_ACTIVE_RUNS: integer('MAX_ACTIVE_RUNS', 1),
+  MAX_STORAGE_BYTES: integer('MAX_STORAGE_BYTES', 1),
+  MUTATIONS_PER_MINUTE: integer('MUTATIONS_PER_MINUTE', 1),
+  SIGNIN_ATTEMPTS: integer('SIGNIN_ATTEMPTS', 1),
   WORKER_HEARTBEAT_FILE: z.string(),
 });
 
@@ -189,6 +217,24 @@ export interface Config {
   migrateOnStart: boolean;
   /** A worker rewrites this file after each health check (container health checks read it). */
   workerHeartbeatFile: string | null;
+  auth: AuthSettings;
+}
+
+export interface AuthSettings {
+  /** first-user: the first account signs up and owns the first workspace, then invitations only. */
+  signupPolicy: 'first-user' | 'open';
+  /** Origins besides the server's own whose pages may open a WebSocket. */
+  allowedOrigins: string[];
+  sessionDays: number;
+  invitationDays: number;
+  /** Per workspace: queued plus running runs. */
+  maxActiveRuns: number;
+  /** Per workspace: uploads and stored frames. */
+  maxStorageBytes: number;
+  /** Per session or token: uploads and run creations a minute, across every API process. */
+  mutationsPerMinute: number;
+  /** Per account and per address: failed sign-ins in 15 minutes. */
+  signinAttempts: number;
 }
 
 function parseEnv(env: Record<string, string | undefined>) {
@@ -252,6 +298,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     storage: storageSettings(parsed),
     migrateOnStart: parsed.MIGRATE_ON_START,
     workerHeartbeatFile: parsed.WORKER_HEARTBEAT_FILE.trim() || null,
+    auth: {
+      signupPolicy: parsed.SIGNUP_POLICY,
+      allowedOrigins: parsed.ALLOWED_ORIGINS,
+      sessionDays: parsed.SESSION_DAYS,
+      invitationDays: parsed.INVITATION_DAYS,
+      maxActiveRuns: parsed.MAX_ACTIVE_RUNS,
+      maxStorageBytes: parsed.MAX_STORAGE_BYTES,
+      mutationsPerMinute: parsed.MUTATIONS_PER_MINUTE,
+      signinAttempts: parsed.SIGNIN_ATTEMPTS,
+    },
   };
 }
 

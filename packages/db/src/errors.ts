@@ -10,6 +10,8 @@ const KINDS = {
   STATUS_CONFLICT: 'conflict',
   /** A frame arrived for a run that is no longer RUNNING (canceled, finished, deleted). */
   RUN_NOT_RUNNING: 'conflict',
+  /** A workspace would be left without an owner. */
+  LAST_OWNER: 'conflict',
   MIGRATION_FAILED: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 

@@ -17,6 +17,8 @@ export interface FrameInput {
   decodeMs: number;
   /** Change from the previous frame in [0, 1] (see the engine's frameChange); null or omitted for frame 0. */
   change?: number | null;
+  /** Bytes of the stored PNG. */
+  byteSize?: number;
 }
 
 /**

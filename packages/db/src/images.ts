@@ -6,6 +6,8 @@ import { decodeCursor, encodeCursor, pageSize, toConnection, type PageArgs } fro
 import { isForeignKeyViolation, isUniqueViolation, isUuid } from './prisma-errors.ts';
 
 export interface NewImage {
+  workspaceId: string;
+  createdById: string | null;
   /** Lower-case hex sha256 of the stored bytes. */
   sha256: string;
   originalName: string;
@@ -28,29 +30,36 @@ export async function createOrGetImage(
       field: 'sha256',
     });
   }
-  const existing = await getImageBySha256(prisma, input.sha256);
+  const existing = await getImageBySha256(prisma, input.workspaceId, input.sha256);
   if (existing) return { image: existing, created: false };
   try {
     return { image: await prisma.image.create({ data: input }), created: true };
   } catch (error) {
     // A concurrent upload of the same bytes won the insert.
     if (!isUniqueViolation(error)) throw error;
-    const winner = await getImageBySha256(prisma, input.sha256);
+    const winner = await getImageBySha256(prisma, input.workspaceId, input.sha256);
     if (!winner) throw error;
     return { image: winner, created: false };
   }
 }
 
-export async function getImage(prisma: PrismaClient, id: string): Promise<ImageRecord | null> {
+/** The image, or null when unknown or (with workspaceId) in another workspace. */
+export async function getImage(
+  prisma: PrismaClient,
+  id: string,
+  workspaceId?: string,
+): Promise<ImageRecord | null> {
   if (!isUuid(id)) return null;
-  return prisma.image.findUnique({ where: { id } });
+  return prisma.image.findFirst({ where: { id, ...(workspaceId ? { workspaceId } : {}) } });
 }
 
+/** Upload deduplication is per workspace. */
 export function getImageBySha256(
   prisma: PrismaClient,
+  workspaceId: string,
   sha256: string,
 ): Promise<ImageRecord | null> {
-  return prisma.image.findUnique({ where: { sha256 } });
+  return prisma.image.findUnique({ where: { workspaceId_sha256: { workspaceId, sha256 } } });
 }
 
 const IMAGE_SORT = 'CREATED_AT_DESC';
@@ -58,6 +67,7 @@ const IMAGE_SORT = 'CREATED_AT_DESC';
 /** Newest first. */
 export async function listImages(
   prisma: PrismaClient,
+  workspaceId: string,
   args: PageArgs = {},
 ): Promise<Connection<ImageRecord>> {
   const size = pageSize(args.first);
@@ -68,16 +78,17 @@ export async function listImages(
       where:
         afterDate && after
           ? {
+              workspaceId,
               OR: [
                 { createdAt: { lt: afterDate } },
                 { createdAt: afterDate, id: { lt: after.id } },
               ],
             }
-          : {},
+          : { workspaceId },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: size + 1,
     }),
-    prisma.image.count(),
+    prisma.image.count({ where: { workspaceId } }),
   ]);
   return toConnection(rows, size, totalCount, (image) =>
     encodeCursor({ sort: IMAGE_SORT, key: image.createdAt.toISOString(), id: image.id }),
@@ -88,10 +99,13 @@ export async function listImages(
 export async function getImages(
   prisma: PrismaClient,
   ids: readonly string[],
+  workspaceId?: string,
 ): Promise<ImageRecord[]> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
-  return prisma.image.findMany({ where: { id: { in: valid } } });
+  return prisma.image.findMany({
+    where: { id: { in: valid }, ...(workspaceId ? { workspaceId } : {}) },
+  });
 }
 
 /** How many runs use the image as a keyframe. */
@@ -101,8 +115,12 @@ export function countRunsUsingImage(prisma: PrismaClient, imageId: string): Prom
 }
 
 /** Deletes an image no run uses and returns it (the caller deletes the stored file). */
-export async function deleteImage(prisma: PrismaClient, id: string): Promise<ImageRecord> {
-  const image = await getImage(prisma, id);
+export async function deleteImage(
+  prisma: PrismaClient,
+  id: string,
+  workspaceId: string,
+): Promise<ImageRecord> {
+  const image = await getImage(prisma, id, workspaceId);
   if (!image) throw new DbError('NOT_FOUND', `image ${id} not found`, { field: 'id' });
   const inUse = await countRunsUsingImage(prisma, id);
   if (inUse > 0) throw imageInUse(image, inUse);

@@ -30,6 +30,7 @@ export {
   getRuns,
   listRuns,
   countRuns,
+  storageBytes,
   setRunStatus,
   addTags,
   removeTags,
@@ -49,5 +50,29 @@ export {
   thumbnailFrames,
   type FrameInput,
 } from './frames.ts';
+export {
+  countUsers,
+  createUser,
+  findUserByEmail,
+  getUsers,
+  createSession,
+  findSession,
+  deleteSession,
+  createWorkspace,
+  findOwnerlessWorkspace,
+  addMember,
+  listMemberships,
+  getMembership,
+  listMembers,
+  changeMember,
+  createInvitation,
+  acceptInvitation,
+  createApiToken,
+  listApiTokens,
+  findApiToken,
+  deleteApiToken,
+  serverSecret,
+} from './accounts.ts';
 /** The handle every data-access function takes; callers pass it along and never query it. */
 export type { PrismaClient as DbClient } from './generated/client.ts';
+export { databaseRateLimiter, type RateLimiterAbstract } from './rate-limits.ts';

@@ -32,27 +32,37 @@ export async function seedBuiltInPresets(prisma: PrismaClient): Promise<void> {
 }
 
 /** Built-ins first, then by name. */
-export async function listPresets(prisma: PrismaClient): Promise<NoisePresetRecord[]> {
+/** The built-in presets, then the workspace's own, by name. */
+export async function listPresets(
+  prisma: PrismaClient,
+  workspaceId: string,
+): Promise<NoisePresetRecord[]> {
   const rows = await prisma.noisePreset.findMany({
+    where: { OR: [{ builtIn: true }, { workspaceId }] },
     orderBy: [{ builtIn: 'desc' }, { name: 'asc' }],
   });
   return rows.map(toPresetRecord);
 }
 
+/** A built-in preset or one of the workspace's; null for anything else. */
 export async function getPreset(
   prisma: PrismaClient,
   id: string,
+  workspaceId: string,
 ): Promise<NoisePresetRecord | null> {
   if (!isUuid(id)) return null;
-  const row = await prisma.noisePreset.findUnique({ where: { id } });
+  const row = await prisma.noisePreset.findFirst({
+    where: { id, OR: [{ builtIn: true }, { workspaceId }] },
+  });
   return row ? toPresetRecord(row) : null;
 }
 
 export async function getPresetByName(
   prisma: PrismaClient,
   name: string,
+  workspaceId: string | null = null,
 ): Promise<NoisePresetRecord | null> {
-  const row = await prisma.noisePreset.findUnique({ where: { name } });
+  const row = await prisma.noisePreset.findFirst({ where: { name, workspaceId } });
   return row ? toPresetRecord(row) : null;
 }
 
@@ -64,11 +74,13 @@ function duplicateName(name: string, error: unknown): DbError {
   );
 }
 
+/** A workspace's preset; its name is unique in the workspace and among the built-ins. */
 export async function createPreset(
   prisma: PrismaClient,
-  input: PresetInput,
+  input: PresetInput & { workspaceId: string; createdById: string | null },
 ): Promise<NoisePresetRecord> {
   const name = input.name;
+  if ((await getPresetByName(prisma, name)) !== null) throw duplicateName(name, undefined);
   try {
     return toPresetRecord(await prisma.noisePreset.create({ data: { ...input, builtIn: false } }));
   } catch (error) {
@@ -80,9 +92,10 @@ export async function createPreset(
 async function requireEditablePreset(
   prisma: PrismaClient,
   id: string,
+  workspaceId: string,
   action: string,
 ): Promise<NoisePresetRecord> {
-  const preset = await getPreset(prisma, id);
+  const preset = await getPreset(prisma, id, workspaceId);
   if (!preset) throw new DbError('NOT_FOUND', `noise preset ${id} not found`, { field: 'id' });
   if (preset.builtIn)
     throw new DbError(
@@ -96,9 +109,13 @@ async function requireEditablePreset(
 export async function updatePreset(
   prisma: PrismaClient,
   id: string,
+  workspaceId: string,
   changes: Partial<PresetInput>,
 ): Promise<NoisePresetRecord> {
-  await requireEditablePreset(prisma, id, 'update');
+  await requireEditablePreset(prisma, id, workspaceId, 'update');
+  if (changes.name !== undefined && (await getPresetByName(prisma, changes.name)) !== null) {
+    throw duplicateName(changes.name, undefined);
+  }
   const name = changes.name;
   try {
     return toPresetRecord(await prisma.noisePreset.update({ where: { id }, data: changes }));
@@ -109,8 +126,12 @@ export async function updatePreset(
 }
 
 /** Deletes a user preset; runs that used it keep their noise snapshot (presetId becomes null). */
-export async function deletePreset(prisma: PrismaClient, id: string): Promise<NoisePresetRecord> {
-  const preset = await requireEditablePreset(prisma, id, 'delete');
+export async function deletePreset(
+  prisma: PrismaClient,
+  id: string,
+  workspaceId: string,
+): Promise<NoisePresetRecord> {
+  const preset = await requireEditablePreset(prisma, id, workspaceId, 'delete');
   await prisma.noisePreset.delete({ where: { id } });
   return preset;
 }

@@ -48,6 +48,8 @@ export function toRunRecord(row: Run, keyframeIds: string[]): RunRecord {
   };
   return {
     id: row.id,
+    workspaceId: row.workspaceId,
+    createdById: row.createdById,
     name: row.name,
     status: row.status,
     params,

@@ -28,6 +28,8 @@ function record(row: RunRow): RunRecord {
 
 /** A run to store: parameters validated by the domain schema (params.keyframes are image ids). */
 export interface NewRunRow {
+  workspaceId: string;
+  createdById: string | null;
   name: string;
   params: RunParams;
   presetId?: string | null;
@@ -39,7 +41,10 @@ export async function createRun(prisma: PrismaClient, input: NewRunRow): Promise
   const { params } = input;
   const distinctIds = [...new Set(params.keyframes)];
   const found = distinctIds.every(isUuid)
-    ? await prisma.image.findMany({ where: { id: { in: distinctIds } }, select: { id: true } })
+    ? await prisma.image.findMany({
+        where: { id: { in: distinctIds }, workspaceId: input.workspaceId },
+        select: { id: true },
+      })
     : [];
   const missing = distinctIds.filter((id) => !found.some((image) => image.id === id));
   if (missing.length > 0)
@@ -49,13 +54,20 @@ export async function createRun(prisma: PrismaClient, input: NewRunRow): Promise
   const presetId = input.presetId ?? null;
   if (
     presetId !== null &&
-    !(isUuid(presetId) && (await prisma.noisePreset.count({ where: { id: presetId } })) === 1)
+    !(
+      isUuid(presetId) &&
+      (await prisma.noisePreset.count({
+        where: { id: presetId, OR: [{ workspaceId: input.workspaceId }, { builtIn: true }] },
+      })) === 1
+    )
   ) {
     throw new DbError('NOT_FOUND', `noise preset ${presetId} not found`, { field: 'presetId' });
   }
   try {
     const row = await prisma.run.create({
       data: {
+        workspaceId: input.workspaceId,
+        createdById: input.createdById,
         name: input.name,
         model: params.model,
         steps: params.steps,
@@ -90,24 +102,45 @@ export async function createRun(prisma: PrismaClient, input: NewRunRow): Promise
   }
 }
 
-/** The run, or null when unknown. Frames are paged separately (listFrames). */
-export async function getRun(prisma: PrismaClient, id: string): Promise<RunRecord | null> {
+/**
+ * The run, or null when unknown or (with workspaceId) in another workspace. Frames are paged
+ * separately (listFrames).
+ */
+export async function getRun(
+  prisma: PrismaClient,
+  id: string,
+  workspaceId?: string,
+): Promise<RunRecord | null> {
   if (!isUuid(id)) return null;
-  const row = await prisma.run.findUnique({ where: { id }, include: keyframeIds });
+  const row = await prisma.run.findFirst({
+    where: { id, ...(workspaceId ? { workspaceId } : {}) },
+    include: keyframeIds,
+  });
   return row ? record(row) : null;
 }
 
 /** Many runs in one query, in no particular order (for batch loaders). */
-export async function getRuns(prisma: PrismaClient, ids: readonly string[]): Promise<RunRecord[]> {
+export async function getRuns(
+  prisma: PrismaClient,
+  ids: readonly string[],
+  workspaceId?: string,
+): Promise<RunRecord[]> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
-  const rows = await prisma.run.findMany({ where: { id: { in: valid } }, include: keyframeIds });
+  const rows = await prisma.run.findMany({
+    where: { id: { in: valid }, ...(workspaceId ? { workspaceId } : {}) },
+    include: keyframeIds,
+  });
   return rows.map(record);
 }
 
 export type RunSort = 'CREATED_AT_DESC' | 'CREATED_AT_ASC' | 'NAME_ASC' | 'NAME_DESC';
 
 export interface RunFilter {
+  /** Runs of this workspace only (every service passes it; the worker's orphan check does not). */
+  workspaceId?: string;
+  /** Runs created by this user. */
+  createdById?: string;
   status?: RunStatus[];
   model?: string;
   /** Runs carrying this tag. */
@@ -142,6 +175,11 @@ function escapeLike(text: string): string {
 
 function filterWhere(filter: RunFilter): Prisma.RunWhereInput {
   const where: Prisma.RunWhereInput[] = [];
+  if (filter.workspaceId !== undefined) where.push({ workspaceId: filter.workspaceId });
+  if (filter.createdById !== undefined)
+    where.push(
+      isUuid(filter.createdById) ? { createdById: filter.createdById } : { id: { in: [] } },
+    );
   if (filter.status) where.push({ status: { in: filter.status } });
   if (filter.model !== undefined) where.push({ model: filter.model });
   if (filter.tag !== undefined) where.push({ tags: { has: filter.tag } });
@@ -316,7 +354,22 @@ export function countFrames(prisma: PrismaClient, runId: string): Promise<number
   return prisma.frame.count({ where: { runId } });
 }
 
-/** Runs in these statuses (the health check's queue depth, the worker's orphan check). */
-export function countRuns(prisma: PrismaClient, status: RunStatus[]): Promise<number> {
-  return prisma.run.count({ where: { status: { in: status } } });
+/** Runs in these statuses, in one workspace or all (the health check's queue depth, quotas). */
+export function countRuns(
+  prisma: PrismaClient,
+  status: RunStatus[],
+  workspaceId?: string,
+): Promise<number> {
+  return prisma.run.count({
+    where: { status: { in: status }, ...(workspaceId ? { workspaceId } : {}) },
+  });
+}
+
+/** Bytes a workspace keeps: its uploads and every stored frame of its runs. */
+export async function storageBytes(prisma: PrismaClient, workspaceId: string): Promise<number> {
+  const [images, frames] = await Promise.all([
+    prisma.image.aggregate({ where: { workspaceId }, _sum: { byteSize: true } }),
+    prisma.frame.aggregate({ where: { run: { workspaceId } }, _sum: { byteSize: true } }),
+  ]);
+  return (images._sum.byteSize ?? 0) + (frames._sum.byteSize ?? 0);
 }

@@ -8,8 +8,14 @@ export type ErrorKind =
   | 'not-found'
   /** The request is valid but the current state refuses it (in use, duplicate, already finished). */
   | 'conflict'
+  /** No credentials, or credentials that are not (or no longer) valid. */
+  | 'unauthenticated'
   | 'forbidden'
   | 'too-large'
+  /** Too many requests (sign-ins, uploads, runs) in a window; the message says when to retry. */
+  | 'rate-limited'
+  /** A workspace quota (active runs, storage) is used up; the message gives the numbers. */
+  | 'quota'
   /** Something the server needs is missing (model weights). */
   | 'unavailable'
   | 'internal';

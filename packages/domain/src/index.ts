@@ -9,3 +9,4 @@ export * from './noise-preset.ts';
 export * from './records.ts';
 export * from './page.ts';
 export * from './storage-keys.ts';
+export * from './access.ts';

@@ -1,3 +1,4 @@
+import type { Role } from './access.ts';
 import type { NoiseMode, NoiseSchedule } from './options.ts';
 import type { RunParams } from './run-params.ts';
 import type { RunStatus } from './run-status.ts';
@@ -6,6 +7,9 @@ import type { RunStatus } from './run-status.ts';
 
 export interface ImageRecord {
   id: string;
+  workspaceId: string;
+  /** null once the person who uploaded it is gone. */
+  createdById: string | null;
   sha256: string;
   originalName: string;
   mimeType: string;
@@ -18,6 +22,9 @@ export interface ImageRecord {
 
 export interface NoisePresetRecord {
   id: string;
+  /** null for the built-in presets, which every workspace sees and none can change. */
+  workspaceId: string | null;
+  createdById: string | null;
   name: string;
   level: number;
   mode: NoiseMode;
@@ -31,6 +38,8 @@ export interface NoisePresetRecord {
 
 export interface RunRecord {
   id: string;
+  workspaceId: string;
+  createdById: string | null;
   name: string;
   status: RunStatus;
   /** As validated when the run was created; params.keyframes are image ids. */
@@ -58,6 +67,8 @@ export interface FrameRecord {
   decodeMs: number;
   /** Mean absolute 8-bit RGB difference from the previous frame / 255; null for frame 0. */
   change: number | null;
+  /** Bytes of the stored PNG (counted against the workspace's storage quota). */
+  byteSize: number;
   createdAt: Date;
 }
 
@@ -70,7 +81,49 @@ export interface KeyframeRef {
 /** A render job carries the run's parameters as stored: the worker and render thread trust them. */
 export interface RenderJob {
   runId: string;
+  /** Latents are cached per workspace: one team's uploads are never another's cache hits. */
+  workspaceId: string;
   params: RunParams;
   /** params.keyframes resolved to content hashes and storage keys, in path order. */
   keyframes: KeyframeRef[];
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface WorkspaceRecord {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface MemberRecord {
+  workspaceId: string;
+  user: UserRecord;
+  role: Role;
+  createdAt: Date;
+}
+
+export interface InvitationRecord {
+  id: string;
+  workspaceId: string;
+  role: Role;
+  createdById: string;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface ApiTokenRecord {
+  id: string;
+  name: string;
+  role: Role;
+  workspaceId: string;
+  userId: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
 }

@@ -14,9 +14,19 @@ export function assertStorageKey(key: string): void {
   }
 }
 
-/** An upload, content-addressed: the same bytes always have the same key. */
-export function imageKey(sha256: string, extension: string): string {
-  return `images/${sha256.slice(0, 2)}/${sha256}.${extension}`;
+/** An upload, content-addressed within its workspace: the same bytes there have the same key. */
+export function imageKey(workspaceId: string, sha256: string, extension: string): string {
+  return `images/${workspaceId}/${sha256}.${extension}`;
+}
+
+/** The workspace a stored file belongs to, read from its key (images/<workspace>/...). */
+export function imageKeyWorkspace(key: string): string | undefined {
+  return /^images\/([0-9a-f-]{36})\//.exec(key)?.[1];
+}
+
+/** The run a stored frame belongs to, read from its key (frames/<run>/...). */
+export function frameKeyRun(key: string): string | undefined {
+  return /^frames\/([0-9a-f-]{36})\//.exec(key)?.[1];
 }
 
 /** The folder of a run's frames; deleting the run deletes it. */
@@ -34,7 +44,7 @@ export function artifactFolder(runId: string): string {
   return `artifacts/${runId}`;
 }
 
-/** An encoded keyframe latent; the cache key covers image, model, size and fit. */
+/** An encoded keyframe latent; the cache key covers workspace, image, model, size and fit. */
 export function latentKey(cacheKey: string): string {
   return `latents/${cacheKey.replace(/[^A-Za-z0-9._/-]/g, '_')}.f32`;
 }

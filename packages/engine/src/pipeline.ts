@@ -19,12 +19,20 @@ export interface KeyframeSource {
 export type RunSpec = Pick<
   RunParams,
   'model' | 'steps' | 'method' | 'easing' | 'width' | 'height' | 'fit' | 'noise' | 'seed'
-> & { readonly keyframes: readonly KeyframeSource[] };
+> & {
+  readonly keyframes: readonly KeyframeSource[];
+  /** Keeps cached latents apart (a workspace): equal images in two scopes are encoded twice. */
+  readonly cacheScope?: string;
+};
 
 /** The engine's view of stored run parameters: keyframe references become readable sources. */
-export function renderSpec(params: RunParams, keyframes: readonly KeyframeSource[]): RunSpec {
+export function renderSpec(
+  params: RunParams,
+  keyframes: readonly KeyframeSource[],
+  cacheScope?: string,
+): RunSpec {
   const { model, steps, method, easing, width, height, fit, noise, seed } = params;
-  return { model, steps, method, easing, width, height, fit, noise, seed, keyframes };
+  return { model, steps, method, easing, width, height, fit, noise, seed, keyframes, cacheScope };
 }
 
 export interface RenderedFrame {
@@ -65,9 +73,10 @@ function invalid(field: string, message: string): EngineError {
 
 export function latentCacheKey(
   sha256: string,
-  spec: Pick<RunSpec, 'model' | 'width' | 'height' | 'fit'>,
+  spec: Pick<RunSpec, 'model' | 'width' | 'height' | 'fit' | 'cacheScope'>,
 ): string {
-  return `${spec.model}/${spec.width}x${spec.height}-${spec.fit}/${sha256}`;
+  const key = `${spec.model}/${spec.width}x${spec.height}-${spec.fit}/${sha256}`;
+  return spec.cacheScope ? `${spec.cacheScope}/${key}` : key;
 }
 
 /**

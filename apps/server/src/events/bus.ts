@@ -22,7 +22,15 @@ export type BusEvent =
       done: number;
       total: number;
     }
-  | { type: 'run'; kind: 'CREATED' | 'UPDATED' | 'DELETED'; runId: string }
+  | {
+      type: 'run';
+      kind: 'CREATED' | 'UPDATED' | 'DELETED';
+      runId: string;
+      /** Subscribers see the runs of their own workspace only. */
+      workspaceId: string;
+    }
+  /** A session ended or an API token was revoked: sockets using it close at once. */
+  | { type: 'revoked'; credentialId: string }
   /** A run was queued: wakes idle workers now instead of at their next poll. */
   | { type: 'queued'; runId: string };
 

@@ -1,14 +1,23 @@
 import DataLoader from 'dataloader';
-import type { FrameRecord, ImageRecord } from '@latent-lab/domain';
+import {
+  unauthenticated,
+  type Actor,
+  type FrameRecord,
+  type ImageRecord,
+  type UserRecord,
+} from '@latent-lab/domain';
+import type { AccountService, Identity } from '../services/accounts.ts';
 import type { DownloadService } from '../services/downloads.ts';
 import type { ImageService } from '../services/images.ts';
 import type { ModelCatalog } from '../services/models.ts';
 import type { PresetService } from '../services/presets.ts';
 import type { ProgressService } from '../services/progress.ts';
 import type { RunService } from '../services/runs.ts';
+import type { UrlSigner } from '../signed-urls.ts';
 
 /** The services the edges call; they take and return domain objects. */
 export interface Services {
+  accounts: AccountService;
   images: ImageService;
   presets: PresetService;
   runs: RunService;
@@ -27,19 +36,61 @@ export interface RunRef {
 export interface Loaders {
   image: DataLoader<string, ImageRecord | null>;
   thumbnails: DataLoader<RunRef, FrameRecord[], string>;
+  user: DataLoader<string, UserRecord | null>;
+}
+
+/** Who sent the request, as the edge (HTTP headers or the WebSocket's connection_init) found it. */
+export interface RequestAuth {
+  identity: Identity | null;
+  /** X-Workspace-Id, or the WebSocket payload's workspaceId. */
+  workspaceId: string | null;
+  /** Where the request came from, for rate limits. */
+  address: string;
+  /** The server's own origin as the client reached it, for links (invitations). */
+  origin: string;
+  /** HTTP only: sets (or with null, clears) the dashboard's session cookie. */
+  setSession?: (token: string | null) => void;
 }
 
 export interface GraphQLContext {
   services: Services;
+  urls: UrlSigner;
+  auth: RequestAuth;
+  /** The signed-in identity; UNAUTHENTICATED without credentials. */
+  identity(): Identity;
+  /** The identity in the current workspace; every workspace operation goes through it. */
+  actor(): Promise<Actor>;
   loaders: Loaders;
 }
 
-export function createContext(services: Services): GraphQLContext {
-  return {
+export function createContext(
+  services: Services,
+  urls: UrlSigner,
+  auth: RequestAuth,
+): GraphQLContext {
+  let actor: Promise<Actor> | undefined;
+  const identity = (): Identity => {
+    if (!auth.identity) throw unauthenticated();
+    return auth.identity;
+  };
+  const context: GraphQLContext = {
     services,
+    urls,
+    auth,
+    identity,
+    actor() {
+      actor ??= services.accounts.actor(identity(), auth.workspaceId).then((found) => {
+        if (!found)
+          throw unauthenticated('you belong to no workspace: accept an invitation or create one');
+        return found;
+      });
+      return actor;
+    },
     loaders: {
       image: new DataLoader(async (ids) => {
-        const images = new Map((await services.images.getMany(ids)).map((i) => [i.id, i]));
+        const images = new Map(
+          (await services.images.getMany(await context.actor(), ids)).map((i) => [i.id, i]),
+        );
         return ids.map((id) => images.get(id) ?? null);
       }),
       thumbnails: new DataLoader(
@@ -49,6 +100,13 @@ export function createContext(services: Services): GraphQLContext {
         },
         { cacheKeyFn: (run) => run.id },
       ),
+      user: new DataLoader(async (ids) => {
+        const users = new Map(
+          (await services.accounts.users(await context.actor(), ids)).map((u) => [u.id, u]),
+        );
+        return ids.map((id) => users.get(id) ?? null);
+      }),
     },
   };
+  return context;
 }

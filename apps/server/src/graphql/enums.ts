@@ -1,4 +1,4 @@
-import { OPTION_LISTS, optionConstant, RUN_STATUSES } from '@latent-lab/domain';
+import { OPTION_LISTS, optionConstant, ROLES, RUN_STATUSES } from '@latent-lab/domain';
 import { registerEnumType } from 'type-graphql';
 
 // The option enums are generated from the domain's lists: a GraphQL name is the constant case of
@@ -16,6 +16,7 @@ export const NoiseMode = enumOf(OPTION_LISTS.NoiseMode);
 export const NoiseSchedule = enumOf(OPTION_LISTS.NoiseSchedule);
 export const LoopMode = enumOf(OPTION_LISTS.LoopMode);
 export const RunStatus = enumOf(RUN_STATUSES);
+export const Role = enumOf(ROLES);
 
 // GraphQL-only enums: names of the API's own sort and event vocabulary.
 export const RunSortField = enumOf(['CREATED_AT', 'NAME'] as const);
@@ -25,6 +26,7 @@ export const RunUpdateKind = enumOf(['CREATED', 'UPDATED', 'DELETED'] as const);
 
 const ENUMS = {
   RunStatus,
+  Role,
   InterpolationMethod,
   Easing,
   FitMode,
@@ -39,6 +41,7 @@ const ENUMS = {
 const DESCRIPTIONS: Partial<Record<keyof typeof ENUMS, string>> = {
   NoiseMode: 'ABSOLUTE: latent units; RELATIVE: a multiple of the latent standard deviation',
   LoopMode: 'LOOP: from the start again; PING_PONG: forwards, then backwards',
+  Role: 'OWNER and ADMIN manage members; MEMBER uploads, runs, tags and deletes their own; VIEWER reads',
   RunEventKind: 'FRAME: a frame was stored; STATUS: the run changed status',
 };
 for (const [name, values] of Object.entries(ENUMS)) {

@@ -18,6 +18,7 @@ import type {
   RunFilter,
   RunSort as DbRunSort,
 } from '../services/runs.ts';
+import { AccountResolver } from './accounts.ts';
 import type { GraphQLContext } from './context.ts';
 import { toFrame, toImage, toRun } from './mappers.ts';
 import {
@@ -26,6 +27,7 @@ import {
   FrameConnection,
   Image,
   ImageConnection,
+  User,
   Model,
   NoisePreset,
   NoisePresetInput,
@@ -82,78 +84,89 @@ function rerunCommand(input: RerunInput | null): RerunCommand {
 export class ImageResolver {
   @Query(() => ImageConnection)
   async images(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Arg('first', () => Int, { defaultValue: DEFAULT_PAGE, description: 'At most MAX_PAGE_SIZE' })
     first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<ImageConnection> {
-    const page = await services.images.list({ first, after });
-    return { ...page, nodes: page.nodes.map(toImage) };
+    const page = await context.services.images.list(await context.actor(), { first, after });
+    return { ...page, nodes: page.nodes.map((image) => toImage(image, context.urls)) };
   }
 
   @Query(() => Image, { nullable: true })
   async image(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Arg('id', () => ID) id: string,
   ): Promise<Image | null> {
-    const image = await services.images.get(id);
-    return image && toImage(image);
+    const image = await context.services.images.get(await context.actor(), id);
+    return image && toImage(image, context.urls);
   }
 
   @Mutation(() => UploadImagePayload, {
     description: 'GraphQL multipart request; send the header Apollo-Require-Preflight: true',
   })
   async uploadImage(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Arg('file', () => GraphQLUpload) file: Promise<FileUpload>,
   ): Promise<UploadImagePayload> {
+    const actor = await context.actor();
     const upload = await file;
-    const { image, created } = await services.images.upload({
+    const { image, created } = await context.services.images.upload(actor, {
       filename: upload.filename,
       stream: upload.createReadStream(),
     });
-    return { image: toImage(image), created };
+    return { image: toImage(image, context.urls), created };
   }
 
   @Mutation(() => Boolean, { description: 'Refused (CONFLICT) while a run uses the image' })
-  deleteImage(
-    @Ctx() { services }: GraphQLContext,
+  async deleteImage(
+    @Ctx() context: GraphQLContext,
     @Arg('id', () => ID) id: string,
   ): Promise<boolean> {
-    return services.images.delete(id);
+    return context.services.images.delete(await context.actor(), id);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Who uploaded it' })
+  createdBy(@Ctx() { loaders }: GraphQLContext, @Root() image: Image): Promise<User | null> {
+    return image.createdById ? loaders.user.load(image.createdById) : Promise.resolve(null);
   }
 }
 
 @Resolver(() => NoisePreset)
 export class NoisePresetResolver {
   @Query(() => [NoisePreset])
-  noisePresets(@Ctx() { services }: GraphQLContext): Promise<NoisePreset[]> {
-    return services.presets.list();
+  async noisePresets(@Ctx() context: GraphQLContext): Promise<NoisePreset[]> {
+    return context.services.presets.list(await context.actor());
   }
 
   @Mutation(() => NoisePreset)
-  createNoisePreset(
-    @Ctx() { services }: GraphQLContext,
+  async createNoisePreset(
+    @Ctx() context: GraphQLContext,
     @Arg('input', () => NoisePresetInput) input: NoisePresetInput,
   ): Promise<NoisePreset> {
-    return services.presets.create(input);
+    return context.services.presets.create(await context.actor(), input);
   }
 
   @Mutation(() => NoisePreset)
-  updateNoisePreset(
-    @Ctx() { services }: GraphQLContext,
+  async updateNoisePreset(
+    @Ctx() context: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('input', () => NoisePresetUpdateInput) input: NoisePresetUpdateInput,
   ): Promise<NoisePreset> {
-    return services.presets.update(id, input);
+    return context.services.presets.update(await context.actor(), id, input);
   }
 
   @Mutation(() => Boolean)
-  deleteNoisePreset(
-    @Ctx() { services }: GraphQLContext,
+  async deleteNoisePreset(
+    @Ctx() context: GraphQLContext,
     @Arg('id', () => ID) id: string,
   ): Promise<boolean> {
-    return services.presets.delete(id);
+    return context.services.presets.delete(await context.actor(), id);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Who made it (null for built-ins)' })
+  createdBy(@Ctx() { loaders }: GraphQLContext, @Root() preset: NoisePreset): Promise<User | null> {
+    return preset.createdById ? loaders.user.load(preset.createdById) : Promise.resolve(null);
   }
 }
 
@@ -161,112 +174,127 @@ export class NoisePresetResolver {
 export class RunResolver {
   @Query(() => RunConnection)
   async runs(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Arg('first', () => Int, { defaultValue: DEFAULT_PAGE, description: 'At most MAX_PAGE_SIZE' })
     first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('filter', () => RunsFilter, { nullable: true }) filter: RunsFilter | null,
     @Arg('sort', () => RunSort, { nullable: true }) sort: RunSort | null,
   ): Promise<RunConnection> {
-    const page = await services.runs.list({ first, after }, runFilter(filter), runSort(sort));
-    return { ...page, nodes: page.nodes.map(toRun) };
+    const page = await context.services.runs.list(
+      await context.actor(),
+      { first, after },
+      runFilter(filter),
+      runSort(sort),
+    );
+    return { ...page, nodes: page.nodes.map((run) => toRun(run, context.urls)) };
   }
 
   @Query(() => Run, { nullable: true })
-  async run(
-    @Ctx() { services }: GraphQLContext,
-    @Arg('id', () => ID) id: string,
-  ): Promise<Run | null> {
-    const run = await services.runs.get(id);
-    return run && toRun(run);
+  async run(@Ctx() context: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Run | null> {
+    const run = await context.services.runs.get(await context.actor(), id);
+    return run && toRun(run, context.urls);
   }
 
   @FieldResolver(() => [Image], { description: 'Keyframe images in path order' })
-  async keyframes(@Ctx() { loaders }: GraphQLContext, @Root() run: Run): Promise<Image[]> {
+  async keyframes(@Ctx() { loaders, urls }: GraphQLContext, @Root() run: Run): Promise<Image[]> {
     const images = await loaders.image.loadMany(run.keyframeIds);
-    return images.flatMap((image) => (image && !(image instanceof Error) ? [toImage(image)] : []));
+    return images.flatMap((image) =>
+      image && !(image instanceof Error) ? [toImage(image, urls)] : [],
+    );
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Who started it' })
+  createdBy(@Ctx() { loaders }: GraphQLContext, @Root() run: Run): Promise<User | null> {
+    return run.createdById ? loaders.user.load(run.createdById) : Promise.resolve(null);
   }
 
   @FieldResolver(() => FrameConnection, {
     description: 'Stored frames by index, a page at a time (at most MAX_STEPS per page)',
   })
   async frames(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Root() run: Run,
     @Arg('first', () => Int, { defaultValue: 100 }) first: number,
     @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' })
     after: string | null,
   ): Promise<FrameConnection> {
-    const page = await services.runs.frames(run.id, { first, after });
-    return { ...page, nodes: page.nodes.map(toFrame) };
+    const page = await context.services.runs.frames(await context.actor(), run.id, {
+      first,
+      after,
+    });
+    return { ...page, nodes: page.nodes.map((frame) => toFrame(frame, context.urls)) };
   }
 
   @FieldResolver(() => [Frame], {
     description: 'First, middle and last stored frames (fewer when fewer are stored)',
   })
-  async thumbnails(@Ctx() { loaders }: GraphQLContext, @Root() run: Run): Promise<Frame[]> {
-    return (await loaders.thumbnails.load(run)).map(toFrame);
+  async thumbnails(@Ctx() { loaders, urls }: GraphQLContext, @Root() run: Run): Promise<Frame[]> {
+    return (await loaders.thumbnails.load(run)).map((frame) => toFrame(frame, urls));
   }
 
   @Mutation(() => Run)
   async createRun(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Arg('input', () => CreateRunInput) input: CreateRunInput,
   ): Promise<Run> {
-    return toRun(await services.runs.create(runCommand(input)));
+    const run = await context.services.runs.create(await context.actor(), runCommand(input));
+    return toRun(run, context.urls);
   }
 
   @Mutation(() => Run, { description: 'The worker stops within one frame' })
-  async cancelRun(
-    @Ctx() { services }: GraphQLContext,
-    @Arg('id', () => ID) id: string,
-  ): Promise<Run> {
-    return toRun(await services.runs.cancel(id));
+  async cancelRun(@Ctx() context: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Run> {
+    return toRun(await context.services.runs.cancel(await context.actor(), id), context.urls);
   }
 
   @Mutation(() => Run, {
     description: 'A new run with the same parameters and the given overrides',
   })
   async rerun(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('overrides', () => RerunInput, { nullable: true }) overrides: RerunInput | null,
   ): Promise<Run> {
-    return toRun(await services.runs.rerun(id, rerunCommand(overrides)));
+    const run = await context.services.runs.rerun(
+      await context.actor(),
+      id,
+      rerunCommand(overrides),
+    );
+    return toRun(run, context.urls);
   }
 
   @Mutation(() => Boolean)
-  deleteRun(
-    @Ctx() { services }: GraphQLContext,
+  async deleteRun(
+    @Ctx() context: GraphQLContext,
     @Arg('id', () => ID) id: string,
   ): Promise<boolean> {
-    return services.runs.delete(id);
+    return context.services.runs.delete(await context.actor(), id);
   }
 
   @Mutation(() => Run)
   async tagRun(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('tags', () => [String]) tags: string[],
   ): Promise<Run> {
-    return toRun(await services.runs.tag(id, tags));
+    return toRun(await context.services.runs.tag(await context.actor(), id, tags), context.urls);
   }
 
   @Mutation(() => Run)
   async untagRun(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('tags', () => [String]) tags: string[],
   ): Promise<Run> {
-    return toRun(await services.runs.untag(id, tags));
+    return toRun(await context.services.runs.untag(await context.actor(), id, tags), context.urls);
   }
 }
 
 @Resolver()
 export class ModelResolver {
   @Query(() => [Model])
-  models(@Ctx() { services }: GraphQLContext): Promise<Model[]> {
-    return services.models.list();
+  async models(@Ctx() context: GraphQLContext): Promise<Model[]> {
+    return context.services.models.list(await context.actor());
   }
 }
 
@@ -275,11 +303,17 @@ export class SubscriptionResolver {
   @Subscription(() => RunProgressEvent, {
     description:
       'Frames stored so far (from fromIndex on), then each new frame and status change; completes after the final status. A client that reconnects passes the index after the last frame it received.',
-    subscribe: ({ args, context }) =>
-      (context as GraphQLContext).services.progress.runProgress(
+    subscribe: async function* ({ args, context }) {
+      const { services, urls, actor } = context as GraphQLContext;
+      const events = await services.progress.runProgress(
+        await actor(),
         String(args['runId']),
         Number(args['fromIndex'] ?? 0),
-      ),
+      );
+      for await (const event of events) {
+        yield event.kind === 'FRAME' ? { ...event, url: urls.sign(event.url) } : event;
+      }
+    },
   })
   runProgress(
     @Root() event: RunProgressEvent,
@@ -292,8 +326,9 @@ export class SubscriptionResolver {
   @Subscription(() => RunUpdate, {
     description: 'Every run created, changed or deleted: feeds the history list',
     subscribe: async function* ({ context }) {
-      for await (const update of (context as GraphQLContext).services.progress.runUpdates()) {
-        yield { ...update, run: update.run && toRun(update.run) };
+      const { services, urls, actor } = context as GraphQLContext;
+      for await (const update of services.progress.runUpdates(await actor())) {
+        yield { ...update, run: update.run && toRun(update.run, urls) };
       }
     },
   })
@@ -303,6 +338,7 @@ export class SubscriptionResolver {
 }
 
 export const resolvers = [
+  AccountResolver,
   ImageResolver,
   NoisePresetResolver,
   RunResolver,

@@ -8,6 +8,7 @@ import {
   LoopMode,
   NoiseMode,
   NoiseSchedule,
+  Role,
   RunEventKind,
   RunSortField,
   RunStatus,
@@ -18,6 +19,104 @@ import { Seed } from './seed.ts';
 
 // Every decorator names its type: tsx/esbuild emits no decorator metadata.
 
+@ObjectType({ description: 'A person with an account' })
+export class User {
+  @Field(() => ID) id!: string;
+  @Field(() => String) email!: string;
+  @Field(() => String) name!: string;
+}
+
+@ObjectType({ description: 'A workspace the user belongs to, with their role in it' })
+export class WorkspaceMembership {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => Role) role!: Domain.Role;
+}
+
+@ObjectType()
+export class Me {
+  @Field(() => ID) id!: string;
+  @Field(() => String) email!: string;
+  @Field(() => String) name!: string;
+  @Field(() => [WorkspaceMembership], { description: 'Oldest membership first' })
+  workspaces!: WorkspaceMembership[];
+}
+
+@ObjectType()
+export class AuthPayload {
+  @Field(() => String, {
+    description:
+      'A bearer session token for Authorization: Bearer <token> (the dashboard uses the HTTP-only cookie set with it)',
+  })
+  token!: string;
+  @Field(() => User) user!: User;
+}
+
+@ObjectType({ description: 'What the first page of a fresh installation needs to know' })
+export class Setup {
+  @Field(() => Boolean, { description: 'No account exists yet: the next sign-up is the owner' })
+  needsOwner!: boolean;
+  @Field(() => String, { description: 'first-user or open' }) signupPolicy!: string;
+}
+
+@ObjectType({ description: 'A single-use, expiring link that makes whoever opens it a member' })
+export class Invitation {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { description: 'Shown only here' }) token!: string;
+  @Field(() => String, { description: 'The link to send: the dashboard accepts it' }) url!: string;
+  @Field(() => Role) role!: Domain.Role;
+  @Field(() => GraphQLISODateTime) expiresAt!: Date;
+}
+
+@ObjectType()
+export class Member {
+  @Field(() => User) user!: User;
+  @Field(() => Role) role!: Domain.Role;
+  @Field(() => GraphQLISODateTime) joinedAt!: Date;
+}
+
+@ObjectType({ description: 'A credential for scripts, bound to one workspace with a role' })
+export class ApiToken {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => Role) role!: Domain.Role;
+  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) lastUsedAt!: Date | null;
+}
+
+@ObjectType()
+export class ApiTokenPayload {
+  @Field(() => String, { description: 'The secret, shown only here: send it as Bearer <token>' })
+  token!: string;
+  @Field(() => ApiToken) apiToken!: ApiToken;
+}
+
+@InputType()
+export class SignUpInput {
+  @Field(() => String) email!: string;
+  @Field(() => String) password!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'An invitation link token: joins its workspace (required after the first account under first-user)',
+  })
+  invitationToken?: string | null;
+}
+
+@InputType()
+export class SignInInput {
+  @Field(() => String) email!: string;
+  @Field(() => String) password!: string;
+}
+
+@InputType()
+export class CreateApiTokenInput {
+  @Field(() => String) name!: string;
+  @Field(() => Role, { description: 'At most your own role in the current workspace' })
+  role!: Domain.Role;
+}
+
 @ObjectType({ description: 'An uploaded image, stored once per distinct content (sha256)' })
 export class Image {
   @Field(() => ID) id!: string;
@@ -27,9 +126,13 @@ export class Image {
   @Field(() => Int) width!: number;
   @Field(() => Int) height!: number;
   @Field(() => Int) byteSize!: number;
-  @Field(() => String, { description: 'Path of the original bytes on this server (/files/...)' })
+  @Field(() => String, {
+    description: 'Signed, expiring URL of the original bytes on this server (/files/...)',
+  })
   url!: string;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
+  /** Resolved to Image.createdBy. */
+  createdById!: string | null;
 }
 
 @ObjectType()
@@ -77,6 +180,8 @@ export class NoisePreset {
   @Field(() => String) description!: string;
   @Field(() => Boolean, { description: 'Built-in presets cannot be changed or deleted' })
   builtIn!: boolean;
+  /** Resolved to NoisePreset.createdBy. */
+  createdById!: string | null;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
   @Field(() => GraphQLISODateTime) updatedAt!: Date;
 }
@@ -130,6 +235,8 @@ export class Run {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;
   @Field(() => RunStatus) status!: Domain.RunStatus;
+  /** Resolved to Run.createdBy. */
+  createdById!: string | null;
   @Field(() => String) model!: string;
   /** The keyframe image ids in path order (resolved to images by Run.keyframes). */
   keyframeIds!: string[];
@@ -266,6 +373,8 @@ export class RunsFilter {
   @Field(() => String, { nullable: true }) tag?: string | null;
   @Field(() => ID, { nullable: true, description: 'Runs that use this image as a keyframe' })
   imageId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Runs created by this user' })
+  createdById?: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) createdAfter?: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) createdBefore?: Date | null;
   @Field(() => String, {

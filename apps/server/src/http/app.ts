@@ -3,24 +3,20 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import {
-  execute,
-  parse,
-  subscribe,
-  validate,
-  specifiedRules,
-  GraphQLError,
-  type GraphQLSchema,
-} from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { WebSocketServer } from 'ws';
+import type { AuthSettings } from '@latent-lab/config';
 import type { Storage } from '@latent-lab/storage';
+import type { EventBus } from '../events/bus.ts';
 import { createContext, type GraphQLContext, type Services } from '../graphql/context.ts';
 import { formatApiError } from '../graphql/errors.ts';
 import { checkQueryCost, limitRules, MAX_BODY_BYTES, parseOptions } from '../graphql/limits.ts';
+import { requestOrigin, sessionCookie } from '../request-auth.ts';
+import type { UrlSigner } from '../signed-urls.ts';
+import { RequestAccess } from './access.ts';
+import { serveWebSockets } from './websocket.ts';
 import { loadDashboard } from './dashboard.ts';
 import { serveDownloads } from './downloads.ts';
 import { serveFiles } from './files.ts';
@@ -28,6 +24,9 @@ import { serveFiles } from './files.ts';
 export interface HttpOptions {
   schema: GraphQLSchema;
   services: Services;
+  urls: UrlSigner;
+  bus: EventBus;
+  auth: AuthSettings;
   storage: Storage;
   log: Logger;
   maxUploadBytes: number;
@@ -57,49 +56,17 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
   const onUnexpected = (error: unknown) =>
     log.error({ err: error }, 'unexpected error in a GraphQL operation');
 
-  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_BODY_BYTES });
-  const wsCleanup = useServer<Record<string, unknown> | undefined>(
-    {
-      schema,
-      execute,
-      subscribe,
-      onSubscribe: (_ctx, _id, payload) => {
-        let document;
-        try {
-          document = parse(payload.query, parseOptions);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
-        }
-        const errors = validate(schema, document, [...specifiedRules, ...limitRules]);
-        if (errors.length > 0) return errors;
-        const tooCostly = checkQueryCost(
-          schema,
-          document,
-          payload.variables ?? undefined,
-          payload.operationName,
-          options.maxQueryCost,
-        );
-        if (tooCostly) return [tooCostly];
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: createContext(services),
-        };
-      },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
-          ? {
-              ...result,
-              errors: result.errors.map((error) =>
-                formatApiError(error.toJSON(), error, onUnexpected),
-              ),
-            }
-          : undefined,
-    },
-    wsServer,
-  );
+  const sockets = serveWebSockets({
+    server,
+    schema,
+    services,
+    urls: options.urls,
+    bus: options.bus,
+    allowedOrigins: options.auth.allowedOrigins,
+    maxQueryCost: options.maxQueryCost,
+    onUnexpected,
+  });
+  const access = new RequestAccess(services, options.urls);
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -145,7 +112,7 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
         async serverWillStart() {
           return {
             async drainServer() {
-              await wsCleanup.dispose();
+              await sockets.dispose();
             },
           };
         },
@@ -175,8 +142,8 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
   app.get('/health', async (_request, response) => {
     response.json({ status: 'ok', ...(await options.health()) });
   });
-  app.get('/files/*key', serveFiles(options.storage));
-  app.get('/runs/:id/:file', serveDownloads(services.downloads));
+  app.get('/files/*key', serveFiles(options.storage, access));
+  app.get('/runs/:id/:file', serveDownloads(services.downloads, access));
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY_BYTES }),
@@ -185,7 +152,19 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
       maxFiles: 1,
       maxFieldSize: MAX_BODY_BYTES,
     }),
-    expressMiddleware(apollo, { context: async () => createContext(services) }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const secure = req.secure;
+        return createContext(services, options.urls, {
+          identity: await access.identity(req),
+          workspaceId: access.workspaceHeader(req),
+          address: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          origin: requestOrigin(req.headers, secure),
+          setSession: (token) =>
+            res.append('Set-Cookie', sessionCookie(token, options.auth.sessionDays, secure)),
+        });
+      },
+    }),
   );
   const dashboard = await loadDashboard(options.serveDashboard, log);
   app.use((request, response, next) => {

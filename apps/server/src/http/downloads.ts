@@ -4,6 +4,7 @@ import { DomainError } from '@latent-lab/domain';
 import type { NextFunction, Request, Response } from 'express';
 import { HTTP_STATUSES } from '../error-codes.ts';
 import { isDownloadFile, type DownloadService } from '../services/downloads.ts';
+import type { RequestAccess } from './access.ts';
 
 function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
@@ -17,16 +18,29 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
  * GET /runs/:id/(frames.zip|animation.webp|animation.gif|contact-sheet.png). Any other file name
  * falls through (the dashboard owns /runs/:id).
  */
-export function serveDownloads(downloads: DownloadService) {
+export function serveDownloads(downloads: DownloadService, access: RequestAccess) {
   return async (request: Request, response: Response, next: NextFunction): Promise<void> => {
     const { id, file } = request.params as { id: string; file: string };
     if (!isDownloadFile(file)) {
       next();
       return;
     }
+    const query = request.query as Record<string, unknown>;
+    const reader = await access.reader(
+      request,
+      `/runs/${id}/${file}`,
+      query,
+      await access.workspaceOfRun(id),
+    );
+    if (typeof reader === 'number') {
+      response
+        .status(reader)
+        .json({ error: reader === 401 ? 'sign in first' : `run ${id} not found` });
+      return;
+    }
     let download;
     try {
-      download = await downloads.prepare(id, file, request.query as Record<string, unknown>);
+      download = await downloads.prepare(reader, id, file, query);
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind === 'internal') throw error;
       response.status(HTTP_STATUSES[error.kind]).json({ error: error.message });

@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { StorageKeyError } from '@latent-lab/domain';
 import type { Storage } from '@latent-lab/storage';
 import type { Request, Response } from 'express';
+import type { RequestAccess } from './access.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -16,15 +17,29 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * GET /files/<key>: only image types are served, so latents and anything else under the storage
- * root stay private. Stored keys never change content (content-addressed or per-run), so they cache forever.
+ * root stay private, and only to a member of the owning workspace or the holder of a URL the API
+ * signed. Stored keys never change content (content-addressed or per-run), so they cache forever.
  */
-export function serveFiles(storage: Storage) {
+export function serveFiles(storage: Storage, access: RequestAccess) {
   return async (request: Request, response: Response): Promise<void> => {
     const parts = (request.params as { key?: string | string[] }).key;
     const key = Array.isArray(parts) ? parts.join('/') : (parts ?? '');
     const type = CONTENT_TYPES[extname(key).toLowerCase()];
     if (!type) {
       response.status(404).type('text/plain').send('not found');
+      return;
+    }
+    const reader = await access.reader(
+      request,
+      `/files/${key}`,
+      request.query as Record<string, unknown>,
+      await access.workspaceOfKey(key),
+    );
+    if (typeof reader === 'number') {
+      response
+        .status(reader)
+        .type('text/plain')
+        .send(reader === 401 ? 'sign in first' : 'not found');
       return;
     }
     let file: Awaited<ReturnType<Storage['stream']>>;
@@ -44,7 +59,8 @@ export function serveFiles(storage: Storage) {
     response.set({
       'Content-Type': type,
       'Content-Length': String(file.size),
-      'Cache-Control': 'public, max-age=31536000, immutable',
+      // Private: only members (or holders of a signed URL) may read it.
+      'Cache-Control': 'private, max-age=31536000, immutable',
       'X-Content-Type-Options': 'nosniff',
     });
     file.body.pipe(response);

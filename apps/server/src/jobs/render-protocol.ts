@@ -24,6 +24,7 @@ export type ToThread =
   | {
       type: 'render';
       id: number;
+      workspaceId: string;
       params: RunParams;
       keyframes: KeyframeRef[];
       fromFrame: number;

@@ -44,6 +44,7 @@ async function render(message: Extract<ToThread, { type: 'render' }>): Promise<v
           return bytes;
         },
       })),
+      message.workspaceId,
     );
     // The previous frame's 8-bit pixels: after a resume, the stored frame decoded once.
     let previous: Uint8Array | undefined;

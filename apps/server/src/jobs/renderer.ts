@@ -56,8 +56,8 @@ class RenderThread {
     });
     const job: Job = { frames, encodeMs: 0 };
     this.jobs.set(id, job);
-    const { params, keyframes } = renderJob;
-    this.send({ type: 'render', id, params, keyframes, fromFrame, previousFrameKey });
+    const { params, keyframes, workspaceId } = renderJob;
+    this.send({ type: 'render', id, workspaceId, params, keyframes, fromFrame, previousFrameKey });
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
     return { frames, encodeMs: () => job.encodeMs };

@@ -32,13 +32,15 @@ export interface WorkerOptions {
 
 /** The job for a stored run: its parameters as stored, keyframes resolved to hashes and keys. */
 export async function renderJobFor(prisma: DbClient, run: RunRecord): Promise<RenderJob> {
-  const images = new Map((await getImages(prisma, run.params.keyframes)).map((i) => [i.id, i]));
+  const images = new Map(
+    (await getImages(prisma, run.params.keyframes, run.workspaceId)).map((i) => [i.id, i]),
+  );
   const keyframes = run.params.keyframes.map((id) => {
     const image = images.get(id);
     if (!image) throw new Error(`keyframe image ${id} of run ${run.id} is gone`);
     return { sha256: image.sha256, storageKey: image.storageKey };
   });
-  return { runId: run.id, params: run.params, keyframes };
+  return { runId: run.id, workspaceId: run.workspaceId, params: run.params, keyframes };
 }
 
 /**
@@ -129,7 +131,7 @@ export class RunWorker {
 
   private async render(job: RenderJob, signal: AbortSignal): Promise<void> {
     const { prisma, storage, renderer, bus, log } = this.options;
-    const { runId, params } = job;
+    const { runId, params, workspaceId } = job;
     const run = await getRun(prisma, runId);
     if (!run || this.stopping) return;
     const fromFrame = await countFrames(prisma, runId);
@@ -155,7 +157,7 @@ export class RunWorker {
         done: fromFrame,
         total: params.steps,
       });
-      await bus.publish({ type: 'run', kind: 'UPDATED', runId });
+      await bus.publish({ type: 'run', kind: 'UPDATED', runId, workspaceId });
     }
     log.info({ runId, fromFrame, steps: params.steps }, 'rendering run');
     const result = renderer.render(job, {
@@ -178,6 +180,7 @@ export class RunWorker {
         height: params.height,
         decodeMs: frame.decodeMs,
         change: frame.change,
+        byteSize: frame.png.byteLength,
       });
       await bus.publish({
         type: 'frame',
@@ -191,7 +194,7 @@ export class RunWorker {
         done: frame.index + 1,
         total: params.steps,
       });
-      await bus.publish({ type: 'run', kind: 'UPDATED', runId });
+      await bus.publish({ type: 'run', kind: 'UPDATED', runId, workspaceId });
     }
     if (signal.aborted || this.stopping) return;
     await this.finish(runId, 'SUCCEEDED', {
@@ -221,7 +224,7 @@ export class RunWorker {
         done,
         total: run.params.steps,
       });
-      await bus.publish({ type: 'run', kind: 'UPDATED', runId });
+      await bus.publish({ type: 'run', kind: 'UPDATED', runId, workspaceId: run.workspaceId });
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'STATUS_CONFLICT' || code === 'NOT_FOUND') return;

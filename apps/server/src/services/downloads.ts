@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { getRun, listFrames, type DbClient } from '@latent-lab/db';
 import {
   artifactFolder,
+  authorize,
+  type Actor,
   DomainError,
   DOWNLOAD_FILES,
   invalidInput,
@@ -149,12 +151,14 @@ export class DownloadService {
   ) {}
 
   async prepare(
+    actor: Actor,
     runId: string,
     file: DownloadFile,
     query: Record<string, unknown>,
   ): Promise<PreparedDownload> {
     const { db, storage } = this;
-    const run = await getRun(db, runId);
+    authorize(actor, 'read');
+    const run = await getRun(db, runId, actor.workspaceId);
     if (!run) throw notFound('run', runId);
     const artifact = artifactRequest(file, query, run.name, run.params.animation);
     const frames = await listFrames(db, runId);

@@ -6,13 +6,18 @@ import {
   getImageBySha256,
   getImages,
   listImages,
+  storageBytes,
   type DbClient,
 } from '@latent-lab/db';
 import {
+  authorize,
+  authorizeEdit,
   checkPage,
   DomainError,
   imageKey,
   invalidInput,
+  notFound,
+  type Actor,
   type Connection,
   type ImageRecord,
   type PageArgs,
@@ -63,28 +68,47 @@ async function readUpload(file: UploadedFile, maxBytes: number): Promise<Buffer>
   return Buffer.concat(chunks);
 }
 
+export interface ImageServiceOptions extends ImageLimits {
+  maxUploadBytes: number;
+  maxPageSize: number;
+  maxStorageBytes: number;
+  /** Counts uploads per session or token. */
+  limitMutation: (actor: Actor) => Promise<void>;
+}
+
 export class ImageService {
   constructor(
     private readonly db: DbClient,
     private readonly storage: Storage,
-    private readonly limits: ImageLimits & { maxUploadBytes: number; maxPageSize: number },
+    private readonly limits: ImageServiceOptions,
   ) {}
 
-  list(page: PageArgs): Promise<Connection<ImageRecord>> {
-    return listImages(this.db, checkPage(page, this.limits.maxPageSize));
+  list(actor: Actor, page: PageArgs): Promise<Connection<ImageRecord>> {
+    authorize(actor, 'read');
+    return listImages(this.db, actor.workspaceId, checkPage(page, this.limits.maxPageSize));
   }
 
-  get(id: string): Promise<ImageRecord | null> {
-    return getImage(this.db, id);
+  get(actor: Actor, id: string): Promise<ImageRecord | null> {
+    authorize(actor, 'read');
+    return getImage(this.db, id, actor.workspaceId);
   }
 
-  /** Many images in one query, in no particular order. */
-  getMany(ids: readonly string[]): Promise<ImageRecord[]> {
-    return getImages(this.db, ids);
+  /** Many images of the actor's workspace in one query, in no particular order. */
+  getMany(actor: Actor, ids: readonly string[]): Promise<ImageRecord[]> {
+    authorize(actor, 'read');
+    return getImages(this.db, ids, actor.workspaceId);
   }
 
-  /** Validates the bytes fully before anything is stored; identical bytes are stored once. */
-  async upload(file: UploadedFile): Promise<{ image: ImageRecord; created: boolean }> {
+  /**
+   * Validates the bytes fully before anything is stored; identical bytes are stored once per
+   * workspace (another workspace's uploads are never matched, so none can learn of them).
+   */
+  async upload(
+    actor: Actor,
+    file: UploadedFile,
+  ): Promise<{ image: ImageRecord; created: boolean }> {
+    authorize(actor, 'create');
+    await this.limits.limitMutation(actor);
     const bytes = await readUpload(file, this.limits.maxUploadBytes);
     if (bytes.byteLength === 0) throw invalidInput('file', 'file is empty');
     let info;
@@ -96,12 +120,27 @@ export class ImageService {
       throw error;
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const existing = await getImageBySha256(this.db, sha256);
+    const existing = await getImageBySha256(this.db, actor.workspaceId, sha256);
     if (existing) return { image: existing, created: false };
-    const storageKey = imageKey(sha256, EXTENSIONS[info.mimeType] ?? info.format);
+    const used = await storageBytes(this.db, actor.workspaceId);
+    if (used + bytes.byteLength > this.limits.maxStorageBytes) {
+      throw new DomainError(
+        'quota',
+        'QUOTA_EXCEEDED',
+        `this workspace stores ${used} bytes and the file has ${bytes.byteLength}; the limit is ${this.limits.maxStorageBytes}`,
+        { field: 'file' },
+      );
+    }
+    const storageKey = imageKey(
+      actor.workspaceId,
+      sha256,
+      EXTENSIONS[info.mimeType] ?? info.format,
+    );
     await this.storage.put(storageKey, bytes);
     try {
       return await createOrGetImage(this.db, {
+        workspaceId: actor.workspaceId,
+        createdById: actor.userId,
         sha256,
         originalName: file.filename.slice(0, 255) || 'upload',
         mimeType: info.mimeType,
@@ -112,13 +151,17 @@ export class ImageService {
       });
     } catch (error) {
       // Nothing stays stored for a failed upload, unless a concurrent upload of the same bytes owns the file.
-      if (!(await getImageBySha256(this.db, sha256))) await this.storage.delete(storageKey);
+      if (!(await getImageBySha256(this.db, actor.workspaceId, sha256)))
+        await this.storage.delete(storageKey);
       throw error;
     }
   }
 
-  async delete(id: string): Promise<boolean> {
-    const image = await deleteImage(this.db, id);
+  async delete(actor: Actor, id: string): Promise<boolean> {
+    const found = await this.get(actor, id);
+    if (!found) throw notFound('image', id);
+    authorizeEdit(actor, found.createdById);
+    const image = await deleteImage(this.db, id, actor.workspaceId);
     await this.storage.delete(image.storageKey);
     return true;
   }

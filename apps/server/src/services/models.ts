@@ -1,4 +1,4 @@
-import { DomainError } from '@latent-lab/domain';
+import { authorize, DomainError, type Actor } from '@latent-lab/domain';
 import { listManifests, weightsAvailable, type WeightLocations } from '@latent-lab/engine';
 
 export interface ModelInfo {
@@ -13,7 +13,8 @@ export interface ModelInfo {
 export class ModelCatalog {
   constructor(private readonly locations: WeightLocations) {}
 
-  async list(): Promise<ModelInfo[]> {
+  async list(actor: Actor): Promise<ModelInfo[]> {
+    authorize(actor, 'read');
     const manifests = await listManifests(this.locations.manifestsDir);
     return Promise.all(
       manifests.map(async (manifest) => ({

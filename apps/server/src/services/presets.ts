@@ -1,13 +1,18 @@
 import {
   createPreset,
   deletePreset,
+  getPreset,
   listPresets,
   updatePreset,
   type DbClient,
 } from '@latent-lab/db';
 import {
+  authorize,
+  authorizeEdit,
+  notFound,
   parseNoisePreset,
   parseNoisePresetUpdate,
+  type Actor,
   type NoisePresetRecord,
   type RunLimits,
 } from '@latent-lab/domain';
@@ -23,20 +28,43 @@ export class PresetService {
     private readonly limits: RunLimits,
   ) {}
 
-  list(): Promise<NoisePresetRecord[]> {
-    return listPresets(this.db);
+  /** The built-in presets and the workspace's own. */
+  list(actor: Actor): Promise<NoisePresetRecord[]> {
+    authorize(actor, 'read');
+    return listPresets(this.db, actor.workspaceId);
   }
 
-  create(input: object): Promise<NoisePresetRecord> {
-    return createPreset(this.db, parseNoisePreset(defined(input), this.limits));
+  create(actor: Actor, input: object): Promise<NoisePresetRecord> {
+    authorize(actor, 'create');
+    return createPreset(this.db, {
+      ...parseNoisePreset(defined(input), this.limits),
+      workspaceId: actor.workspaceId,
+      createdById: actor.userId,
+    });
   }
 
-  update(id: string, input: object): Promise<NoisePresetRecord> {
-    return updatePreset(this.db, id, parseNoisePresetUpdate(defined(input), this.limits));
+  async update(actor: Actor, id: string, input: object): Promise<NoisePresetRecord> {
+    await this.requireEditable(actor, id);
+    return updatePreset(
+      this.db,
+      id,
+      actor.workspaceId,
+      parseNoisePresetUpdate(defined(input), this.limits),
+    );
   }
 
-  async delete(id: string): Promise<boolean> {
-    await deletePreset(this.db, id);
+  async delete(actor: Actor, id: string): Promise<boolean> {
+    await this.requireEditable(actor, id);
+    await deletePreset(this.db, id, actor.workspaceId);
     return true;
+  }
+
+  private async requireEditable(actor: Actor, id: string): Promise<void> {
+    authorize(actor, 'read');
+    const preset = await getPreset(this.db, id, actor.workspaceId);
+    if (!preset) throw notFound('noise preset', id);
+    // Built-in presets are refused by the data layer with their own message.
+    if (!preset.builtIn) authorizeEdit(actor, preset.createdById);
+    else authorize(actor, 'create');
   }
 }

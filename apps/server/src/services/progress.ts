@@ -1,5 +1,13 @@
 import { getRun, listFrames, type DbClient } from '@latent-lab/db';
-import { fileUrl, isFinished, notFound, type RunRecord, type RunStatus } from '@latent-lab/domain';
+import {
+  authorize,
+  fileUrl,
+  isFinished,
+  notFound,
+  type Actor,
+  type RunRecord,
+  type RunStatus,
+} from '@latent-lab/domain';
 import type { BusEvent, EventBus } from '../events/bus.ts';
 import { AsyncEventQueue } from '../events/queue.ts';
 
@@ -29,7 +37,12 @@ export class ProgressService {
    * captured first and held back while the stored frames are read, then released with every frame
    * index already sent dropped. Completes after the final status.
    */
-  async runProgress(runId: string, fromIndex = 0): Promise<AsyncIterable<RunProgressEvent>> {
+  async runProgress(
+    actor: Actor,
+    runId: string,
+    fromIndex = 0,
+  ): Promise<AsyncIterable<RunProgressEvent>> {
+    authorize(actor, 'read');
     const held: BusEvent[] = [];
     let deliver: ((event: BusEvent) => void) | undefined;
     const unsubscribe = this.bus.subscribe((event) => {
@@ -40,7 +53,7 @@ export class ProgressService {
     });
     const queue = new AsyncEventQueue<RunProgressEvent>(unsubscribe);
     try {
-      const run = await getRun(this.db, runId);
+      const run = await getRun(this.db, runId, actor.workspaceId);
       if (!run) throw notFound('run', runId, 'runId');
       const frames = await listFrames(this.db, runId);
       const sent = new Set<number>();
@@ -101,17 +114,22 @@ export class ProgressService {
     }
   }
 
-  /** Every run created, changed or deleted, with the run as it is now (no frames are read). */
-  runUpdates(): AsyncIterable<RunUpdate> {
+  /**
+   * Every run of the actor's workspace created, changed or deleted, with the run as it is now (no
+   * frames are read).
+   */
+  runUpdates(actor: Actor): AsyncIterable<RunUpdate> {
+    authorize(actor, 'read');
     const db = this.db;
     const updates = new AsyncEventQueue<Extract<BusEvent, { type: 'run' }>>(() => unsubscribe());
     const unsubscribe = this.bus.subscribe((event) => {
-      if (event.type === 'run') updates.push(event);
+      if (event.type === 'run' && event.workspaceId === actor.workspaceId) updates.push(event);
     });
     return (async function* () {
       try {
         for await (const update of updates) {
-          const run = update.kind === 'DELETED' ? null : await getRun(db, update.runId);
+          const run =
+            update.kind === 'DELETED' ? null : await getRun(db, update.runId, actor.workspaceId);
           yield { kind: run ? update.kind : 'DELETED', runId: update.runId, run };
         }
       } finally {

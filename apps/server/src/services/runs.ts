@@ -2,6 +2,8 @@ import { randomInt } from 'node:crypto';
 import {
   addTags,
   countFrames,
+  countRuns,
+  storageBytes,
   createRun,
   deleteRun,
   getImages,
@@ -18,7 +20,10 @@ import {
 } from '@latent-lab/db';
 import {
   artifactFolder,
+  authorize,
+  authorizeEdit,
   checkPage,
+  DomainError,
   invalidInput,
   isFinished,
   MAX_SEED,
@@ -28,6 +33,7 @@ import {
   type Connection,
   type FrameRecord,
   type NoiseParams,
+  type Actor,
   type PageArgs,
   type RenderJob,
   type RunLimits,
@@ -57,6 +63,12 @@ export type { RunFilter, RunSort };
 
 export interface RunServiceOptions {
   db: DbClient;
+  /** Per workspace: queued plus running runs. */
+  maxActiveRuns: number;
+  /** Per workspace: bytes of uploads and stored frames. */
+  maxStorageBytes: number;
+  /** Counts run creations per session or token. */
+  limitMutation: (actor: Actor) => Promise<void>;
   storage: Storage;
   bus: EventBus;
   enqueue: (job: RenderJob) => Promise<void>;
@@ -71,26 +83,43 @@ const NO_NOISE: NoiseParams = { level: 0, mode: 'absolute', schedule: 'constant'
 export class RunService {
   constructor(private readonly options: RunServiceOptions) {}
 
-  list(page: PageArgs, filter: RunFilter = {}, sort: RunSort = 'CREATED_AT_DESC') {
+  list(
+    actor: Actor,
+    page: PageArgs,
+    filter: Omit<RunFilter, 'workspaceId'> = {},
+    sort: RunSort = 'CREATED_AT_DESC',
+  ) {
+    authorize(actor, 'read');
     return listRuns(this.options.db, {
       ...checkPage(page, this.options.maxPageSize),
-      filter,
+      filter: { ...filter, workspaceId: actor.workspaceId },
       sort,
     });
   }
 
-  get(id: string): Promise<RunRecord | null> {
-    return getRun(this.options.db, id);
+  /** The run, or null when it is not in the actor's workspace (another's never shows). */
+  get(actor: Actor, id: string): Promise<RunRecord | null> {
+    authorize(actor, 'read');
+    return getRun(this.options.db, id, actor.workspaceId);
   }
 
-  async require(id: string): Promise<RunRecord> {
-    const run = await this.get(id);
+  /**
+   * The workspace of a run, for the file routes' membership check (which then answers 404 to
+   * anyone else, so this reveals nothing).
+   */
+  async workspaceOf(runId: string): Promise<string | null> {
+    return (await getRun(this.options.db, runId))?.workspaceId ?? null;
+  }
+
+  async require(actor: Actor, id: string): Promise<RunRecord> {
+    const run = await this.get(actor, id);
     if (!run) throw notFound('run', id);
     return run;
   }
 
   /** A page of a run's frames; one page can hold a whole run (at most maxSteps). */
-  frames(runId: string, page: PageArgs): Promise<Connection<FrameRecord>> {
+  async frames(actor: Actor, runId: string, page: PageArgs): Promise<Connection<FrameRecord>> {
+    await this.require(actor, runId);
     return pageFrames(this.options.db, runId, checkPage(page, this.options.limits.maxSteps));
   }
 
@@ -101,22 +130,28 @@ export class RunService {
     return thumbnailFrames(this.options.db, runs);
   }
 
-  async create(command: CreateRunCommand): Promise<RunRecord> {
+  async create(actor: Actor, command: CreateRunCommand): Promise<RunRecord> {
+    authorize(actor, 'create');
     const { noise, ...params } = command.params;
     if (command.presetId && noise) {
       throw invalidInput('noise', 'give either presetId or noise, not both');
     }
     return this.store(
+      actor,
       {
         ...command,
-        params: { ...params, noise: noise ?? (await this.presetNoise(command.presetId)) },
+        params: { ...params, noise: noise ?? (await this.presetNoise(actor, command.presetId)) },
       },
       noise ? null : (command.presetId ?? null),
     );
   }
 
   /** Validates the whole run once, checks what only the data can tell, stores it and queues it. */
-  private async store(command: CreateRunCommand, presetId: string | null): Promise<RunRecord> {
+  private async store(
+    actor: Actor,
+    command: CreateRunCommand,
+    presetId: string | null,
+  ): Promise<RunRecord> {
     const { db, limits, models } = this.options;
     const run = parseNewRun(
       {
@@ -128,14 +163,21 @@ export class RunService {
     );
     await models.require(run.params.model);
     const images = new Map(
-      (await getImages(db, run.params.keyframes)).map((image) => [image.id, image]),
+      (await getImages(db, run.params.keyframes, actor.workspaceId)).map((image) => [
+        image.id,
+        image,
+      ]),
     );
     const missing = run.params.keyframes.filter((id) => !images.has(id));
     if (missing.length > 0) {
       throw invalidInput('keyframes', `keyframes: image(s) not found: ${missing.join(', ')}`);
     }
     const keyframes = run.params.keyframes.map((id) => images.get(id)!);
+    await this.checkQuotas(actor);
+    await this.options.limitMutation(actor);
     const created = await createRun(db, {
+      workspaceId: actor.workspaceId,
+      createdById: actor.userId,
       name:
         run.name ??
         keyframes
@@ -148,17 +190,24 @@ export class RunService {
     });
     await this.options.enqueue({
       runId: created.id,
+      workspaceId: created.workspaceId,
       params: created.params,
       keyframes: keyframes.map(({ sha256, storageKey }) => ({ sha256, storageKey })),
     });
-    await this.options.bus.publish({ type: 'run', kind: 'CREATED', runId: created.id });
+    await this.options.bus.publish({
+      type: 'run',
+      kind: 'CREATED',
+      runId: created.id,
+      workspaceId: created.workspaceId,
+    });
     await this.options.bus.publish({ type: 'queued', runId: created.id });
     return created;
   }
 
-  async cancel(id: string): Promise<RunRecord> {
+  async cancel(actor: Actor, id: string): Promise<RunRecord> {
     const { db, bus } = this.options;
-    const run = await this.require(id);
+    const run = await this.require(actor, id);
+    authorizeEdit(actor, run.createdById);
     if (isFinished(run.status)) return run;
     try {
       await setRunStatus(db, id, 'CANCELED', { from: ['QUEUED', 'RUNNING'] });
@@ -166,7 +215,7 @@ export class RunService {
       // It finished meanwhile: report it as it is.
       if ((error as { code?: string }).code !== 'STATUS_CONFLICT') throw error;
     }
-    const current = await this.require(id);
+    const current = await this.require(actor, id);
     if (current.status === 'CANCELED') {
       const done = await countFrames(db, id);
       await bus.publish({
@@ -177,13 +226,14 @@ export class RunService {
         done,
         total: current.params.steps,
       });
-      await bus.publish({ type: 'run', kind: 'UPDATED', runId: id });
+      await bus.publish({ type: 'run', kind: 'UPDATED', runId: id, workspaceId: run.workspaceId });
     }
     return current;
   }
 
-  async rerun(id: string, overrides: RerunCommand = {}): Promise<RunRecord> {
-    const original = await this.require(id);
+  async rerun(actor: Actor, id: string, overrides: RerunCommand = {}): Promise<RunRecord> {
+    const original = await this.require(actor, id);
+    authorize(actor, 'create');
     const { noise, ...params } = overrides.params ?? {};
     if (overrides.presetId && noise) {
       throw invalidInput('noise', 'give either presetId or noise, not both');
@@ -196,44 +246,84 @@ export class RunService {
       tags: overrides.tags ?? original.tags,
       params: { ...original.params, ...given, noise: original.params.noise },
     };
-    if (noise) return this.store({ ...command, params: { ...command.params, noise } }, null);
+    if (noise) return this.store(actor, { ...command, params: { ...command.params, noise } }, null);
     if (overrides.presetId) {
-      const presetNoise = await this.presetNoise(overrides.presetId);
+      const presetNoise = await this.presetNoise(actor, overrides.presetId);
       return this.store(
+        actor,
         { ...command, params: { ...command.params, noise: presetNoise } },
         overrides.presetId,
       );
     }
-    return this.store(command, original.presetId);
+    return this.store(actor, command, original.presetId);
   }
 
-  async delete(id: string): Promise<boolean> {
+  async delete(actor: Actor, id: string): Promise<boolean> {
     const { db, storage, bus } = this.options;
-    await this.cancel(id);
+    const run = await this.require(actor, id);
+    authorizeEdit(actor, run.createdById);
+    await this.cancel(actor, id);
     await deleteRun(db, id);
     await Promise.all([
       storage.deleteFolder(runFramesFolder(id)),
       storage.deleteFolder(artifactFolder(id)),
     ]);
-    await bus.publish({ type: 'run', kind: 'DELETED', runId: id });
+    await bus.publish({ type: 'run', kind: 'DELETED', runId: id, workspaceId: run.workspaceId });
     return true;
   }
 
-  async tag(id: string, tags: string[]): Promise<RunRecord> {
+  async tag(actor: Actor, id: string, tags: string[]): Promise<RunRecord> {
+    authorizeEdit(actor, (await this.require(actor, id)).createdById);
     const run = await addTags(this.options.db, id, tags);
-    await this.options.bus.publish({ type: 'run', kind: 'UPDATED', runId: id });
+    await this.publishUpdated(run);
     return run;
   }
 
-  async untag(id: string, tags: string[]): Promise<RunRecord> {
+  async untag(actor: Actor, id: string, tags: string[]): Promise<RunRecord> {
+    authorizeEdit(actor, (await this.require(actor, id)).createdById);
     const run = await removeTags(this.options.db, id, tags);
-    await this.options.bus.publish({ type: 'run', kind: 'UPDATED', runId: id });
+    await this.publishUpdated(run);
     return run;
   }
 
-  private async presetNoise(presetId: string | null | undefined): Promise<NoiseParams> {
+  private publishUpdated(run: RunRecord): Promise<void> {
+    return this.options.bus.publish({
+      type: 'run',
+      kind: 'UPDATED',
+      runId: run.id,
+      workspaceId: run.workspaceId,
+    });
+  }
+
+  /** Refuses a run over the workspace's quotas, with the numbers. */
+  private async checkQuotas(actor: Actor): Promise<void> {
+    const { db, maxActiveRuns, maxStorageBytes } = this.options;
+    const [active, bytes] = await Promise.all([
+      countRuns(db, ['QUEUED', 'RUNNING'], actor.workspaceId),
+      storageBytes(db, actor.workspaceId),
+    ]);
+    if (active >= maxActiveRuns) {
+      throw new DomainError(
+        'quota',
+        'QUOTA_EXCEEDED',
+        `this workspace has ${active} queued or running runs, the limit is ${maxActiveRuns}: wait for some to finish or cancel them`,
+      );
+    }
+    if (bytes >= maxStorageBytes) {
+      throw new DomainError(
+        'quota',
+        'QUOTA_EXCEEDED',
+        `this workspace stores ${bytes} bytes, the limit is ${maxStorageBytes}: delete runs or images first`,
+      );
+    }
+  }
+
+  private async presetNoise(
+    actor: Actor,
+    presetId: string | null | undefined,
+  ): Promise<NoiseParams> {
     if (!presetId) return NO_NOISE;
-    const preset = await getPreset(this.options.db, presetId);
+    const preset = await getPreset(this.options.db, presetId, actor.workspaceId);
     if (!preset) throw invalidInput('presetId', `presetId: noise preset ${presetId} not found`);
     const { level, mode, schedule, shared } = preset;
     return { level, mode, schedule, shared };
