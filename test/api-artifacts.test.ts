@@ -9,6 +9,7 @@ import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
+  authHeaders,
   collectProgress,
   CREATE_RUN,
   gqlOk,
@@ -122,7 +123,10 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
   });
 
   test('frames.zip holds exactly the N PNG frames, byte for byte', async () => {
-    assert.equal(run.downloads.framesZip, `/runs/${runId}/frames.zip`);
+    assert.equal(
+      new URL(run.downloads.framesZip, server.url).pathname,
+      `/runs/${runId}/frames.zip`,
+    );
     const { response, bytes } = await download(run.downloads.framesZip);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/zip');
@@ -194,7 +198,8 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
       '/runs/00000000-0000-0000-0000-000000000000/frames.zip',
       '/runs/not-a-uuid/animation.gif',
     ]) {
-      const { response, bytes } = await download(path);
+      assert.equal((await download(path)).response.status, 401, `${path} without credentials`);
+      const { response, bytes } = await download(path, authHeaders(server.url));
       assert.equal(response.status, 404, path);
       assert.match(JSON.parse(bytes.toString()).error, /run .* not found/);
     }
@@ -224,6 +229,9 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
     await gqlOk(server.url, 'mutation ($id: ID!) { deleteRun(id: $id) }', { id: runId });
     await assert.rejects(readdir(folder), { code: 'ENOENT' });
     await assert.rejects(readdir(frames), { code: 'ENOENT' });
-    assert.equal((await download(run.downloads.framesZip)).response.status, 404);
+    assert.equal(
+      (await download(`/runs/${runId}/frames.zip`, authHeaders(server.url))).response.status,
+      404,
+    );
   });
 });

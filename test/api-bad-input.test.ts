@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
+  authHeaders,
   CREATE_RUN,
   gql,
   gqlOk,
@@ -193,7 +194,8 @@ describe('bad input', () => {
       '/files/images/00/missing.png',
       '/files/..%2F..%2Fetc%2Fpasswd.png',
     ]) {
-      assert.equal((await fetch(server.url + path)).status, 404, path);
+      const response = await fetch(server.url + path, { headers: authHeaders(server.url) });
+      assert.equal(response.status, 404, path);
     }
     const home = await fetch(`${server.url}/`);
     assert.equal(home.status, 200);

@@ -1,15 +1,24 @@
 // A page of the history costs a constant number of database operations, whatever its size:
 // keyframes and thumbnails are loaded in batches, not once per run.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '@latent-lab/config';
-import { createOrGetImage, setRunStatus, upsertFrame, type DbClient } from '@latent-lab/db';
-import { frameKey, type RunParams } from '@latent-lab/domain';
+import {
+  createOrGetImage,
+  createUser,
+  createWorkspace,
+  setRunStatus,
+  upsertFrame,
+  type DbClient,
+} from '@latent-lab/db';
+import { frameKey, type Actor, type RunParams, type UserRecord } from '@latent-lab/domain';
 import { execute, parse } from 'graphql';
 import { createContext } from '../apps/server/src/graphql/context.ts';
+import { UrlSigner } from '../apps/server/src/signed-urls.ts';
 import { graphqlSchema } from '../apps/server/src/graphql/schema.ts';
 import { openRuntime, type Runtime } from '../apps/server/src/runtime.ts';
 import { createServices } from '../apps/server/src/server.ts';
@@ -29,6 +38,8 @@ describe('history page batching', () => {
   let runtime: Runtime;
   let operations = 0;
   let counting: DbClient;
+  let user: UserRecord;
+  let actor: Actor;
 
   before(async () => {
     database = await createTestDatabase('latentlab_batching');
@@ -50,10 +61,25 @@ describe('history page batching', () => {
       },
     }) as unknown as DbClient;
     const db = runtime.db.prisma;
+    user = await createUser(db, {
+      email: 'owner@example.com',
+      name: 'Owner',
+      passwordHash: 'not-a-real-hash',
+    });
+    const workspace = await createWorkspace(db, { name: 'Batching', ownerId: user.id });
+    actor = {
+      userId: user.id,
+      workspaceId: workspace.id,
+      role: 'OWNER',
+      via: 'session',
+      credentialId: randomUUID(),
+    };
     const images = await Promise.all(
       [PHOTOS.chelsea, PHOTOS.coffee, PHOTOS.astronaut].map(async (path, i) => {
         const bytes = await readFile(path);
         const { image } = await createOrGetImage(db, {
+          workspaceId: workspace.id,
+          createdById: user.id,
           sha256: String(i).repeat(64),
           originalName: path.split('/').at(-1)!,
           mimeType: 'image/png',
@@ -67,7 +93,7 @@ describe('history page batching', () => {
     );
     const services = createServices(runtime);
     for (let i = 0; i < 20; i++) {
-      const run = await services.runs.create({
+      const run = await services.runs.create(actor, {
         name: `run ${i}`,
         params: {
           model: 'taef2',
@@ -107,7 +133,12 @@ describe('history page batching', () => {
       schema: await graphqlSchema(),
       document: PAGE_QUERY,
       variableValues: { first },
-      contextValue: createContext(services),
+      contextValue: createContext(services, new UrlSigner('batching-test-secret'), {
+        identity: { user, via: 'session', credentialId: actor.credentialId },
+        workspaceId: actor.workspaceId,
+        address: '127.0.0.1',
+        origin: 'http://127.0.0.1',
+      }),
     });
     assert.equal(result.errors, undefined, JSON.stringify(result.errors));
     const nodes = (

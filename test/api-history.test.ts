@@ -1,6 +1,7 @@
 // Run history (filters, sort, cursor pagination), tags, presets, rerun, cancel of a queued run,
 // delete rules and the runUpdates feed, on PostgreSQL. No worker runs here, so runs stay QUEUED.
 import assert from 'node:assert/strict';
+import { loadConfig } from '@latent-lab/config';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
@@ -75,7 +76,11 @@ describe('run history, presets and run management (postgres)', () => {
   }
 
   before(async () => {
-    testServer = await startTestServer({ name: 'history' });
+    // More queued runs than the default quota of active runs: no worker renders them here.
+    testServer = await startTestServer({
+      name: 'history',
+      auth: { ...loadConfig({}).auth, maxActiveRuns: 1000 },
+    });
     server = testServer.server;
     images.chelsea = (await uploadPhoto(server.url, PHOTOS.chelsea)).id;
     images.coffee = (await uploadPhoto(server.url, PHOTOS.coffee)).id;

@@ -2,13 +2,15 @@
 // at info level and renders nothing. It is the same path as a cancel that lands between the
 // worker's read of the run and its start, so that race is never reported as a failure.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Writable } from 'node:stream';
 import { loadConfig } from '@latent-lab/config';
-import { countFrames, createOrGetImage, getRun } from '@latent-lab/db';
+import { countFrames, createOrGetImage, createUser, createWorkspace, getRun } from '@latent-lab/db';
+import type { Actor } from '@latent-lab/domain';
 import { pino } from 'pino';
 import { openRuntime, startWorker, type Runtime } from '../apps/server/src/runtime.ts';
 import { createServices } from '../apps/server/src/server.ts';
@@ -54,9 +56,24 @@ after(async () => {
 
 test('a cancel before the pick-up is logged as information, and nothing is rendered', async () => {
   const db = runtime.db.prisma;
+  const user = await createUser(db, {
+    email: 'owner@example.com',
+    name: 'Owner',
+    passwordHash: 'not-a-real-hash',
+  });
+  const workspace = await createWorkspace(db, { name: 'Cancel race', ownerId: user.id });
+  const actor: Actor = {
+    userId: user.id,
+    workspaceId: workspace.id,
+    role: 'OWNER',
+    via: 'session',
+    credentialId: randomUUID(),
+  };
   const ids = await Promise.all(
     ['a', 'b'].map(async (label) => {
       const { image } = await createOrGetImage(db, {
+        workspaceId: workspace.id,
+        createdById: user.id,
         sha256: label.repeat(64),
         originalName: `${label}.png`,
         mimeType: 'image/png',
@@ -69,10 +86,10 @@ test('a cancel before the pick-up is logged as information, and nothing is rende
     }),
   );
   const services = createServices(runtime);
-  const run = await services.runs.create({
+  const run = await services.runs.create(actor, {
     params: { model: 'taef2', keyframes: ids, steps: 3, width: 64, height: 64, seed: 1 },
   });
-  await services.runs.cancel(run.id);
+  await services.runs.cancel(actor, run.id);
 
   const pickedUp = new Promise<void>((resolve) =>
     waiting.push({ match: (line) => line.runId === run.id, resolve }),

@@ -214,8 +214,12 @@ export async function uploadBytes(
 export async function uploadPhoto(
   baseUrl: string,
   path: string,
+  as: As = {},
 ): Promise<{ id: string; created: boolean }> {
-  const result = await uploadBytes(baseUrl, await readFile(path), basename(path));
+  const result = await uploadBytes(baseUrl, await readFile(path), basename(path), undefined, {
+    'Apollo-Require-Preflight': 'true',
+    ...authHeaders(baseUrl, as),
+  });
   const payload = result.data?.uploadImage as
     { created: boolean; image: { id: string } } | undefined;
   if (!payload) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);

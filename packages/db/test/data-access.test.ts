@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import {
   DomainError,
   MAX_SEED,
@@ -18,6 +18,8 @@ import {
   createOrGetImage,
   createPreset,
   createRun,
+  createUser,
+  createWorkspace,
   deleteImage,
   deletePreset,
   deleteRun,
@@ -56,8 +58,26 @@ function dbError(code: DbErrorCode, field?: string) {
   };
 }
 
-async function addImage(prisma: DbClient, label: string): Promise<ImageRecord> {
+/** The workspace (and its owner) every row of a test belongs to. */
+interface Scope {
+  workspaceId: string;
+  createdById: string;
+}
+
+/** A user and the workspace they own: each test file's rows live there. */
+async function createScope(prisma: DbClient, label: string): Promise<Scope> {
+  const user = await createUser(prisma, {
+    email: `${label}@example.com`,
+    name: label,
+    passwordHash: 'not-a-real-hash',
+  });
+  const workspace = await createWorkspace(prisma, { name: label, ownerId: user.id });
+  return { workspaceId: workspace.id, createdById: user.id };
+}
+
+async function addImage(prisma: DbClient, scope: Scope, label: string): Promise<ImageRecord> {
   const { image } = await createOrGetImage(prisma, {
+    ...scope,
     sha256: sha256(label),
     originalName: `${label}.png`,
     mimeType: 'image/png',
@@ -88,11 +108,12 @@ function runParams(keyframes: string[], overrides: Partial<RunParams> = {}): Run
 }
 
 function runInput(
+  scope: Scope,
   keyframes: string[],
   overrides: Partial<RunParams> = {},
-  row: Omit<Partial<NewRunRow>, 'params'> = {},
+  row: Omit<Partial<NewRunRow>, 'params' | 'workspaceId'> = {},
 ): NewRunRow {
-  return { name: 'a run', params: runParams(keyframes, overrides), ...row };
+  return { ...scope, name: 'a run', params: runParams(keyframes, overrides), ...row };
 }
 
 /** Every page of a listing, following endCursor. */
@@ -109,9 +130,19 @@ async function allPages(prisma: DbClient, args: ListRunsArgs): Promise<RunRecord
 
 describeEachMode('data access', (context) => {
   const prisma = () => context().db.prisma;
+  let scope: Scope | undefined;
+  const owner = (): Scope => {
+    if (!scope) throw new Error('the workspace is not created yet');
+    return scope;
+  };
+  const workspaceId = () => owner().workspaceId;
+  before(async () => {
+    scope = await createScope(prisma(), 'data-access');
+  });
 
   test('images are deduplicated by sha256', async () => {
     const input = {
+      ...owner(),
       sha256: sha256('dedup'),
       originalName: 'first.png',
       mimeType: 'image/png',
@@ -127,6 +158,7 @@ describeEachMode('data access', (context) => {
     assert.equal(second.image.id, first.image.id);
     assert.equal(second.image.originalName, 'first.png');
     assert.deepEqual(await getImage(prisma(), first.image.id), first.image);
+    assert.deepEqual(await getImage(prisma(), first.image.id, workspaceId()), first.image);
     assert.equal(await getImage(prisma(), 'not-a-uuid'), null);
     await assert.rejects(
       createOrGetImage(prisma(), { ...input, sha256: 'XYZ' }),
@@ -136,31 +168,46 @@ describeEachMode('data access', (context) => {
 
   test('image listing pages newest first', async () => {
     const labels = ['list-a', 'list-b', 'list-c'];
-    for (const label of labels) await addImage(prisma(), label);
-    const all = await prisma().image.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
-    const first = await listImages(prisma(), { first: 2 });
+    for (const label of labels) await addImage(prisma(), owner(), label);
+    const all = await prisma().image.findMany({
+      where: { workspaceId: workspaceId() },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
+    const first = await listImages(prisma(), workspaceId(), { first: 2 });
     assert.equal(first.totalCount, all.length);
     assert.equal(first.hasNextPage, true);
-    const rest = await listImages(prisma(), { first: 100, after: first.endCursor });
+    const rest = await listImages(prisma(), workspaceId(), { first: 100, after: first.endCursor });
     assert.deepEqual(
       [...first.nodes, ...rest.nodes].map((image) => image.id),
       all.map((image) => image.id),
     );
     assert.equal(rest.hasNextPage, false);
-    await assert.rejects(listImages(prisma(), { first: 0 }), dbError('INVALID_INPUT', 'first'));
-    await assert.rejects(listImages(prisma(), { after: 'garbage' }), dbError('INVALID_CURSOR'));
+    await assert.rejects(
+      listImages(prisma(), workspaceId(), { first: 0 }),
+      dbError('INVALID_INPUT', 'first'),
+    );
+    await assert.rejects(
+      listImages(prisma(), workspaceId(), { after: 'garbage' }),
+      dbError('INVALID_CURSOR'),
+    );
   });
 
   test('images: batch lookup by id skips unknown and malformed ids', async () => {
-    const [a, b] = [await addImage(prisma(), 'batch-a'), await addImage(prisma(), 'batch-b')];
+    const [a, b] = [
+      await addImage(prisma(), owner(), 'batch-a'),
+      await addImage(prisma(), owner(), 'batch-b'),
+    ];
     const found = await getImages(prisma(), [b.id, MISSING_ID, 'not-a-uuid', a.id]);
     assert.deepEqual(found.map((image) => image.id).sort(), [a.id, b.id].sort());
+    const scoped = await getImages(prisma(), [a.id, b.id], workspaceId());
+    assert.deepEqual(scoped.map((image) => image.id).sort(), [a.id, b.id].sort());
     assert.deepEqual(await getImages(prisma(), []), []);
     assert.deepEqual(await getImages(prisma(), ['not-a-uuid']), []);
   });
 
   test('preset CRUD, duplicate names and built-in protection', async () => {
     const created = await createPreset(prisma(), {
+      ...owner(),
       name: 'Soft bell',
       level: 0.3,
       mode: 'relative',
@@ -173,11 +220,15 @@ describeEachMode('data access', (context) => {
     assert.equal(created.mode, 'relative');
     assert.equal(created.shared, true);
     assert.equal(created.description, 'coherent grain');
-    assert.equal((await getPresetByName(prisma(), 'Soft bell'))?.id, created.id);
-    assert.ok((await listPresets(prisma())).some((preset) => preset.id === created.id));
+    assert.equal(created.workspaceId, workspaceId());
+    assert.equal((await getPresetByName(prisma(), 'Soft bell', workspaceId()))?.id, created.id);
+    assert.ok(
+      (await listPresets(prisma(), workspaceId())).some((preset) => preset.id === created.id),
+    );
 
     await assert.rejects(
       createPreset(prisma(), {
+        ...owner(),
         name: 'Soft bell',
         level: 1,
         mode: 'absolute',
@@ -188,45 +239,60 @@ describeEachMode('data access', (context) => {
       dbError('DUPLICATE_NAME', 'name'),
     );
 
-    const updated = await updatePreset(prisma(), created.id, { level: 0.4, schedule: 'ramp-up' });
+    const updated = await updatePreset(prisma(), created.id, workspaceId(), {
+      level: 0.4,
+      schedule: 'ramp-up',
+    });
     assert.equal(updated.level, 0.4);
     assert.equal(updated.schedule, 'ramp-up');
     assert.equal(updated.mode, 'relative');
     await assert.rejects(
-      updatePreset(prisma(), created.id, { name: '0.5' }),
+      updatePreset(prisma(), created.id, workspaceId(), { name: '0.5' }),
       dbError('DUPLICATE_NAME', 'name'),
     );
-    await assert.rejects(updatePreset(prisma(), MISSING_ID, { level: 1 }), dbError('NOT_FOUND'));
+    await assert.rejects(
+      updatePreset(prisma(), MISSING_ID, workspaceId(), { level: 1 }),
+      dbError('NOT_FOUND'),
+    );
 
     const builtIn = await getPresetByName(prisma(), '0.5');
     assert.ok(builtIn?.builtIn);
     await assert.rejects(
-      updatePreset(prisma(), builtIn.id, { level: 2 }),
+      updatePreset(prisma(), builtIn.id, workspaceId(), { level: 2 }),
       dbError('BUILTIN_PRESET'),
     );
-    await assert.rejects(deletePreset(prisma(), builtIn.id), dbError('BUILTIN_PRESET'));
+    await assert.rejects(
+      deletePreset(prisma(), builtIn.id, workspaceId()),
+      dbError('BUILTIN_PRESET'),
+    );
 
-    const [a, b] = [await addImage(prisma(), 'preset-a'), await addImage(prisma(), 'preset-b')];
-    const run = await createRun(prisma(), runInput([a.id, b.id], {}, { presetId: created.id }));
+    const [a, b] = [
+      await addImage(prisma(), owner(), 'preset-a'),
+      await addImage(prisma(), owner(), 'preset-b'),
+    ];
+    const run = await createRun(
+      prisma(),
+      runInput(owner(), [a.id, b.id], {}, { presetId: created.id }),
+    );
     assert.equal(run.presetId, created.id);
-    await deletePreset(prisma(), created.id);
-    assert.equal(await getPresetByName(prisma(), 'Soft bell'), null);
+    await deletePreset(prisma(), created.id, workspaceId());
+    assert.equal(await getPresetByName(prisma(), 'Soft bell', workspaceId()), null);
     const kept = await getRun(prisma(), run.id);
     assert.equal(kept?.presetId, null);
     assert.equal(kept?.params.noise.level, 0.1);
-    await assert.rejects(deletePreset(prisma(), created.id), dbError('NOT_FOUND'));
+    await assert.rejects(deletePreset(prisma(), created.id, workspaceId()), dbError('NOT_FOUND'));
   });
 
   test('a run keeps its keyframes in the given order, repeats included', async () => {
     const [a, b, c] = [
-      await addImage(prisma(), 'order-a'),
-      await addImage(prisma(), 'order-b'),
-      await addImage(prisma(), 'order-c'),
+      await addImage(prisma(), owner(), 'order-a'),
+      await addImage(prisma(), owner(), 'order-b'),
+      await addImage(prisma(), owner(), 'order-c'),
     ];
     const order = [c.id, a.id, b.id, a.id];
     const run = await createRun(
       prisma(),
-      runInput(order, {}, { name: 'ordered', tags: ['sunset', 'film'] }),
+      runInput(owner(), order, {}, { name: 'ordered', tags: ['sunset', 'film'] }),
     );
     assert.equal(run.status, 'QUEUED');
     assert.equal(run.name, 'ordered');
@@ -242,21 +308,24 @@ describeEachMode('data access', (context) => {
     assert.equal(await getRun(prisma(), 'not-a-uuid'), null);
 
     await assert.rejects(
-      createRun(prisma(), runInput([a.id, MISSING_ID])),
+      createRun(prisma(), runInput(owner(), [a.id, MISSING_ID])),
       dbError('NOT_FOUND', 'keyframes'),
     );
     await assert.rejects(
-      createRun(prisma(), runInput([a.id, 'not-a-uuid'])),
+      createRun(prisma(), runInput(owner(), [a.id, 'not-a-uuid'])),
       dbError('NOT_FOUND', 'keyframes'),
     );
     await assert.rejects(
-      createRun(prisma(), runInput([a.id, b.id], {}, { presetId: MISSING_ID })),
+      createRun(prisma(), runInput(owner(), [a.id, b.id], {}, { presetId: MISSING_ID })),
       dbError('NOT_FOUND', 'presetId'),
     );
   });
 
   test('every run parameter round-trips, including seeds up to 2^32-1, fps and loop', async () => {
-    const [a, b] = [await addImage(prisma(), 'params-a'), await addImage(prisma(), 'params-b')];
+    const [a, b] = [
+      await addImage(prisma(), owner(), 'params-a'),
+      await addImage(prisma(), owner(), 'params-b'),
+    ];
     assert.equal(MAX_SEED, 4294967295);
     const cases: RunParams[] = [
       runParams([a.id, b.id], { seed: MAX_SEED, animation: { fps: 24, loop: 'ping-pong' } }),
@@ -275,7 +344,7 @@ describeEachMode('data access', (context) => {
       runParams([a.id, b.id], { seed: MAX_SEED - 1, animation: { fps: 50, loop: 'ping-pong' } }),
     ];
     for (const params of cases) {
-      const run = await createRun(prisma(), { name: `seed ${params.seed}`, params });
+      const run = await createRun(prisma(), { ...owner(), name: `seed ${params.seed}`, params });
       assert.deepEqual(run.params, params);
       const stored = await getRun(prisma(), run.id);
       assert.deepEqual(stored?.params, params);
@@ -289,7 +358,10 @@ describeEachMode('data access', (context) => {
   });
 
   test("the database's CHECK constraints still refuse values outside the domain's ranges", async () => {
-    const [a, b] = [await addImage(prisma(), 'check-a'), await addImage(prisma(), 'check-b')];
+    const [a, b] = [
+      await addImage(prisma(), owner(), 'check-a'),
+      await addImage(prisma(), owner(), 'check-b'),
+    ];
     const before = await prisma().run.count();
     const refused: [Partial<RunParams>, string][] = [
       [{ seed: MAX_SEED + 1 }, 'seed'],
@@ -329,7 +401,7 @@ describeEachMode('data access', (context) => {
     ];
     for (const [overrides, field] of refused) {
       await assert.rejects(
-        createRun(prisma(), runInput([a.id, b.id], overrides)),
+        createRun(prisma(), runInput(owner(), [a.id, b.id], overrides)),
         dbError('INVALID_INPUT', field),
         `${JSON.stringify(overrides)} should be refused on ${field}`,
       );
@@ -338,9 +410,18 @@ describeEachMode('data access', (context) => {
   });
 
   test('runs: batch lookup by id, and counts by status', async () => {
-    const [a, b] = [await addImage(prisma(), 'count-a'), await addImage(prisma(), 'count-b')];
-    const first = await createRun(prisma(), runInput([a.id, b.id], {}, { name: 'count 1' }));
-    const second = await createRun(prisma(), runInput([b.id, a.id], {}, { name: 'count 2' }));
+    const [a, b] = [
+      await addImage(prisma(), owner(), 'count-a'),
+      await addImage(prisma(), owner(), 'count-b'),
+    ];
+    const first = await createRun(
+      prisma(),
+      runInput(owner(), [a.id, b.id], {}, { name: 'count 1' }),
+    );
+    const second = await createRun(
+      prisma(),
+      runInput(owner(), [b.id, a.id], {}, { name: 'count 2' }),
+    );
     const found = await getRuns(prisma(), [second.id, MISSING_ID, 'not-a-uuid', first.id]);
     assert.deepEqual(found.map((run) => run.id).sort(), [first.id, second.id].sort());
     assert.deepEqual(
@@ -361,16 +442,25 @@ describeEachMode('data access', (context) => {
       await expected(['QUEUED', 'RUNNING']),
     );
     assert.equal(await countRuns(prisma(), []), 0);
+    assert.equal(
+      await countRuns(prisma(), ['QUEUED', 'RUNNING'], workspaceId()),
+      await prisma().run.count({
+        where: { status: { in: ['QUEUED', 'RUNNING'] }, workspaceId: workspaceId() },
+      }),
+    );
   });
 
   test('deleting an image is refused while a run uses it, allowed after', async () => {
-    const [a, b] = [await addImage(prisma(), 'in-use-a'), await addImage(prisma(), 'in-use-b')];
-    const run = await createRun(prisma(), runInput([a.id, b.id]));
+    const [a, b] = [
+      await addImage(prisma(), owner(), 'in-use-a'),
+      await addImage(prisma(), owner(), 'in-use-b'),
+    ];
+    const run = await createRun(prisma(), runInput(owner(), [a.id, b.id]));
     assert.equal(await countRunsUsingImage(prisma(), a.id), 1);
-    await createRun(prisma(), runInput([b.id, b.id]));
+    await createRun(prisma(), runInput(owner(), [b.id, b.id]));
     assert.equal(await countRunsUsingImage(prisma(), b.id), 2);
     assert.equal(await countRunsUsingImage(prisma(), 'not-a-uuid'), 0);
-    await assert.rejects(deleteImage(prisma(), a.id), (error: unknown) => {
+    await assert.rejects(deleteImage(prisma(), a.id, workspaceId()), (error: unknown) => {
       dbError('IMAGE_IN_USE', 'id')(error);
       assert.ok(error instanceof DbError);
       // The message names the file the user uploaded, not the image's id.
@@ -378,7 +468,10 @@ describeEachMode('data access', (context) => {
       assert.ok(!error.message.includes(a.id), error.message);
       return true;
     });
-    await assert.rejects(deleteImage(prisma(), b.id), /"in-use-b\.png" is a keyframe of 2 runs;/);
+    await assert.rejects(
+      deleteImage(prisma(), b.id, workspaceId()),
+      /"in-use-b\.png" is a keyframe of 2 runs;/,
+    );
     assert.ok(await getImage(prisma(), a.id));
 
     await setRunStatus(prisma(), run.id, 'RUNNING');
@@ -399,14 +492,17 @@ describeEachMode('data access', (context) => {
     await assert.rejects(deleteRun(prisma(), run.id), dbError('NOT_FOUND'));
     assert.equal(await countRunsUsingImage(prisma(), a.id), 0);
 
-    assert.equal((await deleteImage(prisma(), a.id)).id, a.id);
+    assert.equal((await deleteImage(prisma(), a.id, workspaceId())).id, a.id);
     assert.equal(await getImage(prisma(), a.id), null);
-    await assert.rejects(deleteImage(prisma(), a.id), dbError('NOT_FOUND'));
+    await assert.rejects(deleteImage(prisma(), a.id, workspaceId()), dbError('NOT_FOUND'));
   });
 
   test('frames upsert by (run, index): a resumed run never duplicates', async () => {
-    const [a, b] = [await addImage(prisma(), 'frames-a'), await addImage(prisma(), 'frames-b')];
-    const run = await createRun(prisma(), runInput([a.id, b.id], { steps: 3 }));
+    const [a, b] = [
+      await addImage(prisma(), owner(), 'frames-a'),
+      await addImage(prisma(), owner(), 'frames-b'),
+    ];
+    const run = await createRun(prisma(), runInput(owner(), [a.id, b.id], { steps: 3 }));
     await setRunStatus(prisma(), run.id, 'RUNNING');
     const frame = (index: number, decodeMs: number) => ({
       runId: run.id,
@@ -452,8 +548,11 @@ describeEachMode('data access', (context) => {
   });
 
   test('status changes set the timestamps; from guards the transition', async () => {
-    const [a, b] = [await addImage(prisma(), 'status-a'), await addImage(prisma(), 'status-b')];
-    const run = await createRun(prisma(), runInput([a.id, b.id]));
+    const [a, b] = [
+      await addImage(prisma(), owner(), 'status-a'),
+      await addImage(prisma(), owner(), 'status-b'),
+    ];
+    const run = await createRun(prisma(), runInput(owner(), [a.id, b.id]));
     const running = await setRunStatus(prisma(), run.id, 'RUNNING', { from: ['QUEUED'] });
     assert.equal(running.status, 'RUNNING');
     assert.ok(running.startedAt);
@@ -490,8 +589,11 @@ describeEachMode('data access', (context) => {
   });
 
   test('tags are added without duplicates and removed', async () => {
-    const [a, b] = [await addImage(prisma(), 'tags-a'), await addImage(prisma(), 'tags-b')];
-    const run = await createRun(prisma(), runInput([a.id, b.id], {}, { tags: ['one'] }));
+    const [a, b] = [
+      await addImage(prisma(), owner(), 'tags-a'),
+      await addImage(prisma(), owner(), 'tags-b'),
+    ];
+    const run = await createRun(prisma(), runInput(owner(), [a.id, b.id], {}, { tags: ['one'] }));
     const added = await addTags(prisma(), run.id, ['two', 'one', ' three ']);
     assert.deepEqual(added.tags, ['one', 'two', 'three']);
     assert.equal(added.id, run.id);
@@ -511,9 +613,9 @@ describeEachMode('data access', (context) => {
 
   test('history: filters, search, sorts and cursor pagination across pages', async () => {
     const [a, b, c] = [
-      await addImage(prisma(), 'history-a'),
-      await addImage(prisma(), 'history-b'),
-      await addImage(prisma(), 'history-c'),
+      await addImage(prisma(), owner(), 'history-a'),
+      await addImage(prisma(), owner(), 'history-b'),
+      await addImage(prisma(), owner(), 'history-c'),
     ];
     // Runs made by the other tests stay out of the way: everything here carries the tag 'history'.
     const base = Date.parse('2030-01-01T00:00:00Z');
@@ -524,6 +626,7 @@ describeEachMode('data access', (context) => {
       const run = await createRun(
         prisma(),
         runInput(
+          owner(),
           i % 2 === 0 ? [a.id, b.id] : [b.id, c.id],
           { model: i % 4 === 0 ? 'other-model' : 'taef2' },
           { name, tags: ['history', ...(i % 5 === 0 ? ['fives'] : [])] },
@@ -535,7 +638,7 @@ describeEachMode('data access', (context) => {
       await prisma().run.update({ where: { id: run.id }, data: { createdAt, status } });
       created.push({ id: run.id, name, createdAt, status });
     }
-    const history = { tag: 'history' };
+    const history = { tag: 'history', workspaceId: workspaceId() };
     const byCreatedDesc = [...created].sort(
       (x, y) => y.createdAt.getTime() - x.createdAt.getTime() || (y.id < x.id ? -1 : 1),
     );

@@ -38,8 +38,10 @@ describeEachMode('openDatabase', (context) => {
   });
 
   test('seeds the built-in presets', async () => {
-    const presets = await listPresets(context().db.prisma);
+    // A workspace id nobody has: only the built-ins are listed.
+    const presets = await listPresets(context().db.prisma, '00000000-0000-4000-8000-000000000000');
     const builtIns = presets.filter((preset) => preset.builtIn);
+    assert.equal(builtIns.length, presets.length);
     assert.deepEqual(
       builtIns.map((preset) => preset.name).sort(),
       BUILT_IN_PRESETS.map((preset) => preset.name).sort(),

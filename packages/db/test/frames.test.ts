@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import type { RunStatus } from '@latent-lab/domain';
 import {
   DbError,
   createOrGetImage,
   createRun,
+  createUser,
+  createWorkspace,
   deleteRun,
   framesAfter,
   getRun,
@@ -30,12 +32,24 @@ function dbError(code: DbErrorCode, field?: string) {
   };
 }
 
+/** The workspace the runs are made in, and its owner. */
+interface Scope {
+  workspaceId: string;
+  createdById: string;
+}
+
 /** A QUEUED run over two fresh images. */
-async function addRun(prisma: DbClient, label: string, steps: number): Promise<string> {
+async function addRun(
+  prisma: DbClient,
+  scope: Scope,
+  label: string,
+  steps: number,
+): Promise<string> {
   const ids: string[] = [];
   for (const side of ['a', 'b']) {
     const sha256 = createHash('sha256').update(`${label}-${side}`).digest('hex');
     const { image } = await createOrGetImage(prisma, {
+      ...scope,
       sha256,
       originalName: `${label}-${side}.png`,
       mimeType: 'image/png',
@@ -47,6 +61,7 @@ async function addRun(prisma: DbClient, label: string, steps: number): Promise<s
     ids.push(image.id);
   }
   const run = await createRun(prisma, {
+    ...scope,
     name: label,
     params: {
       model: 'taef2',
@@ -66,8 +81,13 @@ async function addRun(prisma: DbClient, label: string, steps: number): Promise<s
 }
 
 /** A run that is RUNNING, as the worker sees it while rendering. */
-async function addRunningRun(prisma: DbClient, label: string, steps: number): Promise<string> {
-  const runId = await addRun(prisma, label, steps);
+async function addRunningRun(
+  prisma: DbClient,
+  scope: Scope,
+  label: string,
+  steps: number,
+): Promise<string> {
+  const runId = await addRun(prisma, scope, label, steps);
   await setRunStatus(prisma, runId, 'RUNNING', { from: ['QUEUED'] });
   return runId;
 }
@@ -92,9 +112,23 @@ async function storedIndexes(prisma: DbClient, runId: string): Promise<number[]>
 
 describeEachMode('frames', (context) => {
   const prisma = () => context().db.prisma;
+  let scope: Scope | undefined;
+  const owner = (): Scope => {
+    if (!scope) throw new Error('the workspace is not created yet');
+    return scope;
+  };
+  before(async () => {
+    const user = await createUser(prisma(), {
+      email: 'frames@example.com',
+      name: 'Frames',
+      passwordHash: 'not-a-real-hash',
+    });
+    const workspace = await createWorkspace(prisma(), { name: 'Frames', ownerId: user.id });
+    scope = { workspaceId: workspace.id, createdById: user.id };
+  });
 
   test('change is stored (null for frame 0) and must be in [0, 1]', async () => {
-    const runId = await addRunningRun(prisma(), 'change', 3);
+    const runId = await addRunningRun(prisma(), owner(), 'change', 3);
     await upsertFrame(prisma(), frame(runId, 0, null));
     await upsertFrame(prisma(), frame(runId, 1, 0.25));
     assert.deepEqual(
@@ -113,7 +147,7 @@ describeEachMode('frames', (context) => {
   test('a frame for a run that is not RUNNING is refused and nothing is stored', async () => {
     const notRunning: RunStatus[] = ['QUEUED', 'CANCELED', 'SUCCEEDED', 'FAILED'];
     for (const status of notRunning) {
-      const runId = await addRun(prisma(), `not-running-${status}`, 4);
+      const runId = await addRun(prisma(), owner(), `not-running-${status}`, 4);
       if (status !== 'QUEUED') await setRunStatus(prisma(), runId, status);
       const before = await getRun(prisma(), runId);
       assert.equal(before?.status, status);
@@ -128,7 +162,7 @@ describeEachMode('frames', (context) => {
       assert.equal(after.status, status);
     }
     // A run that does not exist (or was deleted) is NOT_FOUND, not RUN_NOT_RUNNING.
-    const deleted = await addRunningRun(prisma(), 'not-running-deleted', 4);
+    const deleted = await addRunningRun(prisma(), owner(), 'not-running-deleted', 4);
     await deleteRun(prisma(), deleted);
     await assert.rejects(
       upsertFrame(prisma(), frame(deleted, 0, null)),
@@ -138,7 +172,7 @@ describeEachMode('frames', (context) => {
   });
 
   test('after a cancel no frame is stored, and a resumed (RUNNING again) run accepts frames', async () => {
-    const runId = await addRunningRun(prisma(), 'cancel-then-frame', 4);
+    const runId = await addRunningRun(prisma(), owner(), 'cancel-then-frame', 4);
     await upsertFrame(prisma(), frame(runId, 0, null));
     await upsertFrame(prisma(), frame(runId, 1, 0.1));
     const canceled = await setRunStatus(prisma(), runId, 'CANCELED', { from: ['RUNNING'] });
@@ -168,7 +202,7 @@ describeEachMode('frames', (context) => {
 
   test('a cancel racing with frames is ordered before or after each whole frame', async () => {
     const steps = 12;
-    const runId = await addRunningRun(prisma(), 'cancel-race', steps);
+    const runId = await addRunningRun(prisma(), owner(), 'cancel-race', steps);
     await upsertFrame(prisma(), frame(runId, 0, null));
     // Every write is started at once; the database orders them. No sleeps: whatever the order,
     // each frame is either wholly stored (and counted) or refused with RUN_NOT_RUNNING.
@@ -196,7 +230,7 @@ describeEachMode('frames', (context) => {
   });
 
   test('pageFrames pages by index with endCursor, and refuses a bad cursor', async () => {
-    const runId = await addRunningRun(prisma(), 'pages', 7);
+    const runId = await addRunningRun(prisma(), owner(), 'pages', 7);
     for (let index = 0; index < 7; index++) {
       await upsertFrame(prisma(), frame(runId, index, index === 0 ? null : 0.1));
     }
@@ -249,7 +283,7 @@ describeEachMode('frames', (context) => {
   });
 
   test('framesAfter returns the frames past an index, in order', async () => {
-    const runId = await addRunningRun(prisma(), 'after', 5);
+    const runId = await addRunningRun(prisma(), owner(), 'after', 5);
     for (const index of [3, 0, 1, 4, 2]) {
       await upsertFrame(prisma(), frame(runId, index, index === 0 ? null : 0.2));
     }
@@ -262,7 +296,7 @@ describeEachMode('frames', (context) => {
   });
 
   test('thumbnails are the first, middle and last stored frames, fewer when fewer exist', async () => {
-    const runId = await addRunningRun(prisma(), 'thumbs', 8);
+    const runId = await addRunningRun(prisma(), owner(), 'thumbs', 8);
     const indexes = async () => {
       const run = await getRun(prisma(), runId);
       assert.ok(run);
@@ -287,7 +321,12 @@ describeEachMode('frames', (context) => {
     const frameCounts = [0, 1, 2, 5, 9];
     const runIds: string[] = [];
     for (const count of frameCounts) {
-      const runId = await addRunningRun(prisma(), `thumbs-many-${count}`, Math.max(count, 2));
+      const runId = await addRunningRun(
+        prisma(),
+        owner(),
+        `thumbs-many-${count}`,
+        Math.max(count, 2),
+      );
       for (let index = 0; index < count; index++) {
         await upsertFrame(prisma(), frame(runId, index, index === 0 ? null : 0.1));
       }

@@ -114,6 +114,15 @@ describeEachMode('option lists: database checks against the domain', (context) =
     assert.deepEqual(bounds(checks.get('NoisePreset_level_check') ?? ''), [0]);
   });
 
+  test('NoisePreset_builtIn_check (not an option list) ties builtIn to having no workspace', async () => {
+    const checks = new Map(
+      (await checkConstraints(context().db)).map((check) => [check.name, check.definition]),
+    );
+    const definition = checks.get('NoisePreset_builtIn_check') ?? '';
+    assert.equal(inList(definition), undefined);
+    assert.match(definition, /^CHECK \(\("builtIn" = \("workspaceId" IS NULL\)\)\)$/);
+  });
+
   test('the RunStatus enum holds exactly the domain run statuses, in order', async () => {
     const labels = await context().db.prisma.$queryRawUnsafe<{ label: string }[]>(
       `SELECT e.enumlabel AS label

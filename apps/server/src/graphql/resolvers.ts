@@ -46,6 +46,11 @@ import {
 
 const DEFAULT_PAGE = 20;
 
+/** The events of a subscription, each mapped; ending the mapped stream ends the source. */
+async function* mapEvents<T, U>(source: AsyncIterable<T>, map: (event: T) => U): AsyncGenerator<U> {
+  for await (const event of source) yield map(event);
+}
+
 /** GraphQL's null for an omitted optional argument becomes undefined, the domain's "use the default". */
 type WithoutNulls<T> = { [K in keyof T]?: Exclude<T[K], null> };
 
@@ -303,16 +308,18 @@ export class SubscriptionResolver {
   @Subscription(() => RunProgressEvent, {
     description:
       'Frames stored so far (from fromIndex on), then each new frame and status change; completes after the final status. A client that reconnects passes the index after the last frame it received.',
-    subscribe: async function* ({ args, context }) {
+    // Checks (credentials, the run's workspace) run before the subscription starts, so a
+    // refusal is the subscription's error, as on HTTP.
+    subscribe: async ({ args, context }) => {
       const { services, urls, actor } = context as GraphQLContext;
       const events = await services.progress.runProgress(
         await actor(),
         String(args['runId']),
         Number(args['fromIndex'] ?? 0),
       );
-      for await (const event of events) {
-        yield event.kind === 'FRAME' ? { ...event, url: urls.sign(event.url) } : event;
-      }
+      return mapEvents(events, (event) =>
+        event.kind === 'FRAME' ? { ...event, url: urls.sign(event.url) } : event,
+      );
     },
   })
   runProgress(
@@ -325,11 +332,12 @@ export class SubscriptionResolver {
 
   @Subscription(() => RunUpdate, {
     description: 'Every run created, changed or deleted: feeds the history list',
-    subscribe: async function* ({ context }) {
+    subscribe: async ({ context }) => {
       const { services, urls, actor } = context as GraphQLContext;
-      for await (const update of services.progress.runUpdates(await actor())) {
-        yield { ...update, run: update.run && toRun(update.run, urls) };
-      }
+      return mapEvents(services.progress.runUpdates(await actor()), (update) => ({
+        ...update,
+        run: update.run && toRun(update.run, urls),
+      }));
     },
   })
   runUpdates(@Root() update: RunUpdate): RunUpdate {
