@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '@latent-lab/db';
+import { listMemberships, openDatabase } from '@latent-lab/db';
 import {
   Engine,
   tensorToImage,
@@ -170,11 +170,16 @@ try {
   // 3. History query over 10,000 runs.
   const statuses = ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUCCEEDED'] as const;
   const now = Date.now();
+  // The runs belong to the owner's workspace, the one the history query reads.
+  const [workspace] = await listMemberships(db.prisma, testServer.owner.user.id);
+  if (!workspace) throw new Error('the test server owner has no workspace');
   for (let start = 0; start < historyRuns; start += 1000) {
     const batch = Array.from({ length: Math.min(1000, historyRuns - start) }, (_, j) => {
       const i = start + j;
       return {
         id: randomUUID(),
+        workspaceId: workspace.id,
+        createdById: testServer.owner.user.id,
         name: `bench run ${i} ${i % 7 === 0 ? 'sunset' : 'portrait'}`,
         status: statuses[i % statuses.length]!,
         model: i % 2 ? 'taef2' : 'taesd',

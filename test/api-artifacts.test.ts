@@ -52,6 +52,11 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
     downloads: RunDownloads;
   };
 
+  /** Adds query parameters to a URL that may already carry its signature's. */
+  function withQuery(url: string, query: string): string {
+    return `${url}${url.includes('?') ? '&' : '?'}${query}`;
+  }
+
   async function download(path: string, headers: Record<string, string> = {}) {
     const response = await fetch(server.url + path, { headers });
     return { response, bytes: Buffer.from(await response.arrayBuffer()) };
@@ -162,7 +167,7 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
       assert.equal(metadata.pageHeight, SIDE);
       assert.deepEqual(metadata.delay, Array(2 * STEPS - 2).fill(50));
 
-      const loop = await download(`${url}?fps=25&loop=loop`);
+      const loop = await download(withQuery(url, 'fps=25&loop=loop'));
       assert.equal(loop.response.status, 200);
       const loopMetadata = await sharp(loop.bytes, { animated: true }).metadata();
       assert.equal(loopMetadata.pages, STEPS);
@@ -189,7 +194,7 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
     const notModified = await download(run.downloads.contactSheet, { 'If-None-Match': etag });
     assert.equal(notModified.response.status, 304);
     assert.equal(notModified.bytes.length, 0);
-    const otherVariant = await download(`${run.downloads.animationGif}?fps=5`);
+    const otherVariant = await download(withQuery(run.downloads.animationGif, 'fps=5'));
     assert.notEqual(otherVariant.response.headers.get('etag'), etag);
   });
 
@@ -215,7 +220,7 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
       assert.match(JSON.parse(bytes.toString()).error, /no frames yet/);
     }
     for (const query of ['fps=0', 'fps=51', 'fps=abc', 'loop=bounce']) {
-      const { response, bytes } = await download(`${run.downloads.animationWebp}?${query}`);
+      const { response, bytes } = await download(withQuery(run.downloads.animationWebp, query));
       assert.equal(response.status, 400, query);
       assert.match(JSON.parse(bytes.toString()).error, /fps|loop/);
     }

@@ -43,7 +43,13 @@ before(async () => {
     }),
   );
   runtime = await openRuntime(
-    { ...loadConfig({}), databaseUrl: database.url, dataDir, workerInProcess: false },
+    {
+      ...loadConfig({}),
+      databaseUrl: database.url,
+      dataDir,
+      storage: { kind: 'local', root: join(dataDir, 'files') },
+      workerInProcess: false,
+    },
     log,
   );
 });

@@ -53,6 +53,7 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
     port: 0,
     host: '127.0.0.1',
     dataDir,
+    storage: { kind: 'local', root: join(dataDir, 'files') },
     databaseUrl: database?.url ?? null,
     workerInProcess: false,
     serveDashboard: false,

@@ -144,6 +144,7 @@ export async function listMembers(
   prisma: PrismaClient,
   workspaceId: string,
 ): Promise<MemberRecord[]> {
+  if (!isUuid(workspaceId)) return [];
   const rows = await prisma.member.findMany({
     where: { workspaceId },
     include: { user: true },
@@ -166,11 +167,15 @@ export async function changeMember(
   input: { workspaceId: string; userId: string; role: Role | null },
 ): Promise<void> {
   const { workspaceId, userId, role } = input;
+  if (!isUuid(workspaceId) || !isUuid(userId))
+    throw new DbError('NOT_FOUND', `member ${userId} not found`, { field: 'userId' });
   await prisma.$transaction(async (tx) => {
-    const owners = await tx.member.findMany({
-      where: { workspaceId, role: 'OWNER' },
-      select: { userId: true },
-    });
+    // Locks the owners' rows: two owners demoting each other at once are serialized, and the
+    // second sees that it would leave none.
+    const owners = await tx.$queryRaw<{ userId: string }[]>`
+      SELECT "userId" FROM "Member"
+      WHERE "workspaceId" = ${workspaceId}::uuid AND "role" = 'OWNER'
+      FOR UPDATE`;
     const member = await tx.member.findUnique({
       where: { workspaceId_userId: { workspaceId, userId } },
     });

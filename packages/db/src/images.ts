@@ -50,7 +50,9 @@ export async function getImage(
   workspaceId?: string,
 ): Promise<ImageRecord | null> {
   if (!isUuid(id)) return null;
-  return prisma.image.findFirst({ where: { id, ...(workspaceId ? { workspaceId } : {}) } });
+  return prisma.image.findFirst({
+    where: { id, ...(workspaceId === undefined ? {} : { workspaceId }) },
+  });
 }
 
 /** Upload deduplication is per workspace. */
@@ -104,7 +106,7 @@ export async function getImages(
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
   return prisma.image.findMany({
-    where: { id: { in: valid }, ...(workspaceId ? { workspaceId } : {}) },
+    where: { id: { in: valid }, ...(workspaceId === undefined ? {} : { workspaceId }) },
   });
 }
 

@@ -113,7 +113,7 @@ export async function getRun(
 ): Promise<RunRecord | null> {
   if (!isUuid(id)) return null;
   const row = await prisma.run.findFirst({
-    where: { id, ...(workspaceId ? { workspaceId } : {}) },
+    where: { id, ...(workspaceId === undefined ? {} : { workspaceId }) },
     include: keyframeIds,
   });
   return row ? record(row) : null;
@@ -128,7 +128,7 @@ export async function getRuns(
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
   const rows = await prisma.run.findMany({
-    where: { id: { in: valid }, ...(workspaceId ? { workspaceId } : {}) },
+    where: { id: { in: valid }, ...(workspaceId === undefined ? {} : { workspaceId }) },
     include: keyframeIds,
   });
   return rows.map(record);
@@ -361,7 +361,7 @@ export function countRuns(
   workspaceId?: string,
 ): Promise<number> {
   return prisma.run.count({
-    where: { status: { in: status }, ...(workspaceId ? { workspaceId } : {}) },
+    where: { status: { in: status }, ...(workspaceId === undefined ? {} : { workspaceId }) },
   });
 }
 

@@ -114,11 +114,14 @@ export class ImageResolver {
     @Ctx() context: GraphQLContext,
     @Arg('file', () => GraphQLUpload) file: Promise<FileUpload>,
   ): Promise<UploadImagePayload> {
-    const actor = await context.actor();
     const upload = await file;
-    const { image, created } = await context.services.images.upload(actor, {
+    const stream = upload.createReadStream();
+    // The bytes keep arriving while credentials are checked; an error on the way (over the size
+    // limit) is kept by the stream and reported when the service reads it.
+    stream.on('error', () => {});
+    const { image, created } = await context.services.images.upload(await context.actor(), {
       filename: upload.filename,
-      stream: upload.createReadStream(),
+      stream,
     });
     return { image: toImage(image, context.urls), created };
   }
