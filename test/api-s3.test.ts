@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
+  authHeaders,
   collectProgress,
   CREATE_RUN,
   gqlOk,
@@ -56,9 +57,11 @@ describe('object storage (s3rver)', () => {
     assert.equal(events.at(-1)?.status, 'SUCCEEDED');
     const frame = events.find((event) => event.kind === 'FRAME');
     const served = await fetch(server.url + frame!.url);
-    assert.equal(served.status, 200);
+    assert.equal(served.status, 200, `${frame!.url}: ${await served.clone().text()}`);
     assert.equal(served.headers.get('content-type'), 'image/png');
-    const zip = await fetch(`${server.url}/runs/${createRun.id}/frames.zip`);
+    const zip = await fetch(`${server.url}/runs/${createRun.id}/frames.zip`, {
+      headers: authHeaders(server.url),
+    });
     assert.equal(zip.status, 200);
     await zip.arrayBuffer();
 
