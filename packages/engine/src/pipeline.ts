@@ -10,6 +10,7 @@ import {
   getManifest,
   loadVae,
   defaultWeightLocations,
+  type PrecisionSetting,
   type Vae,
   type WeightLocations,
 } from './models/index.ts';
@@ -65,6 +66,12 @@ export interface EngineOptions {
   readonly latentCache?: LatentCache;
   readonly imageLimits?: ImageLimits;
   readonly runLimits?: RunLimits;
+  /** fp32, int8 or auto (default): see `loadVae`. */
+  readonly precision?: PrecisionSetting;
+  /** Where int8 calibrations are cached (default: `calibration/` in the models folder). */
+  readonly calibrationCacheDir?: string;
+  /** Photos int8 calibrates from (default: `images/` beside the weights mirror). */
+  readonly calibrationImagesDir?: string;
 }
 
 export interface EngineStats {
@@ -144,6 +151,9 @@ export class Engine {
       vae = loadVae(model, {
         locations: this.locations,
         intraOpThreads: this.options.intraOpThreads,
+        precision: this.options.precision,
+        calibrationCacheDir: this.options.calibrationCacheDir,
+        calibrationImagesDir: this.options.calibrationImagesDir,
       });
       // A failed load (missing weights) must not poison later attempts.
       vae.catch(() => this.vaes.delete(model));
