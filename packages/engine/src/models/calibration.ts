@@ -12,7 +12,7 @@ import type { ActivationRanges } from './quantize.ts';
 import { buildTaePart, calibrationOutputs, type TaePart } from './tae-graph.ts';
 
 /** Version of the calibration recipe below; part of the cache key. */
-const CALIBRATION_VERSION = 1;
+const CALIBRATION_VERSION = 2;
 /** Calibration inputs are the photos at this size (center crop), as the quality gate uses. */
 export const CALIBRATION_SIDE = 512;
 /** Noise added (seeded, absolute) to one set of decoder calibration latents, as noisy runs do. */
@@ -63,10 +63,15 @@ class RangeAccumulator {
   add(taps: readonly string[], results: ort.InferenceSession.OnnxValueMapType): void {
     for (const tap of taps) {
       const names = calibrationOutputs(tap);
-      const min = (results[names.min]!.data as Float32Array)[0]!;
-      const max = (results[names.max]!.data as Float32Array)[0]!;
+      const min = [...(results[names.min]!.data as Float32Array)];
+      const max = [...(results[names.max]!.data as Float32Array)];
       const range = this.ranges[tap];
-      this.ranges[tap] = range ? [Math.min(range[0], min), Math.max(range[1], max)] : [min, max];
+      this.ranges[tap] = range
+        ? {
+            min: range.min.map((v, c) => Math.min(v, min[c]!)),
+            max: range.max.map((v, c) => Math.max(v, max[c]!)),
+          }
+        : { min, max };
     }
   }
 }
@@ -93,7 +98,6 @@ async function calibrationSession(
  * noise. Pure function of the weights and the photos' bytes.
  */
 async function computeCalibration(
-  model: string,
   encoderWeights: TensorMap,
   decoderWeights: TensorMap,
   photos: Uint8Array[],
@@ -136,7 +140,6 @@ async function computeCalibration(
   } finally {
     await decoder.session.release();
   }
-  void model;
   return { encoder: encoderRanges.ranges, decoder: decoderRanges.ranges };
 }
 
@@ -153,7 +156,9 @@ async function readPhotos(imagesDir: string): Promise<Uint8Array[]> {
       `int8 calibration needs photos; none found in ${imagesDir}`,
       'precision',
     );
-  return Promise.all(names.map(async (name) => new Uint8Array(await readFile(join(imagesDir, name)))));
+  return Promise.all(
+    names.map(async (name) => new Uint8Array(await readFile(join(imagesDir, name)))),
+  );
 }
 
 /** The model's activation ranges: from the cache when present, else calibrated (and cached). */
@@ -185,7 +190,6 @@ export async function loadCalibration(
   }
   const photos = await readPhotos(options.imagesDir);
   const ranges = await computeCalibration(
-    model,
     weights.encoder,
     weights.decoder,
     photos,

@@ -17,13 +17,7 @@ export {
   type WeightCheck,
   type WeightLocations,
 } from './locations.ts';
-export {
-  INT8_FLOAT_LAYERS,
-  loadVae,
-  openVae,
-  type LoadVaeOptions,
-  type Vae,
-} from './vae.ts';
+export { INT8_RECIPE, loadVae, openVae, type LoadVaeOptions, type Vae } from './vae.ts';
 export {
   choosePrecision,
   cpuInt8Support,

@@ -39,13 +39,14 @@ function valueInfo(name: string, dims: readonly Dim[]): Onnx.IValueInfoProto {
 }
 
 /** Initializer element types the graphs use: float32 values, int8 weights, uint8 zero points, int32 biases. */
-export type ConstantData = Float32Array | Int8Array | Uint8Array | Int32Array;
+export type ConstantData = Float32Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
 
 function dataType(data: ConstantData): number {
   const { DataType } = onnx.TensorProto;
   if (data instanceof Float32Array) return DataType.FLOAT;
   if (data instanceof Int8Array) return DataType.INT8;
   if (data instanceof Uint8Array) return DataType.UINT8;
+  if (data instanceof BigInt64Array) return DataType.INT64;
   return DataType.INT32;
 }
 
@@ -85,7 +86,7 @@ export class GraphBuilder {
 
   /**
    * Writes the model; the node producing `result` is renamed so the graph output has a stable name.
-   * `extraOutputs` (float32 scalars, e.g. calibration statistics) are appended to the outputs.
+   * `extraOutputs` (float32 vectors, e.g. calibration statistics) are appended to the outputs.
    */
   build(
     input: { name: string; dims: readonly Dim[] },
@@ -107,7 +108,7 @@ export class GraphBuilder {
         input: [valueInfo(input.name, input.dims)],
         output: [
           valueInfo(output.name, output.dims),
-          ...extraOutputs.map((name) => valueInfo(name, [])),
+          ...extraOutputs.map((name) => valueInfo(name, [`${name}_length`])),
         ],
       },
     };

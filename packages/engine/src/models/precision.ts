@@ -35,7 +35,12 @@ export function cpuInt8Support(cpuinfo?: string): CpuInt8Support {
     }
   }
   const line = text.split('\n').find((l) => /^(flags|Features)\s*:/.test(l)) ?? '';
-  const present = new Set(line.replace(/^[^:]*:/, '').trim().split(/\s+/));
+  const present = new Set(
+    line
+      .replace(/^[^:]*:/, '')
+      .trim()
+      .split(/\s+/),
+  );
   const flags = INT8_FLAGS.filter((flag) => present.has(flag));
   return { fast: flags.length > 0, flags };
 }

@@ -1,8 +1,47 @@
 // Int8 quantization arithmetic of the TAE graphs: per-channel symmetric int8 weights, int32
 // biases, uint8 activation parameters from calibrated ranges (see calibration.ts).
 
-/** [min, max] of each quantized activation over the calibration inputs, by tap name. */
-export type ActivationRanges = Record<string, [number, number]>;
+/** Per-channel min and max of each quantized activation over the calibration inputs, by tap name. */
+export type ActivationRanges = Record<string, { min: number[]; max: number[] }>;
+
+/**
+ * Strength of the channel equalization: a channel whose calibrated magnitude is M_c, in a group
+ * whose largest is M, is scaled by (M / M_c)^power (at most EQUALIZATION_MAX_SCALE),
+ * folded into the producing and consuming convolutions (exact in real arithmetic: ReLU, Add,
+ * Concat and DepthToSpace commute with positive per-channel scales).
+ */
+const EQUALIZATION_MAX_SCALE = 8;
+
+/** Per-channel scales equalizing the magnitudes of a group of activations (tensors sharing channels). */
+export function equalizationScales(
+  ranges: readonly { min: number[]; max: number[] }[],
+  power: number,
+): Float32Array {
+  const channels = ranges[0]?.max.length ?? 0;
+  const magnitude = new Float64Array(channels);
+  for (const range of ranges)
+    for (let c = 0; c < channels; c++)
+      magnitude[c] = Math.max(magnitude[c]!, Math.abs(range.min[c]!), Math.abs(range.max[c]!));
+  const largest = Math.max(...magnitude);
+  return Float32Array.from(magnitude, (m) =>
+    m > 0 ? Math.min(EQUALIZATION_MAX_SCALE, (largest / m) ** power) : 1,
+  );
+}
+
+/** The per-tensor [min, max] of an activation after its channels are multiplied by `scales`. */
+export function scaledRange(
+  range: { min: number[]; max: number[] },
+  scales: Float32Array | undefined,
+): [number, number] {
+  let min = 0;
+  let max = 0;
+  for (let c = 0; c < range.max.length; c++) {
+    const s = scales?.[c] ?? 1;
+    min = Math.min(min, range.min[c]! * s);
+    max = Math.max(max, range.max[c]! * s);
+  }
+  return [min, max];
+}
 
 export interface QuantizationParameters {
   scale: number;
@@ -49,4 +88,3 @@ export function quantizeBias(
     data[c] = Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(bias[c]! / scales[c]!)));
   return { data, scales };
 }
-

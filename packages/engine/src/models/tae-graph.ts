@@ -12,8 +12,10 @@ import type { TensorMap } from '../weights/index.ts';
 import { GraphBuilder } from './onnx.ts';
 import {
   activationQuantization,
+  equalizationScales,
   quantizeBias,
   quantizeWeightPerChannel,
+  scaledRange,
   type ActivationRanges,
 } from './quantize.ts';
 
@@ -75,6 +77,8 @@ export type TaeMode =
        * is still quantized so the next layer runs in int8.
        */
       floatLayers?: ReadonlySet<string>;
+      /** Power of the per-channel equalization (0: none; see `equalizationScales`). */
+      equalization?: number;
     };
 
 export interface TaeBuildOptions {
@@ -109,7 +113,8 @@ export function fourPhaseKernels(weight: Float32Array, shape: readonly number[])
         for (let ty = 0; ty < 2; ty++) {
           for (let tx = 0; tx < 2; tx++) {
             let sum = 0; // float64, rounded once
-            for (const ky of rowTaps[ty]!) for (const kx of colTaps[tx]!) sum += weight[oi * 9 + ky * 3 + kx]!;
+            for (const ky of rowTaps[ty]!)
+              for (const kx of colTaps[tx]!) sum += weight[oi * 9 + ky * 3 + kx]!;
             kernel[oi * 4 + ty * 2 + tx] = sum;
           }
         }
@@ -118,6 +123,75 @@ export function fourPhaseKernels(weight: Float32Array, shape: readonly number[])
     }
   }
   return kernels;
+}
+
+interface EqualizationGroups {
+  /** The group (channels sharing one equalization scale vector) of each tap. */
+  taps: Map<string, string>;
+  /** Input and output groups of each convolution, by state-dict prefix. */
+  convs: Map<string, { in?: string; out?: string }>;
+}
+
+/**
+ * Channel groups for equalization: the residual stream of each resolution stage (the stage's first
+ * convolution, every block's conv.4, pool.3 and output write it; conv.0, pool.0 and the next
+ * stage's convolution read it) and each block's two inner ReLU activations.
+ */
+function equalizationGroups(layers: readonly Layer[]): EqualizationGroups {
+  const taps = new Map<string, string>();
+  const convs = new Map<string, { in?: string; out?: string }>();
+  let stage = 0;
+  let stream = 'stream0';
+  let seenConv = false;
+  layers.forEach((layer, i) => {
+    if (layer.op === 'conv') {
+      const index = String(layer.index);
+      if (i === layers.length - 1) {
+        convs.set(index, { in: stream });
+      } else if (!seenConv) {
+        convs.set(index, { out: stream });
+        taps.set(index, stream);
+      } else {
+        const next = `stream${++stage}`;
+        convs.set(index, { in: stream, out: next });
+        taps.set(index, next);
+        stream = next;
+      }
+      seenConv = true;
+    } else if (layer.op === 'block') {
+      const b = layer.index;
+      convs.set(`${b}.conv.0`, { in: stream, out: `${b}.conv.0` });
+      convs.set(`${b}.conv.2`, { in: `${b}.conv.0`, out: `${b}.conv.2` });
+      convs.set(`${b}.conv.4`, { in: `${b}.conv.2`, out: stream });
+      convs.set(`${b}.pool.0`, { in: stream });
+      convs.set(`${b}.pool.3`, { out: stream });
+      taps.set(`${b}.conv.0`, `${b}.conv.0`);
+      taps.set(`${b}.conv.2`, `${b}.conv.2`);
+      for (const tap of [`${b}.conv.4`, `${b}.pool`, String(b)]) taps.set(tap, stream);
+    }
+  });
+  return { taps, convs };
+}
+
+/** kernel[o, i, ...] * outScale[o] / inScale[i] and bias[o] * outScale[o]; copies. */
+function equalizeKernel(
+  kernel: Float32Array,
+  shape: readonly number[],
+  bias: Float32Array | undefined,
+  outScale: Float32Array | undefined,
+  inScale: Float32Array | undefined,
+): { kernel: Float32Array; bias: Float32Array | undefined } {
+  if (!outScale && !inScale) return { kernel, bias };
+  const [outChannels, inChannels] = shape as [number, number];
+  const spatial = kernel.length / (outChannels * inChannels);
+  const scaled = new Float32Array(kernel.length);
+  for (let o = 0; o < outChannels; o++)
+    for (let i = 0; i < inChannels; i++) {
+      const factor = (outScale?.[o] ?? 1) / (inScale?.[i] ?? 1);
+      const base = (o * inChannels + i) * spatial;
+      for (let k = 0; k < spatial; k++) scaled[base + k] = kernel[base + k]! * factor;
+    }
+  return { kernel: scaled, bias: bias?.map((b, o) => b * (outScale?.[o] ?? 1)) };
 }
 
 class TaeGraph {
@@ -129,13 +203,43 @@ class TaeGraph {
   readonly graph: GraphBuilder;
   readonly taps: string[] = [];
 
+  readonly groups: EqualizationGroups;
+  /** Equalization scales by group (int8 only). */
+  private readonly groupScales = new Map<string, Float32Array>();
+
   constructor(
     private readonly weights: TensorMap,
     private readonly part: string,
     private readonly mode: TaeMode,
     private readonly fourPhase: boolean,
+    layers: readonly Layer[],
   ) {
     this.graph = new GraphBuilder(`tae_${part}`);
+    this.groups = equalizationGroups(layers);
+    if (mode.kind === 'int8') {
+      const members = new Map<string, { min: number[]; max: number[] }[]>();
+      for (const [tap, group] of this.groups.taps) {
+        const range = mode.ranges[tap];
+        if (range) members.set(group, [...(members.get(group) ?? []), range]);
+      }
+      for (const [group, ranges] of members)
+        this.groupScales.set(group, equalizationScales(ranges, mode.equalization ?? 0));
+    }
+  }
+
+  scaleOf(group: string | undefined): Float32Array | undefined {
+    return group === undefined ? undefined : this.groupScales.get(group);
+  }
+
+  /** The kernel and bias of convolution `prefix` with its channel equalization folded in. */
+  private equalized(
+    prefix: string,
+    kernel: Float32Array,
+    shape: readonly number[],
+    bias: Float32Array | undefined,
+  ): { kernel: Float32Array; bias: Float32Array | undefined } {
+    const groups = this.groups.convs.get(prefix);
+    return equalizeKernel(kernel, shape, bias, this.scaleOf(groups?.out), this.scaleOf(groups?.in));
   }
 
   has(key: string): boolean {
@@ -169,15 +273,20 @@ class TaeGraph {
     if (this.mode.kind === 'float' || this.inFloatLayer) return x;
     if (this.mode.kind === 'calibrate') {
       const names = calibrationOutputs(tap);
-      this.graph.node('ReduceMin', [x], { keepdims: 0 }, names.min);
-      this.graph.node('ReduceMax', [x], { keepdims: 0 }, names.max);
+      const axes = this.graph.constant('channel_axes', [3], new BigInt64Array([0n, 2n, 3n]));
+      this.graph.node('ReduceMin', [x, axes], { keepdims: 0 }, names.min);
+      this.graph.node('ReduceMax', [x, axes], { keepdims: 0 }, names.max);
       this.taps.push(tap);
       return x;
     }
     const range = this.mode.ranges[tap];
     if (!range)
-      throw new EngineError('INVALID_CHECKPOINT', `TAE ${this.part}: no calibrated range for ${tap}`);
-    const q = activationQuantization(kind === 'relu' ? [0, range[1]] : range);
+      throw new EngineError(
+        'INVALID_CHECKPOINT',
+        `TAE ${this.part}: no calibrated range for ${tap}`,
+      );
+    const [min, max] = scaledRange(range, this.scaleOf(this.groups.taps.get(tap)));
+    const q = activationQuantization(kind === 'relu' ? [0, max] : [min, max]);
     const scale = this.graph.constant(`${tap}.scale`, [], new Float32Array([q.scale]));
     const zeroPoint = this.graph.constant(`${tap}.zero_point`, [], new Uint8Array([q.zeroPoint]));
     const quantized = this.graph.node('QuantizeLinear', [x, scale, zeroPoint]);
@@ -204,20 +313,28 @@ class TaeGraph {
     const channels = shape[0]!;
     const q = quantizeWeightPerChannel(kernel, channels);
     const zeros = new Int8Array(channels);
-    const weight = this.graph.node('DequantizeLinear', [
-      this.graph.constant(`${name}.q`, shape, q.data),
-      this.graph.constant(`${name}.scale`, [channels], q.scales),
-      this.graph.constant(`${name}.zero_point`, [channels], zeros),
-    ], { axis: 0 });
+    const weight = this.graph.node(
+      'DequantizeLinear',
+      [
+        this.graph.constant(`${name}.q`, shape, q.data),
+        this.graph.constant(`${name}.scale`, [channels], q.scales),
+        this.graph.constant(`${name}.zero_point`, [channels], zeros),
+      ],
+      { axis: 0 },
+    );
     const inputs = [x, weight];
     if (bias) {
       const b = quantizeBias(bias, inputScale, q.scales);
       inputs.push(
-        this.graph.node('DequantizeLinear', [
-          this.graph.constant(`${name}.bias.q`, [channels], b.data),
-          this.graph.constant(`${name}.bias.scale`, [channels], b.scales),
-          this.graph.constant(`${name}.bias.zero_point`, [channels], new Int32Array(channels)),
-        ], { axis: 0 }),
+        this.graph.node(
+          'DequantizeLinear',
+          [
+            this.graph.constant(`${name}.bias.q`, [channels], b.data),
+            this.graph.constant(`${name}.bias.scale`, [channels], b.scales),
+            this.graph.constant(`${name}.bias.zero_point`, [channels], new Int32Array(channels)),
+          ],
+          { axis: 0 },
+        ),
       );
     }
     return inputs;
@@ -248,8 +365,20 @@ class TaeGraph {
         `TAE ${this.part}: "${prefix}.weight" is not a 4-D convolution kernel`,
       );
     const [, , kh, kw] = weight.shape as [number, number, number, number];
-    const bias = this.has(`${prefix}.bias`) ? this.tensor(`${prefix}.bias`).data : undefined;
-    const inputs = this.convInputs(x, `${prefix}.weight`, weight.data, weight.shape, bias, forceFloat);
+    const eq = this.equalized(
+      prefix,
+      weight.data,
+      weight.shape,
+      this.has(`${prefix}.bias`) ? this.tensor(`${prefix}.bias`).data : undefined,
+    );
+    const inputs = this.convInputs(
+      x,
+      `${prefix}.weight`,
+      eq.kernel,
+      weight.shape,
+      eq.bias,
+      forceFloat,
+    );
     return this.graph.node('Conv', inputs, {
       kernel_shape: [kh, kw],
       pads: [kh >> 1, kw >> 1, kh >> 1, kw >> 1],
@@ -274,9 +403,14 @@ class TaeGraph {
       return this.act(this.conv(up, prefix), prefix, 'signed');
     }
     const weight = this.tensor(`${prefix}.weight`);
-    const bias = this.has(`${prefix}.bias`) ? this.tensor(`${prefix}.bias`).data : undefined;
+    const { kernel, bias } = this.equalized(
+      prefix,
+      weight.data,
+      weight.shape,
+      this.has(`${prefix}.bias`) ? this.tensor(`${prefix}.bias`).data : undefined,
+    );
     const [outChannels, inChannels] = weight.shape as [number, number];
-    const kernels = fourPhaseKernels(weight.data, weight.shape);
+    const kernels = fourPhaseKernels(kernel, weight.shape);
     const phases = kernels.map((kernel, phase) => {
       const [a, b] = [phase >> 1, phase & 1];
       const out = this.graph.node(
@@ -403,7 +537,7 @@ export function buildTaePart(
       'INVALID_CHECKPOINT',
       `TAE ${part} checkpoint lacks "${part === 'encoder' ? '14' : '1'}.weight"`,
     );
-  const tae = new TaeGraph(weights, part, mode, fourPhase);
+  const tae = new TaeGraph(weights, part, mode, fourPhase, layers);
   const image = { name: 'image', dims: ['N', 3, 'H', 'W'] };
   const latent = { name: 'latent', dims: ['N', latentChannels, 'h', 'w'] };
   const [input, output] = part === 'encoder' ? [image, latent] : [latent, image];

@@ -35,12 +35,18 @@ export interface Vae {
 }
 
 /**
- * Layers kept in float32 in the int8 graphs (mixed precision), by layer index. The first and last
- * convolutions and the mid blocks' pooling branches are always float32.
+ * How the int8 TAE graphs are built, per half: the layers kept in float32 (mixed precision, by
+ * layer index; the first and last convolutions and the mid blocks' pooling branches are always
+ * float32) and the strength of the per-channel equalization. Chosen by measuring each layer's
+ * effect on the quality gate (packages/engine/test/int8.test.ts) on the shared photos; the float
+ * layers are low-resolution ones, about 5% (encoder) and 7% (decoder) of the multiply-accumulates.
  */
-export const INT8_FLOAT_LAYERS: Record<'encoder' | 'decoder', ReadonlySet<string>> = {
-  encoder: new Set(),
-  decoder: new Set(),
+export const INT8_RECIPE: Record<
+  'encoder' | 'decoder',
+  { floatLayers: ReadonlySet<string>; equalization: number }
+> = {
+  encoder: { floatLayers: new Set(['10', '11', '12', '13']), equalization: 0.25 },
+  decoder: { floatLayers: new Set(['3', '4', '5', '7', '8', '12']), equalization: 0.5 },
 };
 
 export interface LoadVaeOptions {
@@ -293,7 +299,7 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions =
       buildTaePart(weights, part, {
         mode:
           precision === 'int8' && ranges
-            ? { kind: 'int8', ranges: ranges[part], floatLayers: INT8_FLOAT_LAYERS[part] }
+            ? { kind: 'int8', ranges: ranges[part], ...INT8_RECIPE[part] }
             : { kind: 'float' },
       }).model;
     const encoder = await createHalf(build(encoderWeights, 'encoder'), 'image', 'latent', threads);
