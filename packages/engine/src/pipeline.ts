@@ -10,6 +10,7 @@ import {
   getManifest,
   loadVae,
   defaultWeightLocations,
+  type Precision,
   type PrecisionSetting,
   type Vae,
   type WeightLocations,
@@ -120,11 +121,14 @@ export async function validateRunSpec(
   validateNoise(spec.noise);
 }
 
+/** The latent cache key; int8 encoders give other latents than fp32, so their keys differ. */
 export function latentCacheKey(
   sha256: string,
   spec: Pick<RunSpec, 'model' | 'width' | 'height' | 'fit'>,
+  precision: Precision = 'fp32',
 ): string {
-  return `${spec.model}/${spec.width}x${spec.height}-${spec.fit}/${sha256}`;
+  const suffix = precision === 'fp32' ? '' : `-${precision}`;
+  return `${spec.model}/${spec.width}x${spec.height}-${spec.fit}${suffix}/${sha256}`;
 }
 
 /**
@@ -208,7 +212,7 @@ export class Engine {
     // Sequential on purpose: onnxruntime already uses the cores for one encode.
     for (const source of spec.keyframes) {
       signal?.throwIfAborted();
-      const key = latentCacheKey(source.sha256, spec);
+      const key = latentCacheKey(source.sha256, spec, vae.precision);
       let latent = await this.options.latentCache?.get(key);
       if (!latent) {
         const image = await imageToTensor(
