@@ -302,8 +302,10 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions =
             ? { kind: 'int8', ranges: ranges[part], ...INT8_RECIPE[part] }
             : { kind: 'float' },
       }).model;
-    const encoder = await createHalf(build(encoderWeights, 'encoder'), 'image', 'latent', threads);
-    const decoder = await createHalf(build(decoderWeights, 'decoder'), 'latent', 'image', threads);
+    // onnxruntime optimizes the first session on its own thread while the second graph is built.
+    const encoderHalf = createHalf(build(encoderWeights, 'encoder'), 'image', 'latent', threads);
+    const decoderHalf = createHalf(build(decoderWeights, 'decoder'), 'latent', 'image', threads);
+    const [encoder, decoder] = await Promise.all([encoderHalf, decoderHalf]);
     return new OrtVae(manifest, encoder, decoder, precision, reason);
   }
   const names = manifest.onnx;
