@@ -12,7 +12,7 @@ import type { ActivationRanges } from './quantize.ts';
 import { buildTaePart, calibrationOutputs, type TaePart } from './tae-graph.ts';
 
 /** Version of the calibration recipe below; part of the cache key. */
-const CALIBRATION_VERSION = 2;
+const CALIBRATION_VERSION = 3;
 /** Calibration inputs are the photos at this size (center crop), as the quality gate uses. */
 export const CALIBRATION_SIDE = 512;
 /** Noise added (seeded, absolute) to one set of decoder calibration latents, as noisy runs do. */

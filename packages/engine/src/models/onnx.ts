@@ -97,6 +97,8 @@ export class GraphBuilder {
     const producer = this.nodes.find((node) => node.output?.[0] === result);
     if (!producer?.output) throw new Error(`no node produces ${result}`);
     producer.output[0] = output.name;
+    for (const node of this.nodes)
+      node.input = node.input?.map((name) => (name === result ? output.name : name));
     const model: ModelProto = {
       irVersion: IR_VERSION,
       opsetImport: [{ domain: '', version: OPSET }],

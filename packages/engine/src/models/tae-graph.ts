@@ -470,7 +470,13 @@ class TaeGraph {
     switch (layer.op) {
       case 'conv': {
         const index = String(layer.index);
-        if (next === undefined) return this.conv(x, index, layer.stride); // the output convolution
+        if (next === undefined) {
+          // The decoder's RGB output is quantized too (a step of about 1/200 of the range, well
+          // below 8-bit output rounding): its convolution then runs in int8 and only 3 channels
+          // are dequantized, not the 64 of its input. The encoder's latent stays float32.
+          const out = this.conv(x, index, layer.stride);
+          return this.part === 'decoder' ? this.act(out, index, 'signed') : out;
+        }
         if (next.op === 'relu')
           return this.within(index, 'relu', () =>
             this.act(this.relu(this.conv(x, index, layer.stride)), index, 'relu'),
