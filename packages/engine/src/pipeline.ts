@@ -67,7 +67,7 @@ export interface EngineOptions {
   readonly latentCache?: LatentCache;
   readonly imageLimits?: ImageLimits;
   readonly runLimits?: RunLimits;
-  /** fp32, int8 or auto (default): see `loadVae`. */
+  /** fp32 (default), int8 or auto: see `loadVae`. The CLI defaults to auto. */
   readonly precision?: PrecisionSetting;
   /** Where int8 calibrations are cached (default: `calibration/` in the models folder). */
   readonly calibrationCacheDir?: string;

@@ -53,7 +53,11 @@ export interface LoadVaeOptions {
   locations?: WeightLocations;
   /** onnxruntime intra-op threads (default 1). */
   intraOpThreads?: number;
-  /** fp32, int8, or auto (default): int8 on VNNI/AMX CPUs for models that pass the int8 quality gate. */
+  /**
+   * fp32 (default), int8, or auto: int8 on VNNI/AMX CPUs for models that pass the int8 quality
+   * gate, fp32 otherwise. The first int8 load of a model's weights calibrates (about 15-60 s on
+   * 2 cores) unless the calibration cache already holds them.
+   */
   precision?: PrecisionSetting;
   /** Where int8 activation ranges are cached, keyed by the weights' sha256 (default: `calibration/` in the models folder). */
   calibrationCacheDir?: string;
@@ -242,7 +246,8 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions =
       'intraOpThreads',
     );
   }
-  const choice = choosePrecision(options.precision ?? 'auto', manifest, options.cpu);
+  const setting = options.precision ?? 'fp32';
+  const choice = choosePrecision(setting, manifest, options.cpu);
   const locations = options.locations ?? defaultWeightLocations();
   const paths = await resolveWeights(manifest, locations);
   if (manifest.kind === 'tae') {
@@ -290,7 +295,7 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions =
         ranges = { encoder: calibration.encoder, decoder: calibration.decoder };
       } catch (error) {
         // auto falls back to float32 when calibration is impossible; an explicit int8 fails.
-        if ((options.precision ?? 'auto') !== 'auto') throw error;
+        if (setting !== 'auto') throw error;
         precision = 'fp32';
         reason = `auto: int8 calibration unavailable (${(error as Error).message})`;
       }
