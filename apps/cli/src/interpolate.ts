@@ -114,6 +114,11 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
     runLimits: { maxSteps: options.maxSteps, maxSide: options.maxSide },
     latentCache: options.cache ? new DirectoryLatentCache(options.cacheDir) : undefined,
     locations,
+    onCalibrating: (model) =>
+      process.stderr.write(
+        `calibrating ${model}'s int8 activation ranges from the sample photos (once; cached in ` +
+          `${join(locations.modelsDir, 'calibration')})\n`,
+      ),
   });
   // Animations and the contact sheet are opt-in: on a 2-core machine building them alongside the
   // decodes only slows the decodes, and after the last frame they cost seconds (see bench/engine.ts).

@@ -73,6 +73,8 @@ export interface EngineOptions {
   readonly calibrationCacheDir?: string;
   /** Photos int8 calibrates from (default: `images/` beside the weights mirror). */
   readonly calibrationImagesDir?: string;
+  /** Called when a model's int8 activation ranges are calibrated (once per weights, cached). */
+  readonly onCalibrating?: (model: string) => void;
 }
 
 export interface EngineStats {
@@ -158,6 +160,7 @@ export class Engine {
         precision: this.options.precision,
         calibrationCacheDir: this.options.calibrationCacheDir,
         calibrationImagesDir: this.options.calibrationImagesDir,
+        onCalibrating: () => this.options.onCalibrating?.(model),
       });
       // A failed load (missing weights) must not poison later attempts.
       vae.catch(() => this.vaes.delete(model));

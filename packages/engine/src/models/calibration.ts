@@ -38,6 +38,8 @@ export interface CalibrationOptions {
   /** Where calibrations are cached; none: computed at every load. */
   cacheDir?: string;
   intraOpThreads: number;
+  /** Called when no cached calibration exists and one is computed (it takes a while). */
+  onCalibrating?: () => void;
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -189,6 +191,7 @@ export async function loadCalibration(
     }
   }
   const photos = await readPhotos(options.imagesDir);
+  options.onCalibrating?.();
   const ranges = await computeCalibration(
     weights.encoder,
     weights.decoder,

@@ -63,6 +63,8 @@ export interface LoadVaeOptions {
   calibrationCacheDir?: string;
   /** Photos int8 activation ranges are calibrated from (default: `images/` beside the weights mirror). */
   calibrationImagesDir?: string;
+  /** Called when int8 activation ranges are being calibrated (no cached calibration). */
+  onCalibrating?: () => void;
   /** CPU capabilities for `auto` (default: read from /proc/cpuinfo). */
   cpu?: CpuInt8Support;
 }
@@ -290,6 +292,7 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions =
             imagesDir,
             cacheDir: options.calibrationCacheDir ?? join(locations.modelsDir, 'calibration'),
             intraOpThreads: threads,
+            onCalibrating: options.onCalibrating,
           },
         );
         ranges = { encoder: calibration.encoder, decoder: calibration.decoder };
