@@ -23,6 +23,7 @@ import {
   tensorToImage,
   type ImageLimits,
   type KeyframeSource,
+  type PrecisionSetting,
   type RenderedFrame,
 } from '@latent-lab/engine';
 import { LocalStorage } from '@latent-lab/storage';
@@ -42,6 +43,11 @@ export interface InterpolateOptions {
   fit: FitMode;
   model: string;
   format: FrameFormat;
+  precision: PrecisionSetting;
+  webp: boolean;
+  gif: boolean;
+  contactSheet: boolean;
+  animations: boolean;
   fps: number;
   pingPong: boolean;
   out: string;
@@ -111,32 +117,50 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   const keyframes: KeyframeSource[] = [];
   for (const path of options.images) keyframes.push(await readKeyframe(path, imageLimits));
   const spec = renderSpec(params, keyframes);
+  const locations = { ...loadModelLocations(process.env), onDownloadProgress: downloadProgress() };
   const engine = new Engine({
     intraOpThreads: options.threads,
+    precision: options.precision,
     imageLimits,
     latentCache: options.cache
       ? new BlobLatentCache(new LocalStorage(options.cacheDir))
       : undefined,
-    locations: { ...loadModelLocations(process.env), onDownloadProgress: downloadProgress() },
+    locations,
+    onCalibrating: (model) =>
+      process.stderr.write(
+        `calibrating ${model}'s int8 activation ranges from the sample photos (once; cached in ` +
+          `${join(locations.modelsDir, 'calibration')})\n`,
+      ),
   });
+  // Animations and the contact sheet are opt-in: on a 2-core machine building them alongside the
+  // decodes only slows the decodes, and after the last frame they cost seconds (see bench/engine.ts).
+  const outputs = {
+    webp: options.webp || options.animations,
+    gif: options.gif || options.animations,
+    sheet: options.contactSheet || options.animations,
+  };
+  const keepFrames = outputs.webp || outputs.gif || outputs.sheet;
   await mkdir(options.out, { recursive: true });
 
   const started = performance.now();
-  await engine.vae(spec.model);
+  const vae = await engine.vae(spec.model);
   const loadMs = performance.now() - started;
   const bar = progressBar('frames', 'frames');
   bar.start(spec.steps, 0);
   const frames: Omit<RenderedFrame, 'rgb'>[] = [];
-  // Each frame is encoded and written while the next one decodes.
-  const written: Promise<Buffer>[] = [];
+  // Each frame is encoded and written (by sharp, on libuv's threads) while the next one decodes;
+  // the encoded bytes are kept only when an animation or contact sheet needs them.
+  const written: Promise<Buffer | undefined>[] = [];
   try {
     for await (const frame of engine.render(spec)) {
+      // The keyframes are encoded once the first frame exists; the encoder is not needed again.
+      if (frame.index === 0) await vae.releaseEncoder();
       const { rgb, ...timing } = frame;
       frames.push(timing);
       written.push(
         tensorToImage(rgb, options.format).then(async (bytes) => {
           await writeFile(join(options.out, frameName(frame.index, options.format)), bytes);
-          return bytes;
+          return keepFrames ? bytes : undefined;
         }),
       );
       bar.increment();
@@ -144,18 +168,26 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   } finally {
     bar.stop();
   }
-  const encoded = await Promise.all(written);
+  const encoded = (await Promise.all(written)).filter((b): b is Buffer => b !== undefined);
   const renderMs = performance.now() - started - loadMs;
-  const [webp, gif, sheet] = await Promise.all([
-    encodeAnimation(encoded, 'webp', params.animation),
-    encodeAnimation(encoded, 'gif', params.animation),
-    contactSheet(encoded),
-  ]);
+  const extra: string[] = [];
   await Promise.all([
-    writeFile(join(options.out, 'animation.webp'), webp),
-    writeFile(join(options.out, 'animation.gif'), gif),
-    writeFile(join(options.out, 'contact-sheet.png'), sheet),
+    outputs.webp &&
+      encodeAnimation(encoded, 'webp', params.animation).then((bytes) =>
+        writeFile(join(options.out, 'animation.webp'), bytes),
+      ),
+    outputs.gif &&
+      encodeAnimation(encoded, 'gif', params.animation).then((bytes) =>
+        writeFile(join(options.out, 'animation.gif'), bytes),
+      ),
+    outputs.sheet &&
+      contactSheet(encoded).then((bytes) =>
+        writeFile(join(options.out, 'contact-sheet.png'), bytes),
+      ),
   ]);
+  if (outputs.webp) extra.push('animation.webp');
+  if (outputs.gif) extra.push('animation.gif');
+  if (outputs.sheet) extra.push('contact-sheet.png');
   const wallMs = performance.now() - started;
   const outputsMs = wallMs - loadMs - renderMs;
   const report = {
@@ -172,9 +204,13 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
     fit: spec.fit,
     noise: { ...spec.noise, seed: spec.seed },
     animation: params.animation,
+    precision: { requested: options.precision, used: vae.precision, reason: vae.precisionReason },
+    threads: options.threads,
     format: options.format,
-    // renderMs: encoding keyframes, decoding and writing frames; outputsMs: animations and contact sheet.
+    // renderMs: encoding keyframes, decoding and writing frames; outputsMs: animations and contact sheet;
+    // peakRssMb: the process's peak resident memory so far.
     timings: { ...engine.stats, loadMs, renderMs, outputsMs, wallMs },
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     frames: frames.map(({ index, alpha, noiseLevel, decodeMs }) => ({
       file: frameName(index, options.format),
       index,
@@ -186,7 +222,8 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   await writeFile(join(options.out, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);
   await engine.close();
   process.stdout.write(
-    `wrote ${spec.steps} frames, animation.webp, animation.gif and contact-sheet.png to ${options.out} ` +
-      `(seed ${spec.seed}, ${(wallMs / 1000).toFixed(1)} s, ${engine.stats.encoderCalls} encoder calls)\n`,
+    `wrote ${spec.steps} frames${extra.map((name) => `, ${name}`).join('')} and run.json to ${options.out} ` +
+      `(seed ${spec.seed}, ${vae.precision}, ${(wallMs / 1000).toFixed(1)} s, ` +
+      `${engine.stats.encoderCalls} encoder calls)\n`,
   );
 }

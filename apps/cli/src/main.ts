@@ -76,6 +76,18 @@ program
   .addOption(
     new Option('--format <format>', 'frame image format').choices(FRAME_FORMATS).default('png'),
   )
+  .addOption(
+    new Option(
+      '--precision <precision>',
+      'model arithmetic: auto = int8 on CPUs with VNNI/AMX for models that pass the int8 quality gate',
+    )
+      .choices(['auto', 'fp32', 'int8'])
+      .default('auto'),
+  )
+  .option('--webp', 'also write animation.webp (after the frames)', false)
+  .option('--gif', 'also write animation.gif (after the frames)', false)
+  .option('--contact-sheet', 'also write contact-sheet.png (after the frames)', false)
+  .option('--animations', 'all three: --webp --gif --contact-sheet', false)
   .option('--fps <n>', 'animation frames per second', number, 10)
   .option('--ping-pong', 'animation plays forward then backward', false)
   .option('-o, --out <dir>', 'output folder', 'out')

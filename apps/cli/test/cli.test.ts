@@ -46,7 +46,7 @@ after(async () => {
 });
 
 describe('latent-lab interpolate', () => {
-  test('writes frames, animations, a contact sheet and run.json; a repeated run encodes nothing', async () => {
+  test('writes frames, animations (opt-in), a contact sheet and run.json; a repeated run encodes nothing', async () => {
     const out = join(scratch, 'run');
     const cacheDir = join(scratch, 'cache');
     const args = [
@@ -70,6 +70,7 @@ describe('latent-lab interpolate', () => {
       'bell',
       '--seed',
       '42',
+      '--animations',
       '--out',
       out,
       '--cache-dir',
@@ -96,6 +97,9 @@ describe('latent-lab interpolate', () => {
     assert.equal(report.timings.encoderCalls, 2, 'astronaut is used twice but encoded once');
     assert.equal(report.timings.decoderCalls, 5);
     assert.equal(report.noise.seed, 42);
+    assert.equal(report.precision.requested, 'auto');
+    assert.ok(['fp32', 'int8'].includes(report.precision.used), report.precision.used);
+    assert.match(report.precision.reason, /^auto: /);
     assert.equal(report.frames[0].alpha, 0);
     assert.equal(report.frames[4].alpha, 1);
     assert.equal(report.frames[0].noiseLevel, 0, 'bell schedule is zero at the ends');
@@ -118,6 +122,37 @@ describe('latent-lab interpolate', () => {
     assert.ok(a.equals(b), 'the same seed gives the same frame');
   });
 
+  test('--precision fp32 is recorded in run.json; only frames and run.json by default', async () => {
+    const out = join(scratch, 'fp32');
+    const result = await cli([
+      'interpolate',
+      astronaut,
+      rocket,
+      '--steps',
+      '2',
+      '--size',
+      '64x64',
+      '--precision',
+      'fp32',
+      '--no-cache',
+      '--out',
+      out,
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual((await readdir(out)).sort(), ['frame-0000.png', 'frame-0001.png', 'run.json']);
+    const report = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
+    assert.deepEqual(report.precision, {
+      requested: 'fp32',
+      used: 'fp32',
+      reason: 'fp32 requested',
+    });
+    assert.ok(report.peakRssMb > 0);
+    assertCleanError(
+      await cli(['interpolate', astronaut, rocket, '--precision', 'int4', '--out', out]),
+      /int4/,
+    );
+  });
+
   test('--help documents every option', async () => {
     const result = await cli(['interpolate', '--help']);
     assert.equal(result.code, 0);
@@ -137,6 +172,11 @@ describe('latent-lab interpolate', () => {
       '--fps',
       '--out',
       '--threads',
+      '--precision',
+      '--webp',
+      '--gif',
+      '--contact-sheet',
+      '--animations',
     ]) {
       assert.ok(result.stdout.includes(option), `${option} not in --help`);
     }

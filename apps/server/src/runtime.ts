@@ -1,5 +1,6 @@
 import type { Config } from '@latent-lab/config';
 import { openDatabase, type Database } from '@latent-lab/db';
+import { DEFAULT_MODEL_ID } from '@latent-lab/engine';
 import { openStorage, type Storage } from '@latent-lab/storage';
 import type PgBoss from 'pg-boss';
 import { pino, type Logger } from 'pino';
@@ -75,6 +76,7 @@ export async function startWorker(runtime: Runtime): Promise<() => Promise<void>
     log: log.child({ component: 'worker' }),
     concurrency: config.workerConcurrency,
   });
+  renderer.warm(DEFAULT_MODEL_ID);
   await worker.start();
   log.info({ concurrency: config.workerConcurrency, mode: db.mode }, 'worker started');
   return async () => {

@@ -37,6 +37,7 @@ export function toRunRecord(row: Run, keyframeIds: string[]): RunRecord {
     width: row.width,
     height: row.height,
     fit: row.fit as RunParams['fit'],
+    precision: row.precision as RunParams['precision'],
     noise: {
       level: row.noiseLevel,
       mode: row.noiseMode as RunParams['noise']['mode'],

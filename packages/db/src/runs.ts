@@ -76,6 +76,7 @@ export async function createRun(prisma: PrismaClient, input: NewRunRow): Promise
         width: params.width,
         height: params.height,
         fit: params.fit,
+        precision: params.precision,
         noiseLevel: params.noise.level,
         noiseMode: params.noise.mode,
         noiseSchedule: params.noise.schedule,

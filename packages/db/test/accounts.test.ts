@@ -117,6 +117,7 @@ function runParams(keyframes: string[]): RunParams {
     width: 64,
     height: 64,
     fit: 'cover',
+    precision: 'fp32',
     noise: { level: 0, mode: 'absolute', schedule: 'constant', shared: false },
     seed: 1,
     animation: { fps: 10, loop: 'loop' },

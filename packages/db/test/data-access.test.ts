@@ -100,6 +100,7 @@ function runParams(keyframes: string[], overrides: Partial<RunParams> = {}): Run
     width: 128,
     height: 128,
     fit: 'cover',
+    precision: 'fp32',
     noise: { level: 0.1, mode: 'absolute', schedule: 'constant', shared: false },
     seed: 42,
     animation: { fps: 10, loop: 'loop' },

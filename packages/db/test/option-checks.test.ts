@@ -7,6 +7,7 @@ import {
   FIT_MODES,
   INTERPOLATION_METHODS,
   LOOP_MODES,
+  PRECISIONS,
   MAX_FPS,
   MAX_SEED,
   MIN_FPS,
@@ -25,6 +26,7 @@ const OPTION_COLUMNS: Record<string, readonly string[]> = {
   'Run.noiseMode': NOISE_MODES,
   'Run.noiseSchedule': NOISE_SCHEDULES,
   'Run.loop': LOOP_MODES,
+  'Run.precision': PRECISIONS,
   'NoisePreset.mode': NOISE_MODES,
   'NoisePreset.schedule': NOISE_SCHEDULES,
 };

@@ -10,6 +10,8 @@ export const NOISE_SCHEDULES = ['constant', 'ramp-up', 'ramp-down', 'bell'] as c
 /** How an animation repeats: from the start, or forwards then backwards. */
 export const LOOP_MODES = ['loop', 'ping-pong'] as const;
 export const FRAME_FORMATS = ['png', 'webp'] as const;
+/** auto: int8 on CPUs with fast integer dot products where the model passes the int8 quality gate. */
+export const PRECISIONS = ['auto', 'fp32', 'int8'] as const;
 
 export type InterpolationMethod = (typeof INTERPOLATION_METHODS)[number];
 export type Easing = (typeof EASINGS)[number];
@@ -18,6 +20,7 @@ export type NoiseMode = (typeof NOISE_MODES)[number];
 export type NoiseSchedule = (typeof NOISE_SCHEDULES)[number];
 export type LoopMode = (typeof LOOP_MODES)[number];
 export type FrameFormat = (typeof FRAME_FORMATS)[number];
+export type PrecisionSetting = (typeof PRECISIONS)[number];
 
 /** The option lists by name, for code that derives something from each (enums, checks, tests). */
 export const OPTION_LISTS = {
@@ -27,6 +30,7 @@ export const OPTION_LISTS = {
   NoiseMode: NOISE_MODES,
   NoiseSchedule: NOISE_SCHEDULES,
   LoopMode: LOOP_MODES,
+  Precision: PRECISIONS,
 } as const;
 
 /** The constant-case name of an option ('ease-in' -> 'EASE_IN'), as GraphQL enums spell them. */

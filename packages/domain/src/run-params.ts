@@ -18,6 +18,7 @@ import {
   LOOP_MODES,
   NOISE_MODES,
   NOISE_SCHEDULES,
+  PRECISIONS,
 } from './options.ts';
 import { booleanField, integerIn, numberIn, oneOf, parseWith, text } from './schema-helpers.ts';
 
@@ -51,6 +52,7 @@ export function runParamsSchema(limits: RunLimits) {
     width: side('width', limits.maxSide).default(512),
     height: side('height', limits.maxSide).default(512),
     fit: oneOf('fit', FIT_MODES).default('cover'),
+    precision: oneOf('precision', PRECISIONS).default('auto'),
     noise: z
       .object({
         level: numberIn('noise level', 0, limits.maxNoiseLevel),

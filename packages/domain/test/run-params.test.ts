@@ -32,6 +32,7 @@ describe('run parameters', () => {
       width: 512,
       height: 512,
       fit: 'cover',
+      precision: 'auto',
       noise: { level: 0, mode: 'absolute', schedule: 'constant', shared: false },
       animation: { fps: 10, loop: 'loop' },
     });

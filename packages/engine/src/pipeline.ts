@@ -2,7 +2,13 @@ import type { RunParams } from '@latent-lab/domain';
 import { EngineError } from './errors.ts';
 import { DEFAULT_IMAGE_LIMITS, imageToTensor, type ImageLimits } from './image/index.ts';
 import { framePositions, interpolatePath } from './interpolate/index.ts';
-import { loadVae, type Vae, type WeightLocations } from './models/index.ts';
+import {
+  loadVae,
+  type Precision,
+  type PrecisionSetting,
+  type Vae,
+  type WeightLocations,
+} from './models/index.ts';
 import { applyNoise } from './noise/index.ts';
 import type { Tensor4 } from './types.ts';
 
@@ -20,6 +26,8 @@ export type RunSpec = Pick<
   RunParams,
   'model' | 'steps' | 'method' | 'easing' | 'width' | 'height' | 'fit' | 'noise' | 'seed'
 > & {
+  /** Default: the engine's own precision option. */
+  readonly precision?: PrecisionSetting;
   readonly keyframes: readonly KeyframeSource[];
   /** Keeps cached latents apart (a workspace): equal images in two scopes are encoded twice. */
   readonly cacheScope?: string;
@@ -31,8 +39,21 @@ export function renderSpec(
   keyframes: readonly KeyframeSource[],
   cacheScope?: string,
 ): RunSpec {
-  const { model, steps, method, easing, width, height, fit, noise, seed } = params;
-  return { model, steps, method, easing, width, height, fit, noise, seed, keyframes, cacheScope };
+  const { model, steps, method, easing, width, height, fit, noise, seed, precision } = params;
+  return {
+    model,
+    steps,
+    method,
+    easing,
+    width,
+    height,
+    fit,
+    noise,
+    seed,
+    precision,
+    keyframes,
+    cacheScope,
+  };
 }
 
 export interface RenderedFrame {
@@ -58,6 +79,14 @@ export interface EngineOptions {
   readonly intraOpThreads?: number;
   readonly latentCache?: LatentCache;
   readonly imageLimits?: ImageLimits;
+  /** fp32 (default), int8 or auto: see `loadVae`. The CLI defaults to auto. */
+  readonly precision?: PrecisionSetting;
+  /** Where int8 calibrations are cached (default: `calibration/` in the models folder). */
+  readonly calibrationCacheDir?: string;
+  /** Photos int8 calibrates from (default: `images/` beside the weights mirror). */
+  readonly calibrationImagesDir?: string;
+  /** Called when a model's int8 activation ranges are calibrated (once per weights, cached). */
+  readonly onCalibrating?: (model: string) => void;
 }
 
 export interface EngineStats {
@@ -71,11 +100,17 @@ function invalid(field: string, message: string): EngineError {
   return new EngineError('INVALID_OPTION', message, field);
 }
 
+/**
+ * The latent cache key: keeps workspaces (cacheScope) apart, and int8 encoders give other latents
+ * than fp32, so their keys differ too.
+ */
 export function latentCacheKey(
   sha256: string,
   spec: Pick<RunSpec, 'model' | 'width' | 'height' | 'fit' | 'cacheScope'>,
+  precision: Precision = 'fp32',
 ): string {
-  const key = `${spec.model}/${spec.width}x${spec.height}-${spec.fit}/${sha256}`;
+  const suffix = precision === 'fp32' ? '' : `-${precision}`;
+  const key = `${spec.model}/${spec.width}x${spec.height}-${spec.fit}${suffix}/${sha256}`;
   return spec.cacheScope ? `${spec.cacheScope}/${key}` : key;
 }
 
@@ -93,16 +128,22 @@ export class Engine {
     this.imageLimits = options.imageLimits ?? DEFAULT_IMAGE_LIMITS;
   }
 
-  vae(model: string): Promise<Vae> {
-    let vae = this.vaes.get(model);
+  /** The model at a precision (default the engine's), loaded once and kept. */
+  vae(model: string, precision = this.options.precision ?? 'fp32'): Promise<Vae> {
+    const key = `${model}/${precision}`;
+    let vae = this.vaes.get(key);
     if (!vae) {
       vae = loadVae(model, {
         locations: this.options.locations,
         intraOpThreads: this.options.intraOpThreads,
+        precision,
+        calibrationCacheDir: this.options.calibrationCacheDir,
+        calibrationImagesDir: this.options.calibrationImagesDir,
+        onCalibrating: () => this.options.onCalibrating?.(model),
       });
       // A failed load (missing weights) must not poison later attempts.
-      vae.catch(() => this.vaes.delete(model));
-      this.vaes.set(model, vae);
+      vae.catch(() => this.vaes.delete(key));
+      this.vaes.set(key, vae);
     }
     return vae;
   }
@@ -116,7 +157,7 @@ export class Engine {
       throw invalid('fromFrame', `fromFrame must be an integer from 0 to ${spec.steps}`);
     }
     if (fromFrame === spec.steps) return;
-    const vae = await this.vae(spec.model);
+    const vae = await this.vae(spec.model, spec.precision);
     const keyframes = await this.keyframeLatents(vae, spec, options.signal);
     const shape = keyframes[0]!.shape;
     const latents = keyframes.map((k) => k.data);
@@ -152,7 +193,7 @@ export class Engine {
     // Sequential on purpose: onnxruntime already uses the cores for one encode.
     for (const source of spec.keyframes) {
       signal?.throwIfAborted();
-      const key = latentCacheKey(source.sha256, spec);
+      const key = latentCacheKey(source.sha256, spec, vae.precision);
       let latent = await this.options.latentCache?.get(key);
       if (!latent) {
         const image = await imageToTensor(

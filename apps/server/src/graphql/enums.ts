@@ -15,6 +15,7 @@ export const FitMode = enumOf(OPTION_LISTS.FitMode);
 export const NoiseMode = enumOf(OPTION_LISTS.NoiseMode);
 export const NoiseSchedule = enumOf(OPTION_LISTS.NoiseSchedule);
 export const LoopMode = enumOf(OPTION_LISTS.LoopMode);
+export const Precision = enumOf(OPTION_LISTS.Precision);
 export const RunStatus = enumOf(RUN_STATUSES);
 export const Role = enumOf(ROLES);
 
@@ -33,6 +34,7 @@ const ENUMS = {
   NoiseMode,
   NoiseSchedule,
   LoopMode,
+  Precision,
   RunSortField,
   SortDirection,
   RunEventKind,
@@ -41,6 +43,8 @@ const ENUMS = {
 const DESCRIPTIONS: Partial<Record<keyof typeof ENUMS, string>> = {
   NoiseMode: 'ABSOLUTE: latent units; RELATIVE: a multiple of the latent standard deviation',
   LoopMode: 'LOOP: from the start again; PING_PONG: forwards, then backwards',
+  Precision:
+    'AUTO: INT8 where the CPU has fast integer dot products (VNNI, AMX) and the model passes the int8 quality gate, else FP32',
   Role: 'OWNER and ADMIN manage members; MEMBER uploads, runs, tags and deletes their own; VIEWER reads',
   RunEventKind: 'FRAME: a frame was stored; STATUS: the run changed status',
 };

@@ -8,6 +8,7 @@ import {
   LoopMode,
   NoiseMode,
   NoiseSchedule,
+  Precision,
   Role,
   RunEventKind,
   RunSortField,
@@ -246,6 +247,8 @@ export class Run {
   @Field(() => Int) width!: number;
   @Field(() => Int) height!: number;
   @Field(() => FitMode) fit!: Domain.FitMode;
+  @Field(() => Precision, { description: 'The precision setting the run was rendered with' })
+  precision!: Domain.PrecisionSetting;
   @Field(() => NoiseSettings) noise!: NoiseSettings;
   @Field(() => ID, { nullable: true, description: 'The preset the noise came from, if any' })
   presetId!: string | null;
@@ -339,6 +342,7 @@ export class CreateRunInput {
   @Field(() => Int, { defaultValue: 512 }) width!: number;
   @Field(() => Int, { defaultValue: 512 }) height!: number;
   @Field(() => FitMode, { defaultValue: 'cover' }) fit!: Domain.FitMode;
+  @Field(() => Precision, { defaultValue: 'auto' }) precision!: Domain.PrecisionSetting;
   @Field(() => ID, { nullable: true }) presetId?: string | null;
   @Field(() => NoiseInput, { nullable: true }) noise?: NoiseInput | null;
   @Field(() => Seed, { nullable: true, description: 'Random when omitted' }) seed?: number | null;
@@ -359,6 +363,7 @@ export class RerunInput {
   @Field(() => Int, { nullable: true }) width?: number | null;
   @Field(() => Int, { nullable: true }) height?: number | null;
   @Field(() => FitMode, { nullable: true }) fit?: Domain.FitMode | null;
+  @Field(() => Precision, { nullable: true }) precision?: Domain.PrecisionSetting | null;
   @Field(() => ID, { nullable: true }) presetId?: string | null;
   @Field(() => NoiseInput, { nullable: true }) noise?: NoiseInput | null;
   @Field(() => Seed, { nullable: true }) seed?: number | null;

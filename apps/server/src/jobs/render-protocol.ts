@@ -31,7 +31,9 @@ export type ToThread =
       /** Storage key of frame fromFrame - 1 when resuming: the first new frame's change is measured against it. */
       previousFrameKey: string | null;
     }
-  | { type: 'abort'; id: number };
+  | { type: 'abort'; id: number }
+  /** Load a model's sessions ahead of the first run. */
+  | { type: 'warm'; model: string };
 
 export type FromThread =
   | { type: 'frame'; id: number; frame: ThreadFrame }

@@ -88,5 +88,7 @@ async function render(message: Extract<ToThread, { type: 'render' }>): Promise<v
 
 port.on('message', (message: ToThread) => {
   if (message.type === 'render') void render(message);
+  // A failed warm-up (weights missing) is reported by the first run that needs the model.
+  else if (message.type === 'warm') engine.vae(message.model, 'auto').catch(() => {});
   else renders.get(message.id)?.abort();
 });

@@ -114,6 +114,18 @@ export class ThreadRenderer {
     return thread.render(job, options.fromFrame, options.previousFrameKey, options.signal);
   }
 
+  /**
+   * Starts every render thread now and loads the model into each (at the default precision,
+   * calibrating int8 once if needed), so no run pays the model load.
+   */
+  warm(model: string): void {
+    while (this.threads.length < this.size) {
+      const thread = new RenderThread(this.options);
+      thread.worker.postMessage({ type: 'warm', model } satisfies ToThread);
+      this.threads.push(thread);
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
     this.threads = [];

@@ -15,9 +15,16 @@ import type {
   ImageFieldsFragment,
   InterpolationMethod,
   LoopMode,
+  Precision,
 } from '../gql/graphql.ts';
 import { fieldErrors } from '../lib/errors.ts';
-import { EASING_OPTIONS, FIT_OPTIONS, LOOP_OPTIONS, METHOD_OPTIONS } from '../lib/options.ts';
+import {
+  EASING_OPTIONS,
+  FIT_OPTIONS,
+  LOOP_OPTIONS,
+  METHOD_OPTIONS,
+  PRECISION_OPTIONS,
+} from '../lib/options.ts';
 import { randomSeed } from '../lib/seed.ts';
 import {
   MAX_SWEEP,
@@ -48,6 +55,7 @@ const SHOWN_FIELDS = new Set([
   'easing',
   'size',
   'fit',
+  'precision',
   'noise',
   'seed',
   'animation',
@@ -75,6 +83,7 @@ interface Draft {
   width: string;
   height: string;
   fit: FitMode;
+  precision: Precision;
   noiseChoice: string;
   customNoise: NoiseDraft;
   seed: string;
@@ -145,6 +154,7 @@ export function NewRunForm() {
     width: '256',
     height: '256',
     fit: 'COVER',
+    precision: 'AUTO',
     noiseChoice: '',
     customNoise: { level: '0.1', mode: 'ABSOLUTE', schedule: 'CONSTANT', shared: false },
     seed: '',
@@ -247,6 +257,7 @@ export function NewRunForm() {
       width: parseInteger(draft.width),
       height: parseInteger(draft.height),
       fit: draft.fit,
+      precision: draft.precision,
       seed: parseInteger(draft.seed),
       animation: { fps: Number.parseFloat(draft.fps), loop: draft.loop },
       tags: draft.tags
@@ -469,6 +480,22 @@ export function NewRunForm() {
               ))}
             </select>
             <FieldError id={errorId('fit')} message={errors['fit']} />
+          </div>
+          <div className="field">
+            <label htmlFor={fieldId('precision')}>Precision</label>
+            <select
+              id={fieldId('precision')}
+              value={draft.precision}
+              onChange={(e) => set('precision', e.target.value as Precision)}
+              {...invalidProps('precision')}
+            >
+              {PRECISION_OPTIONS.map((m) => (
+                <option key={m} value={m}>
+                  {m === 'AUTO' ? 'auto (int8 where fast and accurate)' : optionLabel(m)}
+                </option>
+              ))}
+            </select>
+            <FieldError id={errorId('precision')} message={errors['precision']} />
           </div>
         </div>
       </fieldset>

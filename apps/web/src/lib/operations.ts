@@ -16,6 +16,7 @@ export const RunRowFields = graphql(`
     width
     height
     fit
+    precision
     seed
     tags
     error

@@ -9,6 +9,7 @@ import {
   NOISE_MODES,
   NOISE_SCHEDULES,
   optionConstant,
+  PRECISIONS,
   RUN_STATUSES,
 } from '@latent-lab/domain';
 import type {
@@ -18,6 +19,7 @@ import type {
   LoopMode,
   NoiseMode,
   NoiseSchedule,
+  Precision,
   RunStatus,
 } from '../gql/graphql.ts';
 
@@ -31,5 +33,6 @@ export const FIT_OPTIONS = constants<FitMode>(FIT_MODES);
 export const NOISE_MODE_OPTIONS = constants<NoiseMode>(NOISE_MODES);
 export const NOISE_SCHEDULE_OPTIONS = constants<NoiseSchedule>(NOISE_SCHEDULES);
 export const LOOP_OPTIONS = constants<LoopMode>(LOOP_MODES);
+export const PRECISION_OPTIONS = constants<Precision>(PRECISIONS);
 export const RUN_STATUS_OPTIONS = RUN_STATUSES as readonly RunStatus[];
 export const FINISHED_STATUSES = FINISHED_RUN_STATUSES as ReadonlySet<RunStatus>;

@@ -16,4 +16,15 @@ export {
   type WeightCheck,
   type WeightLocations,
 } from './locations.ts';
-export { loadVae, openVae, type LoadVaeOptions, type Vae } from './vae.ts';
+export { INT8_RECIPE, loadVae, openVae, type LoadVaeOptions, type Vae } from './vae.ts';
+export {
+  choosePrecision,
+  cpuInt8Support,
+  INT8_GATED_MODELS,
+  PRECISION_SETTINGS,
+  validatePrecision,
+  type CpuInt8Support,
+  type Precision,
+  type PrecisionChoice,
+  type PrecisionSetting,
+} from './precision.ts';

@@ -68,6 +68,12 @@ export function countConvMacs(graph: GraphProto, height: number, width: number):
       if (value && node.output?.[0]) initializers.set(node.output[0], value);
     }
   }
+  // A quantized kernel reaches its Conv through a DequantizeLinear of an int8 initializer.
+  for (const node of graph.node ?? []) {
+    const source = initializers.get(node.input?.[0] ?? '');
+    if (node.opType === 'DequantizeLinear' && source && node.output?.[0])
+      initializers.set(node.output[0], source);
+  }
   const input = (graph.input ?? []).find((i) => !initializers.has(i.name ?? ''));
   const spatial = new Map<string, Spatial>([[input?.name ?? '', [height, width]]]);
   let macs = 0;
@@ -84,6 +90,13 @@ export function countConvMacs(graph: GraphProto, height: number, width: number):
     } else if (node.opType === 'MaxPool' || node.opType === 'AveragePool') {
       const kernel = ints(node, 'kernel_shape') ?? [1, 1];
       out = convOutput(node, source, [kernel[0] ?? 1, kernel[1] ?? 1]);
+    } else if (node.opType === 'DepthToSpace' || node.opType === 'SpaceToDepth') {
+      const block = node.attribute?.find((a) => a.name === 'blocksize')?.i;
+      const factor = block === undefined || block === null ? 1 : toNumber(block);
+      out =
+        node.opType === 'DepthToSpace'
+          ? [source[0] * factor, source[1] * factor]
+          : [Math.floor(source[0] / factor), Math.floor(source[1] / factor)];
     } else if (node.opType === 'Resize' || node.opType === 'Upsample') {
       const scaleName = node.opType === 'Resize' ? inputs[2] : inputs[1];
       const scales = floats(initializers.get(scaleName ?? '') ?? {});

@@ -38,7 +38,19 @@ function valueInfo(name: string, dims: readonly Dim[]): Onnx.IValueInfoProto {
   };
 }
 
-/** Collects float32 nodes and initializers and writes an IR 10 / opset 21 model. */
+/** Initializer element types the graphs use: float32 values, int8 weights, uint8 zero points, int32 biases. */
+export type ConstantData = Float32Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
+
+function dataType(data: ConstantData): number {
+  const { DataType } = onnx.TensorProto;
+  if (data instanceof Float32Array) return DataType.FLOAT;
+  if (data instanceof Int8Array) return DataType.INT8;
+  if (data instanceof Uint8Array) return DataType.UINT8;
+  if (data instanceof BigInt64Array) return DataType.INT64;
+  return DataType.INT32;
+}
+
+/** Collects nodes and initializers and writes an IR 10 / opset 21 model. */
 export class GraphBuilder {
   private readonly nodes: Onnx.INodeProto[] = [];
   private readonly initializers = new Map<string, Onnx.ITensorProto>();
@@ -46,27 +58,22 @@ export class GraphBuilder {
 
   constructor(private readonly name: string) {}
 
-  /** Adds a float32 constant once per name; returns its name. */
-  constant(name: string, dims: readonly number[], data: Float32Array): string {
+  /** Adds a constant (float32, int8, uint8 or int32) once per name; returns its name. */
+  constant(name: string, dims: readonly number[], data: ConstantData): string {
     if (!this.initializers.has(name)) {
       const rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      this.initializers.set(name, {
-        name,
-        dims: [...dims],
-        dataType: onnx.TensorProto.DataType.FLOAT,
-        rawData,
-      });
+      this.initializers.set(name, { name, dims: [...dims], dataType: dataType(data), rawData });
     }
     return name;
   }
 
-  /** Adds one node with one output; returns the output's name. */
+  /** Adds one node with one output (named `output`, or generated); returns the output's name. */
   node(
     opType: string,
     inputs: readonly string[],
     attributes: Record<string, AttributeValue> = {},
+    output = `${opType.toLowerCase()}_${this.counter++}`,
   ): string {
-    const output = `${opType.toLowerCase()}_${this.counter++}`;
     this.nodes.push({
       opType,
       name: output,
@@ -77,15 +84,21 @@ export class GraphBuilder {
     return output;
   }
 
-  /** Writes the model; the node producing `result` is renamed so the graph output has a stable name. */
+  /**
+   * Writes the model; the node producing `result` is renamed so the graph output has a stable name.
+   * `extraOutputs` (float32 vectors, e.g. calibration statistics) are appended to the outputs.
+   */
   build(
     input: { name: string; dims: readonly Dim[] },
     result: string,
     output: { name: string; dims: readonly Dim[] },
+    extraOutputs: readonly string[] = [],
   ): Uint8Array {
     const producer = this.nodes.find((node) => node.output?.[0] === result);
     if (!producer?.output) throw new Error(`no node produces ${result}`);
     producer.output[0] = output.name;
+    for (const node of this.nodes)
+      node.input = node.input?.map((name) => (name === result ? output.name : name));
     const model: ModelProto = {
       irVersion: IR_VERSION,
       opsetImport: [{ domain: '', version: OPSET }],
@@ -95,7 +108,10 @@ export class GraphBuilder {
         node: this.nodes,
         initializer: [...this.initializers.values()],
         input: [valueInfo(input.name, input.dims)],
-        output: [valueInfo(output.name, output.dims)],
+        output: [
+          valueInfo(output.name, output.dims),
+          ...extraOutputs.map((name) => valueInfo(name, [`${name}_length`])),
+        ],
       },
     };
     return onnx.ModelProto.encode(model).finish();

@@ -1,8 +1,23 @@
 // Builds the Tiny AutoEncoder (TAESD family) encoder and decoder as ONNX graphs from a state dict.
 // Layer indices follow the upstream nn.Sequential, so state-dict keys map one to one.
+//
+// Three flavours of the same graph: "float" (plain float32), "calibrate" (float32 plus the min and
+// max of every activation that the int8 graph quantizes, as extra scalar outputs) and "int8" (QDQ:
+// int8 per-output-channel symmetric weights, uint8 activations, int32 biases), which onnxruntime
+// fuses into QLinearConv / QLinearAdd. Every nearest-2x-upsample + 3x3 conv pair is written as four
+// 2x2 convolutions on the low-resolution input, interleaved by DepthToSpace (exact; 2.25x fewer
+// multiply-accumulates) unless `fourPhase` is false.
 import { EngineError } from '../errors.ts';
 import type { TensorMap } from '../weights/index.ts';
 import { GraphBuilder } from './onnx.ts';
+import {
+  activationQuantization,
+  equalizationScales,
+  quantizeBias,
+  quantizeWeightPerChannel,
+  scaledRange,
+  type ActivationRanges,
+} from './quantize.ts';
 
 type Layer =
   | { op: 'conv'; index: number; stride?: number }
@@ -48,49 +63,375 @@ const LATENT_MAGNITUDE = 3;
 const GROUP_NORM_GROUPS = 4;
 const GROUP_NORM_EPSILON = 1e-5;
 
+/** How the graph is built: plain float32, float32 with activation statistics, or int8 QDQ. */
+export type TaeMode =
+  | { kind: 'float' }
+  | { kind: 'calibrate' }
+  | {
+      kind: 'int8';
+      /** Calibrated range of every quantized activation, by tap name (see `calibrationTaps`). */
+      ranges: ActivationRanges;
+      /**
+       * Layers kept in float32 (mixed precision), by layer index ("18" is block 18, "17" the
+       * upsampling convolution 17): their weights and inner activations stay float; their output
+       * is still quantized so the next layer runs in int8.
+       */
+      floatLayers?: ReadonlySet<string>;
+      /** Power of the per-channel equalization (0: none; see `equalizationScales`). */
+      equalization?: number;
+    };
+
+export interface TaeBuildOptions {
+  mode?: TaeMode;
+  /** Upsample + conv as four 2x2 phase convolutions and DepthToSpace (default true; int8 requires it). */
+  fourPhase?: boolean;
+}
+
+/** Output names of the calibration statistics of tap `name`. */
+export const calibrationOutputs = (name: string): { min: string; max: string } => ({
+  min: `calib_min:${name}`,
+  max: `calib_max:${name}`,
+});
+
+type Kind = 'relu' | 'signed';
+
+/** Row (or column) taps of the two phases: phase 0 reads offsets -1, 0; phase 1 reads 0, +1. */
+const PHASE_TAPS: readonly (readonly (readonly number[])[])[] = [
+  [[0], [1, 2]],
+  [[0, 1], [2]],
+];
+
+/** The four 2x2 kernels [O, I, 2, 2] equivalent to a nearest 2x upsample followed by `weight` (3x3). */
+export function fourPhaseKernels(weight: Float32Array, shape: readonly number[]): Float32Array[] {
+  const [outChannels, inChannels, kh, kw] = shape as [number, number, number, number];
+  if (kh !== 3 || kw !== 3) throw new Error('four-phase rewrite needs a 3x3 kernel');
+  const kernels: Float32Array[] = [];
+  for (const rowTaps of PHASE_TAPS) {
+    for (const colTaps of PHASE_TAPS) {
+      const kernel = new Float32Array(outChannels * inChannels * 4);
+      for (let oi = 0; oi < outChannels * inChannels; oi++) {
+        for (let ty = 0; ty < 2; ty++) {
+          for (let tx = 0; tx < 2; tx++) {
+            let sum = 0; // float64, rounded once
+            for (const ky of rowTaps[ty]!)
+              for (const kx of colTaps[tx]!) sum += weight[oi * 9 + ky * 3 + kx]!;
+            kernel[oi * 4 + ty * 2 + tx] = sum;
+          }
+        }
+      }
+      kernels.push(kernel);
+    }
+  }
+  return kernels;
+}
+
+interface EqualizationGroups {
+  /** The group (channels sharing one equalization scale vector) of each tap. */
+  taps: Map<string, string>;
+  /** Input and output groups of each convolution, by state-dict prefix. */
+  convs: Map<string, { in?: string; out?: string }>;
+}
+
+/**
+ * Channel groups for equalization: the residual stream of each resolution stage (the stage's first
+ * convolution, every block's conv.4, pool.3 and output write it; conv.0, pool.0 and the next
+ * stage's convolution read it) and each block's two inner ReLU activations.
+ */
+function equalizationGroups(layers: readonly Layer[]): EqualizationGroups {
+  const taps = new Map<string, string>();
+  const convs = new Map<string, { in?: string; out?: string }>();
+  let stage = 0;
+  let stream = 'stream0';
+  let seenConv = false;
+  layers.forEach((layer, i) => {
+    if (layer.op === 'conv') {
+      const index = String(layer.index);
+      if (i === layers.length - 1) {
+        convs.set(index, { in: stream });
+      } else if (!seenConv) {
+        convs.set(index, { out: stream });
+        taps.set(index, stream);
+      } else {
+        const next = `stream${++stage}`;
+        convs.set(index, { in: stream, out: next });
+        taps.set(index, next);
+        stream = next;
+      }
+      seenConv = true;
+    } else if (layer.op === 'block') {
+      const b = layer.index;
+      convs.set(`${b}.conv.0`, { in: stream, out: `${b}.conv.0` });
+      convs.set(`${b}.conv.2`, { in: `${b}.conv.0`, out: `${b}.conv.2` });
+      convs.set(`${b}.conv.4`, { in: `${b}.conv.2`, out: stream });
+      convs.set(`${b}.pool.0`, { in: stream });
+      convs.set(`${b}.pool.3`, { out: stream });
+      taps.set(`${b}.conv.0`, `${b}.conv.0`);
+      taps.set(`${b}.conv.2`, `${b}.conv.2`);
+      for (const tap of [`${b}.conv.4`, `${b}.pool`, String(b)]) taps.set(tap, stream);
+    }
+  });
+  return { taps, convs };
+}
+
+/** kernel[o, i, ...] * outScale[o] / inScale[i] and bias[o] * outScale[o]; copies. */
+function equalizeKernel(
+  kernel: Float32Array,
+  shape: readonly number[],
+  bias: Float32Array | undefined,
+  outScale: Float32Array | undefined,
+  inScale: Float32Array | undefined,
+): { kernel: Float32Array; bias: Float32Array | undefined } {
+  if (!outScale && !inScale) return { kernel, bias };
+  const [outChannels, inChannels] = shape as [number, number];
+  const spatial = kernel.length / (outChannels * inChannels);
+  const scaled = new Float32Array(kernel.length);
+  for (let o = 0; o < outChannels; o++)
+    for (let i = 0; i < inChannels; i++) {
+      const factor = (outScale?.[o] ?? 1) / (inScale?.[i] ?? 1);
+      const base = (o * inChannels + i) * spatial;
+      for (let k = 0; k < spatial; k++) scaled[base + k] = kernel[base + k]! * factor;
+    }
+  return { kernel: scaled, bias: bias?.map((b, o) => b * (outScale?.[o] ?? 1)) };
+}
+
 class TaeGraph {
   private readonly used = new Set<string>();
+  /** Quantization scale of each dequantized activation, by the DequantizeLinear output's name. */
+  private readonly scales = new Map<string, number>();
+  /** Inside a float32 layer of an int8 graph. */
+  private inFloatLayer = false;
   readonly graph: GraphBuilder;
+  readonly taps: string[] = [];
+
+  readonly groups: EqualizationGroups;
+  /** Equalization scales by group (int8 only). */
+  private readonly groupScales = new Map<string, Float32Array>();
 
   constructor(
     private readonly weights: TensorMap,
     private readonly part: string,
+    private readonly mode: TaeMode,
+    private readonly fourPhase: boolean,
+    layers: readonly Layer[],
   ) {
     this.graph = new GraphBuilder(`tae_${part}`);
+    this.groups = equalizationGroups(layers);
+    if (mode.kind === 'int8') {
+      const members = new Map<string, { min: number[]; max: number[] }[]>();
+      for (const [tap, group] of this.groups.taps) {
+        const range = mode.ranges[tap];
+        if (range) members.set(group, [...(members.get(group) ?? []), range]);
+      }
+      for (const [group, ranges] of members)
+        this.groupScales.set(group, equalizationScales(ranges, mode.equalization ?? 0));
+    }
+  }
+
+  scaleOf(group: string | undefined): Float32Array | undefined {
+    return group === undefined ? undefined : this.groupScales.get(group);
+  }
+
+  /** The kernel and bias of convolution `prefix` with its channel equalization folded in. */
+  private equalized(
+    prefix: string,
+    kernel: Float32Array,
+    shape: readonly number[],
+    bias: Float32Array | undefined,
+  ): { kernel: Float32Array; bias: Float32Array | undefined } {
+    const groups = this.groups.convs.get(prefix);
+    return equalizeKernel(kernel, shape, bias, this.scaleOf(groups?.out), this.scaleOf(groups?.in));
   }
 
   has(key: string): boolean {
     return this.weights.has(key);
   }
 
-  /** Adds a state-dict tensor as an initializer; missing tensors are a checkpoint error. */
-  weight(key: string): { name: string; shape: number[] } {
+  /** A state-dict tensor; missing tensors are a checkpoint error. */
+  tensor(key: string): { data: Float32Array; shape: number[] } {
     const tensor = this.weights.get(key);
     if (!tensor)
       throw new EngineError(
         'INVALID_CHECKPOINT',
         `TAE ${this.part}: tensor "${key}" is missing from the checkpoint`,
       );
-    this.graph.constant(key, tensor.shape, tensor.data);
     this.used.add(key);
+    return tensor;
+  }
+
+  /** Adds a state-dict tensor as a float32 initializer. */
+  weight(key: string): { name: string; shape: number[] } {
+    const tensor = this.tensor(key);
+    this.graph.constant(key, tensor.shape, tensor.data);
     return { name: key, shape: tensor.shape };
   }
 
-  conv(x: string, prefix: string, stride = 1): string {
-    const weight = this.weight(`${prefix}.weight`);
+  /**
+   * Marks an activation: in "calibrate" mode its min and max become outputs; in "int8" mode it is
+   * quantized to uint8 (zero point 0 after a ReLU, asymmetric otherwise) and dequantized again.
+   */
+  act(x: string, tap: string, kind: Kind): string {
+    if (this.mode.kind === 'float' || this.inFloatLayer) return x;
+    if (this.mode.kind === 'calibrate') {
+      const names = calibrationOutputs(tap);
+      const axes = this.graph.constant('channel_axes', [3], new BigInt64Array([0n, 2n, 3n]));
+      this.graph.node('ReduceMin', [x, axes], { keepdims: 0 }, names.min);
+      this.graph.node('ReduceMax', [x, axes], { keepdims: 0 }, names.max);
+      this.taps.push(tap);
+      return x;
+    }
+    const range = this.mode.ranges[tap];
+    if (!range)
+      throw new EngineError(
+        'INVALID_CHECKPOINT',
+        `TAE ${this.part}: no calibrated range for ${tap}`,
+      );
+    const [min, max] = scaledRange(range, this.scaleOf(this.groups.taps.get(tap)));
+    const q = activationQuantization(kind === 'relu' ? [0, max] : [min, max]);
+    const scale = this.graph.constant(`${tap}.scale`, [], new Float32Array([q.scale]));
+    const zeroPoint = this.graph.constant(`${tap}.zero_point`, [], new Uint8Array([q.zeroPoint]));
+    const quantized = this.graph.node('QuantizeLinear', [x, scale, zeroPoint]);
+    const dequantized = this.graph.node('DequantizeLinear', [quantized, scale, zeroPoint]);
+    this.scales.set(dequantized, q.scale);
+    return dequantized;
+  }
+
+  /** Conv inputs for a kernel: float32, or int8 weights and int32 bias (DequantizeLinear'd) when x is quantized. */
+  private convInputs(
+    x: string,
+    name: string,
+    kernel: Float32Array,
+    shape: readonly number[],
+    bias: Float32Array | undefined,
+    floatKernel: boolean,
+  ): string[] {
+    const inputScale = this.scales.get(x);
+    if (this.mode.kind !== 'int8' || inputScale === undefined || floatKernel || this.inFloatLayer) {
+      const inputs = [x, this.graph.constant(name, shape, kernel)];
+      if (bias) inputs.push(this.graph.constant(`${name}.bias`, [bias.length], bias));
+      return inputs;
+    }
+    const channels = shape[0]!;
+    const q = quantizeWeightPerChannel(kernel, channels);
+    const zeros = new Int8Array(channels);
+    const weight = this.graph.node(
+      'DequantizeLinear',
+      [
+        this.graph.constant(`${name}.q`, shape, q.data),
+        this.graph.constant(`${name}.scale`, [channels], q.scales),
+        this.graph.constant(`${name}.zero_point`, [channels], zeros),
+      ],
+      { axis: 0 },
+    );
+    const inputs = [x, weight];
+    if (bias) {
+      const b = quantizeBias(bias, inputScale, q.scales);
+      inputs.push(
+        this.graph.node(
+          'DequantizeLinear',
+          [
+            this.graph.constant(`${name}.bias.q`, [channels], b.data),
+            this.graph.constant(`${name}.bias.scale`, [channels], b.scales),
+            this.graph.constant(`${name}.bias.zero_point`, [channels], new Int32Array(channels)),
+          ],
+          { axis: 0 },
+        ),
+      );
+    }
+    return inputs;
+  }
+
+  private isFloatLayer(index: string): boolean {
+    return this.mode.kind === 'int8' && (this.mode.floatLayers?.has(index) ?? false);
+  }
+
+  /** Builds a layer; a float32 layer of an int8 graph has its output (tap `index`) quantized. */
+  private within(index: string, kind: Kind, build: () => string): string {
+    if (!this.isFloatLayer(index)) return build();
+    this.inFloatLayer = true;
+    let out: string;
+    try {
+      out = build();
+    } finally {
+      this.inFloatLayer = false;
+    }
+    return this.act(out, index, kind);
+  }
+
+  conv(x: string, prefix: string, stride = 1, forceFloat = false): string {
+    const weight = this.tensor(`${prefix}.weight`);
     if (weight.shape.length !== 4)
       throw new EngineError(
         'INVALID_CHECKPOINT',
         `TAE ${this.part}: "${prefix}.weight" is not a 4-D convolution kernel`,
       );
     const [, , kh, kw] = weight.shape as [number, number, number, number];
-    const inputs = [x, weight.name];
-    if (this.has(`${prefix}.bias`)) inputs.push(this.weight(`${prefix}.bias`).name);
+    const eq = this.equalized(
+      prefix,
+      weight.data,
+      weight.shape,
+      this.has(`${prefix}.bias`) ? this.tensor(`${prefix}.bias`).data : undefined,
+    );
+    const inputs = this.convInputs(
+      x,
+      `${prefix}.weight`,
+      eq.kernel,
+      weight.shape,
+      eq.bias,
+      forceFloat,
+    );
     return this.graph.node('Conv', inputs, {
       kernel_shape: [kh, kw],
       pads: [kh >> 1, kw >> 1, kh >> 1, kw >> 1],
       strides: [stride, stride],
     });
+  }
+
+  /** Nearest 2x upsample then conv `prefix` (3x3, no bias); the result is marked as tap `prefix`. */
+  upsampleConv(x: string, prefix: string): string {
+    return this.within(prefix, 'signed', () => this.upsampleConvLayer(x, prefix));
+  }
+
+  private upsampleConvLayer(x: string, prefix: string): string {
+    if (!this.fourPhase) {
+      const scales = this.graph.constant('upsample_scales', [4], new Float32Array([1, 1, 2, 2]));
+      // asymmetric + floor is exactly PyTorch's nearest upsampling: out[i] = in[floor(i / 2)].
+      const up = this.graph.node('Resize', [x, '', scales], {
+        mode: 'nearest',
+        coordinate_transformation_mode: 'asymmetric',
+        nearest_mode: 'floor',
+      });
+      return this.act(this.conv(up, prefix), prefix, 'signed');
+    }
+    const weight = this.tensor(`${prefix}.weight`);
+    const { kernel, bias } = this.equalized(
+      prefix,
+      weight.data,
+      weight.shape,
+      this.has(`${prefix}.bias`) ? this.tensor(`${prefix}.bias`).data : undefined,
+    );
+    const [outChannels, inChannels] = weight.shape as [number, number];
+    const kernels = fourPhaseKernels(kernel, weight.shape);
+    const phases = kernels.map((kernel, phase) => {
+      const [a, b] = [phase >> 1, phase & 1];
+      const out = this.graph.node(
+        'Conv',
+        this.convInputs(
+          x,
+          `${prefix}.phase${a}${b}`,
+          kernel,
+          [outChannels, inChannels, 2, 2],
+          bias,
+          false,
+        ),
+        { kernel_shape: [2, 2], pads: [1 - a, 1 - b, a, b], strides: [1, 1] },
+      );
+      // In int8 every phase shares the layer's range, so Concat and DepthToSpace stay in uint8.
+      return this.mode.kind === 'int8' ? this.act(out, prefix, 'signed') : out;
+    });
+    let joined = this.graph.node('Concat', phases, { axis: 1 });
+    if (this.mode.kind === 'int8') joined = this.act(joined, prefix, 'signed');
+    const interleaved = this.graph.node('DepthToSpace', [joined], { blocksize: 2, mode: 'DCR' });
+    return this.act(interleaved, prefix, 'signed');
   }
 
   relu(x: string): string {
@@ -99,8 +440,13 @@ class TaeGraph {
 
   /** relu(conv(relu(conv(relu(conv(x))))) + x), preceded in "mid" blocks by x + pool(x) when its weights exist. */
   block(x: string, index: number): string {
+    return this.within(String(index), 'relu', () => this.blockLayer(x, index));
+  }
+
+  private blockLayer(x: string, index: number): string {
     if (this.has(`${index}.pool.0.weight`)) {
-      const widened = this.conv(x, `${index}.pool.0`);
+      // The pooling branch (1x1 convs around a GroupNorm, at 1/8 resolution) stays in float32.
+      const widened = this.conv(x, `${index}.pool.0`, 1, true);
       const normalized = this.graph.node(
         'GroupNormalization',
         [
@@ -110,22 +456,39 @@ class TaeGraph {
         ],
         { num_groups: GROUP_NORM_GROUPS, epsilon: GROUP_NORM_EPSILON },
       );
-      x = this.graph.node('Add', [x, this.conv(this.relu(normalized), `${index}.pool.3`)]);
+      x = this.graph.node('Add', [x, this.conv(this.relu(normalized), `${index}.pool.3`, 1, true)]);
+      x = this.act(x, `${index}.pool`, 'signed');
     }
-    let y = this.relu(this.conv(x, `${index}.conv.0`));
-    y = this.relu(this.conv(y, `${index}.conv.2`));
-    y = this.conv(y, `${index}.conv.4`);
-    return this.relu(this.graph.node('Add', [y, x]));
+    let y = this.act(this.relu(this.conv(x, `${index}.conv.0`)), `${index}.conv.0`, 'relu');
+    y = this.act(this.relu(this.conv(y, `${index}.conv.2`)), `${index}.conv.2`, 'relu');
+    y = this.act(this.conv(y, `${index}.conv.4`), `${index}.conv.4`, 'signed');
+    return this.act(this.relu(this.graph.node('Add', [y, x])), String(index), 'relu');
   }
 
-  layer(x: string, layer: Layer): string {
+  /** One layer; `next` is the following layer (a conv followed by a ReLU applies it and is marked after it). */
+  layer(x: string, layer: Layer, next: Layer | undefined): string {
     switch (layer.op) {
-      case 'conv':
-        return this.conv(x, String(layer.index), layer.stride);
+      case 'conv': {
+        const index = String(layer.index);
+        if (next === undefined) {
+          // The decoder's RGB output is quantized too (a step of about 1/200 of the range, well
+          // below 8-bit output rounding): its convolution then runs in int8 and only 3 channels
+          // are dequantized, not the 64 of its input. The encoder's latent stays float32.
+          const out = this.conv(x, index, layer.stride);
+          return this.part === 'decoder' ? this.act(out, index, 'signed') : out;
+        }
+        if (next.op === 'relu')
+          return this.within(index, 'relu', () =>
+            this.act(this.relu(this.conv(x, index, layer.stride)), index, 'relu'),
+          );
+        return this.within(index, 'signed', () =>
+          this.act(this.conv(x, index, layer.stride), index, 'signed'),
+        );
+      }
       case 'block':
         return this.block(x, layer.index);
       case 'relu':
-        return this.relu(x);
+        return x; // applied (and marked) with the convolution before it
       case 'clamp': {
         const magnitude = this.graph.constant(
           'latent_magnitude',
@@ -137,15 +500,8 @@ class TaeGraph {
           magnitude,
         ]);
       }
-      case 'upsample': {
-        const scales = this.graph.constant('upsample_scales', [4], new Float32Array([1, 1, 2, 2]));
-        // asymmetric + floor is exactly PyTorch's nearest upsampling: out[i] = in[floor(i / 2)].
-        return this.graph.node('Resize', [x, '', scales], {
-          mode: 'nearest',
-          coordinate_transformation_mode: 'asymmetric',
-          nearest_mode: 'floor',
-        });
-      }
+      case 'upsample':
+        throw new Error('an upsample is built together with the convolution after it');
     }
   }
 
@@ -167,23 +523,51 @@ export interface TaeGraphs {
   latentChannels: number;
 }
 
-function buildPart(
+export type TaePart = 'encoder' | 'decoder';
+
+/** One half's graph; in "calibrate" mode `taps` lists the calibrated activations in graph order. */
+export function buildTaePart(
   weights: TensorMap,
-  part: 'encoder' | 'decoder',
-  layers: Layer[],
-  latentChannels: number,
-): Uint8Array {
-  const tae = new TaeGraph(weights, part);
+  part: TaePart,
+  options: TaeBuildOptions = {},
+): { model: Uint8Array; taps: string[] } {
+  const mode = options.mode ?? { kind: 'float' };
+  const fourPhase = options.fourPhase ?? true;
+  if (mode.kind === 'int8' && !fourPhase)
+    throw new Error('int8 TAE graphs are built with four-phase upsampling');
+  const layers = part === 'encoder' ? ENCODER : DECODER;
+  const latentChannels =
+    part === 'encoder' ? weights.get('14.weight')?.shape[0] : weights.get('1.weight')?.shape[1];
+  if (latentChannels === undefined)
+    throw new EngineError(
+      'INVALID_CHECKPOINT',
+      `TAE ${part} checkpoint lacks "${part === 'encoder' ? '14' : '1'}.weight"`,
+    );
+  const tae = new TaeGraph(weights, part, mode, fourPhase, layers);
   const image = { name: 'image', dims: ['N', 3, 'H', 'W'] };
   const latent = { name: 'latent', dims: ['N', latentChannels, 'h', 'w'] };
   const [input, output] = part === 'encoder' ? [image, latent] : [latent, image];
-  const result = layers.reduce((value, layer) => tae.layer(value, layer), input.name);
+  let value = input.name;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i]!;
+    if (layer.op === 'upsample') {
+      const conv = layers[++i];
+      if (conv?.op !== 'conv') throw new Error('an upsample must be followed by a convolution');
+      value = tae.upsampleConv(value, String(conv.index));
+    } else {
+      value = tae.layer(value, layer, layers[i + 1]);
+    }
+  }
   tae.assertAllUsed();
-  return tae.graph.build(input, result, output);
+  const extra = tae.taps.flatMap((tap) => {
+    const names = calibrationOutputs(tap);
+    return [names.min, names.max];
+  });
+  return { model: tae.graph.build(input, value, output, extra), taps: tae.taps };
 }
 
-/** Encoder (RGB [0,1] -> latent) and decoder (latent -> RGB about [0,1]) graphs; channel count from the weights. */
-export function buildTaeGraphs(encoderWeights: TensorMap, decoderWeights: TensorMap): TaeGraphs {
+/** Checks that the halves agree on the latent channel count; returns it. */
+export function taeLatentChannels(encoderWeights: TensorMap, decoderWeights: TensorMap): number {
   const latentChannels = encoderWeights.get('14.weight')?.shape[0];
   const decoderChannels = decoderWeights.get('1.weight')?.shape[1];
   if (latentChannels === undefined || decoderChannels === undefined) {
@@ -198,9 +582,19 @@ export function buildTaeGraphs(encoderWeights: TensorMap, decoderWeights: Tensor
       `TAE encoder emits ${latentChannels} latent channels but the decoder takes ${decoderChannels}`,
     );
   }
+  return latentChannels;
+}
+
+/** Encoder (RGB [0,1] -> latent) and decoder (latent -> RGB about [0,1]) graphs; channel count from the weights. */
+export function buildTaeGraphs(
+  encoderWeights: TensorMap,
+  decoderWeights: TensorMap,
+  options: TaeBuildOptions = {},
+): TaeGraphs {
+  const latentChannels = taeLatentChannels(encoderWeights, decoderWeights);
   return {
-    encoder: buildPart(encoderWeights, 'encoder', ENCODER, latentChannels),
-    decoder: buildPart(decoderWeights, 'decoder', DECODER, latentChannels),
+    encoder: buildTaePart(encoderWeights, 'encoder', options).model,
+    decoder: buildTaePart(decoderWeights, 'decoder', options).model,
     latentChannels,
   };
 }

@@ -1,29 +1,72 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { EngineError } from '../errors.ts';
 import type { Tensor4 } from '../types.ts';
-import { readWeightFile } from '../weights/index.ts';
+import { readWeightFile, type TensorMap } from '../weights/index.ts';
 import { countConvMacs, graphSkeleton } from './macs.ts';
 import { getManifest, type ModelManifest } from './manifest.ts';
 import { resolveWeights, type WeightLocations } from './locations.ts';
+import { loadCalibration, sha256 } from './calibration.ts';
+import type { ActivationRanges } from './quantize.ts';
 import { decodeModel, type GraphProto } from './onnx.ts';
-import { buildTaeGraphs } from './tae-graph.ts';
+import {
+  choosePrecision,
+  type CpuInt8Support,
+  type Precision,
+  type PrecisionSetting,
+} from './precision.ts';
+import { buildTaePart, taeLatentChannels } from './tae-graph.ts';
 
 export interface Vae {
   readonly manifest: ModelManifest;
+  /** The arithmetic the graphs run in, and why it was chosen. */
+  readonly precision: Precision;
+  readonly precisionReason: string;
   /** RGB in [0,1], NCHW, H and W multiples of the downscale factor -> latent (the mean for mean-logvar models). */
   encode(image: Tensor4): Promise<Tensor4>;
   /** Latent -> RGB mapped to [0,1], NOT clamped. */
   decode(latent: Tensor4): Promise<Tensor4>;
   /** Multiply-accumulates counted from the graphs' own Conv nodes. */
   macs(height: number, width: number): { encoder: number; decoder: number };
+  /** Releases the encoder's session (a run that has encoded its keyframes needs only the decoder). */
+  releaseEncoder(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * How the int8 TAE graphs are built, per half: the layers kept in float32 (mixed precision, by
+ * layer index; the first and last convolutions and the mid blocks' pooling branches are always
+ * float32) and the strength of the per-channel equalization. Chosen by measuring each layer's
+ * effect on the quality gate (packages/engine/test/int8.test.ts) on the shared photos; the float
+ * layers are low-resolution ones, about 5% (encoder) and 7% (decoder) of the multiply-accumulates.
+ */
+export const INT8_RECIPE: Record<
+  'encoder' | 'decoder',
+  { floatLayers: ReadonlySet<string>; equalization: number }
+> = {
+  encoder: { floatLayers: new Set(['10', '11', '12', '13']), equalization: 0.25 },
+  decoder: { floatLayers: new Set(['3', '4', '5', '7', '8', '12']), equalization: 0.5 },
+};
 
 export interface LoadVaeOptions {
   locations: WeightLocations;
   /** onnxruntime intra-op threads (default 1). */
   intraOpThreads?: number;
+  /**
+   * fp32 (default), int8, or auto: int8 on VNNI/AMX CPUs for models that pass the int8 quality
+   * gate, fp32 otherwise. The first int8 load of a model's weights calibrates (about 15-60 s on
+   * 2 cores) unless the calibration cache already holds them.
+   */
+  precision?: PrecisionSetting;
+  /** Where int8 activation ranges are cached, keyed by the weights' sha256 (default: `calibration/` in the models folder). */
+  calibrationCacheDir?: string;
+  /** Photos int8 activation ranges are calibrated from (default: `images/` beside the weights mirror). */
+  calibrationImagesDir?: string;
+  /** Called when int8 activation ranges are being calibrated (no cached calibration). */
+  onCalibrating?: () => void;
+  /** CPU capabilities for `auto` (default: read from /proc/cpuinfo). */
+  cpu?: CpuInt8Support;
 }
 
 interface Half {
@@ -106,14 +149,20 @@ function leadingChannels(tensor: Tensor4, channels: number): Tensor4 {
 }
 
 class OrtVae implements Vae {
+  private encoderReleased = false;
+
   constructor(
     readonly manifest: ModelManifest,
     private readonly encoder: Half,
     private readonly decoder: Half,
+    readonly precision: Precision,
+    readonly precisionReason: string,
   ) {}
 
   async encode(image: Tensor4): Promise<Tensor4> {
     checkTensor(image, 'image', 3, this.manifest.downscale);
+    if (this.encoderReleased)
+      throw new EngineError('INVALID_OPTION', `${this.manifest.id}: the encoder was released`);
     const input = mapRange(image.data, [0, 1], this.manifest.encoderInputRange);
     const result = await run(this.encoder, input, image.shape);
     const latent = asTensor4(result.data, result.shape, 'encoder output');
@@ -148,8 +197,14 @@ class OrtVae implements Vae {
     };
   }
 
+  async releaseEncoder(): Promise<void> {
+    if (this.encoderReleased) return;
+    this.encoderReleased = true;
+    await this.encoder.session.release();
+  }
+
   async close(): Promise<void> {
-    await Promise.all([this.encoder.session.release(), this.decoder.session.release()]);
+    await Promise.all([this.releaseEncoder(), this.decoder.session.release()]);
   }
 }
 
@@ -164,6 +219,9 @@ async function createHalf(
     executionMode: 'sequential',
     interOpNumThreads: 1,
     intraOpNumThreads: threads,
+    // Without the arena, intermediate buffers go back to the allocator after each run: a much lower
+    // peak for a few per-frame calls (measured in bench/engine.ts).
+    enableCpuMemArena: false,
   });
   const graph = decodeModel(model).graph ?? {};
   for (const [name, names] of [
@@ -190,23 +248,73 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
       'intraOpThreads',
     );
   }
-  const paths = await resolveWeights(manifest, options.locations);
+  const setting = options.precision ?? 'fp32';
+  const choice = choosePrecision(setting, manifest, options.cpu);
+  const locations = options.locations;
+  const paths = await resolveWeights(manifest, locations);
   if (manifest.kind === 'tae') {
-    const graphs = buildTaeGraphs(
-      await readWeightFile(paths.encoder),
-      await readWeightFile(paths.decoder),
-    );
-    if (graphs.latentChannels !== manifest.latentChannels) {
+    const [encoderBytes, decoderBytes] = await Promise.all([
+      readFile(paths.encoder),
+      readFile(paths.decoder),
+    ]);
+    const encoderWeights = await readWeightFile(paths.encoder);
+    const decoderWeights = await readWeightFile(paths.decoder);
+    const latentChannels = taeLatentChannels(encoderWeights, decoderWeights);
+    if (latentChannels !== manifest.latentChannels) {
       throw new EngineError(
         'INVALID_CHECKPOINT',
-        `${manifest.id}: the weights have ${graphs.latentChannels} latent channels, the manifest says ${manifest.latentChannels}`,
+        `${manifest.id}: the weights have ${latentChannels} latent channels, the manifest says ${manifest.latentChannels}`,
       );
     }
-    return new OrtVae(
-      manifest,
-      await createHalf(graphs.encoder, 'image', 'latent', threads),
-      await createHalf(graphs.decoder, 'latent', 'image', threads),
-    );
+    let precision = choice.precision;
+    let reason = choice.reason;
+    let ranges: Record<'encoder' | 'decoder', ActivationRanges> | undefined;
+    if (precision === 'int8') {
+      const imagesDir =
+        options.calibrationImagesDir ??
+        (locations.mirrorDir ? join(dirname(locations.mirrorDir), 'images') : undefined);
+      try {
+        if (!imagesDir)
+          throw new EngineError(
+            'INVALID_OPTION',
+            'int8 calibration needs photos: pass calibrationImagesDir',
+            'precision',
+          );
+        const calibration = await loadCalibration(
+          manifest.id,
+          {
+            encoder: encoderWeights,
+            decoder: decoderWeights,
+            encoderSha256: sha256(encoderBytes),
+            decoderSha256: sha256(decoderBytes),
+          },
+          {
+            imagesDir,
+            cacheDir: options.calibrationCacheDir ?? join(locations.modelsDir, 'calibration'),
+            intraOpThreads: threads,
+            onCalibrating: options.onCalibrating,
+          },
+        );
+        ranges = { encoder: calibration.encoder, decoder: calibration.decoder };
+      } catch (error) {
+        // auto falls back to float32 when calibration is impossible; an explicit int8 fails.
+        if (setting !== 'auto') throw error;
+        precision = 'fp32';
+        reason = `auto: int8 calibration unavailable (${(error as Error).message})`;
+      }
+    }
+    const build = (weights: TensorMap, part: 'encoder' | 'decoder') =>
+      buildTaePart(weights, part, {
+        mode:
+          precision === 'int8' && ranges
+            ? { kind: 'int8', ranges: ranges[part], ...INT8_RECIPE[part] }
+            : { kind: 'float' },
+      }).model;
+    // onnxruntime optimizes the first session on its own thread while the second graph is built.
+    const encoderHalf = createHalf(build(encoderWeights, 'encoder'), 'image', 'latent', threads);
+    const decoderHalf = createHalf(build(decoderWeights, 'decoder'), 'latent', 'image', threads);
+    const [encoder, decoder] = await Promise.all([encoderHalf, decoderHalf]);
+    return new OrtVae(manifest, encoder, decoder, precision, reason);
   }
   const names = manifest.onnx;
   if (!names)
@@ -229,6 +337,8 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
       names.decoder.output,
       threads,
     ),
+    choice.precision,
+    choice.reason,
   );
 }
 

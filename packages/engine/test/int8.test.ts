@@ -1,0 +1,264 @@
+// The int8 quality gate on the real taef2 weights and the shared photos, the four-phase
+// upsampling rewrite against the plain graph, calibration determinism and precision choice.
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { loadCalibration, sha256 } from '../src/models/calibration.ts';
+import { loadVae, type Vae, type WeightLocations } from '../src/models/index.ts';
+import { decodeModel } from '../src/models/onnx.ts';
+import { choosePrecision, cpuInt8Support } from '../src/models/precision.ts';
+import { getManifest } from '../src/models/manifest.ts';
+import { buildTaePart } from '../src/models/tae-graph.ts';
+import { Engine, type RunSpec } from '../src/pipeline.ts';
+import type { Tensor4 } from '../src/types.ts';
+import { readWeightFile } from '../src/weights/index.ts';
+
+const shared = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+const imagesDir = join(shared, 'images');
+const weightsDir = join(shared, 'models/taef2');
+const PHOTOS = ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg'];
+const SIDE = 512;
+const THREADS = 2;
+
+async function loadPhoto(name: string): Promise<{ pixels: Uint8Array; tensor: Tensor4 }> {
+  const pixels = new Uint8Array(
+    await sharp(join(imagesDir, name))
+      .removeAlpha()
+      .resize(SIDE, SIDE, { fit: 'cover' })
+      .raw()
+      .toBuffer(),
+  );
+  const plane = SIDE * SIDE;
+  const data = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++)
+    for (let c = 0; c < 3; c++) data[c * plane + i] = pixels[i * 3 + c]! / 255;
+  return { pixels, tensor: { data, shape: [1, 3, SIDE, SIDE] } };
+}
+
+/** Clamped, rounded 8-bit RGB (interleaved) of a decoded NCHW tensor. */
+function toRgb8(decoded: Tensor4): Uint8Array {
+  const [, , h, w] = decoded.shape;
+  const plane = h * w;
+  const out = new Uint8Array(3 * plane);
+  for (let i = 0; i < plane; i++)
+    for (let c = 0; c < 3; c++)
+      out[i * 3 + c] = Math.round(Math.min(1, Math.max(0, decoded.data[c * plane + i]!)) * 255);
+  return out;
+}
+
+function psnr(a: Uint8Array, b: Uint8Array): number {
+  let squared = 0;
+  for (let i = 0; i < a.length; i++) squared += (a[i]! - b[i]!) ** 2;
+  return squared === 0 ? Infinity : 10 * Math.log10((255 * 255) / (squared / a.length));
+}
+
+function lerp(a: Tensor4, b: Tensor4, t: number): Tensor4 {
+  return { data: a.data.map((v, i) => v + (b.data[i]! - v) * t), shape: a.shape };
+}
+
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+const run = async (model: Uint8Array, name: string, tensor: Tensor4): Promise<Float32Array> => {
+  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: THREADS });
+  try {
+    const output = await session.run({
+      [name]: new ort.Tensor('float32', tensor.data, [...tensor.shape]),
+    });
+    return Object.values(output)[0]!.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+};
+
+test('four-phase upsampling equals nearest upsample + 3x3 conv to float32 rounding', async () => {
+  const weights = await readWeightFile(join(weightsDir, 'taef2_decoder.pth'));
+  const plain = buildTaePart(weights, 'decoder', { fourPhase: false }).model;
+  const fourPhase = buildTaePart(weights, 'decoder').model;
+  const ops = (model: Uint8Array) => decodeModel(model).graph?.node?.map((n) => n.opType) ?? [];
+  assert.equal(ops(fourPhase).includes('Resize'), false);
+  assert.equal(ops(fourPhase).filter((op) => op === 'DepthToSpace').length, 3);
+  assert.equal(ops(plain).filter((op) => op === 'Resize').length, 3);
+  // A seeded latent with the spread of real ones (about unit variance), 32 x 24 -> 256 x 192.
+  const latent: Tensor4 = {
+    data: new Float32Array(32 * 32 * 24).map((_, i) => Math.sin(i * 12.9898) * 1.7),
+    shape: [1, 32, 32, 24],
+  };
+  const a = await run(plain, 'latent', latent);
+  const b = await run(fourPhase, 'latent', latent);
+  const difference = maxAbsDifference(a, b);
+  console.log(`four-phase vs plain decoder: max |difference| = ${difference.toExponential(2)}`);
+  assert.ok(difference < 1e-4, `differs by ${difference}`);
+});
+
+test('cpu flags and precision choice', async () => {
+  const vnni = cpuInt8Support('processor : 0\nflags : fpu sse avx2 avx512f avx512_vnni\n');
+  assert.deepEqual(vnni, { fast: true, flags: ['avx512_vnni'] });
+  assert.deepEqual(cpuInt8Support('flags : fpu sse avx2 fma\n'), { fast: false, flags: [] });
+  const manifest = await getManifest('taef2', manifestsDir);
+  assert.equal(choosePrecision('auto', manifest, vnni).precision, 'int8');
+  const plain = choosePrecision('auto', manifest, { fast: false, flags: [] });
+  assert.equal(plain.precision, 'fp32');
+  assert.match(plain.reason, /VNNI/);
+  assert.equal(choosePrecision('int8', manifest, { fast: false, flags: [] }).precision, 'int8');
+  assert.equal(choosePrecision('fp32', manifest, vnni).precision, 'fp32');
+  assert.equal(
+    choosePrecision('auto', await getManifest('taesd', manifestsDir), vnni).precision,
+    'fp32',
+  );
+  assert.throws(() => choosePrecision('int4' as 'int8', manifest, vnni), /precision must be/);
+  console.log(`this CPU: ${JSON.stringify(cpuInt8Support())}`);
+});
+
+/** The repository's committed manifests. */
+const manifestsDir = fileURLToPath(new URL('../../../models', import.meta.url));
+
+describe('taef2 int8 quality gate at 512x512 on the shared photos', () => {
+  let scratch: string;
+  let locations: WeightLocations;
+  let fp32: Vae;
+  let int8: Vae;
+  const photos: { pixels: Uint8Array; tensor: Tensor4 }[] = [];
+  const latents: Record<'fp32' | 'int8', Tensor4[]> = { fp32: [], int8: [] };
+
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'latent-lab-int8-'));
+    locations = {
+      manifestsDir,
+      modelsDir: scratch,
+      mirrorDir: join(shared, 'models'),
+      allowDownload: false,
+    };
+    const options = { locations, intraOpThreads: THREADS, calibrationCacheDir: scratch };
+    fp32 = await loadVae('taef2', { ...options, precision: 'fp32' });
+    int8 = await loadVae('taef2', {
+      ...options,
+      precision: 'int8',
+      calibrationImagesDir: imagesDir,
+    });
+    for (const name of PHOTOS) photos.push(await loadPhoto(name));
+    for (const photo of photos) {
+      latents.fp32.push(await fp32.encode(photo.tensor));
+      latents.int8.push(await int8.encode(photo.tensor));
+    }
+  });
+  after(async () => {
+    await Promise.all([fp32?.close(), int8?.close()]);
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  test('each VAE reports the precision it was asked for', () => {
+    assert.equal(int8.precision, 'int8');
+    assert.equal(fp32.precision, 'fp32');
+  });
+
+  for (let i = 0; i < PHOTOS.length; i++) {
+    const name = PHOTOS[i]!;
+    test(`${name}: int8 frames >= 40 dB against fp32 (endpoint and lerp midpoint)`, async () => {
+      const next = (i + 1) % PHOTOS.length;
+      const frames = [
+        ['endpoint', latents.fp32[i]!, latents.int8[i]!],
+        [
+          `midpoint to ${PHOTOS[next]}`,
+          lerp(latents.fp32[i]!, latents.fp32[next]!, 0.5),
+          lerp(latents.int8[i]!, latents.int8[next]!, 0.5),
+        ],
+      ] as const;
+      for (const [what, fp32Latent, int8Latent] of frames) {
+        const reference = toRgb8(await fp32.decode(fp32Latent));
+        const quantized = toRgb8(await int8.decode(int8Latent));
+        const quality = psnr(reference, quantized);
+        console.log(`int8 vs fp32 ${name} ${what}: ${quality.toFixed(2)} dB`);
+        assert.ok(quality >= 40, `${name} ${what}: ${quality.toFixed(2)} dB`);
+      }
+    });
+
+    test(`${name}: int8 round trip loses at most 0.5 dB against fp32`, async () => {
+      const original = photos[i]!.pixels;
+      const reference = psnr(original, toRgb8(await fp32.decode(latents.fp32[i]!)));
+      const quantized = psnr(original, toRgb8(await int8.decode(latents.int8[i]!)));
+      console.log(
+        `round trip ${name}: fp32 ${reference.toFixed(2)} dB, int8 ${quantized.toFixed(2)} dB, ` +
+          `loss ${(reference - quantized).toFixed(3)} dB`,
+      );
+      assert.ok(reference - quantized <= 0.5, `${name}: loses ${reference - quantized} dB`);
+    });
+  }
+
+  test('calibration is cached by the weights sha256 and deterministic', async () => {
+    const files = await readdir(scratch);
+    const cached = files.filter((f) => f.startsWith('taef2-int8-') && f.endsWith('.json'));
+    assert.equal(cached.length, 1);
+    const [encoderBytes, decoderBytes] = await Promise.all(
+      ['taef2_encoder.pth', 'taef2_decoder.pth'].map((f) => readFile(join(weightsDir, f))),
+    );
+    const encoderSha256 = sha256(encoderBytes!);
+    assert.ok(cached[0]!.includes(encoderSha256.slice(0, 16)));
+    const fromCache = JSON.parse(await readFile(join(scratch, cached[0]!), 'utf8')) as {
+      encoder: Record<string, unknown>;
+      decoder: Record<string, unknown>;
+    };
+    assert.ok(
+      Object.keys(fromCache.encoder).length > 40 && Object.keys(fromCache.decoder).length > 40,
+    );
+    // Determinism, on two photos to keep the test short: computed twice, on 1 and 2 threads.
+    const subset = join(scratch, 'subset');
+    await mkdir(subset);
+    for (const name of ['chelsea.png', 'rocket.jpg'])
+      await copyFile(join(imagesDir, name), join(subset, name));
+    const weights = {
+      encoder: await readWeightFile(join(weightsDir, 'taef2_encoder.pth')),
+      decoder: await readWeightFile(join(weightsDir, 'taef2_decoder.pth')),
+      encoderSha256,
+      decoderSha256: sha256(decoderBytes!),
+    };
+    const first = await loadCalibration('taef2', weights, { imagesDir: subset, intraOpThreads: 1 });
+    const second = await loadCalibration('taef2', weights, {
+      imagesDir: subset,
+      intraOpThreads: 2,
+    });
+    assert.deepEqual(first, second);
+    assert.notDeepEqual(first.decoder, fromCache.decoder, 'other photos, other ranges');
+  });
+
+  test('seeded noisy runs are bit-reproducible within one precision', async () => {
+    const bytes = await Promise.all(PHOTOS.slice(0, 2).map((f) => readFile(join(imagesDir, f))));
+    const spec: RunSpec = {
+      model: 'taef2',
+      keyframes: bytes.map((b, i) => ({ sha256: String(i), read: async () => b })),
+      steps: 3,
+      method: 'slerp',
+      easing: 'linear',
+      width: 256,
+      height: 256,
+      fit: 'cover',
+      noise: { level: 0.5, mode: 'absolute', schedule: 'bell', shared: false },
+      seed: 7,
+    };
+    const renders: Float32Array[][] = [];
+    for (const precision of ['int8', 'int8', 'fp32'] as const) {
+      const engine = new Engine({
+        locations,
+        intraOpThreads: THREADS,
+        precision,
+        calibrationCacheDir: scratch,
+        calibrationImagesDir: imagesDir,
+      });
+      const frames: Float32Array[] = [];
+      for await (const frame of engine.render(spec)) frames.push(frame.rgb.data);
+      await engine.close();
+      renders.push(frames);
+    }
+    assert.deepEqual(renders[0], renders[1]);
+    assert.notDeepEqual(renders[0], renders[2]);
+  });
+});
