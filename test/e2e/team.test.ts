@@ -8,11 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningServer } from '../../apps/server/src/index.ts';
 import {
+  collectProgress,
   CREATE_RUN,
   gqlOk,
   PHOTOS,
   startTestServer,
   uploadPhoto,
+  wsClient,
   type TestServer,
 } from '../helpers/api.ts';
 import { ensureDashboardBuilt, launchChromium, screenshot } from './browser.ts';
@@ -22,6 +24,9 @@ const PHONE = { width: 390, height: 844 };
 const SWEEP_STEPS = 12;
 const SIDE = 96;
 const SEEDS = [11, 22, 33];
+const WEIGHT_RUNS = 20;
+const WEIGHT_RUN_PAGE_STEPS = 10;
+const WEIGHT_SIDE = 256;
 
 interface Pixels {
   width: number;
@@ -506,13 +511,51 @@ describe('team dashboard in Chromium', () => {
     }
   });
 
-  test('page weights of the Runs page and a run page (printed, not asserted)', async () => {
+  test('the Runs page with 20 runs of 256x256 frames weighs under 500 KB (and the figures are printed)', async () => {
+    // Its own 20 runs of realistic 256x256 frames, so this test also runs alone
+    // (--test-name-pattern "page weight"): 19 of 3 frames and one of 10 for the run page.
+    const ids = [
+      (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
+      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
+    ];
+    const client = wsClient(server.url);
+    const runIds: string[] = [];
+    try {
+      for (let i = 0; i < WEIGHT_RUNS; i++) {
+        const { createRun } = await gqlOk<{ createRun: { id: string } }>(server.url, CREATE_RUN, {
+          input: {
+            name: `weight ${i}`,
+            model: 'taef2',
+            imageIds: ids,
+            steps: i === WEIGHT_RUNS - 1 ? WEIGHT_RUN_PAGE_STEPS : 3,
+            width: WEIGHT_SIDE,
+            height: WEIGHT_SIDE,
+            seed: 100 + i,
+          },
+        });
+        runIds.push(createRun.id);
+      }
+      for (const id of runIds) {
+        const events = await collectProgress(client, id);
+        assert.equal(events.at(-1)?.status, 'SUCCEEDED');
+      }
+    } finally {
+      await client.dispose();
+    }
     const fresh = await browser.newContext({ baseURL: server.url, viewport: DESKTOP });
+    const totals: Record<string, number> = {};
     try {
       const measured = await fresh.newPage();
-      for (const path of ['/', `/runs/${sweepIds[0]}`]) {
+      measured.on('pageerror', (error) => pageErrors.push(error.message));
+      for (const path of ['/', `/runs/${runIds.at(-1)}`]) {
         await measured.goto(path);
         await measured.locator('main h1').waitFor();
+        if (path === '/') await measured.locator('.run-row').nth(WEIGHT_RUNS - 1).waitFor();
+        // Every image in the page loaded (lazy ones scrolled into view first), then nothing more in flight.
+        await measured.evaluate('window.scrollTo(0, document.body.scrollHeight)');
+        await measured.waitForFunction(
+          `[...document.images].length > 0 && [...document.images].every((image) => image.complete)`,
+        );
         await measured.waitForLoadState('networkidle');
         const weights = (await measured.evaluate(`(() => {
           const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
@@ -524,15 +567,22 @@ describe('team dashboard in Chromium', () => {
           return out;
         })()`)) as { total: number; images: number; imageCount: number };
         const what =
-          path === '/' ? 'Runs page, 19 runs' : `run page, ${SWEEP_STEPS} frames of ${SIDE} px`;
+          path === '/'
+            ? `Runs page, ${WEIGHT_RUNS} runs`
+            : `run page, ${WEIGHT_RUN_PAGE_STEPS} frames`;
         const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
         console.log(
-          `page weight, ${what}: ${kib(weights.total)} transferred on a cold cache, ${kib(weights.images)} of it ${weights.imageCount} images`,
+          `page weight, ${what} of ${WEIGHT_SIDE}x${WEIGHT_SIDE}: ${kib(weights.total)} (${weights.total} bytes) transferred on a cold cache, ${kib(weights.images)} of it ${weights.imageCount} images`,
         );
+        totals[path === '/' ? 'runs' : 'run'] = weights.total;
       }
     } finally {
       await fresh.close();
     }
+    assert.ok(
+      totals['runs']! < 500_000,
+      `the Runs page transferred ${totals['runs']} bytes, over the 500 KB goal`,
+    );
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
   });
 });
