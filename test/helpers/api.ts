@@ -55,6 +55,8 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
     workerInProcess: false,
     serveDashboard: false,
     logLevel: 'warn',
+    // The local store lives in this server's own data folder, not the default ./data/files.
+    storage: { kind: 'local', root: join(dataDir, 'files') },
     ...overrides,
   };
   async function removeData(): Promise<void> {

@@ -33,6 +33,7 @@ export {
   setRunStatus,
   addTags,
   removeTags,
+  setRunNotes,
   deleteRun,
   countFrames,
   type NewRunRow,

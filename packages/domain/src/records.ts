@@ -13,6 +13,8 @@ export interface ImageRecord {
   height: number;
   byteSize: number;
   storageKey: string;
+  /** The small WebP made at upload; null for an image stored before thumbnails existed. */
+  thumbnailKey: string | null;
   createdAt: Date;
 }
 
@@ -38,6 +40,8 @@ export interface RunRecord {
   /** The preset the noise came from, if any (the noise itself is a snapshot in params). */
   presetId: string | null;
   tags: string[];
+  /** Short Markdown kept with the run ('' when none). */
+  notes: string;
   error: string | null;
   framesDone: number;
   createdAt: Date;
@@ -53,6 +57,8 @@ export interface FrameRecord {
   alpha: number;
   noiseLevel: number;
   storageKey: string;
+  /** The small WebP made when the frame was stored; null for a frame stored before thumbnails existed. */
+  thumbnailKey: string | null;
   width: number;
   height: number;
   decodeMs: number;

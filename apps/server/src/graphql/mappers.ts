@@ -1,6 +1,7 @@
 import {
   downloadUrls,
   fileUrl,
+  thumbnailUrl,
   type FrameRecord,
   type ImageRecord,
   type RunRecord,
@@ -10,13 +11,13 @@ import type { Frame, Image, Run } from './types.ts';
 // Domain records to the schema's objects: URLs from storage keys, a run's parameters flattened.
 
 export function toImage(image: ImageRecord): Image {
-  const { storageKey, ...fields } = image;
-  return { ...fields, url: fileUrl(storageKey) };
+  const { storageKey, thumbnailKey: _thumbnailKey, ...fields } = image;
+  return { ...fields, url: fileUrl(storageKey), thumbnailUrl: thumbnailUrl(image) };
 }
 
 export function toFrame(frame: FrameRecord): Frame {
-  const { storageKey, runId: _runId, ...fields } = frame;
-  return { ...fields, url: fileUrl(storageKey) };
+  const { storageKey, thumbnailKey: _thumbnailKey, runId: _runId, ...fields } = frame;
+  return { ...fields, url: fileUrl(storageKey), thumbnailUrl: thumbnailUrl(frame) };
 }
 
 export function toRun(run: RunRecord): Run {

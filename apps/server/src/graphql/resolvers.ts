@@ -252,6 +252,18 @@ export class RunResolver {
     return toRun(await services.runs.tag(id, tags));
   }
 
+  @Mutation(() => Run, {
+    description:
+      "Replaces the run's notes: short Markdown (at most 4000 characters); '' clears them",
+  })
+  async updateRunNotes(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('notes', () => String) notes: string,
+  ): Promise<Run> {
+    return toRun(await services.runs.setNotes(id, notes));
+  }
+
   @Mutation(() => Run)
   async untagRun(
     @Ctx() { services }: GraphQLContext,

@@ -29,6 +29,10 @@ export class Image {
   @Field(() => Int) byteSize!: number;
   @Field(() => String, { description: 'Path of the original bytes on this server (/files/...)' })
   url!: string;
+  @Field(() => String, {
+    description: 'Path of a small WebP of the image (at most 160 px a side) for lists',
+  })
+  thumbnailUrl!: string;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
 }
 
@@ -87,6 +91,11 @@ export class Frame {
   @Field(() => Float) alpha!: number;
   @Field(() => Float) noiseLevel!: number;
   @Field(() => String, { description: 'Path of the PNG on this server (/files/...)' }) url!: string;
+  @Field(() => String, {
+    description:
+      'Path of a small WebP of the frame (at most 160 px a side), made once when the frame was stored',
+  })
+  thumbnailUrl!: string;
   @Field(() => Int) width!: number;
   @Field(() => Int) height!: number;
   @Field(() => Float) decodeMs!: number;
@@ -145,6 +154,10 @@ export class Run {
   @Field(() => Seed) seed!: number;
   @Field(() => AnimationSettings) animation!: AnimationSettings;
   @Field(() => [String]) tags!: string[];
+  @Field(() => String, {
+    description: "Short Markdown notes ('' when none); clients render it without raw HTML",
+  })
+  notes!: string;
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field(() => Int) framesDone!: number;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
@@ -189,6 +202,8 @@ export class RunProgressEvent {
   @Field(() => Float, { nullable: true }) alpha!: number | null;
   @Field(() => Float, { nullable: true }) noiseLevel!: number | null;
   @Field(() => String, { nullable: true }) url!: string | null;
+  @Field(() => String, { nullable: true, description: "FRAME: the frame's small WebP" })
+  thumbnailUrl!: string | null;
   @Field(() => Float, { nullable: true }) decodeMs!: number | null;
   @Field(() => Float, { nullable: true, description: 'FRAME: change from the previous frame' })
   change!: number | null;
@@ -263,7 +278,11 @@ export class RerunInput {
 export class RunsFilter {
   @Field(() => [RunStatus], { nullable: true }) status?: Domain.RunStatus[] | null;
   @Field(() => String, { nullable: true }) model?: string | null;
-  @Field(() => String, { nullable: true }) tag?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Runs with a tag starting with this text (case-insensitive)',
+  })
+  tag?: string | null;
   @Field(() => ID, { nullable: true, description: 'Runs that use this image as a keyframe' })
   imageId?: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) createdAfter?: Date | null;

@@ -12,12 +12,13 @@ import {
   checkPage,
   DomainError,
   imageKey,
+  imageThumbKey,
   invalidInput,
   type Connection,
   type ImageRecord,
   type PageArgs,
 } from '@latent-lab/domain';
-import { EngineError, inspectImage, type ImageLimits } from '@latent-lab/engine';
+import { EngineError, imageThumbnail, inspectImage, type ImageLimits } from '@latent-lab/engine';
 import type { Storage } from '@latent-lab/storage';
 
 /** An uploaded file as the edge received it: its name and its bytes as a stream. */
@@ -99,7 +100,13 @@ export class ImageService {
     const existing = await getImageBySha256(this.db, sha256);
     if (existing) return { image: existing, created: false };
     const storageKey = imageKey(sha256, EXTENSIONS[info.mimeType] ?? info.format);
-    await this.storage.put(storageKey, bytes);
+    // The library's and the run view's small WebP, made once here (sharp works off the event loop).
+    const thumbnailKey = imageThumbKey(sha256);
+    const thumbnail = await imageThumbnail(bytes, this.limits);
+    await Promise.all([
+      this.storage.put(storageKey, bytes),
+      this.storage.put(thumbnailKey, thumbnail),
+    ]);
     try {
       return await createOrGetImage(this.db, {
         sha256,
@@ -109,17 +116,22 @@ export class ImageService {
         height: info.height,
         byteSize: bytes.byteLength,
         storageKey,
+        thumbnailKey,
       });
     } catch (error) {
       // Nothing stays stored for a failed upload, unless a concurrent upload of the same bytes owns the file.
-      if (!(await getImageBySha256(this.db, sha256))) await this.storage.delete(storageKey);
+      if (!(await getImageBySha256(this.db, sha256)))
+        await Promise.all([this.storage.delete(storageKey), this.storage.delete(thumbnailKey)]);
       throw error;
     }
   }
 
   async delete(id: string): Promise<boolean> {
     const image = await deleteImage(this.db, id);
-    await this.storage.delete(image.storageKey);
+    await Promise.all([
+      this.storage.delete(image.storageKey),
+      ...(image.thumbnailKey ? [this.storage.delete(image.thumbnailKey)] : []),
+    ]);
     return true;
   }
 }

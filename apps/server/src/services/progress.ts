@@ -1,5 +1,12 @@
 import { getRun, listFrames, type DbClient } from '@latent-lab/db';
-import { fileUrl, isFinished, notFound, type RunRecord, type RunStatus } from '@latent-lab/domain';
+import {
+  fileUrl,
+  isFinished,
+  notFound,
+  thumbnailUrl,
+  type RunRecord,
+  type RunStatus,
+} from '@latent-lab/domain';
 import type { BusEvent, EventBus } from '../events/bus.ts';
 import { AsyncEventQueue } from '../events/queue.ts';
 
@@ -81,6 +88,7 @@ export class ProgressService {
           alpha: frame.alpha,
           noiseLevel: frame.noiseLevel,
           url: fileUrl(frame.storageKey),
+          thumbnailUrl: thumbnailUrl(frame),
           decodeMs: frame.decodeMs,
           change: frame.change,
           done: position + 1,

@@ -10,6 +10,7 @@ import {
   listRuns,
   pageFrames,
   removeTags,
+  setRunNotes,
   setRunStatus,
   thumbnailFrames,
   type DbClient,
@@ -227,6 +228,13 @@ export class RunService {
 
   async untag(id: string, tags: string[]): Promise<RunRecord> {
     const run = await removeTags(this.options.db, id, tags);
+    await this.options.bus.publish({ type: 'run', kind: 'UPDATED', runId: id });
+    return run;
+  }
+
+  /** Replaces the run's notes (short Markdown; the domain limits the length; '' clears them). */
+  async setNotes(id: string, notes: string): Promise<RunRecord> {
+    const run = await setRunNotes(this.options.db, id, notes);
     await this.options.bus.publish({ type: 'run', kind: 'UPDATED', runId: id });
     return run;
   }
