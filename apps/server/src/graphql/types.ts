@@ -30,7 +30,7 @@ export class Image {
   @Field(() => String, { description: 'Path of the original bytes on this server (/files/...)' })
   url!: string;
   @Field(() => String, {
-    description: 'Path of a small WebP of the image (at most 160 px a side) for lists',
+    description: 'Path of a small WebP of the image (at most 128 px a side) for lists',
   })
   thumbnailUrl!: string;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
@@ -93,7 +93,7 @@ export class Frame {
   @Field(() => String, { description: 'Path of the PNG on this server (/files/...)' }) url!: string;
   @Field(() => String, {
     description:
-      'Path of a small WebP of the frame (at most 160 px a side), made once when the frame was stored',
+      'Path of a small WebP of the frame (at most 128 px a side), made once when the frame was stored',
   })
   thumbnailUrl!: string;
   @Field(() => Int) width!: number;

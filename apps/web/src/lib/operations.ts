@@ -42,6 +42,7 @@ export const RunSummaryFields = graphql(`
     thumbnails {
       index
       url
+      thumbnailUrl
     }
   }
 `);
@@ -75,11 +76,13 @@ export const RunDetailFields = graphql(`
   fragment RunDetailFields on Run {
     ...RunSummaryFields
     presetId
+    notes
     encodeMs
     totalMs
     keyframes {
       id
       url
+      thumbnailUrl
       originalName
       width
       height
@@ -90,6 +93,7 @@ export const RunDetailFields = graphql(`
         alpha
         noiseLevel
         url
+        thumbnailUrl
         width
         height
         decodeMs
@@ -125,6 +129,7 @@ export const RunProgressSubscription = graphql(`
       alpha
       noiseLevel
       url
+      thumbnailUrl
       decodeMs
       change
       done
@@ -165,6 +170,15 @@ export const TagRunMutation = graphql(`
   }
 `);
 
+export const UpdateRunNotesMutation = graphql(`
+  mutation UpdateRunNotes($id: ID!, $notes: String!) {
+    updateRunNotes(id: $id, notes: $notes) {
+      id
+      notes
+    }
+  }
+`);
+
 export const UntagRunMutation = graphql(`
   mutation UntagRun($id: ID!, $tags: [String!]!) {
     untagRun(id: $id, tags: $tags) {
@@ -186,6 +200,7 @@ export const ImageFields = graphql(`
   fragment ImageFields on Image {
     id
     url
+    thumbnailUrl
     originalName
     mimeType
     width

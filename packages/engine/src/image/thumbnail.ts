@@ -3,10 +3,10 @@
 import sharp, { type Sharp } from 'sharp';
 import { corruptImage, decodeOptions, type ImageLimits } from './inspect.ts';
 
-/** Longest side of a thumbnail, in pixels: sharp at twice the size the lists show them. */
-export const THUMBNAIL_SIDE = 160;
+/** Longest side of a thumbnail, in pixels: about twice the 67 px boxes of the history list. */
+export const THUMBNAIL_SIDE = 128;
 /** Lossy WebP quality of thumbnails (frames themselves stay lossless). */
-export const THUMBNAIL_QUALITY = 70;
+export const THUMBNAIL_QUALITY = 60;
 
 function toThumbnail(image: Sharp, side: number): Promise<Buffer> {
   return image
