@@ -1,33 +1,23 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import ReactMarkdown, { defaultUrlTransform } from 'react-markdown';
+import dynamic from 'next/dynamic';
 import { useMutation } from 'urql';
 import { MAX_NOTES_LENGTH } from '@latent-lab/domain';
 import { UpdateRunNotesMutation } from '../lib/operations.ts';
 import { describeError } from '../lib/errors.ts';
 import { ErrorMessage } from './bits.tsx';
 
-/**
- * A run's notes rendered from Markdown safely: react-markdown builds React elements (no
- * innerHTML), raw HTML in the text is dropped (skipHtml) and link targets go through its URL
- * filter (javascript: and other unsafe schemes are removed).
- */
+// The Markdown renderer is loaded only where notes are shown, so the pages that link to runs
+// (and prefetch them) do not carry it.
+const Markdown = dynamic(() => import('./markdown.tsx'), {
+  loading: () => <p className="muted">Loading notes…</p>,
+});
+
+/** A run's notes, rendered safely (see markdown.tsx). */
 export function NotesMarkdown({ notes }: { notes: string }) {
   return (
     <div className="notes" data-testid="run-notes">
-      <ReactMarkdown
-        skipHtml
-        urlTransform={defaultUrlTransform}
-        components={{
-          a: ({ node: _node, ...props }) => (
-            <a {...props} target="_blank" rel="noopener noreferrer nofollow" />
-          ),
-          // Images would load arbitrary addresses: shown as their text instead.
-          img: ({ alt }) => <span>{alt}</span>,
-        }}
-      >
-        {notes}
-      </ReactMarkdown>
+      <Markdown notes={notes} />
     </div>
   );
 }

@@ -74,7 +74,7 @@ export function RunView({ runId }: { runId: string }) {
   const [cancelState, cancel] = useMutation(CancelRunMutation);
   const [rerunState, rerun] = useMutation(RerunMutation);
   const [deleteState, deleteRun] = useMutation(DeleteRunMutation);
-  const [position, setPosition] = useState(0);
+  const [chosenPosition, setPosition] = useState(0);
   const [followLive, setFollowLive] = useState(true);
   const run = data?.run;
   const liveState = live.data ?? EMPTY_LIVE;
@@ -95,9 +95,9 @@ export function RunView({ runId }: { runId: string }) {
   const active = status !== undefined && ACTIVE.has(status);
 
   // While frames arrive the player shows the newest one, until the viewer takes the scrubber.
-  useEffect(() => {
-    if (followLive && frames.length > 0) setPosition(frames.length - 1);
-  }, [followLive, frames.length]);
+  // Derived, not set by an effect, so the first render already shows it and the player never
+  // loads a full frame it does not keep.
+  const position = followLive ? Math.max(0, frames.length - 1) : chosenPosition;
 
   // The final state's timings (encode, total) come from the run itself: fetch it once it ends.
   const refetched = useRef(false);

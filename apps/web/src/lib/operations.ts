@@ -41,7 +41,6 @@ export const RunSummaryFields = graphql(`
     ...RunRowFields
     thumbnails {
       index
-      url
       thumbnailUrl
     }
   }
