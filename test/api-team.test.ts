@@ -229,6 +229,68 @@ describe('thumbnails, run notes and tag prefixes (postgres)', () => {
     assert.deepEqual(await names('weep'), [], 'a prefix, not a substring');
   });
 
+  test("runUpdates carries a running run's thumbnails as its frames are stored, not only the first event's", async () => {
+    const client = wsClient(server.url);
+    let liveRunId = '';
+    const seen: { runId: string; status: string; framesDone: number; thumbs: string[] }[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.subscribe<{
+          runUpdates: {
+            runId: string;
+            run: {
+              status: string;
+              framesDone: number;
+              thumbnails: { thumbnailUrl: string }[];
+            } | null;
+          };
+        }>(
+          {
+            query:
+              'subscription { runUpdates { runId run { status framesDone thumbnails { thumbnailUrl } } } }',
+          },
+          {
+            next: (result) => {
+              const update = result.data?.runUpdates;
+              if (!update?.run) return;
+              const { status, framesDone, thumbnails } = update.run;
+              const thumbs = thumbnails.map((t) => t.thumbnailUrl);
+              seen.push({ runId: update.runId, status, framesDone, thumbs });
+              if (status === 'SUCCEEDED' && update.runId === liveRunId) resolve();
+            },
+            error: reject,
+            complete: () => reject(new Error('runUpdates completed')),
+          },
+        );
+        // Started once the subscription is in place (the server acknowledges it first).
+        setImmediate(() => {
+          gqlOk(server.url, CREATE_RUN, {
+            input: {
+              name: 'live thumbs',
+              model: 'taef2',
+              imageIds,
+              steps: 4,
+              width: 64,
+              height: 64,
+            },
+          })
+            .then(({ createRun }) => {
+              liveRunId = createRun.id;
+            })
+            .catch(reject);
+        });
+      });
+    } finally {
+      await client.dispose();
+    }
+    const withFrames = seen.filter((update) => update.runId === liveRunId && update.framesDone > 0);
+    assert.ok(withFrames.length >= 4, JSON.stringify(seen));
+    for (const update of withFrames) {
+      assert.equal(update.thumbs.length, Math.min(3, update.framesDone), JSON.stringify(update));
+      for (const url of update.thumbs) assert.match(url, /\/thumbs\/\d{5}\.webp$/);
+    }
+  });
+
   test('GraphQL answers are compressed for a client that accepts it', async () => {
     const body = JSON.stringify({
       // Well over the 1 KB below which compression is not worth it.

@@ -26,7 +26,7 @@ export interface RunRef {
 /** Per-operation batch loaders: a page of runs costs one query per field, not one per run. */
 export interface Loaders {
   image: DataLoader<string, ImageRecord | null>;
-  thumbnails: DataLoader<RunRef, FrameRecord[], string>;
+  thumbnails: DataLoader<RunRef, FrameRecord[]>;
 }
 
 export interface GraphQLContext {
@@ -47,7 +47,9 @@ export function createContext(services: Services): GraphQLContext {
           const byRun = await services.runs.thumbnails(runs);
           return runs.map((run) => byRun.get(run.id) ?? []);
         },
-        { cacheKeyFn: (run) => run.id },
+        // Batched, never cached: a subscription keeps one context for all its events, and a
+        // cached answer would show a running run's first (empty) thumbnails forever.
+        { cache: false },
       ),
     },
   };
