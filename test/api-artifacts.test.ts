@@ -127,7 +127,7 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
     assert.equal(run.thumbnails[1]!.url, run.frames.nodes[2]!.url);
   });
 
-  test('frames.zip holds exactly the N PNG frames, byte for byte', async () => {
+  test('frames.zip holds run.json and exactly the N PNG frames, byte for byte', async () => {
     assert.equal(
       new URL(run.downloads.framesZip, server.url).pathname,
       `/runs/${runId}/frames.zip`,
@@ -139,7 +139,11 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
     assert.match(disposition, /^attachment; filename="Sunset \\?"walk\\?" .-frames\.zip"/);
     assert.match(disposition, /filename\*=UTF-8''Sunset%20%22walk%22%20%C3%A9-frames\.zip/);
     const entries = unzipSync(new Uint8Array(bytes));
-    const names = Object.keys(entries).sort();
+    assert.deepEqual(Object.keys(entries)[0], 'run.json', 'run.json comes first');
+    const names = Object.keys(entries)
+      .filter((name) => name.endsWith('.png'))
+      .sort();
+    assert.equal(Object.keys(entries).length, STEPS + 1);
     assert.equal(names.length, STEPS);
     for (const [position, name] of names.entries()) {
       const png = entries[name]!;
@@ -149,6 +153,88 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
       const stored = (await download(run.frames.nodes[position]!.url)).bytes;
       assert.ok(stored.equals(Buffer.from(png)), `${name} is stored frame ${position}`);
     }
+  });
+
+  test("frames.zip's run.json holds every parameter, the seed, timings and each frame's alpha, like the CLI's", async () => {
+    const { bytes } = await download(run.downloads.framesZip);
+    const manifest = JSON.parse(
+      new TextDecoder().decode(unzipSync(new Uint8Array(bytes))['run.json']),
+    ) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const stored = (
+      await gqlOk(
+        server.url,
+        `query ($id: ID!) { run(id: $id) {
+          id name status model steps method easing width height fit seed presetId encodeMs totalMs
+          noise { level mode schedule shared } animation { fps loop }
+          keyframes { id originalName sha256 }
+          frames(first: 1000) { nodes { index alpha noiseLevel decodeMs change } }
+        } }`,
+        { id: runId },
+      )
+    ).run;
+    assert.equal(manifest['id'], runId);
+    assert.equal(manifest['name'], 'Sunset "walk" é');
+    assert.equal(manifest['status'], 'SUCCEEDED');
+    assert.deepEqual(
+      manifest['images'].map((image: { id: string; name: string; sha256: string }) => [
+        image.id,
+        image.name,
+        image.sha256,
+      ]),
+      stored.keyframes.map((image: { id: string; originalName: string; sha256: string }) => [
+        image.id,
+        image.originalName,
+        image.sha256,
+      ]),
+    );
+    assert.deepEqual(
+      {
+        model: manifest['model'],
+        steps: manifest['steps'],
+        method: manifest['method'],
+        easing: manifest['easing'],
+        size: manifest['size'],
+        fit: manifest['fit'],
+        seed: manifest['seed'],
+        noise: manifest['noise'],
+        animation: manifest['animation'],
+        format: manifest['format'],
+      },
+      {
+        model: 'taef2',
+        steps: STEPS,
+        method: 'lerp',
+        easing: 'linear',
+        size: `${SIDE}x${SIDE}`,
+        fit: 'cover',
+        seed: 7,
+        noise: { level: 0.2, mode: 'absolute', schedule: 'constant', shared: false, seed: 7 },
+        animation: { fps: 20, loop: 'ping-pong' },
+        format: 'png',
+      },
+    );
+    assert.equal(manifest['timings'].encodeMs, stored.encodeMs);
+    assert.equal(manifest['timings'].totalMs, stored.totalMs);
+    assert.ok(manifest['timings'].decodeMs > 0);
+    assert.deepEqual(
+      manifest['frames'],
+      stored.frames.nodes.map(
+        (frame: {
+          index: number;
+          alpha: number;
+          noiseLevel: number;
+          decodeMs: number;
+          change: number | null;
+        }) => ({
+          file: `frame-${String(frame.index).padStart(5, '0')}.png`,
+          ...frame,
+        }),
+      ),
+    );
+    assert.deepEqual(
+      manifest['frames'].map((frame: { alpha: number }) => frame.alpha),
+      [0, 0.25, 0.5, 0.75, 1],
+    );
   });
 
   for (const format of ['webp', 'gif'] as const) {
@@ -230,7 +316,8 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
     const folder = join(testServer.dataDir, 'files', 'artifacts', runId);
     const frames = join(testServer.dataDir, 'files', 'frames', runId);
     assert.ok((await readdir(folder)).length > 0, 'artifacts were cached');
-    assert.equal((await readdir(frames)).length, STEPS);
+    assert.equal((await readdir(frames)).filter((name) => name.endsWith('.png')).length, STEPS);
+    assert.equal((await readdir(join(frames, 'thumbs'))).length, STEPS, 'one thumbnail a frame');
     await gqlOk(server.url, 'mutation ($id: ID!) { deleteRun(id: $id) }', { id: runId });
     await assert.rejects(readdir(folder), { code: 'ENOENT' });
     await assert.rejects(readdir(frames), { code: 'ENOENT' });

@@ -66,8 +66,11 @@ describe('object storage (s3rver)', () => {
     await zip.arrayBuffer();
 
     const keys = await s3.listKeys();
-    assert.equal(keys.filter((key) => key.startsWith('images/')).length, 2);
-    assert.equal(keys.filter((key) => key.startsWith(`frames/${createRun.id}/`)).length, 3);
+    // Each image and each frame with its thumbnail, made by the upload and the render thread.
+    assert.equal(keys.filter((key) => key.startsWith('images/')).length, 4);
+    assert.equal(keys.filter((key) => key.endsWith('.thumb.webp')).length, 2);
+    assert.equal(keys.filter((key) => key.startsWith(`frames/${createRun.id}/`)).length, 6);
+    assert.equal(keys.filter((key) => key.startsWith(`frames/${createRun.id}/thumbs/`)).length, 3);
     assert.equal(keys.filter((key) => key.startsWith('latents/')).length, 2);
     assert.ok(keys.some((key) => key.startsWith(`artifacts/${createRun.id}/`)));
     assert.equal(existsSync(join(testServer.dataDir, 'files')), false, 'nothing under DATA_DIR');

@@ -134,15 +134,20 @@ describe('dashboard in Chromium', () => {
     const shift = (await page.evaluate('window.__layoutShift')) as number;
     assert.ok(shift < 0.05, `frames arriving shifted the layout (CLS ${shift})`);
 
-    const firstFrame = await page
+    // The filmstrip shows the small WebP thumbnails; only the player loads the full PNG frame.
+    const firstThumb = await page
       .getByTestId('filmstrip')
       .locator('img')
       .first()
       .getAttribute('src');
-    const frameResponse = await page.request.get(firstFrame!);
-    assert.equal(frameResponse.headers()['content-type'], 'image/png');
+    const thumbResponse = await page.request.get(firstThumb!);
+    assert.equal(thumbResponse.headers()['content-type'], 'image/webp');
     await page.getByRole('button', { name: 'Show frame 5' }).click();
     assert.equal(await page.locator('.player-stage img').getAttribute('alt'), 'Frame 5');
+    const frameResponse = await page.request.get(
+      (await page.locator('.player-stage img').getAttribute('src'))!,
+    );
+    assert.equal(frameResponse.headers()['content-type'], 'image/png');
     await screenshot(page, 'run-view');
   });
 
@@ -157,7 +162,13 @@ describe('dashboard in Chromium', () => {
     const zipFile = await download('Frames (zip)');
     assert.equal(zipFile.name, 'astronaut to cat-frames.zip');
     const zip = unzipSync(zipFile.bytes);
-    assert.equal(Object.keys(zip).length, STEPS);
+    assert.equal(Object.keys(zip).length, STEPS + 1, 'every frame and run.json');
+    const manifest = JSON.parse(new TextDecoder().decode(zip['run.json'])) as {
+      steps: number;
+      frames: { alpha: number }[];
+    };
+    assert.equal(manifest.steps, STEPS);
+    assert.equal(manifest.frames.length, STEPS);
     const firstPng = await sharp(zip['frame-00000.png']!).metadata();
     assert.deepEqual([firstPng.format, firstPng.width, firstPng.height], ['png', SIDE, SIDE]);
 

@@ -8,11 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningServer } from '../../apps/server/src/index.ts';
 import {
+  collectProgress,
   CREATE_RUN,
   gqlOk,
   PHOTOS,
   startTestServer,
   uploadPhoto,
+  wsClient,
   type TestServer,
 } from '../helpers/api.ts';
 import { ensureDashboardBuilt, launchChromium, screenshot } from './browser.ts';
@@ -22,6 +24,9 @@ const PHONE = { width: 390, height: 844 };
 const SWEEP_STEPS = 12;
 const SIDE = 96;
 const SEEDS = [11, 22, 33];
+const WEIGHT_RUNS = 20;
+const WEIGHT_RUN_PAGE_STEPS = 10;
+const WEIGHT_SIDE = 256;
 
 interface Pixels {
   width: number;
@@ -408,6 +413,40 @@ describe('team dashboard in Chromium', () => {
     assert.equal(await rows.count(), 4);
   });
 
+  test('tag search matches the start of a tag, and a tag chip filters by the whole tag', async () => {
+    await page.goto('/');
+    const list = page.getByRole('list', { name: 'Run history' });
+    const rows = list.getByRole('listitem');
+    await page.locator('[data-shown-for=""]').waitFor();
+    const tagField = page.getByLabel('Tag', { exact: true });
+    const shownIds = async () =>
+      Promise.all((await rows.all()).map((row) => row.getAttribute('data-run-id')));
+    await tagField.fill('swe');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('[data-shown-for="tag=swe"]').waitFor();
+    assert.deepEqual(
+      (await shownIds()).sort(),
+      [...sweepIds].sort(),
+      "the prefix finds the sweep's runs (tagged sweep-…)",
+    );
+    const chip = rows.first().locator('a.tag', { hasText: /^sweep-/ });
+    const sweepTag = (await chip.textContent())!.trim();
+    await chip.click();
+    await page.locator(`[data-shown-for="tag=${sweepTag}"]`).waitFor();
+    assert.equal(await tagField.inputValue(), sweepTag);
+    assert.equal(await rows.count(), 3);
+
+    await tagField.fill('LONG');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('[data-shown-for="tag=LONG"]').waitFor();
+    assert.deepEqual(await shownIds(), [longRunId], 'case-insensitive');
+    await tagField.fill('weep');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    // An empty list is hidden: wait for it to be in the page.
+    await page.locator('[data-shown-for="tag=weep"]').waitFor({ state: 'attached' });
+    assert.equal(await rows.count(), 0, 'the start of a tag, not any part of it');
+  });
+
   test('the page of the history is in the URL', async () => {
     // 17 more runs make 21: two pages of 20.
     for (let i = 0; i < 17; i++) {
@@ -476,6 +515,55 @@ describe('team dashboard in Chromium', () => {
     await screenshot(page, 'runs-selection');
   });
 
+  test('run notes: written in the run view, rendered as Markdown without raw HTML or script links, shown in compare', async () => {
+    const runId = sweepIds[0]!;
+    await page.goto(`/runs/${runId}`);
+    const panel = page.getByRole('region', { name: 'Notes' });
+    await panel.getByText('No notes yet.').waitFor();
+    await panel.getByRole('button', { name: 'Add notes' }).click();
+    const markdown = [
+      '**Best** seed of the sweep.',
+      '',
+      '- smooth *middle*',
+      '- [details](https://example.com/notes) and [bad](javascript:alert(1))',
+      '',
+      '<img src="/x" onerror="window.__notesXss = 1"><script>window.__notesXss = 2</script>',
+    ].join('\n');
+    const field = panel.getByLabel('Notes (Markdown)');
+    await field.fill('x'.repeat(4001));
+    await panel.getByText('4001 / 4000 characters').waitFor();
+    assert.equal(await panel.getByRole('button', { name: 'Save notes' }).isDisabled(), true);
+    await field.fill(markdown);
+    await panel.getByRole('button', { name: 'Save notes' }).click();
+
+    const notes = panel.getByTestId('run-notes');
+    await notes.locator('strong', { hasText: 'Best' }).waitFor();
+    assert.equal(await notes.locator('li').count(), 2);
+    assert.equal(await notes.locator('em').textContent(), 'middle');
+    assert.equal(
+      await notes.getByRole('link', { name: 'details' }).getAttribute('href'),
+      'https://example.com/notes',
+    );
+    const bad = (await notes.getByRole('link', { name: 'bad' }).getAttribute('href')) ?? '';
+    assert.doesNotMatch(bad, /javascript:/i);
+    assert.equal(await notes.locator('img, script').count(), 0, 'raw HTML is not rendered');
+    assert.equal(await page.evaluate('window.__notesXss'), undefined);
+    await screenshot(page, 'run-notes');
+
+    await page.reload();
+    await page
+      .getByRole('region', { name: 'Notes' })
+      .getByTestId('run-notes')
+      .locator('strong', { hasText: 'Best' })
+      .waitFor();
+
+    await page.goto(`/compare?runs=${sweepIds.join(',')}`);
+    const column = page.getByTestId('compare-column').first();
+    await column.getByTestId('run-notes').locator('strong', { hasText: 'Best' }).waitFor();
+    assert.equal(await page.getByTestId('run-notes').count(), 1, 'only the run with notes');
+    assert.equal(await page.evaluate('window.__notesXss'), undefined);
+  });
+
   test('dark mode follows the system setting', async () => {
     for (const [scheme, background] of [
       ['dark', 'rgb(15, 17, 21)'],
@@ -506,33 +594,100 @@ describe('team dashboard in Chromium', () => {
     }
   });
 
-  test('page weights of the Runs page and a run page (printed, not asserted)', async () => {
+  test('the Runs page with 20 runs of 256x256 frames weighs under 500 KB (and the figures are printed)', async () => {
+    // Its own 20 runs of realistic 256x256 frames, so this test also runs alone
+    // (--test-name-pattern "page weight"): 19 of 3 frames and one of 10 for the run page.
+    const ids = [
+      (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
+      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
+    ];
+    const client = wsClient(server.url);
+    const runIds: string[] = [];
+    try {
+      for (let i = 0; i < WEIGHT_RUNS; i++) {
+        const { createRun } = await gqlOk<{ createRun: { id: string } }>(server.url, CREATE_RUN, {
+          input: {
+            name: `weight ${i}`,
+            model: 'taef2',
+            imageIds: ids,
+            steps: i === WEIGHT_RUNS - 1 ? WEIGHT_RUN_PAGE_STEPS : 3,
+            width: WEIGHT_SIDE,
+            height: WEIGHT_SIDE,
+            seed: 100 + i,
+          },
+        });
+        runIds.push(createRun.id);
+      }
+      for (const id of runIds) {
+        const events = await collectProgress(client, id);
+        assert.equal(events.at(-1)?.status, 'SUCCEEDED');
+      }
+    } finally {
+      await client.dispose();
+    }
     const fresh = await browser.newContext({ baseURL: server.url, viewport: DESKTOP });
+    const totals: Record<string, number> = {};
     try {
       const measured = await fresh.newPage();
-      for (const path of ['/', `/runs/${sweepIds[0]}`]) {
+      measured.on('pageerror', (error) => pageErrors.push(error.message));
+      for (const path of ['/', `/runs/${runIds.at(-1)}`]) {
         await measured.goto(path);
         await measured.locator('main h1').waitFor();
+        if (path === '/')
+          await measured
+            .locator('.run-row')
+            .nth(WEIGHT_RUNS - 1)
+            .waitFor();
+        // Every image in the page loaded (lazy ones scrolled into view first), then nothing more in flight.
+        await measured.evaluate('window.scrollTo(0, document.body.scrollHeight)');
+        await measured.waitForFunction(
+          `[...document.images].length > 0 && [...document.images].every((image) => image.complete)`,
+        );
         await measured.waitForLoadState('networkidle');
+        if (path === '/') {
+          // The history shows the small WebP thumbnails only, never a full frame.
+          const sources = (await measured.evaluate(
+            '[...document.images].map((image) => image.getAttribute("src"))',
+          )) as string[];
+          assert.equal(sources.length, 3 * WEIGHT_RUNS);
+          for (const source of sources) assert.match(source, /\/thumbs\/\d+\.webp$/);
+        }
         const weights = (await measured.evaluate(`(() => {
           const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
-          const out = { total: 0, images: 0, imageCount: 0 };
+          const out = { total: 0, images: 0, imageCount: 0, byKind: {} };
           for (const e of entries) {
-            out.total += e.transferSize || 0;
-            if (e.initiatorType === 'img') { out.images += e.transferSize || 0; out.imageCount += 1; }
+            const size = e.transferSize || 0;
+            out.total += size;
+            if (e.initiatorType === 'img') { out.images += size; out.imageCount += 1; }
+            out.byKind[e.initiatorType] = (out.byKind[e.initiatorType] || 0) + size;
           }
           return out;
-        })()`)) as { total: number; images: number; imageCount: number };
+        })()`)) as {
+          total: number;
+          images: number;
+          imageCount: number;
+          byKind: Record<string, number>;
+        };
         const what =
-          path === '/' ? 'Runs page, 19 runs' : `run page, ${SWEEP_STEPS} frames of ${SIDE} px`;
+          path === '/'
+            ? `Runs page, ${WEIGHT_RUNS} runs`
+            : `run page, ${WEIGHT_RUN_PAGE_STEPS} frames`;
         const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+        const kinds = Object.entries(weights.byKind)
+          .map(([kind, bytes]) => `${kind} ${kib(bytes)}`)
+          .join(', ');
         console.log(
-          `page weight, ${what}: ${kib(weights.total)} transferred on a cold cache, ${kib(weights.images)} of it ${weights.imageCount} images`,
+          `page weight, ${what} of ${WEIGHT_SIDE}x${WEIGHT_SIDE}: ${kib(weights.total)} (${weights.total} bytes) transferred on a cold cache, ${kib(weights.images)} of it ${weights.imageCount} images (${kinds})`,
         );
+        totals[path === '/' ? 'runs' : 'run'] = weights.total;
       }
     } finally {
       await fresh.close();
     }
+    assert.ok(
+      totals['runs']! < 500_000,
+      `the Runs page transferred ${totals['runs']} bytes, over the 500 KB goal`,
+    );
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
   });
 });

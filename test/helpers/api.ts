@@ -53,11 +53,12 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
     port: 0,
     host: '127.0.0.1',
     dataDir,
-    storage: { kind: 'local', root: join(dataDir, 'files') },
     databaseUrl: database?.url ?? null,
     workerInProcess: false,
     serveDashboard: false,
     logLevel: 'warn',
+    // The local store lives in this server's own data folder, not the default ./data/files.
+    storage: { kind: 'local', root: join(dataDir, 'files') },
     ...overrides,
   };
   async function removeData(): Promise<void> {

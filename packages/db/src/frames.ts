@@ -12,6 +12,8 @@ export interface FrameInput {
   alpha: number;
   noiseLevel: number;
   storageKey: string;
+  /** The frame's thumbnail, stored before the row. */
+  thumbnailKey?: string | null;
   width: number;
   height: number;
   decodeMs: number;

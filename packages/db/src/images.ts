@@ -16,6 +16,8 @@ export interface NewImage {
   height: number;
   byteSize: number;
   storageKey: string;
+  /** Its thumbnail, stored before the row. */
+  thumbnailKey?: string | null;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -34,6 +34,7 @@ export {
   setRunStatus,
   addTags,
   removeTags,
+  setRunNotes,
   deleteRun,
   countFrames,
   type NewRunRow,

@@ -56,6 +56,7 @@ export function toRunRecord(row: Run, keyframeIds: string[]): RunRecord {
     params,
     presetId: row.presetId,
     tags: row.tags,
+    notes: row.notes,
     error: row.error,
     framesDone: row.framesDone,
     createdAt: row.createdAt,

@@ -1,6 +1,7 @@
 // Runs: an interpolation job over ordered keyframe images, its status, and the history queries.
 import {
   isFinished,
+  parseNotes,
   parseTags,
   type Connection,
   type RunParams,
@@ -144,7 +145,7 @@ export interface RunFilter {
   createdById?: string;
   status?: RunStatus[];
   model?: string;
-  /** Runs carrying this tag. */
+  /** Runs carrying a tag that starts with this text (case-insensitive): "sweep" finds "sweep-1a2b". */
   tag?: string;
   /** Runs using this image as a keyframe. */
   imageId?: string;
@@ -174,7 +175,18 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
-function filterWhere(filter: RunFilter): Prisma.RunWhereInput {
+/**
+ * The distinct stored tags that start with `prefix`, case-insensitively. There are far fewer
+ * distinct tags than runs, so the run filter then uses the tags' GIN index with this short list.
+ */
+async function tagsWithPrefix(prisma: PrismaClient, prefix: string): Promise<string[]> {
+  const pattern = `${escapeLike(prefix.trim())}%`;
+  const rows = await prisma.$queryRaw<{ tag: string }[]>`
+    SELECT DISTINCT tag FROM "Run", unnest("tags") AS tag WHERE tag ILIKE ${pattern}`;
+  return rows.map((row) => row.tag);
+}
+
+function filterWhere(filter: RunFilter, tags: string[] | undefined): Prisma.RunWhereInput {
   const where: Prisma.RunWhereInput[] = [];
   if (filter.workspaceId !== undefined) where.push({ workspaceId: filter.workspaceId });
   if (filter.createdById !== undefined)
@@ -183,7 +195,7 @@ function filterWhere(filter: RunFilter): Prisma.RunWhereInput {
     );
   if (filter.status) where.push({ status: { in: filter.status } });
   if (filter.model !== undefined) where.push({ model: filter.model });
-  if (filter.tag !== undefined) where.push({ tags: { has: filter.tag } });
+  if (tags !== undefined) where.push({ tags: { hasSome: tags } });
   if (filter.imageId !== undefined) {
     // An id that is not a UUID matches no run (PostgreSQL would reject the comparison).
     where.push(
@@ -219,7 +231,11 @@ export async function listRuns(
   if (!(sort in SORTS))
     throw new DbError('INVALID_INPUT', `unknown sort ${JSON.stringify(sort)}`, { field: 'sort' });
   const { field, direction } = SORTS[sort];
-  const where = filterWhere(args.filter ?? {});
+  const filter = args.filter ?? {};
+  const where = filterWhere(
+    filter,
+    filter.tag !== undefined ? await tagsWithPrefix(prisma, filter.tag) : undefined,
+  );
   const [rows, totalCount] = await Promise.all([
     prisma.run.findMany({
       where: args.after ? { AND: [where, afterWhere(sort, args.after)] } : where,
@@ -306,6 +322,25 @@ async function changeTags(
     return tx.run.update({ where: { id }, data: { tags }, include: keyframeIds });
   });
   return record(row);
+}
+
+/** Replaces the run's notes (short Markdown, checked by the domain's notes schema). */
+export async function setRunNotes(
+  prisma: PrismaClient,
+  id: string,
+  notes: string,
+): Promise<RunRecord> {
+  const checked = parseNotes(notes);
+  if (!isUuid(id)) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
+  try {
+    return record(
+      await prisma.run.update({ where: { id }, data: { notes: checked }, include: keyframeIds }),
+    );
+  } catch (error) {
+    if (isRecordNotFound(error))
+      throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
+    throw error;
+  }
 }
 
 /** Adds tags (trimmed, no duplicates); existing order is kept and new tags go last. */

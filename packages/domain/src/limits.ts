@@ -16,5 +16,7 @@ export const DEFAULT_FPS = 10;
 export const MAX_RUN_NAME_LENGTH = 200;
 export const MAX_TAGS = 20;
 export const MAX_TAG_LENGTH = 40;
+/** Run notes are short Markdown: longer notes are refused, never cut. */
+export const MAX_NOTES_LENGTH = 4000;
 /** Frame sides are multiples of this (the VAE's downscale factor). */
 export const SIDE_MULTIPLE = 8;

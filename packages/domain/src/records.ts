@@ -17,6 +17,8 @@ export interface ImageRecord {
   height: number;
   byteSize: number;
   storageKey: string;
+  /** The small WebP made at upload; null for an image stored before thumbnails existed. */
+  thumbnailKey: string | null;
   createdAt: Date;
 }
 
@@ -47,6 +49,8 @@ export interface RunRecord {
   /** The preset the noise came from, if any (the noise itself is a snapshot in params). */
   presetId: string | null;
   tags: string[];
+  /** Short Markdown kept with the run ('' when none). */
+  notes: string;
   error: string | null;
   framesDone: number;
   createdAt: Date;
@@ -62,6 +66,8 @@ export interface FrameRecord {
   alpha: number;
   noiseLevel: number;
   storageKey: string;
+  /** The small WebP made when the frame was stored; null for a frame stored before thumbnails existed. */
+  thumbnailKey: string | null;
   width: number;
   height: number;
   decodeMs: number;

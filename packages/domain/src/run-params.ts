@@ -4,6 +4,7 @@ import {
   MAX_FPS,
   MAX_RUN_NAME_LENGTH,
   MAX_SEED,
+  MAX_NOTES_LENGTH,
   MAX_TAG_LENGTH,
   MAX_TAGS,
   MIN_FPS,
@@ -107,6 +108,19 @@ export function parseNewRun(input: unknown, limits: RunLimits): NewRun {
   return parseWith(newRunSchema(limits), input, 'run', (path) =>
     path.replace(/^params\./, '').replace(/^tags\.\d+$/, 'tags'),
   );
+}
+
+/** A run's notes: short Markdown, trimmed; empty clears them. */
+export const notesSchema = z
+  .string({ error: 'notes must be text' })
+  .transform((value) => value.trim())
+  .refine((value) => value.length <= MAX_NOTES_LENGTH, {
+    error: (issue) =>
+      `notes must be at most ${MAX_NOTES_LENGTH} characters, got ${(issue.input as string).trim().length}`,
+  });
+
+export function parseNotes(input: unknown): string {
+  return parseWith(notesSchema, input, 'notes', () => 'notes');
 }
 
 export function parseTags(input: unknown): string[] {

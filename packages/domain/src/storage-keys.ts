@@ -39,6 +39,19 @@ export function frameKey(runId: string, index: number): string {
   return `${runFramesFolder(runId)}/${String(index).padStart(5, '0')}.png`;
 }
 
+/**
+ * A frame's small WebP thumbnail, made once when the frame is stored; in the run's frames folder,
+ * so deleting the run deletes it.
+ */
+export function frameThumbKey(runId: string, index: number): string {
+  return `${runFramesFolder(runId)}/thumbs/${String(index).padStart(5, '0')}.webp`;
+}
+
+/** An upload's small WebP thumbnail, made once at upload and deleted with the image. */
+export function imageThumbKey(workspaceId: string, sha256: string): string {
+  return `images/${workspaceId}/${sha256}.thumb.webp`;
+}
+
 /** The folder of a run's built downloads; deleting the run deletes it. */
 export function artifactFolder(runId: string): string {
   return `artifacts/${runId}`;
@@ -52,6 +65,11 @@ export function latentKey(cacheKey: string): string {
 /** The URL path that serves a stored image or frame. */
 export function fileUrl(key: string): string {
   return `/files/${key}`;
+}
+
+/** The URL of a stored thumbnail; the full file's for one stored before thumbnails existed. */
+export function thumbnailUrl(stored: { thumbnailKey: string | null; storageKey: string }): string {
+  return fileUrl(stored.thumbnailKey ?? stored.storageKey);
 }
 
 export const DOWNLOAD_FILES = {

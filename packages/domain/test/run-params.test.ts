@@ -6,8 +6,14 @@ import {
   MAX_SEED,
   checkPage,
   frameKey,
+  frameThumbKey,
+  imageThumbKey,
+  MAX_NOTES_LENGTH,
   parseNewRun,
+  parseNotes,
   parseRunParams,
+  runFramesFolder,
+  thumbnailUrl,
 } from '../src/index.ts';
 
 const minimal = { model: 'taef2', keyframes: ['a', 'b'], steps: 10, seed: 1 };
@@ -127,5 +133,41 @@ describe('pages and keys', () => {
 
   test('frame keys sort by index', () => {
     assert.equal(frameKey('r', 7), 'frames/r/00007.png');
+  });
+
+  test("thumbnail keys: a frame's in its run's folder (deleted with it), an image's next to it", () => {
+    assert.equal(frameThumbKey('r', 7), 'frames/r/thumbs/00007.webp');
+    assert.ok(frameThumbKey('r', 7).startsWith(`${runFramesFolder('r')}/`));
+    assert.equal(imageThumbKey('w', 'ab12'), 'images/w/ab12.thumb.webp');
+    assert.equal(
+      thumbnailUrl({
+        thumbnailKey: 'frames/r/thumbs/00000.webp',
+        storageKey: 'frames/r/00000.png',
+      }),
+      '/files/frames/r/thumbs/00000.webp',
+    );
+    assert.equal(
+      thumbnailUrl({ thumbnailKey: null, storageKey: 'frames/r/00000.png' }),
+      '/files/frames/r/00000.png',
+      'a frame stored before thumbnails existed shows itself',
+    );
+  });
+});
+
+describe('run notes', () => {
+  test('trimmed; empty clears; over the limit refused, never cut', () => {
+    assert.equal(parseNotes('  **hi**\n'), '**hi**');
+    assert.equal(parseNotes(''), '');
+    assert.equal(parseNotes(' '.repeat(5000) + 'x'), 'x', 'the limit counts the trimmed text');
+    assert.equal(parseNotes('x'.repeat(MAX_NOTES_LENGTH)).length, MAX_NOTES_LENGTH);
+    assert.throws(
+      () => parseNotes('x'.repeat(MAX_NOTES_LENGTH + 1)),
+      (error: DomainError) =>
+        error.field === 'notes' && /at most 4000 characters, got 4001/.test(error.message),
+    );
+    assert.throws(
+      () => parseNotes(42),
+      (error: DomainError) => error.field === 'notes',
+    );
   });
 });

@@ -9,6 +9,8 @@ export type BusEvent =
       alpha: number;
       noiseLevel: number;
       url: string;
+      /** The frame's small WebP, for lists and filmstrips. */
+      thumbnailUrl: string;
       decodeMs: number;
       change: number | null;
       done: number;

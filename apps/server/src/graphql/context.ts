@@ -35,7 +35,7 @@ export interface RunRef {
 /** Per-operation batch loaders: a page of runs costs one query per field, not one per run. */
 export interface Loaders {
   image: DataLoader<string, ImageRecord | null>;
-  thumbnails: DataLoader<RunRef, FrameRecord[], string>;
+  thumbnails: DataLoader<RunRef, FrameRecord[]>;
   user: DataLoader<string, UserRecord | null>;
 }
 
@@ -98,7 +98,9 @@ export function createContext(
           const byRun = await services.runs.thumbnails(runs);
           return runs.map((run) => byRun.get(run.id) ?? []);
         },
-        { cacheKeyFn: (run) => run.id },
+        // Batched, never cached: a subscription keeps one context for all its events, and a
+        // cached answer would show a running run's first (empty) thumbnails forever.
+        { cache: false },
       ),
       user: new DataLoader(async (ids) => {
         const users = new Map(

@@ -1,6 +1,7 @@
 import {
   downloadUrls,
   fileUrl,
+  thumbnailUrl,
   type FrameRecord,
   type ImageRecord,
   type RunRecord,
@@ -11,13 +12,27 @@ import type { Frame, Image, Run } from './types.ts';
 // Domain records to the schema's objects: signed URLs from storage keys, a run's parameters flattened.
 
 export function toImage(image: ImageRecord, urls: UrlSigner): Image {
-  const { storageKey, workspaceId: _workspaceId, ...fields } = image;
-  return { ...fields, url: urls.sign(fileUrl(storageKey)) };
+  const { storageKey, thumbnailKey: _thumbnailKey, workspaceId: _workspaceId, ...fields } = image;
+  return {
+    ...fields,
+    url: urls.sign(fileUrl(storageKey)),
+    thumbnailUrl: urls.sign(thumbnailUrl(image)),
+  };
 }
 
 export function toFrame(frame: FrameRecord, urls: UrlSigner): Frame {
-  const { storageKey, runId: _runId, byteSize: _byteSize, ...fields } = frame;
-  return { ...fields, url: urls.sign(fileUrl(storageKey)) };
+  const {
+    storageKey,
+    thumbnailKey: _thumbnailKey,
+    runId: _runId,
+    byteSize: _byteSize,
+    ...fields
+  } = frame;
+  return {
+    ...fields,
+    url: urls.sign(fileUrl(storageKey)),
+    thumbnailUrl: urls.sign(thumbnailUrl(frame)),
+  };
 }
 
 export function toRun(run: RunRecord, urls: UrlSigner): Run {

@@ -288,6 +288,21 @@ export class RunResolver {
     return toRun(await context.services.runs.tag(await context.actor(), id, tags), context.urls);
   }
 
+  @Mutation(() => Run, {
+    description:
+      "Replaces the run's notes: short Markdown (at most 4000 characters); '' clears them",
+  })
+  async updateRunNotes(
+    @Ctx() context: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('notes', () => String) notes: string,
+  ): Promise<Run> {
+    return toRun(
+      await context.services.runs.setNotes(await context.actor(), id, notes),
+      context.urls,
+    );
+  }
+
   @Mutation(() => Run)
   async untagRun(
     @Ctx() context: GraphQLContext,

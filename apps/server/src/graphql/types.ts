@@ -131,6 +131,10 @@ export class Image {
     description: 'Signed, expiring URL of the original bytes on this server (/files/...)',
   })
   url!: string;
+  @Field(() => String, {
+    description: 'Path of a small WebP of the image (at most 128 px a side) for lists',
+  })
+  thumbnailUrl!: string;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
   /** Resolved to Image.createdBy. */
   createdById!: string | null;
@@ -193,6 +197,11 @@ export class Frame {
   @Field(() => Float) alpha!: number;
   @Field(() => Float) noiseLevel!: number;
   @Field(() => String, { description: 'Path of the PNG on this server (/files/...)' }) url!: string;
+  @Field(() => String, {
+    description:
+      'Path of a small WebP of the frame (at most 128 px a side), made once when the frame was stored',
+  })
+  thumbnailUrl!: string;
   @Field(() => Int) width!: number;
   @Field(() => Int) height!: number;
   @Field(() => Float) decodeMs!: number;
@@ -255,6 +264,10 @@ export class Run {
   @Field(() => Seed) seed!: number;
   @Field(() => AnimationSettings) animation!: AnimationSettings;
   @Field(() => [String]) tags!: string[];
+  @Field(() => String, {
+    description: "Short Markdown notes ('' when none); clients render it without raw HTML",
+  })
+  notes!: string;
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field(() => Int) framesDone!: number;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
@@ -299,6 +312,8 @@ export class RunProgressEvent {
   @Field(() => Float, { nullable: true }) alpha!: number | null;
   @Field(() => Float, { nullable: true }) noiseLevel!: number | null;
   @Field(() => String, { nullable: true }) url!: string | null;
+  @Field(() => String, { nullable: true, description: "FRAME: the frame's small WebP" })
+  thumbnailUrl!: string | null;
   @Field(() => Float, { nullable: true }) decodeMs!: number | null;
   @Field(() => Float, { nullable: true, description: 'FRAME: change from the previous frame' })
   change!: number | null;
@@ -375,7 +390,11 @@ export class RerunInput {
 export class RunsFilter {
   @Field(() => [RunStatus], { nullable: true }) status?: Domain.RunStatus[] | null;
   @Field(() => String, { nullable: true }) model?: string | null;
-  @Field(() => String, { nullable: true }) tag?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Runs with a tag starting with this text (case-insensitive)',
+  })
+  tag?: string | null;
   @Field(() => ID, { nullable: true, description: 'Runs that use this image as a keyframe' })
   imageId?: string | null;
   @Field(() => ID, { nullable: true, description: 'Runs created by this user' })

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
@@ -146,6 +147,8 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
   app.get('/runs/:id/:file', serveDownloads(services.downloads, access));
   app.use(
     '/graphql',
+    // JSON answers (a page of the history is tens of KB) are compressed when the client accepts it.
+    compression(),
     express.json({ limit: MAX_BODY_BYTES }),
     graphqlUploadExpress({
       maxFileSize: options.maxUploadBytes,

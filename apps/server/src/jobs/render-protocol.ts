@@ -18,6 +18,8 @@ export interface ThreadFrame {
   /** Change from the previous frame (the engine's frameChange); null for frame 0. */
   change: number | null;
   png: Uint8Array;
+  /** Small WebP of the frame for lists (the engine's rgb8Thumbnail). */
+  thumbnail: Uint8Array;
 }
 
 export type ToThread =

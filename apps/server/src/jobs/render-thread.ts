@@ -8,6 +8,7 @@ import {
   frameChange,
   imageToRgb8,
   renderSpec,
+  rgb8Thumbnail,
   tensorToImage,
   tensorToRgb8,
 } from '@latent-lab/engine';
@@ -60,6 +61,9 @@ async function render(message: Extract<ToThread, { type: 'render' }>): Promise<v
     })) {
       const png = new Uint8Array(await tensorToImage(frame.rgb, 'png'));
       const pixels = tensorToRgb8(frame.rgb);
+      // The list thumbnail, made here once, next to the PNG (sharp encodes on libuv's pool).
+      const [, , height, width] = frame.rgb.shape;
+      const thumbnail = new Uint8Array(await rgb8Thumbnail(pixels, width, height));
       const change = previous ? frameChange(previous, pixels) : null;
       previous = pixels;
       const { index, alpha, noiseLevel, decodeMs } = frame;
@@ -67,9 +71,9 @@ async function render(message: Extract<ToThread, { type: 'render' }>): Promise<v
         {
           type: 'frame',
           id: message.id,
-          frame: { index, alpha, noiseLevel, decodeMs, change, png },
+          frame: { index, alpha, noiseLevel, decodeMs, change, png, thumbnail },
         },
-        [png.buffer],
+        [png.buffer, thumbnail.buffer],
       );
     }
     send({ type: 'done', id: message.id, encodeMs: engine.stats.encodeMs - encodeBefore });

@@ -8,7 +8,7 @@ import {
   upsertFrame,
   type DbClient,
 } from '@latent-lab/db';
-import { fileUrl, frameKey, type RunRecord } from '@latent-lab/domain';
+import { fileUrl, frameKey, frameThumbKey, type RunRecord } from '@latent-lab/domain';
 import type { Storage } from '@latent-lab/storage';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
@@ -169,13 +169,15 @@ export class RunWorker {
       // Canceled while this frame was on its way: store nothing more.
       if (signal.aborted) return;
       const key = frameKey(runId, frame.index);
-      await storage.put(key, frame.png);
+      const thumbKey = frameThumbKey(runId, frame.index);
+      await Promise.all([storage.put(key, frame.png), storage.put(thumbKey, frame.thumbnail)]);
       await upsertFrame(prisma, {
         runId,
         index: frame.index,
         alpha: frame.alpha,
         noiseLevel: frame.noiseLevel,
         storageKey: key,
+        thumbnailKey: thumbKey,
         width: params.width,
         height: params.height,
         decodeMs: frame.decodeMs,
@@ -189,6 +191,7 @@ export class RunWorker {
         alpha: frame.alpha,
         noiseLevel: frame.noiseLevel,
         url: fileUrl(key),
+        thumbnailUrl: fileUrl(thumbKey),
         decodeMs: frame.decodeMs,
         change: frame.change,
         done: frame.index + 1,

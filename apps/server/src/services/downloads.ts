@@ -1,9 +1,10 @@
-// Run downloads built from the stored frames: a zip of the PNGs, animated WebP/GIF (at the run's
+// Run downloads built from the stored frames: a zip of the PNGs with a run.json (every parameter,
+// the seed, timings and each frame's alpha, like the CLI's run.json), animated WebP/GIF (at the run's
 // own fps and loop unless the request asks otherwise) and a contact sheet. sharp encodes on libuv's
 // thread pool and the zip is built frame by frame, so the event loop stays free. Downloads of a
 // finished run never change: they are cached in storage and named by an ETag.
 import { createHash } from 'node:crypto';
-import { getRun, listFrames, type DbClient } from '@latent-lab/db';
+import { getImages, getRun, listFrames, type DbClient } from '@latent-lab/db';
 import {
   artifactFolder,
   authorize,
@@ -19,7 +20,9 @@ import {
   type AnimationParams,
   type DownloadFile,
   type FrameRecord,
+  type ImageRecord,
   type LoopMode,
+  type RunRecord,
 } from '@latent-lab/domain';
 import { contactSheet, encodeAnimation } from '@latent-lab/engine';
 import type { Storage } from '@latent-lab/storage';
@@ -55,7 +58,70 @@ function animationFrom(query: Record<string, unknown>, run: AnimationParams): An
   return { fps, loop: loop as LoopMode };
 }
 
-type StoredFrame = Pick<FrameRecord, 'index' | 'storageKey' | 'width'>;
+type StoredFrame = FrameRecord;
+
+function frameFileName(index: number): string {
+  return `frame-${String(index).padStart(5, '0')}.png`;
+}
+
+/**
+ * The zip's run.json: what the CLI's run.json holds (keyframe images, every parameter, the seed,
+ * timings, and per frame its file, alpha, noise level, decode time and change), for a stored run.
+ * Only what never changes once the run is finished (no tags or notes), so a cached zip stays true.
+ */
+export function runManifest(
+  run: RunRecord,
+  images: readonly ImageRecord[],
+  frames: readonly FrameRecord[],
+): Record<string, unknown> {
+  const byId = new Map(images.map((image) => [image.id, image]));
+  const { params } = run;
+  const decodeMs = frames.reduce((sum, frame) => sum + frame.decodeMs, 0);
+  return {
+    id: run.id,
+    name: run.name,
+    status: run.status,
+    images: params.keyframes.map((id) => {
+      const image = byId.get(id);
+      return {
+        id,
+        name: image?.originalName ?? null,
+        sha256: image?.sha256 ?? null,
+        width: image?.width ?? null,
+        height: image?.height ?? null,
+      };
+    }),
+    model: params.model,
+    steps: params.steps,
+    method: params.method,
+    easing: params.easing,
+    size: `${params.width}x${params.height}`,
+    width: params.width,
+    height: params.height,
+    fit: params.fit,
+    noise: { ...params.noise, seed: params.seed },
+    seed: params.seed,
+    presetId: run.presetId,
+    animation: params.animation,
+    format: 'png',
+    timings: {
+      createdAt: run.createdAt.toISOString(),
+      startedAt: run.startedAt?.toISOString() ?? null,
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+      encodeMs: run.encodeMs,
+      decodeMs,
+      totalMs: run.totalMs,
+    },
+    frames: frames.map((frame) => ({
+      file: frameFileName(frame.index),
+      index: frame.index,
+      alpha: frame.alpha,
+      noiseLevel: frame.noiseLevel,
+      decodeMs: frame.decodeMs,
+      change: frame.change,
+    })),
+  };
+}
 
 /** What one request asks for: the file, its cache variant (query included) and how to build it. */
 interface ArtifactRequest {
@@ -75,16 +141,26 @@ function readFrames(storage: Storage, frames: StoredFrame[]): Promise<Buffer[]> 
   return Promise.all(frames.map((frame) => readFrame(storage, frame)));
 }
 
-/** The PNG frames as an uncompressed zip (PNG is already compressed), one frame read at a time. */
-async function* framesZip(frames: StoredFrame[], storage: Storage): AsyncIterable<Uint8Array> {
+/**
+ * run.json, then the PNG frames, as an uncompressed zip (PNG is already compressed), one frame
+ * read at a time. `manifest` gives run.json's content.
+ */
+async function* framesZip(
+  frames: StoredFrame[],
+  storage: Storage,
+  manifest: () => Promise<Record<string, unknown>>,
+): AsyncIterable<Uint8Array> {
   const pending: Uint8Array[] = [];
   let failure: Error | null = null;
   const zip = new Zip((error, chunk) => {
     if (error) failure = error;
     else pending.push(chunk);
   });
+  const json = new ZipPassThrough('run.json');
+  zip.add(json);
+  json.push(new TextEncoder().encode(`${JSON.stringify(await manifest(), null, 2)}\n`), true);
   for (const frame of frames) {
-    const entry = new ZipPassThrough(`frame-${String(frame.index).padStart(5, '0')}.png`);
+    const entry = new ZipPassThrough(frameFileName(frame.index));
     zip.add(entry);
     entry.push(await readFrame(storage, frame), true);
     if (failure) throw failure;
@@ -100,11 +176,18 @@ function artifactRequest(
   query: Record<string, unknown>,
   runName: string,
   animation: AnimationParams,
+  manifest: () => Promise<Record<string, unknown>>,
 ): ArtifactRequest {
   const base = runName.trim() || 'run';
   switch (file) {
     case 'frames.zip':
-      return { file, variant: 'frames.zip', downloadName: `${base}-frames.zip`, build: framesZip };
+      return {
+        file,
+        // Zips cached before run.json was added are not reused.
+        variant: 'frames-run-json.zip',
+        downloadName: `${base}-frames.zip`,
+        build: (frames, storage) => framesZip(frames, storage, manifest),
+      };
     case 'contact-sheet.png':
       return {
         file,
@@ -160,8 +243,10 @@ export class DownloadService {
     authorize(actor, 'read');
     const run = await getRun(db, runId, actor.workspaceId);
     if (!run) throw notFound('run', runId);
-    const artifact = artifactRequest(file, query, run.name, run.params.animation);
     const frames = await listFrames(db, runId);
+    const manifest = async () =>
+      runManifest(run, await getImages(db, run.params.keyframes), frames);
+    const artifact = artifactRequest(file, query, run.name, run.params.animation, manifest);
     if (frames.length === 0) {
       throw new DomainError('conflict', 'NO_FRAMES', `run ${runId} has no frames yet`);
     }

@@ -15,6 +15,7 @@ import {
   checkPage,
   DomainError,
   imageKey,
+  imageThumbKey,
   invalidInput,
   notFound,
   type Actor,
@@ -22,7 +23,7 @@ import {
   type ImageRecord,
   type PageArgs,
 } from '@latent-lab/domain';
-import { EngineError, inspectImage, type ImageLimits } from '@latent-lab/engine';
+import { EngineError, imageThumbnail, inspectImage, type ImageLimits } from '@latent-lab/engine';
 import type { Storage } from '@latent-lab/storage';
 
 /** An uploaded file as the edge received it: its name and its bytes as a stream. */
@@ -136,7 +137,13 @@ export class ImageService {
       sha256,
       EXTENSIONS[info.mimeType] ?? info.format,
     );
-    await this.storage.put(storageKey, bytes);
+    // The library's and the run view's small WebP, made once here (sharp works off the event loop).
+    const thumbnailKey = imageThumbKey(actor.workspaceId, sha256);
+    const thumbnail = await imageThumbnail(bytes, this.limits);
+    await Promise.all([
+      this.storage.put(storageKey, bytes),
+      this.storage.put(thumbnailKey, thumbnail),
+    ]);
     try {
       return await createOrGetImage(this.db, {
         workspaceId: actor.workspaceId,
@@ -148,11 +155,12 @@ export class ImageService {
         height: info.height,
         byteSize: bytes.byteLength,
         storageKey,
+        thumbnailKey,
       });
     } catch (error) {
       // Nothing stays stored for a failed upload, unless a concurrent upload of the same bytes owns the file.
       if (!(await getImageBySha256(this.db, actor.workspaceId, sha256)))
-        await this.storage.delete(storageKey);
+        await Promise.all([this.storage.delete(storageKey), this.storage.delete(thumbnailKey)]);
       throw error;
     }
   }
@@ -162,7 +170,10 @@ export class ImageService {
     if (!found) throw notFound('image', id);
     authorizeEdit(actor, found.createdById);
     const image = await deleteImage(this.db, id, actor.workspaceId);
-    await this.storage.delete(image.storageKey);
+    await Promise.all([
+      this.storage.delete(image.storageKey),
+      ...(image.thumbnailKey ? [this.storage.delete(image.thumbnailKey)] : []),
+    ]);
     return true;
   }
 }

@@ -5,6 +5,7 @@ import {
   isFinished,
   notFound,
   type Actor,
+  thumbnailUrl,
   type RunRecord,
   type RunStatus,
 } from '@latent-lab/domain';
@@ -94,6 +95,7 @@ export class ProgressService {
           alpha: frame.alpha,
           noiseLevel: frame.noiseLevel,
           url: fileUrl(frame.storageKey),
+          thumbnailUrl: thumbnailUrl(frame),
           decodeMs: frame.decodeMs,
           change: frame.change,
           done: position + 1,

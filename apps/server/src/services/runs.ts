@@ -12,6 +12,7 @@ import {
   listRuns,
   pageFrames,
   removeTags,
+  setRunNotes,
   setRunStatus,
   thumbnailFrames,
   type DbClient,
@@ -316,6 +317,16 @@ export class RunService {
         `this workspace stores ${bytes} bytes, the limit is ${maxStorageBytes}: delete runs or images first`,
       );
     }
+  }
+
+  /** Replaces the run's notes (short Markdown; the domain limits the length; '' clears them). */
+  async setNotes(actor: Actor, id: string, notes: string): Promise<RunRecord> {
+    await this.require(actor, id);
+    // Notes are the team's: any member may edit them, a viewer only reads.
+    authorize(actor, 'create');
+    const run = await setRunNotes(this.options.db, id, notes);
+    await this.publishUpdated(run);
+    return run;
   }
 
   private async presetNoise(

@@ -18,6 +18,7 @@ import {
   type CompareMode,
 } from '../lib/compare.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
+import { NotesMarkdown } from './run-notes.tsx';
 import { BlendCanvas, type BlendSettings } from './blend-canvas.tsx';
 import { LineChart, SERIES_COLORS } from './line-chart.tsx';
 import { MAX_COMPARED } from './runs-view.tsx';
@@ -29,6 +30,7 @@ interface CompareFrame {
   readonly index: number;
   readonly alpha: number;
   readonly url: string;
+  readonly thumbnailUrl: string;
   readonly change: number | null;
 }
 
@@ -159,6 +161,7 @@ export function CompareView() {
               index: event.index,
               alpha: event.alpha ?? 0,
               url: event.url,
+              thumbnailUrl: event.thumbnailUrl ?? event.url,
               change: event.change ?? null,
             });
           const next = new Map(current);
@@ -461,7 +464,9 @@ export function CompareView() {
               ) : null}
             </div>
             <FrameBox
-              src={frame?.url}
+              // The overview under a wipe, onion or difference view shows thumbnails; side by
+              // side, the columns are the player and show full frames.
+              src={settings ? frame?.thumbnailUrl : frame?.url}
               width={run.width}
               height={run.height}
               alt={
@@ -476,6 +481,7 @@ export function CompareView() {
                 ? `frame ${index} of ${run.steps}`
                 : `frame ${index} of ${run.steps} (not decoded yet)`}
             </p>
+            {run.notes ? <NotesMarkdown notes={run.notes} /> : null}
           </section>
         ))}
       </div>

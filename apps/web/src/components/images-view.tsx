@@ -34,7 +34,7 @@ function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted
   return (
     <li className="card" data-testid="image-card">
       <FrameBox
-        src={image.url}
+        src={image.thumbnailUrl}
         width={image.width}
         height={image.height}
         alt={image.originalName}

@@ -317,7 +317,7 @@ export function NewRunForm() {
             {images.map((image, i) => (
               <li key={`${image.id}-${i}`} data-testid="keyframe">
                 <FrameBox
-                  src={image.url}
+                  src={image.thumbnailUrl}
                   width={image.width}
                   height={image.height}
                   alt={image.originalName}
@@ -367,7 +367,12 @@ export function NewRunForm() {
                 onClick={() => addImage(image)}
                 aria-label={`Add ${image.originalName}`}
               >
-                <FrameBox src={image.url} width={image.width} height={image.height} alt="" />
+                <FrameBox
+                  src={image.thumbnailUrl}
+                  width={image.width}
+                  height={image.height}
+                  alt=""
+                />
                 <span className="file-name">
                   <FileName name={image.originalName} />
                 </span>

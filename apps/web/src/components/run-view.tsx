@@ -20,6 +20,7 @@ import {
   formatDuration,
 } from '../lib/format.ts';
 import { ErrorMessage, FrameBox, ProgressBar, StatusBadge } from './bits.tsx';
+import { RunNotes } from './run-notes.tsx';
 import { Player } from './player.tsx';
 import { TagEditor } from './tag-editor.tsx';
 
@@ -28,6 +29,7 @@ interface LiveFrame {
   readonly alpha: number;
   readonly noiseLevel: number;
   readonly url: string;
+  readonly thumbnailUrl: string;
   readonly decodeMs: number;
 }
 
@@ -49,6 +51,7 @@ function applyEvent(state: LiveState = EMPTY_LIVE, data: ProgressEvent): LiveSta
       alpha: event.alpha ?? 0,
       noiseLevel: event.noiseLevel ?? 0,
       url: event.url,
+      thumbnailUrl: event.thumbnailUrl ?? event.url,
       decodeMs: event.decodeMs ?? 0,
     });
   }
@@ -71,7 +74,7 @@ export function RunView({ runId }: { runId: string }) {
   const [cancelState, cancel] = useMutation(CancelRunMutation);
   const [rerunState, rerun] = useMutation(RerunMutation);
   const [deleteState, deleteRun] = useMutation(DeleteRunMutation);
-  const [position, setPosition] = useState(0);
+  const [chosenPosition, setPosition] = useState(0);
   const [followLive, setFollowLive] = useState(true);
   const run = data?.run;
   const liveState = live.data ?? EMPTY_LIVE;
@@ -92,9 +95,9 @@ export function RunView({ runId }: { runId: string }) {
   const active = status !== undefined && ACTIVE.has(status);
 
   // While frames arrive the player shows the newest one, until the viewer takes the scrubber.
-  useEffect(() => {
-    if (followLive && frames.length > 0) setPosition(frames.length - 1);
-  }, [followLive, frames.length]);
+  // Derived, not set by an effect, so the first render already shows it and the player never
+  // loads a full frame it does not keep.
+  const position = followLive ? Math.max(0, frames.length - 1) : chosenPosition;
 
   // The final state's timings (encode, total) come from the run itself: fetch it once it ends.
   const refetched = useRef(false);
@@ -217,7 +220,12 @@ export function RunView({ runId }: { runId: string }) {
                         setPosition(at);
                       }}
                     >
-                      <FrameBox src={frame?.url} width={run.width} height={run.height} alt="" />
+                      <FrameBox
+                        src={frame?.thumbnailUrl}
+                        width={run.width}
+                        height={run.height}
+                        alt=""
+                      />
                     </button>
                     <div className="index">{index}</div>
                   </div>
@@ -297,13 +305,17 @@ export function RunView({ runId }: { runId: string }) {
               {run.keyframes.map((image, i) => (
                 <FrameBox
                   key={`${image.id}-${i}`}
-                  src={image.url}
+                  src={image.thumbnailUrl}
                   width={image.width}
                   height={image.height}
                   alt={`Keyframe ${i + 1}: ${image.originalName}`}
                 />
               ))}
             </div>
+          </div>
+          <div className="panel" aria-label="Notes" role="region">
+            <h2 style={{ marginTop: 0 }}>Notes</h2>
+            <RunNotes key={run.notes} runId={run.id} notes={run.notes} />
           </div>
           <div className="panel">
             <h2 style={{ marginTop: 0 }}>Downloads</h2>

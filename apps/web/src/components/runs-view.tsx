@@ -55,9 +55,9 @@ function collectUpdate(previous: LiveUpdates | undefined, event: RunUpdateEvent)
   };
 }
 
-/** First, middle and last stored frames: the server sends fewer when fewer exist. */
+/** First, middle and last stored frames (their small WebPs): the server sends fewer when fewer exist. */
 function thumbnails(run: RunSummaryFieldsFragment): (string | undefined)[] {
-  const urls = run.thumbnails.map((frame) => frame.url);
+  const urls = run.thumbnails.map((frame) => frame.thumbnailUrl);
   return urls.length === 3 ? urls : [urls[0], urls[0], urls.at(-1)];
 }
 
@@ -327,6 +327,7 @@ export function RunsView() {
           <label htmlFor={field('tag')}>Tag</label>
           <input
             id={field('tag')}
+            placeholder="a tag or its start"
             value={draft.tag}
             onChange={(e) => setDraft({ ...draft, tag: e.target.value })}
           />

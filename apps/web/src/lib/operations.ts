@@ -42,7 +42,7 @@ export const RunSummaryFields = graphql(`
     ...RunRowFields
     thumbnails {
       index
-      url
+      thumbnailUrl
     }
   }
 `);
@@ -76,11 +76,13 @@ export const RunDetailFields = graphql(`
   fragment RunDetailFields on Run {
     ...RunSummaryFields
     presetId
+    notes
     encodeMs
     totalMs
     keyframes {
       id
       url
+      thumbnailUrl
       originalName
       width
       height
@@ -91,6 +93,7 @@ export const RunDetailFields = graphql(`
         alpha
         noiseLevel
         url
+        thumbnailUrl
         width
         height
         decodeMs
@@ -126,6 +129,7 @@ export const RunProgressSubscription = graphql(`
       alpha
       noiseLevel
       url
+      thumbnailUrl
       decodeMs
       change
       done
@@ -166,6 +170,15 @@ export const TagRunMutation = graphql(`
   }
 `);
 
+export const UpdateRunNotesMutation = graphql(`
+  mutation UpdateRunNotes($id: ID!, $notes: String!) {
+    updateRunNotes(id: $id, notes: $notes) {
+      id
+      notes
+    }
+  }
+`);
+
 export const UntagRunMutation = graphql(`
   mutation UntagRun($id: ID!, $tags: [String!]!) {
     untagRun(id: $id, tags: $tags) {
@@ -187,6 +200,7 @@ export const ImageFields = graphql(`
   fragment ImageFields on Image {
     id
     url
+    thumbnailUrl
     originalName
     mimeType
     width

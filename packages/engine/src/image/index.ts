@@ -21,3 +21,4 @@ export {
   type ContactSheetOptions,
 } from './animation.ts';
 export { frameChange, imageToRgb8 } from './frame-change.ts';
+export { THUMBNAIL_QUALITY, THUMBNAIL_SIDE, imageThumbnail, rgb8Thumbnail } from './thumbnail.ts';
