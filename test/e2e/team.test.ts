@@ -15,7 +15,7 @@ import {
   uploadPhoto,
   type TestServer,
 } from '../helpers/api.ts';
-import { ensureDashboardBuilt, launchChromium, screenshot } from './browser.ts';
+import { ensureDashboardBuilt, launchChromium, newSignedInContext, screenshot } from './browser.ts';
 
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -76,7 +76,10 @@ describe('team dashboard in Chromium', () => {
     });
     server = testServer.server;
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: DESKTOP, baseURL: server.url });
+    // Signed in as the owner the test server signed up.
+    context = await newSignedInContext(browser, server.url, testServer.owner.token, {
+      viewport: DESKTOP,
+    });
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -481,8 +484,7 @@ describe('team dashboard in Chromium', () => {
       ['dark', 'rgb(15, 17, 21)'],
       ['light', 'rgb(246, 247, 249)'],
     ] as const) {
-      const themed = await browser.newContext({
-        baseURL: server.url,
+      const themed = await newSignedInContext(browser, server.url, testServer.owner.token, {
         colorScheme: scheme,
         viewport: DESKTOP,
       });
@@ -507,7 +509,9 @@ describe('team dashboard in Chromium', () => {
   });
 
   test('page weights of the Runs page and a run page (printed, not asserted)', async () => {
-    const fresh = await browser.newContext({ baseURL: server.url, viewport: DESKTOP });
+    const fresh = await newSignedInContext(browser, server.url, testServer.owner.token, {
+      viewport: DESKTOP,
+    });
     try {
       const measured = await fresh.newPage();
       for (const path of ['/', `/runs/${sweepIds[0]}`]) {

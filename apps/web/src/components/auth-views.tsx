@@ -119,9 +119,11 @@ export function SetupView() {
   const signUp = useSignUp();
   const [setup] = useQuery({ query: SetupQuery, requestPolicy: 'network-only' });
   const needsOwner = setup.data?.setup.needsOwner;
+  // Once this page made the owner, the answer changes: that is not a reason to go to sign-in.
+  const [created, setCreated] = useState(false);
   useEffect(() => {
-    if (needsOwner === false) router.replace('/sign-in');
-  }, [needsOwner, router]);
+    if (needsOwner === false && !created) router.replace('/sign-in');
+  }, [needsOwner, created, router]);
 
   return (
     <div className="panel narrow">
@@ -139,6 +141,7 @@ export function SetupView() {
           onSubmit={async (values) => {
             const errors = await signUp(values);
             if (errors) return errors;
+            setCreated(true);
             actions.signedIn();
             router.replace('/');
             return null;

@@ -228,13 +228,14 @@ function SessionGate({
     if (signedOut && !publicPage) onUnauthenticated();
   }, [signedOut, publicPage, onUnauthenticated]);
 
-  const workspaces = me.data?.me.workspaces;
+  // Only an answer of the current client counts: a stale one would undo a switch just made.
+  const workspaces = me.fetching || me.stale ? undefined : me.data?.me.workspaces;
   const chosen = workspaces ? pickWorkspace(workspaceId, workspaces) : null;
   useEffect(() => {
     if (chosen && chosen !== workspaceId) onPick(chosen);
   }, [chosen, workspaceId, onPick]);
 
-  const current = workspaces?.find((w) => w.id === workspaceId);
+  const current = me.data?.me.workspaces.find((w) => w.id === workspaceId);
   const session = useMemo<Session | null>(
     () => (me.data && current ? { me: me.data.me, workspace: current } : null),
     [me.data, current],
