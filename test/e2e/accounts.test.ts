@@ -116,7 +116,12 @@ describe('accounts in Chromium', () => {
     const session = cookies.find((c) => c.name === SESSION_COOKIE);
     assert.ok(session?.httpOnly, 'the session is an HTTP-only cookie');
 
-    const signIn = await gqlOk(server.url, SIGN_IN, { input: OWNER }, { token: null });
+    const signIn = await gqlOk(
+      server.url,
+      SIGN_IN,
+      { input: { email: OWNER.email, password: OWNER.password } },
+      { token: null },
+    );
     const { me } = await gqlOk(server.url, '{ me { workspaces { id name role } } }', undefined, {
       token: signIn.signIn.token,
     });
@@ -313,6 +318,7 @@ describe('accounts in Chromium', () => {
   test('API tokens: created with a role up to yours, the secret shown once, then revoked', async () => {
     await page.goto('/tokens');
     const form = page.getByRole('form', { name: 'New token' });
+    await form.getByLabel('Token role').waitFor();
     await form.getByLabel('Token name').fill('ci');
     const roles = await form
       .getByLabel('Token role')
@@ -371,7 +377,7 @@ describe('accounts in Chromium', () => {
 
     // The viewer created nothing: "me" shows no runs for them.
     await viewerPage.goto('/?by=me');
-    await viewerPage.locator('[data-shown-for="by=me"]').waitFor();
+    await viewerPage.locator('[data-shown-for="by=me"]').waitFor({ state: 'attached' });
     await viewerPage.getByText('No runs match these filters.').waitFor();
 
     const ids = await list
@@ -439,6 +445,7 @@ describe('accounts in Chromium', () => {
     await screenshot(p, 'viewer-members');
 
     await p.goto('/tokens');
+    await p.getByLabel('Token role').waitFor();
     const roles = await p
       .getByLabel('Token role')
       .locator('option')

@@ -116,7 +116,11 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       }),
     ],
   });
-  return { client, dispose: () => void ws.dispose() };
+  return {
+    client,
+    // dispose() awaits a connection in progress, which rejects when the server closed it (4401).
+    dispose: () => void Promise.resolve(ws.dispose()).catch(() => {}),
+  };
 }
 
 /**
