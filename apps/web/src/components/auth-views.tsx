@@ -14,7 +14,8 @@ import {
   SignUpMutation,
 } from '../lib/operations.ts';
 import { ErrorMessage, FieldError } from './bits.tsx';
-import { safeNext, useSessionActions } from './session.tsx';
+import { safeNext } from '../lib/auth-paths.ts';
+import { useSessionActions } from './session.tsx';
 
 type Fields = 'name' | 'email' | 'password';
 

@@ -23,6 +23,7 @@ import {
 import { describeError } from '../lib/errors.ts';
 import { MeQuery, SetupQuery, SignOutMutation } from '../lib/operations.ts';
 import { pickWorkspace, storedWorkspaceId, storeWorkspaceId } from '../lib/workspace-store.ts';
+import { isPublicPath, isWorkspaceItemPath } from '../lib/auth-paths.ts';
 import { ErrorMessage } from './bits.tsx';
 import { CreateWorkspaceForm } from './workspace-forms.tsx';
 
@@ -67,23 +68,8 @@ export function useSessionActions(): SessionActions {
   return actions;
 }
 
-/** Pages anyone may see: they work without a session. */
-export function isPublicPath(pathname: string): boolean {
-  return pathname === '/sign-in' || pathname === '/setup' || pathname.startsWith('/invite/');
-}
-
-/** A same-site path to return to after signing in (never another origin). */
-export function safeNext(next: string | null | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !isPublicPath(next) ? next : '/';
-}
-
 function currentPath(): string {
   return `${window.location.pathname}${window.location.search}`;
-}
-
-/** Item pages belong to one workspace: after a switch they would show NOT_FOUND. */
-function isWorkspaceItemPath(pathname: string): boolean {
-  return (pathname.startsWith('/runs/') && pathname !== '/runs/new') || pathname === '/compare';
 }
 
 /**
