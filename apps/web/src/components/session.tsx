@@ -1,9 +1,7 @@
 'use client';
 import {
-  createContext,
   Fragment,
   useCallback,
-  useContext,
   useEffect,
   useMemo,
   useRef,
@@ -13,7 +11,6 @@ import {
 import { usePathname, useRouter } from 'next/navigation';
 import { Provider, useQuery } from 'urql';
 import type { Client } from '@urql/core';
-import type { MeQuery as MeResult, Role } from '../gql/graphql.ts';
 import {
   createBrowserClient,
   createServerRenderClient,
@@ -26,47 +23,22 @@ import { pickWorkspace, storedWorkspaceId, storeWorkspaceId } from '../lib/works
 import { isPublicPath, isWorkspaceItemPath } from '../lib/auth-paths.ts';
 import { ErrorMessage } from './bits.tsx';
 import { CreateWorkspaceForm } from './workspace-forms.tsx';
+import {
+  ActionsContext,
+  SessionContext,
+  type Session,
+  type SessionActions,
+} from './session-context.ts';
 
-export type Me = MeResult['me'];
-export interface CurrentWorkspace {
-  id: string;
-  name: string;
-  role: Role;
-}
-
-export interface Session {
-  me: Me;
-  workspace: CurrentWorkspace;
-}
-
-export interface SessionActions {
-  /** Makes another of the user's workspaces current: a new client, so everything is fetched again. */
-  switchWorkspace(id: string): void;
-  /** After signing in or up: a fresh client (and cache) with the new session cookie. */
-  signedIn(workspaceId?: string): void;
-  signOut(): Promise<void>;
-  /** Fetches `me` again (a workspace created, joined or left). */
-  refresh(): void;
-}
-
-const SessionContext = createContext<Session | null>(null);
-const ActionsContext = createContext<SessionActions | null>(null);
-
-/** The signed-in user and current workspace; null on the sign-in pages and while loading. */
-export function useSession(): Session | null {
-  return useContext(SessionContext);
-}
-
-/** The current user's role in the current workspace (null when not known). */
-export function useRole(): Role | null {
-  return useContext(SessionContext)?.workspace.role ?? null;
-}
-
-export function useSessionActions(): SessionActions {
-  const actions = useContext(ActionsContext);
-  if (!actions) throw new Error('useSessionActions outside SessionProvider');
-  return actions;
-}
+export {
+  useRole,
+  useSession,
+  useSessionActions,
+  type CurrentWorkspace,
+  type Me,
+  type Session,
+  type SessionActions,
+} from './session-context.ts';
 
 function currentPath(): string {
   return `${window.location.pathname}${window.location.search}`;

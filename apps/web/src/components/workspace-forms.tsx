@@ -6,7 +6,7 @@ import { CreateWorkspaceMutation } from '../lib/operations.ts';
 import { fieldErrors } from '../lib/errors.ts';
 import { ROLE_LABELS } from '../lib/roles.ts';
 import { FieldError } from './bits.tsx';
-import { useSession, useSessionActions } from './session.tsx';
+import { useSession, useSessionActions } from './session-context.ts';
 
 /** A new workspace owned by the user; it becomes the current one. */
 export function CreateWorkspaceForm() {
