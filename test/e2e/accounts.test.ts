@@ -131,8 +131,19 @@ describe('accounts in Chromium', () => {
   });
 
   test('signs out; a signed-out visit goes to sign-in and returns after it', async () => {
+    // Another tab of the same session, with the history's live WebSocket open.
+    const other = await context.newPage();
+    other.on('pageerror', (error) => pageErrors.push(error.message));
+    await other.goto('/presets');
+    await other.getByRole('heading', { name: 'Noise presets' }).waitFor();
+    await other.goto('/');
+    await other.getByTestId('first-steps').waitFor();
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL((url) => url.pathname === '/sign-in');
+    // The server closes the session's sockets (4401): the other tab goes to sign-in by itself.
+    await other.waitForURL((url) => url.pathname === '/sign-in');
+    await other.close();
     const form = page.getByRole('form', { name: 'Sign in' });
     await form.waitFor();
     // first-user: no sign-up form for strangers.
@@ -284,6 +295,39 @@ describe('accounts in Chromium', () => {
     await page.getByRole('button', { name: 'Leave workspace' }).click();
     await page.getByRole('alert').filter({ hasText: /owner/ }).first().waitFor();
     assert.equal(new URL(page.url()).pathname, '/members');
+
+    // Someone with an account joins another workspace through "Sign in and join".
+    const second = (
+      await gqlOk(server.url, '{ me { workspaces { id name } } }', undefined, ownerAs)
+    ).me.workspaces.find((w: { name: string }) => w.name === 'Second team').id as string;
+    const { inviteMember: toSecond } = await gqlOk(
+      server.url,
+      `mutation ($w: ID!) { inviteMember(workspaceId: $w, role: MEMBER) { url } }`,
+      { w: second },
+      ownerAs,
+    );
+    const joining = await browser.newContext({ viewport: DESKTOP, baseURL: server.url });
+    try {
+      const join = await joining.newPage();
+      join.on('pageerror', (error) => pageErrors.push(error.message));
+      await join.goto(new URL(toSecond.url).pathname);
+      const signIn = join.getByRole('form', { name: 'Sign in' });
+      await signIn.getByLabel('Email').fill(VIEWER.email);
+      await signIn.getByLabel('Password').fill(VIEWER.password);
+      await signIn.getByRole('button', { name: 'Sign in and join' }).click();
+      await join.waitForURL((u) => u.pathname === '/');
+      const switcher = join.getByTestId('workspace-switcher');
+      await switcher.waitFor();
+      assert.equal(await switcher.inputValue(), second, 'the joined workspace is the current one');
+      assert.deepEqual(
+        await switcher
+          .locator('option')
+          .evaluateAll((options) => options.map((o) => o.textContent)),
+        [`${OWNER.name}'s workspace (viewer)`, 'Second team (member)'],
+      );
+    } finally {
+      await joining.close();
+    }
 
     // A role change and a removal, on a member invited through the API.
     const { inviteMember } = await gqlOk(
