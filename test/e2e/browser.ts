@@ -2,7 +2,13 @@
 // playwright-core, and a screenshot folder for the test output.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 import { REPO_DIR } from '../helpers/api.ts';
 export { ensureDashboardBuilt } from '../../apps/web/scripts/build-if-stale.ts';
 
@@ -27,6 +33,35 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** The dashboard's HTTP-only session cookie (apps/server/src/request-auth.ts). */
+export const SESSION_COOKIE = 'latent_lab_session';
+
+/**
+ * Signs a browser context in with a session token from the API (signUp/signIn answer one), as
+ * the sign-in page would: the HTTP-only cookie on the server's origin.
+ */
+export async function signInContext(
+  context: BrowserContext,
+  baseUrl: string,
+  token: string,
+): Promise<void> {
+  await context.addCookies([
+    { name: SESSION_COOKIE, value: token, url: baseUrl, httpOnly: true, sameSite: 'Lax' },
+  ]);
+}
+
+/** A new browser context on the server, signed in with this session token. */
+export async function newSignedInContext(
+  browser: Browser,
+  baseUrl: string,
+  token: string,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: baseUrl, ...options });
+  await signInContext(context, baseUrl, token);
+  return context;
 }
 
 /** Saves a full-page screenshot as test-output/screenshots/<name>.png. */

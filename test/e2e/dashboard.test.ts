@@ -13,6 +13,7 @@ import { CREATE_RUN, gqlOk, PHOTOS, startTestServer, type TestServer } from '../
 import {
   ensureDashboardBuilt,
   launchChromium,
+  newSignedInContext,
   OBSERVER_SCRIPT,
   screenshot,
   unnamedControls,
@@ -49,7 +50,10 @@ describe('dashboard in Chromium', () => {
     });
     server = testServer.server;
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: DESKTOP, baseURL: server.url });
+    // Signed in as the owner the test server signed up (the session cookie of the API's token).
+    context = await newSignedInContext(browser, server.url, testServer.owner.token, {
+      viewport: DESKTOP,
+    });
     await context.addInitScript(OBSERVER_SCRIPT);
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
@@ -437,6 +441,9 @@ describe('dashboard in Chromium', () => {
       `/compare?runs=${runIds.join(',')}`,
       '/presets',
       '/images',
+      '/members',
+      '/tokens',
+      '/workspaces/new',
     ];
     for (const path of pages) {
       await page.goto(path);
@@ -452,9 +459,8 @@ describe('dashboard in Chromium', () => {
   });
 
   test('is usable at phone width without horizontal scrolling', async () => {
-    const phone = await browser.newContext({
+    const phone = await newSignedInContext(browser, server.url, testServer.owner.token, {
       viewport: PHONE,
-      baseURL: server.url,
       isMobile: true,
       hasTouch: true,
     });
@@ -468,6 +474,8 @@ describe('dashboard in Chromium', () => {
         [`/compare?runs=${runIds.join(',')}&view=wipe`, 'compare-wipe'],
         ['/presets', 'presets'],
         ['/images', 'images'],
+        ['/members', 'members'],
+        ['/tokens', 'tokens'],
       ] as const) {
         await small.goto(path);
         await small.locator('main h1').first().waitFor();

@@ -44,8 +44,14 @@ export interface TestServer<Kind extends DatabaseKind = 'postgres'> {
 export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
   name,
   database: kind,
+  signUpOwner = true,
   ...overrides
-}: Partial<Config> & { name: string; database?: Kind }): Promise<TestServer<Kind>> {
+}: Partial<Config> & {
+  name: string;
+  database?: Kind;
+  /** false: a fresh installation with no account (the owner page's test); `owner` then throws. */
+  signUpOwner?: boolean;
+}): Promise<TestServer<Kind>> {
   const dataDir = await mkdtemp(join(tmpdir(), `latent-lab-${name}-`));
   const database = kind === 'pglite' ? undefined : await createTestDatabase(`latentlab_${name}`);
   const options: Config = {
@@ -66,16 +72,17 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
     await rm(dataDir, { recursive: true, force: true });
   }
   let server: RunningServer;
-  let owner: Credentials;
+  let owner: Credentials | undefined;
   try {
     server = await startServer(options);
-    owner = await signUp(server.url, OWNER);
+    if (signUpOwner) owner = await signUp(server.url, OWNER);
   } catch (error) {
     await removeData();
     throw error;
   }
   return {
     get owner() {
+      if (!owner) throw new Error(`${name}: started with signUpOwner: false, so no owner`);
       return owner;
     },
     get server() {
@@ -87,7 +94,7 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
       await server.close();
       server = await startServer({ ...options, ...restartOverrides });
       // The session lives in the database: the new address keeps the owner signed in.
-      bearerTokens.set(server.url, owner.token);
+      if (owner) bearerTokens.set(server.url, owner.token);
       return server;
     },
     async close() {

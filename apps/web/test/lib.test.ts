@@ -23,6 +23,15 @@ import { parseSweep, seedError, sizeError, stepsError } from '../src/lib/run-rul
 import { noiseLevels } from '../src/lib/noise-schedule.ts';
 import { estimateRemainingMs, formatDuration } from '../src/lib/format.ts';
 import { itemAt, nextPosition } from '../src/lib/playback.ts';
+import {
+  canCreate,
+  canEdit,
+  canManageMember,
+  grantableRoles,
+  tokenRoles,
+} from '../src/lib/roles.ts';
+import { pickWorkspace } from '../src/lib/workspace-store.ts';
+import { isPublicPath, isWorkspaceItemPath, safeNext } from '../src/lib/auth-paths.ts';
 
 describe('API errors for people', () => {
   test('field errors land on their form field, others on the form, never as JSON', () => {
@@ -266,5 +275,63 @@ describe('new run rules', () => {
     assert.ok('error' in parseSweep('method', 'slerp, cubic'));
     assert.ok('error' in parseSweep('noise', '0, 1, 2, 3, 4'));
     assert.deepEqual(parseSweep('none', ''), { values: [] });
+  });
+});
+
+describe('roles in the dashboard', () => {
+  test('viewers create nothing; members edit their own; admins anything', () => {
+    assert.equal(canCreate('VIEWER'), false);
+    assert.equal(canCreate('MEMBER'), true);
+    assert.equal(canCreate(null), false);
+    assert.equal(canEdit('MEMBER', 'u1', 'u1'), true);
+    assert.equal(canEdit('MEMBER', 'u2', 'u1'), false);
+    assert.equal(canEdit('MEMBER', null, 'u1'), false, 'built-ins and older data: admins only');
+    assert.equal(canEdit('ADMIN', 'u2', 'u1'), true);
+    assert.equal(canEdit('VIEWER', 'u1', 'u1'), false);
+  });
+
+  test('owners alone grant or change the owner role; a token is at most your role', () => {
+    assert.deepEqual(grantableRoles('OWNER'), ['OWNER', 'ADMIN', 'MEMBER', 'VIEWER']);
+    assert.deepEqual(grantableRoles('ADMIN'), ['ADMIN', 'MEMBER', 'VIEWER']);
+    assert.deepEqual(grantableRoles('MEMBER'), []);
+    assert.equal(canManageMember('ADMIN', 'OWNER'), false);
+    assert.equal(canManageMember('ADMIN', 'MEMBER'), true);
+    assert.equal(canManageMember('OWNER', 'OWNER'), true);
+    assert.deepEqual(tokenRoles('MEMBER'), ['MEMBER', 'VIEWER']);
+    assert.deepEqual(tokenRoles('VIEWER'), ['VIEWER']);
+  });
+});
+
+describe('sessions and workspaces', () => {
+  test('the stored workspace is kept while it is still the user’s, else the first', () => {
+    const workspaces = [{ id: 'a' }, { id: 'b' }];
+    assert.equal(pickWorkspace('b', workspaces), 'b');
+    assert.equal(pickWorkspace('gone', workspaces), 'a');
+    assert.equal(pickWorkspace(null, workspaces), 'a');
+    assert.equal(pickWorkspace('a', []), null);
+  });
+
+  test('after sign-in, only a path of this site (not a sign-in page) is followed', () => {
+    assert.equal(safeNext('/images?x=1'), '/images?x=1');
+    assert.equal(safeNext('//evil.example/'), '/');
+    assert.equal(safeNext('/\\evil.example'), '/');
+    assert.equal(safeNext('https://evil.example/'), '/');
+    assert.equal(safeNext('/sign-in?next=/'), '/');
+    assert.equal(safeNext(null), '/');
+    assert.equal(isPublicPath('/invite/abc'), true);
+    assert.equal(isPublicPath('/members'), false);
+    assert.equal(isWorkspaceItemPath('/runs/123'), true);
+    assert.equal(isWorkspaceItemPath('/runs/new'), false);
+  });
+
+  test('the creator filter lives in the URL and becomes createdById for "me"', () => {
+    const params = new URLSearchParams('by=me');
+    const filters = filtersFromParams(params);
+    assert.equal(filters.createdBy, 'me');
+    assert.equal(filtersToQuery(filters), 'by=me');
+    assert.equal(hasFilters(filters), true);
+    assert.equal(toRunsVariables(filters, null, 20, 'user-1').filter?.createdById, 'user-1');
+    assert.equal(toRunsVariables(NO_FILTERS, null, 20, 'user-1').filter?.createdById, undefined);
+    assert.equal(filtersFromParams(new URLSearchParams('by=someone')).createdBy, '');
   });
 });

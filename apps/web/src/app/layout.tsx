@@ -1,8 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import Link from 'next/link';
 import { GraphQLProvider } from '../components/graphql-provider.tsx';
-import { Nav } from '../components/nav.tsx';
+import { SiteHeader } from '../components/site-header.tsx';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -19,17 +18,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <header className="site-header">
-          <Link href="/" className="brand">
-            Latent Lab
-          </Link>
-          <Nav />
-        </header>
-        <GraphQLProvider>
-          <main id="main" className="page">
-            {children}
-          </main>
-        </GraphQLProvider>
+        <GraphQLProvider header={<SiteHeader />}>{children}</GraphQLProvider>
       </body>
     </html>
   );

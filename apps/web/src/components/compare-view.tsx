@@ -54,6 +54,7 @@ const PARAMETERS: readonly { label: string; value: (run: CompareRun) => string }
   { label: 'Noise', value: (r) => describeNoise(r.noise) },
   { label: 'Seed', value: (r) => String(r.seed) },
   { label: 'Tags', value: (r) => r.tags.join(', ') || '—' },
+  { label: 'Created by', value: (r) => r.createdBy?.name ?? '—' },
   { label: 'Created', value: (r) => formatDateTime(r.createdAt) },
   { label: 'Total time', value: (r) => formatDuration(r.totalMs) },
 ];

@@ -1,11 +1,8 @@
 'use client';
-import { useState, type ReactNode } from 'react';
-import { Provider } from 'urql';
-import { createBrowserClient, createServerRenderClient } from '../lib/client.ts';
+import type { ReactNode } from 'react';
+import { SessionProvider } from './session.tsx';
 
-export function GraphQLProvider({ children }: { children: ReactNode }) {
-  const [client] = useState(() =>
-    typeof window === 'undefined' ? createServerRenderClient() : createBrowserClient(),
-  );
-  return <Provider value={client}>{children}</Provider>;
+/** The GraphQL client and the session around the header and the page. */
+export function GraphQLProvider({ header, children }: { header: ReactNode; children: ReactNode }) {
+  return <SessionProvider header={header}>{children}</SessionProvider>;
 }

@@ -9,10 +9,15 @@ import { formatBytes, formatDateTime } from '../lib/format.ts';
 import { ErrorMessage, FileName, FrameBox, StatusBadge } from './bits.tsx';
 import { ImageUploader } from './image-uploader.tsx';
 import { Pager, useCursorPages } from './pager.tsx';
+import { canCreate, canEdit } from '../lib/roles.ts';
+import { CreatedBy } from './created-by.tsx';
+import { useSession } from './session.tsx';
 
 const PAGE_SIZE = 24;
 
 function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted: () => void }) {
+  const session = useSession();
+  const deletable = canEdit(session?.workspace.role, image.createdBy?.id, session?.me.id);
   const [usage] = useQuery({ query: RunsUsingImageQuery, variables: { imageId: image.id } });
   const [deleteState, remove] = useMutation(DeleteImageMutation);
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -45,6 +50,12 @@ function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted
       <span className="muted">
         {image.width}×{image.height} · {formatBytes(image.byteSize)} ·{' '}
         {formatDateTime(image.createdAt)}
+        {image.createdBy ? (
+          <>
+            {' · '}
+            <CreatedBy user={image.createdBy} />
+          </>
+        ) : null}
       </span>
       <div>
         <span className="muted">
@@ -62,20 +73,23 @@ function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted
         ) : null}
       </div>
       <ErrorMessage message={refusal} />
-      <button
-        type="button"
-        className="small danger"
-        disabled={deleteState.fetching}
-        aria-label={`Delete ${image.originalName}`}
-        onClick={() => void deleteImage()}
-      >
-        Delete
-      </button>
+      {deletable ? (
+        <button
+          type="button"
+          className="small danger"
+          disabled={deleteState.fetching}
+          aria-label={`Delete ${image.originalName}`}
+          onClick={() => void deleteImage()}
+        >
+          Delete
+        </button>
+      ) : null}
     </li>
   );
 }
 
 export function ImagesView() {
+  const session = useSession();
   const pages = useCursorPages();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: ImagesQuery,
@@ -87,9 +101,11 @@ export function ImagesView() {
       <div className="page-head">
         <h1>Images</h1>
       </div>
-      <div className="panel">
-        <ImageUploader onUploaded={reload} />
-      </div>
+      {canCreate(session?.workspace.role) ? (
+        <div className="panel">
+          <ImageUploader onUploaded={reload} />
+        </div>
+      ) : null}
       <ErrorMessage message={describeError(error)} />
       {fetching && !data ? <p className="muted">Loading images…</p> : null}
       {data ? <p className="muted">{data.images.totalCount} images</p> : null}

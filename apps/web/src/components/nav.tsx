@@ -1,13 +1,18 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { canCreate } from '../lib/roles.ts';
+import { useRole, useSession, useSessionActions } from './session.tsx';
+import { WorkspaceSwitcher } from './workspace-forms.tsx';
 
 const LINKS = [
   { href: '/', label: 'Runs' },
-  { href: '/runs/new', label: 'New run' },
+  { href: '/runs/new', label: 'New run', creates: true },
   { href: '/compare', label: 'Compare' },
   { href: '/presets', label: 'Presets' },
   { href: '/images', label: 'Images' },
+  { href: '/members', label: 'Members' },
+  { href: '/tokens', label: 'API tokens' },
 ] as const;
 
 function isActive(pathname: string, href: string): boolean {
@@ -18,10 +23,14 @@ function isActive(pathname: string, href: string): boolean {
 
 export function Nav() {
   const pathname = usePathname() ?? '/';
+  const role = useRole();
+  const session = useSession();
+  if (!session) return null;
+  const links = LINKS.filter((link) => !('creates' in link) || canCreate(role));
   return (
     <nav aria-label="Main" className="nav">
       <ul>
-        {LINKS.map((link) => (
+        {links.map((link) => (
           <li key={link.href}>
             <Link
               href={link.href}
@@ -33,5 +42,26 @@ export function Nav() {
         ))}
       </ul>
     </nav>
+  );
+}
+
+/** Workspace switcher, a new workspace, who is signed in, and sign-out. */
+export function AccountBar() {
+  const session = useSession();
+  const actions = useSessionActions();
+  if (!session) return null;
+  return (
+    <div className="account-bar">
+      <WorkspaceSwitcher />
+      <Link href="/workspaces/new" className="header-link">
+        New workspace
+      </Link>
+      <span className="who" data-testid="signed-in-as" title={session.me.email}>
+        {session.me.name}
+      </span>
+      <button type="button" className="small header-button" onClick={() => void actions.signOut()}>
+        Sign out
+      </button>
+    </div>
   );
 }

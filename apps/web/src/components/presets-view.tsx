@@ -13,6 +13,9 @@ import { noiseLevels } from '../lib/noise-schedule.ts';
 import { ErrorMessage, FieldError } from './bits.tsx';
 import { LineChart, SERIES_COLORS } from './line-chart.tsx';
 import { NoiseFields, optionLabel, type NoiseDraft } from './noise-fields.tsx';
+import { canCreate, canEdit } from '../lib/roles.ts';
+import { CreatedBy } from './created-by.tsx';
+import { useSession } from './session.tsx';
 
 const PREVIEW_STEPS = 24;
 
@@ -150,6 +153,9 @@ function PresetForm({
 }
 
 export function PresetsView() {
+  const session = useSession();
+  const role = session?.workspace.role;
+  const writable = canCreate(role);
   const [{ data, fetching, error }, refetch] = useQuery({ query: NoisePresetsQuery });
   const [deleteState, remove] = useMutation(DeleteNoisePresetMutation);
   const [editing, setEditing] = useState<NoisePresetFieldsFragment | null>(null);
@@ -202,43 +208,61 @@ export function PresetsView() {
                 <td data-label="Mode">{optionLabel(preset.mode)}</td>
                 <td data-label="Schedule">{optionLabel(preset.schedule)}</td>
                 <td data-label="Shared">{preset.shared ? 'yes' : 'no'}</td>
-                <td>{preset.description}</td>
                 <td>
-                  <div className="row">
-                    <button
-                      type="button"
-                      className="small"
-                      disabled={preset.builtIn}
-                      onClick={() => setEditing(preset)}
-                      aria-label={`Edit ${preset.name}`}
-                    >
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="small danger"
-                      disabled={preset.builtIn || deleteState.fetching}
-                      aria-label={`Delete ${preset.name}`}
-                      onClick={async () => {
-                        if (!window.confirm(`Delete the preset “${preset.name}”?`)) return;
-                        const result = await remove({ id: preset.id });
-                        if (!result.error) done();
-                      }}
-                    >
-                      Delete
-                    </button>
-                  </div>
+                  {preset.description}
+                  {preset.createdBy ? (
+                    <span className="muted">
+                      {preset.description ? ' · ' : ''}
+                      <CreatedBy user={preset.createdBy} />
+                    </span>
+                  ) : null}
+                </td>
+                <td>
+                  {writable ? (
+                    <div className="row">
+                      <button
+                        type="button"
+                        className="small"
+                        disabled={
+                          preset.builtIn || !canEdit(role, preset.createdBy?.id, session?.me.id)
+                        }
+                        onClick={() => setEditing(preset)}
+                        aria-label={`Edit ${preset.name}`}
+                      >
+                        Edit
+                      </button>
+                      <button
+                        type="button"
+                        className="small danger"
+                        disabled={
+                          preset.builtIn ||
+                          deleteState.fetching ||
+                          !canEdit(role, preset.createdBy?.id, session?.me.id)
+                        }
+                        aria-label={`Delete ${preset.name}`}
+                        onClick={async () => {
+                          if (!window.confirm(`Delete the preset “${preset.name}”?`)) return;
+                          const result = await remove({ id: preset.id });
+                          if (!result.error) done();
+                        }}
+                      >
+                        Delete
+                      </button>
+                    </div>
+                  ) : null}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <PresetForm
-        key={editing ? `edit-${editing.id}` : `new-${formKey}`}
-        editing={editing}
-        onDone={done}
-      />
+      {writable ? (
+        <PresetForm
+          key={editing ? `edit-${editing.id}` : `new-${formKey}`}
+          editing={editing}
+          onDone={done}
+        />
+      ) : null}
     </>
   );
 }

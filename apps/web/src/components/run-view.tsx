@@ -23,6 +23,9 @@ import { ErrorMessage, FrameBox, ProgressBar, StatusBadge } from './bits.tsx';
 import { RunNotes } from './run-notes.tsx';
 import { Player } from './player.tsx';
 import { TagEditor } from './tag-editor.tsx';
+import { canCreate, canEdit } from '../lib/roles.ts';
+import { CreatedBy } from './created-by.tsx';
+import { useSession } from './session.tsx';
 
 interface LiveFrame {
   readonly index: number;
@@ -63,6 +66,7 @@ const FINAL = FINISHED_STATUSES;
 
 export function RunView({ runId }: { runId: string }) {
   const router = useRouter();
+  const session = useSession();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: RunQuery,
     variables: { id: runId },
@@ -134,6 +138,9 @@ export function RunView({ runId }: { runId: string }) {
   }
 
   const errorText = liveState.error ?? run.error;
+  const role = session?.workspace.role;
+  const editable = canEdit(role, run.createdBy?.id, session?.me.id);
+  const creates = canCreate(role);
   return (
     <>
       <div className="page-head">
@@ -156,25 +163,31 @@ export function RunView({ runId }: { runId: string }) {
           </div>
         </div>
         <div className="row">
-          <button
-            type="button"
-            className="danger"
-            onClick={() => cancel({ id: runId })}
-            disabled={!active || cancelState.fetching}
-          >
-            Cancel
-          </button>
-          <button type="button" onClick={rerunWithNewSeed} disabled={rerunState.fetching}>
-            Rerun with new seed
-          </button>
-          <button
-            type="button"
-            className="danger"
-            onClick={remove}
-            disabled={active || deleteState.fetching}
-          >
-            Delete
-          </button>
+          {editable ? (
+            <button
+              type="button"
+              className="danger"
+              onClick={() => cancel({ id: runId })}
+              disabled={!active || cancelState.fetching}
+            >
+              Cancel
+            </button>
+          ) : null}
+          {creates ? (
+            <button type="button" onClick={rerunWithNewSeed} disabled={rerunState.fetching}>
+              Rerun with new seed
+            </button>
+          ) : null}
+          {editable ? (
+            <button
+              type="button"
+              className="danger"
+              onClick={remove}
+              disabled={active || deleteState.fetching}
+            >
+              Delete
+            </button>
+          ) : null}
         </div>
       </div>
       <ProgressBar done={frames.length} total={total} label="Frames decoded" />
@@ -287,8 +300,10 @@ export function RunView({ runId }: { runId: string }) {
               <dd className="mono">{run.seed}</dd>
               <dt>Tags</dt>
               <dd>
-                <TagEditor runId={run.id} tags={run.tags} />
+                <TagEditor runId={run.id} tags={run.tags} readOnly={!editable} />
               </dd>
+              <dt>Created by</dt>
+              <dd>{run.createdBy ? <CreatedBy user={run.createdBy} prefix="" /> : '—'}</dd>
               <dt>Created</dt>
               <dd>{formatDateTime(run.createdAt)}</dd>
               <dt>Started</dt>

@@ -28,7 +28,10 @@ import {
   toRunsVariables,
   type RunFilters,
 } from '../lib/run-filters.ts';
+import { canCreate } from '../lib/roles.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
+import { CreatedBy } from './created-by.tsx';
+import { useSession } from './session.tsx';
 import { Pager, type CursorPages } from './pager.tsx';
 
 export const MAX_COMPARED = 4;
@@ -67,7 +70,9 @@ function SelectionBar({
   names,
   onClear,
   onChanged,
+  writable,
 }: {
+  writable: boolean;
   selected: readonly string[];
   names: ReadonlyMap<string, string>;
   onClear: () => void;
@@ -141,24 +146,28 @@ function SelectionBar({
           Compare {count} runs
         </Link>
       ) : null}
-      <form className="row" onSubmit={tagAll}>
-        <label htmlFor={`${id}-tags`} className="visually-hidden">
-          Tags for the selected runs
-        </label>
-        <input
-          id={`${id}-tags`}
-          placeholder="tags, comma separated"
-          value={tags}
-          onChange={(e) => setTags(e.target.value)}
-          style={{ width: '11rem' }}
-        />
-        <button type="submit" disabled={busy || tags.trim() === ''}>
-          Tag selected
+      {writable ? (
+        <form className="row" onSubmit={tagAll}>
+          <label htmlFor={`${id}-tags`} className="visually-hidden">
+            Tags for the selected runs
+          </label>
+          <input
+            id={`${id}-tags`}
+            placeholder="tags, comma separated"
+            value={tags}
+            onChange={(e) => setTags(e.target.value)}
+            style={{ width: '11rem' }}
+          />
+          <button type="submit" disabled={busy || tags.trim() === ''}>
+            Tag selected
+          </button>
+        </form>
+      ) : null}
+      {writable ? (
+        <button type="button" className="danger" onClick={deleteAll} disabled={busy}>
+          Delete selected
         </button>
-      </form>
-      <button type="button" className="danger" onClick={deleteAll} disabled={busy}>
-        Delete selected
-      </button>
+      ) : null}
       <span className="spacer" />
       <button type="button" onClick={onClear}>
         Clear selection
@@ -178,7 +187,14 @@ function SelectionBar({
 }
 
 /** What an empty workspace shows on a first visit: the two things to do first. */
-function FirstSteps() {
+function FirstSteps({ readOnly }: { readOnly: boolean }) {
+  if (readOnly)
+    return (
+      <div className="panel first-steps" data-testid="first-steps">
+        <h2 style={{ marginTop: 0 }}>No runs yet</h2>
+        <p>Runs the members of this workspace start will appear here as their frames arrive.</p>
+      </div>
+    );
   return (
     <div className="panel first-steps" data-testid="first-steps">
       <h2 style={{ marginTop: 0 }}>No runs yet: start here</h2>
@@ -203,6 +219,9 @@ function FirstSteps() {
 
 export function RunsView() {
   const id = useId();
+  const session = useSession();
+  const writable = canCreate(session?.workspace.role);
+  const userId = session?.me.id ?? null;
   const router = useRouter();
   const pathname = usePathname() ?? '/';
   const params = useSearchParams();
@@ -215,7 +234,10 @@ export function RunsView() {
   useEffect(() => setDraft(filtersFromParams(new URLSearchParams(filtersKey))), [filtersKey]);
   const [selected, setSelected] = useState<string[]>([]);
   const after = trail.at(-1) ?? null;
-  const variables = useMemo(() => toRunsVariables(filters, after), [filters, after]);
+  const variables = useMemo(
+    () => toRunsVariables(filters, after, undefined, userId),
+    [filters, after, userId],
+  );
   // The history is always worth a fresh look: show the cached page at once, then the server's.
   const [{ data, fetching, error, operation }, refetch] = useQuery({
     query: RunsQuery,
@@ -268,9 +290,11 @@ export function RunsView() {
     <>
       <div className="page-head">
         <h1>Runs</h1>
-        <Link className="button primary" href="/runs/new">
-          New run
-        </Link>
+        {writable ? (
+          <Link className="button primary" href="/runs/new">
+            New run
+          </Link>
+        ) : null}
       </div>
       <form
         className="panel filters"
@@ -351,6 +375,19 @@ export function RunsView() {
           />
         </div>
         <div className="field">
+          <label htmlFor={field('createdBy')}>Created by</label>
+          <select
+            id={field('createdBy')}
+            value={draft.createdBy}
+            onChange={(e) =>
+              navigate({ ...draft, createdBy: e.target.value as RunFilters['createdBy'] })
+            }
+          >
+            <option value="">Anyone</option>
+            <option value="me">Me</option>
+          </select>
+        </div>
+        <div className="field">
           <label htmlFor={field('sort')}>Sort</label>
           <select
             id={field('sort')}
@@ -375,7 +412,9 @@ export function RunsView() {
 
       <ErrorMessage message={describeError(error)} />
       {fetching && !data ? <p className="muted">Loading runs…</p> : null}
-      {data && rows.length === 0 && !filtered && pages.page === 1 ? <FirstSteps /> : null}
+      {data && rows.length === 0 && !filtered && pages.page === 1 ? (
+        <FirstSteps readOnly={!writable} />
+      ) : null}
       {data && rows.length === 0 && (filtered || pages.page > 1) ? (
         <p className="muted">No runs match these filters.</p>
       ) : null}
@@ -437,6 +476,7 @@ export function RunsView() {
                     seed <span className="mono">{run.seed}</span>
                   </span>
                   <span>{formatDateTime(run.createdAt)}</span>
+                  <CreatedBy user={run.createdBy} />
                 </div>
                 <div>
                   {run.tags.map((t) => (
@@ -465,6 +505,7 @@ export function RunsView() {
 
       {selected.length > 0 ? (
         <SelectionBar
+          writable={writable}
           selected={selected}
           names={names}
           onClear={() => setSelected([])}

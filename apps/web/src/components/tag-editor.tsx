@@ -5,7 +5,16 @@ import { TagRunMutation, UntagRunMutation } from '../lib/operations.ts';
 import { describeError } from '../lib/errors.ts';
 import { ErrorMessage } from './bits.tsx';
 
-export function TagEditor({ runId, tags }: { runId: string; tags: readonly string[] }) {
+export function TagEditor({
+  runId,
+  tags,
+  readOnly = false,
+}: {
+  runId: string;
+  tags: readonly string[];
+  /** Viewers (and members on others' runs) see the tags without the editor. */
+  readOnly?: boolean;
+}) {
   const id = useId();
   const [text, setText] = useState('');
   const [tagState, tag] = useMutation(TagRunMutation);
@@ -21,6 +30,18 @@ export function TagEditor({ runId, tags }: { runId: string; tags: readonly strin
     const result = await tag({ id: runId, tags: added });
     if (!result.error) setText('');
   }
+
+  if (readOnly)
+    return (
+      <div data-testid="tags">
+        {tags.length === 0 ? '—' : null}
+        {tags.map((t) => (
+          <span className="tag" key={t}>
+            {t}
+          </span>
+        ))}
+      </div>
+    );
 
   return (
     <div>

@@ -24,6 +24,11 @@ export const RunRowFields = graphql(`
     createdAt
     startedAt
     finishedAt
+    createdBy {
+      id
+      name
+      email
+    }
     noise {
       level
       mode
@@ -207,6 +212,10 @@ export const ImageFields = graphql(`
     height
     byteSize
     createdAt
+    createdBy {
+      id
+      name
+    }
   }
 `);
 
@@ -273,6 +282,10 @@ export const NoisePresetFields = graphql(`
     shared
     description
     builtIn
+    createdBy {
+      id
+      name
+    }
   }
 `);
 
@@ -303,5 +316,160 @@ export const UpdateNoisePresetMutation = graphql(`
 export const DeleteNoisePresetMutation = graphql(`
   mutation DeleteNoisePreset($id: ID!) {
     deleteNoisePreset(id: $id)
+  }
+`);
+
+// Accounts, workspaces, members and API tokens.
+
+export const SetupQuery = graphql(`
+  query Setup {
+    setup {
+      needsOwner
+      signupPolicy
+    }
+  }
+`);
+
+export const MeQuery = graphql(`
+  query Me {
+    me {
+      id
+      email
+      name
+      workspaces {
+        id
+        name
+        role
+      }
+    }
+  }
+`);
+
+export const SignUpMutation = graphql(`
+  mutation SignUp($input: SignUpInput!) {
+    signUp(input: $input) {
+      user {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const SignInMutation = graphql(`
+  mutation SignIn($input: SignInInput!) {
+    signIn(input: $input) {
+      user {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const SignOutMutation = graphql(`
+  mutation SignOut {
+    signOut
+  }
+`);
+
+export const CreateWorkspaceMutation = graphql(`
+  mutation CreateWorkspace($name: String!) {
+    createWorkspace(name: $name) {
+      id
+      name
+      role
+    }
+  }
+`);
+
+export const AcceptInvitationMutation = graphql(`
+  mutation AcceptInvitation($token: String!) {
+    acceptInvitation(token: $token) {
+      id
+      name
+      role
+    }
+  }
+`);
+
+export const MembersQuery = graphql(`
+  query Members($workspaceId: ID!) {
+    members(workspaceId: $workspaceId) {
+      user {
+        id
+        email
+        name
+      }
+      role
+      joinedAt
+    }
+  }
+`);
+
+export const InviteMemberMutation = graphql(`
+  mutation InviteMember($workspaceId: ID!, $role: Role!) {
+    inviteMember(workspaceId: $workspaceId, role: $role) {
+      id
+      token
+      url
+      role
+      expiresAt
+    }
+  }
+`);
+
+export const UpdateMemberRoleMutation = graphql(`
+  mutation UpdateMemberRole($workspaceId: ID!, $userId: ID!, $role: Role!) {
+    updateMemberRole(workspaceId: $workspaceId, userId: $userId, role: $role) {
+      role
+      user {
+        id
+      }
+    }
+  }
+`);
+
+export const RemoveMemberMutation = graphql(`
+  mutation RemoveMember($workspaceId: ID!, $userId: ID!) {
+    removeMember(workspaceId: $workspaceId, userId: $userId)
+  }
+`);
+
+export const LeaveWorkspaceMutation = graphql(`
+  mutation LeaveWorkspace($workspaceId: ID!) {
+    leaveWorkspace(workspaceId: $workspaceId)
+  }
+`);
+
+export const ApiTokensQuery = graphql(`
+  query ApiTokens {
+    apiTokens {
+      id
+      name
+      role
+      createdAt
+      lastUsedAt
+    }
+  }
+`);
+
+export const CreateApiTokenMutation = graphql(`
+  mutation CreateApiToken($input: CreateApiTokenInput!) {
+    createApiToken(input: $input) {
+      token
+      apiToken {
+        id
+        name
+        role
+        createdAt
+      }
+    }
+  }
+`);
+
+export const RevokeApiTokenMutation = graphql(`
+  mutation RevokeApiToken($id: ID!) {
+    revokeApiToken(id: $id)
   }
 `);

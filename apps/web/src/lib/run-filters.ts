@@ -21,6 +21,8 @@ export interface RunFilters {
   tag: string;
   createdAfter: string;
   createdBefore: string;
+  /** 'me': only the signed-in user's runs; '': anyone's. */
+  createdBy: '' | 'me';
   sort: SortKey;
 }
 
@@ -31,6 +33,7 @@ export const NO_FILTERS: RunFilters = {
   tag: '',
   createdAfter: '',
   createdBefore: '',
+  createdBy: '',
   sort: 'newest',
 };
 
@@ -42,6 +45,7 @@ const PARAM: Record<keyof RunFilters, string> = {
   tag: 'tag',
   createdAfter: 'from',
   createdBefore: 'until',
+  createdBy: 'by',
   sort: 'sort',
 };
 
@@ -64,6 +68,7 @@ export function filtersFromParams(params: Params | null): RunFilters {
     tag: get('tag'),
     createdAfter: DATE.test(get('createdAfter')) ? get('createdAfter') : '',
     createdBefore: DATE.test(get('createdBefore')) ? get('createdBefore') : '',
+    createdBy: get('createdBy') === 'me' ? 'me' : '',
     sort: Object.hasOwn(SORTS, sort) ? (sort as SortKey) : 'newest',
   };
 }
@@ -98,10 +103,12 @@ function dayBoundary(date: string, end: boolean): string | undefined {
   return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
 }
 
+/** `userId`: the signed-in user, for the "created by me" filter. */
 export function toRunsVariables(
   filters: RunFilters,
   after: string | null,
   first = RUNS_PAGE_SIZE,
+  userId: string | null = null,
 ): RunsQueryVariables {
   return {
     first,
@@ -114,6 +121,7 @@ export function toRunsVariables(
       tag: filters.tag.trim() || undefined,
       createdAfter: dayBoundary(filters.createdAfter, false),
       createdBefore: dayBoundary(filters.createdBefore, true),
+      createdById: filters.createdBy === 'me' && userId ? userId : undefined,
     },
   };
 }

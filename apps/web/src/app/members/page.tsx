@@ -1,0 +1,8 @@
+import type { Metadata } from 'next';
+import { MembersView } from '../../components/members-view.tsx';
+
+export const metadata: Metadata = { title: 'Members' };
+
+export default function MembersPage() {
+  return <MembersView />;
+}

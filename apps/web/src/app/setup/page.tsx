@@ -1,0 +1,8 @@
+import type { Metadata } from 'next';
+import { SetupView } from '../../components/auth-views.tsx';
+
+export const metadata: Metadata = { title: 'Create the owner account' };
+
+export default function SetupPage() {
+  return <SetupView />;
+}

@@ -1,0 +1,14 @@
+import Link from 'next/link';
+import { AccountBar, Nav } from './nav.tsx';
+
+export function SiteHeader() {
+  return (
+    <header className="site-header">
+      <Link href="/" className="brand">
+        Latent Lab
+      </Link>
+      <Nav />
+      <AccountBar />
+    </header>
+  );
+}
