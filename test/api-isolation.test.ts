@@ -255,6 +255,13 @@ const RULES: Record<string, Rule> = {
       variables: { id: ids.runA },
     }),
   },
+  updateRunNotes: {
+    write: true,
+    call: (ids) => ({
+      query: 'mutation ($id: ID!) { updateRunNotes(id: $id, notes: "hello") { id } }',
+      variables: { id: ids.runA },
+    }),
+  },
   untagRun: {
     write: true,
     call: (ids) => ({

@@ -336,7 +336,9 @@ export class SubscriptionResolver {
         Number(args['fromIndex'] ?? 0),
       );
       return mapEvents(events, (event) =>
-        event.kind === 'FRAME' ? { ...event, url: urls.sign(event.url) } : event,
+        event.kind === 'FRAME'
+          ? { ...event, url: urls.sign(event.url), thumbnailUrl: urls.sign(event.thumbnailUrl) }
+          : event,
       );
     },
   })

@@ -30,8 +30,9 @@ export class RequestAccess {
     query: Record<string, unknown>,
     workspaceId: string | null,
   ): Promise<Actor | Refusal> {
-    if (workspaceId && this.urls.verify(path, query['exp'], query['sig'])) {
-      // The API handed this URL to a member: it reads as a viewer of that workspace.
+    if (this.urls.verify(path, query['exp'], query['sig'])) {
+      // The API handed this URL to a member: it reads as a viewer of that workspace (gone: 404).
+      if (!workspaceId) return 404;
       return {
         userId: 'signed-url',
         workspaceId,
