@@ -35,6 +35,7 @@ export {
   removeTags,
   deleteRun,
   countFrames,
+  runIdsChangedSince,
   type NewRunRow,
   type RunSort,
   type RunFilter,

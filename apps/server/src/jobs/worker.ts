@@ -58,7 +58,9 @@ export class RunWorker {
   async start(): Promise<void> {
     const { boss, bus, concurrency } = this.options;
     this.unsubscribe = bus.subscribe((event) => {
-      if (event.type === 'queued') for (const id of this.workerIds) boss.notifyWorker(id);
+      // After a LISTEN reconnect a 'queued' may have been missed: look now rather than at the next poll.
+      if (event.type === 'queued' || event.type === 'resync')
+        for (const id of this.workerIds) boss.notifyWorker(id);
       if (event.type === 'status' && event.status === 'CANCELED')
         this.active.get(event.runId)?.abort();
     });
