@@ -83,7 +83,7 @@ describe('LISTEN reconnect (postgres)', () => {
           {
             next: (result) => {
               const update = result.data?.runUpdates;
-              if (update?.run?.id !== run.id) return;
+              if (!update?.run || update.run.id !== run.id) return;
               updates.push({ kind: update.kind, status: update.run.status });
               if (update.run.status === 'SUCCEEDED') resolve();
             },

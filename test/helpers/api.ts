@@ -51,6 +51,8 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
     port: 0,
     host: '127.0.0.1',
     dataDir,
+    // Files under this server's DATA_DIR, as a worker process given DATA_DIR finds them.
+    storage: { kind: 'local', root: join(dataDir, 'files') },
     databaseUrl: database?.url ?? null,
     workerInProcess: false,
     serveDashboard: false,

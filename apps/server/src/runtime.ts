@@ -41,7 +41,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       log.warn({ payload }, 'ignored a malformed event'),
     );
     closers.push(() => bus.close());
-    const boss = await openQueue(db, log);
+    const boss = await openQueue(db, log, { expireInSeconds: config.renderJobExpireSeconds });
     closers.push(() => boss.stop({ graceful: false, wait: true }));
     return { config, log, db, storage, bus, boss, close };
   } catch (error) {
@@ -74,6 +74,7 @@ export async function startWorker(runtime: Runtime): Promise<() => Promise<void>
     locks,
     log: log.child({ component: 'worker' }),
     concurrency: config.workerConcurrency,
+    expireInSeconds: config.renderJobExpireSeconds,
   });
   await worker.start();
   log.info({ concurrency: config.workerConcurrency, mode: db.mode }, 'worker started');

@@ -42,6 +42,7 @@ export const ENV_DEFAULTS = {
   AWS_SECRET_ACCESS_KEY: '',
   MIGRATE_ON_START: 'true',
   WORKER_HEARTBEAT_FILE: '',
+  RENDER_JOB_EXPIRE_SECONDS: '10',
 } as const;
 
 export type EnvName = keyof typeof ENV_DEFAULTS;
@@ -136,6 +137,7 @@ const envSchema = z.object({
   AWS_SECRET_ACCESS_KEY: z.string(),
   MIGRATE_ON_START: boolean('MIGRATE_ON_START'),
   WORKER_HEARTBEAT_FILE: z.string(),
+  RENDER_JOB_EXPIRE_SECONDS: integer('RENDER_JOB_EXPIRE_SECONDS', 2, 3600),
 });
 
 /** Where model manifests and weights are (the engine's WeightLocations). */
@@ -189,6 +191,12 @@ export interface Config {
   migrateOnStart: boolean;
   /** A worker rewrites this file after each health check (container health checks read it). */
   workerHeartbeatFile: string | null;
+  /**
+   * pg-boss expiry of a render job: a worker renders a run in slices of at most half of it and
+   * hands the rest on in a new job, so a job still active after this long belongs to a dead worker
+   * and is retried by another. Must exceed the slowest single frame.
+   */
+  renderJobExpireSeconds: number;
 }
 
 function parseEnv(env: Record<string, string | undefined>) {
@@ -252,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     storage: storageSettings(parsed),
     migrateOnStart: parsed.MIGRATE_ON_START,
     workerHeartbeatFile: parsed.WORKER_HEARTBEAT_FILE.trim() || null,
+    renderJobExpireSeconds: parsed.RENDER_JOB_EXPIRE_SECONDS,
   };
 }
 
