@@ -5,14 +5,11 @@
 // pixel those of the same runs rendered by a single process; every subscriber receives every frame
 // once and the final status; nothing is written under any DATA_DIR.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import {
@@ -20,12 +17,19 @@ import {
   CREATE_RUN,
   gqlOk,
   PHOTOS,
-  REPO_DIR,
   startTestServer,
   uploadPhoto,
   wsClient,
   type ProgressEvent,
 } from './helpers/api.ts';
+import {
+  freePort,
+  migrateOnce,
+  startApiProcess,
+  startWorkerProcess,
+  stopProcess,
+  type ApiProcess,
+} from './helpers/cluster.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 import { startTestS3, type TestS3 } from './helpers/s3.ts';
 
@@ -48,16 +52,6 @@ function runInput(n: number, imageIds: string[]) {
     seed: 1000 + n,
     name: `scale ${n}`,
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -105,61 +99,17 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
     return child;
   }
 
-  interface Api {
-    port: number;
-    url: string;
-    dir: string;
-    child: ChildProcess;
+  async function startApi(port: number, dir: string): Promise<ApiProcess> {
+    const api = await startApiProcess({ ...env, DATA_DIR: dir }, port);
+    track(api.child);
+    return api;
   }
 
-  async function startApi(port: number, dir: string): Promise<Api> {
-    const child = track(
-      spawn(process.execPath, ['--import', 'tsx', join(REPO_DIR, 'apps/server/src/main.ts')], {
-        cwd: REPO_DIR,
-        env: {
-          ...env,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          DATA_DIR: dir,
-          WORKER_IN_PROCESS: 'false',
-          SERVE_DASHBOARD: 'false',
-          LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      }),
-    );
-    const lines = createInterface({ input: child.stdout! });
-    const url = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`API exited (${code}) before listening`)));
-      lines.on('line', (line) => {
-        try {
-          const entry = JSON.parse(line) as { msg?: string; url?: string; level?: number };
-          if (entry.msg === 'server listening' && entry.url) resolve(entry.url);
-          else if ((entry.level ?? 0) >= 40) console.error(line);
-        } catch {
-          console.error(line);
-        }
-      });
-    });
-    return { port, url, dir, child };
+  function startWorker(dir: string): ChildProcess {
+    return track(startWorkerProcess({ ...env, DATA_DIR: dir }));
   }
 
-  async function startWorker(dir: string): Promise<ChildProcess> {
-    return track(
-      spawn(process.execPath, ['--import', 'tsx', join(REPO_DIR, 'apps/server/src/worker.ts')], {
-        cwd: REPO_DIR,
-        env: { ...env, DATA_DIR: dir, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '1' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      }),
-    );
-  }
-
-  async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill(signal);
-    await exited;
-  }
+  const stop = stopProcess;
 
   before(async () => {
     [database, s3] = await Promise.all([
@@ -175,19 +125,7 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
       RENDER_JOB_EXPIRE_SECONDS: '6',
     };
     // Migrations once, before any process starts (the compose file's migrate one-shot).
-    const migrate = track(
-      spawn(
-        process.execPath,
-        ['--import', 'tsx', join(REPO_DIR, 'packages/db/scripts/migrate.ts')],
-        {
-          cwd: REPO_DIR,
-          env: { ...env, DATA_DIR: await dataDir() },
-          stdio: ['ignore', 'ignore', 'inherit'],
-        },
-      ),
-    );
-    const [code] = (await once(migrate, 'exit')) as [number | null];
-    assert.equal(code, 0, 'the migration one-shot succeeds');
+    await migrateOnce({ ...env, DATA_DIR: await dataDir() });
   });
 
   after(async () => {
@@ -201,15 +139,16 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
     '30 runs across 2 APIs and 3 workers, a worker killed and an API restarted',
     { timeout: 300_000 },
     async () => {
+      const dirs = [await dataDir(), await dataDir()];
       const apis = await Promise.all([
-        startApi(await freePort(), await dataDir()),
-        startApi(await freePort(), await dataDir()),
+        startApi(await freePort(), dirs[0]!),
+        startApi(await freePort(), dirs[1]!),
       ]);
-      const workers = await Promise.all([
+      const workers = [
         startWorker(await dataDir()),
         startWorker(await dataDir()),
         startWorker(await dataDir()),
-      ]);
+      ];
 
       const imageIds = [
         (await uploadPhoto(apis[0]!.url, PHOTOS.astronaut)).id,
@@ -244,7 +183,7 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
           apiDown = new Promise((resolve) => (up = resolve));
           restarted = (async () => {
             await stop(api.child, 'SIGTERM');
-            apis[1] = await startApi(api.port, api.dir);
+            apis[1] = await startApi(api.port, dirs[1]!);
             up();
           })();
         }
