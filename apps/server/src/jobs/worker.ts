@@ -155,7 +155,13 @@ export class RunWorker {
     const { runId, params } = job;
     const sliceEnds = performance.now() + (this.options.expireInSeconds * 1000) / 2;
     const run = await getRun(prisma, runId);
-    if (!run || isFinished(run.status)) return 'ended';
+    if (!run || isFinished(run.status)) {
+      // Canceled (or deleted) before this pick-up: nothing to render, and nothing went wrong. A
+      // run that ended otherwise was finished by an earlier job of its own.
+      if (!run || run.status === 'CANCELED')
+        log.info({ runId }, 'run was canceled before a worker picked it up');
+      return 'ended';
+    }
     if (this.stopping) return 'slice-ended';
     const fromFrame = await countFrames(prisma, runId);
     let startedAt = run.startedAt ?? new Date();
