@@ -170,6 +170,42 @@ describe('separate worker processes (postgres)', () => {
     }
   });
 
+  test('SIGTERM hands a running run on: the worker exits 0 and another finishes it, every frame once', async () => {
+    const steps = 10;
+    const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
+      input: { model: 'taef2', imageIds, steps, width: 128, height: 128, seed: 7 },
+    });
+    const first = startWorkerProcess();
+    const client = wsClient(server.url);
+    try {
+      let stopped: Promise<unknown> | undefined;
+      let second: ChildProcess | undefined;
+      const events = await collectProgress(client, run.id, (event) => {
+        if (event.kind === 'FRAME' && event.index === 1 && !stopped) {
+          const exited = once(first, 'exit');
+          first.kill('SIGTERM');
+          // The next worker starts once the first has gone: the run waits for it in the queue.
+          stopped = exited.then((result) => {
+            second = startWorkerProcess();
+            return result;
+          });
+        }
+      });
+      const [code] = (await stopped) as [number | null];
+      assert.equal(code, 0, 'the stopped worker exits cleanly');
+      assert.equal(events.at(-1)?.status, 'SUCCEEDED');
+      assert.deepEqual(
+        events.filter((event) => event.kind === 'FRAME').map((event) => event.index),
+        Array.from({ length: steps }, (_, i) => i),
+      );
+      const stored = await runFrames(run.id);
+      assert.equal(stored.framesDone, steps);
+      if (second) await stopWorkerProcess(second, 'SIGTERM');
+    } finally {
+      await client.dispose();
+    }
+  });
+
   test('no frame is stored once a run is CANCELED, and the render stops', async () => {
     const steps = 20;
     const worker = startWorkerProcess();

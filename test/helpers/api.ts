@@ -59,12 +59,12 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
     port: 0,
     host: '127.0.0.1',
     dataDir,
+    // Files under this server's DATA_DIR, as a worker process given DATA_DIR finds them.
+    storage: { kind: 'local', root: join(dataDir, 'files') },
     databaseUrl: database?.url ?? null,
     workerInProcess: false,
     serveDashboard: false,
     logLevel: 'warn',
-    // The local store lives in this server's own data folder, not the default ./data/files.
-    storage: { kind: 'local', root: join(dataDir, 'files') },
     ...overrides,
   };
   async function removeData(): Promise<void> {
@@ -163,6 +163,11 @@ export async function gql<T = GraphQLData>(
 }
 
 export const SIGN_UP = `mutation ($input: SignUpInput!) { signUp(input: $input) { token user { id email name } } }`;
+
+/** Makes requests to this address carry this token by default (another API process of a cluster). */
+export function useToken(baseUrl: string, token: string): void {
+  bearerTokens.set(baseUrl, token);
+}
 
 /** Signs up through the API; the first account of a server becomes its default credentials. */
 export async function signUp(

@@ -42,7 +42,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       log.warn({ payload }, 'ignored a malformed event'),
     );
     closers.push(() => bus.close());
-    const boss = await openQueue(db, log);
+    const boss = await openQueue(db, log, { expireInSeconds: config.renderJobExpireSeconds });
     closers.push(() => boss.stop({ graceful: false, wait: true }));
     return { config, log, db, storage, bus, boss, close };
   } catch (error) {
@@ -75,6 +75,7 @@ export async function startWorker(runtime: Runtime): Promise<() => Promise<void>
     locks,
     log: log.child({ component: 'worker' }),
     concurrency: config.workerConcurrency,
+    expireInSeconds: config.renderJobExpireSeconds,
   });
   renderer.warm(DEFAULT_MODEL_ID);
   await worker.start();

@@ -50,6 +50,7 @@ export const ENV_DEFAULTS = {
   MUTATIONS_PER_MINUTE: '120',
   SIGNIN_ATTEMPTS: '10',
   WORKER_HEARTBEAT_FILE: '',
+  RENDER_JOB_EXPIRE_SECONDS: '10',
 } as const;
 
 export type EnvName = keyof typeof ENV_DEFAULTS;
@@ -164,6 +165,7 @@ const envSchema = z.object({
   MUTATIONS_PER_MINUTE: integer('MUTATIONS_PER_MINUTE', 1),
   SIGNIN_ATTEMPTS: integer('SIGNIN_ATTEMPTS', 1),
   WORKER_HEARTBEAT_FILE: z.string(),
+  RENDER_JOB_EXPIRE_SECONDS: integer('RENDER_JOB_EXPIRE_SECONDS', 2, 3600),
 });
 
 /** Where model manifests and weights are (the engine's WeightLocations). */
@@ -217,6 +219,12 @@ export interface Config {
   migrateOnStart: boolean;
   /** A worker rewrites this file after each health check (container health checks read it). */
   workerHeartbeatFile: string | null;
+  /**
+   * pg-boss expiry of a render job: a worker renders a run in slices of at most half of it and
+   * hands the rest on in a new job, so a job still active after this long belongs to a dead worker
+   * and is retried by another. Must exceed the slowest single frame.
+   */
+  renderJobExpireSeconds: number;
   auth: AuthSettings;
 }
 
@@ -298,6 +306,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     storage: storageSettings(parsed),
     migrateOnStart: parsed.MIGRATE_ON_START,
     workerHeartbeatFile: parsed.WORKER_HEARTBEAT_FILE.trim() || null,
+    renderJobExpireSeconds: parsed.RENDER_JOB_EXPIRE_SECONDS,
     auth: {
       signupPolicy: parsed.SIGNUP_POLICY,
       allowedOrigins: parsed.ALLOWED_ORIGINS,

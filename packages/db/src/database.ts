@@ -29,6 +29,13 @@ export interface Database {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** pg_notify; payloads must stay under 8000 bytes. */
   notify(channel: string, payload: string): Promise<void>;
+  /**
+   * Called each time the LISTEN connection has been reopened and every channel listened again, with
+   * the moment it was lost: notifications sent meanwhile are gone, so listeners catch up from the
+   * tables. Never
+   * called with PGlite (in process, no connection to lose). Returns a function that removes it.
+   */
+  onListenReconnect(callback: (lostAt: Date) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -119,6 +126,7 @@ async function openPostgres(connectionString: string, applyPending: boolean): Pr
     connectionString,
     bossDb: null,
     listen: (channel, onPayload) => listeners.add(channel, onPayload),
+    onListenReconnect: (callback) => listeners.onReconnect(callback),
     async notify(channel, payload) {
       checkNotifyPayload(channel, payload);
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
@@ -137,7 +145,8 @@ export const LISTENER_APPLICATION_NAME = 'latent-lab-listener';
 /**
  * Every LISTEN of a process shares one dedicated connection (pooled connections would drop them).
  * When that connection is lost it is reopened and every channel listened again; notifications sent
- * while it was down are lost, as with any LISTEN.
+ * while it was down are lost, as with any LISTEN, so the reconnect callbacks run once the channels
+ * are listened again and their owners catch up from the tables.
  */
 class PostgresListeners {
   private static readonly reconnectDelayMs = 500;
@@ -146,8 +155,17 @@ class PostgresListeners {
   private current: pg.Client | undefined;
   private closed = false;
   private readonly handlers = new Map<string, Set<(payload: string) => void>>();
+  private readonly reconnectCallbacks = new Set<(lostAt: Date) => void>();
+  private connections = 0;
+  private lostAt = new Date();
 
   constructor(private readonly connectionString: string) {}
+
+  onReconnect(callback: (lostAt: Date) => void): () => void {
+    const wrapper = (lostAt: Date) => callback(lostAt);
+    this.reconnectCallbacks.add(wrapper);
+    return () => this.reconnectCallbacks.delete(wrapper);
+  }
 
   private connection(): Promise<pg.Client> {
     this.connecting ??= this.connect().catch((error: unknown) => {
@@ -174,11 +192,16 @@ class PostgresListeners {
     for (const channel of this.handlers.keys()) {
       await client.query(`LISTEN ${quoteIdentifier(channel)}`);
     }
+    this.connections += 1;
+    if (this.connections > 1) {
+      for (const callback of this.reconnectCallbacks) callback(this.lostAt);
+    }
     return client;
   }
 
   private lost(client: pg.Client): void {
     if (this.closed || this.current !== client) return;
+    this.lostAt = new Date();
     this.current = undefined;
     this.connecting = undefined;
     this.reconnect();
@@ -249,6 +272,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       const unlisten = await pglite.listen(quoteIdentifier(channel), handler);
       return () => unlisten();
     },
+    onListenReconnect: () => () => {},
     async notify(channel, payload) {
       checkNotifyPayload(channel, payload);
       await pglite.query('SELECT pg_notify($1, $2)', [channel, payload]);

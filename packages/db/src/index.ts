@@ -37,6 +37,7 @@ export {
   setRunNotes,
   deleteRun,
   countFrames,
+  runIdsChangedSince,
   type NewRunRow,
   type RunSort,
   type RunFilter,

@@ -409,3 +409,29 @@ export async function storageBytes(prisma: PrismaClient, workspaceId: string): P
   ]);
   return (images._sum.byteSize ?? 0) + (frames._sum.byteSize ?? 0);
 }
+
+/**
+ * Ids of runs that may have changed since a moment (a subscriber catching up after a gap in its
+ * events): every run still QUEUED or RUNNING, and every run created, started or finished since
+ * then; at most `limit`, newest first. Deleted runs are gone and cannot be listed.
+ */
+export async function runIdsChangedSince(
+  prisma: PrismaClient,
+  since: Date,
+  limit = 1000,
+): Promise<string[]> {
+  const rows = await prisma.run.findMany({
+    where: {
+      OR: [
+        { status: { in: ['QUEUED', 'RUNNING'] } },
+        { createdAt: { gte: since } },
+        { startedAt: { gte: since } },
+        { finishedAt: { gte: since } },
+      ],
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit,
+    select: { id: true },
+  });
+  return rows.map((row) => row.id);
+}

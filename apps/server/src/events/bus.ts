@@ -36,23 +36,60 @@ export type BusEvent =
   /** A run was queued: wakes idle workers now instead of at their next poll. */
   | { type: 'queued'; runId: string };
 
+/**
+ * Delivered to this process's subscribers only, never published: the LISTEN connection was lost
+ * and is back, and notifications sent meanwhile are gone. Subscribers catch up from the database.
+ */
+export interface ResyncEvent {
+  type: 'resync';
+  /** When the LISTEN connection was lost (this process's clock). */
+  lostAt: Date;
+}
+
+export type LocalEvent = BusEvent | ResyncEvent;
+
 /** The database's LISTEN/NOTIFY (PostgreSQL across processes; in process with PGlite). */
 export interface Notifier {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  /** Runs the callback after each LISTEN reconnect; returns a function that removes it. */
+  onListenReconnect?(callback: (lostAt: Date) => void): () => void;
 }
 
 export const EVENT_CHANNEL = 'latent_lab_events';
 
-type Listener = (event: BusEvent) => void;
+type Listener = (event: LocalEvent) => void;
 
-/** One LISTEN per process, fanned out in memory to every subscriber. */
+/**
+ * One LISTEN per process, fanned out in memory to every subscriber. After a LISTEN reconnect every
+ * subscriber receives a `resync` event (see `reconnected()` for tests and health).
+ */
 export class EventBus {
+  private reconnects = 0;
+  private readonly reconnectWaiters = new Set<() => void>();
+
   private constructor(
     private readonly notifier: Notifier,
     private readonly unlisten: () => Promise<void>,
     private readonly listeners: Set<Listener>,
   ) {}
+
+  /** LISTEN reconnects so far in this process. */
+  get reconnectCount(): number {
+    return this.reconnects;
+  }
+
+  /** Resolves at the next LISTEN reconnect, after every subscriber has been told to resync. */
+  reconnected(): Promise<void> {
+    return new Promise((resolve) => this.reconnectWaiters.add(resolve));
+  }
+
+  private resync(lostAt: Date): void {
+    this.reconnects += 1;
+    for (const listener of this.listeners) listener({ type: 'resync', lostAt });
+    for (const resolve of this.reconnectWaiters) resolve();
+    this.reconnectWaiters.clear();
+  }
 
   static async open(
     notifier: Notifier,
@@ -69,7 +106,17 @@ export class EventBus {
       }
       for (const listener of listeners) listener(event);
     });
-    return new EventBus(notifier, unlisten, listeners);
+    let bus: EventBus | undefined = undefined;
+    const removeReconnect = notifier.onListenReconnect?.((lostAt) => bus?.resync(lostAt));
+    bus = new EventBus(
+      notifier,
+      async () => {
+        removeReconnect?.();
+        await unlisten();
+      },
+      listeners,
+    );
+    return bus;
   }
 
   publish(event: BusEvent): Promise<void> {

@@ -1,6 +1,10 @@
 import pg from 'pg';
 
-/** Who is rendering which run, so a crashed worker's run is resumed once and a live one never twice. */
+/**
+ * Who is rendering which run, so two live workers never render one run at once (a job whose slow
+ * frame outlasted its expiry is retried by pg-boss while its worker still renders). Finding runs of
+ * dead workers is pg-boss's job expiry, not this.
+ */
 export interface RunLocks {
   /** A release function, or null when this or another process holds the run. */
   tryAcquire(runId: string): Promise<(() => Promise<void>) | null>;
@@ -27,7 +31,7 @@ export class ProcessRunLocks implements RunLocks {
 
 /**
  * PostgreSQL mode: session advisory locks on one dedicated connection. PostgreSQL drops them as
- * soon as a killed worker's connection closes, which is how orphaned runs are recognised.
+ * soon as a killed worker's connection closes, so a dead worker never blocks the retry of its job.
  * Advisory locks are re-entrant within a session, so the in-process set guards this process.
  */
 export class AdvisoryRunLocks implements RunLocks {

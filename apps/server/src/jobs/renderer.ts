@@ -19,6 +19,9 @@ interface Job {
 class RenderThread {
   readonly worker: Worker;
   private readonly jobs = new Map<number, Job>();
+  /** Renders aborted here that the thread has not yet ended (a decode runs to its end). */
+  private readonly draining = new Set<number>();
+  private idleWaiters: (() => void)[] = [];
   private nextId = 1;
   exited = false;
 
@@ -31,6 +34,8 @@ class RenderThread {
       this.exited = true;
       for (const job of this.jobs.values()) job.frames.fail(error);
       this.jobs.clear();
+      this.draining.clear();
+      this.wakeIdle();
     };
     this.worker.on('error', failAll);
     this.worker.on('exit', (code) => failAll(new Error(`render thread exited (code ${code})`)));
@@ -38,6 +43,20 @@ class RenderThread {
 
   get busy(): boolean {
     return this.jobs.size > 0;
+  }
+
+  /**
+   * Resolves once the thread runs nothing: terminating it while onnxruntime decodes aborts the
+   * whole process (a native error), so close() waits for the decode on its way to end.
+   */
+  idle(): Promise<void> {
+    if (this.exited || (this.jobs.size === 0 && this.draining.size === 0)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private wakeIdle(): void {
+    if (!this.exited && (this.jobs.size > 0 || this.draining.size > 0)) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   render(
@@ -52,7 +71,10 @@ class RenderThread {
     // frames still on their way for it are dropped.
     const frames = new AsyncEventQueue<ThreadFrame>(() => {
       signal.removeEventListener('abort', stop);
-      if (this.jobs.delete(id)) this.send({ type: 'abort', id });
+      if (this.jobs.delete(id)) {
+        this.draining.add(id);
+        this.send({ type: 'abort', id });
+      }
     });
     const job: Job = { frames, encodeMs: 0 };
     this.jobs.set(id, job);
@@ -68,6 +90,7 @@ class RenderThread {
   }
 
   private receive(message: FromThread): void {
+    if (message.type !== 'frame' && this.draining.delete(message.id)) this.wakeIdle();
     const job = this.jobs.get(message.id);
     if (!job) return;
     if (message.type === 'frame') {
@@ -75,6 +98,7 @@ class RenderThread {
       return;
     }
     this.jobs.delete(message.id);
+    this.wakeIdle();
     if (message.type === 'done') {
       job.encodeMs = message.encodeMs;
       job.frames.end();
@@ -127,6 +151,15 @@ export class ThreadRenderer {
   }
 
   async close(): Promise<void> {
+    // Renders still running were aborted by their owners; their current decode ends first.
+    await Promise.all(
+      this.threads.map((thread) =>
+        Promise.race([
+          thread.idle(),
+          new Promise((resolve) => setTimeout(resolve, 60_000).unref()),
+        ]),
+      ),
+    );
     await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
     this.threads = [];
   }

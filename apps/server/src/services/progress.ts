@@ -1,15 +1,21 @@
-import { getRun, listFrames, type DbClient } from '@latent-lab/db';
+import {
+  countFrames,
+  framesAfter,
+  getRun,
+  runIdsChangedSince,
+  type DbClient,
+} from '@latent-lab/db';
 import {
   authorize,
   fileUrl,
   isFinished,
   notFound,
-  type Actor,
   thumbnailUrl,
+  type Actor,
   type RunRecord,
   type RunStatus,
 } from '@latent-lab/domain';
-import type { BusEvent, EventBus } from '../events/bus.ts';
+import type { BusEvent, EventBus, LocalEvent } from '../events/bus.ts';
 import { AsyncEventQueue } from '../events/queue.ts';
 
 type FrameBusEvent = Extract<BusEvent, { type: 'frame' }>;
@@ -27,6 +33,9 @@ export interface RunUpdate {
   run: RunRecord | null;
 }
 
+/** How far before a LISTEN loss `runUpdates` looks for changed runs. */
+const RESYNC_MARGIN_MS = 60_000;
+
 export class ProgressService {
   constructor(
     private readonly db: DbClient,
@@ -36,7 +45,9 @@ export class ProgressService {
   /**
    * Stored frames from fromIndex on, then live events, without gap or duplicate: live events are
    * captured first and held back while the stored frames are read, then released with every frame
-   * index already sent dropped. Completes after the final status.
+   * index already sent dropped. After a LISTEN reconnect (a `resync` event: notifications may have
+   * been lost) live events are held again while the frames after the last one sent and the current
+   * status are read, the same way. Completes after the final status.
    */
   async runProgress(
     actor: Actor,
@@ -44,52 +55,67 @@ export class ProgressService {
     fromIndex = 0,
   ): Promise<AsyncIterable<RunProgressEvent>> {
     authorize(actor, 'read');
-    const held: BusEvent[] = [];
-    let deliver: ((event: BusEvent) => void) | undefined;
+    const db = this.db;
+    const held: LocalEvent[] = [];
+    let deliver: ((event: LocalEvent) => void) | undefined;
+    // A resync while the stored frames are being read: read again once that read ends.
+    let again = false;
     const unsubscribe = this.bus.subscribe((event) => {
+      if (event.type === 'resync') {
+        if (deliver) deliver(event);
+        else again = true;
+        return;
+      }
       if (event.type !== 'frame' && event.type !== 'status') return;
       if (event.runId !== runId) return;
       if (deliver) deliver(event);
       else held.push(event);
     });
     const queue = new AsyncEventQueue<RunProgressEvent>(unsubscribe);
-    try {
-      const run = await getRun(this.db, runId, actor.workspaceId);
-      if (!run) throw notFound('run', runId, 'runId');
-      const frames = await listFrames(this.db, runId);
-      const sent = new Set<number>();
-      let status = run.status;
-      const total = run.params.steps;
-      const done = frames.length;
-      const forward = (event: BusEvent): void => {
-        if (event.type === 'frame') {
-          if (sent.has(event.index) || event.index < fromIndex) return;
-          sent.add(event.index);
-          const { type: _type, ...fields } = event;
-          queue.push({ kind: 'FRAME', status, error: null, ...fields });
-        } else if (event.type === 'status') {
-          status = event.status;
-          const { type: _type, ...fields } = event;
-          queue.push({ kind: 'STATUS', ...fields });
-          if (isFinished(event.status)) queue.end();
-        }
-      };
-      const statusNow = (): RunProgressEvent => ({
-        kind: 'STATUS',
-        runId,
-        status,
-        error: run.error,
-        done,
-        total,
-      });
-      if (!isFinished(status)) queue.push(statusNow());
-      frames.forEach((frame, position) => {
-        sent.add(frame.index);
-        if (frame.index < fromIndex) return;
-        queue.push({
-          kind: 'FRAME',
-          status,
-          error: null,
+    const sent = new Set<number>();
+    let status: RunStatus;
+    let statusSent: RunStatus | undefined;
+    let total = 0;
+    const sendFrame = (frame: Omit<FrameBusEvent, 'type'>): void => {
+      if (sent.has(frame.index)) return;
+      sent.add(frame.index);
+      if (frame.index < fromIndex) return;
+      queue.push({ kind: 'FRAME', status, error: null, ...frame });
+    };
+    const sendStatus = (event: Omit<StatusBusEvent, 'type'>): void => {
+      status = event.status;
+      if (statusSent === event.status) return;
+      statusSent = event.status;
+      queue.push({ kind: 'STATUS', ...event });
+      if (isFinished(event.status)) queue.end();
+    };
+    const forward = (event: LocalEvent): void => {
+      if (event.type === 'frame') {
+        const { type: _type, ...fields } = event;
+        sendFrame(fields);
+      } else if (event.type === 'status') {
+        const { type: _type, ...fields } = event;
+        sendStatus(fields);
+      } else if (event.type === 'resync') {
+        catchUp();
+      }
+    };
+    /** Frames stored after the last one sent, then the status as stored, live events held meanwhile. */
+    const readStored = async (afterIndex: number): Promise<void> => {
+      const run = await getRun(db, runId, actor.workspaceId);
+      if (!run) {
+        if (statusSent === undefined) throw notFound('run', runId, 'runId');
+        queue.end();
+        return;
+      }
+      const frames = await framesAfter(db, runId, afterIndex);
+      status = run.status;
+      total = run.params.steps;
+      const done = await countFrames(db, runId);
+      const statusNow = () => ({ runId, status: run.status, error: run.error, done, total });
+      if (!isFinished(run.status)) sendStatus(statusNow());
+      for (const frame of frames) {
+        sendFrame({
           runId,
           index: frame.index,
           alpha: frame.alpha,
@@ -98,17 +124,33 @@ export class ProgressService {
           thumbnailUrl: thumbnailUrl(frame),
           decodeMs: frame.decodeMs,
           change: frame.change,
-          done: position + 1,
+          done: frame.index + 1,
           total,
         });
-      });
-      if (isFinished(status)) {
-        queue.push(statusNow());
-        queue.end();
-        return queue;
       }
+      if (isFinished(run.status)) sendStatus(statusNow());
+    };
+    /** The last index of the unbroken run of frames sent from fromIndex on (frames are stored in order). */
+    const contiguous = (): number => {
+      let index = fromIndex - 1;
+      while (sent.has(index + 1)) index += 1;
+      return index;
+    };
+    /** Reads until no resync arrived meanwhile, then releases the held events and goes live. */
+    const readUntilCurrent = async (): Promise<void> => {
+      do {
+        again = false;
+        await readStored(contiguous());
+      } while (again);
       for (const event of held.splice(0)) forward(event);
       deliver = forward;
+    };
+    const catchUp = (): void => {
+      deliver = undefined;
+      readUntilCurrent().catch((error: unknown) => queue.fail(error));
+    };
+    try {
+      await readUntilCurrent();
       return queue;
     } catch (error) {
       queue.end();
@@ -117,19 +159,37 @@ export class ProgressService {
   }
 
   /**
-   * Every run of the actor's workspace created, changed or deleted, with the run as it is now (no
-   * frames are read).
+   * Every run created, changed or deleted, with the run as it is now (no frames are read). After a
+   * LISTEN reconnect, an UPDATED for every run that may have changed while events were lost (every
+   * run queued or running, and every run created, started or finished since shortly before).
    */
   runUpdates(actor: Actor): AsyncIterable<RunUpdate> {
     authorize(actor, 'read');
     const db = this.db;
-    const updates = new AsyncEventQueue<Extract<BusEvent, { type: 'run' }>>(() => unsubscribe());
+    type Update = Extract<BusEvent, { type: 'run' }>;
+    const updates = new AsyncEventQueue<Update | { type: 'resync'; since: Date }>(() =>
+      unsubscribe(),
+    );
     const unsubscribe = this.bus.subscribe((event) => {
       if (event.type === 'run' && event.workspaceId === actor.workspaceId) updates.push(event);
+      // A margin for clocks that differ between this process and the database's writers.
+      if (event.type === 'resync')
+        updates.push({
+          type: 'resync',
+          since: new Date(event.lostAt.getTime() - RESYNC_MARGIN_MS),
+        });
     });
     return (async function* () {
       try {
         for await (const update of updates) {
+          if (update.type === 'resync') {
+            for (const runId of await runIdsChangedSince(db, update.since)) {
+              // Runs of other workspaces read as absent here and are skipped.
+              const run = await getRun(db, runId, actor.workspaceId);
+              if (run) yield { kind: 'UPDATED' as const, runId, run };
+            }
+            continue;
+          }
           const run =
             update.kind === 'DELETED' ? null : await getRun(db, update.runId, actor.workspaceId);
           yield { kind: run ? update.kind : 'DELETED', runId: update.runId, run };
