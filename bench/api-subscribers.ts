@@ -1,12 +1,12 @@
 // Subscriber side of bench/api.ts, in its own process as real clients would be: N graphql-ws
 // clients wait for the next run to be created, follow its runProgress, and print each frame's
 // receive time (and when each client started listening) as JSON on stdout.
-// Usage: tsx bench/api-subscribers.ts <server url> <subscriber count>
+// Usage: tsx bench/api-subscribers.ts <server url> <subscriber count> <bearer token>
 import { collectProgress, wsClient } from '../test/helpers/api.ts';
 
-const [url, countText] = process.argv.slice(2);
+const [url, countText, token] = process.argv.slice(2);
 const count = Number(countText);
-const clients = Array.from({ length: count }, () => wsClient(url!));
+const clients = Array.from({ length: count }, () => wsClient(url!, { token: token ?? null }));
 const receipts: { index: number; at: number; listeningSince: number }[] = [];
 
 const connected = Promise.all(

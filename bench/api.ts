@@ -142,6 +142,7 @@ try {
       fileURLToPath(new URL('./api-subscribers.ts', import.meta.url)),
       server.url,
       String(subscriberCount),
+      testServer.owner.token,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
