@@ -5,6 +5,7 @@
 // pixel those of the same runs rendered by a single process; every subscriber receives every frame
 // once and the final status; nothing is written under any DATA_DIR.
 import assert from 'node:assert/strict';
+import { loadConfig } from '@latent-lab/config';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -125,6 +126,8 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
       MIGRATE_ON_START: 'false',
       INTRA_OP_THREADS: '1',
       RENDER_JOB_EXPIRE_SECONDS: '6',
+      // All 30 runs are queued at once, more than a workspace's default quota of active runs.
+      MAX_ACTIVE_RUNS: '100',
     };
     // Migrations once, before any process starts (the compose file's migrate one-shot).
     await migrateOnce({ ...env, DATA_DIR: await dataDir() });
@@ -278,6 +281,7 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
         name: 'scale_single',
         workerInProcess: true,
         intraOpThreads: 1,
+        auth: { ...loadConfig({}).auth, maxActiveRuns: 100 },
       });
       try {
         const url = single.server.url;
