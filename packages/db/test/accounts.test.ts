@@ -2,7 +2,7 @@
 // and is invisible from the others; owners, invitations, API tokens and server secrets; and the
 // migration that moves the data from before workspaces into one.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,6 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { createTestDatabase } from '../../../test/helpers/postgres.ts';
 import {
-  DbError,
   acceptInvitation,
   addMember,
   changeMember,
@@ -49,34 +48,14 @@ import {
   storageBytes,
   updatePreset,
   type DbClient,
-  type DbErrorCode,
 } from '../src/index.ts';
 import { applyMigrations, migrationsDir, runningScriptsWith } from '../src/schema-engine.ts';
+import { dbError, MISSING_ID, sha256, type Scope } from './expect.ts';
 import { describeEachMode, type Mode } from './databases.ts';
-
-const MISSING_ID = '00000000-0000-0000-0000-000000000000';
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /** A fresh secret's hash, as the services store it. */
 function tokenHash(): string {
   return sha256(randomBytes(32).toString('base64url'));
-}
-
-function dbError(code: DbErrorCode, field?: string) {
-  return (error: unknown) => {
-    assert.ok(error instanceof DbError, `expected a DbError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    if (field) assert.equal(error.field, field);
-    return true;
-  };
-}
-
-interface Scope {
-  workspaceId: string;
-  createdById: string;
 }
 
 async function addUser(prisma: DbClient, label: string) {

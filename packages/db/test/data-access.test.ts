@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
 import {
   DomainError,
@@ -37,32 +36,11 @@ import {
   updatePreset,
   upsertFrame,
   type DbClient,
-  type DbErrorCode,
   type ListRunsArgs,
   type NewRunRow,
 } from '../src/index.ts';
+import { dbError, MISSING_ID, sha256, type Scope } from './expect.ts';
 import { describeEachMode } from './databases.ts';
-
-const MISSING_ID = '00000000-0000-0000-0000-000000000000';
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function dbError(code: DbErrorCode, field?: string) {
-  return (error: unknown) => {
-    assert.ok(error instanceof DbError, `expected a DbError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    if (field) assert.equal(error.field, field);
-    return true;
-  };
-}
-
-/** The workspace (and its owner) every row of a test belongs to. */
-interface Scope {
-  workspaceId: string;
-  createdById: string;
-}
 
 /** A user and the workspace they own: each test file's rows live there. */
 async function createScope(prisma: DbClient, label: string): Promise<Scope> {

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
 import type { RunStatus } from '@latent-lab/domain';
 import {
-  DbError,
   createOrGetImage,
   createRun,
   createUser,
@@ -17,26 +16,9 @@ import {
   thumbnailFrames,
   upsertFrame,
   type DbClient,
-  type DbErrorCode,
 } from '../src/index.ts';
+import { dbError, MISSING_ID, type Scope } from './expect.ts';
 import { describeEachMode } from './databases.ts';
-
-const MISSING_ID = '00000000-0000-0000-0000-000000000000';
-
-function dbError(code: DbErrorCode, field?: string) {
-  return (error: unknown) => {
-    assert.ok(error instanceof DbError, `expected a DbError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    if (field) assert.equal(error.field, field);
-    return true;
-  };
-}
-
-/** The workspace the runs are made in, and its owner. */
-interface Scope {
-  workspaceId: string;
-  createdById: string;
-}
 
 /** A QUEUED run over two fresh images. */
 async function addRun(
