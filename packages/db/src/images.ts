@@ -5,20 +5,11 @@ import type { PrismaClient } from './generated/client.ts';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type PageArgs } from './pagination.ts';
 import { isForeignKeyViolation, isUniqueViolation, isUuid } from './prisma-errors.ts';
 
-export interface NewImage {
-  workspaceId: string;
-  createdById: string | null;
-  /** Lower-case hex sha256 of the stored bytes. */
-  sha256: string;
-  originalName: string;
-  mimeType: string;
-  width: number;
-  height: number;
-  byteSize: number;
-  storageKey: string;
+/** An image row to add: the record without what the database assigns (sha256 is lower-case hex). */
+export type NewImage = Omit<ImageRecord, 'id' | 'createdAt' | 'thumbnailKey'> & {
   /** Its thumbnail, stored before the row. */
   thumbnailKey?: string | null;
-}
+};
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 

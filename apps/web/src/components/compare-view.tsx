@@ -343,38 +343,34 @@ export function CompareView() {
         </div>
         {settings ? (
           <div className="row blend-controls">
-            <label className="row">
-              A
-              <select
-                value={pair.a}
-                onChange={(e) => {
-                  const next = Number(e.target.value);
-                  setPair((p) => ({ a: next, b: p.b === next ? p.a : p.b }));
-                }}
-              >
-                {shown.map((s, i) => (
-                  <option key={s.run.id} value={i}>
-                    {s.run.name} ({i + 1})
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="row">
-              B
-              <select
-                value={pair.b}
-                onChange={(e) => {
-                  const next = Number(e.target.value);
-                  setPair((p) => ({ b: next, a: p.a === next ? p.b : p.a }));
-                }}
-              >
-                {shown.map((s, i) => (
-                  <option key={s.run.id} value={i}>
-                    {s.run.name} ({i + 1})
-                  </option>
-                ))}
-              </select>
-            </label>
+            {(['a', 'b'] as const).map((side) => {
+              const other = side === 'a' ? 'b' : 'a';
+              return (
+                <label key={side} className="row">
+                  {side.toUpperCase()}
+                  <select
+                    value={pair[side]}
+                    onChange={(e) => {
+                      const next = Number(e.target.value);
+                      // Picking the other side's run swaps the two.
+                      setPair(
+                        (p) =>
+                          ({
+                            [side]: next,
+                            [other]: p[other] === next ? p[side] : p[other],
+                          }) as { a: number; b: number },
+                      );
+                    }}
+                  >
+                    {shown.map((s, i) => (
+                      <option key={s.run.id} value={i}>
+                        {s.run.name} ({i + 1})
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              );
+            })}
             {mode === 'wipe' ? (
               <label className="row">
                 Divider
