@@ -42,6 +42,22 @@ module.exports = {
       to: { path: ['@prisma/', '^packages/db/src/generated/', 'node_modules/(@prisma|prisma)/'] },
     },
     {
+      name: 'environment-through-config',
+      severity: 'error',
+      comment:
+        'Configuration is parsed once in packages/config; only entry points hand it process.env.',
+      from: {
+        path: '^(packages|apps)/',
+        pathNot: [
+          pkg('config'),
+          '^apps/server/src/(main|worker)\\.ts$',
+          '^apps/cli/src/main\\.ts$',
+          '^packages/db/scripts/(migrate|generate)\\.ts$',
+        ],
+      },
+      to: { path: '^(node:)?process$', dependencyTypes: ['core'] },
+    },
+    {
       name: 'services-know-no-edges',
       severity: 'error',
       comment: 'Services take and return domain objects; GraphQL and HTTP are edges above them.',
@@ -69,7 +85,7 @@ module.exports = {
       severity: 'error',
       comment: 'Resolvers and routes call services; only services and jobs reach the data layer.',
       from: { path: [server('graphql'), server('http')] },
-      to: { path: ['^packages/db/', server('jobs') + '(worker|renderer|render-thread)'] },
+      to: { path: ['^packages/db/', server('jobs')] },
     },
     {
       name: 'http-and-graphql-are-siblings',
@@ -115,8 +131,9 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['generated/', '\\.next/', 'apps/web/src/gql/'] },
+    // The generated Prisma client is a node of the graph (so rules see imports of it), not cruised.
+    doNotFollow: { path: ['node_modules', '^packages/db/src/generated/'] },
+    exclude: { path: ['\\.next/', 'apps/web/src/gql/', '(^|/)dist/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

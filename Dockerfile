@@ -9,40 +9,59 @@
 # volume (LATENT_LAB_MODELS_DIR) or are downloaded into it, never in the image.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# 1. Every dependency, dev included, for building. Only the manifests are copied, so this layer
-#    stays cached until a package.json or the lockfile changes. Install scripts are skipped: the
-#    Prisma client is generated in the build stage, onnxruntime-node ships its CPU binaries.
+# 0. The manifests npm needs: the root package.json, the lockfile, .npmrc and the package.json of
+#    every workspace in the root's "workspaces" list (no hand-kept list here). The later COPY of
+#    this stage's output is compared by content, so the install layers below stay cached until a
+#    manifest or the lockfile changes.
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /src
+COPY . .
+RUN mkdir /manifests \
+ && cp package.json package-lock.json .npmrc /manifests/ \
+ && for workspace in $(node -p "require('./package.json').workspaces.join(' ')"); do \
+      mkdir -p "/manifests/$workspace" && cp "$workspace/package.json" "/manifests/$workspace/"; \
+    done
+
+# 1. Every dependency, dev included, for building. Install scripts are skipped: the Prisma client
+#    is generated in the build stage, onnxruntime-node ships its CPU binaries.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
-COPY packages/engine/package.json packages/engine/
-COPY packages/db/package.json packages/db/
-COPY apps/cli/package.json apps/cli/
-COPY apps/server/package.json apps/server/
-COPY apps/web/package.json apps/web/
+COPY --from=manifests /manifests ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
 # 2. Build: the Prisma client (offline), the server side compiled to each workspace's dist/
-#    (npm run build) and the dashboard (next build).
+#    (npm run build) and the dashboard (next build). /out receives every workspace's dist/.
 FROM deps AS build
 COPY . .
 RUN npm run db:generate \
  && npm run build \
  && npm run build:web \
- && rm -rf apps/web/.next/cache
+ && rm -rf apps/web/.next/cache \
+ && for workspace in $(node -p "require('./package.json').workspaces.join(' ')"); do \
+      if [ -d "$workspace/dist" ]; then mkdir -p "/out/$workspace" && cp -r "$workspace/dist" "/out/$workspace/"; fi; \
+    done
+# The dashboard's config as JavaScript: loading next.config.ts at start would need Next.js's
+# compiler, which the runtime does not have (stage 3); Node strips the types here.
+RUN node -e "const { readFileSync, writeFileSync } = require('node:fs'); \
+      writeFileSync('/out/apps/web/next.config.mjs', \
+        require('node:module').stripTypeScriptTypes(readFileSync('apps/web/next.config.ts', 'utf8')))"
 
 # 3. Production dependencies of the workspaces the image runs (server, and web for the dashboard;
-#    not the CLI), without the onnxruntime binaries of other platforms (about 250 MB).
+#    not the CLI), without what serving never loads: packages that are dev dependencies of one
+#    workspace and optional peers of a production one (the Prisma CLI and TypeScript, optional
+#    peers of @prisma/client: about 200 MB; --omit=dev keeps these, which the lockfile marks
+#    devOptional), the onnxruntime binaries of
+#    other platforms (about 250 MB), Next.js's compiler (about 100 MB: `next build` ran in stage
+#    2, and Node 24 loads next.config.ts by stripping its types), Prisma's query compilers for
+#    other databases (about 60 MB) and the dependencies' source maps (about 110 MB).
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
-COPY packages/engine/package.json packages/engine/
-COPY packages/db/package.json packages/db/
-COPY apps/cli/package.json apps/cli/
-COPY apps/server/package.json apps/server/
-COPY apps/web/package.json apps/web/
+COPY --from=manifests /manifests ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
       --workspace=@latent-lab/server --workspace=@latent-lab/web \
+ && node -e "const { rmSync } = require('node:fs'); \
+      for (const [path, entry] of Object.entries(require('./package-lock.json').packages)) \
+        if (entry.devOptional) rmSync(path, { recursive: true, force: true })" \
  && for bin in node_modules/onnxruntime-node/bin/napi-v*; do \
       rm -rf "$bin/darwin" "$bin/win32"; \
       case "$(uname -m)" in \
@@ -50,6 +69,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
         aarch64) rm -rf "$bin/linux/x64" ;; \
       esac; \
     done \
+ && rm -rf node_modules/@next/swc-* \
+ && find node_modules/@prisma/client/runtime -name 'query_compiler_*' ! -name '*.postgresql.*' -delete \
+ && find node_modules -name '*.map' -type f -delete \
  && npm cache clean --force
 
 # 4. Runtime: dependencies, compiled output, migrations, model manifests, the dashboard build.
@@ -65,13 +87,9 @@ ENV NODE_ENV=production \
     LATENT_LAB_MODELS_DIR=/models
 WORKDIR /app
 COPY --from=prod-deps /app ./
-COPY --from=build /app/packages/engine/dist packages/engine/dist
-COPY --from=build /app/packages/db/dist packages/db/dist
-COPY --from=build /app/apps/server/dist apps/server/dist
+COPY --from=build /out ./
 COPY --from=build /app/apps/server/schema.graphql apps/server/
-COPY --from=build /app/apps/web/dist apps/web/dist
 COPY --from=build /app/apps/web/.next apps/web/.next
-COPY --from=build /app/apps/web/next.config.ts apps/web/
 COPY --from=build /app/prisma prisma
 COPY --from=build /app/models models
 RUN mkdir -p /data /models apps/web/.next/cache \

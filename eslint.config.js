@@ -2,7 +2,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.next/**', '**/dist/**', 'apps/web/src/gql/**'] },
+  {
+    ignores: [
+      '.tools/**',
+      '**/node_modules/**',
+      '**/.next/**',
+      '**/dist/**',
+      'apps/web/src/gql/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,9 +22,18 @@ export default tseslint.config(
     },
   },
   {
-    // Configuration is parsed once, in @latent-lab/config, and handed down as options.
-    files: ['packages/*/src/**/*.ts'],
-    ignores: ['packages/config/src/**'],
+    // Configuration is parsed once, in @latent-lab/config, and handed down as options. Only the
+    // processes' entry points hand the environment to it.
+    files: ['packages/*/src/**/*.ts', 'packages/*/scripts/**/*.ts', 'apps/*/src/**/*.{ts,tsx}'],
+    ignores: [
+      'packages/config/src/**',
+      'apps/cli/src/main.ts',
+      'apps/server/src/main.ts',
+      'apps/server/src/worker.ts',
+      'packages/db/scripts/migrate.ts',
+      // Hands the environment on to Prisma's CLI, a child process.
+      'packages/db/scripts/generate.ts',
+    ],
     rules: {
       'no-restricted-properties': [
         'error',
@@ -24,7 +41,43 @@ export default tseslint.config(
           object: 'process',
           property: 'env',
           message:
-            'packages take configuration as options: read the environment in @latent-lab/config',
+            'read the environment in @latent-lab/config; entry points pass process.env to it',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'node:process',
+              importNames: ['env'],
+              message: 'read the environment in @latent-lab/config',
+            },
+            {
+              name: 'process',
+              importNames: ['env'],
+              message: 'read the environment in @latent-lab/config',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The entry points may hand process.env to loadConfig and nothing else.
+    files: [
+      'apps/cli/src/main.ts',
+      'packages/db/scripts/migrate.ts',
+      'apps/server/src/main.ts',
+      'apps/server/src/worker.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[object.name='process'][property.name='env']:not(CallExpression > MemberExpression.arguments)",
+          message: 'entry points pass process.env whole to @latent-lab/config',
         },
       ],
     },

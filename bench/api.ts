@@ -11,12 +11,13 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { listMemberships, openDatabase } from '@latent-lab/db';
+import { importRuns, listFrames, listMemberships, openDatabase } from '@latent-lab/db';
+import { DEFAULT_RUN_LIMITS, parseRunParams } from '@latent-lab/domain';
 import {
   Engine,
   tensorToImage,
   type LatentCache,
-  type RunSpec,
+  renderSpec,
   type Tensor4,
 } from '@latent-lab/engine';
 import { loadConfig } from '@latent-lab/config';
@@ -93,18 +94,23 @@ try {
   const photos = await Promise.all([readFile(PHOTOS.astronaut), readFile(PHOTOS.chelsea)]);
   async function engineRun(seed: number): Promise<number> {
     const started = performance.now();
-    const spec: RunSpec = {
-      model: 'taef2',
-      keyframes: photos.map((bytes, i) => ({ sha256: `photo-${i}`, read: async () => bytes })),
-      steps: 10,
-      method: 'lerp',
-      easing: 'linear',
-      width: size,
-      height: size,
-      fit: 'cover',
-      noise: { level: 0.1, mode: 'absolute', schedule: 'constant', shared: false },
-      seed,
-    };
+    // The same parameters as an API run of the same input, defaults included.
+    const params = parseRunParams(
+      {
+        model: 'taef2',
+        keyframes: ['astronaut', 'chelsea'],
+        steps: 10,
+        width: size,
+        height: size,
+        noise: { level: 0.1 },
+        seed,
+      },
+      DEFAULT_RUN_LIMITS,
+    );
+    const spec = renderSpec(
+      params,
+      photos.map((bytes, i) => ({ sha256: `photo-${i}`, read: async () => bytes })),
+    );
     for await (const frame of engine.render(spec)) await tensorToImage(frame.rgb, 'png');
     return performance.now() - started;
   }
@@ -165,10 +171,7 @@ try {
   const received = JSON.parse(output) as { index: number; at: number; listeningSince: number }[];
   const db = await openDatabase({ databaseUrl: database.url, dataDir });
   const stored = new Map(
-    (await db.prisma.frame.findMany({ where: { runId: run.id } })).map((frame) => [
-      frame.index,
-      frame.createdAt.getTime(),
-    ]),
+    (await listFrames(db.client, run.id)).map((frame) => [frame.index, frame.createdAt.getTime()]),
   );
   const delays = received
     .filter((item) => stored.get(item.index)! > item.listeningSince)
@@ -185,7 +188,7 @@ try {
   const statuses = ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUCCEEDED'] as const;
   const now = Date.now();
   // The runs belong to the owner's workspace, the one the history query reads.
-  const [workspace] = await listMemberships(db.prisma, testServer.owner.user.id);
+  const [workspace] = await listMemberships(db.client, testServer.owner.user.id);
   if (!workspace) throw new Error('the test server owner has no workspace');
   for (let start = 0; start < historyRuns; start += 1000) {
     const batch = Array.from({ length: Math.min(1000, historyRuns - start) }, (_, j) => {
@@ -196,28 +199,22 @@ try {
         createdById: testServer.owner.user.id,
         name: `bench run ${i} ${i % 7 === 0 ? 'sunset' : 'portrait'}`,
         status: statuses[i % statuses.length]!,
-        model: i % 2 ? 'taef2' : 'taesd',
-        steps: 10,
-        method: 'lerp',
-        easing: 'linear',
-        width: 128,
-        height: 128,
-        fit: 'cover',
-        noiseLevel: 0,
-        noiseMode: 'absolute',
-        noiseSchedule: 'constant',
-        noiseShared: false,
-        seed: i,
+        params: parseRunParams(
+          {
+            model: i % 2 ? 'taef2' : 'taesd',
+            keyframes: imageIds,
+            steps: 10,
+            width: 128,
+            height: 128,
+            seed: i,
+          },
+          DEFAULT_RUN_LIMITS,
+        ),
         tags: i % 10 === 0 ? ['favourite'] : [],
         createdAt: new Date(now - i * 60_000),
       };
     });
-    await db.prisma.run.createMany({ data: batch });
-    await db.prisma.runImage.createMany({
-      data: batch.flatMap((item) =>
-        imageIds.map((imageId, position) => ({ runId: item.id, imageId, position })),
-      ),
-    });
+    await importRuns(db.client, batch);
   }
   await db.close();
   const query = `query ($filter: RunsFilter, $sort: RunSort, $after: String) {

@@ -1,8 +1,9 @@
-// Engine benchmark: model speed per precision (median ms, GOP/s from the graphs' own convolutions,
-// int8 speedup) and the 10-frame 512x512 CLI run against the classic PyTorch recipe
-// (../shared/bench/seed_baseline.py), timed in turn in this one invocation. Prints figures;
-// asserts nothing.
-// Usage: npm run bench [-- --runs 5 --rounds 3]
+// Engine benchmark: decode speed per precision, tiled and untiled, at 256 to 2048 (min / median ms,
+// GOP/s from the graphs' own convolutions, per-pixel cost against 256), int8 against fp32 on the
+// photos the shipped calibration never saw, tiled against untiled, and the 10-frame 512x512 CLI run
+// against the classic PyTorch recipe (../shared/bench/seed_baseline.py), timed in turn in this one
+// invocation. Prints figures; asserts nothing.
+// Usage: npm run bench [-- --runs 3 --rounds 3 --sizes 256,512,1024,2048 --threads 1 --no-recipe | --recipe-only]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,6 +14,8 @@ import { loadModelLocations } from '@latent-lab/config';
 import {
   choosePrecision,
   cpuInt8Support,
+  DEFAULT_DECODER_TILE,
+  shippedCalibrationPath,
   getManifest,
   imageToTensor,
   loadVae,
@@ -22,14 +25,23 @@ import {
 
 const { values } = parseArgs({
   options: {
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '3' },
     model: { type: 'string', default: 'taef2' },
+    sizes: { type: 'string', default: '256,512,1024,2048' },
+    // Untiled decodes slow down with size (activations out of cache); above this side they are skipped.
+    'untiled-max': { type: 'string', default: '1024' },
+    threads: { type: 'string', default: '1' },
+    'no-recipe': { type: 'boolean', default: false },
+    'recipe-only': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
 const rounds = Number(values.rounds);
 const model = values.model!;
+const sizes = values.sizes!.split(',').map(Number);
+const untiledMax = Number(values['untiled-max']);
+const threads = Number(values.threads);
 const repo = new URL('..', import.meta.url).pathname;
 const locations = loadModelLocations(process.env);
 const shared = new URL('../../shared/', import.meta.url).pathname;
@@ -53,50 +65,141 @@ async function timeMs(work: () => Promise<unknown>): Promise<number[]> {
   return samples;
 }
 
-async function modelSpeed(): Promise<void> {
+/** A seeded latent with the spread of real ones (about unit variance) for a side x side frame. */
+function syntheticLatent(side: number, channels: number): Tensor4 {
+  const l = side / 8;
+  return {
+    data: new Float32Array(channels * l * l).map((_, i) => Math.sin(i * 12.9898) * 1.7),
+    shape: [1, channels, l, l],
+  };
+}
+
+/** PSNR of two decoded frames as clamped 8-bit RGB. */
+function psnr8(a: Tensor4, b: Tensor4): number {
+  let squared = 0;
+  const to8 = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255);
+  for (let i = 0; i < a.data.length; i++) squared += (to8(a.data[i]!) - to8(b.data[i]!)) ** 2;
+  return squared === 0 ? Infinity : 10 * Math.log10((255 * 255) / (squared / a.data.length));
+}
+
+const variants = [
+  { name: 'untiled', decoderTile: null },
+  { name: `tiled ${DEFAULT_DECODER_TILE}`, decoderTile: DEFAULT_DECODER_TILE },
+] as const;
+
+async function decodeSpeed(): Promise<void> {
   const cpu = cpuInt8Support();
   const auto = choosePrecision('auto', await getManifest(model, locations.manifestsDir), cpu);
   console.log(`CPU int8 flags: ${cpu.flags.join(', ') || 'none'}`);
   console.log(`precision auto -> ${auto.precision} (${auto.reason})\n`);
-  const photo = await readFile(join(images, 'astronaut.png'));
-  console.log(`## ${model}: encode/decode, median of ${runs} runs after one warm-up`);
-  console.log('GOP/s = 2 x the multiply-accumulates counted from the graph / time.');
   console.log(
-    '| precision | size | threads | encode ms | decode ms | encode GOP/s | decode GOP/s | encode speedup | decode speedup |',
+    `## ${model} decode, ${threads} thread(s), min / median of ${runs} runs after a warm-up`,
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  const fp32 = new Map<string, { encodeMs: number; decodeMs: number }>();
+  console.log(
+    'GOP/s = 2 x the multiply-accumulates counted from the graph (halos not counted) / min time; ' +
+      'per-pixel = (min ms per pixel) / (the same at 256).',
+  );
+  console.log('| precision | decoder | size | min ms | median ms | GOP/s | per-pixel vs 256 |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const precision of ['fp32', 'int8'] as Precision[]) {
-    for (const threads of [1, 2]) {
-      const vae = await loadVae(model, { locations, intraOpThreads: threads, precision });
-      for (const side of [256, 512]) {
-        const image = await imageToTensor(photo, { width: side, height: side }, 'cover');
-        let latent: Tensor4 = await vae.encode(image);
-        const encodeMs = median(await timeMs(async () => (latent = await vae.encode(image))));
-        const decodeMs = median(await timeMs(() => vae.decode(latent)));
-        const macs = vae.macs(side, side);
-        const gops = (m: number, ms: number) => ((2 * m) / (ms / 1000) / 1e9).toFixed(1);
-        const key = `${side}/${threads}`;
-        if (precision === 'fp32') fp32.set(key, { encodeMs, decodeMs });
-        const base = fp32.get(key);
-        const speedup = (baseMs: number | undefined, ms: number) =>
-          baseMs === undefined ? '-' : `${(baseMs / ms).toFixed(2)}x`;
+    for (const variant of variants) {
+      const vae = await loadVae(model, {
+        locations,
+        intraOpThreads: threads,
+        precision,
+        decoderTile: variant.decoderTile,
+      });
+      let base: number | undefined;
+      for (const side of sizes) {
+        if (variant.decoderTile === null && side > untiledMax) continue;
+        const latent = syntheticLatent(side, vae.manifest.latentChannels);
+        const samples = await timeMs(() => vae.decode(latent));
+        const min = Math.min(...samples);
+        const perPixel = min / (side * side);
+        base ??= side === 256 ? perPixel : undefined;
+        const gops = (2 * vae.macs(side, side).decoder) / (min / 1000) / 1e9;
         console.log(
-          `| ${precision} | ${side}x${side} | ${threads} | ${encodeMs.toFixed(0)} | ${decodeMs.toFixed(0)} | ` +
-            `${gops(macs.encoder, encodeMs)} | ${gops(macs.decoder, decodeMs)} | ` +
-            `${speedup(base?.encodeMs, encodeMs)} | ${speedup(base?.decodeMs, decodeMs)} |`,
+          `| ${precision} | ${variant.name} | ${side} | ${min.toFixed(0)} | ${median(samples).toFixed(0)} | ` +
+            `${gops.toFixed(0)} | ${base ? `${(perPixel / base).toFixed(2)}x` : '-'} |`,
         );
       }
       await vae.close();
     }
   }
-  const reference = await loadVae(model, { locations, precision: 'fp32' });
-  const macs = reference.macs(512, 512);
-  console.log(
-    `(counted from the graphs' Conv nodes at 512x512, four-phase upsampling: encoder ` +
-      `${(macs.encoder / 1e9).toFixed(1)} GMAC, decoder ${(macs.decoder / 1e9).toFixed(1)} GMAC)`,
-  );
-  await reference.close();
+}
+
+/** int8 against fp32 on the photos the shipped calibration never saw, and tiled against untiled, at 512. */
+async function quality(): Promise<void> {
+  const calibration = JSON.parse(
+    await readFile(shippedCalibrationPath(locations.manifestsDir, model), 'utf8'),
+  ) as { photos?: string[] };
+  const photos = ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg'];
+  const heldOut = photos.filter((p) => !calibration.photos?.includes(p));
+  const vaes = {
+    fp32: await loadVae(model, { locations, intraOpThreads: 2, precision: 'fp32' }),
+    int8: await loadVae(model, { locations, intraOpThreads: 2, precision: 'int8' }),
+  };
+  const latents: Record<'fp32' | 'int8', Tensor4[]> = { fp32: [], int8: [] };
+  for (const photo of photos) {
+    const image = await imageToTensor(
+      await readFile(join(images, photo)),
+      { width: 512, height: 512 },
+      'cover',
+    );
+    for (const p of ['fp32', 'int8'] as const) latents[p].push(await vaes[p].encode(image));
+  }
+  const mid = (a: Tensor4, b: Tensor4): Tensor4 => ({
+    data: a.data.map((v, i) => (v + b.data[i]!) / 2),
+    shape: a.shape,
+  });
+  console.log(`\n## int8 vs fp32 at 512, held-out photos (${heldOut.join(', ')}), tiled decoders`);
+  console.log('| frame | PSNR dB |');
+  console.log('| --- | --- |');
+  for (const name of heldOut) {
+    const i = photos.indexOf(name);
+    const frames: [string, number][] = [
+      [name, i],
+      ...photos.map((p, j): [string, number] => [`${name} / ${p} midpoint`, j]),
+    ];
+    for (const [what, j] of frames) {
+      if (j === i && what !== name) continue;
+      const pick = (p: 'fp32' | 'int8') =>
+        j === i ? latents[p][i]! : mid(latents[p][i]!, latents[p][j]!);
+      const q = psnr8(await vaes.fp32.decode(pick('fp32')), await vaes.int8.decode(pick('int8')));
+      console.log(`| ${what} | ${q.toFixed(2)} |`);
+    }
+  }
+  console.log('\n## tiled vs untiled at 512 (astronaut), 32-pixel tiles');
+  console.log('| precision | PSNR dB | max abs difference |');
+  console.log('| --- | --- | --- |');
+  for (const precision of ['fp32', 'int8'] as const) {
+    const untiled = await loadVae(model, {
+      locations,
+      intraOpThreads: 2,
+      precision,
+      decoderTile: null,
+    });
+    const tiled = await loadVae(model, {
+      locations,
+      intraOpThreads: 2,
+      precision,
+      decoderTile: 32,
+    });
+    const [a, b] = [
+      await untiled.decode(latents[precision][0]!),
+      await tiled.decode(latents[precision][0]!),
+    ];
+    let maxAbs = 0;
+    for (let k = 0; k < a.data.length; k++)
+      maxAbs = Math.max(maxAbs, Math.abs(a.data[k]! - b.data[k]!));
+    let squared = 0;
+    for (let k = 0; k < a.data.length; k++) squared += (a.data[k]! - b.data[k]!) ** 2;
+    const db =
+      squared === 0 ? 'exact (Infinity)' : (10 * Math.log10(a.data.length / squared)).toFixed(1);
+    console.log(`| ${precision} | ${db} | ${maxAbs} |`);
+    await Promise.all([untiled.close(), tiled.close()]);
+  }
+  await Promise.all([vaes.fp32.close(), vaes.int8.close()]);
 }
 
 interface Measured {
@@ -255,5 +358,8 @@ async function againstRecipe(): Promise<void> {
   }
 }
 
-await modelSpeed();
-await againstRecipe();
+if (!values['recipe-only']) {
+  await decodeSpeed();
+  await quality();
+}
+if (!values['no-recipe']) await againstRecipe();

@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '@latent-lab/db';
+import { listFrames, openDatabase } from '@latent-lab/db';
 import {
   collectProgress,
   CREATE_RUN,
@@ -137,10 +137,9 @@ try {
       ),
     );
     const stored = new Map(
-      (await db.prisma.frame.findMany({ where: { runId: { in: ids } } })).map((frame) => [
-        `${frame.runId}/${frame.index}`,
-        frame.createdAt.getTime(),
-      ]),
+      (await Promise.all(ids.map((id) => listFrames(db.client, id))))
+        .flat()
+        .map((frame) => [`${frame.runId}/${frame.index}`, frame.createdAt.getTime()]),
     );
     const delays = received
       .filter((item) => stored.get(`${item.runId}/${item.index}`)! > listeningSince)

@@ -100,7 +100,7 @@ describe('accounts, workspaces and tokens', () => {
       { token: null },
     );
     assert.equal(again.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    assert.match(again.errors![0]!.message, /already used or has expired/);
+    assert.match(again.errors![0]!.message, /already used, revoked or has expired/);
   });
 
   test('the last owner cannot leave or be demoted; roles change through owners and admins', async () => {
@@ -228,7 +228,7 @@ describe('accounts, workspaces and tokens', () => {
     assert.equal(forbidden, 4403, 'a workspace that is not yours');
   });
 
-  test('sign-in attempts are limited per account', async () => {
+  test('sign-in attempts are limited per account and address', async () => {
     const attempt = (password: string) =>
       gql(
         server.url,

@@ -253,7 +253,11 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
       assert.equal(metadata.pageHeight, SIDE);
       assert.deepEqual(metadata.delay, Array(2 * STEPS - 2).fill(50));
 
-      const loop = await download(withQuery(url, 'fps=25&loop=loop'));
+      // The signature does not cover a parameter added to it: a link holder cannot have the
+      // animation re-encoded at will; a member chooses fps and loop with their credentials.
+      const holder = await download(withQuery(url, 'fps=25&loop=loop'));
+      assert.equal(holder.response.status, 401, 'a signed URL with fps and loop added');
+      const loop = await download(withQuery(url, 'fps=25&loop=loop'), authHeaders(server.url));
       assert.equal(loop.response.status, 200);
       const loopMetadata = await sharp(loop.bytes, { animated: true }).metadata();
       assert.equal(loopMetadata.pages, STEPS);
@@ -280,7 +284,10 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
     const notModified = await download(run.downloads.contactSheet, { 'If-None-Match': etag });
     assert.equal(notModified.response.status, 304);
     assert.equal(notModified.bytes.length, 0);
-    const otherVariant = await download(withQuery(run.downloads.animationGif, 'fps=5'));
+    const otherVariant = await download(
+      withQuery(run.downloads.animationGif, 'fps=5'),
+      authHeaders(server.url),
+    );
     assert.notEqual(otherVariant.response.headers.get('etag'), etag);
   });
 
@@ -306,7 +313,10 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
       assert.match(JSON.parse(bytes.toString()).error, /no frames yet/);
     }
     for (const query of ['fps=0', 'fps=51', 'fps=abc', 'loop=bounce']) {
-      const { response, bytes } = await download(withQuery(run.downloads.animationWebp, query));
+      const { response, bytes } = await download(
+        withQuery(run.downloads.animationWebp, query),
+        authHeaders(server.url),
+      );
       assert.equal(response.status, 400, query);
       assert.match(JSON.parse(bytes.toString()).error, /fps|loop/);
     }

@@ -25,6 +25,8 @@ import { createServices } from '../apps/server/src/server.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 import { PHOTOS } from './helpers/api.ts';
 import { pino } from 'pino';
+// Counting queries needs the client itself: the test reaches inside the data layer on purpose.
+import { prismaOf, sealClient } from '../packages/db/src/client.ts';
 
 const PAGE_QUERY = parse(`query ($first: Int!) {
   runs(first: $first) {
@@ -54,16 +56,18 @@ describe('history page batching', () => {
     };
     runtime = await openRuntime(config, pino({ level: 'silent' }));
     // Every Prisma operation the services make, counted (each is a fixed handful of SQL statements).
-    counting = runtime.db.prisma.$extends({
-      query: {
-        async $allOperations({ model, operation, args, query }) {
-          operations++;
-          names.push(`${model ?? ''}.${operation}`);
-          return query(args);
+    counting = sealClient(
+      prismaOf(runtime.db.client).$extends({
+        query: {
+          async $allOperations({ model, operation, args, query }) {
+            operations++;
+            names.push(`${model ?? ''}.${operation}`);
+            return query(args);
+          },
         },
-      },
-    }) as unknown as DbClient;
-    const db = runtime.db.prisma;
+      }) as unknown as Parameters<typeof sealClient>[0],
+    );
+    const db = runtime.db.client;
     user = await createUser(db, {
       email: 'owner@example.com',
       name: 'Owner',
@@ -132,7 +136,7 @@ describe('history page batching', () => {
   async function pageOperations(
     first: number,
   ): Promise<{ operations: number; runs: number; names: string[] }> {
-    const services = createServices({ ...runtime, db: { ...runtime.db, prisma: counting } });
+    const services = createServices({ ...runtime, db: { ...runtime.db, client: counting } });
     operations = 0;
     names = [];
     const result = await execute({
@@ -143,7 +147,6 @@ describe('history page batching', () => {
         identity: { user, via: 'session', credentialId: actor.credentialId },
         workspaceId: actor.workspaceId,
         address: '127.0.0.1',
-        origin: 'http://127.0.0.1',
       }),
     });
     assert.equal(result.errors, undefined, JSON.stringify(result.errors));

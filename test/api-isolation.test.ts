@@ -34,6 +34,7 @@ interface Ids {
   tokenA: string;
   memberA: string;
   usedInvitation: string;
+  pendingInvitation: string;
 }
 
 type Persona = 'viewer' | 'otherWorkspace' | 'nobody';
@@ -92,12 +93,34 @@ const RULES: Record<string, Rule> = {
       otherWorkspace: 'skip: ends the session',
     },
   },
+  changePassword: {
+    // A wrong current password changes nothing (the right one is tested in revocation.test.ts).
+    call: () => ({
+      query: 'mutation ($input: ChangePasswordInput!) { changePassword(input: $input) }',
+      variables: { input: { currentPassword: 'not the password', newPassword: 'a new password' } },
+    }),
+    expect: { viewer: 'BAD_USER_INPUT', otherWorkspace: 'BAD_USER_INPUT' },
+  },
   createWorkspace: { call: () => ({ query: 'mutation { createWorkspace(name: "Mine") { id } }' }) },
   inviteMember: {
     write: true,
     call: (ids) => ({
       query: 'mutation ($w: ID!) { inviteMember(workspaceId: $w, role: MEMBER) { id } }',
       variables: { w: ids.workspaceA },
+    }),
+  },
+  invitations: {
+    write: true,
+    call: (ids) => ({
+      query: 'query ($w: ID) { invitations(workspaceId: $w) { id role } }',
+      variables: { w: ids.workspaceA },
+    }),
+  },
+  revokeInvitation: {
+    write: true,
+    call: (ids) => ({
+      query: 'mutation ($w: ID!, $id: ID!) { revokeInvitation(workspaceId: $w, id: $id) }',
+      variables: { w: ids.workspaceA, id: ids.pendingInvitation },
     }),
   },
   acceptInvitation: {
@@ -361,6 +384,11 @@ describe('workspace isolation on every path', () => {
       server.url,
       'mutation { createApiToken(input: { name: "A ci", role: VIEWER }) { apiToken { id } } }',
     );
+    const pending = await gqlOk(
+      server.url,
+      'mutation ($w: ID!) { inviteMember(workspaceId: $w, role: MEMBER) { id } }',
+      { w: workspaceA },
+    );
     ids = {
       workspaceA,
       imageA,
@@ -370,6 +398,7 @@ describe('workspace isolation on every path', () => {
       tokenA: token.createApiToken.apiToken.id,
       memberA: member.user.id,
       usedInvitation: viewerInvitation,
+      pendingInvitation: pending.inviteMember.id,
     };
   });
 

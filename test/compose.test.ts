@@ -1,7 +1,7 @@
-// docker-compose.yml and the Dockerfile cannot run here (no Docker engine): check that their
-// services, variables, credentials, dependencies, commands and health checks agree with the app's
-// configuration, package.json and the compiled output (npm run build), and let Compose itself
-// validate the file where the `docker-compose` command is installed.
+// docker-compose.yml and the Dockerfile as text (test/image.test.ts and test/compose-stack.test.ts
+// build and run them): check that their services, variables, credentials, dependencies, commands
+// and health checks agree with the app's configuration, package.json and the compiled output
+// (npm run build), and let Compose itself validate the file where `docker-compose` is installed.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,6 +24,7 @@ interface Service {
   healthcheck?: { test: string[] };
   deploy?: { replicas?: number };
   restart?: string;
+  profiles?: string[];
 }
 
 const read = (path: string) => readFile(join(REPO_DIR, path), 'utf8');
@@ -138,6 +139,7 @@ test('compose has PostgreSQL, MinIO and its bucket, the migration, API, workers 
     'minio',
     'minio-init',
     'postgres',
+    'prometheus',
     'worker',
   ]);
   for (const [name, service] of Object.entries(services)) {
@@ -245,7 +247,7 @@ test('every command the compose file runs is an npm script or an output of npm r
   assert.equal(rootScripts.build, 'node scripts/build.mjs');
 });
 
-test('ports, health checks and the worker heartbeat agree with the configuration', () => {
+test('ports, health checks and the worker heartbeat agree with the configuration', async () => {
   for (const [name, publish] of [
     ['api', /^4000-4009:4000$/],
     ['dashboard', /^3000:3000$/],
@@ -257,8 +259,8 @@ test('ports, health checks and the worker heartbeat agree with the configuration
     assert.ok(service.ports![0]!.endsWith(`:${config.port}`));
     assert.equal(config.workerInProcess, false, `${name} leaves rendering to the worker service`);
     assert.ok(
-      service.healthcheck!.test.join(' ').includes(`:${config.port}/health`),
-      `${name} health check uses its PORT`,
+      service.healthcheck!.test.join(' ').includes(`:${config.port}/readyz`),
+      `${name} health check is its readiness probe on its PORT`,
     );
   }
   assert.equal(loadConfig(services.dashboard!.environment ?? {}).serveDashboard, true);
@@ -270,12 +272,29 @@ test('ports, health checks and the worker heartbeat agree with the configuration
     'apps/server/dist/health/check-heartbeat.js',
     worker.environment!.WORKER_HEARTBEAT_FILE,
   ]);
+  // The optional Prometheus scrapes every API on its PORT and every worker on its METRICS_PORT.
+  const prometheus = services.prometheus!;
+  assert.deepEqual(prometheus.profiles, ['metrics'], 'Prometheus starts only when asked for');
+  const scrape = await read('apps/server/deploy/prometheus.yml');
+  assert.match(
+    scrape,
+    new RegExp(
+      `names: \\['api'\\]\\s+type: A\\s+port: ${loadConfig(services.api!.environment ?? {}).port}`,
+    ),
+  );
+  assert.match(
+    scrape,
+    new RegExp(
+      `names: \\['worker'\\]\\s+type: A\\s+port: ${loadConfig(worker.environment ?? {}).metricsPort}`,
+    ),
+  );
 });
 
 test('the Dockerfile builds in stages and runs compiled code on Node LTS as a non-root user', () => {
   assert.match(dockerfile, /^ARG NODE_IMAGE=node:(22|24)[-\w.]*$/m, 'a current Node LTS image');
   const stages = [...dockerfile.matchAll(/^FROM (\S+) AS (\S+)$/gm)].map((m) => [m[1], m[2]]);
   assert.deepEqual(stages, [
+    ['${NODE_IMAGE}', 'manifests'],
     ['${NODE_IMAGE}', 'deps'],
     ['deps', 'build'],
     ['${NODE_IMAGE}', 'prod-deps'],

@@ -4,14 +4,17 @@
 // restarted while runs are in flight. Every run ends SUCCEEDED with exactly its frames, pixel for
 // pixel those of the same runs rendered by a single process; every subscriber receives every frame
 // once and the final status; nothing is written under any DATA_DIR.
+// SCALE_CPU_HOG=1 (as .ci/run sets it) runs a busy loop on every core beside it, started here and
+// stopped when the test ends: scheduling must hold on a machine loaded by other work.
 import assert from 'node:assert/strict';
 import { loadConfig } from '@latent-lab/config';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import {
   collectProgress,
@@ -83,7 +86,18 @@ async function frameChecksums(apiUrl: string, runId: string): Promise<string[]> 
   return Promise.all(nodes.map((frame) => pixelChecksum(new URL(frame.url, apiUrl).toString())));
 }
 
+/** One thread per core, each spinning until terminated. */
+const CPU_HOG = process.env.SCALE_CPU_HOG === '1';
+
+function startCpuHog(): Worker[] {
+  return Array.from(
+    { length: availableParallelism() },
+    () => new Worker('for (;;) {}', { eval: true }),
+  );
+}
+
 describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
+  let hog: Worker[] = [];
   let database: TestDatabase;
   let s3: TestS3;
   const dataDirs: string[] = [];
@@ -115,6 +129,7 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
   const stop = stopProcess;
 
   before(async () => {
+    if (CPU_HOG) hog = startCpuHog();
     [database, s3] = await Promise.all([
       createTestDatabase('latentlab_scale'),
       startTestS3('latent-lab-scale'),
@@ -125,7 +140,7 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
       DATABASE_URL: database.url,
       MIGRATE_ON_START: 'false',
       INTRA_OP_THREADS: '1',
-      RENDER_JOB_EXPIRE_SECONDS: '6',
+      RENDER_JOB_HEARTBEAT_SECONDS: '10',
       // All 30 runs are queued at once, more than a workspace's default quota of active runs.
       MAX_ACTIVE_RUNS: '100',
     };
@@ -134,6 +149,7 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
   });
 
   after(async () => {
+    await Promise.all(hog.map((thread) => thread.terminate()));
     for (const child of [...children]) await stop(child, 'SIGKILL');
     await s3?.close();
     await database?.drop();
@@ -142,7 +158,8 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
 
   test(
     '30 runs across 2 APIs and 3 workers, a worker killed and an API restarted',
-    { timeout: 300_000 },
+    // Every core is also spinning with the hog: the same work takes longer.
+    { timeout: CPU_HOG ? 900_000 : 300_000 },
     async () => {
       const dirs = [await dataDir(), await dataDir()];
       const apis = await Promise.all([

@@ -61,7 +61,7 @@ after(async () => {
 });
 
 test('a cancel before the pick-up is logged as information, and nothing is rendered', async () => {
-  const db = runtime.db.prisma;
+  const db = runtime.db.client;
   const user = await createUser(db, {
     email: 'owner@example.com',
     name: 'Owner',

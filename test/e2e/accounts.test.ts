@@ -248,6 +248,19 @@ describe('accounts in Chromium', () => {
     assert.deepEqual(await unnamedControls(page), [], 'unnamed controls on /members');
     await screenshot(page, 'members-invitation');
 
+    // The link waits in the pending list until used; a second one is revoked there.
+    const pending = page.getByRole('table', { name: 'Pending invitations' });
+    const rows = pending.locator('tr[data-invitation]');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 1);
+    await invite.getByLabel('Role').selectOption('MEMBER');
+    await invite.getByRole('button', { name: 'Create invitation link' }).click();
+    await rows.nth(1).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await rows.first().getByRole('button', { name: 'Revoke' }).click();
+    await rows.nth(1).waitFor({ state: 'detached' });
+    assert.equal(await rows.first().locator('td').first().textContent(), 'Viewer');
+
     viewerContext = await browser.newContext({ viewport: DESKTOP, baseURL: server.url });
     viewerPage = await viewerContext.newPage();
     viewerPage.setDefaultTimeout(20_000);
@@ -274,7 +287,7 @@ describe('accounts in Chromium', () => {
       await form.getByLabel('Email').fill('else@example.com');
       await form.getByLabel('Password').fill('another password');
       await form.getByRole('button', { name: 'Create account and join' }).click();
-      await form.getByText(/already used or has expired/).waitFor();
+      await form.getByText(/already used, revoked or has expired/).waitFor();
     } finally {
       await reuse.close();
     }

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { loadModelLocations } from '@latent-lab/config';
+import type { ModelLocations } from '@latent-lab/config';
 import {
   parseRunParams,
-  type Easing,
-  type FitMode,
+  TOP_LEVEL_OPTIONS,
+  optionField,
   type FrameFormat,
-  type InterpolationMethod,
-  type NoiseMode,
-  type NoiseSchedule,
 } from '@latent-lab/domain';
 import {
   BlobLatentCache,
@@ -23,7 +20,6 @@ import {
   tensorToImage,
   type ImageLimits,
   type KeyframeSource,
-  type PrecisionSetting,
   type RenderedFrame,
 } from '@latent-lab/engine';
 import { LocalStorage } from '@latent-lab/storage';
@@ -31,19 +27,11 @@ import { downloadProgress, progressBar } from './progress.ts';
 
 export interface InterpolateOptions {
   images: string[];
-  steps: number;
-  method: InterpolationMethod;
-  easing: Easing;
-  noise: number;
-  noiseMode: NoiseMode;
-  schedule: NoiseSchedule;
-  sharedNoise: boolean;
-  seed: number;
+  /** The run options given by their own flags, nested as in RunParams (see RUN_OPTIONS). */
+  params: Record<string, unknown>;
   size: string;
-  fit: FitMode;
   model: string;
   format: FrameFormat;
-  precision: PrecisionSetting;
   webp: boolean;
   gif: boolean;
   contactSheet: boolean;
@@ -58,6 +46,7 @@ export interface InterpolateOptions {
   maxNoise: number;
   cacheDir: string;
   cache: boolean;
+  locations: ModelLocations;
 }
 
 /** Reads and checks one input up front, so a bad file is reported by name before any work starts. */
@@ -94,22 +83,15 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   // The same schema as the API's: the CLI accepts exactly the runs the server does.
   const params = parseRunParams(
     {
+      ...options.params,
       model: options.model,
       keyframes: options.images,
-      steps: options.steps,
-      method: options.method,
-      easing: options.easing,
       width: size.width,
       height: size.height,
-      fit: options.fit,
-      noise: {
-        level: options.noise,
-        mode: options.noiseMode,
-        schedule: options.schedule,
-        shared: options.sharedNoise,
+      animation: {
+        ...(options.params.animation as object),
+        loop: options.pingPong ? 'ping-pong' : 'loop',
       },
-      seed: options.seed,
-      animation: { fps: options.fps, loop: options.pingPong ? 'ping-pong' : 'loop' },
     },
     { maxSteps: options.maxSteps, maxSide: options.maxSide, maxNoiseLevel: options.maxNoise },
   );
@@ -117,10 +99,9 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   const keyframes: KeyframeSource[] = [];
   for (const path of options.images) keyframes.push(await readKeyframe(path, imageLimits));
   const spec = renderSpec(params, keyframes);
-  const locations = { ...loadModelLocations(process.env), onDownloadProgress: downloadProgress() };
+  const locations = { ...options.locations, onDownloadProgress: downloadProgress() };
   const engine = new Engine({
     intraOpThreads: options.threads,
-    precision: options.precision,
     imageLimits,
     latentCache: options.cache
       ? new BlobLatentCache(new LocalStorage(options.cacheDir))
@@ -143,7 +124,7 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   await mkdir(options.out, { recursive: true });
 
   const started = performance.now();
-  const vae = await engine.vae(spec.model);
+  const vae = await engine.vae(spec.model, spec.precision);
   const loadMs = performance.now() - started;
   const bar = progressBar('frames', 'frames');
   bar.start(spec.steps, 0);
@@ -197,14 +178,17 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
       sha256: keyframes[i]!.sha256,
     })),
     model: spec.model,
-    steps: spec.steps,
-    method: spec.method,
-    easing: spec.easing,
+    // Every top-level option of the run (steps, method, easing, ...), as the table names them.
+    ...Object.fromEntries(
+      TOP_LEVEL_OPTIONS.map((option) => [
+        optionField(option),
+        params[option.path as keyof typeof params],
+      ]),
+    ),
     size: `${spec.width}x${spec.height}`,
-    fit: spec.fit,
     noise: { ...spec.noise, seed: spec.seed },
     animation: params.animation,
-    precision: { requested: options.precision, used: vae.precision, reason: vae.precisionReason },
+    precision: { requested: params.precision, used: vae.precision, reason: vae.precisionReason },
     threads: options.threads,
     format: options.format,
     // renderMs: encoding keyframes, decoding and writing frames; outputsMs: animations and contact sheet;

@@ -1,5 +1,10 @@
-import { loadModelLocations } from '@latent-lab/config';
+import type { ModelLocations } from '@latent-lab/config';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import {
+  calibrateModel,
+  calibrationJson,
+  shippedCalibrationPath,
   fetchWeights,
   getManifest,
   listManifests,
@@ -8,8 +13,7 @@ import {
 } from '@latent-lab/engine';
 import { downloadProgress } from './progress.ts';
 
-export async function listModels(): Promise<void> {
-  const locations = loadModelLocations(process.env);
+export async function listModels(locations: ModelLocations): Promise<void> {
   const rows = [['id', 'name', 'latent', 'weights']];
   for (const manifest of await listManifests(locations.manifestsDir)) {
     const available = await weightsAvailable(manifest, locations);
@@ -31,16 +35,14 @@ export async function listModels(): Promise<void> {
   }
 }
 
-export async function fetchModel(id: string): Promise<void> {
-  const locations = loadModelLocations(process.env);
+export async function fetchModel(locations: ModelLocations, id: string): Promise<void> {
   const manifest = await getManifest(id, locations.manifestsDir);
   await fetchWeights(manifest, { ...locations, onDownloadProgress: downloadProgress() });
   process.stdout.write(`${id}: weights present and verified\n`);
 }
 
 /** Exits non-zero when a weight file that is present has the wrong checksum. */
-export async function verifyModels(id?: string): Promise<void> {
-  const locations = loadModelLocations(process.env);
+export async function verifyModels(locations: ModelLocations, id?: string): Promise<void> {
   const manifests = id
     ? [await getManifest(id, locations.manifestsDir)]
     : await listManifests(locations.manifestsDir);
@@ -53,4 +55,37 @@ export async function verifyModels(id?: string): Promise<void> {
     }
   }
   if (failed > 0) throw new Error(`${failed} weight file(s) failed verification`);
+}
+
+/**
+ * Calibrates a model's int8 activation ranges for the weights found here and writes them where
+ * loads look first (models/<id>.calibration.json), so no later load calibrates.
+ */
+export interface CalibrateOptions {
+  images?: string;
+  photos?: string;
+  out?: string;
+  threads: string;
+}
+
+export async function calibrateModelCommand(
+  locations: ModelLocations,
+  id: string,
+  options: CalibrateOptions,
+): Promise<void> {
+  const manifest = await getManifest(id, locations.manifestsDir);
+  const imagesDir =
+    options.images ??
+    (locations.mirrorDir ? join(dirname(locations.mirrorDir), 'images') : undefined);
+  if (!imagesDir) throw new Error('no photos to calibrate from: pass --images <folder>');
+  const calibration = await calibrateModel(manifest, locations, {
+    imagesDir,
+    photos: options.photos?.split(','),
+    intraOpThreads: Number(options.threads),
+  });
+  const out = options.out ?? shippedCalibrationPath(locations.manifestsDir, id);
+  await writeFile(out, calibrationJson(calibration));
+  process.stdout.write(
+    `${id}: calibrated on ${calibration.photos?.join(', ')}; written to ${out}\n`,
+  );
 }

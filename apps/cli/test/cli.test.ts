@@ -4,6 +4,9 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { loadModelLocations } from '@latent-lab/config';
+import { parseRunParams, DEFAULT_RUN_LIMITS } from '@latent-lab/domain';
+import { Engine, renderSpec, tensorToImage } from '@latent-lab/engine';
 import sharp from 'sharp';
 
 const bin = new URL('../bin/latent-lab.js', import.meta.url).pathname;
@@ -153,6 +156,114 @@ describe('latent-lab interpolate', () => {
     );
   });
 
+  test("--precision decides the frames: fp32 matches the engine's fp32 decode, int8 differs", async (t) => {
+    const run = async (precision: 'fp32' | 'int8') => {
+      const out = join(scratch, `pixels-${precision}`);
+      const result = await cli([
+        'interpolate',
+        astronaut,
+        rocket,
+        '--steps',
+        '3',
+        '--size',
+        '64x64',
+        '--seed',
+        '5',
+        '--precision',
+        precision,
+        '--no-cache',
+        '--out',
+        out,
+      ]);
+      return { out, result };
+    };
+    const fp32 = await run('fp32');
+    assert.equal(fp32.result.code, 0, fp32.result.stderr);
+    const int8 = await run('int8');
+    // Explicit int8 needs TAE weights and calibration photos (the engine refuses it without them).
+    if (int8.result.code !== 0 && /calibration/.test(int8.result.stderr)) {
+      t.skip(`int8 unavailable here: ${int8.result.stderr.trim()}`);
+      return;
+    }
+    assert.equal(int8.result.code, 0, int8.result.stderr);
+    assert.equal(
+      JSON.parse(await readFile(join(int8.out, 'run.json'), 'utf8')).precision.used,
+      'int8',
+    );
+
+    const pixels = (input: string | Buffer) => sharp(input).raw().toBuffer();
+    const engine = new Engine({ locations: loadModelLocations({}), intraOpThreads: 2 });
+    const params = parseRunParams(
+      {
+        model: 'taef2',
+        keyframes: [astronaut, rocket],
+        steps: 3,
+        width: 64,
+        height: 64,
+        seed: 5,
+        precision: 'fp32',
+      },
+      DEFAULT_RUN_LIMITS,
+    );
+    const sources = [astronaut, rocket].map((path) => ({
+      sha256: path,
+      read: () => readFile(path),
+    }));
+    try {
+      for await (const frame of engine.render(renderSpec(params, sources))) {
+        const name = `frame-${String(frame.index).padStart(4, '0')}.png`;
+        const reference = await pixels(await tensorToImage(frame.rgb, 'png'));
+        const [cliFp32, cliInt8] = await Promise.all([
+          pixels(join(fp32.out, name)),
+          pixels(join(int8.out, name)),
+        ]);
+        assert.ok(
+          cliFp32.equals(reference),
+          `${name}: --precision fp32 is the engine's fp32 frame`,
+        );
+        assert.ok(
+          !cliInt8.equals(cliFp32),
+          `${name}: --precision int8 gives other pixels than fp32`,
+        );
+      }
+    } finally {
+      await engine.close();
+    }
+  });
+
+  test('--method spline --spacing arc-length render and are recorded in run.json', async () => {
+    const out = join(scratch, 'spline');
+    const result = await cli([
+      'interpolate',
+      astronaut,
+      rocket,
+      astronaut,
+      '--steps',
+      '4',
+      '--size',
+      '64x64',
+      '--method',
+      'spline',
+      '--spacing',
+      'arc-length',
+      '--no-cache',
+      '--out',
+      out,
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
+    assert.equal(report.method, 'spline');
+    assert.equal(report.spacing, 'arc-length');
+    assert.deepEqual(
+      report.frames.map((frame: { alpha: number }) => frame.alpha > 0 && frame.alpha < 1),
+      [false, true, true, false],
+    );
+    assertCleanError(
+      await cli(['interpolate', astronaut, rocket, '--spacing', 'even', '--out', out]),
+      /even/,
+    );
+  });
+
   test('--help documents every option', async () => {
     const result = await cli(['interpolate', '--help']);
     assert.equal(result.code, 0);
@@ -173,6 +284,7 @@ describe('latent-lab interpolate', () => {
       '--out',
       '--threads',
       '--precision',
+      '--spacing',
       '--webp',
       '--gif',
       '--contact-sheet',

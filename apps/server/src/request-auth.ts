@@ -30,7 +30,7 @@ export function sessionCookie(token: string | null, days: number, secure: boolea
   });
 }
 
-/** The origin a request was made to, for links the API hands out (invitations). */
+/** The origin a request was made to, for the WebSocket's same-origin check. */
 export function requestOrigin(headers: IncomingHttpHeaders, secure: boolean): string {
   const forwarded = headers['x-forwarded-proto'];
   const protocol =

@@ -2,13 +2,15 @@ import type { Config } from '@latent-lab/config';
 import { openDatabase, type Database } from '@latent-lab/db';
 import { DEFAULT_MODEL_ID } from '@latent-lab/engine';
 import { openStorage, type Storage } from '@latent-lab/storage';
-import type PgBoss from 'pg-boss';
+import type { PgBoss } from 'pg-boss';
 import { pino, type Logger } from 'pino';
+import { redaction } from './log-redaction.ts';
 import { EventBus } from './events/bus.ts';
 import { AdvisoryRunLocks, ProcessRunLocks } from './jobs/locks.ts';
-import { openQueue } from './jobs/queue.ts';
+import { openQueue, RENDER_QUEUE } from './jobs/queue.ts';
 import { ThreadRenderer } from './jobs/renderer.ts';
 import { RunWorker } from './jobs/worker.ts';
+import { Metrics } from './metrics.ts';
 
 /** What both the API process and a worker-only process open: database, storage, events, queue. */
 export interface Runtime {
@@ -18,14 +20,24 @@ export interface Runtime {
   storage: Storage;
   bus: EventBus;
   boss: PgBoss;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
 export function createLogger(config: Config, name: string): Logger {
-  return pino({ name, level: config.logLevel });
+  return pino({
+    name,
+    level: config.logLevel,
+    // The access log's URLs lose their secrets in http/app.ts (redactUrl).
+    redact: redaction,
+  });
 }
 
-export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+export async function openRuntime(
+  config: Config,
+  log: Logger,
+  role: 'api' | 'worker' = 'api',
+): Promise<Runtime> {
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -42,9 +54,10 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       log.warn({ payload }, 'ignored a malformed event'),
     );
     closers.push(() => bus.close());
-    const boss = await openQueue(db, log, { expireInSeconds: config.renderJobExpireSeconds });
-    closers.push(() => boss.stop({ graceful: false, wait: true }));
-    return { config, log, db, storage, bus, boss, close };
+    const boss = await openQueue(db, log, { heartbeatSeconds: config.renderJobHeartbeatSeconds });
+    closers.push(() => boss.stop({ graceful: false }));
+    const metrics = new Metrics(db, RENDER_QUEUE, role);
+    return { config, log, db, storage, bus, boss, metrics, close };
   } catch (error) {
     await close();
     throw error;
@@ -53,7 +66,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
 
 /** Starts a worker on the runtime; the returned function stops it and frees the engine. */
 export async function startWorker(runtime: Runtime): Promise<() => Promise<void>> {
-  const { config, db, storage, bus, boss, log } = runtime;
+  const { config, db, storage, bus, boss, log, metrics } = runtime;
   const renderer = new ThreadRenderer(
     {
       storage: config.storage,
@@ -67,7 +80,7 @@ export async function startWorker(runtime: Runtime): Promise<() => Promise<void>
     ? await AdvisoryRunLocks.connect(db.connectionString)
     : new ProcessRunLocks();
   const worker = new RunWorker({
-    prisma: db.prisma,
+    prisma: db.client,
     boss,
     bus,
     storage,
@@ -75,7 +88,7 @@ export async function startWorker(runtime: Runtime): Promise<() => Promise<void>
     locks,
     log: log.child({ component: 'worker' }),
     concurrency: config.workerConcurrency,
-    expireInSeconds: config.renderJobExpireSeconds,
+    metrics,
   });
   renderer.warm(DEFAULT_MODEL_ID);
   await worker.start();

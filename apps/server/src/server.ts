@@ -17,6 +17,7 @@ import { ProgressService } from './services/progress.ts';
 import { LoginLimiter, MutationLimiter } from './services/rate-limits.ts';
 import { RunService } from './services/runs.ts';
 import { UrlSigner } from './signed-urls.ts';
+import { ReadinessChecks } from './health/probes.ts';
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:4000 (GraphQL at /graphql, WebSocket at ws://.../graphql). */
@@ -25,27 +26,35 @@ export interface RunningServer {
 }
 
 /** The services over one runtime: what every edge (GraphQL, HTTP routes) calls. */
-export function createServices({ config, db, storage, bus, boss }: Runtime): Services {
+export function createServices(
+  { config, db, storage, bus, boss }: Runtime,
+  /** Where links point: PUBLIC_URL, else the server's own URL (known once it listens). */
+  publicUrl: () => string = () => config.auth.publicUrl ?? `http://localhost:${config.port}`,
+): Services {
   const models = new ModelCatalog(config.models);
-  const mutations = new MutationLimiter(db.prisma, config.auth.mutationsPerMinute);
-  const limitMutation = (actor: Actor) => mutations.consume(actor.credentialId);
+  const mutations = new MutationLimiter(db.client, config.auth.mutationsPerMinute);
+  const limitMutation = (actor: Actor) => mutations.consume(actor.userId);
   return {
     accounts: new AccountService(
-      db.prisma,
+      db.client,
       bus,
       config.auth,
-      new LoginLimiter(db.prisma, config.auth.signinAttempts),
+      new LoginLimiter(db.client, {
+        pairAttempts: config.auth.signinAttempts,
+        addressAttempts: config.auth.signinAddressAttempts,
+      }),
+      publicUrl,
     ),
-    images: new ImageService(db.prisma, storage, {
+    images: new ImageService(db.client, storage, {
       maxUploadBytes: config.maxUploadBytes,
       maxInputPixels: config.maxInputPixels,
       maxPageSize: config.maxPageSize,
       maxStorageBytes: config.auth.maxStorageBytes,
       limitMutation,
     }),
-    presets: new PresetService(db.prisma, config.limits),
+    presets: new PresetService(db.client, config.limits),
     runs: new RunService({
-      db: db.prisma,
+      db: db.client,
       storage,
       bus,
       enqueue: (job) => enqueueRender(boss, job),
@@ -57,8 +66,8 @@ export function createServices({ config, db, storage, bus, boss }: Runtime): Ser
       limitMutation,
     }),
     models,
-    progress: new ProgressService(db.prisma, bus),
-    downloads: new DownloadService(db.prisma, storage),
+    progress: new ProgressService(db.client, bus),
+    downloads: new DownloadService(db.client, storage),
   };
 }
 
@@ -70,11 +79,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let stopWorker: (() => Promise<void>) | undefined;
   try {
     const urls = new UrlSigner(
-      await serverSecret(db.prisma, 'url-signing', () => randomBytes(32).toString('base64url')),
+      await serverSecret(db.client, 'url-signing', () => randomBytes(32).toString('base64url')),
     );
+    // PUBLIC_URL, else this server's own URL once it listens.
+    let publicUrl = config.auth.publicUrl ?? '';
     const http = await createHttpStack({
       schema: await graphqlSchema(),
-      services: createServices(runtime),
+      services: createServices(runtime, () => publicUrl),
       urls,
       bus: runtime.bus,
       auth: config.auth,
@@ -82,11 +93,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
       log,
       maxUploadBytes: config.maxUploadBytes,
       maxQueryCost: config.maxQueryCost,
+      sockets: config.sockets,
       serveDashboard: config.serveDashboard,
+      readiness: new ReadinessChecks(db, storage),
+      metrics: runtime.metrics,
       health: async () => ({
         database: db.mode,
         worker: config.workerInProcess ? 'in-process' : 'separate',
-        queued: await countRuns(db.prisma, ['QUEUED']),
+        queued: await countRuns(db.client, ['QUEUED']),
       }),
     });
     if (config.workerInProcess) stopWorker = await startWorker(runtime);
@@ -97,6 +111,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const address = http.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+    publicUrl = config.auth.publicUrl ?? url;
     log.info({ url, database: db.mode }, 'server listening');
     return {
       url,

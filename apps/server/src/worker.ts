@@ -2,7 +2,10 @@
 // PostgreSQL LISTEN/NOTIFY. Needs DATABASE_URL: embedded PGlite belongs to one process.
 import { ConfigError, loadConfig } from '@latent-lab/config';
 import { startHeartbeat } from './health/heartbeat.ts';
+import { ReadinessChecks } from './health/probes.ts';
+import { startOpsListener } from './http/ops-listener.ts';
 import { createLogger, openRuntime, startWorker } from './runtime.ts';
+import { startTracing } from './tracing.ts';
 
 const config = loadConfig(process.env);
 if (!config.databaseUrl) {
@@ -11,16 +14,28 @@ if (!config.databaseUrl) {
   );
 }
 const log = createLogger(config, 'latent-lab-worker');
-const runtime = await openRuntime(config, log);
+const stopTracing = startTracing(config.tracing);
+const runtime = await openRuntime(config, log, 'worker');
 const stopWorker = await startWorker(runtime);
 // WORKER_HEARTBEAT_FILE (for container health checks, see health/heartbeat.ts): rewritten every
 // 10 s after a query through this worker's database connection.
 const heartbeat = config.workerHeartbeatFile
   ? await startHeartbeat({
       file: config.workerHeartbeatFile,
-      check: () => runtime.db.prisma.$queryRaw`SELECT 1`,
+      check: () => runtime.db.ping(),
     })
   : undefined;
+// METRICS_PORT: /livez, /readyz and /metrics over HTTP (Kubernetes probes, Prometheus).
+const ops =
+  config.metricsPort === null
+    ? undefined
+    : await startOpsListener({
+        port: config.metricsPort,
+        host: config.host,
+        readiness: new ReadinessChecks(runtime.db, runtime.storage),
+        metrics: runtime.metrics,
+      });
+if (ops) log.info({ url: ops.url }, 'worker probes and metrics listening');
 let closing = false;
 const shutdown = (signal: string) => {
   if (closing) return;
@@ -28,7 +43,9 @@ const shutdown = (signal: string) => {
   log.info(`${signal}: stopping the worker`);
   Promise.resolve(heartbeat?.stop())
     .then(() => stopWorker())
+    .then(() => ops?.close())
     .then(() => runtime.close())
+    .then(() => stopTracing())
     .then(
       () => process.exit(0),
       (error: unknown) => {

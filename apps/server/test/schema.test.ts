@@ -13,17 +13,25 @@ test('schema.graphql is the schema the server builds (the dashboard types come f
   );
 });
 
-test('every option enum is the domain list in constant case', async () => {
-  const { OPTION_LISTS, optionConstant } = await import('@latent-lab/domain');
+test('every choice option of the domain table is an enum in constant case, on the input and the run', async () => {
+  const { RUN_OPTIONS, TOP_LEVEL_OPTIONS, optionConstant, optionField } =
+    await import('@latent-lab/domain');
   const schema = await graphqlSchema();
-  for (const [name, values] of Object.entries(OPTION_LISTS)) {
-    const type = schema.getType(name);
-    assert.ok(type && 'getValues' in type, `${name} is an enum`);
+  for (const option of RUN_OPTIONS) {
+    if (option.kind !== 'choice') continue;
+    const type = schema.getType(option.graphqlEnum);
+    assert.ok(type && 'getValues' in type, `${option.graphqlEnum} is an enum`);
     const enumValues = (type as import('graphql').GraphQLEnumType).getValues();
     assert.deepEqual(
-      enumValues.map((value) => [value.name, value.value]),
-      values.map((value) => [optionConstant(value), value]),
-      name,
+      enumValues.map((value) => [value.name, value.value]).sort(),
+      option.values.map((value) => [optionConstant(value), value]).sort(),
+      option.graphqlEnum,
     );
+  }
+  const fieldsOf = (name: string) =>
+    Object.keys((schema.getType(name) as import('graphql').GraphQLObjectType).getFields());
+  for (const option of TOP_LEVEL_OPTIONS) {
+    for (const type of ['CreateRunInput', 'RerunInput', 'Run'])
+      assert.ok(fieldsOf(type).includes(optionField(option)), `${type}.${optionField(option)}`);
   }
 });

@@ -1,8 +1,8 @@
 // @latent-lab/config: every environment variable of every process, parsed once with one zod
 // schema and handed down. Packages below never read process.env; apps call loadConfig(process.env).
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { availableParallelism, homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from '@latent-lab/domain';
 import { z } from 'zod';
@@ -27,6 +27,8 @@ export const ENV_DEFAULTS = {
   MAX_NOISE_LEVEL: String(DEFAULT_RUN_LIMITS.maxNoiseLevel),
   MAX_PAGE_SIZE: '100',
   MAX_QUERY_COST: '10000',
+  WS_MAX_SUBSCRIPTIONS: '50',
+  WS_MAX_SOCKETS_PER_USER: '20',
   INTRA_OP_THREADS: '',
   LOG_LEVEL: 'info',
   SERVE_DASHBOARD: 'true',
@@ -49,8 +51,18 @@ export const ENV_DEFAULTS = {
   MAX_STORAGE_BYTES: String(10 * 1024 ** 3),
   MUTATIONS_PER_MINUTE: '120',
   SIGNIN_ATTEMPTS: '10',
+  SIGNIN_ADDRESS_ATTEMPTS: '50',
+  PUBLIC_URL: '',
+  TRUST_PROXY: '',
   WORKER_HEARTBEAT_FILE: '',
-  RENDER_JOB_EXPIRE_SECONDS: '10',
+  RENDER_JOB_HEARTBEAT_SECONDS: '10',
+  METRICS_PORT: '',
+  TRACES_EXPORTER: 'none',
+  TRACES_OTLP_URL: 'http://localhost:4318/v1/traces',
+  /** The CLI's latent cache lives under it (default ~/.cache). */
+  XDG_CACHE_HOME: '',
+  /** Set: the CLI prints stack traces of unexpected errors. */
+  LATENT_LAB_DEBUG: '',
 } as const;
 
 export type EnvName = keyof typeof ENV_DEFAULTS;
@@ -127,6 +139,8 @@ const envSchema = z.object({
   MAX_NOISE_LEVEL: number('MAX_NOISE_LEVEL', 0),
   MAX_PAGE_SIZE: integer('MAX_PAGE_SIZE', 1, 10_000),
   MAX_QUERY_COST: integer('MAX_QUERY_COST', 1),
+  WS_MAX_SUBSCRIPTIONS: integer('WS_MAX_SUBSCRIPTIONS', 1),
+  WS_MAX_SOCKETS_PER_USER: integer('WS_MAX_SOCKETS_PER_USER', 1),
   INTRA_OP_THREADS: z.string(),
   LOG_LEVEL: z.enum(LOG_LEVELS, {
     error: (issue) =>
@@ -164,8 +178,49 @@ const envSchema = z.object({
   MAX_STORAGE_BYTES: integer('MAX_STORAGE_BYTES', 1),
   MUTATIONS_PER_MINUTE: integer('MUTATIONS_PER_MINUTE', 1),
   SIGNIN_ATTEMPTS: integer('SIGNIN_ATTEMPTS', 1),
+  SIGNIN_ADDRESS_ATTEMPTS: integer('SIGNIN_ADDRESS_ATTEMPTS', 1),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .refine((raw) => raw === '' || /^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/.test(raw), {
+      message: 'PUBLIC_URL must be the URL people open, such as https://lab.example.com',
+    })
+    .transform((raw) => (raw === '' ? null : raw.replace(/\/+$/, ''))),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine(
+      (raw) =>
+        /^(|true|false|\d+)$/.test(raw) ||
+        raw
+          .split(',')
+          .map((item) => item.trim())
+          .every(
+            (item) =>
+              /^[0-9a-fA-F.:]+(\/\d+)?$/.test(item) ||
+              ['loopback', 'linklocal', 'uniquelocal'].includes(item),
+          ),
+      {
+        message:
+          'TRUST_PROXY must be true, a number of proxies, or comma-separated proxy addresses or subnets',
+      },
+    )
+    .transform((raw): boolean | number | string =>
+      raw === '' || raw === 'false'
+        ? false
+        : raw === 'true'
+          ? true
+          : /^\d+$/.test(raw)
+            ? Number(raw)
+            : raw,
+    ),
   WORKER_HEARTBEAT_FILE: z.string(),
-  RENDER_JOB_EXPIRE_SECONDS: integer('RENDER_JOB_EXPIRE_SECONDS', 2, 3600),
+  RENDER_JOB_HEARTBEAT_SECONDS: integer('RENDER_JOB_HEARTBEAT_SECONDS', 10, 3600),
+  METRICS_PORT: z.string(),
+  TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']),
+  TRACES_OTLP_URL: z.string().url(),
+  XDG_CACHE_HOME: z.string(),
+  LATENT_LAB_DEBUG: boolean('LATENT_LAB_DEBUG'),
 });
 
 /** Where model manifests and weights are (the engine's WeightLocations). */
@@ -209,6 +264,7 @@ export interface Config {
   maxPageSize: number;
   /** Largest estimated cost of one GraphQL operation (list sizes multiply). */
   maxQueryCost: number;
+  sockets: SocketLimits;
   /** onnxruntime threads per render; default: the cores shared among the concurrent renders. */
   intraOpThreads: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -220,12 +276,31 @@ export interface Config {
   /** A worker rewrites this file after each health check (container health checks read it). */
   workerHeartbeatFile: string | null;
   /**
-   * pg-boss expiry of a render job: a worker renders a run in slices of at most half of it and
-   * hands the rest on in a new job, so a job still active after this long belongs to a dead worker
-   * and is retried by another. Must exceed the slowest single frame.
+   * pg-boss heartbeat of a render job: its worker refreshes it every half of this, so a job whose
+   * heartbeat is older belongs to a dead worker and is retried by another (pg-boss: at least 10).
    */
-  renderJobExpireSeconds: number;
+  renderJobHeartbeatSeconds: number;
+  /**
+   * Port of a worker-only process's HTTP listener for /metrics and the probes (/livez, /readyz);
+   * null: none. API processes serve them on their own port.
+   */
+  metricsPort: number | null;
+  tracing: TracingSettings;
   auth: AuthSettings;
+}
+
+/** What one client may hold open on an API process's GraphQL WebSocket endpoint. */
+export interface SocketLimits {
+  /** Operations (mostly subscriptions) running at once on one socket; more are refused. */
+  maxSubscriptionsPerSocket: number;
+  /** Open sockets of one user (sessions and API tokens together); more are closed with 4429. */
+  maxSocketsPerUser: number;
+}
+
+/** OpenTelemetry traces: none (the default), OTLP over HTTP to otlpUrl, or to the console. */
+export interface TracingSettings {
+  exporter: 'none' | 'otlp' | 'console';
+  otlpUrl: string;
 }
 
 export interface AuthSettings {
@@ -241,8 +316,21 @@ export interface AuthSettings {
   maxStorageBytes: number;
   /** Per session or token: uploads and run creations a minute, across every API process. */
   mutationsPerMinute: number;
-  /** Per account and per address: failed sign-ins in 15 minutes. */
+  /** Per account and address pair: sign-in attempts in 15 minutes (a success gives them back). */
   signinAttempts: number;
+  /** Per address, whichever accounts it tries: sign-in attempts in 15 minutes. */
+  signinAddressAttempts: number;
+  /**
+   * The URL people open (https://lab.example.com): invitation links are built from it, and an
+   * https one makes the session cookie Secure. null: the server's own listening URL.
+   */
+  publicUrl: string | null;
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-For/-Proto to believe, so sign-in limits
+   * count the client's address and an https request behind a TLS proxy reads as secure. false:
+   * none (the default; a client could otherwise name any address).
+   */
+  trustProxy: boolean | number | string;
 }
 
 function parseEnv(env: Record<string, string | undefined>) {
@@ -299,6 +387,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     maxPageSize: parsed.MAX_PAGE_SIZE,
     maxQueryCost: parsed.MAX_QUERY_COST,
+    sockets: {
+      maxSubscriptionsPerSocket: parsed.WS_MAX_SUBSCRIPTIONS,
+      maxSocketsPerUser: parsed.WS_MAX_SOCKETS_PER_USER,
+    },
     intraOpThreads,
     logLevel: parsed.LOG_LEVEL,
     serveDashboard: parsed.SERVE_DASHBOARD,
@@ -306,7 +398,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     storage: storageSettings(parsed),
     migrateOnStart: parsed.MIGRATE_ON_START,
     workerHeartbeatFile: parsed.WORKER_HEARTBEAT_FILE.trim() || null,
-    renderJobExpireSeconds: parsed.RENDER_JOB_EXPIRE_SECONDS,
+    renderJobHeartbeatSeconds: parsed.RENDER_JOB_HEARTBEAT_SECONDS,
+    metricsPort: metricsPort(parsed.METRICS_PORT),
+    tracing: { exporter: parsed.TRACES_EXPORTER, otlpUrl: parsed.TRACES_OTLP_URL },
     auth: {
       signupPolicy: parsed.SIGNUP_POLICY,
       allowedOrigins: parsed.ALLOWED_ORIGINS,
@@ -316,8 +410,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxStorageBytes: parsed.MAX_STORAGE_BYTES,
       mutationsPerMinute: parsed.MUTATIONS_PER_MINUTE,
       signinAttempts: parsed.SIGNIN_ATTEMPTS,
+      signinAddressAttempts: parsed.SIGNIN_ADDRESS_ATTEMPTS,
+      publicUrl: parsed.PUBLIC_URL,
+      trustProxy: parsed.TRUST_PROXY,
     },
   };
+}
+
+function metricsPort(raw: string): number | null {
+  if (raw.trim() === '') return null;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`METRICS_PORT must be a port from 0 to 65535 or empty (got "${raw}")`);
+  return port;
 }
 
 function storageSettings(env: z.output<typeof envSchema>): StorageSettings {
@@ -346,4 +451,37 @@ function storageSettings(env: z.output<typeof envSchema>): StorageSettings {
 /** The model locations alone (the CLI needs nothing else from the environment). */
 export function loadModelLocations(env: Record<string, string | undefined>): ModelLocations {
   return modelLocations(parseEnv(env));
+}
+
+/** What the CLI reads from the environment. */
+export interface CliConfig {
+  models: ModelLocations;
+  /** Default folder of cached keyframe latents: $XDG_CACHE_HOME/latent-lab/latents. */
+  latentCacheDir: string;
+  /** Print stack traces of unexpected errors (LATENT_LAB_DEBUG). */
+  debug: boolean;
+}
+
+export function loadCliConfig(env: Record<string, string | undefined>): CliConfig {
+  const parsed = parseEnv(env);
+  return {
+    models: modelLocations(parsed),
+    latentCacheDir: join(
+      parsed.XDG_CACHE_HOME || join(homedir(), '.cache'),
+      'latent-lab',
+      'latents',
+    ),
+    debug: parsed.LATENT_LAB_DEBUG,
+  };
+}
+
+/** Where the database is: what `npm run db:migrate` needs. */
+export function loadDatabaseConfig(
+  env: Record<string, string | undefined>,
+): Pick<Config, 'databaseUrl' | 'dataDir'> {
+  const parsed = parseEnv(env);
+  return {
+    databaseUrl: parsed.DATABASE_URL === '' ? null : parsed.DATABASE_URL,
+    dataDir: resolve(parsed.DATA_DIR),
+  };
 }

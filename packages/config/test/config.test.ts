@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, ENV_DEFAULTS, loadConfig } from '../src/index.ts';
+import {
+  ConfigError,
+  ENV_DEFAULTS,
+  loadCliConfig,
+  loadConfig,
+  loadDatabaseConfig,
+} from '../src/index.ts';
 
 test('an empty environment gives the documented defaults', () => {
   const config = loadConfig({});
@@ -18,6 +24,7 @@ test('an empty environment gives the documented defaults', () => {
   assert.equal(config.serveDashboard, true);
   assert.equal(ENV_DEFAULTS.PORT, '4000');
   assert.equal(config.limits.maxNoiseLevel, 10);
+  assert.deepEqual(config.sockets, { maxSubscriptionsPerSocket: 50, maxSocketsPerUser: 20 });
   assert.ok(config.models.manifestsDir.endsWith('models'));
 });
 
@@ -52,6 +59,8 @@ test('values are parsed and validated, and errors name the variable', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['MAX_NOISE_LEVEL', '-1'],
     ['MAX_PAGE_SIZE', '0'],
+    ['WS_MAX_SUBSCRIPTIONS', '0'],
+    ['WS_MAX_SOCKETS_PER_USER', 'many'],
   ];
   for (const [name, value] of bad) {
     assert.throws(
@@ -60,4 +69,48 @@ test('values are parsed and validated, and errors name the variable', () => {
       `${name}=${value}`,
     );
   }
+});
+
+test('PUBLIC_URL and the sign-in limits: defaults, parsing and refusals', () => {
+  const defaults = loadConfig({}).auth;
+  assert.equal(defaults.publicUrl, null, 'unset: links use the server’s own URL');
+  assert.equal(defaults.signinAttempts, 10);
+  assert.equal(defaults.signinAddressAttempts, 50);
+  const set = loadConfig({
+    PUBLIC_URL: ' https://lab.example.com/ ',
+    SIGNIN_ADDRESS_ATTEMPTS: '7',
+  });
+  assert.equal(set.auth.publicUrl, 'https://lab.example.com');
+  assert.equal(set.auth.signinAddressAttempts, 7);
+  assert.equal(defaults.trustProxy, false);
+  assert.equal(loadConfig({ TRUST_PROXY: '1' }).auth.trustProxy, 1);
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).auth.trustProxy, true);
+  assert.equal(
+    loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).auth.trustProxy,
+    '10.0.0.0/8, loopback',
+  );
+  for (const [name, value] of [
+    ['PUBLIC_URL', 'lab.example.com'],
+    ['PUBLIC_URL', 'ftp://lab.example.com'],
+    ['SIGNIN_ADDRESS_ATTEMPTS', '0'],
+    ['TRUST_PROXY', 'yes please'],
+  ]) {
+    assert.throws(
+      () => loadConfig({ [name!]: value }),
+      (error: unknown) => error instanceof ConfigError && error.message.includes(name!),
+      `${name}=${value}`,
+    );
+  }
+});
+
+test('the CLI and the migrate script read their part of the environment here too', () => {
+  const cli = loadCliConfig({ XDG_CACHE_HOME: '/tmp/xdg', LATENT_LAB_DEBUG: '1' });
+  assert.equal(cli.latentCacheDir, '/tmp/xdg/latent-lab/latents');
+  assert.equal(cli.debug, true);
+  assert.equal(loadCliConfig({ HOME: '/home/x' }).debug, false);
+  assert.throws(() => loadCliConfig({ LATENT_LAB_DEBUG: 'maybe' }), /LATENT_LAB_DEBUG/);
+  assert.deepEqual(loadDatabaseConfig({ DATA_DIR: '/srv/data' }), {
+    databaseUrl: null,
+    dataDir: '/srv/data',
+  });
 });

@@ -1,85 +1,190 @@
 // People, their sessions, workspaces, memberships, invitations and API tokens. Secrets (session,
 // invitation and API tokens) are stored only as their sha256; the caller makes and shows them.
-import type {
-  ApiTokenRecord,
-  InvitationRecord,
-  MemberRecord,
-  Role,
-  UserRecord,
-  WorkspaceRecord,
+import {
+  atLeast,
+  type ApiTokenRecord,
+  type InvitationRecord,
+  type MemberRecord,
+  type Role,
+  type UserRecord,
+  type WorkspaceRecord,
 } from '@latent-lab/domain';
 import { DbError } from './errors.ts';
-import type { PrismaClient } from './generated/client.ts';
+import type { Prisma } from './generated/client.ts';
+import { prismaOf, sealTransaction, type DbClient } from './client.ts';
 import { isUniqueViolation, isUuid } from './prisma-errors.ts';
 
 function user(row: { id: string; email: string; name: string; createdAt: Date }): UserRecord {
   return { id: row.id, email: row.email, name: row.name, createdAt: row.createdAt };
 }
 
-export function countUsers(prisma: PrismaClient): Promise<number> {
+export function countUsers(client: DbClient): Promise<number> {
+  const prisma = prismaOf(client);
   return prisma.user.count();
 }
 
-/** A new account; DUPLICATE_NAME (field email) when the address is taken. */
+/**
+ * A new account; DUPLICATE_NAME (field email) when the address is taken, in words that do not
+ * say so: whoever asks learns no more than a failed sign-in would tell them.
+ */
 export async function createUser(
-  prisma: PrismaClient,
+  client: DbClient,
   input: { email: string; name: string; passwordHash: string },
 ): Promise<UserRecord> {
+  const prisma = prismaOf(client);
   try {
     return user(await prisma.user.create({ data: input }));
   } catch (error) {
     if (isUniqueViolation(error))
-      throw new DbError('DUPLICATE_NAME', `an account with ${input.email} already exists`, {
-        cause: error,
-        field: 'email',
-      });
+      throw new DbError(
+        'DUPLICATE_NAME',
+        'no account can be made with this email and password: sign in if you have one',
+        { cause: error, field: 'email' },
+      );
     throw error;
   }
 }
 
-/** The account and its password hash, for signing in. */
-export function findUserByEmail(prisma: PrismaClient, email: string) {
-  return prisma.user.findUnique({ where: { email } });
+/**
+ * Signs a person up in one transaction: the account, then its workspace. With an invitation they
+ * join its workspace (INVITATION_INVALID, and no account, when it cannot be used). Otherwise the
+ * first account owns the first ownerless workspace (or a new one); later ones get a workspace of
+ * their own when `open`, or SIGNUP_CLOSED. Sign-ups are serialized (a table lock held for the
+ * transaction), so of several first sign-ups sent together exactly one becomes the owner.
+ */
+export async function signUpAccount(
+  client: DbClient,
+  input: {
+    email: string;
+    name: string;
+    passwordHash: string;
+    invitationHash: string | null;
+    open: boolean;
+    workspaceName: string;
+  },
+): Promise<{ user: UserRecord; first: boolean }> {
+  const prisma = prismaOf(client);
+  const { email, name, passwordHash, invitationHash } = input;
+  return prisma.$transaction(async (tx) => {
+    // SHARE ROW EXCLUSIVE conflicts with itself and with inserts: one sign-up at a time counts.
+    await tx.$executeRaw`LOCK TABLE "User" IN SHARE ROW EXCLUSIVE MODE`;
+    const first = (await tx.user.count()) === 0;
+    if (!first && !invitationHash && !input.open)
+      throw new DbError(
+        'SIGNUP_CLOSED',
+        'sign-up is by invitation: ask a workspace admin for an invitation link',
+      );
+    const account = await createUser(sealTransaction(tx), { email, name, passwordHash });
+    if (invitationHash) {
+      if (!(await takeInvitation(tx, invitationHash, account.id))) throw invitationInvalid();
+      return { user: account, first };
+    }
+    const ownerless = first ? await findOwnerlessWorkspace(sealTransaction(tx)) : null;
+    if (ownerless)
+      await tx.member.create({
+        data: { workspaceId: ownerless.id, userId: account.id, role: 'OWNER' },
+      });
+    else
+      await createWorkspace(sealTransaction(tx), {
+        name: input.workspaceName,
+        ownerId: account.id,
+      });
+    return { user: account, first };
+  });
 }
 
-export async function getUsers(
-  prisma: PrismaClient,
-  ids: readonly string[],
-): Promise<UserRecord[]> {
+export function invitationInvalid(): DbError {
+  return new DbError(
+    'INVITATION_INVALID',
+    'this invitation link was already used, revoked or has expired: ask for a new one',
+    { field: 'token' },
+  );
+}
+
+/** The account and its password hash, for signing in. */
+export async function findUserByEmail(
+  client: DbClient,
+  email: string,
+): Promise<{ user: UserRecord; passwordHash: string } | null> {
+  const row = await prismaOf(client).user.findUnique({ where: { email } });
+  return row && { user: user(row), passwordHash: row.passwordHash };
+}
+
+export async function getUsers(client: DbClient, ids: readonly string[]): Promise<UserRecord[]> {
+  const prisma = prismaOf(client);
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
   return (await prisma.user.findMany({ where: { id: { in: valid } } })).map(user);
 }
 
 export async function createSession(
-  prisma: PrismaClient,
+  client: DbClient,
   input: { userId: string; tokenHash: string; expiresAt: Date },
 ): Promise<{ id: string }> {
+  const prisma = prismaOf(client);
   return prisma.session.create({ data: input, select: { id: true } });
 }
 
-/** The session's user, or null when the token is unknown or expired. */
+/**
+ * The session's user, or null when the token is unknown or expired. By id: whether a session
+ * already in use still holds (open WebSockets re-check it).
+ */
 export async function findSession(
-  prisma: PrismaClient,
-  tokenHash: string,
+  client: DbClient,
+  where: { tokenHash: string } | { id: string },
 ): Promise<{ id: string; user: UserRecord } | null> {
-  const session = await prisma.session.findUnique({
-    where: { tokenHash },
-    include: { user: true },
-  });
+  if ('id' in where && !isUuid(where.id)) return null;
+  const session = await prismaOf(client).session.findUnique({ where, include: { user: true } });
   if (!session || session.expiresAt <= new Date()) return null;
   return { id: session.id, user: user(session.user) };
 }
 
-export async function deleteSession(prisma: PrismaClient, id: string): Promise<void> {
+export async function deleteSession(client: DbClient, id: string): Promise<void> {
+  const prisma = prismaOf(client);
   await prisma.session.deleteMany({ where: { id } });
+}
+
+/** The account's password hash, or null when the account is gone. */
+export async function getPasswordHash(client: DbClient, userId: string): Promise<string | null> {
+  const prisma = prismaOf(client);
+  if (!isUuid(userId)) return null;
+  const row = await prisma.user.findUnique({
+    where: { id: userId },
+    select: { passwordHash: true },
+  });
+  return row?.passwordHash ?? null;
+}
+
+/**
+ * A new password hash and every session of the account but one ended, in one transaction: no
+ * session signed in with the old password outlives the change. Returns the ended sessions' ids.
+ */
+export async function setPassword(
+  client: DbClient,
+  input: { userId: string; passwordHash: string; keepSessionId: string | null },
+): Promise<string[]> {
+  const prisma = prismaOf(client);
+  const others = {
+    userId: input.userId,
+    ...(input.keepSessionId ? { id: { not: input.keepSessionId } } : {}),
+  };
+  const [, ended] = await prisma.$transaction([
+    prisma.user.update({
+      where: { id: input.userId },
+      data: { passwordHash: input.passwordHash },
+    }),
+    prisma.session.findMany({ where: others, select: { id: true } }),
+    prisma.session.deleteMany({ where: others }),
+  ]);
+  return ended.map((session) => session.id);
 }
 
 /** A workspace with its first member, the owner, in one transaction. */
 export async function createWorkspace(
-  prisma: PrismaClient,
+  client: DbClient,
   input: { name: string; ownerId: string },
 ): Promise<WorkspaceRecord> {
+  const prisma = prismaOf(client);
   return prisma.workspace.create({
     data: { name: input.name, members: { create: { userId: input.ownerId, role: 'OWNER' } } },
     select: { id: true, name: true, createdAt: true },
@@ -90,7 +195,8 @@ export async function createWorkspace(
  * Workspaces nobody belongs to yet (the one that held the data from before accounts), oldest
  * first: the first account to sign up owns the first of them.
  */
-export function findOwnerlessWorkspace(prisma: PrismaClient) {
+export function findOwnerlessWorkspace(client: DbClient) {
+  const prisma = prismaOf(client);
   return prisma.workspace.findFirst({
     where: { members: { none: {} } },
     orderBy: { createdAt: 'asc' },
@@ -99,9 +205,10 @@ export function findOwnerlessWorkspace(prisma: PrismaClient) {
 }
 
 export async function addMember(
-  prisma: PrismaClient,
+  client: DbClient,
   input: { workspaceId: string; userId: string; role: Role },
 ): Promise<void> {
+  const prisma = prismaOf(client);
   await prisma.member.upsert({
     where: { workspaceId_userId: { workspaceId: input.workspaceId, userId: input.userId } },
     create: input,
@@ -111,9 +218,10 @@ export async function addMember(
 
 /** The user's workspaces with their role, oldest membership first. */
 export async function listMemberships(
-  prisma: PrismaClient,
+  client: DbClient,
   userId: string,
 ): Promise<(WorkspaceRecord & { role: Role })[]> {
+  const prisma = prismaOf(client);
   const rows = await prisma.member.findMany({
     where: { userId },
     include: { workspace: true },
@@ -128,10 +236,11 @@ export async function listMemberships(
 }
 
 export async function getMembership(
-  prisma: PrismaClient,
+  client: DbClient,
   workspaceId: string,
   userId: string,
 ): Promise<Role | null> {
+  const prisma = prismaOf(client);
   if (!isUuid(workspaceId) || !isUuid(userId)) return null;
   const row = await prisma.member.findUnique({
     where: { workspaceId_userId: { workspaceId, userId } },
@@ -140,10 +249,8 @@ export async function getMembership(
   return row?.role ?? null;
 }
 
-export async function listMembers(
-  prisma: PrismaClient,
-  workspaceId: string,
-): Promise<MemberRecord[]> {
+export async function listMembers(client: DbClient, workspaceId: string): Promise<MemberRecord[]> {
+  const prisma = prismaOf(client);
   if (!isUuid(workspaceId)) return [];
   const rows = await prisma.member.findMany({
     where: { workspaceId },
@@ -163,9 +270,10 @@ export async function listMembers(
  * without an owner. The row is locked and owners counted in one transaction.
  */
 export async function changeMember(
-  prisma: PrismaClient,
+  client: DbClient,
   input: { workspaceId: string; userId: string; role: Role | null },
 ): Promise<void> {
+  const prisma = prismaOf(client);
   const { workspaceId, userId, role } = input;
   if (!isUuid(workspaceId) || !isUuid(userId))
     throw new DbError('NOT_FOUND', `member ${userId} not found`, { field: 'userId' });
@@ -198,7 +306,7 @@ export async function changeMember(
 }
 
 export async function createInvitation(
-  prisma: PrismaClient,
+  client: DbClient,
   input: {
     workspaceId: string;
     role: Role;
@@ -207,44 +315,95 @@ export async function createInvitation(
     expiresAt: Date;
   },
 ): Promise<InvitationRecord> {
-  const row = await prisma.invitation.create({ data: input });
-  return {
-    id: row.id,
-    workspaceId: row.workspaceId,
-    role: row.role,
-    createdById: row.createdById,
-    expiresAt: row.expiresAt,
-    acceptedAt: row.acceptedAt,
-    createdAt: row.createdAt,
-  };
+  const prisma = prismaOf(client);
+  return invitationRecord(await prisma.invitation.create({ data: input }));
 }
 
 /**
- * Uses an invitation once: marks it accepted and adds the user with its role, in one statement's
- * worth of locking, so two people opening the same link cannot both join. null when the token is
- * unknown, already used or expired.
+ * Uses an invitation once: marks it accepted and adds the user, in one transaction, so two people
+ * opening the same link cannot both join. The role granted is the invitation's, capped by the
+ * inviter's role now (an admin demoted since cannot grant admin; one no longer a member grants
+ * nothing). null when the token is unknown, used, revoked or expired, or the inviter has left.
  */
 export async function acceptInvitation(
-  prisma: PrismaClient,
+  client: DbClient,
   tokenHash: string,
   userId: string,
 ): Promise<{ workspaceId: string; role: Role } | null> {
-  return prisma.$transaction(async (tx) => {
-    const taken = await tx.invitation.updateMany({
-      where: { tokenHash, acceptedAt: null, expiresAt: { gt: new Date() } },
-      data: { acceptedAt: new Date(), acceptedBy: userId },
-    });
-    if (taken.count === 0) return null;
-    const invitation = await tx.invitation.findUniqueOrThrow({ where: { tokenHash } });
-    const existing = await tx.member.findUnique({
-      where: { workspaceId_userId: { workspaceId: invitation.workspaceId, userId } },
-    });
-    if (!existing)
-      await tx.member.create({
-        data: { workspaceId: invitation.workspaceId, userId, role: invitation.role },
-      });
-    return { workspaceId: invitation.workspaceId, role: existing?.role ?? invitation.role };
+  try {
+    return await prismaOf(client).$transaction((tx) => takeInvitation(tx, tokenHash, userId));
+  } catch (error) {
+    // The inviter had left: the invitation stays unused (the transaction rolled its use back).
+    if (error instanceof DbError && error.code === 'INVITATION_INVALID') return null;
+    throw error;
+  }
+}
+
+async function takeInvitation(
+  tx: Prisma.TransactionClient,
+  tokenHash: string,
+  userId: string,
+): Promise<{ workspaceId: string; role: Role } | null> {
+  const taken = await tx.invitation.updateMany({
+    where: { tokenHash, acceptedAt: null, expiresAt: { gt: new Date() } },
+    data: { acceptedAt: new Date(), acceptedBy: userId },
   });
+  if (taken.count === 0) return null;
+  const invitation = await tx.invitation.findUniqueOrThrow({ where: { tokenHash } });
+  // Held until the end: a demotion of the inviter meanwhile waits, then applies to later ones.
+  const [inviter] = await tx.$queryRaw<{ role: Role }[]>`
+    SELECT "role" FROM "Member"
+    WHERE "workspaceId" = ${invitation.workspaceId}::uuid AND "userId" = ${invitation.createdById}::uuid
+    FOR SHARE`;
+  if (!inviter) throw invitationInvalid();
+  const role = atLeast(inviter.role, invitation.role) ? invitation.role : inviter.role;
+  const existing = await tx.member.findUnique({
+    where: { workspaceId_userId: { workspaceId: invitation.workspaceId, userId } },
+  });
+  if (!existing)
+    await tx.member.create({ data: { workspaceId: invitation.workspaceId, userId, role } });
+  return { workspaceId: invitation.workspaceId, role: existing?.role ?? role };
+}
+
+/** Invitations not yet used nor expired, newest first. */
+export async function listInvitations(
+  client: DbClient,
+  workspaceId: string,
+): Promise<InvitationRecord[]> {
+  const prisma = prismaOf(client);
+  if (!isUuid(workspaceId)) return [];
+  const rows = await prisma.invitation.findMany({
+    where: { workspaceId, acceptedAt: null, expiresAt: { gt: new Date() } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
+  return rows.map(invitationRecord);
+}
+
+/** Deletes an unused invitation of the workspace; null when there is none with this id. */
+export async function deleteInvitation(
+  client: DbClient,
+  workspaceId: string,
+  id: string,
+): Promise<InvitationRecord | null> {
+  const prisma = prismaOf(client);
+  if (!isUuid(id) || !isUuid(workspaceId)) return null;
+  const row = await prisma.invitation.findFirst({ where: { id, workspaceId, acceptedAt: null } });
+  if (!row) return null;
+  const deleted = await prisma.invitation.deleteMany({ where: { id, acceptedAt: null } });
+  return deleted.count === 1 ? invitationRecord(row) : null;
+}
+
+function invitationRecord(row: {
+  id: string;
+  workspaceId: string;
+  role: Role;
+  createdById: string;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  createdAt: Date;
+}): InvitationRecord {
+  const { id, workspaceId, role, createdById, expiresAt, acceptedAt, createdAt } = row;
+  return { id, workspaceId, role, createdById, expiresAt, acceptedAt, createdAt };
 }
 
 function token(row: {
@@ -261,16 +420,18 @@ function token(row: {
 }
 
 export async function createApiToken(
-  prisma: PrismaClient,
+  client: DbClient,
   input: { name: string; role: Role; workspaceId: string; userId: string; tokenHash: string },
 ): Promise<ApiTokenRecord> {
+  const prisma = prismaOf(client);
   return token(await prisma.apiToken.create({ data: input }));
 }
 
 export async function listApiTokens(
-  prisma: PrismaClient,
+  client: DbClient,
   workspaceId: string,
 ): Promise<ApiTokenRecord[]> {
+  const prisma = prismaOf(client);
   const rows = await prisma.apiToken.findMany({
     where: { workspaceId },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -278,20 +439,22 @@ export async function listApiTokens(
   return rows.map(token);
 }
 
-/** The token and its owner, or null when unknown (revoked tokens are deleted). */
+/** The token and its owner, or null when unknown (revoked tokens are deleted); by secret or by id. */
 export async function findApiToken(
-  prisma: PrismaClient,
-  tokenHash: string,
+  client: DbClient,
+  where: { tokenHash: string } | { id: string },
 ): Promise<(ApiTokenRecord & { user: UserRecord }) | null> {
-  const row = await prisma.apiToken.findUnique({ where: { tokenHash }, include: { user: true } });
+  if ('id' in where && !isUuid(where.id)) return null;
+  const row = await prismaOf(client).apiToken.findUnique({ where, include: { user: true } });
   return row ? { ...token(row), user: user(row.user) } : null;
 }
 
 export async function deleteApiToken(
-  prisma: PrismaClient,
+  client: DbClient,
   workspaceId: string,
   id: string,
 ): Promise<ApiTokenRecord | null> {
+  const prisma = prismaOf(client);
   if (!isUuid(id)) return null;
   const row = await prisma.apiToken.findFirst({ where: { id, workspaceId } });
   if (!row) return null;
@@ -301,10 +464,11 @@ export async function deleteApiToken(
 
 /** A named secret made once by whichever process gets there first; every process reads the same. */
 export async function serverSecret(
-  prisma: PrismaClient,
+  client: DbClient,
   name: string,
   make: () => string,
 ): Promise<string> {
+  const prisma = prismaOf(client);
   await prisma.serverSecret.createMany({ data: [{ name, value: make() }], skipDuplicates: true });
   return (await prisma.serverSecret.findUniqueOrThrow({ where: { name } })).value;
 }

@@ -7,19 +7,28 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DbError } from './errors.ts';
+import { sealClient, type DbClient } from './client.ts';
 import { PrismaClient } from './generated/client.ts';
 import { seedBuiltInPresets } from './presets.ts';
-import { applyMigrations, runningScriptsWith } from './schema-engine.ts';
+import {
+  applyMigrations,
+  pendingMigrations,
+  runningScriptsWith,
+  type SqlQuery,
+} from './schema-engine.ts';
 
-/** pg-boss 10's `db` option: its SQL runs on the embedded PGlite instance. */
+/** pg-boss's `db` option (its IDatabase): its SQL runs on the embedded PGlite instance. */
 export interface BossDb {
-  // Matches pg-boss 10's own Db type, whose rows are untyped.
+  // Matches pg-boss's own IDatabase type, whose rows are untyped.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
 }
 
 export interface Database {
-  readonly prisma: PrismaClient;
+  /** The handle the data-access functions take; opaque outside this package. */
+  readonly client: DbClient;
+  /** Resolves when the database answers a query (health checks). */
+  ping(): Promise<void>;
   readonly mode: 'postgres' | 'pglite';
   /** The PostgreSQL URL (postgres mode) for clients that connect themselves, such as pg-boss. */
   readonly connectionString: string | null;
@@ -36,6 +45,10 @@ export interface Database {
    * called with PGlite (in process, no connection to lose). Returns a function that removes it.
    */
   onListenReconnect(callback: (lostAt: Date) => void): () => void;
+  /** The connection pool's use now (postgres mode); null with PGlite (one in-process instance). */
+  poolUse(): { total: number; idle: number; waiting: number; max: number } | null;
+  /** Migrations in prisma/migrations that the database has not applied (a readiness check). */
+  pendingMigrations(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -88,7 +101,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     ? await openPostgres(options.databaseUrl, options.migrate ?? true)
     : await openPglite(options.dataDir);
   try {
-    await seedBuiltInPresets(database.prisma);
+    await seedBuiltInPresets(database.client);
   } catch (error) {
     await database.close();
     throw error;
@@ -96,16 +109,42 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return database;
 }
 
+/** How long a process waits, in all, for another one that holds Prisma's migration lock. */
+const MIGRATION_LOCK_WAIT_MS = 5 * 60_000;
+
+/**
+ * Applies pending migrations. Looks first, without a lock, so processes started together on a
+ * migrated database never queue for Prisma's advisory lock; when one must migrate and another holds
+ * the lock (the engine gives up after 10 s), it waits with back-off and looks again, since the
+ * holder has usually applied everything meanwhile.
+ */
 async function migrate(
   factory: SqlMigrationAwareDriverAdapterFactory,
+  query: SqlQuery,
   close: () => Promise<void>,
 ): Promise<void> {
+  const giveUpAt = Date.now() + MIGRATION_LOCK_WAIT_MS;
   try {
-    await applyMigrations(factory);
+    for (let attempt = 0; ; attempt++) {
+      if ((await pendingMigrations(query)).length === 0) return;
+      try {
+        await applyMigrations(factory);
+        return;
+      } catch (error) {
+        if (!isMigrationLockTimeout(error) || Date.now() >= giveUpAt) throw error;
+        const delayMs = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** The schema engine's "Timed out trying to acquire a postgres advisory lock" failure. */
+function isMigrationLockTimeout(error: unknown): boolean {
+  return error instanceof DbError && /advisory lock/i.test(error.message);
 }
 
 async function openPostgres(connectionString: string, applyPending: boolean): Promise<Database> {
@@ -115,18 +154,27 @@ async function openPostgres(connectionString: string, applyPending: boolean): Pr
   if (applyPending) {
     await migrate(
       runningScriptsWith(new PrismaPg(pool), (script) => pool.query(script)),
+      (text) => pool.query(text),
       () => pool.end(),
     );
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const listeners = new PostgresListeners(connectionString);
   return {
-    prisma,
+    client: sealClient(prisma),
+    ping: () => prisma.$queryRaw`SELECT 1`.then(() => undefined),
     mode: 'postgres',
     connectionString,
     bossDb: null,
     listen: (channel, onPayload) => listeners.add(channel, onPayload),
     onListenReconnect: (callback) => listeners.onReconnect(callback),
+    pendingMigrations: () => pendingMigrations((text) => pool.query(text)),
+    poolUse: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: pool.options.max ?? 10,
+    }),
     async notify(channel, payload) {
       checkNotifyPayload(channel, payload);
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
@@ -251,11 +299,13 @@ async function openPglite(dataDir: string): Promise<Database> {
   const pglite = await PGlite.create(directory);
   await migrate(
     runningScriptsWith(new PrismaPGlite(pglite), (script) => pglite.exec(script)),
+    (text) => pglite.query(text),
     () => pglite.close(),
   );
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
-    prisma,
+    client: sealClient(prisma),
+    ping: () => prisma.$queryRaw`SELECT 1`.then(() => undefined),
     mode: 'pglite',
     connectionString: null,
     bossDb: {
@@ -273,6 +323,8 @@ async function openPglite(dataDir: string): Promise<Database> {
       return () => unlisten();
     },
     onListenReconnect: () => () => {},
+    pendingMigrations: () => pendingMigrations((text) => pglite.query(text)),
+    poolUse: () => null,
     async notify(channel, payload) {
       checkNotifyPayload(channel, payload);
       await pglite.query('SELECT pg_notify($1, $2)', [channel, payload]);

@@ -13,6 +13,11 @@ const KINDS = {
   /** A workspace would be left without an owner. */
   LAST_OWNER: 'conflict',
   MIGRATION_FAILED: 'internal',
+  /** A workspace quota (active runs, storage) would be passed; details carry used and limit. */
+  QUOTA_EXCEEDED: 'quota',
+  /** Under SIGNUP_POLICY=first-user, an account after the first needs an invitation. */
+  SIGNUP_CLOSED: 'forbidden',
+  INVITATION_INVALID: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 
 export type DbErrorCode = keyof typeof KINDS;
@@ -22,7 +27,11 @@ export class DbError extends DomainError {
   override readonly name = 'DbError';
   declare readonly code: DbErrorCode;
 
-  constructor(code: DbErrorCode, message: string, options?: { cause?: unknown; field?: string }) {
+  constructor(
+    code: DbErrorCode,
+    message: string,
+    options?: { cause?: unknown; field?: string; details?: Record<string, number> },
+  ) {
     super(KINDS[code], code, message, options);
   }
 }

@@ -1,7 +1,7 @@
 // Rendered frames of a run, stored idempotently so a resumed run never duplicates one.
 import type { Connection, FrameRecord } from '@latent-lab/domain';
 import { DbError } from './errors.ts';
-import type { PrismaClient } from './generated/client.ts';
+import { prismaOf, type DbClient } from './client.ts';
 import { pageSize, toConnection } from './pagination.ts';
 import { isUuid } from './prisma-errors.ts';
 import { toFrameRecord } from './records.ts';
@@ -29,7 +29,8 @@ export interface FrameInput {
  * the same row) is therefore ordered before or after the whole frame: once a run is CANCELED no
  * frame is stored for it (DbError RUN_NOT_RUNNING), whatever the timing.
  */
-export async function upsertFrame(prisma: PrismaClient, input: FrameInput): Promise<FrameRecord> {
+export async function upsertFrame(client: DbClient, input: FrameInput): Promise<FrameRecord> {
+  const prisma = prismaOf(client);
   if (!Number.isInteger(input.index) || input.index < 0) {
     throw new DbError('INVALID_INPUT', `frame index must be an integer >= 0, got ${input.index}`, {
       field: 'index',
@@ -70,7 +71,8 @@ export async function upsertFrame(prisma: PrismaClient, input: FrameInput): Prom
 }
 
 /** Every stored frame of the run, ordered by index (at most the run's steps). */
-export async function listFrames(prisma: PrismaClient, runId: string): Promise<FrameRecord[]> {
+export async function listFrames(client: DbClient, runId: string): Promise<FrameRecord[]> {
+  const prisma = prismaOf(client);
   if (!isUuid(runId)) return [];
   const rows = await prisma.frame.findMany({ where: { runId }, orderBy: { index: 'asc' } });
   return rows.map(toFrameRecord);
@@ -78,10 +80,11 @@ export async function listFrames(prisma: PrismaClient, runId: string): Promise<F
 
 /** One page of a run's frames by index; the cursor is the last index delivered. */
 export async function pageFrames(
-  prisma: PrismaClient,
+  client: DbClient,
   runId: string,
   page: { first?: number; after?: string | null },
 ): Promise<Connection<FrameRecord>> {
+  const prisma = prismaOf(client);
   const size = pageSize(page.first);
   if (!isUuid(runId)) return { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null };
   const after = page.after == null ? -1 : /^\d{1,9}$/.test(page.after) ? Number(page.after) : NaN;
@@ -102,10 +105,11 @@ export async function pageFrames(
 
 /** Frames after an index (a subscription catching up), in index order. */
 export async function framesAfter(
-  prisma: PrismaClient,
+  client: DbClient,
   runId: string,
   afterIndex: number,
 ): Promise<FrameRecord[]> {
+  const prisma = prismaOf(client);
   if (!isUuid(runId)) return [];
   const rows = await prisma.frame.findMany({
     where: { runId, index: { gt: afterIndex } },
@@ -124,9 +128,10 @@ function thumbnailIndexes(count: number): number[] {
  * order, so framesDone names them), keyed by run id.
  */
 export async function thumbnailFrames(
-  prisma: PrismaClient,
+  client: DbClient,
   runs: readonly { id: string; framesDone: number }[],
 ): Promise<Map<string, FrameRecord[]>> {
+  const prisma = prismaOf(client);
   const wanted = runs.filter((run) => isUuid(run.id) && run.framesDone > 0);
   const byRun = new Map<string, FrameRecord[]>(runs.map((run) => [run.id, []]));
   if (wanted.length === 0) return byRun;

@@ -1,7 +1,7 @@
 // Uploaded images, one row per distinct content (sha256).
 import type { Connection, ImageRecord } from '@latent-lab/domain';
 import { DbError } from './errors.ts';
-import type { PrismaClient } from './generated/client.ts';
+import { prismaOf, type DbClient } from './client.ts';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type PageArgs } from './pagination.ts';
 import { isForeignKeyViolation, isUniqueViolation, isUuid } from './prisma-errors.ts';
 
@@ -15,22 +15,23 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** Returns the image with this sha256, creating it when new; `created` says which happened. */
 export async function createOrGetImage(
-  prisma: PrismaClient,
+  client: DbClient,
   input: NewImage,
 ): Promise<{ image: ImageRecord; created: boolean }> {
+  const prisma = prismaOf(client);
   if (!SHA256_HEX.test(input.sha256)) {
     throw new DbError('INVALID_INPUT', 'sha256 must be 64 lower-case hex digits', {
       field: 'sha256',
     });
   }
-  const existing = await getImageBySha256(prisma, input.workspaceId, input.sha256);
+  const existing = await getImageBySha256(client, input.workspaceId, input.sha256);
   if (existing) return { image: existing, created: false };
   try {
     return { image: await prisma.image.create({ data: input }), created: true };
   } catch (error) {
     // A concurrent upload of the same bytes won the insert.
     if (!isUniqueViolation(error)) throw error;
-    const winner = await getImageBySha256(prisma, input.workspaceId, input.sha256);
+    const winner = await getImageBySha256(client, input.workspaceId, input.sha256);
     if (!winner) throw error;
     return { image: winner, created: false };
   }
@@ -38,10 +39,11 @@ export async function createOrGetImage(
 
 /** The image, or null when unknown or (with workspaceId) in another workspace. */
 export async function getImage(
-  prisma: PrismaClient,
+  client: DbClient,
   id: string,
   workspaceId?: string,
 ): Promise<ImageRecord | null> {
+  const prisma = prismaOf(client);
   if (!isUuid(id)) return null;
   return prisma.image.findFirst({
     where: { id, ...(workspaceId === undefined ? {} : { workspaceId }) },
@@ -50,10 +52,11 @@ export async function getImage(
 
 /** Upload deduplication is per workspace. */
 export function getImageBySha256(
-  prisma: PrismaClient,
+  client: DbClient,
   workspaceId: string,
   sha256: string,
 ): Promise<ImageRecord | null> {
+  const prisma = prismaOf(client);
   return prisma.image.findUnique({ where: { workspaceId_sha256: { workspaceId, sha256 } } });
 }
 
@@ -61,10 +64,11 @@ const IMAGE_SORT = 'CREATED_AT_DESC';
 
 /** Newest first. */
 export async function listImages(
-  prisma: PrismaClient,
+  client: DbClient,
   workspaceId: string,
   args: PageArgs = {},
 ): Promise<Connection<ImageRecord>> {
+  const prisma = prismaOf(client);
   const size = pageSize(args.first);
   const after = args.after ? decodeCursor(args.after, IMAGE_SORT) : null;
   const afterDate = after ? new Date(after.key) : null;
@@ -92,10 +96,11 @@ export async function listImages(
 
 /** Many images in one query, in no particular order (for batch loaders). */
 export async function getImages(
-  prisma: PrismaClient,
+  client: DbClient,
   ids: readonly string[],
   workspaceId?: string,
 ): Promise<ImageRecord[]> {
+  const prisma = prismaOf(client);
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
   return prisma.image.findMany({
@@ -104,20 +109,22 @@ export async function getImages(
 }
 
 /** How many runs use the image as a keyframe. */
-export function countRunsUsingImage(prisma: PrismaClient, imageId: string): Promise<number> {
+export function countRunsUsingImage(client: DbClient, imageId: string): Promise<number> {
+  const prisma = prismaOf(client);
   if (!isUuid(imageId)) return Promise.resolve(0);
   return prisma.run.count({ where: { keyframes: { some: { imageId } } } });
 }
 
 /** Deletes an image no run uses and returns it (the caller deletes the stored file). */
 export async function deleteImage(
-  prisma: PrismaClient,
+  client: DbClient,
   id: string,
   workspaceId: string,
 ): Promise<ImageRecord> {
-  const image = await getImage(prisma, id, workspaceId);
+  const prisma = prismaOf(client);
+  const image = await getImage(client, id, workspaceId);
   if (!image) throw new DbError('NOT_FOUND', `image ${id} not found`, { field: 'id' });
-  const inUse = await countRunsUsingImage(prisma, id);
+  const inUse = await countRunsUsingImage(client, id);
   if (inUse > 0) throw imageInUse(image, inUse);
   try {
     await prisma.image.delete({ where: { id } });

@@ -2,6 +2,7 @@
 // access that takes and returns domain records; no Prisma type or call leaves this package.
 export { openDatabase, type Database, type OpenDatabaseOptions, type BossDb } from './database.ts';
 export { DbError, type DbErrorCode } from './errors.ts';
+export { countQueueJobs, countRunsByStatus, type QueueStateCount } from './gauges.ts';
 export { DEFAULT_PAGE_SIZE, type PageArgs } from './pagination.ts';
 export {
   createOrGetImage,
@@ -30,7 +31,6 @@ export {
   getRuns,
   listRuns,
   countRuns,
-  storageBytes,
   setRunStatus,
   addTags,
   removeTags,
@@ -38,7 +38,9 @@ export {
   deleteRun,
   countFrames,
   runIdsChangedSince,
+  importRuns,
   type NewRunRow,
+  type PastRunRow,
   type RunSort,
   type RunFilter,
   type ListRunsArgs,
@@ -60,6 +62,8 @@ export {
   createSession,
   findSession,
   deleteSession,
+  getPasswordHash,
+  setPassword,
   createWorkspace,
   findOwnerlessWorkspace,
   addMember,
@@ -67,14 +71,18 @@ export {
   getMembership,
   listMembers,
   changeMember,
+  signUpAccount,
+  invitationInvalid,
   createInvitation,
   acceptInvitation,
+  listInvitations,
+  deleteInvitation,
   createApiToken,
   listApiTokens,
   findApiToken,
   deleteApiToken,
   serverSecret,
 } from './accounts.ts';
-/** The handle every data-access function takes; callers pass it along and never query it. */
-export type { PrismaClient as DbClient } from './generated/client.ts';
+export { storageBytes, reserveStorage, releaseStorage } from './quotas.ts';
+export type { DbClient } from './client.ts';
 export { databaseRateLimiter, type RateLimiterAbstract } from './rate-limits.ts';

@@ -2,7 +2,7 @@
 // validated by the domain schema (parseNoisePreset) before they reach this layer.
 import type { NoisePresetParams, NoisePresetRecord } from '@latent-lab/domain';
 import { DbError } from './errors.ts';
-import type { PrismaClient } from './generated/client.ts';
+import { prismaOf, type DbClient } from './client.ts';
 import { isUniqueViolation, isUuid } from './prisma-errors.ts';
 import { toPresetRecord } from './records.ts';
 
@@ -27,16 +27,18 @@ export const BUILT_IN_PRESETS = [
 export type PresetInput = NoisePresetParams;
 
 /** Inserts the built-in presets that are missing; running it again changes nothing. */
-export async function seedBuiltInPresets(prisma: PrismaClient): Promise<void> {
+export async function seedBuiltInPresets(client: DbClient): Promise<void> {
+  const prisma = prismaOf(client);
   await prisma.noisePreset.createMany({ data: BUILT_IN_PRESETS, skipDuplicates: true });
 }
 
 /** Built-ins first, then by name. */
 /** The built-in presets, then the workspace's own, by name. */
 export async function listPresets(
-  prisma: PrismaClient,
+  client: DbClient,
   workspaceId: string,
 ): Promise<NoisePresetRecord[]> {
+  const prisma = prismaOf(client);
   const rows = await prisma.noisePreset.findMany({
     where: { OR: [{ builtIn: true }, { workspaceId }] },
     orderBy: [{ builtIn: 'desc' }, { name: 'asc' }],
@@ -46,10 +48,11 @@ export async function listPresets(
 
 /** A built-in preset or one of the workspace's; null for anything else. */
 export async function getPreset(
-  prisma: PrismaClient,
+  client: DbClient,
   id: string,
   workspaceId: string,
 ): Promise<NoisePresetRecord | null> {
+  const prisma = prismaOf(client);
   if (!isUuid(id)) return null;
   const row = await prisma.noisePreset.findFirst({
     where: { id, OR: [{ builtIn: true }, { workspaceId }] },
@@ -58,10 +61,11 @@ export async function getPreset(
 }
 
 export async function getPresetByName(
-  prisma: PrismaClient,
+  client: DbClient,
   name: string,
   workspaceId: string | null = null,
 ): Promise<NoisePresetRecord | null> {
+  const prisma = prismaOf(client);
   const row = await prisma.noisePreset.findFirst({ where: { name, workspaceId } });
   return row ? toPresetRecord(row) : null;
 }
@@ -76,11 +80,12 @@ function duplicateName(name: string, error: unknown): DbError {
 
 /** A workspace's preset; its name is unique in the workspace and among the built-ins. */
 export async function createPreset(
-  prisma: PrismaClient,
+  client: DbClient,
   input: PresetInput & { workspaceId: string; createdById: string | null },
 ): Promise<NoisePresetRecord> {
+  const prisma = prismaOf(client);
   const name = input.name;
-  if ((await getPresetByName(prisma, name)) !== null) throw duplicateName(name, undefined);
+  if ((await getPresetByName(client, name)) !== null) throw duplicateName(name, undefined);
   try {
     return toPresetRecord(await prisma.noisePreset.create({ data: { ...input, builtIn: false } }));
   } catch (error) {
@@ -90,12 +95,12 @@ export async function createPreset(
 }
 
 async function requireEditablePreset(
-  prisma: PrismaClient,
+  client: DbClient,
   id: string,
   workspaceId: string,
   action: string,
 ): Promise<NoisePresetRecord> {
-  const preset = await getPreset(prisma, id, workspaceId);
+  const preset = await getPreset(client, id, workspaceId);
   if (!preset) throw new DbError('NOT_FOUND', `noise preset ${id} not found`, { field: 'id' });
   if (preset.builtIn)
     throw new DbError(
@@ -107,13 +112,14 @@ async function requireEditablePreset(
 }
 
 export async function updatePreset(
-  prisma: PrismaClient,
+  client: DbClient,
   id: string,
   workspaceId: string,
   changes: Partial<PresetInput>,
 ): Promise<NoisePresetRecord> {
-  await requireEditablePreset(prisma, id, workspaceId, 'update');
-  if (changes.name !== undefined && (await getPresetByName(prisma, changes.name)) !== null) {
+  const prisma = prismaOf(client);
+  await requireEditablePreset(client, id, workspaceId, 'update');
+  if (changes.name !== undefined && (await getPresetByName(client, changes.name)) !== null) {
     throw duplicateName(changes.name, undefined);
   }
   const name = changes.name;
@@ -127,11 +133,12 @@ export async function updatePreset(
 
 /** Deletes a user preset; runs that used it keep their noise snapshot (presetId becomes null). */
 export async function deletePreset(
-  prisma: PrismaClient,
+  client: DbClient,
   id: string,
   workspaceId: string,
 ): Promise<NoisePresetRecord> {
-  const preset = await requireEditablePreset(prisma, id, workspaceId, 'delete');
+  const prisma = prismaOf(client);
+  const preset = await requireEditablePreset(client, id, workspaceId, 'delete');
   await prisma.noisePreset.delete({ where: { id } });
   return preset;
 }

@@ -1,14 +1,15 @@
 // Counters for rate limits in the database, so every API process sees the same counts.
 import { RateLimiterPrisma, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { PrismaClient } from './generated/client.ts';
+import { prismaOf, type DbClient } from './client.ts';
 
 export type { RateLimiterAbstract };
 
 /** `points` per `duration` seconds for each key under `keyPrefix`. */
 export function databaseRateLimiter(
-  prisma: PrismaClient,
+  client: DbClient,
   options: { keyPrefix: string; points: number; duration: number },
 ): RateLimiterAbstract {
+  const prisma = prismaOf(client);
   return new RateLimiterPrisma({
     storeClient: prisma,
     tableName: 'rateLimiterFlexible',

@@ -1,11 +1,13 @@
 // Rows to domain records: the only place that knows both shapes. Text columns hold the domain's
-// option strings (CHECK constraints keep them to its lists), so they are narrowed, not converted.
-import type {
-  FrameRecord,
-  ImageRecord,
-  NoisePresetRecord,
-  RunParams,
-  RunRecord,
+// option strings (CHECK constraints keep them to its lists), so they are narrowed, not converted;
+// a run's parameters are one JSON value, validated by the domain's schema when the run was created.
+import {
+  withOptionDefaults,
+  type FrameRecord,
+  type ImageRecord,
+  type NoisePresetRecord,
+  type RunParams,
+  type RunRecord,
 } from '@latent-lab/domain';
 import type { Frame, Image, NoisePreset, Run } from './generated/client.ts';
 
@@ -28,25 +30,12 @@ export function toFrameRecord(row: Frame): FrameRecord {
 
 /** keyframeIds: the run's images in path order. */
 export function toRunRecord(row: Run, keyframeIds: string[]): RunRecord {
-  const params: RunParams = {
+  const stored = row.params as Omit<RunParams, 'model' | 'keyframes'>;
+  const params = withOptionDefaults<RunParams>({
+    ...stored,
     model: row.model,
     keyframes: keyframeIds,
-    steps: row.steps,
-    method: row.method as RunParams['method'],
-    easing: row.easing as RunParams['easing'],
-    width: row.width,
-    height: row.height,
-    fit: row.fit as RunParams['fit'],
-    precision: row.precision as RunParams['precision'],
-    noise: {
-      level: row.noiseLevel,
-      mode: row.noiseMode as RunParams['noise']['mode'],
-      schedule: row.noiseSchedule as RunParams['noise']['schedule'],
-      shared: row.noiseShared,
-    },
-    seed: Number(row.seed),
-    animation: { fps: row.fps, loop: row.loop as RunParams['animation']['loop'] },
-  };
+  });
   return {
     id: row.id,
     workspaceId: row.workspaceId,

@@ -10,8 +10,10 @@ import {
 } from '@latent-lab/domain';
 import { DbError } from './errors.ts';
 import { Prisma, type PrismaClient } from './generated/client.ts';
+import { prismaOf, type DbClient } from './client.ts';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type PageArgs } from './pagination.ts';
 import { isRecordNotFound, isUuid, violatedCheckColumn } from './prisma-errors.ts';
+import { checkRunQuota, lockWorkspace } from './quotas.ts';
 import { toRunRecord } from './records.ts';
 
 const keyframeIds = {
@@ -37,8 +39,45 @@ export interface NewRunRow {
   tags?: string[];
 }
 
-/** Creates a QUEUED run; its keyframe images and preset must exist. */
-export async function createRun(prisma: PrismaClient, input: NewRunRow): Promise<RunRecord> {
+function storedParams(params: RunParams): Prisma.InputJsonObject {
+  const { model: _model, keyframes: _keyframes, ...stored } = params;
+  return stored;
+}
+
+/** The columns of a run row: its names and groups, and its parameters. */
+function runColumns(input: NewRunRow) {
+  const { params } = input;
+  return {
+    workspaceId: input.workspaceId,
+    createdById: input.createdById,
+    name: input.name,
+    tags: input.tags ?? [],
+    model: params.model,
+    // Everything else of the parameters is one value; model is a column for history's filter.
+    params: storedParams(params),
+  };
+}
+
+/**
+ * Creates a QUEUED run; its keyframe images and preset must exist. With a quota, the workspace is
+ * locked while its active runs and storage are counted and the run is added (QUOTA_EXCEEDED when
+ * over), so runs created together never pass it.
+ */
+export async function createRun(
+  client: DbClient,
+  input: NewRunRow,
+  quota?: { maxActiveRuns: number; maxStorageBytes: number },
+): Promise<RunRecord> {
+  const prisma = prismaOf(client);
+  if (!quota) return insertRun(prisma, input);
+  return prisma.$transaction(async (tx) => {
+    await lockWorkspace(tx, input.workspaceId);
+    await checkRunQuota(tx, input.workspaceId, quota);
+    return insertRun(tx, input);
+  });
+}
+
+async function insertRun(prisma: Prisma.TransactionClient, input: NewRunRow): Promise<RunRecord> {
   const { params } = input;
   const distinctIds = [...new Set(params.keyframes)];
   const found = distinctIds.every(isUuid)
@@ -67,26 +106,8 @@ export async function createRun(prisma: PrismaClient, input: NewRunRow): Promise
   try {
     const row = await prisma.run.create({
       data: {
-        workspaceId: input.workspaceId,
-        createdById: input.createdById,
-        name: input.name,
-        model: params.model,
-        steps: params.steps,
-        method: params.method,
-        easing: params.easing,
-        width: params.width,
-        height: params.height,
-        fit: params.fit,
-        precision: params.precision,
-        noiseLevel: params.noise.level,
-        noiseMode: params.noise.mode,
-        noiseSchedule: params.noise.schedule,
-        noiseShared: params.noise.shared,
-        seed: params.seed,
-        fps: params.animation.fps,
-        loop: params.animation.loop,
+        ...runColumns(input),
         presetId,
-        tags: input.tags ?? [],
         keyframes: {
           create: params.keyframes.map((imageId, position) => ({ position, imageId })),
         },
@@ -104,15 +125,43 @@ export async function createRun(prisma: PrismaClient, input: NewRunRow): Promise
   }
 }
 
+/** A run of the past, stored as it finished: benchmarks seed a long history with these. */
+export interface PastRunRow extends NewRunRow {
+  id: string;
+  status: RunStatus;
+  createdAt: Date;
+}
+
+/** Stores finished runs in two statements; their keyframe images must exist. */
+export async function importRuns(client: DbClient, runs: readonly PastRunRow[]): Promise<void> {
+  const prisma = prismaOf(client);
+  await prisma.$transaction([
+    prisma.run.createMany({
+      data: runs.map((run) => ({
+        ...runColumns(run),
+        id: run.id,
+        status: run.status,
+        createdAt: run.createdAt,
+      })),
+    }),
+    prisma.runImage.createMany({
+      data: runs.flatMap((run) =>
+        run.params.keyframes.map((imageId, position) => ({ runId: run.id, imageId, position })),
+      ),
+    }),
+  ]);
+}
+
 /**
  * The run, or null when unknown or (with workspaceId) in another workspace. Frames are paged
  * separately (listFrames).
  */
 export async function getRun(
-  prisma: PrismaClient,
+  client: DbClient,
   id: string,
   workspaceId?: string,
 ): Promise<RunRecord | null> {
+  const prisma = prismaOf(client);
   if (!isUuid(id)) return null;
   const row = await prisma.run.findFirst({
     where: { id, ...(workspaceId === undefined ? {} : { workspaceId }) },
@@ -123,10 +172,11 @@ export async function getRun(
 
 /** Many runs in one query, in no particular order (for batch loaders). */
 export async function getRuns(
-  prisma: PrismaClient,
+  client: DbClient,
   ids: readonly string[],
   workspaceId?: string,
 ): Promise<RunRecord[]> {
+  const prisma = prismaOf(client);
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
   const rows = await prisma.run.findMany({
@@ -223,9 +273,10 @@ function afterWhere(sort: RunSort, cursor: string): Prisma.RunWhereInput {
 
 /** One page of run history with the filters, sort and keyset cursor. */
 export async function listRuns(
-  prisma: PrismaClient,
+  client: DbClient,
   args: ListRunsArgs = {},
 ): Promise<Connection<RunRecord>> {
+  const prisma = prismaOf(client);
   const size = pageSize(args.first);
   const sort = args.sort ?? 'CREATED_AT_DESC';
   if (!(sort in SORTS))
@@ -268,11 +319,12 @@ export interface StatusChange {
  * it) and clears finishedAt; SUCCEEDED/FAILED/CANCELED set finishedAt; QUEUED clears finishedAt.
  */
 export async function setRunStatus(
-  prisma: PrismaClient,
+  client: DbClient,
   id: string,
   status: RunStatus,
   change: StatusChange = {},
 ): Promise<RunRecord> {
+  const prisma = prismaOf(client);
   const now = new Date();
   const data: Prisma.RunUpdateManyMutationInput = {
     status,
@@ -296,7 +348,7 @@ export async function setRunStatus(
         ]
       : []),
   ]);
-  const run = await getRun(prisma, id);
+  const run = await getRun(client, id);
   if (!run) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
   if (updated!.count === 0) {
     throw new DbError(
@@ -325,11 +377,8 @@ async function changeTags(
 }
 
 /** Replaces the run's notes (short Markdown, checked by the domain's notes schema). */
-export async function setRunNotes(
-  prisma: PrismaClient,
-  id: string,
-  notes: string,
-): Promise<RunRecord> {
+export async function setRunNotes(client: DbClient, id: string, notes: string): Promise<RunRecord> {
+  const prisma = prismaOf(client);
   const checked = parseNotes(notes);
   if (!isUuid(id)) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
   try {
@@ -344,29 +393,24 @@ export async function setRunNotes(
 }
 
 /** Adds tags (trimmed, no duplicates); existing order is kept and new tags go last. */
-export async function addTags(
-  prisma: PrismaClient,
-  id: string,
-  tags: string[],
-): Promise<RunRecord> {
+export async function addTags(client: DbClient, id: string, tags: string[]): Promise<RunRecord> {
+  const prisma = prismaOf(client);
   const added = parseTags(tags);
   return changeTags(prisma, id, (current) => [...current, ...added]);
 }
 
-export async function removeTags(
-  prisma: PrismaClient,
-  id: string,
-  tags: string[],
-): Promise<RunRecord> {
+export async function removeTags(client: DbClient, id: string, tags: string[]): Promise<RunRecord> {
+  const prisma = prismaOf(client);
   const removed = new Set(tags.map((tag) => tag.trim()));
   return changeTags(prisma, id, (current) => current.filter((tag) => !removed.has(tag)));
 }
 
 /** Deletes the run (its frames and keyframe links cascade); returns the frames' storage keys to delete. */
 export async function deleteRun(
-  prisma: PrismaClient,
+  client: DbClient,
   id: string,
 ): Promise<{ frameStorageKeys: string[] }> {
+  const prisma = prismaOf(client);
   if (!isUuid(id)) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
   try {
     return await prisma.$transaction(async (tx) => {
@@ -385,29 +429,22 @@ export async function deleteRun(
   }
 }
 
-export function countFrames(prisma: PrismaClient, runId: string): Promise<number> {
+export function countFrames(client: DbClient, runId: string): Promise<number> {
+  const prisma = prismaOf(client);
   if (!isUuid(runId)) return Promise.resolve(0);
   return prisma.frame.count({ where: { runId } });
 }
 
 /** Runs in these statuses, in one workspace or all (the health check's queue depth, quotas). */
 export function countRuns(
-  prisma: PrismaClient,
+  client: DbClient,
   status: RunStatus[],
   workspaceId?: string,
 ): Promise<number> {
+  const prisma = prismaOf(client);
   return prisma.run.count({
     where: { status: { in: status }, ...(workspaceId === undefined ? {} : { workspaceId }) },
   });
-}
-
-/** Bytes a workspace keeps: its uploads and every stored frame of its runs. */
-export async function storageBytes(prisma: PrismaClient, workspaceId: string): Promise<number> {
-  const [images, frames] = await Promise.all([
-    prisma.image.aggregate({ where: { workspaceId }, _sum: { byteSize: true } }),
-    prisma.frame.aggregate({ where: { run: { workspaceId } }, _sum: { byteSize: true } }),
-  ]);
-  return (images._sum.byteSize ?? 0) + (frames._sum.byteSize ?? 0);
 }
 
 /**
@@ -416,10 +453,11 @@ export async function storageBytes(prisma: PrismaClient, workspaceId: string): P
  * then; at most `limit`, newest first. Deleted runs are gone and cannot be listed.
  */
 export async function runIdsChangedSince(
-  prisma: PrismaClient,
+  client: DbClient,
   since: Date,
   limit = 1000,
 ): Promise<string[]> {
+  const prisma = prismaOf(client);
   const rows = await prisma.run.findMany({
     where: {
       OR: [

@@ -149,6 +149,27 @@ export async function readMigrations(dir = migrationsDir): Promise<MigrationList
   };
 }
 
+/** Runs one SQL query and returns its rows (a pg pool, or PGlite). */
+export type SqlQuery = (text: string) => Promise<{ rows: Record<string, unknown>[] }>;
+
+/**
+ * Names of the migrations in the folder that the database has not applied, read from Prisma's
+ * _prisma_migrations table without taking Prisma's migration lock (a plain read).
+ */
+export async function pendingMigrations(query: SqlQuery, dir = migrationsDir): Promise<string[]> {
+  const { migrationDirectories } = await readMigrations(dir);
+  const [table] = (await query("SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present"))
+    .rows;
+  const applied = new Set<string>();
+  if (table?.present) {
+    const { rows } = await query(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    for (const row of rows) applied.add(String(row.migration_name));
+  }
+  return migrationDirectories.map((entry) => entry.path).filter((name) => !applied.has(name));
+}
+
 /** Applies the pending migrations; returns the names applied now (empty when up to date). */
 export async function applyMigrations(
   factory: SqlMigrationAwareDriverAdapterFactory,

@@ -52,6 +52,7 @@ import {
 import { applyMigrations, migrationsDir, runningScriptsWith } from '../src/schema-engine.ts';
 import { dbError, MISSING_ID, sha256, type Scope } from './expect.ts';
 import { describeEachMode, type Mode } from './databases.ts';
+import { prismaOf } from '../src/client.ts';
 
 /** A fresh secret's hash, as the services store it. */
 function tokenHash(): string {
@@ -93,6 +94,7 @@ function runParams(keyframes: string[]): RunParams {
     steps: 4,
     method: 'lerp',
     easing: 'linear',
+    spacing: 'uniform',
     width: 64,
     height: 64,
     fit: 'cover',
@@ -112,7 +114,7 @@ const PRESET = {
 } as const;
 
 describeEachMode('accounts and workspaces', (context) => {
-  const prisma = () => context().db.prisma;
+  const prisma = () => context().db.client;
 
   describe('workspace isolation', () => {
     let a: Scope;
@@ -202,8 +204,8 @@ describeEachMode('accounts and workspaces', (context) => {
         name: 'bytes',
         params: runParams([image.id, image.id]),
       });
-      await prisma().run.update({ where: { id: run.id }, data: { status: 'RUNNING' } });
-      await prisma().frame.create({
+      await prismaOf(prisma()).run.update({ where: { id: run.id }, data: { status: 'RUNNING' } });
+      await prismaOf(prisma()).frame.create({
         data: {
           runId: run.id,
           index: 0,
@@ -397,12 +399,12 @@ describeEachMode('accounts and workspaces', (context) => {
       });
       assert.equal(created.lastUsedAt, null);
       assert.ok(!('tokenHash' in created), 'the hash is not handed out');
-      const found = await findApiToken(prisma(), hash);
+      const found = await findApiToken(prisma(), { tokenHash: hash });
       assert.equal(found?.id, created.id);
       assert.equal(found.workspaceId, scope.workspaceId);
       assert.equal(found.role, 'MEMBER');
       assert.equal(found.user.id, scope.createdById);
-      assert.equal(await findApiToken(prisma(), tokenHash()), null);
+      assert.equal(await findApiToken(prisma(), { tokenHash: tokenHash() }), null);
       assert.deepEqual(
         (await listApiTokens(prisma(), scope.workspaceId)).map((token) => token.id),
         [created.id],
@@ -410,10 +412,10 @@ describeEachMode('accounts and workspaces', (context) => {
       assert.deepEqual(await listApiTokens(prisma(), elsewhere.workspaceId), []);
 
       assert.equal(await deleteApiToken(prisma(), elsewhere.workspaceId, created.id), null);
-      assert.equal((await findApiToken(prisma(), hash))?.id, created.id);
+      assert.equal((await findApiToken(prisma(), { tokenHash: hash }))?.id, created.id);
       assert.equal(await deleteApiToken(prisma(), scope.workspaceId, 'not-a-uuid'), null);
       assert.equal((await deleteApiToken(prisma(), scope.workspaceId, created.id))?.id, created.id);
-      assert.equal(await findApiToken(prisma(), hash), null);
+      assert.equal(await findApiToken(prisma(), { tokenHash: hash }), null);
       assert.equal(await deleteApiToken(prisma(), scope.workspaceId, created.id), null);
       assert.deepEqual(await listApiTokens(prisma(), scope.workspaceId), []);
     });
@@ -530,31 +532,31 @@ for (const mode of ['postgres', 'pglite'] as const satisfies readonly Mode[]) {
 
       const db = await openDatabase({ databaseUrl, dataDir });
       try {
-        const workspaces = await db.prisma.workspace.findMany();
+        const workspaces = await prismaOf(db.client).workspace.findMany();
         assert.equal(workspaces.length, 1);
         const workspace = workspaces[0]!;
         assert.equal(workspace.name, 'My workspace');
-        assert.equal((await findOwnerlessWorkspace(db.prisma))?.id, workspace.id);
+        assert.equal((await findOwnerlessWorkspace(db.client))?.id, workspace.id);
 
-        const image = await getImage(db.prisma, OLD_IMAGE, workspace.id);
+        const image = await getImage(db.client, OLD_IMAGE, workspace.id);
         assert.equal(image?.originalName, 'old.png');
         assert.equal(image.createdById, null);
-        const run = await getRun(db.prisma, OLD_RUN, workspace.id);
+        const run = await getRun(db.client, OLD_RUN, workspace.id);
         assert.equal(run?.name, 'old run');
         assert.equal(run.status, 'SUCCEEDED');
         assert.deepEqual(run.params.keyframes, [OLD_IMAGE, OLD_IMAGE]);
         assert.equal(run.params.animation.fps, 10);
-        assert.equal((await getPreset(db.prisma, OLD_PRESET, workspace.id))?.name, 'Old grain');
-        const builtIn = await getPresetByName(db.prisma, 'none');
+        assert.equal((await getPreset(db.client, OLD_PRESET, workspace.id))?.name, 'Old grain');
+        const builtIn = await getPresetByName(db.client, 'none');
         assert.equal(builtIn?.id, OLD_BUILT_IN);
         assert.equal(builtIn.workspaceId, null);
 
         // The first account to sign up takes the workspace over; its data is theirs.
-        const user = await addUser(db.prisma, 'first');
-        await addMember(db.prisma, { workspaceId: workspace.id, userId: user.id, role: 'OWNER' });
-        assert.equal(await findOwnerlessWorkspace(db.prisma), null);
+        const user = await addUser(db.client, 'first');
+        await addMember(db.client, { workspaceId: workspace.id, userId: user.id, role: 'OWNER' });
+        assert.equal(await findOwnerlessWorkspace(db.client), null);
         assert.deepEqual(
-          (await listImages(db.prisma, workspace.id)).nodes.map((listed) => listed.id),
+          (await listImages(db.client, workspace.id)).nodes.map((listed) => listed.id),
           [OLD_IMAGE],
         );
       } finally {
@@ -567,8 +569,8 @@ for (const mode of ['postgres', 'pglite'] as const satisfies readonly Mode[]) {
       const database = mode === 'postgres' ? await createTestDatabase() : undefined;
       const db = await openDatabase({ databaseUrl: database?.url ?? null, dataDir: fresh });
       try {
-        assert.equal(await db.prisma.workspace.count(), 0);
-        assert.equal(await findOwnerlessWorkspace(db.prisma), null);
+        assert.equal(await prismaOf(db.client).workspace.count(), 0);
+        assert.equal(await findOwnerlessWorkspace(db.client), null);
       } finally {
         await db.close();
         await database?.drop();

@@ -3,11 +3,12 @@ import { test } from 'node:test';
 import { BUILT_IN_PRESETS, DbError, listPresets, type Database } from '../src/index.ts';
 import { LISTENER_APPLICATION_NAME } from '../src/database.ts';
 import { describeEachMode } from './databases.ts';
+import { prismaOf } from '../src/client.ts';
 
 async function appliedMigrations(
   db: Database,
 ): Promise<{ migration_name: string; finished: boolean }[]> {
-  return db.prisma.$queryRawUnsafe(
+  return prismaOf(db.client).$queryRawUnsafe(
     'SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations WHERE rolled_back_at IS NULL ORDER BY migration_name',
   );
 }
@@ -39,7 +40,7 @@ describeEachMode('openDatabase', (context) => {
 
   test('seeds the built-in presets', async () => {
     // A workspace id nobody has: only the built-ins are listed.
-    const presets = await listPresets(context().db.prisma, '00000000-0000-4000-8000-000000000000');
+    const presets = await listPresets(context().db.client, '00000000-0000-4000-8000-000000000000');
     const builtIns = presets.filter((preset) => preset.builtIn);
     assert.equal(builtIns.length, presets.length);
     assert.deepEqual(
@@ -57,7 +58,7 @@ describeEachMode('openDatabase', (context) => {
     const before = await appliedMigrations(context().db);
     const db = await context().reopen();
     assert.deepEqual(await appliedMigrations(db), before);
-    assert.equal(await db.prisma.noisePreset.count(), BUILT_IN_PRESETS.length);
+    assert.equal(await prismaOf(db.client).noisePreset.count(), BUILT_IN_PRESETS.length);
   });
 
   test('reports its mode and how pg-boss should connect', () => {
@@ -107,7 +108,7 @@ describeEachMode('openDatabase', (context) => {
     }
     const received: string[] = [];
     const stop = await db.listen('survivor', (payload) => received.push(payload));
-    const [row] = await db.prisma.$queryRawUnsafe<{ terminated: number }[]>(
+    const [row] = await prismaOf(db.client).$queryRawUnsafe<{ terminated: number }[]>(
       'SELECT count(pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
       LISTENER_APPLICATION_NAME,
     );

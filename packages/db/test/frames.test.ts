@@ -19,6 +19,7 @@ import {
 } from '../src/index.ts';
 import { dbError, MISSING_ID, type Scope } from './expect.ts';
 import { describeEachMode } from './databases.ts';
+import { prismaOf } from '../src/client.ts';
 
 /** A QUEUED run over two fresh images. */
 async function addRun(
@@ -51,6 +52,7 @@ async function addRun(
       steps,
       method: 'lerp',
       easing: 'linear',
+      spacing: 'uniform',
       width: 64,
       height: 64,
       fit: 'cover',
@@ -94,7 +96,7 @@ async function storedIndexes(prisma: DbClient, runId: string): Promise<number[]>
 }
 
 describeEachMode('frames', (context) => {
-  const prisma = () => context().db.prisma;
+  const prisma = () => context().db.client;
   let scope: Scope | undefined;
   const owner = (): Scope => {
     if (!scope) throw new Error('the workspace is not created yet');
@@ -139,7 +141,7 @@ describeEachMode('frames', (context) => {
         assert.match(String((error as Error).message), new RegExp(`is ${status}`));
         return true;
       });
-      assert.equal(await prisma().frame.count({ where: { runId } }), 0);
+      assert.equal(await prismaOf(prisma()).frame.count({ where: { runId } }), 0);
       const after = await getRun(prisma(), runId);
       assert.equal(after?.framesDone, 0);
       assert.equal(after.status, status);
@@ -151,7 +153,7 @@ describeEachMode('frames', (context) => {
       upsertFrame(prisma(), frame(deleted, 0, null)),
       dbError('NOT_FOUND', 'runId'),
     );
-    assert.equal(await prisma().frame.count({ where: { runId: deleted } }), 0);
+    assert.equal(await prismaOf(prisma()).frame.count({ where: { runId: deleted } }), 0);
   });
 
   test('after a cancel no frame is stored, and a resumed (RUNNING again) run accepts frames', async () => {
@@ -326,7 +328,7 @@ describeEachMode('frames', (context) => {
 
     // Count the statements Prisma sends by wrapping the same client (no second connection).
     let operations = 0;
-    const counting = prisma().$extends({
+    const counting = prismaOf(prisma()).$extends({
       query: {
         async $allOperations({ args, query }) {
           operations++;

@@ -88,6 +88,11 @@ const signUpSchema = z.object({
   invitationToken: z.string().nullish(),
 });
 const signInSchema = z.object({ email, password: z.string({ error: 'password must be text' }) });
+/** The new password follows sign-up's rules; the current one is only compared. */
+const changePasswordSchema = z.object({
+  currentPassword: z.string({ error: 'currentPassword must be text' }),
+  newPassword: password,
+});
 
 export function parseSignUp(input: unknown) {
   return parseWith(signUpSchema, input, 'sign-up');
@@ -95,6 +100,10 @@ export function parseSignUp(input: unknown) {
 
 export function parseSignIn(input: unknown) {
   return parseWith(signInSchema, input, 'sign-in');
+}
+
+export function parseChangePassword(input: unknown) {
+  return parseWith(changePasswordSchema, input, 'change password');
 }
 
 export function parseWorkspaceName(input: unknown): string {

@@ -34,16 +34,24 @@ export class DomainError extends Error {
   override readonly name: string = 'DomainError';
   readonly field: string | undefined;
   readonly issues: readonly FieldIssue[];
+  /** Numbers a program acts on: a quota's used and limit, a rate limit's retryAfterSeconds. */
+  readonly details: Readonly<Record<string, number>>;
 
   constructor(
     readonly kind: ErrorKind,
     readonly code: string,
     message: string,
-    options: { field?: string; issues?: readonly FieldIssue[]; cause?: unknown } = {},
+    options: {
+      field?: string;
+      issues?: readonly FieldIssue[];
+      cause?: unknown;
+      details?: Record<string, number>;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.field = options.field ?? options.issues?.[0]?.field;
     this.issues = options.issues ?? (this.field ? [{ field: this.field, message }] : []);
+    this.details = options.details ?? {};
   }
 }
 

@@ -4,6 +4,7 @@ export * from './options.ts';
 export * from './run-status.ts';
 export * from './errors.ts';
 export * from './limits.ts';
+export * from './run-options.ts';
 export * from './run-params.ts';
 export * from './noise-preset.ts';
 export * from './records.ts';

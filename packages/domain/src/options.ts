@@ -1,7 +1,8 @@
 // Every option list of a run, defined once. The engine's types, the GraphQL enums, the CLI's
 // choices, the dashboard's selects and the database's CHECK constraints all come from these.
 
-export const INTERPOLATION_METHODS = ['lerp', 'slerp'] as const;
+/** spline: a centripetal Catmull-Rom curve through every keyframe (smooth where lerp turns). */
+export const INTERPOLATION_METHODS = ['lerp', 'slerp', 'spline'] as const;
 export const EASINGS = ['linear', 'ease-in', 'ease-out', 'ease-in-out', 'smoothstep'] as const;
 export const FIT_MODES = ['cover', 'contain', 'fill'] as const;
 /** absolute: latent units (the classic recipe); relative: a multiple of the latent's standard deviation. */

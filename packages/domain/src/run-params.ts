@@ -1,41 +1,65 @@
 import { z } from 'zod';
 import {
-  DEFAULT_FPS,
-  MAX_FPS,
   MAX_RUN_NAME_LENGTH,
-  MAX_SEED,
   MAX_NOTES_LENGTH,
   MAX_TAG_LENGTH,
   MAX_TAGS,
-  MIN_FPS,
-  MIN_STEPS,
-  SIDE_MULTIPLE,
   type RunLimits,
 } from './limits.ts';
-import {
-  EASINGS,
-  FIT_MODES,
-  INTERPOLATION_METHODS,
-  LOOP_MODES,
-  NOISE_MODES,
-  NOISE_SCHEDULES,
-  PRECISIONS,
-} from './options.ts';
+import { optionMax, RUN_OPTIONS, type RunOption } from './run-options.ts';
 import { booleanField, integerIn, numberIn, oneOf, parseWith, text } from './schema-helpers.ts';
 
 /** Most keyframes one run may walk through. */
 export const MAX_KEYFRAMES = 32;
 
-function side(field: 'width' | 'height', maxSide: number) {
-  return integerIn(field, SIDE_MULTIPLE, maxSide).refine((value) => value % SIDE_MULTIPLE === 0, {
-    error: (issue) => `${field} must be a multiple of ${SIDE_MULTIPLE}, got ${String(issue.input)}`,
-  });
+/** The zod schema of one option of the table, with its default when it has one. */
+function optionSchema(option: RunOption, limits: RunLimits): z.ZodType {
+  switch (option.kind) {
+    case 'choice':
+      return oneOf(option.label, option.values).default(option.default);
+    case 'boolean':
+      return booleanField(option.label).default(option.default);
+    default: {
+      const max = optionMax(option, limits);
+      const multiple = option.multipleOf;
+      let schema: z.ZodType<number> = (option.kind === 'integer' ? integerIn : numberIn)(
+        option.label,
+        option.min,
+        max,
+      );
+      if (multiple !== undefined)
+        schema = schema.refine((value) => value % multiple === 0, {
+          error: (issue) =>
+            `${option.label} must be a multiple of ${multiple}, got ${String(issue.input)}`,
+        });
+      return option.default === undefined ? schema : schema.default(option.default);
+    }
+  }
+}
+
+/** The table's options as zod shapes, groups (noise, animation) as nested objects. */
+function optionShapes(limits: RunLimits): Record<string, z.ZodType> {
+  const top: Record<string, z.ZodType> = {};
+  const groups = new Map<string, Record<string, z.ZodType>>();
+  for (const option of RUN_OPTIONS as readonly RunOption[]) {
+    const [group, field] = option.path.includes('.')
+      ? option.path.split('.')
+      : [undefined, option.path];
+    if (group === undefined) top[field!] = optionSchema(option, limits);
+    else {
+      if (!groups.has(group)) groups.set(group, {});
+      groups.get(group)![field!] = optionSchema(option, limits);
+    }
+  }
+  // A group left out takes every default of its fields.
+  for (const [group, shape] of groups) top[group] = z.object(shape).prefault({});
+  return top;
 }
 
 /**
- * The one schema of a run's parameters. Everything that decides a run's frames and downloads is
- * here; the service validates it once when the run is created, and everything downstream (the
- * stored run, the job, the render thread, the engine) trusts it.
+ * The one schema of a run's parameters, built from the option table (run-options.ts) plus the
+ * model and the keyframes. The service validates it once when the run is created, and everything
+ * downstream (the stored run, the job, the render thread, the engine) trusts it.
  */
 export function runParamsSchema(limits: RunLimits) {
   return z.object({
@@ -47,34 +71,61 @@ export function runParamsSchema(limits: RunLimits) {
         error: (issue) =>
           `a run needs at least 2 keyframe images (at most ${MAX_KEYFRAMES}), got ${(issue.input as unknown[]).length}`,
       }),
-    steps: integerIn('steps', MIN_STEPS, limits.maxSteps),
-    method: oneOf('method', INTERPOLATION_METHODS).default('lerp'),
-    easing: oneOf('easing', EASINGS).default('linear'),
-    width: side('width', limits.maxSide).default(512),
-    height: side('height', limits.maxSide).default(512),
-    fit: oneOf('fit', FIT_MODES).default('cover'),
-    precision: oneOf('precision', PRECISIONS).default('auto'),
-    noise: z
-      .object({
-        level: numberIn('noise level', 0, limits.maxNoiseLevel),
-        mode: oneOf('noise mode', NOISE_MODES).default('absolute'),
-        schedule: oneOf('noise schedule', NOISE_SCHEDULES).default('constant'),
-        shared: booleanField('noise shared').default(false),
-      })
-      .default({ level: 0, mode: 'absolute', schedule: 'constant', shared: false }),
-    seed: integerIn('seed', 0, MAX_SEED),
-    animation: z
-      .object({
-        fps: numberIn('fps', MIN_FPS, MAX_FPS).default(DEFAULT_FPS),
-        loop: oneOf('loop', LOOP_MODES).default('loop'),
-      })
-      .default({ fps: DEFAULT_FPS, loop: 'loop' }),
-  });
+    ...optionShapes(limits),
+  }) as unknown as z.ZodType<RunParams, RunParamsInput>;
 }
 
+/** A value of an option of the table, typed from its entry. */
+type ValueOf<O> = O extends { kind: 'choice'; values: readonly (infer V)[] }
+  ? V
+  : O extends { kind: 'boolean' }
+    ? boolean
+    : number;
+type Options = (typeof RUN_OPTIONS)[number];
+type TopPaths = Extract<
+  Options['path'],
+  `${string}` & Exclude<Options['path'], `${string}.${string}`>
+>;
+type Group = Options['path'] extends infer P
+  ? P extends `${infer G}.${string}`
+    ? G
+    : never
+  : never;
+type Defaulted<O> = O extends { default: unknown } ? true : false;
+type GroupOutput<G extends string> = {
+  [O in Options as O['path'] extends `${G}.${infer F}` ? F : never]: ValueOf<O>;
+};
+type GroupInput<G extends string> = {
+  [O in Options as O['path'] extends `${G}.${infer F}` ? F : never]?: ValueOf<O>;
+};
+
 /** One serializable description of a run: what the API stores, the job carries and the engine renders. */
-export type RunParams = z.output<ReturnType<typeof runParamsSchema>>;
-export type RunParamsInput = z.input<ReturnType<typeof runParamsSchema>>;
+export type RunParams = {
+  model: string;
+  keyframes: string[];
+} & { [O in Options as O['path'] extends TopPaths ? O['path'] : never]: ValueOf<O> } & {
+  [G in Group]: GroupOutput<G>;
+};
+export type RunParamsInput = {
+  model: string;
+  keyframes: string[];
+} & {
+  [
+    O in Options as O['path'] extends TopPaths
+      ? Defaulted<O> extends true
+        ? never
+        : O['path']
+      : never
+  ]: ValueOf<O>;
+} & {
+  [
+    O in Options as O['path'] extends TopPaths
+      ? Defaulted<O> extends true
+        ? O['path']
+        : never
+      : never
+  ]?: ValueOf<O>;
+} & { [G in Group]?: GroupInput<G> };
 export type NoiseParams = RunParams['noise'];
 export type AnimationParams = RunParams['animation'];
 

@@ -3,6 +3,12 @@ import { describe, test } from 'node:test';
 import {
   DEFAULT_RUN_LIMITS,
   DomainError,
+  optionRows,
+  optionValue,
+  RUN_OPTIONS,
+  setOptionValue,
+  withOptionDefaults,
+  type RunOption,
   MAX_SEED,
   checkPage,
   frameKey,
@@ -35,6 +41,7 @@ describe('run parameters', () => {
       ...minimal,
       method: 'lerp',
       easing: 'linear',
+      spacing: 'uniform',
       width: 512,
       height: 512,
       fit: 'cover',
@@ -42,6 +49,33 @@ describe('run parameters', () => {
       noise: { level: 0, mode: 'absolute', schedule: 'constant', shared: false },
       animation: { fps: 10, loop: 'loop' },
     });
+  });
+
+  test('the schema is the option table: every default, every choice, stored runs completed', () => {
+    const parsed = parseRunParams(minimal, DEFAULT_RUN_LIMITS);
+    for (const option of RUN_OPTIONS as readonly RunOption[]) {
+      if ('default' in option && option.default !== undefined)
+        assert.equal(optionValue(parsed, option), option.default, option.path);
+      if (option.kind !== 'choice') continue;
+      for (const value of option.values) {
+        const input = structuredClone(minimal) as Record<string, unknown>;
+        setOptionValue(input, option, value);
+        assert.equal(optionValue(parseRunParams(input, DEFAULT_RUN_LIMITS), option), value);
+      }
+      const input = structuredClone(minimal) as Record<string, unknown>;
+      setOptionValue(input, option, 'not-a-choice');
+      assert.throws(() => parseRunParams(input, DEFAULT_RUN_LIMITS), new RegExp(option.label));
+    }
+    const { spacing: _spacing, ...older } = parsed;
+    assert.deepEqual(
+      withOptionDefaults(older),
+      parsed,
+      'a stored run without spacing reads uniform',
+    );
+    assert.deepEqual(
+      optionRows(parsed).find((row) => row.path === 'noise.shared'),
+      { path: 'noise.shared', label: 'noise shared', value: 'no' },
+    );
   });
 
   test('every bad field is reported at once, each by name with its value', () => {
@@ -69,7 +103,7 @@ describe('run parameters', () => {
     assert.match(issues['width']!, /width must be an integer from 8 to 2048, got 3000/);
     assert.match(issues['height']!, /height must be a multiple of 8, got 12/);
     assert.match(issues['noise.level']!, /noise level must be a number from 0 to 10, got 1e\+308/);
-    assert.match(issues['method']!, /method must be one of lerp, slerp, got "cubic"/);
+    assert.match(issues['method']!, /method must be one of lerp, slerp, spline, got "cubic"/);
   });
 
   test('seeds cover 0 to 2^32-1, the CLI range', () => {

@@ -22,10 +22,7 @@ export interface KeyframeSource {
  * What the engine renders: the run's parameters, already validated by the domain schema when the
  * run was created (the engine trusts them), with keyframes as readable sources.
  */
-export type RunSpec = Pick<
-  RunParams,
-  'model' | 'steps' | 'method' | 'easing' | 'width' | 'height' | 'fit' | 'noise' | 'seed'
-> & {
+export type RunSpec = Omit<RunParams, 'keyframes' | 'precision' | 'animation'> & {
   /** Default: the engine's own precision option. */
   readonly precision?: PrecisionSetting;
   readonly keyframes: readonly KeyframeSource[];
@@ -33,27 +30,17 @@ export type RunSpec = Pick<
   readonly cacheScope?: string;
 };
 
-/** The engine's view of stored run parameters: keyframe references become readable sources. */
+/**
+ * The engine's view of stored run parameters: keyframe references become readable sources. Every
+ * other parameter passes through whole, so a new option reaches the engine without a change here.
+ */
 export function renderSpec(
   params: RunParams,
   keyframes: readonly KeyframeSource[],
   cacheScope?: string,
 ): RunSpec {
-  const { model, steps, method, easing, width, height, fit, noise, seed, precision } = params;
-  return {
-    model,
-    steps,
-    method,
-    easing,
-    width,
-    height,
-    fit,
-    noise,
-    seed,
-    precision,
-    keyframes,
-    cacheScope,
-  };
+  const { keyframes: _references, animation: _animation, ...options } = params;
+  return { ...options, keyframes, cacheScope };
 }
 
 export interface RenderedFrame {
@@ -161,7 +148,10 @@ export class Engine {
     const keyframes = await this.keyframeLatents(vae, spec, options.signal);
     const shape = keyframes[0]!.shape;
     const latents = keyframes.map((k) => k.data);
-    const positions = framePositions(spec.steps, spec.easing);
+    const positions = framePositions(spec.steps, spec.easing, spec.spacing, {
+      at: (position) => interpolatePath(latents, position, spec.method),
+      segments: latents.length - 1,
+    });
     for (let index = fromFrame; index < spec.steps; index++) {
       options.signal?.throwIfAborted();
       const alpha = positions[index]!;

@@ -1,14 +1,21 @@
 // The int8 quality gate on the real taef2 weights and the shared photos, the four-phase
 // upsampling rewrite against the plain graph, calibration determinism and precision choice.
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { loadCalibration, sha256 } from '../src/models/calibration.ts';
+import {
+  calibrate,
+  calibrationJson,
+  loadCalibration,
+  parseCalibration,
+  sha256,
+  shippedCalibrationPath,
+} from '../src/models/calibration.ts';
 import { loadVae, type Vae, type WeightLocations } from '../src/models/index.ts';
 import { decodeModel } from '../src/models/onnx.ts';
 import { choosePrecision, cpuInt8Support } from '../src/models/precision.ts';
@@ -122,13 +129,19 @@ test('cpu flags and precision choice', async () => {
 /** The repository's committed manifests. */
 const manifestsDir = fileURLToPath(new URL('../../../models', import.meta.url));
 
-describe('taef2 int8 quality gate at 512x512 on the shared photos', () => {
+/** The shipped calibration and the photos it never saw (the quality gate's photos). */
+const shippedPath = shippedCalibrationPath(manifestsDir, 'taef2');
+const shipped = parseCalibration(await readFile(shippedPath, 'utf8'));
+const HELD_OUT = PHOTOS.filter((name) => !shipped.photos?.includes(name));
+
+describe('taef2 int8 quality gate at 512x512 on photos the calibration never saw', () => {
   let scratch: string;
   let locations: WeightLocations;
   let fp32: Vae;
   let int8: Vae;
   const photos: { pixels: Uint8Array; tensor: Tensor4 }[] = [];
   const latents: Record<'fp32' | 'int8', Tensor4[]> = { fp32: [], int8: [] };
+  let calibrationPasses = 0;
 
   before(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'latent-lab-int8-'));
@@ -144,6 +157,7 @@ describe('taef2 int8 quality gate at 512x512 on the shared photos', () => {
       ...options,
       precision: 'int8',
       calibrationImagesDir: imagesDir,
+      onCalibrating: () => calibrationPasses++,
     });
     for (const name of PHOTOS) photos.push(await loadPhoto(name));
     for (const photo of photos) {
@@ -161,18 +175,27 @@ describe('taef2 int8 quality gate at 512x512 on the shared photos', () => {
     assert.equal(fp32.precision, 'fp32');
   });
 
-  for (let i = 0; i < PHOTOS.length; i++) {
-    const name = PHOTOS[i]!;
-    test(`${name}: int8 frames >= 40 dB against fp32 (endpoint and lerp midpoint)`, async () => {
-      const next = (i + 1) % PHOTOS.length;
-      const frames = [
+  test('int8 loads the shipped calibration: no calibration pass, nothing cached', async () => {
+    assert.equal(int8.calibrationSource, 'shipped');
+    assert.equal(calibrationPasses, 0);
+    assert.deepEqual(await readdir(scratch), []);
+    assert.equal(fp32.calibrationSource, null);
+    assert.ok(HELD_OUT.length >= 2, `held out: ${HELD_OUT.join(', ')}`);
+  });
+
+  for (const name of HELD_OUT) {
+    const i = PHOTOS.indexOf(name);
+    test(`${name} (held out): int8 frames >= 40 dB against fp32 (endpoint, midpoints to every other photo)`, async () => {
+      const frames: [string, Tensor4, Tensor4][] = [
         ['endpoint', latents.fp32[i]!, latents.int8[i]!],
-        [
-          `midpoint to ${PHOTOS[next]}`,
-          lerp(latents.fp32[i]!, latents.fp32[next]!, 0.5),
-          lerp(latents.int8[i]!, latents.int8[next]!, 0.5),
-        ],
-      ] as const;
+      ];
+      for (let other = 0; other < PHOTOS.length; other++)
+        if (other !== i)
+          frames.push([
+            `midpoint to ${PHOTOS[other]}`,
+            lerp(latents.fp32[i]!, latents.fp32[other]!, 0.5),
+            lerp(latents.int8[i]!, latents.int8[other]!, 0.5),
+          ]);
       for (const [what, fp32Latent, int8Latent] of frames) {
         const reference = toRgb8(await fp32.decode(fp32Latent));
         const quantized = toRgb8(await int8.decode(int8Latent));
@@ -182,7 +205,7 @@ describe('taef2 int8 quality gate at 512x512 on the shared photos', () => {
       }
     });
 
-    test(`${name}: int8 round trip loses at most 0.5 dB against fp32`, async () => {
+    test(`${name} (held out): int8 round trip loses at most 0.5 dB against fp32`, async () => {
       const original = photos[i]!.pixels;
       const reference = psnr(original, toRgb8(await fp32.decode(latents.fp32[i]!)));
       const quantized = psnr(original, toRgb8(await int8.decode(latents.int8[i]!)));
@@ -194,40 +217,49 @@ describe('taef2 int8 quality gate at 512x512 on the shared photos', () => {
     });
   }
 
-  test('calibration is cached by the weights sha256 and deterministic', async () => {
-    const files = await readdir(scratch);
-    const cached = files.filter((f) => f.startsWith('taef2-int8-') && f.endsWith('.json'));
-    assert.equal(cached.length, 1);
+  test('the shipped calibration is what calibrating its photos computes (deterministic)', async () => {
     const [encoderBytes, decoderBytes] = await Promise.all(
       ['taef2_encoder.pth', 'taef2_decoder.pth'].map((f) => readFile(join(weightsDir, f))),
     );
-    const encoderSha256 = sha256(encoderBytes!);
-    assert.ok(cached[0]!.includes(encoderSha256.slice(0, 16)));
-    const fromCache = JSON.parse(await readFile(join(scratch, cached[0]!), 'utf8')) as {
-      encoder: Record<string, unknown>;
-      decoder: Record<string, unknown>;
-    };
-    assert.ok(
-      Object.keys(fromCache.encoder).length > 40 && Object.keys(fromCache.decoder).length > 40,
-    );
-    // Determinism, on two photos to keep the test short: computed twice, on 1 and 2 threads.
-    const subset = join(scratch, 'subset');
-    await mkdir(subset);
-    for (const name of ['chelsea.png', 'rocket.jpg'])
-      await copyFile(join(imagesDir, name), join(subset, name));
     const weights = {
       encoder: await readWeightFile(join(weightsDir, 'taef2_encoder.pth')),
       decoder: await readWeightFile(join(weightsDir, 'taef2_decoder.pth')),
-      encoderSha256,
+      encoderSha256: sha256(encoderBytes!),
       decoderSha256: sha256(decoderBytes!),
     };
-    const first = await loadCalibration('taef2', weights, { imagesDir: subset, intraOpThreads: 1 });
-    const second = await loadCalibration('taef2', weights, {
-      imagesDir: subset,
-      intraOpThreads: 2,
+    assert.equal(shipped.encoderSha256, weights.encoderSha256);
+    assert.equal(shipped.decoderSha256, weights.decoderSha256);
+    // Shipped from 2 threads, computed here on 1, through the file format and back.
+    const computed = await calibrate('taef2', weights, {
+      imagesDir,
+      photos: shipped.photos,
+      intraOpThreads: 1,
     });
-    assert.deepEqual(first, second);
-    assert.notDeepEqual(first.decoder, fromCache.decoder, 'other photos, other ranges');
+    assert.deepEqual(parseCalibration(calibrationJson(computed)), shipped);
+  });
+
+  test('a shipped calibration made for other weights is never used', async () => {
+    const weights = {
+      encoder: new Map(),
+      decoder: new Map(),
+      encoderSha256: shipped.encoderSha256,
+      decoderSha256: shipped.decoderSha256,
+    };
+    const other = join(scratch, 'other.calibration.json');
+    await writeFile(other, calibrationJson({ ...shipped, decoderSha256: '0'.repeat(64) }));
+    let passes = 0;
+    const options = { imagesDir: undefined, intraOpThreads: 1, onCalibrating: () => passes++ };
+    // The matching file is used as is; the other one is refused, and with no photos to
+    // calibrate from, the load fails instead of quantizing with the wrong ranges.
+    assert.equal(
+      (await loadCalibration('taef2', weights, { ...options, shippedPath })).source,
+      'shipped',
+    );
+    await assert.rejects(
+      loadCalibration('taef2', weights, { ...options, shippedPath: other }),
+      /no calibration for these weights/,
+    );
+    assert.equal(passes, 1);
   });
 
   test('seeded noisy runs are bit-reproducible within one precision', async () => {
@@ -238,6 +270,7 @@ describe('taef2 int8 quality gate at 512x512 on the shared photos', () => {
       steps: 3,
       method: 'slerp',
       easing: 'linear',
+      spacing: 'uniform',
       width: 256,
       height: 256,
       fit: 'cover',

@@ -154,3 +154,93 @@ describe('interpolatePath', () => {
     assertInvalid(() => interpolatePath([a, b], 0.5, 'cubic' as never), 'method');
   });
 });
+
+describe('spline: centripetal Catmull-Rom through every keyframe', () => {
+  const v = (...values: number[]) => Float32Array.from(values);
+  const maxDifference = (a: Float32Array, b: Float32Array) =>
+    Math.max(...a.map((x, i) => Math.abs(x - b[i]!)));
+
+  test('with two keyframes it is lerp', () => {
+    const a = v(0.3, -1.2, 2, 0);
+    const b = v(-0.7, 0.4, 1, 5);
+    for (const position of [0, 0.1, 0.25, 0.5, 0.9, 1]) {
+      const spline = interpolatePath([a, b], position, 'spline');
+      assert.ok(maxDifference(spline, lerp(a, b, position)) < 1e-5, `at ${position}`);
+    }
+  });
+
+  test('passes through every keyframe and turns smoothly where lerp turns sharply', () => {
+    // A right-angle corner at the middle keyframe, the second leg twice as long.
+    const keyframes = [v(0, 0), v(1, 0), v(1, 2)];
+    assert.deepEqual(interpolatePath(keyframes, 0.5, 'spline'), keyframes[1]);
+    const h = 1e-3;
+    const cosineAtCorner = (method: 'lerp' | 'spline') => {
+      const at = (p: number) => interpolatePath(keyframes, p, method);
+      const left = at(0.5).map((x, i) => x - at(0.5 - h)[i]!);
+      const right = at(0.5 + h).map((x, i) => x - at(0.5)[i]!);
+      const dot = left[0]! * right[0]! + left[1]! * right[1]!;
+      return dot / (Math.hypot(left[0]!, left[1]!) * Math.hypot(right[0]!, right[1]!));
+    };
+    assert.ok(Math.abs(cosineAtCorner('lerp')) < 1e-3, 'lerp turns by 90 degrees');
+    assert.ok(cosineAtCorner('spline') > 0.999, `spline: cos ${cosineAtCorner('spline')}`);
+  });
+
+  test('a repeated keyframe holds still instead of dividing by zero', () => {
+    const a = v(1, 2);
+    const frames = [a, a.slice(), v(3, 4)];
+    const mid = interpolatePath(frames, 0.25, 'spline');
+    assert.deepEqual(mid, a);
+    assert.ok(interpolatePath(frames, 0.75, 'spline').every(Number.isFinite));
+  });
+});
+
+describe('spacing: uniform or arc-length frame positions', () => {
+  const v = (...values: number[]) => Float32Array.from(values);
+  const gap = (a: Float32Array, b: Float32Array) => Math.hypot(...a.map((x, i) => x - b[i]!));
+  const spread = (values: number[]) => Math.max(...values) / Math.min(...values);
+  /** The latent distance between consecutive frames, measured along the path (fine steps). */
+  function frameDistances(
+    keyframes: Float32Array[],
+    method: 'lerp' | 'spline',
+    spacing: 'uniform' | 'arc-length',
+  ): number[] {
+    const at = (position: number) => interpolatePath(keyframes, position, method);
+    const positions = framePositions(21, 'linear', spacing, { at, segments: keyframes.length - 1 });
+    return positions.slice(1).map((end, i) => {
+      const start = positions[i]!;
+      let length = 0;
+      for (let j = 0; j < 200; j++)
+        length += gap(
+          at(start + ((end - start) * j) / 200),
+          at(start + ((end - start) * (j + 1)) / 200),
+        );
+      return length;
+    });
+  }
+  // Walks past a near keyframe, then a far one: in a line, and around a corner.
+  const straight = [v(0, 0), v(0.2, 0), v(5.2, 0)];
+  const corner = [v(0, 0), v(0.2, 0), v(0.2, 5)];
+
+  test('uniform is the recipe: linspace through the easing, whatever the path', () => {
+    assert.deepEqual(framePositions(5, 'linear', 'uniform'), [0, 0.25, 0.5, 0.75, 1]);
+    assert.ok(spread(frameDistances(corner, 'lerp', 'uniform')) > 10, 'slow, then fast');
+  });
+
+  test('arc-length: equal latent distance between consecutive frames', () => {
+    // On a straight path the frames themselves are equally far apart.
+    const at = (position: number) => interpolatePath(straight, position, 'lerp');
+    const points = framePositions(21, 'linear', 'arc-length', { at, segments: 2 }).map(at);
+    const chords = points.slice(1).map((point, i) => gap(point, points[i]!));
+    assert.ok(spread(chords) < 1 + 1e-5, `straight lerp: ${spread(chords)}`);
+    assert.deepEqual(points[0], straight[0]);
+    assert.deepEqual(points.at(-1), straight[2]);
+    for (const method of ['lerp', 'spline'] as const) {
+      const distances = frameDistances(corner, method, 'arc-length');
+      assert.ok(spread(distances) < 1.01, `${method} around a corner: ${spread(distances)}`);
+    }
+  });
+
+  test('arc-length needs the path', () => {
+    assert.throws(() => framePositions(5, 'linear', 'arc-length'), EngineError);
+  });
+});

@@ -31,8 +31,11 @@ export type BusEvent =
       /** Subscribers see the runs of their own workspace only. */
       workspaceId: string;
     }
-  /** A session ended or an API token was revoked: sockets using it close at once. */
-  | { type: 'revoked'; credentialId: string }
+  /**
+   * A user's authority changed (removed from or role changed in a workspace, signed out, password
+   * changed, a token revoked): every API process re-checks that user's open sockets at once.
+   */
+  | { type: 'access'; userId: string }
   /** A run was queued: wakes idle workers now instead of at their next poll. */
   | { type: 'queued'; runId: string };
 

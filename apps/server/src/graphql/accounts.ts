@@ -6,10 +6,12 @@ import {
   ApiToken,
   ApiTokenPayload,
   AuthPayload,
+  ChangePasswordInput,
   CreateApiTokenInput,
   Invitation,
   Me,
   Member,
+  PendingInvitation,
   Setup,
   SignInInput,
   SignUpInput,
@@ -31,13 +33,13 @@ export class AccountResolver {
 
   @Mutation(() => AuthPayload, {
     description:
-      'Public. The first account owns the first workspace; after that, under SIGNUP_POLICY=first-user, an invitation token is needed',
+      'Public; rate limited per address. The first account owns the first workspace; after that, under SIGNUP_POLICY=first-user, an invitation token is needed',
   })
   async signUp(
     @Ctx() { services, auth }: GraphQLContext,
     @Arg('input', () => SignUpInput) input: SignUpInput,
   ): Promise<AuthPayload> {
-    const { token, user } = await services.accounts.signUp(input);
+    const { token, user } = await services.accounts.signUp(input, auth.address);
     auth.setSession?.(token);
     return { token, user: userOf(user) };
   }
@@ -59,6 +61,21 @@ export class AccountResolver {
     return done;
   }
 
+  @Mutation(() => Boolean, {
+    description:
+      'Sessions only: a new password once the current one is given; every other session of the account ends (and their sockets close)',
+  })
+  changePassword(
+    @Ctx() context: GraphQLContext,
+    @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput,
+  ): Promise<boolean> {
+    return context.services.accounts.changePassword(
+      context.identity(),
+      input,
+      context.auth.address,
+    );
+  }
+
   @Query(() => Me)
   async me(@Ctx() context: GraphQLContext): Promise<Me> {
     const { user } = context.identity();
@@ -78,13 +95,16 @@ export class AccountResolver {
     return { id, name: name.trim(), role };
   }
 
-  @Mutation(() => Invitation, { description: 'Admins: a single-use, expiring link for a role' })
+  @Mutation(() => Invitation, {
+    description:
+      'Admins: a single-use, expiring link for a role; it grants at most the sender’s role when accepted',
+  })
   async inviteMember(
     @Ctx() context: GraphQLContext,
     @Arg('workspaceId', () => ID) workspaceId: string,
     @Arg('role', () => Role) role: DomainRole,
   ): Promise<Invitation> {
-    const { invitation, token } = await context.services.accounts.invite(
+    const { invitation, token, url } = await context.services.accounts.invite(
       context.identity(),
       workspaceId,
       role,
@@ -92,10 +112,40 @@ export class AccountResolver {
     return {
       id: invitation.id,
       token,
-      url: `${context.auth.origin}/invite/${token}`,
+      url,
       role: invitation.role,
       expiresAt: invitation.expiresAt,
     };
+  }
+
+  @Query(() => [PendingInvitation], {
+    description: 'Admins: invitations not yet used nor expired, newest first',
+  })
+  async invitations(
+    @Ctx() context: GraphQLContext,
+    @Arg('workspaceId', () => ID, { nullable: true, description: 'Default: the current one' })
+    workspaceId: string | null,
+  ): Promise<PendingInvitation[]> {
+    const workspace = workspaceId ?? (await context.actor()).workspaceId;
+    const invitations = await context.services.accounts.invitations(context.identity(), workspace);
+    return invitations.map(({ id, role, createdBy, createdAt, expiresAt }) => ({
+      id,
+      role,
+      createdBy: createdBy && userOf(createdBy),
+      createdAt,
+      expiresAt,
+    }));
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Admins (owners for an owner invitation): its link stops working',
+  })
+  revokeInvitation(
+    @Ctx() context: GraphQLContext,
+    @Arg('workspaceId', () => ID) workspaceId: string,
+    @Arg('id', () => ID) id: string,
+  ): Promise<boolean> {
+    return context.services.accounts.revokeInvitation(context.identity(), workspaceId, id);
   }
 
   @Mutation(() => WorkspaceMembership, { description: 'Joins the workspace of an invitation' })

@@ -46,8 +46,6 @@ export interface RequestAuth {
   workspaceId: string | null;
   /** Where the request came from, for rate limits. */
   address: string;
-  /** The server's own origin as the client reached it, for links (invitations). */
-  origin: string;
   /** HTTP only: sets (or with null, clears) the dashboard's session cookie. */
   setSession?: (token: string | null) => void;
 }

@@ -1,4 +1,10 @@
-import { OPTION_LISTS, optionConstant, ROLES, RUN_STATUSES } from '@latent-lab/domain';
+import {
+  optionConstant,
+  ROLES,
+  RUN_OPTIONS,
+  RUN_STATUSES,
+  type RunOption,
+} from '@latent-lab/domain';
 import { registerEnumType } from 'type-graphql';
 
 // The option enums are generated from the domain's lists: a GraphQL name is the constant case of
@@ -9,13 +15,15 @@ function enumOf<T extends string>(values: readonly T[]): Record<string, T> {
   return Object.fromEntries(values.map((value) => [optionConstant(value), value]));
 }
 
-export const InterpolationMethod = enumOf(OPTION_LISTS.InterpolationMethod);
-export const Easing = enumOf(OPTION_LISTS.Easing);
-export const FitMode = enumOf(OPTION_LISTS.FitMode);
-export const NoiseMode = enumOf(OPTION_LISTS.NoiseMode);
-export const NoiseSchedule = enumOf(OPTION_LISTS.NoiseSchedule);
-export const LoopMode = enumOf(OPTION_LISTS.LoopMode);
-export const Precision = enumOf(OPTION_LISTS.Precision);
+/** One enum per choice option of the domain's table, by its GraphQL name. */
+export const OPTION_ENUMS: Record<string, Record<string, string>> = Object.fromEntries(
+  (RUN_OPTIONS as readonly RunOption[]).flatMap((option) =>
+    option.kind === 'choice' ? [[option.graphqlEnum, enumOf(option.values)]] : [],
+  ),
+);
+// Named for the types that use them outside the run options (noise presets).
+export const NoiseMode = OPTION_ENUMS.NoiseMode!;
+export const NoiseSchedule = OPTION_ENUMS.NoiseSchedule!;
 export const RunStatus = enumOf(RUN_STATUSES);
 export const Role = enumOf(ROLES);
 
@@ -28,26 +36,21 @@ export const RunUpdateKind = enumOf(['CREATED', 'UPDATED', 'DELETED'] as const);
 const ENUMS = {
   RunStatus,
   Role,
-  InterpolationMethod,
-  Easing,
-  FitMode,
-  NoiseMode,
-  NoiseSchedule,
-  LoopMode,
-  Precision,
+  ...OPTION_ENUMS,
   RunSortField,
   SortDirection,
   RunEventKind,
   RunUpdateKind,
 };
-const DESCRIPTIONS: Partial<Record<keyof typeof ENUMS, string>> = {
-  NoiseMode: 'ABSOLUTE: latent units; RELATIVE: a multiple of the latent standard deviation',
-  LoopMode: 'LOOP: from the start again; PING_PONG: forwards, then backwards',
-  Precision:
-    'AUTO: INT8 where the CPU has fast integer dot products (VNNI, AMX) and the model passes the int8 quality gate, else FP32',
+const DESCRIPTIONS: Record<string, string> = {
+  ...Object.fromEntries(
+    (RUN_OPTIONS as readonly RunOption[]).flatMap((option) =>
+      option.kind === 'choice' ? [[option.graphqlEnum, option.help]] : [],
+    ),
+  ),
   Role: 'OWNER and ADMIN manage members; MEMBER uploads, runs, tags and deletes their own; VIEWER reads',
   RunEventKind: 'FRAME: a frame was stored; STATUS: the run changed status',
 };
 for (const [name, values] of Object.entries(ENUMS)) {
-  registerEnumType(values, { name, description: DESCRIPTIONS[name as keyof typeof ENUMS] });
+  registerEnumType(values, { name, description: DESCRIPTIONS[name] });
 }

@@ -1,14 +1,13 @@
+/* eslint-disable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type --
+   the run option fields are declared at run time from the domain's table (option-fields.ts);
+   an interface of the same name gives them their types. */
 import type * as Domain from '@latent-lab/domain';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLISODateTime } from 'type-graphql';
+import { groupOptions, TOP_LEVEL_OPTIONS } from '@latent-lab/domain';
 import {
-  Easing,
-  FitMode,
-  InterpolationMethod,
-  LoopMode,
   NoiseMode,
   NoiseSchedule,
-  Precision,
   Role,
   RunEventKind,
   RunSortField,
@@ -16,9 +15,12 @@ import {
   RunUpdateKind,
   SortDirection,
 } from './enums.ts';
-import { Seed } from './seed.ts';
+import { optionFields } from './option-fields.ts';
 
 // Every decorator names its type: tsx/esbuild emits no decorator metadata.
+
+/** The run's top-level options (steps, method, ...), typed from the domain's parameters. */
+type TopLevelOptions = Omit<Domain.RunParams, 'model' | 'keyframes' | 'noise' | 'animation'>;
 
 @ObjectType({ description: 'A person with an account' })
 export class User {
@@ -69,6 +71,16 @@ export class Invitation {
   @Field(() => GraphQLISODateTime) expiresAt!: Date;
 }
 
+@ObjectType({ description: 'An invitation not yet used nor expired; its link is not shown again' })
+export class PendingInvitation {
+  @Field(() => ID) id!: string;
+  @Field(() => Role, { description: 'At most the role of whoever sent it, when it is accepted' })
+  role!: Domain.Role;
+  @Field(() => User, { nullable: true, description: 'Who sent it' }) createdBy!: User | null;
+  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => GraphQLISODateTime) expiresAt!: Date;
+}
+
 @ObjectType()
 export class Member {
   @Field(() => User) user!: User;
@@ -109,6 +121,12 @@ export class SignUpInput {
 export class SignInInput {
   @Field(() => String) email!: string;
   @Field(() => String) password!: string;
+}
+
+@InputType()
+export class ChangePasswordInput {
+  @Field(() => String) currentPassword!: string;
+  @Field(() => String, { description: 'The same rules as at sign-up' }) newPassword!: string;
 }
 
 @InputType()
@@ -159,20 +177,20 @@ export class UploadImagePayload {
   description: 'Noise parameters as applied to a run (a snapshot, independent of presets)',
 })
 export class NoiseSettings {
-  @Field(() => Float) level!: number;
-  @Field(() => NoiseMode) mode!: Domain.NoiseMode;
-  @Field(() => NoiseSchedule) schedule!: Domain.NoiseSchedule;
-  @Field(() => Boolean, {
-    description: 'true: one noise field for every frame; false: fresh noise per frame',
-  })
-  shared!: boolean;
+  // Fields: the noise options of the domain's table (option-fields.ts).
+  declare level: number;
+  declare mode: Domain.NoiseMode;
+  declare schedule: Domain.NoiseSchedule;
+  declare shared: boolean;
 }
+optionFields(NoiseSettings, groupOptions('noise'), 'output');
 
 @ObjectType({ description: "How the run's animated downloads play" })
 export class AnimationSettings {
-  @Field(() => Float, { description: 'Frames per second (1 to 50)' }) fps!: number;
-  @Field(() => LoopMode) loop!: Domain.LoopMode;
+  declare fps: number;
+  declare loop: Domain.LoopMode;
 }
+optionFields(AnimationSettings, groupOptions('animation'), 'output');
 
 @ObjectType()
 export class NoisePreset {
@@ -250,18 +268,10 @@ export class Run {
   @Field(() => String) model!: string;
   /** The keyframe image ids in path order (resolved to images by Run.keyframes). */
   keyframeIds!: string[];
-  @Field(() => Int) steps!: number;
-  @Field(() => InterpolationMethod) method!: Domain.InterpolationMethod;
-  @Field(() => Easing) easing!: Domain.Easing;
-  @Field(() => Int) width!: number;
-  @Field(() => Int) height!: number;
-  @Field(() => FitMode) fit!: Domain.FitMode;
-  @Field(() => Precision, { description: 'The precision setting the run was rendered with' })
-  precision!: Domain.PrecisionSetting;
+  // The top-level options' fields come from the domain's table (optionFields below).
   @Field(() => NoiseSettings) noise!: NoiseSettings;
   @Field(() => ID, { nullable: true, description: 'The preset the noise came from, if any' })
   presetId!: string | null;
-  @Field(() => Seed) seed!: number;
   @Field(() => AnimationSettings) animation!: AnimationSettings;
   @Field(() => [String]) tags!: string[];
   @Field(() => String, {
@@ -279,6 +289,8 @@ export class Run {
   totalMs!: number | null;
   @Field(() => RunDownloads) downloads!: RunDownloads;
 }
+export interface Run extends TopLevelOptions {}
+optionFields(Run, TOP_LEVEL_OPTIONS, 'output');
 
 @ObjectType()
 export class RunConnection {
@@ -331,18 +343,19 @@ export class RunUpdate {
 
 @InputType()
 export class NoiseInput {
-  @Field(() => Float) level!: number;
-  @Field(() => NoiseMode, { defaultValue: 'absolute' }) mode!: Domain.NoiseMode;
-  @Field(() => NoiseSchedule, { defaultValue: 'constant' }) schedule!: Domain.NoiseSchedule;
-  @Field(() => Boolean, { defaultValue: false }) shared!: boolean;
+  declare level: number;
+  declare mode: Domain.NoiseMode;
+  declare schedule: Domain.NoiseSchedule;
+  declare shared: boolean;
 }
+optionFields(NoiseInput, groupOptions('noise'), 'input');
 
 @InputType()
 export class AnimationInput {
-  @Field(() => Float, { defaultValue: 10, description: 'Frames per second (1 to 50)' })
-  fps!: number;
-  @Field(() => LoopMode, { defaultValue: 'loop' }) loop!: Domain.LoopMode;
+  declare fps: number;
+  declare loop: Domain.LoopMode;
 }
+optionFields(AnimationInput, groupOptions('animation'), 'input');
 
 @InputType({ description: 'Noise comes from presetId or noise (not both); neither means no noise' })
 export class CreateRunInput {
@@ -350,41 +363,32 @@ export class CreateRunInput {
   @Field(() => String) model!: string;
   @Field(() => [ID], { description: 'Keyframe images in path order (at least 2)' })
   imageIds!: string[];
-  @Field(() => Int) steps!: number;
-  @Field(() => InterpolationMethod, { defaultValue: 'lerp' })
-  method!: Domain.InterpolationMethod;
-  @Field(() => Easing, { defaultValue: 'linear' }) easing!: Domain.Easing;
-  @Field(() => Int, { defaultValue: 512 }) width!: number;
-  @Field(() => Int, { defaultValue: 512 }) height!: number;
-  @Field(() => FitMode, { defaultValue: 'cover' }) fit!: Domain.FitMode;
-  @Field(() => Precision, { defaultValue: 'auto' }) precision!: Domain.PrecisionSetting;
   @Field(() => ID, { nullable: true }) presetId?: string | null;
   @Field(() => NoiseInput, { nullable: true }) noise?: NoiseInput | null;
-  @Field(() => Seed, { nullable: true, description: 'Random when omitted' }) seed?: number | null;
   @Field(() => AnimationInput, { nullable: true, description: 'Default: 10 fps, LOOP' })
   animation?: AnimationInput | null;
   @Field(() => [String], { nullable: true }) tags?: string[] | null;
 }
+export interface CreateRunInput extends Omit<TopLevelOptions, 'seed'> {
+  /** Random when omitted. */
+  seed?: number | null;
+}
+optionFields(CreateRunInput, TOP_LEVEL_OPTIONS, 'input');
 
 @InputType({ description: 'Overrides for rerun; every field omitted keeps the original run value' })
 export class RerunInput {
   @Field(() => String, { nullable: true }) name?: string | null;
   @Field(() => String, { nullable: true }) model?: string | null;
   @Field(() => [ID], { nullable: true }) imageIds?: string[] | null;
-  @Field(() => Int, { nullable: true }) steps?: number | null;
-  @Field(() => InterpolationMethod, { nullable: true })
-  method?: Domain.InterpolationMethod | null;
-  @Field(() => Easing, { nullable: true }) easing?: Domain.Easing | null;
-  @Field(() => Int, { nullable: true }) width?: number | null;
-  @Field(() => Int, { nullable: true }) height?: number | null;
-  @Field(() => FitMode, { nullable: true }) fit?: Domain.FitMode | null;
-  @Field(() => Precision, { nullable: true }) precision?: Domain.PrecisionSetting | null;
   @Field(() => ID, { nullable: true }) presetId?: string | null;
   @Field(() => NoiseInput, { nullable: true }) noise?: NoiseInput | null;
-  @Field(() => Seed, { nullable: true }) seed?: number | null;
   @Field(() => AnimationInput, { nullable: true }) animation?: AnimationInput | null;
   @Field(() => [String], { nullable: true }) tags?: string[] | null;
 }
+export interface RerunInput extends Partial<{
+  [K in keyof TopLevelOptions]: TopLevelOptions[K] | null;
+}> {}
+optionFields(RerunInput, TOP_LEVEL_OPTIONS, 'override');
 
 @InputType()
 export class RunsFilter {

@@ -8,14 +8,23 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import type { AuthSettings } from '@latent-lab/config';
+import type { AuthSettings, SocketLimits } from '@latent-lab/config';
 import type { Storage } from '@latent-lab/storage';
 import type { EventBus } from '../events/bus.ts';
 import { createContext, type GraphQLContext, type Services } from '../graphql/context.ts';
 import { formatApiError } from '../graphql/errors.ts';
 import { checkQueryCost, limitRules, MAX_BODY_BYTES, parseOptions } from '../graphql/limits.ts';
-import { requestOrigin, sessionCookie } from '../request-auth.ts';
+import { redactUrl } from '../log-redaction.ts';
+import { sessionCookie } from '../request-auth.ts';
 import type { UrlSigner } from '../signed-urls.ts';
+import {
+  answerProbe,
+  LIVENESS_PATH,
+  READINESS_PATH,
+  type ReadinessChecks,
+} from '../health/probes.ts';
+import type { Metrics } from '../metrics.ts';
+import { traceRequests } from '../tracing.ts';
 import { RequestAccess } from './access.ts';
 import { serveWebSockets } from './websocket.ts';
 import { loadDashboard } from './dashboard.ts';
@@ -33,9 +42,14 @@ export interface HttpOptions {
   maxUploadBytes: number;
   /** Largest estimated cost of one operation (graphql/limits.ts). */
   maxQueryCost: number;
+  /** Subscriptions per socket and sockets per user (http/websocket.ts). */
+  sockets: SocketLimits;
   serveDashboard: boolean;
   /** Extra facts for /health (database mode, worker). */
   health: () => Promise<Record<string, unknown>>;
+  /** /readyz: database, migrations and storage. */
+  readiness: ReadinessChecks;
+  metrics: Metrics;
 }
 
 export interface HttpStack {
@@ -43,6 +57,9 @@ export interface HttpStack {
   /** Stops accepting, ends subscriptions and waits for requests in flight. */
   stop(): Promise<void>;
 }
+
+/** Paths that probes and scrapers call every few seconds: left out of the request log. */
+const PROBE_PATHS = new Set(['/health', LIVENESS_PATH, READINESS_PATH, '/metrics']);
 
 function errorBody(message: string, code: string) {
   return { errors: [{ message, extensions: { code } }] };
@@ -53,6 +70,8 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
   const { schema, services, log } = options;
   const app = express();
   app.disable('x-powered-by');
+  // Behind a configured proxy, req.ip (sign-in limits) and req.secure (the cookie) are the client's.
+  app.set('trust proxy', options.auth.trustProxy);
   const server = createServer(app);
   const onUnexpected = (error: unknown) =>
     log.error({ err: error }, 'unexpected error in a GraphQL operation');
@@ -65,8 +84,10 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
     bus: options.bus,
     allowedOrigins: options.auth.allowedOrigins,
     maxQueryCost: options.maxQueryCost,
+    limits: options.sockets,
     onUnexpected,
   });
+  options.metrics.countSocketsWith(() => sockets.counts());
   const access = new RequestAccess(services, options.urls);
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -88,6 +109,22 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      {
+        async requestDidStart() {
+          const started = performance.now();
+          return {
+            async willSendResponse({ operation, errors }) {
+              options.metrics.graphqlSeconds.observe(
+                {
+                  operation: operation?.operation ?? 'invalid',
+                  outcome: errors?.length ? 'error' : 'ok',
+                },
+                (performance.now() - started) / 1000,
+              );
+            },
+          };
+        },
+      },
       {
         // After validation, before any resolver runs: a refused operation costs no database work.
         async requestDidStart() {
@@ -122,24 +159,48 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
   });
   await apollo.start();
 
+  app.use(traceRequests);
+  app.use((request, response, next) => {
+    const started = performance.now();
+    response.once('finish', () => {
+      // The matched route, never the raw URL, so the label stays bounded.
+      const route = request.route
+        ? `${request.baseUrl}${String(request.route.path)}`
+        : request.baseUrl || 'unmatched';
+      options.metrics.httpSeconds.observe(
+        { method: request.method, route, status: String(response.statusCode) },
+        (performance.now() - started) / 1000,
+      );
+    });
+    next();
+  });
+  app.get('/metrics', async (_request, response) => {
+    const { contentType, body } = await options.metrics.scrape();
+    response.type(contentType).send(body);
+  });
   app.use(
     pinoHttp({
       logger: log,
       // Health probes and the dashboard's static assets would drown the API requests.
       autoLogging: {
-        ignore: (request) => request.url === '/health' || !!request.url?.startsWith('/_next/'),
+        ignore: (request) =>
+          PROBE_PATHS.has(request.url ?? '') || !!request.url?.startsWith('/_next/'),
       },
-      // Method, URL and id are what an operator reads; headers stay out of the logs.
+      // Method, URL and id are what an operator reads; headers stay out of the logs, and so do the
+      // URL's secrets (invitation tokens, signatures).
       serializers: {
         req: (request: { id: unknown; method: string; url: string }) => ({
           id: request.id,
           method: request.method,
-          url: request.url,
+          url: redactUrl(request.url),
         }),
         res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
       },
     }),
   );
+  app.get([LIVENESS_PATH, READINESS_PATH], async (request, response, next) => {
+    if (!(await answerProbe(request, response, options.readiness))) next();
+  });
   app.get('/health', async (_request, response) => {
     response.json({ status: 'ok', ...(await options.health()) });
   });
@@ -157,12 +218,12 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
     }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const secure = req.secure;
+        // PUBLIC_URL says what people use, even when the proxy in front is not trusted.
+        const secure = req.secure || options.auth.publicUrl?.startsWith('https://') === true;
         return createContext(services, options.urls, {
           identity: await access.identity(req),
           workspaceId: access.workspaceHeader(req),
           address: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-          origin: requestOrigin(req.headers, secure),
           setSession: (token) =>
             res.append('Set-Cookie', sessionCookie(token, options.auth.sessionDays, secure)),
         });

@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { SocketLimits } from '@latent-lab/config';
 import { DomainError } from '@latent-lab/domain';
 import {
   execute,
+  getOperationAST,
   GraphQLError,
   parse,
   specifiedRules,
@@ -14,9 +16,10 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../events/bus.ts';
 import { createContext, type RequestAuth, type Services } from '../graphql/context.ts';
-import { formatApiError } from '../graphql/errors.ts';
+import { formatApiError, toGraphQLError } from '../graphql/errors.ts';
 import { checkQueryCost, limitRules, MAX_BODY_BYTES, parseOptions } from '../graphql/limits.ts';
 import { credentialOf, requestOrigin } from '../request-auth.ts';
+import type { Identity } from '../services/accounts.ts';
 import type { UrlSigner } from '../signed-urls.ts';
 
 export interface WebSocketOptions {
@@ -28,10 +31,24 @@ export interface WebSocketOptions {
   /** Origins besides the server's own whose pages may open a socket. */
   allowedOrigins: readonly string[];
   maxQueryCost: number;
+  limits: SocketLimits;
   onUnexpected: (error: unknown) => void;
 }
 
 type Extra = { socket: WebSocket; request: IncomingMessage };
+
+/** Close codes: the credential is no longer valid; no longer allowed in the socket's workspace; one socket too many. */
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+export const CLOSE_TOO_MANY_SOCKETS = 4429;
+
+/** An authenticated socket: its identity and workspace, re-checked against the database. */
+interface OpenSocket {
+  socket: WebSocket;
+  auth: RequestAuth & { identity: Identity };
+  /** A re-check that has not started yet, shared by the events that arrive before it starts. */
+  nextCheck: Promise<boolean> | null;
+}
 
 /**
  * A page on another site must not use a visitor's cookie to open a socket here: a browser always
@@ -48,22 +65,72 @@ export function originAllowed(request: IncomingMessage, allowed: readonly string
  * GraphQL over WebSocket (graphql-transport-ws) with the same limits and errors as HTTP, and the
  * same identity: connection_init carries { authorization: "Bearer <token>", workspaceId } (or the
  * upgrade request the session cookie). No valid credentials: closed with 4401; a workspace that is
- * not the user's: 4403. A credential revoked or signed out closes its sockets at once (4401).
+ * not the user's: 4403. A session's socket stays in the workspace it started in.
+ *
+ * Authority is re-checked, not remembered: when a user's access changes (an `access` bus event,
+ * from any API process) their sockets are checked against the database and closed with 4401 (the
+ * session or token is gone) or 4403 (no longer a member of the socket's workspace); after a LISTEN
+ * reconnect every socket is. And before each subscription event is sent the same check runs, so an
+ * event published after a revocation is never delivered under it, whichever notification arrives
+ * first. Each operation on a socket reads the current role (GraphQLContext.actor).
+ *
+ * Bounded: at most limits.maxSubscriptionsPerSocket operations at once per socket (one more is
+ * refused with QUOTA_EXCEEDED) and limits.maxSocketsPerUser open sockets per user in this process
+ * (one more is closed with 4429).
  */
-export function serveWebSockets(options: WebSocketOptions): { dispose(): Promise<void> } {
-  const { server, schema, services, urls, bus } = options;
+export function serveWebSockets(options: WebSocketOptions): {
+  /** Open sockets that passed connection_init, and their active subscriptions (metrics). */
+  counts(): { sockets: number; subscriptions: number };
+  dispose(): Promise<void>;
+} {
+  const { server, schema, services, urls, bus, limits } = options;
   const wsServer = new WebSocketServer({
     server,
     path: '/graphql',
     maxPayload: MAX_BODY_BYTES,
     verifyClient: ({ req }: { req: IncomingMessage }) => originAllowed(req, options.allowedOrigins),
   });
-  const auths = new WeakMap<object, RequestAuth>();
-  const byCredential = new Map<string, Set<WebSocket>>();
+  const opened = new WeakMap<object, OpenSocket>();
+  const byUser = new Map<string, Set<OpenSocket>>();
+
+  /** Whether the socket still has its authority; if not, it is closed with the reason's code. */
+  const recheck = async (open: OpenSocket): Promise<boolean> => {
+    const identity = await services.accounts.current(open.auth.identity);
+    if (!identity) {
+      open.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
+      return false;
+    }
+    if (open.auth.workspaceId) {
+      try {
+        if (!(await services.accounts.actor(identity, open.auth.workspaceId))) {
+          open.socket.close(CLOSE_FORBIDDEN, 'Forbidden');
+          return false;
+        }
+      } catch (error) {
+        if (!(error instanceof DomainError && error.kind === 'forbidden')) throw error;
+        open.socket.close(CLOSE_FORBIDDEN, 'Forbidden');
+        return false;
+      }
+    }
+    open.auth.identity = identity;
+    return true;
+  };
+  /** One check for every event queued before it starts: it reads the database after all of them. */
+  const checkBeforeSending = (open: OpenSocket): Promise<boolean> => {
+    open.nextCheck ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      open.nextCheck = null;
+      return recheck(open);
+    });
+    return open.nextCheck;
+  };
+  const recheckAll = (sockets: Iterable<OpenSocket>): void => {
+    for (const open of [...sockets]) recheck(open).catch(options.onUnexpected);
+  };
+  const connected = new Set<Context<Record<string, unknown> | undefined, Extra>>();
   const unsubscribe = bus.subscribe((event) => {
-    if (event.type !== 'revoked') return;
-    for (const socket of byCredential.get(event.credentialId) ?? [])
-      socket.close(4401, 'Unauthorized');
+    if (event.type === 'access') recheckAll(byUser.get(event.userId) ?? []);
+    // Notifications may have been lost while LISTEN was down: every socket is checked.
+    if (event.type === 'resync') recheckAll([...byUser.values()].flatMap((set) => [...set]));
   });
 
   const cleanup = useServer<Record<string, unknown> | undefined, Extra>(
@@ -80,33 +147,61 @@ export function serveWebSockets(options: WebSocketOptions): { dispose(): Promise
           : credentialOf({ cookie: request.headers.cookie });
         const identity = secret ? await services.accounts.identify(secret) : null;
         if (!identity) {
-          socket.close(4401, 'Unauthorized');
+          socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
           return false;
         }
-        const workspaceId =
-          typeof params['workspaceId'] === 'string' ? params['workspaceId'] : null;
+        const named = typeof params['workspaceId'] === 'string' ? params['workspaceId'] : null;
+        let actor;
         try {
-          await services.accounts.actor(identity, workspaceId);
+          actor = await services.accounts.actor(identity, named);
         } catch (error) {
           if (error instanceof DomainError && error.kind === 'forbidden') return false;
           throw error;
         }
-        auths.set(ctx, {
-          identity,
-          workspaceId,
-          address: request.socket.remoteAddress ?? 'unknown',
-          origin: requestOrigin(request.headers, false),
-        });
-        const sockets = byCredential.get(identity.credentialId) ?? new Set();
-        sockets.add(socket);
-        byCredential.set(identity.credentialId, sockets);
+        // Closed while it was being checked: its close event has passed, so it is never registered.
+        if (socket.readyState !== socket.OPEN) return false;
+        // Counted and registered with no await between, so sockets opened together cannot all pass.
+        const mine = byUser.get(identity.user.id) ?? new Set<OpenSocket>();
+        if (mine.size >= limits.maxSocketsPerUser) {
+          socket.close(CLOSE_TOO_MANY_SOCKETS, 'Too many sockets');
+          return false;
+        }
+        const open: OpenSocket = {
+          socket,
+          auth: {
+            identity,
+            // Pinned: a socket without a workspace named stays in the one it started in.
+            workspaceId: actor?.workspaceId ?? named,
+            address: request.socket.remoteAddress ?? 'unknown',
+          },
+          nextCheck: null,
+        };
+        opened.set(ctx, open);
+        mine.add(open);
+        byUser.set(identity.user.id, mine);
+        connected.add(ctx);
         socket.once('close', () => {
-          sockets.delete(socket);
-          if (sockets.size === 0) byCredential.delete(identity.credentialId);
+          connected.delete(ctx);
+          mine.delete(open);
+          if (mine.size === 0 && byUser.get(identity.user.id) === mine)
+            byUser.delete(identity.user.id);
         });
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {
+        // ctx.subscriptions already holds this operation.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
+          const max = limits.maxSubscriptionsPerSocket;
+          return [
+            toGraphQLError(
+              new DomainError(
+                'quota',
+                'QUOTA_EXCEEDED',
+                `at most ${max} operations run at once on one socket (WS_MAX_SUBSCRIPTIONS): complete one first`,
+              ),
+            ),
+          ];
+        }
         let document;
         try {
           document = parse(payload.query, parseOptions);
@@ -128,22 +223,32 @@ export function serveWebSockets(options: WebSocketOptions): { dispose(): Promise
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: createContext(services, urls, auths.get(ctx)!),
+          contextValue: createContext(services, urls, opened.get(ctx)!.auth),
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
+      onNext: async (ctx, _id, _payload, args, result) => {
+        // A subscription event is sent only if the socket still has its authority now; once closed,
+        // nothing more is sent (graphql-ws skips sending on a socket that is not open).
+        if (getOperationAST(args.document, args.operationName)?.operation === 'subscription')
+          await checkBeforeSending(opened.get(ctx)!);
+        return result.errors
           ? {
               ...result,
               errors: result.errors.map((error) =>
                 formatApiError(error.toJSON(), error, options.onUnexpected),
               ),
             }
-          : undefined,
+          : undefined;
+      },
     },
     wsServer,
   );
   return {
+    counts: () => {
+      let subscriptions = 0;
+      for (const ctx of connected) subscriptions += Object.keys(ctx.subscriptions).length;
+      return { sockets: connected.size, subscriptions };
+    },
     async dispose() {
       unsubscribe();
       await cleanup.dispose();

@@ -1,9 +1,9 @@
 import pg from 'pg';
 
 /**
- * Who is rendering which run, so two live workers never render one run at once (a job whose slow
- * frame outlasted its expiry is retried by pg-boss while its worker still renders). Finding runs of
- * dead workers is pg-boss's job expiry, not this.
+ * Who is rendering which run, so two live workers never render one run at once (a job whose
+ * heartbeat came too late is retried by pg-boss while its worker still finishes a frame). Finding
+ * runs of dead workers is pg-boss's job heartbeat, not this.
  */
 export interface RunLocks {
   /** A release function, or null when this or another process holds the run. */

@@ -1,6 +1,6 @@
 import type { Database } from '@latent-lab/db';
 import type { RenderJob } from '@latent-lab/domain';
-import PgBoss from 'pg-boss';
+import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 
 export const RENDER_QUEUE = 'render-run';
@@ -9,48 +9,64 @@ export type { RenderJob };
 
 export interface QueueOptions {
   /**
-   * A render job still active after this long is failed by pg-boss and retried by another worker:
-   * how soon a dead worker's run is taken over. Workers render in slices of half of it.
+   * A worker refreshes each active render job this often (half of it, in fact); a job whose
+   * heartbeat is older is failed by pg-boss and retried by another worker: how soon a dead
+   * worker's run is taken over. pg-boss requires at least 10.
    */
-  expireInSeconds: number;
+  heartbeatSeconds: number;
 }
 
 /**
- * Retries of one job: each expiry (a dead worker) or hand-back (a stopping worker, a run another
- * live worker still holds) counts one. A slice that ends normally sends a new job, so a long run
- * never uses them up.
+ * Retries of one job: each dead worker (a missed heartbeat) or hand-back (a stopping worker, a run
+ * another live worker still holds) counts one. A run that renders normally uses none, however long.
  */
 export const RENDER_RETRY_LIMIT = 20;
-/** Seconds before a failed or expired render job can be fetched again. */
+/** Seconds before a failed or handed-back render job can be fetched again. */
 export const RENDER_RETRY_DELAY = 1;
-/** How often pg-boss looks for expired jobs (once per interval across all processes). */
-const MAINTENANCE_INTERVAL_SECONDS = 2;
+/**
+ * A job's expiry, the longest pg-boss allows (24 h): heartbeats, not expiry, find dead workers, so
+ * this only bounds the length of one run.
+ */
+export const RENDER_EXPIRE_SECONDS = 24 * 60 * 60;
+/** How often pg-boss looks for jobs with a stale heartbeat (once per interval across all processes). */
+const SUPERVISE_INTERVAL_SECONDS = 2;
 
-/** pg-boss on the same database: its own pool in postgres mode, the embedded instance in pglite mode. */
+/**
+ * pg-boss on the same database: its own pool in postgres mode, the embedded instance in pglite mode.
+ * pg-boss creates its schema, or migrates one made by an older version, when it starts.
+ */
 export async function openQueue(db: Database, log: Logger, options: QueueOptions): Promise<PgBoss> {
-  const common = { schedule: false, maintenanceIntervalSeconds: MAINTENANCE_INTERVAL_SECONDS };
+  const common = {
+    schedule: false,
+    superviseIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
+    monitorIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
+    // The trace active at send() (the createRun request) is stored on the job and continued by
+    // the worker that processes it; a no-op while no tracer provider is registered.
+    openTelemetry: { propagateContext: true },
+  };
   const boss = db.bossDb
-    ? new PgBoss({ db: db.bossDb, supervise: true, ...common })
+    ? new PgBoss({ db: db.bossDb, backend: 'pglite', ...common })
     : new PgBoss({ connectionString: db.connectionString ?? undefined, max: 4, ...common });
-  boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
+  boss.on('error', (error: unknown) => log.error({ err: error }, 'job queue error'));
   await boss.start();
   const settings = {
     retryLimit: RENDER_RETRY_LIMIT,
     retryDelay: RENDER_RETRY_DELAY,
     retryBackoff: false,
-    expireInSeconds: options.expireInSeconds,
+    expireInSeconds: RENDER_EXPIRE_SECONDS,
+    heartbeatSeconds: options.heartbeatSeconds,
   };
   if (!(await boss.getQueue(RENDER_QUEUE))) {
     try {
-      await boss.createQueue(RENDER_QUEUE, { name: RENDER_QUEUE, ...settings });
+      await boss.createQueue(RENDER_QUEUE, settings);
     } catch (error) {
       // Another process created it at the same moment.
       if (!(await boss.getQueue(RENDER_QUEUE))) throw error;
     }
   }
-  // A queue created by an older version (or another expiry setting) takes these settings; jobs
-  // copy them when they are sent.
-  await boss.updateQueue(RENDER_QUEUE, { name: RENDER_QUEUE, ...settings });
+  // A queue created by an older version (or with other settings) takes these; jobs copy them when
+  // they are sent.
+  await boss.updateQueue(RENDER_QUEUE, settings);
   return boss;
 }
 

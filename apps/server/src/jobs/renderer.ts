@@ -41,8 +41,9 @@ class RenderThread {
     this.worker.on('exit', (code) => failAll(new Error(`render thread exited (code ${code})`)));
   }
 
-  get busy(): boolean {
-    return this.jobs.size > 0;
+  /** Runs nothing, not even a decode still finishing for a render that was stopped. */
+  get free(): boolean {
+    return !this.exited && this.jobs.size === 0 && this.draining.size === 0;
   }
 
   /**
@@ -113,7 +114,9 @@ class RenderThread {
 
 /**
  * Renders runs on worker threads, one per concurrent run, so decoding never blocks the process's
- * event loop. A thread that dies fails its render and is replaced on the next one.
+ * event loop. A thread that dies fails its render and is replaced on the next one. A render that
+ * finds every thread busy (one still finishing the decode of a render that was stopped) waits for a
+ * thread to be free: being busy is never a reason to fail a run.
  */
 export class ThreadRenderer {
   private threads: RenderThread[] = [];
@@ -123,19 +126,26 @@ export class ThreadRenderer {
     private readonly size: number,
   ) {}
 
-  render(
+  async render(
     job: RenderJob,
     options: { fromFrame: number; previousFrameKey: string | null; signal: AbortSignal },
-  ): RenderResult {
-    this.threads = this.threads.filter((thread) => !thread.exited);
-    let thread = this.threads.find((candidate) => !candidate.busy);
-    if (!thread) {
-      if (this.threads.length >= this.size)
-        throw new Error(`all ${this.size} render threads are busy`);
-      thread = new RenderThread(this.options);
-      this.threads.push(thread);
-    }
+  ): Promise<RenderResult> {
+    const thread = await this.freeThread();
     return thread.render(job, options.fromFrame, options.previousFrameKey, options.signal);
+  }
+
+  private async freeThread(): Promise<RenderThread> {
+    for (;;) {
+      this.threads = this.threads.filter((thread) => !thread.exited);
+      const free = this.threads.find((candidate) => candidate.free);
+      if (free) return free;
+      if (this.threads.length < this.size) {
+        const thread = new RenderThread(this.options);
+        this.threads.push(thread);
+        return thread;
+      }
+      await Promise.race(this.threads.map((thread) => thread.idle()));
+    }
   }
 
   /**

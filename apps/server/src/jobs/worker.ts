@@ -9,12 +9,15 @@ import {
 } from '@latent-lab/db';
 import { fileUrl, frameKey, frameThumbKey, isFinished, type RunRecord } from '@latent-lab/domain';
 import type { Storage } from '@latent-lab/storage';
-import type PgBoss from 'pg-boss';
+import type { Job, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/bus.ts';
+import { Metrics } from '../metrics.ts';
+import { inSpan } from '../tracing.ts';
 import type { RunLocks } from './locks.ts';
 import type { ThreadRenderer } from './renderer.ts';
-import { enqueueRender, RENDER_QUEUE, type RenderJob } from './queue.ts';
+import type { ThreadFrame } from './render-protocol.ts';
+import { RENDER_QUEUE, type RenderJob } from './queue.ts';
 
 export interface WorkerOptions {
   prisma: DbClient;
@@ -25,8 +28,7 @@ export interface WorkerOptions {
   locks: RunLocks;
   log: Logger;
   concurrency: number;
-  /** The render queue's job expiry: a job renders for at most half of it, then hands on. */
-  expireInSeconds: number;
+  metrics: Metrics;
 }
 
 /** A job that this worker hands back to the queue (pg-boss retries it after its retry delay). */
@@ -52,13 +54,14 @@ export async function renderJobFor(prisma: DbClient, run: RunRecord): Promise<Re
  * refuses once the run is no longer RUNNING) and announced before the next one starts; a cancel
  * aborts the render.
  *
- * A job renders one slice of its run: frames until half the queue's job expiry has passed, then it
- * sends a job for the rest and completes. So a job still active past its expiry belongs to a worker
- * that died, and pg-boss fails and retries it (to whichever worker fetches it first) within seconds;
- * the retry resumes from the stored frame count. A session advisory lock per run (dropped by
- * PostgreSQL when a process dies) keeps two live workers from rendering one run at once: a job
- * whose run another worker holds is handed back to be retried. On stop the current frame of each
- * render is finished and stored, and the rest of the run handed on in a new job.
+ * One job renders its whole run, however long: pg-boss refreshes the job's heartbeat while the
+ * handler runs, so a job whose heartbeat stops belongs to a worker that died, and pg-boss fails and
+ * retries it (same job id, to whichever worker fetches it first) within about the heartbeat
+ * interval; the retry resumes from the stored frame count. A session advisory lock per run
+ * (dropped by PostgreSQL when a process dies) keeps two live workers from rendering one run at once:
+ * a job whose run another worker holds is handed back to be retried. A worker that loses its claim
+ * (its heartbeat came too late) stops after the current frame. On stop the current frame of each
+ * render is finished and stored, and the job handed back, so another worker resumes the run.
  */
 export class RunWorker {
   private readonly active = new Map<
@@ -80,47 +83,50 @@ export class RunWorker {
       if (event.type === 'status' && event.status === 'CANCELED')
         this.active.get(event.runId)?.cancel.abort();
     });
-    // pg-boss 10 has no per-worker concurrency: one polling worker per slot.
+    // One polling worker per slot, each woken on its own by notifyWorker.
     for (let slot = 0; slot < concurrency; slot++) {
       this.workerIds.push(
         await boss.work<RenderJob>(
           RENDER_QUEUE,
           { batchSize: 1, pollingIntervalSeconds: 2 },
           async ([job]) => {
-            if (job) await this.execute(job.data);
+            if (job) await this.execute(job);
           },
         ),
       );
     }
   }
 
-  /** Fetches no more jobs; each render stores its current frame and hands the rest on. */
+  /** Fetches no more jobs; each render stores its current frame and hands its job back. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.options.boss.offWork(RENDER_QUEUE);
     for (const render of this.active.values()) render.handBack.abort();
+    // Waits for the handlers, so each job is failed (to be retried) before the queue closes.
+    await this.options.boss.offWork(RENDER_QUEUE, { wait: true });
     await Promise.allSettled([...this.active.values()].map((render) => render.done));
     this.unsubscribe?.();
-    // pg-boss completes a job just after its handler returns: let that query start.
-    await new Promise((resolve) => setImmediate(resolve));
   }
 
-  private async execute(job: RenderJob): Promise<void> {
-    const { locks, log, boss, bus } = this.options;
+  private async execute({ data: job, signal: claim }: Job<RenderJob>): Promise<void> {
+    const { locks, log } = this.options;
     if (this.stopping) throw new HandBack('the worker is stopping');
     const release = await locks.tryAcquire(job.runId);
     if (!release) {
-      // Another live worker renders it (its job expired while a frame took long): try again later,
-      // so the run is not lost if that worker dies.
+      // Another live worker renders it (it lost its claim while a frame took long): try again
+      // later, so the run is not lost if that worker dies.
       log.info({ runId: job.runId }, 'run is being rendered by another worker: job handed back');
       throw new HandBack(`run ${job.runId} is being rendered by another worker`);
     }
     const cancel = new AbortController();
     const handBack = new AbortController();
-    let handOn = false;
+    // pg-boss aborts the job's signal when the job is no longer this worker's (its heartbeat was
+    // late and the job was retried): stop after the current frame.
+    const lostClaim = () => handBack.abort();
+    claim.addEventListener('abort', lostClaim, { once: true });
+    let handedBack = false;
     const done = (async () => {
       try {
-        handOn = (await this.render(job, cancel.signal, handBack.signal)) === 'slice-ended';
+        handedBack = (await this.render(job, cancel.signal, handBack.signal)) === 'handed-back';
       } catch (error) {
         if (cancel.signal.aborted) return;
         if (error instanceof DbError && error.code === 'RUN_NOT_RUNNING') {
@@ -137,25 +143,23 @@ export class RunWorker {
     try {
       await done;
     } finally {
+      claim.removeEventListener('abort', lostClaim);
       this.active.delete(job.runId);
       await release();
     }
-    if (handOn) {
-      // The rest of the run, in a new job: any worker (this one included) resumes it.
-      await enqueueRender(boss, job);
-      await bus.publish({ type: 'queued', runId: job.runId });
-    }
+    // The job is retried (same id) after its retry delay: any worker resumes the run.
+    if (handedBack) throw new HandBack(`run ${job.runId} handed back after its current frame`);
   }
 
-  /** Renders from the stored frame count until the run ends, or until this slice's time is up. */
+  /** Renders from the stored frame count until the run ends, or until the job is handed back. */
   private async render(
     job: RenderJob,
     signal: AbortSignal,
     handBack: AbortSignal,
-  ): Promise<'ended' | 'slice-ended'> {
-    const { prisma, storage, renderer, bus, log } = this.options;
+  ): Promise<'ended' | 'handed-back'> {
+    const { prisma, renderer, bus, log, metrics } = this.options;
     const { runId, params, workspaceId } = job;
-    const sliceEnds = performance.now() + (this.options.expireInSeconds * 1000) / 2;
+    const renderLabels = Metrics.renderLabels(params);
     const run = await getRun(prisma, runId);
     if (!run || isFinished(run.status)) {
       // Canceled (or deleted) before this pick-up: nothing to render, and nothing went wrong. A
@@ -164,7 +168,7 @@ export class RunWorker {
         log.info({ runId }, 'run was canceled before a worker picked it up');
       return 'ended';
     }
-    if (this.stopping) return 'slice-ended';
+    if (this.stopping) return 'handed-back';
     const fromFrame = await countFrames(prisma, runId);
     let startedAt = run.startedAt ?? new Date();
     if (run.status !== 'RUNNING') {
@@ -194,7 +198,7 @@ export class RunWorker {
     }
     if (fromFrame < params.steps) {
       log.info({ runId, fromFrame, steps: params.steps }, 'rendering run');
-      const result = renderer.render(job, {
+      const result = await renderer.render(job, {
         fromFrame,
         previousFrameKey: fromFrame > 0 ? frameKey(runId, fromFrame - 1) : null,
         signal,
@@ -202,53 +206,74 @@ export class RunWorker {
       for await (const frame of result.frames) {
         // Canceled while this frame was on its way: store nothing more.
         if (signal.aborted) return 'ended';
-        const key = frameKey(runId, frame.index);
-        const thumbKey = frameThumbKey(runId, frame.index);
-        await Promise.all([storage.put(key, frame.png), storage.put(thumbKey, frame.thumbnail)]);
-        await upsertFrame(prisma, {
-          runId,
-          index: frame.index,
-          alpha: frame.alpha,
-          noiseLevel: frame.noiseLevel,
-          storageKey: key,
-          width: params.width,
-          height: params.height,
-          decodeMs: frame.decodeMs,
-          change: frame.change,
-          thumbnailKey: thumbKey,
-          byteSize: frame.png.byteLength,
-        });
-        await bus.publish({
-          type: 'frame',
-          runId,
-          index: frame.index,
-          alpha: frame.alpha,
-          noiseLevel: frame.noiseLevel,
-          url: fileUrl(key),
-          thumbnailUrl: fileUrl(thumbKey),
-          decodeMs: frame.decodeMs,
-          change: frame.change,
-          done: frame.index + 1,
-          total: params.steps,
-        });
-        await bus.publish({ type: 'run', kind: 'UPDATED', runId, workspaceId });
+        // One span per frame, in the trace of the request that created the run (pg-boss carries
+        // its context on the job): its decode, measured on the render thread, and its storing.
+        await inSpan(
+          'render frame',
+          {
+            'latent_lab.run_id': runId,
+            'latent_lab.frame_index': frame.index,
+            'latent_lab.decode_ms': frame.decodeMs,
+          },
+          () => this.storeFrame(job, frame),
+        );
+        metrics.frameDecodeSeconds.observe(renderLabels, frame.decodeMs / 1000);
+        metrics.framesRendered.inc({ model: params.model });
         const more = frame.index + 1 < params.steps;
-        // Leaving the loop stops the render thread; the next slice resumes after this frame.
-        if (more && (handBack.aborted || performance.now() >= sliceEnds)) return 'slice-ended';
+        // Leaving the loop stops the render thread; the retried job resumes after this frame.
+        if (more && handBack.aborted) return 'handed-back';
       }
       if (signal.aborted) return 'ended';
-      // Keyframe encoding is measured by a render that started the run (later slices find the
-      // latents cached); the total runs from the run's start, across slices and workers.
+      if (fromFrame === 0)
+        metrics.keyframeEncodeSeconds.observe(renderLabels, result.encodeMs() / 1000);
+      // Keyframe encoding is measured by a render that started the run (a resumed render finds
+      // the latents cached); the total runs from the run's start, across workers.
       await this.finish(runId, 'SUCCEEDED', {
         ...(fromFrame === 0 ? { encodeMs: result.encodeMs() } : {}),
         totalMs: Date.now() - startedAt.getTime(),
       });
       return 'ended';
     }
-    // Every frame was stored by an earlier slice that did not record the end.
+    // Every frame was stored by an earlier attempt that did not record the end.
     await this.finish(runId, 'SUCCEEDED', { totalMs: Date.now() - startedAt.getTime() });
     return 'ended';
   }
+  /** Stores a frame (files, then its row) and announces it. */
+  private async storeFrame(job: RenderJob, frame: ThreadFrame): Promise<void> {
+    const { prisma, storage, bus } = this.options;
+    const { runId, params, workspaceId } = job;
+    const key = frameKey(runId, frame.index);
+    const thumbKey = frameThumbKey(runId, frame.index);
+    await Promise.all([storage.put(key, frame.png), storage.put(thumbKey, frame.thumbnail)]);
+    await upsertFrame(prisma, {
+      runId,
+      index: frame.index,
+      alpha: frame.alpha,
+      noiseLevel: frame.noiseLevel,
+      storageKey: key,
+      width: params.width,
+      height: params.height,
+      decodeMs: frame.decodeMs,
+      change: frame.change,
+      thumbnailKey: thumbKey,
+      byteSize: frame.png.byteLength,
+    });
+    await bus.publish({
+      type: 'frame',
+      runId,
+      index: frame.index,
+      alpha: frame.alpha,
+      noiseLevel: frame.noiseLevel,
+      url: fileUrl(key),
+      thumbnailUrl: fileUrl(thumbKey),
+      decodeMs: frame.decodeMs,
+      change: frame.change,
+      done: frame.index + 1,
+      total: params.steps,
+    });
+    await bus.publish({ type: 'run', kind: 'UPDATED', runId, workspaceId });
+  }
+
   /** Final status, unless a cancel got there first. */
   private async finish(
     runId: string,
@@ -261,6 +286,7 @@ export class RunWorker {
         ...change,
         from: ['RUNNING', 'QUEUED'],
       });
+      this.options.metrics.runsFinished.inc({ status: run.status });
       const done = await countFrames(prisma, runId);
       await bus.publish({
         type: 'status',

@@ -2,33 +2,37 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AuthSettings } from '@latent-lab/config';
 import {
   acceptInvitation,
-  addMember,
   changeMember,
   countUsers,
   createApiToken,
   createInvitation,
   createSession,
-  createUser,
   createWorkspace,
   deleteApiToken,
+  deleteInvitation,
   deleteSession,
   findApiToken,
-  findOwnerlessWorkspace,
   findSession,
   findUserByEmail,
   getMembership,
+  getPasswordHash,
   getUsers,
+  invitationInvalid,
   listApiTokens,
+  listInvitations,
   listMembers,
   listMemberships,
+  setPassword,
+  signUpAccount,
   type DbClient,
 } from '@latent-lab/db';
 import {
   atLeast,
   authorize,
-  DomainError,
   forbidden,
+  invalidInput,
   notFound,
+  parseChangePassword,
   parseSignIn,
   parseSignUp,
   parseTokenName,
@@ -81,6 +85,8 @@ export class AccountService {
     private readonly bus: EventBus,
     private readonly settings: AuthSettings,
     private readonly logins: LoginLimiter,
+    /** Where links point (PUBLIC_URL, else the server's own URL), never a request's Host. */
+    private readonly publicUrl: () => string,
   ) {}
 
   /** Whether the first account (the owner) still has to be created: the dashboard's first page. */
@@ -94,54 +100,92 @@ export class AccountService {
   /**
    * A new account and a session. Under first-user the first account owns the first workspace
    * (the one holding data from before accounts, if any); after that only an invitation lets a
-   * person in. Under open anyone signs up and gets a workspace of their own.
+   * person in. Under open anyone signs up and gets a workspace of their own. Counted per address
+   * like sign-ins (a success gives the attempt back), and a taken email is refused without saying
+   * so, so trying addresses here is no faster nor more telling than through signIn.
    */
-  async signUp(input: unknown): Promise<{ token: string; user: UserRecord }> {
+  async signUp(input: unknown, address: string): Promise<{ token: string; user: UserRecord }> {
     const { email, password, name, invitationToken } = parseSignUp(input);
-    const first = (await countUsers(this.db)) === 0;
-    if (!first && !invitationToken && this.settings.signupPolicy === 'first-user') {
-      throw forbidden('sign-up is by invitation: ask a workspace admin for an invitation link');
-    }
-    const user = await createUser(this.db, { email, name, passwordHash: await hash(password) });
-    if (invitationToken) {
-      await this.accept(user, invitationToken);
-    } else {
-      const ownerless = first ? await findOwnerlessWorkspace(this.db) : null;
-      if (ownerless)
-        await addMember(this.db, { workspaceId: ownerless.id, userId: user.id, role: 'OWNER' });
-      else await createWorkspace(this.db, { name: `${name}'s workspace`, ownerId: user.id });
-    }
+    await this.logins.attempt(address);
+    const { user } = await signUpAccount(this.db, {
+      email,
+      name,
+      passwordHash: await hash(password),
+      invitationHash: invitationToken ? sha256(invitationToken) : null,
+      open: this.settings.signupPolicy === 'open',
+      workspaceName: `${name}'s workspace`,
+    });
+    await this.logins.succeeded(address);
     return { token: await this.startSession(user.id), user };
   }
 
-  /** Rate limited per account and per address; a wrong email and a wrong password read the same. */
+  /**
+   * Each attempt is counted before the password is verified, per account and address pair and
+   * per address; a wrong email and a wrong password read the same.
+   */
   async signIn(input: unknown, address: string): Promise<{ token: string; user: UserRecord }> {
     const { email, password } = parseSignIn(input);
-    await this.logins.check(email, address);
+    await this.logins.attempt(address, email);
     const found = await findUserByEmail(this.db, email);
     const ok = found
       ? await verify(found.passwordHash, password)
       : (await verify(await DECOY_HASH, password), false);
-    if (!found || !ok) {
-      await this.logins.failed(email, address);
-      throw unauthenticated('email or password is wrong');
-    }
-    await this.logins.succeeded(email, address);
-    const { passwordHash: _hash, ...user } = found;
-    return { token: await this.startSession(found.id), user };
+    if (!found || !ok) throw unauthenticated('email or password is wrong');
+    await this.logins.succeeded(address, email);
+    return { token: await this.startSession(found.user.id), user: found.user };
   }
 
+  /** Ends this session; an API token signing out is revoked. Its sockets close at once. */
   async signOut(identity: Identity): Promise<boolean> {
-    if (identity.via === 'session') await deleteSession(this.db, identity.credentialId);
-    await this.bus.publish({ type: 'revoked', credentialId: identity.credentialId });
+    if (identity.token)
+      await deleteApiToken(this.db, identity.token.workspaceId, identity.credentialId);
+    else await deleteSession(this.db, identity.credentialId);
+    await this.accessChanged(identity.user.id);
+    return true;
+  }
+
+  /**
+   * A new password (sign-up's rules) once the current one is verified; every other session of the
+   * account ends, with its open sockets. Sessions only: an API token has no password to prove.
+   */
+  async changePassword(identity: Identity, input: unknown, address: string): Promise<boolean> {
+    if (identity.via !== 'session') throw forbidden('sign in with a password to change it');
+    const { currentPassword, newPassword } = parseChangePassword(input);
+    // The same limit as signing in: a borrowed session must not be a way to guess the password.
+    await this.logins.attempt(address, identity.user.email);
+    const currentHash = await getPasswordHash(this.db, identity.user.id);
+    if (!currentHash || !(await verify(currentHash, currentPassword)))
+      throw invalidInput('currentPassword', 'currentPassword is not your current password');
+    await this.logins.succeeded(address, identity.user.email);
+    await setPassword(this.db, {
+      userId: identity.user.id,
+      passwordHash: await hash(newPassword),
+      keepSessionId: identity.credentialId,
+    });
+    await this.accessChanged(identity.user.id);
     return true;
   }
 
   /** The identity behind a bearer secret (session or API token), or null. */
-  async identify(secret: string): Promise<Identity | null> {
-    const hashed = sha256(secret);
-    if (secret.startsWith('llt_')) {
-      const token = await findApiToken(this.db, hashed);
+  identify(secret: string): Promise<Identity | null> {
+    const tokenHash = sha256(secret);
+    return this.findIdentity(secret.startsWith('llt_') ? 'token' : 'session', { tokenHash });
+  }
+
+  /**
+   * The identity as the database has it now (null once signed out, expired or revoked): a
+   * credential in use for a while, such as an open WebSocket's, is checked again with this.
+   */
+  current(identity: Identity): Promise<Identity | null> {
+    return this.findIdentity(identity.via, { id: identity.credentialId });
+  }
+
+  private async findIdentity(
+    via: Identity['via'],
+    where: { tokenHash: string } | { id: string },
+  ): Promise<Identity | null> {
+    if (via === 'token') {
+      const token = await findApiToken(this.db, where);
       if (!token) return null;
       return {
         user: token.user,
@@ -150,8 +194,17 @@ export class AccountService {
         token: { workspaceId: token.workspaceId, role: token.role },
       };
     }
-    const session = await findSession(this.db, hashed);
+    const session = await findSession(this.db, where);
     return session ? { user: session.user, via: 'session', credentialId: session.id } : null;
+  }
+
+  /**
+   * Tells every API process that this user's authority changed (a membership, a role, a session or
+   * a token): each re-checks the user's open sockets against the database and closes those that
+   * lost it. Published after the change is stored, so the re-check sees it.
+   */
+  private accessChanged(userId: string): Promise<void> {
+    return this.bus.publish({ type: 'access', userId });
   }
 
   /**
@@ -207,7 +260,7 @@ export class AccountService {
     identity: Identity,
     workspaceId: string,
     role: Role,
-  ): Promise<{ invitation: InvitationRecord; token: string }> {
+  ): Promise<{ invitation: InvitationRecord; token: string; url: string }> {
     const actor = await this.memberActor(identity, workspaceId);
     authorize(actor, role === 'OWNER' ? 'manageOwners' : 'manageMembers');
     const { secret, hash: tokenHash } = newSecret('lli');
@@ -218,7 +271,34 @@ export class AccountService {
       tokenHash,
       expiresAt: new Date(Date.now() + this.settings.invitationDays * DAY_MS),
     });
-    return { invitation, token: secret };
+    return { invitation, token: secret, url: `${this.publicUrl()}/invite/${secret}` };
+  }
+
+  /** Admins: the workspace's invitations not yet used nor expired, with who sent them. */
+  async invitations(
+    identity: Identity,
+    workspaceId: string,
+  ): Promise<(InvitationRecord & { createdBy: UserRecord | null })[]> {
+    authorize(await this.memberActor(identity, workspaceId), 'manageMembers');
+    const invitations = await listInvitations(this.db, workspaceId);
+    const senders = new Map(
+      (await getUsers(this.db, [...new Set(invitations.map((i) => i.createdById))])).map((u) => [
+        u.id,
+        u,
+      ]),
+    );
+    return invitations.map((i) => ({ ...i, createdBy: senders.get(i.createdById) ?? null }));
+  }
+
+  /** Admins revoke an unused invitation (owners alone one for an owner): its link stops working. */
+  async revokeInvitation(identity: Identity, workspaceId: string, id: string): Promise<boolean> {
+    const actor = await this.memberActor(identity, workspaceId);
+    authorize(actor, 'manageMembers');
+    const invitation = (await listInvitations(this.db, workspaceId)).find((i) => i.id === id);
+    if (!invitation) throw notFound('invitation', id);
+    if (invitation.role === 'OWNER') authorize(actor, 'manageOwners');
+    if (!(await deleteInvitation(this.db, workspaceId, id))) throw notFound('invitation', id);
+    return true;
   }
 
   async acceptInvitation(
@@ -250,6 +330,7 @@ export class AccountService {
     if (!current) throw notFound('member', userId, 'userId');
     authorize(actor, current === 'OWNER' || role === 'OWNER' ? 'manageOwners' : 'manageMembers');
     await changeMember(this.db, { workspaceId, userId, role });
+    await this.accessChanged(userId);
     return (await listMembers(this.db, workspaceId)).find((m) => m.user.id === userId)!;
   }
 
@@ -260,6 +341,7 @@ export class AccountService {
     if (userId !== identity.user.id)
       authorize(actor, current === 'OWNER' ? 'manageOwners' : 'manageMembers');
     await changeMember(this.db, { workspaceId, userId, role: null });
+    await this.accessChanged(userId);
     return true;
   }
 
@@ -294,13 +376,20 @@ export class AccountService {
     return atLeast(actor.role, 'ADMIN') ? tokens : tokens.filter((t) => t.userId === actor.userId);
   }
 
-  /** Revoked at once: the row goes, and open WebSockets using it are closed. */
+  /**
+   * Revoked at once: the row goes, and open WebSockets using it are closed. Admins revoke others'
+   * tokens, owners alone an owner's.
+   */
   async revokeApiToken(actor: Actor, id: string): Promise<boolean> {
     const token = (await listApiTokens(this.db, actor.workspaceId)).find((t) => t.id === id);
     if (!token) throw notFound('API token', id);
-    if (token.userId !== actor.userId) authorize(actor, 'manageMembers');
+    if (token.userId !== actor.userId) {
+      authorize(actor, 'manageMembers');
+      if ((await getMembership(this.db, actor.workspaceId, token.userId)) === 'OWNER')
+        authorize(actor, 'manageOwners');
+    }
     await deleteApiToken(this.db, actor.workspaceId, id);
-    await this.bus.publish({ type: 'revoked', credentialId: id });
+    await this.accessChanged(token.userId);
     return true;
   }
 
@@ -316,14 +405,7 @@ export class AccountService {
 
   private async accept(user: UserRecord, token: string) {
     const accepted = await acceptInvitation(this.db, sha256(token), user.id);
-    if (!accepted) {
-      throw new DomainError(
-        'invalid',
-        'INVITATION_INVALID',
-        'this invitation link was already used or has expired: ask for a new one',
-        { field: 'token' },
-      );
-    }
+    if (!accepted) throw invitationInvalid();
     return accepted;
   }
 

@@ -6,7 +6,8 @@ import {
   getImageBySha256,
   getImages,
   listImages,
-  storageBytes,
+  releaseStorage,
+  reserveStorage,
   type DbClient,
 } from '@latent-lab/db';
 import {
@@ -23,7 +24,13 @@ import {
   type ImageRecord,
   type PageArgs,
 } from '@latent-lab/domain';
-import { EngineError, imageThumbnail, inspectImage, type ImageLimits } from '@latent-lab/engine';
+import {
+  EngineError,
+  imageThumbnail,
+  inspectImage,
+  type ImageInfo,
+  type ImageLimits,
+} from '@latent-lab/engine';
 import type { Storage } from '@latent-lab/storage';
 
 /** An uploaded file as the edge received it: its name and its bytes as a stream. */
@@ -49,6 +56,9 @@ const EXTENSIONS: Record<string, string> = {
   'image/avif': 'avif',
   'image/tiff': 'tiff',
 };
+
+/** A reservation outlives any upload's file writes; one left by a crashed process lapses then. */
+const RESERVATION_TTL_MS = 10 * 60 * 1000;
 
 /** Reads the upload into memory, refusing it as soon as it passes maxBytes. */
 async function readUpload(file: UploadedFile, maxBytes: number): Promise<Buffer> {
@@ -123,15 +133,28 @@ export class ImageService {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const existing = await getImageBySha256(this.db, actor.workspaceId, sha256);
     if (existing) return { image: existing, created: false };
-    const used = await storageBytes(this.db, actor.workspaceId);
-    if (used + bytes.byteLength > this.limits.maxStorageBytes) {
-      throw new DomainError(
-        'quota',
-        'QUOTA_EXCEEDED',
-        `this workspace stores ${used} bytes and the file has ${bytes.byteLength}; the limit is ${this.limits.maxStorageBytes}`,
-        { field: 'file' },
-      );
+    // Claimed before any file is written, so uploads sent together never pass the quota.
+    const reservation = await reserveStorage(this.db, {
+      workspaceId: actor.workspaceId,
+      bytes: bytes.byteLength,
+      maxBytes: this.limits.maxStorageBytes,
+      ttlMs: RESERVATION_TTL_MS,
+    });
+    try {
+      return await this.store(actor, file, bytes, sha256, info);
+    } finally {
+      await releaseStorage(this.db, reservation);
     }
+  }
+
+  /** Writes the files, then the row; nothing stays stored when the row cannot be added. */
+  private async store(
+    actor: Actor,
+    file: UploadedFile,
+    bytes: Buffer,
+    sha256: string,
+    info: ImageInfo,
+  ): Promise<{ image: ImageRecord; created: boolean }> {
     const storageKey = imageKey(
       actor.workspaceId,
       sha256,
@@ -140,11 +163,11 @@ export class ImageService {
     // The library's and the run view's small WebP, made once here (sharp works off the event loop).
     const thumbnailKey = imageThumbKey(actor.workspaceId, sha256);
     const thumbnail = await imageThumbnail(bytes, this.limits);
-    await Promise.all([
-      this.storage.put(storageKey, bytes),
-      this.storage.put(thumbnailKey, thumbnail),
-    ]);
     try {
+      await Promise.all([
+        this.storage.put(storageKey, bytes),
+        this.storage.put(thumbnailKey, thumbnail),
+      ]);
       return await createOrGetImage(this.db, {
         workspaceId: actor.workspaceId,
         createdById: actor.userId,

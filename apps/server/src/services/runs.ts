@@ -2,8 +2,6 @@ import { randomInt } from 'node:crypto';
 import {
   addTags,
   countFrames,
-  countRuns,
-  storageBytes,
   createRun,
   deleteRun,
   getImages,
@@ -24,7 +22,6 @@ import {
   authorize,
   authorizeEdit,
   checkPage,
-  DomainError,
   invalidInput,
   isFinished,
   MAX_SEED,
@@ -174,21 +171,25 @@ export class RunService {
       throw invalidInput('keyframes', `keyframes: image(s) not found: ${missing.join(', ')}`);
     }
     const keyframes = run.params.keyframes.map((id) => images.get(id)!);
-    await this.checkQuotas(actor);
     await this.options.limitMutation(actor);
-    const created = await createRun(db, {
-      workspaceId: actor.workspaceId,
-      createdById: actor.userId,
-      name:
-        run.name ??
-        keyframes
-          .map((image) => image.originalName)
-          .join(' → ')
-          .slice(0, 200),
-      params: run.params,
-      presetId,
-      tags: run.tags,
-    });
+    const { maxActiveRuns, maxStorageBytes } = this.options;
+    const created = await createRun(
+      db,
+      {
+        workspaceId: actor.workspaceId,
+        createdById: actor.userId,
+        name:
+          run.name ??
+          keyframes
+            .map((image) => image.originalName)
+            .join(' → ')
+            .slice(0, 200),
+        params: run.params,
+        presetId,
+        tags: run.tags,
+      },
+      { maxActiveRuns, maxStorageBytes },
+    );
     await this.options.enqueue({
       runId: created.id,
       workspaceId: created.workspaceId,
@@ -296,34 +297,10 @@ export class RunService {
     });
   }
 
-  /** Refuses a run over the workspace's quotas, with the numbers. */
-  private async checkQuotas(actor: Actor): Promise<void> {
-    const { db, maxActiveRuns, maxStorageBytes } = this.options;
-    const [active, bytes] = await Promise.all([
-      countRuns(db, ['QUEUED', 'RUNNING'], actor.workspaceId),
-      storageBytes(db, actor.workspaceId),
-    ]);
-    if (active >= maxActiveRuns) {
-      throw new DomainError(
-        'quota',
-        'QUOTA_EXCEEDED',
-        `this workspace has ${active} queued or running runs, the limit is ${maxActiveRuns}: wait for some to finish or cancel them`,
-      );
-    }
-    if (bytes >= maxStorageBytes) {
-      throw new DomainError(
-        'quota',
-        'QUOTA_EXCEEDED',
-        `this workspace stores ${bytes} bytes, the limit is ${maxStorageBytes}: delete runs or images first`,
-      );
-    }
-  }
-
   /** Replaces the run's notes (short Markdown; the domain limits the length; '' clears them). */
   async setNotes(actor: Actor, id: string, notes: string): Promise<RunRecord> {
-    await this.require(actor, id);
-    // Notes are the team's: any member may edit them, a viewer only reads.
-    authorize(actor, 'create');
+    // Like tags: the run's creator and admins edit them, other members and viewers only read.
+    authorizeEdit(actor, (await this.require(actor, id)).createdById);
     const run = await setRunNotes(this.options.db, id, notes);
     await this.publishUpdated(run);
     return run;

@@ -18,6 +18,7 @@ import {
   type CompareMode,
 } from '../lib/compare.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
+import { CHOICE_OPTIONS, choiceLabel, choiceValue } from './choice-fields.tsx';
 import { NotesMarkdown } from './run-notes.tsx';
 import { BlendCanvas, type BlendSettings } from './blend-canvas.tsx';
 import { LineChart, SERIES_COLORS } from './line-chart.tsx';
@@ -47,10 +48,12 @@ const PARAMETERS: readonly { label: string; value: (run: CompareRun) => string }
   { label: 'Model', value: (r) => r.model },
   { label: 'Keyframes', value: (r) => r.keyframes.map((k) => k.originalName).join(' → ') },
   { label: 'Steps', value: (r) => String(r.steps) },
-  { label: 'Method', value: (r) => r.method.toLowerCase() },
-  { label: 'Easing', value: (r) => r.easing.toLowerCase().replaceAll('_', '-') },
+  // One row per choice option of the domain's table (method, easing, fit, ...).
+  ...CHOICE_OPTIONS.map((option) => ({
+    label: choiceLabel(option),
+    value: (r: CompareRun) => choiceValue(option, r),
+  })),
   { label: 'Size', value: (r) => `${r.width}×${r.height}` },
-  { label: 'Fit', value: (r) => r.fit.toLowerCase() },
   { label: 'Noise', value: (r) => describeNoise(r.noise) },
   { label: 'Seed', value: (r) => String(r.seed) },
   { label: 'Tags', value: (r) => r.tags.join(', ') || '—' },

@@ -6,10 +6,12 @@ import type { Role } from '../gql/graphql.ts';
 import { describeError } from '../lib/errors.ts';
 import { formatDateTime } from '../lib/format.ts';
 import {
+  InvitationsQuery,
   InviteMemberMutation,
   LeaveWorkspaceMutation,
   MembersQuery,
   RemoveMemberMutation,
+  RevokeInvitationMutation,
   UpdateMemberRoleMutation,
 } from '../lib/operations.ts';
 import { canManageMember, grantableRoles, ROLE_LABELS, ROLES } from '../lib/roles.ts';
@@ -23,7 +25,85 @@ interface Invitation {
   expiresAt: string;
 }
 
-function InviteForm({ workspaceId, roles }: { workspaceId: string; roles: Role[] }) {
+/** Admins: invitations not yet used nor expired; revoking one makes its link stop working. */
+function PendingInvitations({ workspaceId, myRole }: { workspaceId: string; myRole: Role }) {
+  const headingId = useId();
+  const [{ data, error }, refetch] = useQuery({
+    query: InvitationsQuery,
+    variables: { workspaceId },
+    requestPolicy: 'network-only',
+  });
+  const [revokeState, revoke] = useMutation(RevokeInvitationMutation);
+  const [revokeError, setRevokeError] = useState<string | null>(null);
+  const invitations = data?.invitations ?? [];
+
+  async function revokeInvitation(id: string) {
+    if (!window.confirm('Revoke this invitation? Its link will stop working.')) return;
+    setRevokeError(null);
+    const result = await revoke({ workspaceId, id });
+    if (result.error) setRevokeError(describeError(result.error));
+    refetch({ requestPolicy: 'network-only' });
+  }
+
+  return (
+    <section className="panel" aria-labelledby={`${headingId}-heading`}>
+      <h2 id={`${headingId}-heading`} style={{ marginTop: 0 }}>
+        Pending invitations
+      </h2>
+      <ErrorMessage message={describeError(error) ?? revokeError} />
+      {invitations.length === 0 ? (
+        <p className="muted">No invitation is waiting to be used.</p>
+      ) : (
+        <table aria-label="Pending invitations" className="stack-table">
+          <thead>
+            <tr>
+              <th scope="col">Role</th>
+              <th scope="col">Sent by</th>
+              <th scope="col">Expires</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {invitations.map((invitation) => (
+              <tr key={invitation.id} data-invitation={invitation.id}>
+                <td data-label="Role">{ROLE_LABELS[invitation.role]}</td>
+                <td data-label="Sent by">{invitation.createdBy?.name ?? 'a former member'}</td>
+                <td data-label="Expires">{formatDateTime(invitation.expiresAt)}</td>
+                <td>
+                  {invitation.role !== 'OWNER' || myRole === 'OWNER' ? (
+                    <button
+                      type="button"
+                      className="small danger"
+                      disabled={revokeState.fetching}
+                      onClick={() => revokeInvitation(invitation.id)}
+                    >
+                      Revoke
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="muted">
+        When accepted, an invitation grants at most the role its sender has at that moment.
+      </p>
+    </section>
+  );
+}
+
+function InviteForm({
+  workspaceId,
+  roles,
+  onInvited,
+}: {
+  workspaceId: string;
+  roles: Role[];
+  onInvited: () => void;
+}) {
   const id = useId();
   const [role, setRole] = useState<Role>('MEMBER');
   const [state, invite] = useMutation(InviteMemberMutation);
@@ -32,7 +112,10 @@ function InviteForm({ workspaceId, roles }: { workspaceId: string; roles: Role[]
   async function submit(event: FormEvent) {
     event.preventDefault();
     const result = await invite({ workspaceId, role });
-    if (result.data) setInvitation(result.data.inviteMember);
+    if (result.data) {
+      setInvitation(result.data.inviteMember);
+      onInvited();
+    }
   }
 
   return (
@@ -93,6 +176,7 @@ export function MembersView() {
   const [removeState, remove] = useMutation(RemoveMemberMutation);
   const [leaveState, leave] = useMutation(LeaveWorkspaceMutation);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [invitationsVersion, setInvitationsVersion] = useState(0);
   const grantable = grantableRoles(workspace.role);
   const reload = () => refetch({ requestPolicy: 'network-only' });
 
@@ -204,7 +288,21 @@ export function MembersView() {
           </tbody>
         </table>
       </div>
-      {grantable.length > 0 ? <InviteForm workspaceId={workspace.id} roles={grantable} /> : null}
+      {grantable.length > 0 ? (
+        <>
+          <InviteForm
+            workspaceId={workspace.id}
+            roles={grantable}
+            onInvited={() => setInvitationsVersion((v) => v + 1)}
+          />
+          {/* A new key after each invitation: the list is read again. */}
+          <PendingInvitations
+            key={invitationsVersion}
+            workspaceId={workspace.id}
+            myRole={workspace.role}
+          />
+        </>
+      ) : null}
     </>
   );
 }

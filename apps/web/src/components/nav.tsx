@@ -56,6 +56,9 @@ export function AccountBar() {
       <Link href="/workspaces/new" className="header-link">
         New workspace
       </Link>
+      <Link href="/account" className="header-link">
+        Password
+      </Link>
       <span className="who" data-testid="signed-in-as" title={session.me.email}>
         {session.me.name}
       </span>

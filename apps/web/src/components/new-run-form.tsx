@@ -11,20 +11,12 @@ import {
 import type {
   CreateRunInput,
   Easing,
-  FitMode,
   ImageFieldsFragment,
   InterpolationMethod,
   LoopMode,
-  Precision,
 } from '../gql/graphql.ts';
 import { fieldErrors } from '../lib/errors.ts';
-import {
-  EASING_OPTIONS,
-  FIT_OPTIONS,
-  LOOP_OPTIONS,
-  METHOD_OPTIONS,
-  PRECISION_OPTIONS,
-} from '../lib/options.ts';
+import { LOOP_OPTIONS } from '../lib/options.ts';
 import { randomSeed } from '../lib/seed.ts';
 import {
   MAX_SWEEP,
@@ -41,21 +33,16 @@ import { ErrorMessage, FieldError, FileName, FrameBox } from './bits.tsx';
 import { ImageUploader } from './image-uploader.tsx';
 import { LineChart, SERIES_COLORS } from './line-chart.tsx';
 import { NoiseFields, optionLabel, type NoiseDraft } from './noise-fields.tsx';
+import { CHOICE_OPTIONS, ChoiceFields, defaultChoices } from './choice-fields.tsx';
 
-const METHODS = METHOD_OPTIONS;
-const EASINGS = EASING_OPTIONS;
-const FITS = FIT_OPTIONS;
 const CUSTOM = 'custom';
 /** Form fields that show their own message; an API error about any other field is shown above the form. */
 const SHOWN_FIELDS = new Set([
   'images',
   'model',
   'steps',
-  'method',
-  'easing',
+  ...CHOICE_OPTIONS.map((option) => option.path),
   'size',
-  'fit',
-  'precision',
   'noise',
   'seed',
   'animation',
@@ -78,12 +65,10 @@ interface Draft {
   tags: string;
   model: string;
   steps: string;
-  method: InterpolationMethod;
-  easing: Easing;
+  /** The choice options of the domain's table (method, easing, fit, ...), as GraphQL constants. */
+  choices: Record<string, string>;
   width: string;
   height: string;
-  fit: FitMode;
-  precision: Precision;
   noiseChoice: string;
   customNoise: NoiseDraft;
   seed: string;
@@ -149,12 +134,9 @@ export function NewRunForm() {
     tags: '',
     model: '',
     steps: '16',
-    method: 'SLERP',
-    easing: 'LINEAR',
+    choices: defaultChoices({ method: 'SLERP' }),
     width: '256',
     height: '256',
-    fit: 'COVER',
-    precision: 'AUTO',
     noiseChoice: '',
     customNoise: { level: '0.1', mode: 'ABSOLUTE', schedule: 'CONSTANT', shared: false },
     seed: '',
@@ -252,12 +234,9 @@ export function NewRunForm() {
       model,
       imageIds: images.map((i) => i.id),
       steps,
-      method: draft.method,
-      easing: draft.easing,
+      ...(draft.choices as Pick<CreateRunInput, 'method' | 'easing' | 'fit' | 'precision'>),
       width: parseInteger(draft.width),
       height: parseInteger(draft.height),
-      fit: draft.fit,
-      precision: draft.precision,
       seed: parseInteger(draft.seed),
       animation: { fps: Number.parseFloat(draft.fps), loop: draft.loop },
       tags: draft.tags
@@ -414,38 +393,6 @@ export function NewRunForm() {
             <FieldError id={errorId('steps')} message={errors['steps']} />
           </div>
           <div className="field">
-            <label htmlFor={fieldId('method')}>Method</label>
-            <select
-              id={fieldId('method')}
-              value={draft.method}
-              onChange={(e) => set('method', e.target.value as InterpolationMethod)}
-              {...invalidProps('method')}
-            >
-              {METHODS.map((m) => (
-                <option key={m} value={m}>
-                  {optionLabel(m)}
-                </option>
-              ))}
-            </select>
-            <FieldError id={errorId('method')} message={errors['method']} />
-          </div>
-          <div className="field">
-            <label htmlFor={fieldId('easing')}>Easing</label>
-            <select
-              id={fieldId('easing')}
-              value={draft.easing}
-              onChange={(e) => set('easing', e.target.value as Easing)}
-              {...invalidProps('easing')}
-            >
-              {EASINGS.map((m) => (
-                <option key={m} value={m}>
-                  {optionLabel(m)}
-                </option>
-              ))}
-            </select>
-            <FieldError id={errorId('easing')} message={errors['easing']} />
-          </div>
-          <div className="field">
             <span className="label" id={fieldId('size-label')}>
               Size (px)
             </span>
@@ -470,38 +417,14 @@ export function NewRunForm() {
             </div>
             <FieldError id={errorId('size')} message={errors['size']} />
           </div>
-          <div className="field">
-            <label htmlFor={fieldId('fit')}>Fit</label>
-            <select
-              id={fieldId('fit')}
-              value={draft.fit}
-              onChange={(e) => set('fit', e.target.value as FitMode)}
-              {...invalidProps('fit')}
-            >
-              {FITS.map((m) => (
-                <option key={m} value={m}>
-                  {optionLabel(m)}
-                </option>
-              ))}
-            </select>
-            <FieldError id={errorId('fit')} message={errors['fit']} />
-          </div>
-          <div className="field">
-            <label htmlFor={fieldId('precision')}>Precision</label>
-            <select
-              id={fieldId('precision')}
-              value={draft.precision}
-              onChange={(e) => set('precision', e.target.value as Precision)}
-              {...invalidProps('precision')}
-            >
-              {PRECISION_OPTIONS.map((m) => (
-                <option key={m} value={m}>
-                  {m === 'AUTO' ? 'auto (int8 where fast and accurate)' : optionLabel(m)}
-                </option>
-              ))}
-            </select>
-            <FieldError id={errorId('precision')} message={errors['precision']} />
-          </div>
+          <ChoiceFields
+            values={draft.choices}
+            errors={errors}
+            idPrefix={id}
+            onChange={(field, value) =>
+              setDraft((d) => ({ ...d, choices: { ...d.choices, [field]: value } }))
+            }
+          />
         </div>
       </fieldset>
 

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import {
@@ -20,6 +20,7 @@ import {
   formatDuration,
 } from '../lib/format.ts';
 import { ErrorMessage, FrameBox, ProgressBar, StatusBadge } from './bits.tsx';
+import { choiceRows } from './choice-fields.tsx';
 import { RunNotes } from './run-notes.tsx';
 import { Player } from './player.tsx';
 import { TagEditor } from './tag-editor.tsx';
@@ -286,13 +287,15 @@ export function RunView({ runId }: { runId: string }) {
               <dd>{run.model}</dd>
               <dt>Steps</dt>
               <dd>{run.steps}</dd>
-              <dt>Method</dt>
-              <dd>{run.method.toLowerCase()}</dd>
-              <dt>Easing</dt>
-              <dd>{run.easing.toLowerCase().replaceAll('_', '-')}</dd>
+              {choiceRows(run).map((row) => (
+                <Fragment key={row.label}>
+                  <dt>{row.label}</dt>
+                  <dd>{row.value}</dd>
+                </Fragment>
+              ))}
               <dt>Size</dt>
               <dd>
-                {run.width}×{run.height} ({run.fit.toLowerCase()})
+                {run.width}×{run.height}
               </dd>
               <dt>Noise</dt>
               <dd>{describeNoise(run.noise)}</dd>

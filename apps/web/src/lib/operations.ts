@@ -13,6 +13,7 @@ export const RunRowFields = graphql(`
     steps
     method
     easing
+    spacing
     width
     height
     fit
@@ -373,6 +374,12 @@ export const SignOutMutation = graphql(`
   }
 `);
 
+export const ChangePasswordMutation = graphql(`
+  mutation ChangePassword($input: ChangePasswordInput!) {
+    changePassword(input: $input)
+  }
+`);
+
 export const CreateWorkspaceMutation = graphql(`
   mutation CreateWorkspace($name: String!) {
     createWorkspace(name: $name) {
@@ -416,6 +423,27 @@ export const InviteMemberMutation = graphql(`
       role
       expiresAt
     }
+  }
+`);
+
+export const InvitationsQuery = graphql(`
+  query Invitations($workspaceId: ID!) {
+    invitations(workspaceId: $workspaceId) {
+      id
+      role
+      createdAt
+      expiresAt
+      createdBy {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const RevokeInvitationMutation = graphql(`
+  mutation RevokeInvitation($workspaceId: ID!, $id: ID!) {
+    revokeInvitation(workspaceId: $workspaceId, id: $id)
   }
 `);
 

@@ -3,23 +3,19 @@
 import {
   EASINGS,
   FINISHED_RUN_STATUSES,
-  FIT_MODES,
   INTERPOLATION_METHODS,
   LOOP_MODES,
   NOISE_MODES,
   NOISE_SCHEDULES,
   optionConstant,
-  PRECISIONS,
   RUN_STATUSES,
 } from '@latent-lab/domain';
 import type {
   Easing,
-  FitMode,
   InterpolationMethod,
   LoopMode,
   NoiseMode,
   NoiseSchedule,
-  Precision,
   RunStatus,
 } from '../gql/graphql.ts';
 
@@ -29,10 +25,8 @@ function constants<T extends string>(values: readonly string[]): readonly T[] {
 
 export const METHOD_OPTIONS = constants<InterpolationMethod>(INTERPOLATION_METHODS);
 export const EASING_OPTIONS = constants<Easing>(EASINGS);
-export const FIT_OPTIONS = constants<FitMode>(FIT_MODES);
 export const NOISE_MODE_OPTIONS = constants<NoiseMode>(NOISE_MODES);
 export const NOISE_SCHEDULE_OPTIONS = constants<NoiseSchedule>(NOISE_SCHEDULES);
 export const LOOP_OPTIONS = constants<LoopMode>(LOOP_MODES);
-export const PRECISION_OPTIONS = constants<Precision>(PRECISIONS);
 export const RUN_STATUS_OPTIONS = RUN_STATUSES as readonly RunStatus[];
 export const FINISHED_STATUSES = FINISHED_RUN_STATUSES as ReadonlySet<RunStatus>;

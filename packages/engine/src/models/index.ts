@@ -16,7 +16,21 @@ export {
   type WeightCheck,
   type WeightLocations,
 } from './locations.ts';
-export { INT8_RECIPE, loadVae, openVae, type LoadVaeOptions, type Vae } from './vae.ts';
+export {
+  calibrateModel,
+  calibrationJson,
+  shippedCalibrationPath,
+  type Calibration,
+  type CalibrationSource,
+} from './calibration.ts';
+export {
+  DEFAULT_DECODER_TILE,
+  INT8_RECIPE,
+  loadVae,
+  openVae,
+  type LoadVaeOptions,
+  type Vae,
+} from './vae.ts';
 export {
   choosePrecision,
   cpuInt8Support,

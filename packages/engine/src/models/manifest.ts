@@ -143,9 +143,15 @@ export function parseManifest(json: unknown, source: string): ModelManifest {
   return manifest;
 }
 
+/** File name suffix of a shipped int8 calibration (`<id>.calibration.json`), not a manifest. */
+export const CALIBRATION_SUFFIX = '.calibration.json';
+
 /** Every manifest in `dir` (default: the repository's models/ folder), sorted by id. */
 export async function listManifests(dir: string): Promise<ModelManifest[]> {
-  const names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
+  // `<id>.calibration.json` beside a manifest is that model's shipped int8 calibration.
+  const names = (await readdir(dir))
+    .filter((name) => name.endsWith('.json') && !name.endsWith(CALIBRATION_SUFFIX))
+    .sort();
   const manifests = await Promise.all(
     names.map(async (name) => {
       const path = join(dir, name);

@@ -24,12 +24,20 @@ function attribute(name: string, value: AttributeValue): Onnx.IAttributeProto {
 /** A dimension: a number is fixed, a string is a symbolic (dynamic) dimension. */
 export type Dim = number | string;
 
-function valueInfo(name: string, dims: readonly Dim[]): Onnx.IValueInfoProto {
+/** A graph input or output: float32 unless `type` says uint8 (quantized activations). */
+export interface GraphValue {
+  name: string;
+  dims: readonly Dim[];
+  type?: 'float32' | 'uint8';
+}
+
+function valueInfo({ name, dims, type }: GraphValue): Onnx.IValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
+        elemType:
+          type === 'uint8' ? onnx.TensorProto.DataType.UINT8 : onnx.TensorProto.DataType.FLOAT,
         shape: {
           dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })),
         },
@@ -89,9 +97,9 @@ export class GraphBuilder {
    * `extraOutputs` (float32 vectors, e.g. calibration statistics) are appended to the outputs.
    */
   build(
-    input: { name: string; dims: readonly Dim[] },
+    input: GraphValue,
     result: string,
-    output: { name: string; dims: readonly Dim[] },
+    output: GraphValue,
     extraOutputs: readonly string[] = [],
   ): Uint8Array {
     const producer = this.nodes.find((node) => node.output?.[0] === result);
@@ -107,10 +115,10 @@ export class GraphBuilder {
         name: this.name,
         node: this.nodes,
         initializer: [...this.initializers.values()],
-        input: [valueInfo(input.name, input.dims)],
+        input: [valueInfo(input)],
         output: [
-          valueInfo(output.name, output.dims),
-          ...extraOutputs.map((name) => valueInfo(name, [`${name}_length`])),
+          valueInfo(output),
+          ...extraOutputs.map((name) => valueInfo({ name, dims: [`${name}_length`] })),
         ],
       },
     };

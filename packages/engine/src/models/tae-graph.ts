@@ -198,6 +198,8 @@ class TaeGraph {
   private readonly used = new Set<string>();
   /** Quantization scale of each dequantized activation, by the DequantizeLinear output's name. */
   private readonly scales = new Map<string, number>();
+  /** The QuantizeLinear output behind each DequantizeLinear output. */
+  private readonly quantizedOf = new Map<string, string>();
   /** Inside a float32 layer of an int8 graph. */
   private inFloatLayer = false;
   readonly graph: GraphBuilder;
@@ -279,7 +281,20 @@ class TaeGraph {
       this.taps.push(tap);
       return x;
     }
-    const range = this.mode.ranges[tap];
+    const q = this.quantization(tap, kind);
+    const quantized = this.graph.node('QuantizeLinear', [x, q.scale, q.zeroPoint]);
+    const dequantized = this.graph.node('DequantizeLinear', [quantized, q.scale, q.zeroPoint]);
+    this.scales.set(dequantized, q.value);
+    this.quantizedOf.set(dequantized, quantized);
+    return dequantized;
+  }
+
+  /** Scale and zero point constants of activation `tap` (int8 only). */
+  private quantization(
+    tap: string,
+    kind: Kind,
+  ): { scale: string; zeroPoint: string; value: number } {
+    const range = this.mode.kind === 'int8' ? this.mode.ranges[tap] : undefined;
     if (!range)
       throw new EngineError(
         'INVALID_CHECKPOINT',
@@ -287,11 +302,25 @@ class TaeGraph {
       );
     const [min, max] = scaledRange(range, this.scaleOf(this.groups.taps.get(tap)));
     const q = activationQuantization(kind === 'relu' ? [0, max] : [min, max]);
-    const scale = this.graph.constant(`${tap}.scale`, [], new Float32Array([q.scale]));
-    const zeroPoint = this.graph.constant(`${tap}.zero_point`, [], new Uint8Array([q.zeroPoint]));
-    const quantized = this.graph.node('QuantizeLinear', [x, scale, zeroPoint]);
-    const dequantized = this.graph.node('DequantizeLinear', [quantized, scale, zeroPoint]);
-    this.scales.set(dequantized, q.scale);
+    return {
+      scale: this.graph.constant(`${tap}.scale`, [], new Float32Array([q.scale])),
+      zeroPoint: this.graph.constant(`${tap}.zero_point`, [], new Uint8Array([q.zeroPoint])),
+      value: q.scale,
+    };
+  }
+
+  /** The uint8 tensor a dequantized activation came from (int8 segment outputs hand it on). */
+  quantizedSource(dequantized: string): string {
+    const quantized = this.quantizedOf.get(dequantized);
+    if (!quantized) throw new Error(`${dequantized} is not a dequantized activation`);
+    return quantized;
+  }
+
+  /** A segment's uint8 input: activation `tap` as the previous segment quantized it. */
+  dequantizeInput(x: string, tap: string, kind: Kind): string {
+    const q = this.quantization(tap, kind);
+    const dequantized = this.graph.node('DequantizeLinear', [x, q.scale, q.zeroPoint]);
+    this.scales.set(dequantized, q.value);
     return dequantized;
   }
 
@@ -505,6 +534,10 @@ class TaeGraph {
     }
   }
 
+  usedKeys(): ReadonlySet<string> {
+    return this.used;
+  }
+
   /** Every tensor of the checkpoint must have been used: anything left means another architecture. */
   assertAllUsed(): void {
     const unused = [...this.weights.keys()].filter((key) => !this.used.has(key));
@@ -525,17 +558,7 @@ export interface TaeGraphs {
 
 export type TaePart = 'encoder' | 'decoder';
 
-/** One half's graph; in "calibrate" mode `taps` lists the calibrated activations in graph order. */
-export function buildTaePart(
-  weights: TensorMap,
-  part: TaePart,
-  options: TaeBuildOptions = {},
-): { model: Uint8Array; taps: string[] } {
-  const mode = options.mode ?? { kind: 'float' };
-  const fourPhase = options.fourPhase ?? true;
-  if (mode.kind === 'int8' && !fourPhase)
-    throw new Error('int8 TAE graphs are built with four-phase upsampling');
-  const layers = part === 'encoder' ? ENCODER : DECODER;
+function latentChannelsOf(weights: TensorMap, part: TaePart): number {
   const latentChannels =
     part === 'encoder' ? weights.get('14.weight')?.shape[0] : weights.get('1.weight')?.shape[1];
   if (latentChannels === undefined)
@@ -543,12 +566,26 @@ export function buildTaePart(
       'INVALID_CHECKPOINT',
       `TAE ${part} checkpoint lacks "${part === 'encoder' ? '14' : '1'}.weight"`,
     );
-  const tae = new TaeGraph(weights, part, mode, fourPhase, layers);
-  const image = { name: 'image', dims: ['N', 3, 'H', 'W'] };
-  const latent = { name: 'latent', dims: ['N', latentChannels, 'h', 'w'] };
-  const [input, output] = part === 'encoder' ? [image, latent] : [latent, image];
-  let value = input.name;
-  for (let i = 0; i < layers.length; i++) {
+  return latentChannels;
+}
+
+function checkedMode(options: TaeBuildOptions): { mode: TaeMode; fourPhase: boolean } {
+  const mode = options.mode ?? { kind: 'float' };
+  const fourPhase = options.fourPhase ?? true;
+  if (mode.kind === 'int8' && !fourPhase)
+    throw new Error('int8 TAE graphs are built with four-phase upsampling');
+  return { mode, fourPhase };
+}
+
+/** Builds layers [from, to) onto `value`; an upsample is built with the convolution after it. */
+function buildLayers(
+  tae: TaeGraph,
+  layers: readonly Layer[],
+  from: number,
+  to: number,
+  value: string,
+): string {
+  for (let i = from; i < to; i++) {
     const layer = layers[i]!;
     if (layer.op === 'upsample') {
       const conv = layers[++i];
@@ -558,12 +595,154 @@ export function buildTaePart(
       value = tae.layer(value, layer, layers[i + 1]);
     }
   }
+  return value;
+}
+
+/** One half's graph; in "calibrate" mode `taps` lists the calibrated activations in graph order. */
+export function buildTaePart(
+  weights: TensorMap,
+  part: TaePart,
+  options: TaeBuildOptions = {},
+): { model: Uint8Array; taps: string[] } {
+  const { mode, fourPhase } = checkedMode(options);
+  const layers = part === 'encoder' ? ENCODER : DECODER;
+  const latentChannels = latentChannelsOf(weights, part);
+  const tae = new TaeGraph(weights, part, mode, fourPhase, layers);
+  const image = { name: 'image', dims: ['N', 3, 'H', 'W'] };
+  const latent = { name: 'latent', dims: ['N', latentChannels, 'h', 'w'] };
+  const [input, output] = part === 'encoder' ? [image, latent] : [latent, image];
+  const value = buildLayers(tae, layers, 0, layers.length, input.name);
   tae.assertAllUsed();
   const extra = tae.taps.flatMap((tap) => {
     const names = calibrationOutputs(tap);
     return [names.min, names.max];
   });
   return { model: tae.graph.build(input, value, output, extra), taps: tae.taps };
+}
+
+/**
+ * One resolution stage of the decoder as its own graph, so the high-resolution stages can run tile
+ * by tile (see `vae.ts`): the first stage (latent resolution, with the mid blocks' GroupNorm) runs
+ * whole; every later stage starts at an upsample and, having only convolutions, ReLUs and adds,
+ * gives exact output for a tile whose input carries `halo` pixels of context on each side.
+ */
+export interface TaeSegment {
+  model: Uint8Array;
+  /** Output side / input side (2 for an upsampling stage). */
+  scale: number;
+  /**
+   * Receptive-field radius in input pixels (a tile needs this much context on each side for its
+   * output to equal the whole image's), or null where a global op (GroupNorm) forbids tiling.
+   */
+  halo: number | null;
+  /** Graph input and output names. */
+  input: string;
+  output: string;
+  /** Element type between stages: uint8 (the quantized activation itself) in int8 graphs. */
+  inputType: 'float32' | 'uint8';
+  outputType: 'float32' | 'uint8';
+}
+
+/**
+ * Radius, in input pixels, of the receptive field of layers [from, to): a 3x3 convolution adds 1,
+ * a block 3 (its pooling branch, a global op, makes the range untileable: null), and a nearest 2x
+ * upsample followed by a 3x3 convolution maps an output radius r to ceil((r + 1) / 2) input pixels.
+ */
+function receptiveRadius(
+  weights: TensorMap,
+  layers: readonly Layer[],
+  from: number,
+  to: number,
+): number | null {
+  let radius = 0;
+  for (let i = to - 1; i >= from; i--) {
+    const layer = layers[i]!;
+    if (layer.op === 'conv') {
+      if (layers[i - 1]?.op === 'upsample') {
+        radius = Math.ceil((radius + kernelRadius(weights, String(layer.index))) / 2);
+        i--;
+      } else {
+        if ((layer.stride ?? 1) !== 1) return null;
+        radius += kernelRadius(weights, String(layer.index));
+      }
+    } else if (layer.op === 'block') {
+      if (weights.has(`${layer.index}.pool.0.weight`)) return null;
+      for (const conv of ['conv.0', 'conv.2', 'conv.4'])
+        radius += kernelRadius(weights, `${layer.index}.${conv}`);
+    }
+  }
+  return radius;
+}
+
+function kernelRadius(weights: TensorMap, prefix: string): number {
+  const shape = weights.get(`${prefix}.weight`)?.shape;
+  if (shape?.length !== 4)
+    throw new EngineError(
+      'INVALID_CHECKPOINT',
+      `TAE: "${prefix}.weight" is not a convolution kernel`,
+    );
+  return (shape[2]! - 1) / 2;
+}
+
+/** The decoder cut before each upsample into stages (`TaeSegment`), in order. */
+export function buildTaeDecoderSegments(
+  weights: TensorMap,
+  options: TaeBuildOptions = {},
+): TaeSegment[] {
+  const { mode, fourPhase } = checkedMode(options);
+  if (mode.kind === 'calibrate') throw new Error('calibration uses the whole decoder graph');
+  const layers = DECODER;
+  const latentChannels = latentChannelsOf(weights, 'decoder');
+  const cuts = layers.flatMap((layer, i) => (layer.op === 'upsample' ? [i] : []));
+  const bounds = [0, ...cuts, layers.length];
+  const quantized = mode.kind === 'int8';
+  const used = new Set<string>();
+  const segments = bounds.slice(0, -1).map((from, k) => {
+    const to = bounds[k + 1]!;
+    const first = from === 0;
+    const last = to === layers.length;
+    const tae = new TaeGraph(weights, 'decoder', mode, fourPhase, layers);
+    const channels = first
+      ? latentChannels
+      : weights.get(`${(layers[from + 1] as { index: number }).index}.weight`)!.shape[1]!;
+    const input = {
+      name: first ? 'latent' : 'x',
+      dims: ['N', channels, 'h', 'w'],
+      type: (first || !quantized ? 'float32' : 'uint8') as 'float32' | 'uint8',
+    };
+    let value = input.name;
+    if (input.type === 'uint8') {
+      // Every stage begins after a block, whose output is a ReLU activation tapped by its index.
+      const previous = layers[from - 1]!;
+      if (previous.op !== 'block') throw new Error('a decoder stage must follow a block');
+      value = tae.dequantizeInput(value, String(previous.index), 'relu');
+    }
+    value = buildLayers(tae, layers, from, to, value);
+    const outputType: 'float32' | 'uint8' = last || !quantized ? 'float32' : 'uint8';
+    if (outputType === 'uint8') value = tae.quantizedSource(value);
+    const output = {
+      name: last ? 'image' : 'y',
+      dims: ['N', 'C', 'H', 'W'],
+      type: outputType,
+    } as const;
+    tae.usedKeys().forEach((key) => used.add(key));
+    return {
+      model: tae.graph.build(input, value, output),
+      scale: first ? 1 : 2,
+      halo: receptiveRadius(weights, layers, from, to),
+      input: input.name,
+      output: output.name,
+      inputType: input.type,
+      outputType,
+    };
+  });
+  const unused = [...weights.keys()].filter((key) => !used.has(key));
+  if (unused.length > 0)
+    throw new EngineError(
+      'INVALID_CHECKPOINT',
+      `TAE decoder: unexpected tensors ${unused.slice(0, 5).join(', ')}; not a TAESD-family checkpoint`,
+    );
+  return segments;
 }
 
 /** Checks that the halves agree on the latent channel count; returns it. */

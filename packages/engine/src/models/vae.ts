@@ -3,11 +3,16 @@ import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { EngineError } from '../errors.ts';
 import type { Tensor4 } from '../types.ts';
-import { readWeightFile, type TensorMap } from '../weights/index.ts';
+import { readWeightFile } from '../weights/index.ts';
 import { countConvMacs, graphSkeleton } from './macs.ts';
 import { getManifest, type ModelManifest } from './manifest.ts';
 import { resolveWeights, type WeightLocations } from './locations.ts';
-import { loadCalibration, sha256 } from './calibration.ts';
+import {
+  loadCalibration,
+  sha256,
+  shippedCalibrationPath,
+  type CalibrationSource,
+} from './calibration.ts';
 import type { ActivationRanges } from './quantize.ts';
 import { decodeModel, type GraphProto } from './onnx.ts';
 import {
@@ -16,13 +21,26 @@ import {
   type Precision,
   type PrecisionSetting,
 } from './precision.ts';
-import { buildTaePart, taeLatentChannels } from './tae-graph.ts';
+import {
+  buildTaeDecoderSegments,
+  buildTaePart,
+  taeLatentChannels,
+  type TaeBuildOptions,
+  type TaeSegment,
+} from './tae-graph.ts';
+import { runStages, stagesMacs, type Stage } from './tiled.ts';
+import { measuredPrecision } from './auto-precision.ts';
 
 export interface Vae {
   readonly manifest: ModelManifest;
   /** The arithmetic the graphs run in, and why it was chosen. */
   readonly precision: Precision;
   readonly precisionReason: string;
+  /**
+   * Where int8 activation ranges came from: the calibration shipped in models/ for these exact
+   * weights, the local cache, or a calibration pass during this load; null for float32.
+   */
+  readonly calibrationSource: CalibrationSource | null;
   /** RGB in [0,1], NCHW, H and W multiples of the downscale factor -> latent (the mean for mean-logvar models). */
   encode(image: Tensor4): Promise<Tensor4>;
   /** Latent -> RGB mapped to [0,1], NOT clamped. */
@@ -55,8 +73,9 @@ export interface LoadVaeOptions {
   intraOpThreads?: number;
   /**
    * fp32 (default), int8, or auto: int8 on VNNI/AMX CPUs for models that pass the int8 quality
-   * gate, fp32 otherwise. The first int8 load of a model's weights calibrates (about 15-60 s on
-   * 2 cores) unless the calibration cache already holds them.
+   * gate, fp32 otherwise. int8 uses the calibration shipped as `models/<id>.calibration.json` when
+   * it was made for these exact weights (sha256); other weights are calibrated once (about 15-60 s
+   * on 2 cores) and cached.
    */
   precision?: PrecisionSetting;
   /** Where int8 activation ranges are cached, keyed by the weights' sha256 (default: `calibration/` in the models folder). */
@@ -67,7 +86,16 @@ export interface LoadVaeOptions {
   onCalibrating?: () => void;
   /** CPU capabilities for `auto` (default: read from /proc/cpuinfo). */
   cpu?: CpuInt8Support;
+  /**
+   * TAE decoders: side, in output pixels of each high-resolution stage, of the tiles it runs in
+   * (`DEFAULT_DECODER_TILE`; the output is the same as untiled); null: the whole decoder as one
+   * graph, untiled.
+   */
+  decoderTile?: number | null;
 }
+
+/** Tile side (output pixels of a stage) of tiled decoding: activations of a tile stay in cache. */
+export const DEFAULT_DECODER_TILE = 128;
 
 interface Half {
   session: ort.InferenceSession;
@@ -154,9 +182,11 @@ class OrtVae implements Vae {
   constructor(
     readonly manifest: ModelManifest,
     private readonly encoder: Half,
-    private readonly decoder: Half,
+    private readonly decoder: Stage[],
+    private readonly decoderTile: number,
     readonly precision: Precision,
     readonly precisionReason: string,
+    readonly calibrationSource: CalibrationSource | null = null,
   ) {}
 
   async encode(image: Tensor4): Promise<Tensor4> {
@@ -181,10 +211,10 @@ class OrtVae implements Vae {
 
   async decode(latent: Tensor4): Promise<Tensor4> {
     checkTensor(latent, 'latent', this.manifest.latentChannels, 1);
-    const result = await run(this.decoder, latent.data, latent.shape);
+    const result = await runStages(this.decoder, latent, this.decoderTile);
     return asTensor4(
-      mapRange(result.data, this.manifest.decoderOutputRange, [0, 1]),
-      result.shape,
+      mapRange(result.data as Float32Array, this.manifest.decoderOutputRange, [0, 1]),
+      [...result.shape],
       'decoder output',
     );
   }
@@ -193,7 +223,7 @@ class OrtVae implements Vae {
     const factor = this.manifest.downscale;
     return {
       encoder: countConvMacs(this.encoder.skeleton, height, width),
-      decoder: countConvMacs(this.decoder.skeleton, height / factor, width / factor),
+      decoder: stagesMacs(this.decoder, height / factor, width / factor),
     };
   }
 
@@ -204,7 +234,10 @@ class OrtVae implements Vae {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.releaseEncoder(), this.decoder.session.release()]);
+    await Promise.all([
+      this.releaseEncoder(),
+      ...this.decoder.map((stage) => stage.session.release()),
+    ]);
   }
 }
 
@@ -238,6 +271,35 @@ async function createHalf(
   return { session, skeleton: graphSkeleton(graph), input, output };
 }
 
+/** A whole graph as one decoder stage (never tiled). */
+function wholeStage(half: Half): Stage {
+  return { ...half, scale: 1, halo: null, inputType: 'float32', outputType: 'float32' };
+}
+
+/** The TAE decoder as resolution stages, each its own session (see `buildTaeDecoderSegments`). */
+async function createStages(segments: readonly TaeSegment[], threads: number): Promise<Stage[]> {
+  return Promise.all(
+    segments.map(async ({ model, ...segment }) => ({
+      ...(await createHalf(model, segment.input, segment.output, threads)),
+      ...segment,
+    })),
+  );
+}
+
+/** How a TAE half is built for a precision (int8: calibrated ranges and `INT8_RECIPE`). */
+function buildOptions(
+  precision: Precision,
+  ranges: ActivationRanges | undefined,
+  part: 'encoder' | 'decoder',
+): TaeBuildOptions {
+  return {
+    mode:
+      precision === 'int8' && ranges
+        ? { kind: 'int8', ranges, ...INT8_RECIPE[part] }
+        : { kind: 'float' },
+  };
+}
+
 /** Builds a VAE from an already parsed manifest (loadVae looks the manifest up by id). */
 export async function openVae(manifest: ModelManifest, options: LoadVaeOptions): Promise<Vae> {
   const threads = options.intraOpThreads ?? 1;
@@ -248,6 +310,13 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
       'intraOpThreads',
     );
   }
+  const tile = options.decoderTile === undefined ? DEFAULT_DECODER_TILE : options.decoderTile;
+  if (tile !== null && (!Number.isInteger(tile) || tile < 8))
+    throw new EngineError(
+      'INVALID_OPTION',
+      `decoderTile must be an integer of at least 8 pixels or null, got ${tile}`,
+      'decoderTile',
+    );
   const setting = options.precision ?? 'fp32';
   const choice = choosePrecision(setting, manifest, options.cpu);
   const locations = options.locations;
@@ -269,18 +338,13 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
     let precision = choice.precision;
     let reason = choice.reason;
     let ranges: Record<'encoder' | 'decoder', ActivationRanges> | undefined;
+    let calibrationSource: CalibrationSource | null = null;
     if (precision === 'int8') {
       const imagesDir =
         options.calibrationImagesDir ??
         (locations.mirrorDir ? join(dirname(locations.mirrorDir), 'images') : undefined);
       try {
-        if (!imagesDir)
-          throw new EngineError(
-            'INVALID_OPTION',
-            'int8 calibration needs photos: pass calibrationImagesDir',
-            'precision',
-          );
-        const calibration = await loadCalibration(
+        const loaded = await loadCalibration(
           manifest.id,
           {
             encoder: encoderWeights,
@@ -289,32 +353,68 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
             decoderSha256: sha256(decoderBytes),
           },
           {
+            shippedPath: shippedCalibrationPath(locations.manifestsDir, manifest.id),
             imagesDir,
             cacheDir: options.calibrationCacheDir ?? join(locations.modelsDir, 'calibration'),
             intraOpThreads: threads,
             onCalibrating: options.onCalibrating,
           },
         );
+        calibrationSource = loaded.source;
+        const calibration = loaded.calibration;
         ranges = { encoder: calibration.encoder, decoder: calibration.decoder };
       } catch (error) {
         // auto falls back to float32 when calibration is impossible; an explicit int8 fails.
         if (setting !== 'auto') throw error;
         precision = 'fp32';
+        calibrationSource = null;
         reason = `auto: int8 calibration unavailable (${(error as Error).message})`;
       }
     }
-    const build = (weights: TensorMap, part: 'encoder' | 'decoder') =>
-      buildTaePart(weights, part, {
-        mode:
-          precision === 'int8' && ranges
-            ? { kind: 'int8', ranges: ranges[part], ...INT8_RECIPE[part] }
-            : { kind: 'float' },
-      }).model;
-    // onnxruntime optimizes the first session on its own thread while the second graph is built.
-    const encoderHalf = createHalf(build(encoderWeights, 'encoder'), 'image', 'latent', threads);
-    const decoderHalf = createHalf(build(decoderWeights, 'decoder'), 'latent', 'image', threads);
-    const [encoder, decoder] = await Promise.all([encoderHalf, decoderHalf]);
-    return new OrtVae(manifest, encoder, decoder, precision, reason);
+    /** The decoder in precision `p`: resolution stages run in tiles, or one whole graph. */
+    const decoderFor = (p: Precision): Promise<Stage[]> => {
+      const graph = buildOptions(p, ranges?.decoder, 'decoder');
+      return tile === null
+        ? createHalf(
+            buildTaePart(decoderWeights, 'decoder', graph).model,
+            'latent',
+            'image',
+            threads,
+          ).then((half) => [wholeStage(half)])
+        : createStages(buildTaeDecoderSegments(decoderWeights, graph), threads);
+    };
+    if (setting === 'auto' && precision === 'int8') {
+      const measured = await measuredPrecision(
+        { model: manifest.id, decoderSha256: sha256(decoderBytes), threads, tile },
+        options.calibrationCacheDir ?? join(locations.modelsDir, 'calibration'),
+        latentChannels,
+        decoderFor,
+      );
+      const { fp32Ms, int8Ms } = measured.measurement;
+      precision = measured.precision;
+      if (precision === 'fp32') calibrationSource = null;
+      reason =
+        `auto: ${precision} decodes faster on this CPU (${measured.measuredNow ? 'measured now' : 'measured before'}: ` +
+        `int8 ${int8Ms.toFixed(1)} ms, fp32 ${fp32Ms.toFixed(1)} ms a 256x256 frame, ${threads} thread(s)); ${choice.reason}`;
+    }
+    // onnxruntime optimizes the first session on its own thread while the other graphs are built.
+    const encoderHalf = createHalf(
+      buildTaePart(encoderWeights, 'encoder', buildOptions(precision, ranges?.encoder, 'encoder'))
+        .model,
+      'image',
+      'latent',
+      threads,
+    );
+    const [encoder, decoder] = await Promise.all([encoderHalf, decoderFor(precision)]);
+    return new OrtVae(
+      manifest,
+      encoder,
+      decoder,
+      tile ?? Infinity,
+      precision,
+      reason,
+      calibrationSource,
+    );
   }
   const names = manifest.onnx;
   if (!names)
@@ -331,12 +431,17 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
       names.encoder.output,
       threads,
     ),
-    await createHalf(
-      new Uint8Array(await readFile(paths.decoder)),
-      names.decoder.input,
-      names.decoder.output,
-      threads,
-    ),
+    [
+      wholeStage(
+        await createHalf(
+          new Uint8Array(await readFile(paths.decoder)),
+          names.decoder.input,
+          names.decoder.output,
+          threads,
+        ),
+      ),
+    ],
+    Infinity,
     choice.precision,
     choice.reason,
   );

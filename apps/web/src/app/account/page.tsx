@@ -1,0 +1,8 @@
+import type { Metadata } from 'next';
+import { ChangePasswordForm } from '../../components/change-password-form.tsx';
+
+export const metadata: Metadata = { title: 'Password' };
+
+export default function AccountPage() {
+  return <ChangePasswordForm />;
+}

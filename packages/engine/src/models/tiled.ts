@@ -1,0 +1,127 @@
+// Depth-first tiled decoding: the decoder's stages (`TaeSegment`) run one after another; a stage
+// whose receptive field is local (no GroupNorm) runs tile by tile, each tile's input carrying the
+// stage's receptive-field radius (`halo`) of context, so its activations stay in cache while the
+// output equals the whole image's: the context covers every pixel a core output depends on, and the
+// zero padding at a tile's inner edge only reaches the discarded halo.
+import ort from 'onnxruntime-node';
+import { EngineError } from '../errors.ts';
+import type { GraphProto } from './onnx.ts';
+import { countConvMacs } from './macs.ts';
+import type { TaeSegment } from './tae-graph.ts';
+
+type Data = Float32Array | Uint8Array;
+
+/** A decoder stage ready to run (the whole decoder is one stage with no halo). */
+export interface Stage extends Omit<TaeSegment, 'model'> {
+  session: ort.InferenceSession;
+  skeleton: GraphProto;
+  input: string;
+  output: string;
+}
+
+export interface Tensor {
+  data: Data;
+  shape: readonly number[];
+}
+
+/** [start, end) bounds of `count` near-equal parts of `length`. */
+function split(length: number, count: number): [number, number][] {
+  return Array.from({ length: count }, (_, i) => [
+    Math.round((i * length) / count),
+    Math.round(((i + 1) * length) / count),
+  ]);
+}
+
+/** Rows [y0, y1) and columns [x0, x1) of every channel of an NCHW tensor; a copy. */
+export function crop(t: Tensor, y0: number, y1: number, x0: number, x1: number): Tensor {
+  const [n, c, h, w] = t.shape as [number, number, number, number];
+  const [th, tw] = [y1 - y0, x1 - x0];
+  const out = new (t.data.constructor as new (length: number) => Data)(n * c * th * tw);
+  for (let plane = 0; plane < n * c; plane++)
+    for (let y = 0; y < th; y++) {
+      const from = (plane * h + y0 + y) * w + x0;
+      out.set(t.data.subarray(from, from + tw), (plane * th + y) * tw);
+    }
+  return { data: out, shape: [n, c, th, tw] };
+}
+
+/** Writes `part` rows [py0, py0 + rows) and columns [px0, px0 + cols) into `into` at (y, x). */
+function paste(
+  into: Tensor,
+  part: Tensor,
+  py0: number,
+  px0: number,
+  rows: number,
+  cols: number,
+  y: number,
+  x: number,
+): void {
+  const [, , h, w] = into.shape as [number, number, number, number];
+  const [n, c, ph, pw] = part.shape as [number, number, number, number];
+  for (let plane = 0; plane < n * c; plane++)
+    for (let r = 0; r < rows; r++) {
+      const from = (plane * ph + py0 + r) * pw + px0;
+      into.data.set(part.data.subarray(from, from + cols), (plane * h + y + r) * w + x);
+    }
+}
+
+async function runSession(stage: Stage, input: Tensor): Promise<Tensor> {
+  const results = await stage.session.run({
+    [stage.input]: new ort.Tensor(stage.inputType, input.data, input.shape),
+  });
+  const output = results[stage.output];
+  if (!output || output.type !== stage.outputType)
+    throw new EngineError(
+      'INVALID_CHECKPOINT',
+      `model output "${stage.output}" is missing or not ${stage.outputType}`,
+    );
+  return { data: output.data as Data, shape: [...output.dims] };
+}
+
+/**
+ * Runs a stage over `input`, in tiles of at most `tile` output pixels a side (plus the halo) when
+ * the stage allows it and the image is larger than one tile; whole otherwise.
+ */
+export async function runStage(stage: Stage, input: Tensor, tile: number): Promise<Tensor> {
+  const [, , h, w] = input.shape as [number, number, number, number];
+  const core = Math.max(1, Math.floor(tile / stage.scale));
+  if (stage.halo === null || (h <= core && w <= core)) return runSession(stage, input);
+  const s = stage.scale;
+  const halo = stage.halo;
+  let output: Tensor | undefined;
+  for (const [y0, y1] of split(h, Math.ceil(h / core)))
+    for (const [x0, x1] of split(w, Math.ceil(w / core))) {
+      const [ey0, ex0] = [Math.max(0, y0 - halo), Math.max(0, x0 - halo)];
+      const [ey1, ex1] = [Math.min(h, y1 + halo), Math.min(w, x1 + halo)];
+      const part = await runSession(stage, crop(input, ey0, ey1, ex0, ex1));
+      if (!output) {
+        const [n, c] = part.shape as [number, number];
+        const Array_ = part.data.constructor as new (length: number) => Data;
+        output = { data: new Array_(n * c * h * s * w * s), shape: [n, c, h * s, w * s] };
+      }
+      const [rows, cols] = [(y1 - y0) * s, (x1 - x0) * s];
+      paste(output, part, (y0 - ey0) * s, (x0 - ex0) * s, rows, cols, y0 * s, x0 * s);
+    }
+  return output!;
+}
+
+/** Runs the stages in order; the first stage's input is the latent. */
+export async function runStages(
+  stages: readonly Stage[],
+  latent: Tensor,
+  tile: number,
+): Promise<Tensor> {
+  let value = latent;
+  for (const stage of stages) value = await runStage(stage, value, tile);
+  return value;
+}
+
+/** Multiply-accumulates of the stages on an untiled input of h x w (the useful work; halos not counted). */
+export function stagesMacs(stages: readonly Stage[], h: number, w: number): number {
+  let macs = 0;
+  for (const stage of stages) {
+    macs += countConvMacs(stage.skeleton, h, w);
+    [h, w] = [h * stage.scale, w * stage.scale];
+  }
+  return macs;
+}

@@ -1,0 +1,347 @@
+// Who may do what, checked at the moment it is done: invitations listed and revoked, their role
+// capped by the inviter's current role, links from PUBLIC_URL (never the Host header), notes edited
+// by the run's creator or an admin, an owner's tokens safe from admins, and the Secure cookie.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { loadConfig } from '@latent-lab/config';
+import {
+  CREATE_RUN,
+  gql,
+  gqlOk,
+  PHOTOS,
+  signUp,
+  startTestServer,
+  uploadPhoto,
+  type Credentials,
+  type TestServer,
+} from './helpers/api.ts';
+
+const PASSWORD = 'correct horse battery';
+const PUBLIC_URL = 'https://lab.example.com';
+const INVITE = `mutation ($w: ID!, $r: Role!) { inviteMember(workspaceId: $w, role: $r) { id token url role } }`;
+const INVITATIONS = `query ($w: ID) { invitations(workspaceId: $w) { id role createdBy { email } expiresAt } }`;
+const REVOKE = `mutation ($w: ID!, $id: ID!) { revokeInvitation(workspaceId: $w, id: $id) }`;
+const SET_ROLE = `mutation ($w: ID!, $u: ID!, $r: Role!) { updateMemberRole(workspaceId: $w, userId: $u, role: $r) { role } }`;
+
+describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
+  let testServer: TestServer;
+  let url: string;
+  let workspace: string;
+  let admin: Credentials;
+  let member: Credentials;
+  let counter = 0;
+
+  /** A new person joining workspace A through an invitation the owner (or `as`) makes. */
+  async function join(role: string, as?: string): Promise<Credentials> {
+    const { inviteMember } = await gqlOk(url, INVITE, { w: workspace, r: role }, { token: as });
+    counter += 1;
+    return signUp(url, {
+      email: `person-${counter}@example.com`,
+      password: PASSWORD,
+      name: `Person ${counter}`,
+      invitationToken: inviteMember.token,
+    });
+  }
+
+  async function roleOf(credentials: Credentials): Promise<string> {
+    const { me } = await gqlOk(
+      url,
+      '{ me { workspaces { role } } }',
+      {},
+      { token: credentials.token },
+    );
+    return me.workspaces[0].role;
+  }
+
+  before(async () => {
+    testServer = await startTestServer({
+      name: 'authority',
+      auth: { ...loadConfig({}).auth, publicUrl: PUBLIC_URL },
+    });
+    url = testServer.server.url;
+    workspace = (await gqlOk(url, '{ me { workspaces { id } } }')).me.workspaces[0].id;
+    admin = await join('ADMIN');
+    member = await join('MEMBER');
+  });
+
+  after(async () => {
+    await testServer?.close();
+  });
+
+  test('invitation links are built from PUBLIC_URL, whatever Host the request names', async () => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${testServer.owner.token}`,
+        host: 'evil.example.net',
+        'x-forwarded-proto': 'http',
+      },
+      body: JSON.stringify({ query: INVITE, variables: { w: workspace, r: 'VIEWER' } }),
+    });
+    const { data } = (await response.json()) as { data: { inviteMember: { url: string } } };
+    assert.match(data.inviteMember.url, /^https:\/\/lab\.example\.com\/invite\/lli_\S+$/);
+  });
+
+  test('admins list pending invitations and revoke one; its link then stops working', async () => {
+    const { inviteMember } = await gqlOk(url, INVITE, { w: workspace, r: 'MEMBER' });
+    const { invitations } = await gqlOk(url, INVITATIONS, { w: workspace }, { token: admin.token });
+    const listed = invitations.find((i: { id: string }) => i.id === inviteMember.id);
+    assert.deepEqual(
+      { role: listed?.role, by: listed?.createdBy?.email },
+      { role: 'MEMBER', by: 'owner@example.com' },
+    );
+    assert.ok(!('token' in listed), 'the secret is never listed');
+    const byMember = await gql(url, INVITATIONS, { w: workspace }, { token: member.token });
+    assert.equal(byMember.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const revokeByMember = await gql(
+      url,
+      REVOKE,
+      { w: workspace, id: inviteMember.id },
+      {
+        token: member.token,
+      },
+    );
+    assert.equal(revokeByMember.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    assert.equal(
+      (await gqlOk(url, REVOKE, { w: workspace, id: inviteMember.id }, { token: admin.token }))
+        .revokeInvitation,
+      true,
+    );
+    const after = await gqlOk(url, INVITATIONS, { w: workspace });
+    assert.ok(!after.invitations.some((i: { id: string }) => i.id === inviteMember.id));
+    const used = await gql(
+      url,
+      'mutation ($input: SignUpInput!) { signUp(input: $input) { token } }',
+      {
+        input: {
+          email: 'too-late@example.com',
+          password: PASSWORD,
+          name: 'Late',
+          invitationToken: inviteMember.token,
+        },
+      },
+      { token: null },
+    );
+    assert.equal(used.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(used.errors?.[0]?.extensions?.field, 'token');
+    const late = await gql(
+      url,
+      'mutation ($input: SignInInput!) { signIn(input: $input) { token } }',
+      { input: { email: 'too-late@example.com', password: PASSWORD } },
+      { token: null },
+    );
+    assert.equal(late.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', 'no account was left');
+  });
+
+  test('an admin cannot revoke an owner invitation', async () => {
+    const { inviteMember } = await gqlOk(url, INVITE, { w: workspace, r: 'OWNER' });
+    const refused = await gql(
+      url,
+      REVOKE,
+      { w: workspace, id: inviteMember.id },
+      {
+        token: admin.token,
+      },
+    );
+    assert.equal(refused.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    assert.equal(
+      (await gqlOk(url, REVOKE, { w: workspace, id: inviteMember.id })).revokeInvitation,
+      true,
+    );
+  });
+
+  test('an admin demoted after inviting grants at most their current role', async () => {
+    const demoted = await join('ADMIN');
+    const { inviteMember } = await gqlOk(
+      url,
+      INVITE,
+      { w: workspace, r: 'ADMIN' },
+      {
+        token: demoted.token,
+      },
+    );
+    await gqlOk(url, SET_ROLE, { w: workspace, u: demoted.user.id, r: 'MEMBER' });
+    const joined = await signUp(url, {
+      email: 'capped@example.com',
+      password: PASSWORD,
+      name: 'Capped',
+      invitationToken: inviteMember.token,
+    });
+    assert.equal(await roleOf(joined), 'MEMBER');
+  });
+
+  test('an invitation from someone no longer a member grants nothing, and leaves no account', async () => {
+    const leaving = await join('ADMIN');
+    const { inviteMember } = await gqlOk(
+      url,
+      INVITE,
+      { w: workspace, r: 'MEMBER' },
+      {
+        token: leaving.token,
+      },
+    );
+    await gqlOk(url, 'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }', {
+      w: workspace,
+      u: leaving.user.id,
+    });
+    const refused = await gql(
+      url,
+      'mutation ($input: SignUpInput!) { signUp(input: $input) { token } }',
+      {
+        input: {
+          email: 'orphan@example.com',
+          password: PASSWORD,
+          name: 'Orphan',
+          invitationToken: inviteMember.token,
+        },
+      },
+      { token: null },
+    );
+    assert.equal(refused.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    const signIn = await gql(
+      url,
+      'mutation ($input: SignInInput!) { signIn(input: $input) { token } }',
+      { input: { email: 'orphan@example.com', password: PASSWORD } },
+      { token: null },
+    );
+    assert.equal(signIn.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
+  });
+
+  test('a MEMBER edits notes of their own runs only; admins edit anyone’s', async () => {
+    const imageIds = [
+      (await uploadPhoto(url, PHOTOS.chelsea)).id,
+      (await uploadPhoto(url, PHOTOS.coffee)).id,
+    ];
+    const input = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 };
+    const ownersRun = (await gqlOk(url, CREATE_RUN, { input })).createRun.id;
+    const membersRun = (await gqlOk(url, CREATE_RUN, { input }, { token: member.token })).createRun
+      .id;
+    const NOTES = `mutation ($id: ID!, $n: String!) { updateRunNotes(id: $id, notes: $n) { notes } }`;
+    const refused = await gql(
+      url,
+      NOTES,
+      { id: ownersRun, n: 'mine now' },
+      { token: member.token },
+    );
+    assert.equal(refused.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const { run } = await gqlOk(url, 'query ($id: ID!) { run(id: $id) { notes } }', {
+      id: ownersRun,
+    });
+    assert.equal(run.notes, '', 'nothing was written');
+    await gqlOk(url, NOTES, { id: membersRun, n: 'my notes' }, { token: member.token });
+    await gqlOk(url, NOTES, { id: membersRun, n: 'reviewed' }, { token: admin.token });
+  });
+
+  test("an admin cannot revoke an owner's API token; the owner can revoke an admin's", async () => {
+    const TOKEN = `mutation { createApiToken(input: { name: "ci", role: VIEWER }) { apiToken { id } } }`;
+    const REVOKE_TOKEN = `mutation ($id: ID!) { revokeApiToken(id: $id) }`;
+    const ownersToken = (await gqlOk(url, TOKEN)).createApiToken.apiToken.id;
+    const adminsToken = (await gqlOk(url, TOKEN, {}, { token: admin.token })).createApiToken
+      .apiToken.id;
+    const refused = await gql(url, REVOKE_TOKEN, { id: ownersToken }, { token: admin.token });
+    assert.equal(refused.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const { apiTokens } = await gqlOk(url, '{ apiTokens { id } }');
+    assert.ok(
+      apiTokens.some((t: { id: string }) => t.id === ownersToken),
+      'still there',
+    );
+    assert.equal((await gqlOk(url, REVOKE_TOKEN, { id: adminsToken })).revokeApiToken, true);
+  });
+
+  test('with an https PUBLIC_URL the session cookie is Secure', async () => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation ($input: SignInInput!) { signIn(input: $input) { token } }',
+        variables: { input: { email: 'owner@example.com', password: PASSWORD } },
+      }),
+    });
+    const cookie = response.headers.get('set-cookie') ?? '';
+    assert.match(cookie, /latent_lab_session=lls_/);
+    assert.match(cookie, /;\s*Secure/i);
+    assert.match(cookie, /HttpOnly/i);
+  });
+});
+
+describe('without PUBLIC_URL', () => {
+  let testServer: TestServer;
+
+  before(async () => {
+    testServer = await startTestServer({ name: 'authority_plain' });
+  });
+
+  after(async () => {
+    await testServer?.close();
+  });
+
+  test('links point at the server itself and the cookie is not Secure over plain http', async () => {
+    const { me } = await gqlOk(testServer.server.url, '{ me { workspaces { id } } }');
+    const response = await fetch(`${testServer.server.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${testServer.owner.token}`,
+        host: 'evil.example.net',
+      },
+      body: JSON.stringify({ query: INVITE, variables: { w: me.workspaces[0].id, r: 'MEMBER' } }),
+    });
+    const { data } = (await response.json()) as { data: { inviteMember: { url: string } } };
+    assert.ok(data.inviteMember.url.startsWith(`${testServer.server.url}/invite/`));
+    const signIn = await fetch(`${testServer.server.url}/graphql`, {
+      method: 'POST',
+      // No proxy is trusted by default: a client's own X-Forwarded-Proto changes nothing.
+      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+      body: JSON.stringify({
+        query: 'mutation ($input: SignInInput!) { signIn(input: $input) { token } }',
+        variables: { input: { email: 'owner@example.com', password: PASSWORD } },
+      }),
+    });
+    assert.doesNotMatch(signIn.headers.get('set-cookie') ?? '', /Secure/i);
+  });
+});
+
+describe('behind a trusted proxy (TRUST_PROXY=loopback)', () => {
+  let testServer: TestServer;
+
+  before(async () => {
+    testServer = await startTestServer({
+      name: 'authority_proxy',
+      auth: { ...loadConfig({}).auth, trustProxy: 'loopback', signinAttempts: 2 },
+    });
+  });
+
+  after(async () => {
+    await testServer?.close();
+  });
+
+  const signInVia = (forwardedFor: string, password: string, proto = 'http') =>
+    fetch(`${testServer.server.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-for': forwardedFor,
+        'x-forwarded-proto': proto,
+      },
+      body: JSON.stringify({
+        query: 'mutation ($input: SignInInput!) { signIn(input: $input) { token } }',
+        variables: { input: { email: 'owner@example.com', password } },
+      }),
+    });
+
+  test('sign-in attempts count the client address the proxy names; https there makes the cookie Secure', async () => {
+    const codes = [];
+    for (let i = 0; i < 3; i++) {
+      const body = (await (await signInVia('203.0.113.5', 'wrong password')).json()) as {
+        errors?: { extensions?: { code?: string } }[];
+      };
+      codes.push(body.errors?.[0]?.extensions?.code);
+    }
+    assert.deepEqual(codes, ['UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+    const elsewhere = await signInVia('203.0.113.6', PASSWORD, 'https');
+    const body = (await elsewhere.json()) as { errors?: unknown };
+    assert.equal(body.errors, undefined, 'another client behind the same proxy is not held back');
+    assert.match(elsewhere.headers.get('set-cookie') ?? '', /;\s*Secure/i);
+  });
+});

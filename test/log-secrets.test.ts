@@ -1,0 +1,114 @@
+// Nothing secret in the logs: a real API process (apps/server/src/main.ts) is sent an invitation
+// link, a signed file URL, Bearer and cookie requests and URLs with a token parameter; its real
+// log output (stdout, read to the end after it exits) records those requests, without any of the
+// secrets.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, test } from 'node:test';
+import { freePort } from './helpers/cluster.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+import { gqlOk, OWNER, PHOTOS, REPO_DIR, signUp, uploadPhoto } from './helpers/api.ts';
+
+let dataDir: string;
+let database: TestDatabase;
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-log-secrets-'));
+  database = await createTestDatabase('latentlab_logs');
+});
+after(async () => {
+  await database?.drop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+test('the log records the requests but no invitation token, signature, cookie or bearer token', async () => {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_DIR, 'apps/server/src/main.ts')],
+    {
+      cwd: REPO_DIR,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir,
+        SERVE_DASHBOARD: 'false',
+        WORKER_IN_PROCESS: 'false',
+        LOG_LEVEL: 'debug',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const exited = once(child, 'exit');
+  const lines: string[] = [];
+  const listening = new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
+      if (line.includes('"server listening"')) resolve();
+    });
+  });
+  const errors: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => errors.push(line));
+  await listening;
+  const url = `http://127.0.0.1:${port}`;
+
+  const owner = await signUp(url, OWNER);
+  const { inviteMember } = await gqlOk(
+    url,
+    'mutation ($w: ID!) { inviteMember(workspaceId: $w, role: MEMBER) { token url } }',
+    { w: (await gqlOk(url, '{ me { workspaces { id } } }')).me.workspaces[0].id },
+  );
+  const invitationPath = new URL(inviteMember.url).pathname;
+  await (await fetch(`${url}${invitationPath}`)).arrayBuffer();
+  const { createApiToken } = await gqlOk(
+    url,
+    'mutation { createApiToken(input: { name: "ci", role: VIEWER }) { token } }',
+  );
+  const image = await uploadPhoto(url, PHOTOS.rocket);
+  const { image: stored } = await gqlOk(url, 'query ($id: ID!) { image(id: $id) { url } }', {
+    id: image.id,
+  });
+  const signed = new URL(stored.url, url);
+  assert.equal((await fetch(signed)).status, 200, 'the signed file URL works');
+  const sig = signed.searchParams.get('sig')!;
+  await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${createApiToken.token}`,
+    },
+    body: JSON.stringify({ query: '{ me { email } }' }),
+  });
+  await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: `latent_lab_session=${owner.token}` },
+    body: JSON.stringify({ query: '{ me { email } }' }),
+  });
+  await (await fetch(`${url}${signed.pathname}?token=${owner.token}`)).arrayBuffer();
+
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  assert.equal(code, 0, errors.join('\n'));
+
+  const log = [...lines, ...errors].join('\n');
+  // The requests are there, with their secrets replaced.
+  assert.match(log, /"url":"\/invite\/\[redacted\]"/);
+  assert.match(log, new RegExp(`"url":"${signed.pathname}\\?exp=\\d+&sig=\\[redacted\\]"`));
+  assert.match(log, /"url":"\/graphql"/);
+  for (const [what, secret] of [
+    ['invitation token', inviteMember.token as string],
+    ['URL signature', sig],
+    ['session token', owner.token],
+    ['API token', createApiToken.token as string],
+  ] as const) {
+    assert.equal(log.includes(secret), false, `the ${what} is not in the log`);
+  }
+  assert.doesNotMatch(log, /ll[ist]_[A-Za-z0-9_-]{20,}/, 'no secret of this server at all');
+});
