@@ -9,6 +9,7 @@ import { EngineError } from '../errors.ts';
 import { imageToTensor } from '../image/index.ts';
 import { gaussianNoise } from '../noise/index.ts';
 import { readWeightFile, type TensorMap } from '../weights/index.ts';
+import { createCpuSession } from './cpu-session.ts';
 import { resolveWeights, type WeightLocations } from './locations.ts';
 import { CALIBRATION_SUFFIX, type ModelManifest } from './manifest.ts';
 import type { ActivationRanges } from './quantize.ts';
@@ -91,14 +92,7 @@ async function calibrationSession(
   threads: number,
 ): Promise<{ session: ort.InferenceSession; taps: string[] }> {
   const { model, taps } = buildTaePart(weights, part, { mode: { kind: 'calibrate' } });
-  const session = await ort.InferenceSession.create(model, {
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-    interOpNumThreads: 1,
-    intraOpNumThreads: threads,
-    enableCpuMemArena: false,
-  });
-  return { session, taps };
+  return { session: await createCpuSession(model, threads), taps };
 }
 
 /**

@@ -4,6 +4,7 @@ import ort from 'onnxruntime-node';
 import { EngineError } from '../errors.ts';
 import type { Tensor4 } from '../types.ts';
 import { readWeightFile } from '../weights/index.ts';
+import { createCpuSession } from './cpu-session.ts';
 import { countConvMacs, graphSkeleton } from './macs.ts';
 import { getManifest, type ModelManifest } from './manifest.ts';
 import { resolveWeights, type WeightLocations } from './locations.ts';
@@ -247,15 +248,7 @@ async function createHalf(
   output: string,
   threads: number,
 ): Promise<Half> {
-  const session = await ort.InferenceSession.create(model, {
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-    interOpNumThreads: 1,
-    intraOpNumThreads: threads,
-    // Without the arena, intermediate buffers go back to the allocator after each run: a much lower
-    // peak for a few per-frame calls (measured in bench/engine.ts).
-    enableCpuMemArena: false,
-  });
+  const session = await createCpuSession(model, threads);
   const graph = decodeModel(model).graph ?? {};
   for (const [name, names] of [
     [input, session.inputNames],
