@@ -12,9 +12,11 @@ import {
 import { DbError } from './errors.ts';
 import type { Prisma } from './generated/client.ts';
 import { prismaOf, sealTransaction, type DbClient } from './client.ts';
+import { findByIds } from './lookups.ts';
 import { isUniqueViolation, isUuid } from './prisma-errors.ts';
 
-function user(row: { id: string; email: string; name: string; createdAt: Date }): UserRecord {
+// Rows carry more than their records (hashes, who accepted): mappers copy only the records' fields.
+function user(row: UserRecord): UserRecord {
   return { id: row.id, email: row.email, name: row.name, createdAt: row.createdAt };
 }
 
@@ -111,10 +113,10 @@ export async function findUserByEmail(
 }
 
 export async function getUsers(client: DbClient, ids: readonly string[]): Promise<UserRecord[]> {
-  const prisma = prismaOf(client);
-  const valid = ids.filter(isUuid);
-  if (valid.length === 0) return [];
-  return (await prisma.user.findMany({ where: { id: { in: valid } } })).map(user);
+  const rows = await findByIds(ids, (validIds) =>
+    prismaOf(client).user.findMany({ where: { id: { in: validIds } } }),
+  );
+  return rows.map(user);
 }
 
 export async function createSession(
@@ -393,28 +395,12 @@ export async function deleteInvitation(
   return deleted.count === 1 ? invitationRecord(row) : null;
 }
 
-function invitationRecord(row: {
-  id: string;
-  workspaceId: string;
-  role: Role;
-  createdById: string;
-  expiresAt: Date;
-  acceptedAt: Date | null;
-  createdAt: Date;
-}): InvitationRecord {
+function invitationRecord(row: InvitationRecord): InvitationRecord {
   const { id, workspaceId, role, createdById, expiresAt, acceptedAt, createdAt } = row;
   return { id, workspaceId, role, createdById, expiresAt, acceptedAt, createdAt };
 }
 
-function token(row: {
-  id: string;
-  name: string;
-  role: Role;
-  workspaceId: string;
-  userId: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-}): ApiTokenRecord {
+function token(row: ApiTokenRecord): ApiTokenRecord {
   const { id, name, role, workspaceId, userId, createdAt, lastUsedAt } = row;
   return { id, name, role, workspaceId, userId, createdAt, lastUsedAt };
 }

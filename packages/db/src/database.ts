@@ -95,6 +95,16 @@ function checkNotifyPayload(channel: string, payload: string): void {
   }
 }
 
+/** Database.notify over a connection, PostgreSQL's or PGlite's. */
+function notifyThrough(
+  query: (text: string, values: string[]) => Promise<unknown>,
+): Database['notify'] {
+  return async (channel, payload) => {
+    checkNotifyPayload(channel, payload);
+    await query('SELECT pg_notify($1, $2)', [channel, payload]);
+  };
+}
+
 /** Opens the database, applies pending migrations and seeds the built-in presets. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const database = options.databaseUrl
@@ -175,10 +185,7 @@ async function openPostgres(connectionString: string, applyPending: boolean): Pr
       waiting: pool.waitingCount,
       max: pool.options.max ?? 10,
     }),
-    async notify(channel, payload) {
-      checkNotifyPayload(channel, payload);
-      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
-    },
+    notify: notifyThrough((text, values) => pool.query(text, values)),
     async close() {
       await prisma.$disconnect();
       await listeners.close();
@@ -325,10 +332,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     onListenReconnect: () => () => {},
     pendingMigrations: () => pendingMigrations((text) => pglite.query(text)),
     poolUse: () => null,
-    async notify(channel, payload) {
-      checkNotifyPayload(channel, payload);
-      await pglite.query('SELECT pg_notify($1, $2)', [channel, payload]);
-    },
+    notify: notifyThrough((text, values) => pglite.query(text, values)),
     async close() {
       await prisma.$disconnect();
       await pglite.close();

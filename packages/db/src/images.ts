@@ -2,6 +2,7 @@
 import type { Connection, ImageRecord } from '@latent-lab/domain';
 import { DbError } from './errors.ts';
 import { prismaOf, type DbClient } from './client.ts';
+import { findByIds, inWorkspace } from './lookups.ts';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type PageArgs } from './pagination.ts';
 import { isForeignKeyViolation, isUniqueViolation, isUuid } from './prisma-errors.ts';
 
@@ -46,7 +47,7 @@ export async function getImage(
   const prisma = prismaOf(client);
   if (!isUuid(id)) return null;
   return prisma.image.findFirst({
-    where: { id, ...(workspaceId === undefined ? {} : { workspaceId }) },
+    where: { id, ...inWorkspace(workspaceId) },
   });
 }
 
@@ -100,12 +101,11 @@ export async function getImages(
   ids: readonly string[],
   workspaceId?: string,
 ): Promise<ImageRecord[]> {
-  const prisma = prismaOf(client);
-  const valid = ids.filter(isUuid);
-  if (valid.length === 0) return [];
-  return prisma.image.findMany({
-    where: { id: { in: valid }, ...(workspaceId === undefined ? {} : { workspaceId }) },
-  });
+  return findByIds(ids, (validIds) =>
+    prismaOf(client).image.findMany({
+      where: { id: { in: validIds }, ...inWorkspace(workspaceId) },
+    }),
+  );
 }
 
 /** How many runs use the image as a keyframe. */

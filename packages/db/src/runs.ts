@@ -11,6 +11,7 @@ import {
 import { DbError } from './errors.ts';
 import { Prisma, type PrismaClient } from './generated/client.ts';
 import { prismaOf, type DbClient } from './client.ts';
+import { findByIds, inWorkspace } from './lookups.ts';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type PageArgs } from './pagination.ts';
 import { isRecordNotFound, isUuid, violatedCheckColumn } from './prisma-errors.ts';
 import { checkRunQuota, lockWorkspace } from './quotas.ts';
@@ -164,7 +165,7 @@ export async function getRun(
   const prisma = prismaOf(client);
   if (!isUuid(id)) return null;
   const row = await prisma.run.findFirst({
-    where: { id, ...(workspaceId === undefined ? {} : { workspaceId }) },
+    where: { id, ...inWorkspace(workspaceId) },
     include: keyframeIds,
   });
   return row ? record(row) : null;
@@ -176,13 +177,12 @@ export async function getRuns(
   ids: readonly string[],
   workspaceId?: string,
 ): Promise<RunRecord[]> {
-  const prisma = prismaOf(client);
-  const valid = ids.filter(isUuid);
-  if (valid.length === 0) return [];
-  const rows = await prisma.run.findMany({
-    where: { id: { in: valid }, ...(workspaceId === undefined ? {} : { workspaceId }) },
-    include: keyframeIds,
-  });
+  const rows = await findByIds(ids, (validIds) =>
+    prismaOf(client).run.findMany({
+      where: { id: { in: validIds }, ...inWorkspace(workspaceId) },
+      include: keyframeIds,
+    }),
+  );
   return rows.map(record);
 }
 
@@ -443,7 +443,7 @@ export function countRuns(
 ): Promise<number> {
   const prisma = prismaOf(client);
   return prisma.run.count({
-    where: { status: { in: status }, ...(workspaceId === undefined ? {} : { workspaceId }) },
+    where: { status: { in: status }, ...inWorkspace(workspaceId) },
   });
 }
 
