@@ -10,79 +10,66 @@ export type SocketCounts = () => { sockets: number; subscriptions: number };
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const RENDER_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32];
+const RENDER_LABELS = ['model', 'size', 'precision'] as const;
 
 export class Metrics {
   readonly registry = new Registry();
   private socketCounts: SocketCounts = () => ({ sockets: 0, subscriptions: 0 });
 
-  readonly frameDecodeSeconds = new Histogram({
-    name: 'latent_lab_frame_decode_seconds',
-    help: 'Time to decode one frame from latents, by model, size (WxH) and precision',
-    labelNames: ['model', 'size', 'precision'] as const,
-    buckets: RENDER_BUCKETS,
-    registers: [this.registry],
-  });
-
-  readonly keyframeEncodeSeconds = new Histogram({
-    name: 'latent_lab_keyframe_encode_seconds',
-    help: "Time to encode a run's keyframes to latents (0 when cached), by model, size and precision",
-    labelNames: ['model', 'size', 'precision'] as const,
-    buckets: RENDER_BUCKETS,
-    registers: [this.registry],
-  });
-
-  readonly framesRendered = new Counter({
-    name: 'latent_lab_frames_rendered_total',
-    help: 'Frames rendered and stored by this process',
-    labelNames: ['model'] as const,
-    registers: [this.registry],
-  });
-
-  readonly runsFinished = new Counter({
-    name: 'latent_lab_runs_finished_total',
-    help: 'Runs this process finished, by final status',
-    labelNames: ['status'] as const,
-    registers: [this.registry],
-  });
-
-  readonly httpSeconds = new Histogram({
-    name: 'latent_lab_http_request_duration_seconds',
-    help: 'HTTP request latency, by method, route and status code',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-
-  readonly graphqlSeconds = new Histogram({
-    name: 'latent_lab_graphql_operation_duration_seconds',
-    help: 'GraphQL operation latency over HTTP, by operation type and outcome',
-    labelNames: ['operation', 'outcome'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly frameDecodeSeconds = this.histogram(
+    'latent_lab_frame_decode_seconds',
+    'Time to decode one frame from latents, by model, size (WxH) and precision',
+    RENDER_LABELS,
+    RENDER_BUCKETS,
+  );
+  readonly keyframeEncodeSeconds = this.histogram(
+    'latent_lab_keyframe_encode_seconds',
+    "Time to encode a run's keyframes to latents (0 when cached), by model, size and precision",
+    RENDER_LABELS,
+    RENDER_BUCKETS,
+  );
+  readonly framesRendered = this.counter(
+    'latent_lab_frames_rendered_total',
+    'Frames rendered and stored by this process',
+    ['model'],
+  );
+  readonly runsFinished = this.counter(
+    'latent_lab_runs_finished_total',
+    'Runs this process finished, by final status',
+    ['status'],
+  );
+  readonly httpSeconds = this.histogram(
+    'latent_lab_http_request_duration_seconds',
+    'HTTP request latency, by method, route and status code',
+    ['method', 'route', 'status'],
+    LATENCY_BUCKETS,
+  );
+  readonly graphqlSeconds = this.histogram(
+    'latent_lab_graphql_operation_duration_seconds',
+    'GraphQL operation latency over HTTP, by operation type and outcome',
+    ['operation', 'outcome'],
+    LATENCY_BUCKETS,
+  );
 
   constructor(db: Database, queue: string, role: 'api' | 'worker') {
     this.registry.setDefaultLabels({ role });
     collectDefaultMetrics({ register: this.registry });
-    const registers = [this.registry];
 
-    const queueJobs = new Gauge({
-      name: 'latent_lab_queue_jobs',
-      help: 'Render jobs in the queue, by pg-boss state',
-      labelNames: ['state'] as const,
-      registers,
-    });
-    const queueAge = new Gauge({
-      name: 'latent_lab_queue_oldest_job_age_seconds',
-      help: 'Age of the oldest render job in each state (active: since it started)',
-      labelNames: ['state'] as const,
-      registers,
-    });
-    new Gauge({
-      name: 'latent_lab_queue_depth',
-      help: 'Render jobs waiting for a worker (created or retry): the gauge to autoscale workers on',
-      registers,
-      async collect() {
+    const queueJobs = this.gauge(
+      'latent_lab_queue_jobs',
+      'Render jobs in the queue, by pg-boss state',
+      ['state'],
+    );
+    const queueAge = this.gauge(
+      'latent_lab_queue_oldest_job_age_seconds',
+      'Age of the oldest render job in each state (active: since it started)',
+      ['state'],
+    );
+    this.gauge(
+      'latent_lab_queue_depth',
+      'Render jobs waiting for a worker (created or retry): the gauge to autoscale workers on',
+      [],
+      async (depth) => {
         const states = await countQueueJobs(db.client, queue);
         queueJobs.reset();
         queueAge.reset();
@@ -90,53 +77,80 @@ export class Metrics {
           queueJobs.set({ state }, count);
           queueAge.set({ state }, oldestAgeSeconds);
         }
-        this.set(
+        depth.set(
           states
             .filter(({ state }) => state === 'created' || state === 'retry')
             .reduce((sum, { count }) => sum + count, 0),
         );
       },
-    });
-    new Gauge({
-      name: 'latent_lab_runs',
-      help: 'Runs by status, across all workspaces',
-      labelNames: ['status'] as const,
-      registers,
-      async collect() {
-        this.reset();
+    );
+    this.gauge(
+      'latent_lab_runs',
+      'Runs by status, across all workspaces',
+      ['status'],
+      async (runs) => {
+        runs.reset();
         for (const { status, count } of await countRunsByStatus(db.client))
-          this.set({ status }, count);
+          runs.set({ status }, count);
       },
-    });
-    new Gauge({
-      name: 'latent_lab_db_pool_connections',
-      help: 'Database pool connections by state (total, idle, waiting clients, max); none with PGlite',
-      labelNames: ['state'] as const,
-      registers,
-      collect() {
-        this.reset();
+    );
+    this.gauge(
+      'latent_lab_db_pool_connections',
+      'Database pool connections by state (total, idle, waiting clients, max); none with PGlite',
+      ['state'],
+      (connections) => {
+        connections.reset();
         const use = db.poolUse();
         if (!use) return;
-        for (const [state, value] of Object.entries(use)) this.set({ state }, value);
+        for (const [state, value] of Object.entries(use)) connections.set({ state }, value);
       },
+    );
+    this.gauge(
+      'latent_lab_websockets_open',
+      'Open GraphQL WebSocket connections (API processes)',
+      [],
+      (open) => open.set(this.socketCounts().sockets),
+    );
+    this.gauge(
+      'latent_lab_subscriptions_active',
+      'Active GraphQL subscriptions over WebSockets (API processes)',
+      [],
+      (active) => active.set(this.socketCounts().subscriptions),
+    );
+  }
+
+  private histogram<Label extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly Label[],
+    buckets: number[],
+  ): Histogram<Label> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  }
+
+  private counter<Label extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly Label[],
+  ): Counter<Label> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A gauge; one with `collect` is set from shared state at each scrape. */
+  private gauge<Label extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly Label[],
+    collect?: (gauge: Gauge<Label>) => void | Promise<void>,
+  ): Gauge<Label> {
+    const gauge: Gauge<Label> = new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect: collect && (() => collect(gauge)),
     });
-    const counts = () => this.socketCounts();
-    new Gauge({
-      name: 'latent_lab_websockets_open',
-      help: 'Open GraphQL WebSocket connections (API processes)',
-      registers,
-      collect() {
-        this.set(counts().sockets);
-      },
-    });
-    new Gauge({
-      name: 'latent_lab_subscriptions_active',
-      help: 'Active GraphQL subscriptions over WebSockets (API processes)',
-      registers,
-      collect() {
-        this.set(counts().subscriptions);
-      },
-    });
+    return gauge;
   }
 
   /** The API's WebSocket server reports its sockets through this. */

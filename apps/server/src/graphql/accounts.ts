@@ -1,6 +1,6 @@
-import type { Role as DomainRole } from '@latent-lab/domain';
+import type { MemberRecord, Role as DomainRole, UserRecord } from '@latent-lab/domain';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { GraphQLContext } from './context.ts';
+import type { GraphQLContext, RequestAuth } from './context.ts';
 import { Role } from './enums.ts';
 import {
   ApiToken,
@@ -24,6 +24,27 @@ function userOf({ id, email, name }: { id: string; email: string; name: string }
   return { id, email, name };
 }
 
+function memberOf(member: MemberRecord): Member {
+  return { user: userOf(member.user), role: member.role, joinedAt: member.createdAt };
+}
+
+/** The workspace an admin query names, or the current one. */
+async function workspaceOrCurrent(
+  context: GraphQLContext,
+  workspaceId: string | null,
+): Promise<string> {
+  return workspaceId ?? (await context.actor()).workspaceId;
+}
+
+/** A new session's payload; over HTTP the dashboard's cookie is set to it too. */
+function startSession(
+  auth: RequestAuth,
+  { token, user }: { token: string; user: UserRecord },
+): AuthPayload {
+  auth.setSession?.(token);
+  return { token, user: userOf(user) };
+}
+
 @Resolver()
 export class AccountResolver {
   @Query(() => Setup, { description: 'Public: whether the owner account still has to be made' })
@@ -39,9 +60,7 @@ export class AccountResolver {
     @Ctx() { services, auth }: GraphQLContext,
     @Arg('input', () => SignUpInput) input: SignUpInput,
   ): Promise<AuthPayload> {
-    const { token, user } = await services.accounts.signUp(input, auth.address);
-    auth.setSession?.(token);
-    return { token, user: userOf(user) };
+    return startSession(auth, await services.accounts.signUp(input, auth.address));
   }
 
   @Mutation(() => AuthPayload, { description: 'Public; rate limited per account and address' })
@@ -49,9 +68,7 @@ export class AccountResolver {
     @Ctx() { services, auth }: GraphQLContext,
     @Arg('input', () => SignInInput) input: SignInInput,
   ): Promise<AuthPayload> {
-    const { token, user } = await services.accounts.signIn(input, auth.address);
-    auth.setSession?.(token);
-    return { token, user: userOf(user) };
+    return startSession(auth, await services.accounts.signIn(input, auth.address));
   }
 
   @Mutation(() => Boolean, { description: 'Ends this session (an API token is revoked instead)' })
@@ -126,7 +143,7 @@ export class AccountResolver {
     @Arg('workspaceId', () => ID, { nullable: true, description: 'Default: the current one' })
     workspaceId: string | null,
   ): Promise<PendingInvitation[]> {
-    const workspace = workspaceId ?? (await context.actor()).workspaceId;
+    const workspace = await workspaceOrCurrent(context, workspaceId);
     const invitations = await context.services.accounts.invitations(context.identity(), workspace);
     return invitations.map(({ id, role, createdBy, createdAt, expiresAt }) => ({
       id,
@@ -166,13 +183,9 @@ export class AccountResolver {
     @Arg('workspaceId', () => ID, { nullable: true, description: 'Default: the current one' })
     workspaceId: string | null,
   ): Promise<Member[]> {
-    const id = workspaceId ?? (await context.actor()).workspaceId;
-    const members = await context.services.accounts.members(context.identity(), id);
-    return members.map((member) => ({
-      user: userOf(member.user),
-      role: member.role,
-      joinedAt: member.createdAt,
-    }));
+    const workspace = await workspaceOrCurrent(context, workspaceId);
+    const members = await context.services.accounts.members(context.identity(), workspace);
+    return members.map(memberOf);
   }
 
   @Mutation(() => Member, {
@@ -190,7 +203,7 @@ export class AccountResolver {
       userId,
       role,
     );
-    return { user: userOf(member.user), role: member.role, joinedAt: member.createdAt };
+    return memberOf(member);
   }
 
   @Mutation(() => Boolean)

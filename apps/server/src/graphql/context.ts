@@ -85,12 +85,9 @@ export function createContext(
       return actor;
     },
     loaders: {
-      image: new DataLoader(async (ids) => {
-        const images = new Map(
-          (await services.images.getMany(await context.actor(), ids)).map((i) => [i.id, i]),
-        );
-        return ids.map((id) => images.get(id) ?? null);
-      }),
+      image: new DataLoader(async (ids) =>
+        inIdOrder(ids, await services.images.getMany(await context.actor(), ids)),
+      ),
       thumbnails: new DataLoader(
         async (runs) => {
           const byRun = await services.runs.thumbnails(runs);
@@ -100,13 +97,16 @@ export function createContext(
         // cached answer would show a running run's first (empty) thumbnails forever.
         { cache: false },
       ),
-      user: new DataLoader(async (ids) => {
-        const users = new Map(
-          (await services.accounts.users(await context.actor(), ids)).map((u) => [u.id, u]),
-        );
-        return ids.map((id) => users.get(id) ?? null);
-      }),
+      user: new DataLoader(async (ids) =>
+        inIdOrder(ids, await services.accounts.users(await context.actor(), ids)),
+      ),
     },
   };
   return context;
+}
+
+/** A batch loader's answer: the record of each id, in the ids' order; null where there is none. */
+function inIdOrder<T extends { id: string }>(ids: readonly string[], records: T[]): (T | null)[] {
+  const byId = new Map(records.map((record) => [record.id, record]));
+  return ids.map((id) => byId.get(id) ?? null);
 }

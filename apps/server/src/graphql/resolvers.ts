@@ -85,6 +85,11 @@ function rerunCommand(input: RerunInput | null): RerunCommand {
   };
 }
 
+/** Who created something; null when no one is on record (a built-in preset). */
+function creator({ loaders }: GraphQLContext, createdById: string | null): Promise<User | null> {
+  return createdById ? loaders.user.load(createdById) : Promise.resolve(null);
+}
+
 @Resolver(() => Image)
 export class ImageResolver {
   @Query(() => ImageConnection)
@@ -135,8 +140,8 @@ export class ImageResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who uploaded it' })
-  createdBy(@Ctx() { loaders }: GraphQLContext, @Root() image: Image): Promise<User | null> {
-    return image.createdById ? loaders.user.load(image.createdById) : Promise.resolve(null);
+  createdBy(@Ctx() context: GraphQLContext, @Root() image: Image): Promise<User | null> {
+    return creator(context, image.createdById);
   }
 }
 
@@ -173,8 +178,8 @@ export class NoisePresetResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who made it (null for built-ins)' })
-  createdBy(@Ctx() { loaders }: GraphQLContext, @Root() preset: NoisePreset): Promise<User | null> {
-    return preset.createdById ? loaders.user.load(preset.createdById) : Promise.resolve(null);
+  createdBy(@Ctx() context: GraphQLContext, @Root() preset: NoisePreset): Promise<User | null> {
+    return creator(context, preset.createdById);
   }
 }
 
@@ -213,8 +218,8 @@ export class RunResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who started it' })
-  createdBy(@Ctx() { loaders }: GraphQLContext, @Root() run: Run): Promise<User | null> {
-    return run.createdById ? loaders.user.load(run.createdById) : Promise.resolve(null);
+  createdBy(@Ctx() context: GraphQLContext, @Root() run: Run): Promise<User | null> {
+    return creator(context, run.createdById);
   }
 
   @FieldResolver(() => FrameConnection, {

@@ -2,7 +2,7 @@
    the run option fields are declared at run time from the domain's table (option-fields.ts);
    an interface of the same name gives them their types. */
 import type * as Domain from '@latent-lab/domain';
-import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, type ClassType } from 'type-graphql';
 import { GraphQLISODateTime } from 'type-graphql';
 import { groupOptions, TOP_LEVEL_OPTIONS } from '@latent-lab/domain';
 import {
@@ -21,6 +21,19 @@ import { optionFields } from './option-fields.ts';
 
 /** The run's top-level options (steps, method, ...), typed from the domain's parameters. */
 type TopLevelOptions = Omit<Domain.RunParams, 'model' | 'keyframes' | 'noise' | 'animation'>;
+
+/** A page of a list (domain Connection): its nodes, the count of all, and where the next starts. */
+function connectionOf<Node extends object>(node: ClassType<Node>) {
+  // Never in the schema itself (no resolver returns it): each XConnection subclass is.
+  @ObjectType()
+  abstract class Connection {
+    @Field(() => [node]) nodes!: Node[];
+    @Field(() => Int) totalCount!: number;
+    @Field(() => Boolean) hasNextPage!: boolean;
+    @Field(() => String, { nullable: true }) endCursor!: string | null;
+  }
+  return Connection;
+}
 
 @ObjectType({ description: 'A person with an account' })
 export class User {
@@ -159,12 +172,7 @@ export class Image {
 }
 
 @ObjectType()
-export class ImageConnection {
-  @Field(() => [Image]) nodes!: Image[];
-  @Field(() => Int) totalCount!: number;
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
+export class ImageConnection extends connectionOf(Image) {}
 
 @ObjectType()
 export class UploadImagePayload {
@@ -233,12 +241,7 @@ export class Frame {
 }
 
 @ObjectType()
-export class FrameConnection {
-  @Field(() => [Frame]) nodes!: Frame[];
-  @Field(() => Int) totalCount!: number;
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
+export class FrameConnection extends connectionOf(Frame) {}
 
 @ObjectType({
   description:
@@ -293,12 +296,7 @@ export interface Run extends TopLevelOptions {}
 optionFields(Run, TOP_LEVEL_OPTIONS, 'output');
 
 @ObjectType()
-export class RunConnection {
-  @Field(() => [Run]) nodes!: Run[];
-  @Field(() => Int) totalCount!: number;
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
+export class RunConnection extends connectionOf(Run) {}
 
 @ObjectType()
 export class Model {
