@@ -5,12 +5,11 @@ import { loadConfig } from '@latent-lab/config';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
-  CREATE_RUN,
+  createRun,
   gql,
   gqlOk,
-  PHOTOS,
   startTestServer,
-  uploadPhoto,
+  uploadPhotos,
   wsClient,
   type TestServer,
 } from './helpers/api.ts';
@@ -82,9 +81,11 @@ describe('run history, presets and run management (postgres)', () => {
       auth: { ...loadConfig({}).auth, maxActiveRuns: 1000 },
     });
     server = testServer.server;
-    images.chelsea = (await uploadPhoto(server.url, PHOTOS.chelsea)).id;
-    images.coffee = (await uploadPhoto(server.url, PHOTOS.coffee)).id;
-    images.astronaut = (await uploadPhoto(server.url, PHOTOS.astronaut)).id;
+    [images.chelsea, images.coffee, images.astronaut] = await uploadPhotos(server.url, [
+      'chelsea',
+      'coffee',
+      'astronaut',
+    ]);
     for (let i = 0; i < RUNS; i++) {
       const usesAstronaut = i % 5 === 0;
       const input = {
@@ -97,9 +98,8 @@ describe('run history, presets and run management (postgres)', () => {
         seed: i,
         tags: i % 4 === 0 ? ['keep'] : [],
       };
-      const { createRun } = await gqlOk(server.url, CREATE_RUN, { input });
       created.push({
-        id: createRun.id,
+        id: (await createRun(server.url, input)).id,
         name: input.name,
         model: input.model,
         tags: input.tags,
@@ -253,15 +253,13 @@ describe('run history, presets and run management (postgres)', () => {
     );
     assert.equal(badLevel.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
 
-    const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
-      input: {
-        model: 'taef2',
-        imageIds: [images.chelsea, images.coffee],
-        steps: 3,
-        width: 64,
-        height: 64,
-        presetId: soft.id,
-      },
+    const run = await createRun(server.url, {
+      model: 'taef2',
+      imageIds: [images.chelsea, images.coffee],
+      steps: 3,
+      width: 64,
+      height: 64,
+      presetId: soft.id,
     });
     assert.equal(run.presetId, soft.id);
     assert.deepEqual(run.noise, { level: 0.3, mode: 'RELATIVE', schedule: 'BELL', shared: true });
@@ -368,15 +366,13 @@ describe('run history, presets and run management (postgres)', () => {
       });
       assert.equal(inUse.errors?.[0]?.extensions?.code, 'CONFLICT');
 
-      const { createRun } = await gqlOk(server.url, CREATE_RUN, {
-        input: {
-          name: 'feed me',
-          model: 'taef2',
-          imageIds: [images.coffee, images.chelsea],
-          steps: 2,
-          width: 64,
-          height: 64,
-        },
+      const fed = await createRun(server.url, {
+        name: 'feed me',
+        model: 'taef2',
+        imageIds: [images.coffee, images.chelsea],
+        steps: 2,
+        width: 64,
+        height: 64,
       });
       for (const run of created.filter((item) => item.usesAstronaut)) {
         assert.equal(
@@ -402,7 +398,7 @@ describe('run history, presets and run management (postgres)', () => {
       );
 
       const createdUpdate = updates.find(
-        (update) => update.kind === 'CREATED' && update.runId === createRun.id,
+        (update) => update.kind === 'CREATED' && update.runId === fed.id,
       );
       assert.equal(createdUpdate?.run?.name, 'feed me');
       const deletedUpdate = updates.find((update) => update.kind === 'DELETED');

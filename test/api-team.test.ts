@@ -11,12 +11,13 @@ import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   authHeaders,
   collectProgress,
-  CREATE_RUN,
+  createRun,
   gql,
   gqlOk,
   PHOTOS,
   startTestServer,
   uploadPhoto,
+  uploadPhotos,
   wsClient,
   type ProgressEvent,
   type TestServer,
@@ -70,23 +71,18 @@ describe('thumbnails, run notes and tag prefixes (postgres)', () => {
       intraOpThreads: 1,
     });
     server = testServer.server;
-    imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-    ];
-    const { createRun } = await gqlOk(server.url, CREATE_RUN, {
-      input: {
-        name: 'thumbs',
-        model: 'taef2',
-        imageIds,
-        steps: STEPS,
-        width: SIDE,
-        height: SIDE,
-        seed: 5,
-        tags: ['sweep-1a2b', 'portrait'],
-      },
+    imageIds = await uploadPhotos(server.url, ['astronaut', 'coffee']);
+    const run = await createRun(server.url, {
+      name: 'thumbs',
+      model: 'taef2',
+      imageIds,
+      steps: STEPS,
+      width: SIDE,
+      height: SIDE,
+      seed: 5,
+      tags: ['sweep-1a2b', 'portrait'],
     });
-    runId = createRun.id;
+    runId = run.id;
     const client = wsClient(server.url);
     try {
       const done = new Promise<void>((resolve, reject) => {
@@ -206,12 +202,18 @@ describe('thumbnails, run notes and tag prefixes (postgres)', () => {
 
   test('the tag filter matches tag prefixes, case-insensitively; LIKE wildcards match themselves', async () => {
     const make = async (name: string, tags: string[]) => {
-      const { createRun } = await gqlOk(server.url, CREATE_RUN, {
-        input: { name, model: 'taef2', imageIds, steps: 2, width: 64, height: 64, tags },
+      const run = await createRun(server.url, {
+        name,
+        model: 'taef2',
+        imageIds,
+        steps: 2,
+        width: 64,
+        height: 64,
+        tags,
       });
       // Only the rows matter here: cancel so the worker renders nothing more for them.
       await gqlOk(server.url, 'mutation ($id: ID!) { cancelRun(id: $id) { id } }', {
-        id: createRun.id,
+        id: run.id,
       });
     };
     await make('prefix a', ['Sweep-9f9f']);
@@ -265,18 +267,16 @@ describe('thumbnails, run notes and tag prefixes (postgres)', () => {
         );
         // Started once the subscription is in place (the server acknowledges it first).
         setImmediate(() => {
-          gqlOk(server.url, CREATE_RUN, {
-            input: {
-              name: 'live thumbs',
-              model: 'taef2',
-              imageIds,
-              steps: 4,
-              width: 64,
-              height: 64,
-            },
+          createRun(server.url, {
+            name: 'live thumbs',
+            model: 'taef2',
+            imageIds,
+            steps: 4,
+            width: 64,
+            height: 64,
           })
-            .then(({ createRun }) => {
-              liveRunId = createRun.id;
+            .then((run) => {
+              liveRunId = run.id;
             })
             .catch(reject);
         });

@@ -19,6 +19,18 @@ export const PHOTOS = {
   rocket: `${SHARED_DIR}/images/rocket.jpg`,
 };
 export const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
+/**
+ * The server-side workspaces, which export their compiled dist/ to the image (`npm run build`
+ * also compiles the dashboard's server handler, into apps/web/dist).
+ */
+export const COMPILED_WORKSPACES = [
+  'packages/domain',
+  'packages/config',
+  'packages/storage',
+  'packages/engine',
+  'packages/db',
+  'apps/server',
+];
 
 type DatabaseKind = 'postgres' | 'pglite';
 
@@ -303,3 +315,60 @@ export function collectProgress(
 export const CREATE_RUN = `mutation ($input: CreateRunInput!) {
   createRun(input: $input) { id name status steps width height seed noise { level mode schedule shared } presetId tags }
 }`;
+
+/** Uploads these shared photos one after another (as the test server's owner unless `as`); their image ids, in order. */
+export async function uploadPhotos<Names extends (keyof typeof PHOTOS)[]>(
+  baseUrl: string,
+  names: [...Names],
+  as: As = {},
+): Promise<{ [Index in keyof Names]: string }> {
+  const ids: string[] = [];
+  for (const name of names) ids.push((await uploadPhoto(baseUrl, PHOTOS[name], as)).id);
+  return ids as { [Index in keyof Names]: string };
+}
+
+/** createRun with this input, failing the test on any error; the run as CREATE_RUN selects it. */
+export async function createRun(
+  baseUrl: string,
+  input: Record<string, unknown>,
+  as: As = {},
+): Promise<GraphQLData> {
+  return (await gqlOk(baseUrl, CREATE_RUN, { input }, as)).createRun as GraphQLData;
+}
+
+/**
+ * The run's runProgress events until its final status, on a socket of its own that is closed
+ * afterwards; `onEvent` sees each event while the socket is open.
+ */
+export async function watchRun(
+  baseUrl: string,
+  runId: string,
+  onEvent?: (event: ProgressEvent) => void,
+): Promise<ProgressEvent[]> {
+  const client = wsClient(baseUrl);
+  try {
+    return await collectProgress(client, runId, onEvent);
+  } finally {
+    await client.dispose();
+  }
+}
+
+/**
+ * Subscribes this client to the run's progress and resolves once FRAME `index` arrives, right
+ * after `action` ran on it; the subscription stays open.
+ */
+export function atFrame(
+  client: Client,
+  runId: string,
+  index: number,
+  action: () => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    collectProgress(client, runId, (event) => {
+      if (event.kind === 'FRAME' && event.index === index) {
+        action();
+        resolve();
+      }
+    }).catch(reject);
+  });
+}
