@@ -200,7 +200,7 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
 
       // The disruptions, each once the system has delivered some frames.
       let framesSeen = 0;
-      let killed: Promise<void> | undefined;
+      let killed: Promise<unknown> | undefined;
       let restarted: Promise<void> | undefined;
       let apiDown: Promise<void> | undefined;
       const onFrame = () => {
