@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { LocalStorage, S3Storage, type Storage } from '@latent-lab/storage';
 import { startTestS3 } from '../test/helpers/s3.ts';
+import { percentile } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,11 +24,6 @@ const { values } = parseArgs({
 const iterations = Number(values.iterations);
 const PHOTO = fileURLToPath(new URL('../../shared/images/astronaut.png', import.meta.url));
 const warmup = Number(values.warmup);
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function timed(action: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
