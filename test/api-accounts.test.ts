@@ -8,18 +8,19 @@ import WebSocket from 'ws';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   CREATE_RUN,
+  createRun,
   gql,
   gqlOk,
   OWNER,
+  PASSWORD,
   PHOTOS,
   signUp,
   startTestServer,
   uploadPhoto,
+  uploadPhotos,
   wsClient,
   type TestServer,
 } from './helpers/api.ts';
-
-const PASSWORD = 'correct horse battery';
 
 describe('accounts, workspaces and tokens', () => {
   let testServer: TestServer;
@@ -252,13 +253,10 @@ describe('accounts, workspaces and tokens', () => {
   });
 
   test('a workspace over its quota of active runs gets a clear error with the numbers', async () => {
-    const imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-    ];
+    const imageIds = await uploadPhotos(server.url, ['chelsea', 'coffee']);
     const input = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 };
-    await gqlOk(server.url, CREATE_RUN, { input });
-    await gqlOk(server.url, CREATE_RUN, { input });
+    await createRun(server.url, input);
+    await createRun(server.url, input);
     const over = await gql(server.url, CREATE_RUN, { input });
     assert.equal(over.errors?.[0]?.extensions?.code, 'QUOTA_EXCEEDED');
     assert.match(over.errors![0]!.message, /2 queued or running runs, the limit is 2/);

@@ -14,7 +14,7 @@ import {
   PROGRESS_SUBSCRIPTION,
   startTestServer,
   uploadBytes,
-  uploadPhoto,
+  uploadPhotos,
   wsClient,
   type TestServer,
 } from './helpers/api.ts';
@@ -89,10 +89,7 @@ describe('bad input', () => {
     const stored = await readdir(join(testServer.dataDir, 'files', 'images')).catch(() => []);
     assert.deepEqual(stored, []);
 
-    imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-    ];
+    imageIds = await uploadPhotos(server.url, ['chelsea', 'coffee']);
   });
 
   test('every invalid createRun argument is BAD_USER_INPUT naming the field', async () => {

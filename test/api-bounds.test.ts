@@ -12,7 +12,7 @@ import {
   PHOTOS,
   startTestServer,
   uploadBytes,
-  uploadPhoto,
+  uploadPhotos,
   wsClient,
   type TestServer,
 } from './helpers/api.ts';
@@ -54,10 +54,7 @@ describe('bounded queries and bad input', () => {
   before(async () => {
     testServer = await startTestServer({ name: 'bounds', logLevel: 'silent' });
     server = testServer.server;
-    imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-    ];
+    imageIds = await uploadPhotos(server.url, ['chelsea', 'coffee']);
   });
 
   after(async () => {

@@ -12,12 +12,11 @@ import {
   gql,
   gqlOk,
   OWNER,
-  PHOTOS,
   SIGN_UP,
   signUp,
   startTestServer,
   uploadBytes,
-  uploadPhoto,
+  uploadPhotos,
   type GraphQLResponse,
   type TestServer,
 } from './helpers/api.ts';
@@ -224,10 +223,7 @@ describe('limits under concurrent requests (first-user server, PostgreSQL)', () 
 
   test('12 createRun at once with MAX_ACTIVE_RUNS=3: exactly 3 accepted, 9 refused with the numbers', async () => {
     const as = { token: ownerToken };
-    const imageIds = [
-      (await uploadPhoto(url, PHOTOS.chelsea, as)).id,
-      (await uploadPhoto(url, PHOTOS.coffee, as)).id,
-    ];
+    const imageIds = await uploadPhotos(url, ['chelsea', 'coffee'], as);
     const input = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 };
     const results = await Promise.all(
       Array.from({ length: 12 }, () => gql(url, CREATE_RUN, { input }, as)),

@@ -132,11 +132,10 @@ export interface Credentials {
   user: { id: string; email: string; name: string };
 }
 
-export const OWNER = {
-  email: 'owner@example.com',
-  password: 'correct horse battery',
-  name: 'Owner',
-};
+/** The password of every test account. */
+export const PASSWORD = 'correct horse battery';
+
+export const OWNER = { email: 'owner@example.com', password: PASSWORD, name: 'Owner' };
 
 /**
  * The token each server's requests carry by default (its owner's), so tests that are not about
@@ -193,6 +192,33 @@ export async function signUp(
   const credentials = result.data.signUp as Credentials;
   if (!bearerTokens.has(baseUrl)) bearerTokens.set(baseUrl, credentials.token);
   return credentials;
+}
+
+let joined = 0;
+
+/**
+ * A new person (person-N@example.com, PASSWORD) who joins the workspace with this role through an
+ * invitation that `as` makes (default: the server's owner).
+ */
+export async function joinWorkspace(
+  baseUrl: string,
+  workspaceId: string,
+  role: string,
+  as: As = {},
+): Promise<Credentials> {
+  const { inviteMember } = await gqlOk(
+    baseUrl,
+    'mutation ($w: ID!, $r: Role!) { inviteMember(workspaceId: $w, role: $r) { token } }',
+    { w: workspaceId, r: role },
+    as,
+  );
+  joined += 1;
+  return signUp(baseUrl, {
+    email: `person-${joined}@example.com`,
+    password: PASSWORD,
+    name: `Person ${joined}`,
+    invitationToken: inviteMember.token,
+  });
 }
 
 /** gql that fails the test on any error. */
