@@ -2,7 +2,7 @@
 // and is invisible from the others; owners, invitations, API tokens and server secrets; and the
 // migration that moves the data from before workspaces into one.
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +22,6 @@ import {
   createOrGetImage,
   createPreset,
   createRun,
-  createUser,
-  createWorkspace,
   deleteApiToken,
   deleteImage,
   deletePreset,
@@ -46,31 +44,24 @@ import {
   serverSecret,
   storageBytes,
   updatePreset,
-  type DbClient,
 } from '../src/index.ts';
 import { applyMigrations, migrationsDir, runningScriptsWith } from '../src/schema-engine.ts';
-import { dbError, imageInput, MISSING_ID, runParams, sha256, type Scope } from './expect.ts';
+import {
+  addScope,
+  addUser,
+  dbError,
+  imageInput,
+  MISSING_ID,
+  runParams,
+  sha256,
+  type Scope,
+} from './expect.ts';
 import { describeEachMode, type Mode } from './databases.ts';
 import { prismaOf } from '../src/client.ts';
 
 /** A fresh secret's hash, as the services store it. */
 function tokenHash(): string {
   return sha256(randomBytes(32).toString('base64url'));
-}
-
-async function addUser(prisma: DbClient, label: string) {
-  return createUser(prisma, {
-    email: `${label}-${randomUUID()}@example.com`,
-    name: label,
-    passwordHash: 'not-a-real-hash',
-  });
-}
-
-/** A new user owning a new workspace. */
-async function addScope(prisma: DbClient, label: string): Promise<Scope> {
-  const user = await addUser(prisma, label);
-  const workspace = await createWorkspace(prisma, { name: label, ownerId: user.id });
-  return { workspaceId: workspace.id, createdById: user.id };
 }
 
 const PRESET = {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   DomainError,
   MAX_SEED,
@@ -17,8 +17,6 @@ import {
   createOrGetImage,
   createPreset,
   createRun,
-  createUser,
-  createWorkspace,
   deleteImage,
   deletePreset,
   deleteRun,
@@ -39,20 +37,9 @@ import {
   type ListRunsArgs,
   type NewRunRow,
 } from '../src/index.ts';
-import { dbError, imageInput, MISSING_ID, runParams, type Scope } from './expect.ts';
+import { dbError, imageInput, MISSING_ID, runParams, suiteScope, type Scope } from './expect.ts';
 import { describeEachMode } from './databases.ts';
 import { prismaOf } from '../src/client.ts';
-
-/** A user and the workspace they own: each test file's rows live there. */
-async function createScope(prisma: DbClient, label: string): Promise<Scope> {
-  const user = await createUser(prisma, {
-    email: `${label}@example.com`,
-    name: label,
-    passwordHash: 'not-a-real-hash',
-  });
-  const workspace = await createWorkspace(prisma, { name: label, ownerId: user.id });
-  return { workspaceId: workspace.id, createdById: user.id };
-}
 
 async function addImage(prisma: DbClient, scope: Scope, label: string): Promise<ImageRecord> {
   return (await createOrGetImage(prisma, imageInput(scope, label))).image;
@@ -81,15 +68,8 @@ async function allPages(prisma: DbClient, args: ListRunsArgs): Promise<RunRecord
 
 describeEachMode('data access', (context) => {
   const prisma = () => context().db.client;
-  let scope: Scope | undefined;
-  const owner = (): Scope => {
-    if (!scope) throw new Error('the workspace is not created yet');
-    return scope;
-  };
+  const owner = suiteScope(prisma, 'data-access');
   const workspaceId = () => owner().workspaceId;
-  before(async () => {
-    scope = await createScope(prisma(), 'data-access');
-  });
 
   test('images are deduplicated by sha256', async () => {
     const input = { ...imageInput(owner(), 'dedup'), originalName: 'first.png' };

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import type { RunStatus } from '@latent-lab/domain';
 import {
   createOrGetImage,
   createRun,
-  createUser,
-  createWorkspace,
   deleteRun,
   framesAfter,
   getRun,
@@ -16,7 +14,7 @@ import {
   upsertFrame,
   type DbClient,
 } from '../src/index.ts';
-import { dbError, imageInput, MISSING_ID, runParams, type Scope } from './expect.ts';
+import { dbError, imageInput, MISSING_ID, runParams, suiteScope, type Scope } from './expect.ts';
 import { describeEachMode } from './databases.ts';
 import { prismaOf } from '../src/client.ts';
 
@@ -67,20 +65,7 @@ async function storedIndexes(prisma: DbClient, runId: string): Promise<number[]>
 
 describeEachMode('frames', (context) => {
   const prisma = () => context().db.client;
-  let scope: Scope | undefined;
-  const owner = (): Scope => {
-    if (!scope) throw new Error('the workspace is not created yet');
-    return scope;
-  };
-  before(async () => {
-    const user = await createUser(prisma(), {
-      email: 'frames@example.com',
-      name: 'Frames',
-      passwordHash: 'not-a-real-hash',
-    });
-    const workspace = await createWorkspace(prisma(), { name: 'Frames', ownerId: user.id });
-    scope = { workspaceId: workspace.id, createdById: user.id };
-  });
+  const owner = suiteScope(prisma, 'Frames');
 
   test('change is stored (null for frame 0) and must be in [0, 1]', async () => {
     const runId = await addRunningRun(prisma(), owner(), 'change', 3);
