@@ -18,6 +18,7 @@ import {
   startTestServer,
   uploadPhoto,
   uploadPhotos,
+  useTestServer,
   wsClient,
   type TestServer,
 } from './helpers/api.ts';
@@ -286,17 +287,9 @@ describe('accounts, workspaces and tokens', () => {
 });
 
 describe('rate limits on mutations', () => {
-  let testServer: TestServer;
-
-  before(async () => {
-    testServer = await startTestServer({
-      name: 'ratelimit',
-      auth: { ...loadConfig({}).auth, mutationsPerMinute: 2 },
-    });
-  });
-
-  after(async () => {
-    await testServer?.close();
+  const testServer = useTestServer({
+    name: 'ratelimit',
+    auth: { ...loadConfig({}).auth, mutationsPerMinute: 2 },
   });
 
   test('uploads and runs past the limit per credential are refused with when to retry', async () => {

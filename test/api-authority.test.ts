@@ -13,6 +13,7 @@ import {
   signUp,
   startTestServer,
   uploadPhotos,
+  useTestServer,
   type Credentials,
   type TestServer,
 } from './helpers/api.ts';
@@ -211,15 +212,7 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
 });
 
 describe('without PUBLIC_URL', () => {
-  let testServer: TestServer;
-
-  before(async () => {
-    testServer = await startTestServer({ name: 'authority_plain' });
-  });
-
-  after(async () => {
-    await testServer?.close();
-  });
+  const testServer = useTestServer({ name: 'authority_plain' });
 
   test('links point at the server itself and the cookie is not Secure over plain http', async () => {
     const { me } = await gqlOk(testServer.server.url, '{ me { workspaces { id } } }');
@@ -248,17 +241,9 @@ describe('without PUBLIC_URL', () => {
 });
 
 describe('behind a trusted proxy (TRUST_PROXY=loopback)', () => {
-  let testServer: TestServer;
-
-  before(async () => {
-    testServer = await startTestServer({
-      name: 'authority_proxy',
-      auth: { ...loadConfig({}).auth, trustProxy: 'loopback', signinAttempts: 2 },
-    });
-  });
-
-  after(async () => {
-    await testServer?.close();
+  const testServer = useTestServer({
+    name: 'authority_proxy',
+    auth: { ...loadConfig({}).auth, trustProxy: 'loopback', signinAttempts: 2 },
   });
 
   const signInVia = (forwardedFor: string, password: string, proto = 'http') =>

@@ -17,6 +17,7 @@ import {
   startTestServer,
   uploadBytes,
   uploadPhotos,
+  useTestServer,
   type GraphQLResponse,
   type TestServer,
 } from './helpers/api.ts';
@@ -292,17 +293,9 @@ describe('limits under concurrent requests (first-user server, PostgreSQL)', () 
 });
 
 describe('mutations are limited per user, across sessions and tokens', () => {
-  let testServer: TestServer;
-
-  before(async () => {
-    testServer = await startTestServer({
-      name: 'concurrency_mutations',
-      auth: { ...loadConfig({}).auth, mutationsPerMinute: 4 },
-    });
-  });
-
-  after(async () => {
-    await testServer?.close();
+  const testServer = useTestServer({
+    name: 'concurrency_mutations',
+    auth: { ...loadConfig({}).auth, mutationsPerMinute: 4 },
   });
 
   test('10 uploads at once over two sessions and a token: exactly 4 accepted', async () => {
@@ -349,17 +342,9 @@ describe('mutations are limited per user, across sessions and tokens', () => {
 
 // signUp under the open policy: a taken email is refused in the words of a failed sign-in.
 describe('sign-up does not tell which emails have accounts', () => {
-  let testServer: TestServer;
-
-  before(async () => {
-    testServer = await startTestServer({
-      name: 'concurrency_enumeration',
-      auth: { ...loadConfig({}).auth, signupPolicy: 'open' },
-    });
-  });
-
-  after(async () => {
-    await testServer?.close();
+  const testServer = useTestServer({
+    name: 'concurrency_enumeration',
+    auth: { ...loadConfig({}).auth, signupPolicy: 'open' },
   });
 
   test('a taken email gets a message that names no account', async () => {

@@ -4,6 +4,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -112,6 +113,35 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
     async close() {
       await server.close();
       await removeData();
+    },
+  };
+}
+
+/**
+ * A test server (startTestServer's options) for the tests of the enclosing describe block: started
+ * in a before hook, closed in an after hook. What it returns reads the server once it has started.
+ */
+export function useTestServer(options: Parameters<typeof startTestServer<'postgres'>>[0]): {
+  readonly server: RunningServer;
+  readonly owner: Credentials;
+} {
+  let testServer: TestServer | undefined;
+  before(async () => {
+    testServer = await startTestServer(options);
+  });
+  after(async () => {
+    await testServer?.close();
+  });
+  const started = (): TestServer => {
+    if (!testServer) throw new Error(`${options.name}: the test server has not started`);
+    return testServer;
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    get owner() {
+      return started().owner;
     },
   };
 }
