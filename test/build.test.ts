@@ -3,26 +3,24 @@
 // report healthy and stop cleanly on SIGTERM.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { COMPILED_WORKSPACES, REPO_DIR } from './helpers/api.ts';
 import { listeningUrl, spawnNode, stopProcess, waitForFile } from './helpers/cluster.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+import { useDatabaseAndDataDir } from './helpers/postgres.ts';
 
 /** Plain node with the condition under which workspaces export their dist/ (as in the image). */
 const DIST = '--conditions=latent-lab-dist';
-let database: TestDatabase;
-let dataDir: string;
+const scratch = useDatabaseAndDataDir('build');
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // Nothing of the test runner's loader (tsx) reaches the compiled processes.
   const { NODE_OPTIONS: _options, ...rest } = process.env;
   return {
     ...rest,
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
+    DATABASE_URL: scratch.database.url,
+    DATA_DIR: scratch.dataDir,
     LOG_LEVEL: 'info',
     INTRA_OP_THREADS: '1',
     ...extra,
@@ -42,13 +40,6 @@ before(async () => {
     encoding: 'utf8',
   });
   assert.equal(build.status, 0, `npm run build failed:\n${build.stdout}\n${build.stderr}`);
-  database = await createTestDatabase('latentlab_build');
-  dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-build-'));
-});
-
-after(async () => {
-  await database?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 test('the compiled output imports no TypeScript and no tsx', async () => {
@@ -93,7 +84,7 @@ test('the compiled migration, API and worker run with plain node', async () => {
     assert.equal(code, 0, 'the API exits cleanly on SIGTERM');
   }
 
-  const heartbeat = join(dataDir, 'worker.heartbeat');
+  const heartbeat = join(scratch.dataDir, 'worker.heartbeat');
   const worker = spawnNode(
     [DIST, 'apps/server/dist/worker.js'],
     env({ WORKER_HEARTBEAT_FILE: heartbeat, LOG_LEVEL: 'warn' }),

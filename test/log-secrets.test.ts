@@ -3,25 +3,13 @@
 // log output (stdout, read to the end after it exits) records those requests, without any of the
 // secrets.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { freePort, listeningUrl, spawnTsx, stopProcess } from './helpers/cluster.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+import { useDatabaseAndDataDir } from './helpers/postgres.ts';
 import { gqlOk, OWNER, PHOTOS, signUp, uploadPhoto } from './helpers/api.ts';
 
-let dataDir: string;
-let database: TestDatabase;
-before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-log-secrets-'));
-  database = await createTestDatabase('latentlab_logs');
-});
-after(async () => {
-  await database?.drop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const scratch = useDatabaseAndDataDir('logs');
 
 test('the log records the requests but no invitation token, signature, cookie or bearer token', async () => {
   const port = await freePort();
@@ -31,8 +19,8 @@ test('the log records the requests but no invitation token, signature, cookie or
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
+      DATABASE_URL: scratch.database.url,
+      DATA_DIR: scratch.dataDir,
       SERVE_DASHBOARD: 'false',
       WORKER_IN_PROCESS: 'false',
       LOG_LEVEL: 'debug',

@@ -3,27 +3,16 @@
 // command (the one docker-compose.yml runs) passes while it lives and fails once it has stopped.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { heartbeatProblem, startHeartbeat } from '../apps/server/src/health/heartbeat.ts';
 import { REPO_DIR } from './helpers/api.ts';
 import { spawnTsx, stopProcess, waitForFile, type Exit } from './helpers/cluster.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+import { useDatabaseAndDataDir } from './helpers/postgres.ts';
 
 const CHECK = join(REPO_DIR, 'apps/server/src/health/check-heartbeat.ts');
-let dir: string;
-let database: TestDatabase;
-
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'latent-lab-health-'));
-  database = await createTestDatabase('latentlab_health');
-});
-after(async () => {
-  await database.drop();
-  await rm(dir, { recursive: true, force: true });
-});
+const scratch = useDatabaseAndDataDir('health');
 
 function runCheck(file: string): { status: number | null; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', CHECK, file, '30'], {
@@ -34,13 +23,13 @@ function runCheck(file: string): { status: number | null; stderr: string } {
 }
 
 test('a worker process beats while it runs and its health check fails after it stops', async () => {
-  const file = join(dir, 'worker.heartbeat');
+  const file = join(scratch.dataDir, 'worker.heartbeat');
   const child = spawnTsx(
     'apps/server/src/worker.ts',
     {
       ...process.env,
-      DATABASE_URL: database.url,
-      DATA_DIR: dir,
+      DATABASE_URL: scratch.database.url,
+      DATA_DIR: scratch.dataDir,
       WORKER_HEARTBEAT_FILE: file,
       INTRA_OP_THREADS: '1',
       LOG_LEVEL: 'warn',
@@ -61,7 +50,7 @@ test('a worker process beats while it runs and its health check fails after it s
 });
 
 test('a failed check, an old beat or a damaged file is unhealthy', async () => {
-  const file = join(dir, 'unit.heartbeat');
+  const file = join(scratch.dataDir, 'unit.heartbeat');
   const heartbeat = await startHeartbeat({ file, intervalMs: 60_000, check: async () => {} });
   const now = Date.now();
   assert.equal(await heartbeatProblem(file, 30_000, now), null);
