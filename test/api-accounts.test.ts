@@ -2,7 +2,7 @@
 // owner, API tokens revoked at once (HTTP and an open WebSocket), cross-site sockets refused,
 // sign-in rate limits, quotas and per-workspace deduplication.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { loadConfig } from '@latent-lab/config';
 import WebSocket from 'ws';
 import type { RunningServer } from '../apps/server/src/index.ts';
@@ -15,35 +15,28 @@ import {
   PASSWORD,
   PHOTOS,
   signUp,
-  startTestServer,
   uploadPhoto,
   uploadPhotos,
   useTestServer,
   wsClient,
-  type TestServer,
 } from './helpers/api.ts';
 
 describe('accounts, workspaces and tokens', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({
+    name: 'accounts',
+    auth: {
+      ...loadConfig({}).auth,
+      signinAttempts: 3,
+      maxActiveRuns: 2,
+      mutationsPerMinute: 1000,
+    },
+  });
   let server: RunningServer;
   let workspaceA: string;
 
   before(async () => {
-    testServer = await startTestServer({
-      name: 'accounts',
-      auth: {
-        ...loadConfig({}).auth,
-        signinAttempts: 3,
-        maxActiveRuns: 2,
-        mutationsPerMinute: 1000,
-      },
-    });
     server = testServer.server;
     workspaceA = (await gqlOk(server.url, '{ me { workspaces { id role } } }')).me.workspaces[0].id;
-  });
-
-  after(async () => {
-    await testServer?.close();
   });
 
   test('first-user: the first account owns the first workspace; then only an invitation lets a person in', async () => {

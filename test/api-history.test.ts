@@ -2,17 +2,9 @@
 // delete rules and the runUpdates feed, on PostgreSQL. No worker runs here, so runs stay QUEUED.
 import assert from 'node:assert/strict';
 import { loadConfig } from '@latent-lab/config';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { RunningServer } from '../apps/server/src/index.ts';
-import {
-  createRun,
-  gql,
-  gqlOk,
-  startTestServer,
-  uploadPhotos,
-  wsClient,
-  type TestServer,
-} from './helpers/api.ts';
+import { createRun, gql, gqlOk, uploadPhotos, useTestServer, wsClient } from './helpers/api.ts';
 
 const RUNS = 30;
 
@@ -32,7 +24,10 @@ interface RunNode {
 }
 
 describe('run history, presets and run management (postgres)', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({
+    name: 'history',
+    auth: { ...loadConfig({}).auth, maxActiveRuns: 1000 },
+  });
   let server: RunningServer;
   const images: Record<'chelsea' | 'coffee' | 'astronaut', string> = {
     chelsea: '',
@@ -76,10 +71,6 @@ describe('run history, presets and run management (postgres)', () => {
 
   before(async () => {
     // More queued runs than the default quota of active runs: no worker renders them here.
-    testServer = await startTestServer({
-      name: 'history',
-      auth: { ...loadConfig({}).auth, maxActiveRuns: 1000 },
-    });
     server = testServer.server;
     [images.chelsea, images.coffee, images.astronaut] = await uploadPhotos(server.url, [
       'chelsea',
@@ -106,10 +97,6 @@ describe('run history, presets and run management (postgres)', () => {
         usesAstronaut,
       });
     }
-  });
-
-  after(async () => {
-    await testServer?.close();
   });
 
   test('cursor pagination walks every run once, newest first', async () => {

@@ -3,7 +3,7 @@
 // operations comes from the schema itself, so an operation added without a rule here fails.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { loadConfig } from '@latent-lab/config';
 import type { GraphQLObjectType } from 'graphql';
 import { graphqlSchema } from '../apps/server/src/graphql/schema.ts';
@@ -18,14 +18,13 @@ import {
   PASSWORD,
   PHOTOS,
   signUp,
-  startTestServer,
   uploadBytes,
   uploadPhoto,
   uploadPhotos,
+  useTestServer,
   watchRun,
   wsClient,
   type GraphQLResponse,
-  type TestServer,
 } from './helpers/api.ts';
 
 /** Objects of workspace A the operations are tried on. */
@@ -313,17 +312,16 @@ const RULES: Record<string, Rule> = {
 };
 
 describe('workspace isolation on every path', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({
+    name: 'isolation',
+    workerInProcess: true,
+    auth: { ...loadConfig({}).auth, signupPolicy: 'open' },
+  });
   let server: RunningServer;
   let ids: Ids;
   const tokens = {} as Record<Persona | 'owner', string | null>;
 
   before(async () => {
-    testServer = await startTestServer({
-      name: 'isolation',
-      workerInProcess: true,
-      auth: { ...loadConfig({}).auth, signupPolicy: 'open' },
-    });
     server = testServer.server;
     tokens.owner = testServer.owner.token;
     tokens.nobody = null;
@@ -372,10 +370,6 @@ describe('workspace isolation on every path', () => {
       usedInvitation: viewerInvitation,
       pendingInvitation: pending.inviteMember.id,
     };
-  });
-
-  after(async () => {
-    await testServer?.close();
   });
 
   async function httpCall(rule: Rule, token: string | null): Promise<GraphQLResponse> {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
@@ -15,12 +15,11 @@ import {
   gql,
   gqlOk,
   PHOTOS,
-  startTestServer,
   uploadPhoto,
   uploadPhotos,
+  useTestServer,
   wsClient,
   type ProgressEvent,
-  type TestServer,
 } from './helpers/api.ts';
 
 const STEPS = 3;
@@ -52,7 +51,11 @@ interface Frame {
 }
 
 describe('thumbnails, run notes and tag prefixes (postgres)', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({
+    name: 'team',
+    workerInProcess: true,
+    intraOpThreads: 1,
+  });
   let server: RunningServer;
   let imageIds: string[];
   let runId: string;
@@ -65,11 +68,6 @@ describe('thumbnails, run notes and tag prefixes (postgres)', () => {
   }
 
   before(async () => {
-    testServer = await startTestServer({
-      name: 'team',
-      workerInProcess: true,
-      intraOpThreads: 1,
-    });
     server = testServer.server;
     imageIds = await uploadPhotos(server.url, ['astronaut', 'coffee']);
     const run = await createRun(server.url, {
@@ -104,10 +102,6 @@ describe('thumbnails, run notes and tag prefixes (postgres)', () => {
       await client.dispose();
     }
     assert.equal(events.at(-1)?.status, 'SUCCEEDED');
-  });
-
-  after(async () => {
-    await testServer?.close();
   });
 
   test('every frame has a WebP thumbnail of at most 128 px, made when it was stored, far smaller than the PNG', async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import pg from 'pg';
 import sharp from 'sharp';
 import { loadConfig } from '@latent-lab/config';
@@ -14,12 +14,10 @@ import {
   OWNER,
   SIGN_UP,
   signUp,
-  startTestServer,
   uploadBytes,
   uploadPhotos,
   useTestServer,
   type GraphQLResponse,
-  type TestServer,
 } from './helpers/api.ts';
 
 type Extensions = { code?: string; field?: string } & Record<string, unknown>;
@@ -97,7 +95,18 @@ async function queryRow<T extends pg.QueryResultRow>(
 }
 
 describe('limits under concurrent requests (first-user server, PostgreSQL)', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({
+    name: 'concurrency',
+    signUpOwner: false,
+    auth: {
+      ...loadConfig({}).auth,
+      signinAttempts: 10,
+      signinAddressAttempts: 25,
+      maxActiveRuns: 3,
+      maxStorageBytes: 1_000_000,
+      mutationsPerMinute: 1000,
+    },
+  });
   let url: string;
   let dbUrl: string;
   let ownerToken: string;
@@ -105,24 +114,8 @@ describe('limits under concurrent requests (first-user server, PostgreSQL)', () 
   let ownerEmail: string;
 
   before(async () => {
-    testServer = await startTestServer({
-      name: 'concurrency',
-      signUpOwner: false,
-      auth: {
-        ...loadConfig({}).auth,
-        signinAttempts: 10,
-        signinAddressAttempts: 25,
-        maxActiveRuns: 3,
-        maxStorageBytes: 1_000_000,
-        mutationsPerMinute: 1000,
-      },
-    });
     url = testServer.server.url;
     dbUrl = testServer.database.url;
-  });
-
-  after(async () => {
-    await testServer?.close();
   });
 
   test('8 first sign-ups at once make exactly one owner; the others are refused, typed', async () => {

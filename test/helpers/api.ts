@@ -121,10 +121,9 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
  * A test server (startTestServer's options) for the tests of the enclosing describe block: started
  * in a before hook, closed in an after hook. What it returns reads the server once it has started.
  */
-export function useTestServer(options: Parameters<typeof startTestServer<'postgres'>>[0]): {
-  readonly server: RunningServer;
-  readonly owner: Credentials;
-} {
+export function useTestServer(
+  options: Parameters<typeof startTestServer<'postgres'>>[0],
+): Pick<TestServer, 'server' | 'owner' | 'dataDir' | 'database'> {
   let testServer: TestServer | undefined;
   before(async () => {
     testServer = await startTestServer(options);
@@ -142,6 +141,12 @@ export function useTestServer(options: Parameters<typeof startTestServer<'postgr
     },
     get owner() {
       return started().owner;
+    },
+    get dataDir() {
+      return started().dataDir;
+    },
+    get database() {
+      return started().database;
     },
   };
 }
