@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { importRuns, listFrames, listMemberships, openDatabase } from '@latent-lab/db';
 import { DEFAULT_RUN_LIMITS, parseRunParams } from '@latent-lab/domain';
 import {
@@ -30,18 +29,13 @@ import {
   uploadPhotos,
   wsClient,
 } from '../test/helpers/api.ts';
-import { percentile } from './stats.ts';
+import { numberOptions, percentile } from './stats.ts';
 
-const { values } = parseArgs({
-  options: {
-    size: { type: 'string', default: '512' },
-    subscribers: { type: 'string', default: '50' },
-    runs: { type: 'string', default: '10000' },
-  },
-});
-const size = Number(values.size);
-const subscriberCount = Number(values.subscribers);
-const historyRuns = Number(values.runs);
+const {
+  size,
+  subscribers: subscriberCount,
+  runs: historyRuns,
+} = numberOptions({ size: 512, subscribers: 50, runs: 10_000 });
 
 const testServer = await startTestServer({ name: 'bench', workerInProcess: true });
 const { server, database, dataDir } = testServer;

@@ -11,7 +11,6 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { listFrames, openDatabase } from '@latent-lab/db';
 import {
   collectProgress,
@@ -30,16 +29,12 @@ import {
 } from '../test/helpers/cluster.ts';
 import { createTestDatabase } from '../test/helpers/postgres.ts';
 import { startTestS3 } from '../test/helpers/s3.ts';
-import { percentile } from './stats.ts';
+import { numberOptions, percentile } from './stats.ts';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '6' },
-    subscribers: { type: 'string', default: '20' },
-  },
+const { runs: runsPerSet, subscribers: subscriberCount } = numberOptions({
+  runs: 6,
+  subscribers: 20,
 });
-const runsPerSet = Number(values.runs);
-const subscriberCount = Number(values.subscribers);
 const STEPS = 8;
 
 const database = await createTestDatabase('latentlab_bench_scale');

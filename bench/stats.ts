@@ -1,4 +1,21 @@
-// Summary statistics the benchmarks print.
+// What the benchmarks share: their numeric command-line options and the statistics they print.
+import { parseArgs } from 'node:util';
+
+/** The command line's `--name value` options, all numbers, each with its default. */
+export function numberOptions<Name extends string>(
+  defaults: Record<Name, number>,
+): Record<Name, number> {
+  const names = Object.keys(defaults) as Name[];
+  const { values } = parseArgs({
+    options: Object.fromEntries(
+      names.map((name) => [name, { type: 'string', default: String(defaults[name]) }] as const),
+    ),
+  });
+  return Object.fromEntries(names.map((name) => [name, Number(values[name])])) as Record<
+    Name,
+    number
+  >;
+}
 
 /** The nearest-rank percentile (p in 0..100) of the samples. */
 export function percentile(samples: number[], p: number): number {
