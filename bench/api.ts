@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { importRuns, listFrames, listMemberships, openDatabase } from '@latent-lab/db';
 import { DEFAULT_RUN_LIMITS, parseRunParams } from '@latent-lab/domain';
 import {
@@ -23,38 +22,26 @@ import {
 import { loadConfig } from '@latent-lab/config';
 import {
   collectProgress,
-  CREATE_RUN,
+  createRun,
   gqlOk,
   PHOTOS,
   startTestServer,
-  uploadPhoto,
+  uploadPhotos,
   wsClient,
 } from '../test/helpers/api.ts';
+import { numberOptions, percentile } from './stats.ts';
 
-const { values } = parseArgs({
-  options: {
-    size: { type: 'string', default: '512' },
-    subscribers: { type: 'string', default: '50' },
-    runs: { type: 'string', default: '10000' },
-  },
-});
-const size = Number(values.size);
-const subscriberCount = Number(values.subscribers);
-const historyRuns = Number(values.runs);
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
+const {
+  size,
+  subscribers: subscriberCount,
+  runs: historyRuns,
+} = numberOptions({ size: 512, subscribers: 50, runs: 10_000 });
 
 const testServer = await startTestServer({ name: 'bench', workerInProcess: true });
 const { server, database, dataDir } = testServer;
 const config = loadConfig(process.env);
 try {
-  const imageIds = [
-    (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
-    (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
-  ];
+  const imageIds = await uploadPhotos(server.url, ['astronaut', 'chelsea']);
   const runInput = {
     model: 'taef2',
     imageIds,
@@ -71,8 +58,8 @@ try {
   async function apiRun(seed: number): Promise<number> {
     const started = performance.now();
     let firstFrame: number | undefined;
-    const { createRun } = await gqlOk(server.url, CREATE_RUN, { input: { ...runInput, seed } });
-    const events = await collectProgress(client, createRun.id, (event) => {
+    const run = await createRun(server.url, { ...runInput, seed });
+    const events = await collectProgress(client, run.id, (event) => {
       if (event.kind === 'FRAME' && firstFrame === undefined) firstFrame = performance.now();
     });
     if (events.at(-1)?.status !== 'SUCCEEDED')
@@ -163,8 +150,12 @@ try {
       reject(new Error(`subscriber process exited (${code})`)),
     );
   });
-  const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
-    input: { ...runInput, steps: 20, width: 128, height: 128, seed: 5 },
+  const run = await createRun(server.url, {
+    ...runInput,
+    steps: 20,
+    width: 128,
+    height: 128,
+    seed: 5,
   });
   const [exitCode] = (await once(subscriberProcess, 'exit')) as [number];
   if (exitCode !== 0) throw new Error(`subscriber process failed (${exitCode})`);

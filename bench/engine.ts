@@ -22,6 +22,7 @@ import {
   type Precision,
   type Tensor4,
 } from '@latent-lab/engine';
+import { median } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,12 +48,6 @@ const locations = loadModelLocations(process.env);
 const shared = new URL('../../shared/', import.meta.url).pathname;
 const images = join(shared, 'images');
 const recipe = join(shared, 'bench/seed_baseline.py');
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 async function timeMs(work: () => Promise<unknown>): Promise<number[]> {
   await work(); // warm-up

@@ -11,15 +11,12 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { listFrames, openDatabase } from '@latent-lab/db';
 import {
   collectProgress,
-  CREATE_RUN,
-  gqlOk,
-  PHOTOS,
+  createRun,
   REPO_DIR,
-  uploadPhoto,
+  uploadPhotos,
   wsClient,
 } from '../test/helpers/api.ts';
 import {
@@ -32,21 +29,13 @@ import {
 } from '../test/helpers/cluster.ts';
 import { createTestDatabase } from '../test/helpers/postgres.ts';
 import { startTestS3 } from '../test/helpers/s3.ts';
+import { numberOptions, percentile } from './stats.ts';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '6' },
-    subscribers: { type: 'string', default: '20' },
-  },
+const { runs: runsPerSet, subscribers: subscriberCount } = numberOptions({
+  runs: 6,
+  subscribers: 20,
 });
-const runsPerSet = Number(values.runs);
-const subscriberCount = Number(values.subscribers);
 const STEPS = 8;
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const database = await createTestDatabase('latentlab_bench_scale');
 const s3 = await startTestS3('latent-lab-bench-scale');
@@ -69,10 +58,7 @@ try {
   ];
   children.push(...apis.map((api) => api.child));
   const api = apis[0]!.url;
-  const imageIds = [
-    (await uploadPhoto(api, PHOTOS.astronaut)).id,
-    (await uploadPhoto(api, PHOTOS.coffee)).id,
-  ];
+  const imageIds = await uploadPhotos(api, ['astronaut', 'coffee']);
   const input = () => ({
     model: 'taef2',
     imageIds,
@@ -85,8 +71,7 @@ try {
   /** Creates the runs and resolves when every one has ended. */
   async function renderAll(count: number): Promise<string[]> {
     const ids: string[] = [];
-    for (let i = 0; i < count; i++)
-      ids.push((await gqlOk(api, CREATE_RUN, { input: input() })).createRun.id);
+    for (let i = 0; i < count; i++) ids.push((await createRun(api, input())).id);
     await Promise.all(ids.map((id) => collectProgress(client, id)));
     return ids;
   }
@@ -122,8 +107,7 @@ try {
       wsClient(apis[i % spread]!.url),
     );
     const ids: string[] = [];
-    for (let i = 0; i < 2; i++)
-      ids.push((await gqlOk(api, CREATE_RUN, { input: input() })).createRun.id);
+    for (let i = 0; i < 2; i++) ids.push((await createRun(api, input())).id);
     const received: { runId: string; index: number; at: number }[] = [];
     const listeningSince = Date.now();
     await Promise.all(

@@ -9,25 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { LocalStorage, S3Storage, type Storage } from '@latent-lab/storage';
 import { startTestS3 } from '../test/helpers/s3.ts';
+import { numberOptions, percentile } from './stats.ts';
 
-const { values } = parseArgs({
-  options: {
-    iterations: { type: 'string', default: '200' },
-    warmup: { type: 'string', default: '10' },
-  },
-});
-const iterations = Number(values.iterations);
+const { iterations, warmup } = numberOptions({ iterations: 200, warmup: 10 });
 const PHOTO = fileURLToPath(new URL('../../shared/images/astronaut.png', import.meta.url));
-const warmup = Number(values.warmup);
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function timed(action: () => Promise<unknown>): Promise<number> {
   const started = performance.now();

@@ -2,46 +2,41 @@
 // owner, API tokens revoked at once (HTTP and an open WebSocket), cross-site sockets refused,
 // sign-in rate limits, quotas and per-workspace deduplication.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { loadConfig } from '@latent-lab/config';
 import WebSocket from 'ws';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   CREATE_RUN,
+  createRun,
   gql,
   gqlOk,
   OWNER,
+  PASSWORD,
   PHOTOS,
   signUp,
-  startTestServer,
   uploadPhoto,
+  uploadPhotos,
+  useTestServer,
   wsClient,
-  type TestServer,
 } from './helpers/api.ts';
 
-const PASSWORD = 'correct horse battery';
-
 describe('accounts, workspaces and tokens', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({
+    name: 'accounts',
+    auth: {
+      ...loadConfig({}).auth,
+      signinAttempts: 3,
+      maxActiveRuns: 2,
+      mutationsPerMinute: 1000,
+    },
+  });
   let server: RunningServer;
   let workspaceA: string;
 
   before(async () => {
-    testServer = await startTestServer({
-      name: 'accounts',
-      auth: {
-        ...loadConfig({}).auth,
-        signinAttempts: 3,
-        maxActiveRuns: 2,
-        mutationsPerMinute: 1000,
-      },
-    });
     server = testServer.server;
     workspaceA = (await gqlOk(server.url, '{ me { workspaces { id role } } }')).me.workspaces[0].id;
-  });
-
-  after(async () => {
-    await testServer?.close();
   });
 
   test('first-user: the first account owns the first workspace; then only an invitation lets a person in', async () => {
@@ -252,13 +247,10 @@ describe('accounts, workspaces and tokens', () => {
   });
 
   test('a workspace over its quota of active runs gets a clear error with the numbers', async () => {
-    const imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-    ];
+    const imageIds = await uploadPhotos(server.url, ['chelsea', 'coffee']);
     const input = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 };
-    await gqlOk(server.url, CREATE_RUN, { input });
-    await gqlOk(server.url, CREATE_RUN, { input });
+    await createRun(server.url, input);
+    await createRun(server.url, input);
     const over = await gql(server.url, CREATE_RUN, { input });
     assert.equal(over.errors?.[0]?.extensions?.code, 'QUOTA_EXCEEDED');
     assert.match(over.errors![0]!.message, /2 queued or running runs, the limit is 2/);
@@ -288,17 +280,9 @@ describe('accounts, workspaces and tokens', () => {
 });
 
 describe('rate limits on mutations', () => {
-  let testServer: TestServer;
-
-  before(async () => {
-    testServer = await startTestServer({
-      name: 'ratelimit',
-      auth: { ...loadConfig({}).auth, mutationsPerMinute: 2 },
-    });
-  });
-
-  after(async () => {
-    await testServer?.close();
+  const testServer = useTestServer({
+    name: 'ratelimit',
+    auth: { ...loadConfig({}).auth, mutationsPerMinute: 2 },
   });
 
   test('uploads and runs past the limit per credential are refused with when to retry', async () => {

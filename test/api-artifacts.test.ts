@@ -10,13 +10,11 @@ import sharp from 'sharp';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   authHeaders,
-  collectProgress,
-  CREATE_RUN,
+  createRun,
   gqlOk,
-  PHOTOS,
   startTestServer,
-  uploadPhoto,
-  wsClient,
+  uploadPhotos,
+  watchRun,
   type ProgressEvent,
   type TestServer,
 } from './helpers/api.ts';
@@ -66,33 +64,24 @@ describe('run artifacts, frame change and thumbnails (postgres)', () => {
     // First without a worker, so one run is certain to end with no frame stored.
     testServer = await startTestServer({ name: 'artifacts' });
     const apiOnly = testServer.server;
-    const imageIds = [
-      (await uploadPhoto(apiOnly.url, PHOTOS.astronaut)).id,
-      (await uploadPhoto(apiOnly.url, PHOTOS.chelsea)).id,
-    ];
+    const imageIds = await uploadPhotos(apiOnly.url, ['astronaut', 'chelsea']);
     const input = { model: 'taef2', imageIds, steps: STEPS, width: SIDE, height: SIDE };
-    emptyRunId = (await gqlOk(apiOnly.url, CREATE_RUN, { input })).createRun.id;
+    emptyRunId = (await createRun(apiOnly.url, input)).id;
     await gqlOk(apiOnly.url, 'mutation ($id: ID!) { cancelRun(id: $id) { id } }', {
       id: emptyRunId,
     });
 
     server = await testServer.restart({ workerInProcess: true });
-    const { createRun } = await gqlOk(server.url, CREATE_RUN, {
-      input: {
+    runId = (
+      await createRun(server.url, {
         ...input,
         name: 'Sunset "walk" é',
         noise: { level: 0.2 },
         seed: 7,
         animation: { fps: 20, loop: 'PING_PONG' },
-      },
-    });
-    runId = createRun.id;
-    const client = wsClient(server.url);
-    try {
-      events = await collectProgress(client, runId);
-    } finally {
-      await client.dispose();
-    }
+      })
+    ).id;
+    events = await watchRun(server.url, runId);
     assert.equal(events.at(-1)?.status, 'SUCCEEDED');
     run = (await gqlOk(server.url, RUN_QUERY, { id: runId })).run;
   });

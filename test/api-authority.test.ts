@@ -5,18 +5,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '@latent-lab/config';
 import {
-  CREATE_RUN,
+  createRun,
   gql,
   gqlOk,
-  PHOTOS,
+  joinWorkspace,
+  PASSWORD,
   signUp,
   startTestServer,
-  uploadPhoto,
+  uploadPhotos,
+  useTestServer,
   type Credentials,
   type TestServer,
 } from './helpers/api.ts';
 
-const PASSWORD = 'correct horse battery';
 const PUBLIC_URL = 'https://lab.example.com';
 const INVITE = `mutation ($w: ID!, $r: Role!) { inviteMember(workspaceId: $w, role: $r) { id token url role } }`;
 const INVITATIONS = `query ($w: ID) { invitations(workspaceId: $w) { id role createdBy { email } expiresAt } }`;
@@ -29,18 +30,34 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
   let workspace: string;
   let admin: Credentials;
   let member: Credentials;
-  let counter = 0;
 
-  /** A new person joining workspace A through an invitation the owner (or `as`) makes. */
-  async function join(role: string, as?: string): Promise<Credentials> {
-    const { inviteMember } = await gqlOk(url, INVITE, { w: workspace, r: role }, { token: as });
-    counter += 1;
-    return signUp(url, {
-      email: `person-${counter}@example.com`,
-      password: PASSWORD,
-      name: `Person ${counter}`,
-      invitationToken: inviteMember.token,
-    });
+  /** An invitation to workspace A that the owner (or the holder of token `as`) makes. */
+  async function invite(role: string, as?: string) {
+    return (await gqlOk(url, INVITE, { w: workspace, r: role }, { token: as })).inviteMember;
+  }
+
+  function revoke(invitationId: string, as?: string) {
+    return gql(url, REVOKE, { w: workspace, id: invitationId }, { token: as });
+  }
+
+  /** Signs up (as nobody) with the invitation token. */
+  function signUpInvited(invitationToken: string, email: string, name: string) {
+    return gql(
+      url,
+      'mutation ($input: SignUpInput!) { signUp(input: $input) { token } }',
+      { input: { email, password: PASSWORD, name, invitationToken } },
+      { token: null },
+    );
+  }
+
+  /** Signs in (as nobody) with the test password: UNAUTHENTICATED where there is no such account. */
+  function signIn(email: string) {
+    return gql(
+      url,
+      'mutation ($input: SignInInput!) { signIn(input: $input) { token } }',
+      { input: { email, password: PASSWORD } },
+      { token: null },
+    );
   }
 
   async function roleOf(credentials: Credentials): Promise<string> {
@@ -60,8 +77,8 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
     });
     url = testServer.server.url;
     workspace = (await gqlOk(url, '{ me { workspaces { id } } }')).me.workspaces[0].id;
-    admin = await join('ADMIN');
-    member = await join('MEMBER');
+    admin = await joinWorkspace(url, workspace, 'ADMIN');
+    member = await joinWorkspace(url, workspace, 'MEMBER');
   });
 
   after(async () => {
@@ -84,7 +101,7 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
   });
 
   test('admins list pending invitations and revoke one; its link then stops working', async () => {
-    const { inviteMember } = await gqlOk(url, INVITE, { w: workspace, r: 'MEMBER' });
+    const inviteMember = await invite('MEMBER');
     const { invitations } = await gqlOk(url, INVITATIONS, { w: workspace }, { token: admin.token });
     const listed = invitations.find((i: { id: string }) => i.id === inviteMember.id);
     assert.deepEqual(
@@ -94,73 +111,30 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
     assert.ok(!('token' in listed), 'the secret is never listed');
     const byMember = await gql(url, INVITATIONS, { w: workspace }, { token: member.token });
     assert.equal(byMember.errors?.[0]?.extensions?.code, 'FORBIDDEN');
-    const revokeByMember = await gql(
-      url,
-      REVOKE,
-      { w: workspace, id: inviteMember.id },
-      {
-        token: member.token,
-      },
-    );
+    const revokeByMember = await revoke(inviteMember.id, member.token);
     assert.equal(revokeByMember.errors?.[0]?.extensions?.code, 'FORBIDDEN');
-    assert.equal(
-      (await gqlOk(url, REVOKE, { w: workspace, id: inviteMember.id }, { token: admin.token }))
-        .revokeInvitation,
-      true,
-    );
+    const revokeByAdmin = await revoke(inviteMember.id, admin.token);
+    assert.equal(revokeByAdmin.data?.revokeInvitation, true, JSON.stringify(revokeByAdmin.errors));
     const after = await gqlOk(url, INVITATIONS, { w: workspace });
     assert.ok(!after.invitations.some((i: { id: string }) => i.id === inviteMember.id));
-    const used = await gql(
-      url,
-      'mutation ($input: SignUpInput!) { signUp(input: $input) { token } }',
-      {
-        input: {
-          email: 'too-late@example.com',
-          password: PASSWORD,
-          name: 'Late',
-          invitationToken: inviteMember.token,
-        },
-      },
-      { token: null },
-    );
+    const used = await signUpInvited(inviteMember.token, 'too-late@example.com', 'Late');
     assert.equal(used.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
     assert.equal(used.errors?.[0]?.extensions?.field, 'token');
-    const late = await gql(
-      url,
-      'mutation ($input: SignInInput!) { signIn(input: $input) { token } }',
-      { input: { email: 'too-late@example.com', password: PASSWORD } },
-      { token: null },
-    );
+    const late = await signIn('too-late@example.com');
     assert.equal(late.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', 'no account was left');
   });
 
   test('an admin cannot revoke an owner invitation', async () => {
-    const { inviteMember } = await gqlOk(url, INVITE, { w: workspace, r: 'OWNER' });
-    const refused = await gql(
-      url,
-      REVOKE,
-      { w: workspace, id: inviteMember.id },
-      {
-        token: admin.token,
-      },
-    );
+    const inviteMember = await invite('OWNER');
+    const refused = await revoke(inviteMember.id, admin.token);
     assert.equal(refused.errors?.[0]?.extensions?.code, 'FORBIDDEN');
-    assert.equal(
-      (await gqlOk(url, REVOKE, { w: workspace, id: inviteMember.id })).revokeInvitation,
-      true,
-    );
+    const byOwner = await revoke(inviteMember.id);
+    assert.equal(byOwner.data?.revokeInvitation, true, JSON.stringify(byOwner.errors));
   });
 
   test('an admin demoted after inviting grants at most their current role', async () => {
-    const demoted = await join('ADMIN');
-    const { inviteMember } = await gqlOk(
-      url,
-      INVITE,
-      { w: workspace, r: 'ADMIN' },
-      {
-        token: demoted.token,
-      },
-    );
+    const demoted = await joinWorkspace(url, workspace, 'ADMIN');
+    const inviteMember = await invite('ADMIN', demoted.token);
     await gqlOk(url, SET_ROLE, { w: workspace, u: demoted.user.id, r: 'MEMBER' });
     const joined = await signUp(url, {
       email: 'capped@example.com',
@@ -172,51 +146,23 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
   });
 
   test('an invitation from someone no longer a member grants nothing, and leaves no account', async () => {
-    const leaving = await join('ADMIN');
-    const { inviteMember } = await gqlOk(
-      url,
-      INVITE,
-      { w: workspace, r: 'MEMBER' },
-      {
-        token: leaving.token,
-      },
-    );
+    const leaving = await joinWorkspace(url, workspace, 'ADMIN');
+    const inviteMember = await invite('MEMBER', leaving.token);
     await gqlOk(url, 'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }', {
       w: workspace,
       u: leaving.user.id,
     });
-    const refused = await gql(
-      url,
-      'mutation ($input: SignUpInput!) { signUp(input: $input) { token } }',
-      {
-        input: {
-          email: 'orphan@example.com',
-          password: PASSWORD,
-          name: 'Orphan',
-          invitationToken: inviteMember.token,
-        },
-      },
-      { token: null },
-    );
+    const refused = await signUpInvited(inviteMember.token, 'orphan@example.com', 'Orphan');
     assert.equal(refused.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    const signIn = await gql(
-      url,
-      'mutation ($input: SignInInput!) { signIn(input: $input) { token } }',
-      { input: { email: 'orphan@example.com', password: PASSWORD } },
-      { token: null },
-    );
-    assert.equal(signIn.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
+    const orphan = await signIn('orphan@example.com');
+    assert.equal(orphan.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
   });
 
   test('a MEMBER edits notes of their own runs only; admins edit anyone’s', async () => {
-    const imageIds = [
-      (await uploadPhoto(url, PHOTOS.chelsea)).id,
-      (await uploadPhoto(url, PHOTOS.coffee)).id,
-    ];
+    const imageIds = await uploadPhotos(url, ['chelsea', 'coffee']);
     const input = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 };
-    const ownersRun = (await gqlOk(url, CREATE_RUN, { input })).createRun.id;
-    const membersRun = (await gqlOk(url, CREATE_RUN, { input }, { token: member.token })).createRun
-      .id;
+    const ownersRun = (await createRun(url, input)).id;
+    const membersRun = (await createRun(url, input, { token: member.token })).id;
     const NOTES = `mutation ($id: ID!, $n: String!) { updateRunNotes(id: $id, notes: $n) { notes } }`;
     const refused = await gql(
       url,
@@ -266,15 +212,7 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
 });
 
 describe('without PUBLIC_URL', () => {
-  let testServer: TestServer;
-
-  before(async () => {
-    testServer = await startTestServer({ name: 'authority_plain' });
-  });
-
-  after(async () => {
-    await testServer?.close();
-  });
+  const testServer = useTestServer({ name: 'authority_plain' });
 
   test('links point at the server itself and the cookie is not Secure over plain http', async () => {
     const { me } = await gqlOk(testServer.server.url, '{ me { workspaces { id } } }');
@@ -303,17 +241,9 @@ describe('without PUBLIC_URL', () => {
 });
 
 describe('behind a trusted proxy (TRUST_PROXY=loopback)', () => {
-  let testServer: TestServer;
-
-  before(async () => {
-    testServer = await startTestServer({
-      name: 'authority_proxy',
-      auth: { ...loadConfig({}).auth, trustProxy: 'loopback', signinAttempts: 2 },
-    });
-  });
-
-  after(async () => {
-    await testServer?.close();
+  const testServer = useTestServer({
+    name: 'authority_proxy',
+    auth: { ...loadConfig({}).auth, trustProxy: 'loopback', signinAttempts: 2 },
   });
 
   const signInVia = (forwardedFor: string, password: string, proto = 'http') =>

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   authHeaders,
@@ -12,33 +12,27 @@ import {
   gqlOk,
   PHOTOS,
   PROGRESS_SUBSCRIPTION,
-  startTestServer,
   uploadBytes,
-  uploadPhoto,
+  uploadPhotos,
+  useTestServer,
   wsClient,
-  type TestServer,
 } from './helpers/api.ts';
 
 const MAX_UPLOAD_BYTES = 500_000; // astronaut.png (792 kB) is over it
 const MAX_INPUT_PIXELS = 250_000; // rocket.jpg (640x427) is over it
 
 describe('bad input', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({
+    name: 'bad',
+    logLevel: 'silent',
+    maxUploadBytes: MAX_UPLOAD_BYTES,
+    maxInputPixels: MAX_INPUT_PIXELS,
+  });
   let server: RunningServer;
   let imageIds: string[];
 
   before(async () => {
-    testServer = await startTestServer({
-      name: 'bad',
-      logLevel: 'silent',
-      maxUploadBytes: MAX_UPLOAD_BYTES,
-      maxInputPixels: MAX_INPUT_PIXELS,
-    });
     server = testServer.server;
-  });
-
-  after(async () => {
-    await testServer?.close();
   });
 
   test('bad uploads get clear errors and nothing is stored', async () => {
@@ -89,10 +83,7 @@ describe('bad input', () => {
     const stored = await readdir(join(testServer.dataDir, 'files', 'images')).catch(() => []);
     assert.deepEqual(stored, []);
 
-    imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-    ];
+    imageIds = await uploadPhotos(server.url, ['chelsea', 'coffee']);
   });
 
   test('every invalid createRun argument is BAD_USER_INPUT naming the field', async () => {

@@ -3,18 +3,17 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { crc32, deflateSync } from 'node:zlib';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   CREATE_RUN,
   gql,
   gqlOk,
   PHOTOS,
-  startTestServer,
   uploadBytes,
-  uploadPhoto,
+  uploadPhotos,
+  useTestServer,
   wsClient,
-  type TestServer,
 } from './helpers/api.ts';
 
 function pngChunk(type: string, data: Buffer): Buffer {
@@ -47,21 +46,13 @@ const HEAVY_QUERY = `{ ${Array.from(
 ).join(' ')} }`;
 
 describe('bounded queries and bad input', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({ name: 'bounds', logLevel: 'silent' });
   let server: RunningServer;
   let imageIds: string[];
 
   before(async () => {
-    testServer = await startTestServer({ name: 'bounds', logLevel: 'silent' });
     server = testServer.server;
-    imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-    ];
-  });
-
-  after(async () => {
-    await testServer?.close();
+    imageIds = await uploadPhotos(server.url, ['chelsea', 'coffee']);
   });
 
   test('an image over the pixel limit says so with both numbers; a cut JPEG is truncated or corrupt', async () => {

@@ -2,18 +2,9 @@
 // delete rules and the runUpdates feed, on PostgreSQL. No worker runs here, so runs stay QUEUED.
 import assert from 'node:assert/strict';
 import { loadConfig } from '@latent-lab/config';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { RunningServer } from '../apps/server/src/index.ts';
-import {
-  CREATE_RUN,
-  gql,
-  gqlOk,
-  PHOTOS,
-  startTestServer,
-  uploadPhoto,
-  wsClient,
-  type TestServer,
-} from './helpers/api.ts';
+import { createRun, gql, gqlOk, uploadPhotos, useTestServer, wsClient } from './helpers/api.ts';
 
 const RUNS = 30;
 
@@ -33,7 +24,10 @@ interface RunNode {
 }
 
 describe('run history, presets and run management (postgres)', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({
+    name: 'history',
+    auth: { ...loadConfig({}).auth, maxActiveRuns: 1000 },
+  });
   let server: RunningServer;
   const images: Record<'chelsea' | 'coffee' | 'astronaut', string> = {
     chelsea: '',
@@ -77,14 +71,12 @@ describe('run history, presets and run management (postgres)', () => {
 
   before(async () => {
     // More queued runs than the default quota of active runs: no worker renders them here.
-    testServer = await startTestServer({
-      name: 'history',
-      auth: { ...loadConfig({}).auth, maxActiveRuns: 1000 },
-    });
     server = testServer.server;
-    images.chelsea = (await uploadPhoto(server.url, PHOTOS.chelsea)).id;
-    images.coffee = (await uploadPhoto(server.url, PHOTOS.coffee)).id;
-    images.astronaut = (await uploadPhoto(server.url, PHOTOS.astronaut)).id;
+    [images.chelsea, images.coffee, images.astronaut] = await uploadPhotos(server.url, [
+      'chelsea',
+      'coffee',
+      'astronaut',
+    ]);
     for (let i = 0; i < RUNS; i++) {
       const usesAstronaut = i % 5 === 0;
       const input = {
@@ -97,19 +89,14 @@ describe('run history, presets and run management (postgres)', () => {
         seed: i,
         tags: i % 4 === 0 ? ['keep'] : [],
       };
-      const { createRun } = await gqlOk(server.url, CREATE_RUN, { input });
       created.push({
-        id: createRun.id,
+        id: (await createRun(server.url, input)).id,
         name: input.name,
         model: input.model,
         tags: input.tags,
         usesAstronaut,
       });
     }
-  });
-
-  after(async () => {
-    await testServer?.close();
   });
 
   test('cursor pagination walks every run once, newest first', async () => {
@@ -253,15 +240,13 @@ describe('run history, presets and run management (postgres)', () => {
     );
     assert.equal(badLevel.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
 
-    const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
-      input: {
-        model: 'taef2',
-        imageIds: [images.chelsea, images.coffee],
-        steps: 3,
-        width: 64,
-        height: 64,
-        presetId: soft.id,
-      },
+    const run = await createRun(server.url, {
+      model: 'taef2',
+      imageIds: [images.chelsea, images.coffee],
+      steps: 3,
+      width: 64,
+      height: 64,
+      presetId: soft.id,
     });
     assert.equal(run.presetId, soft.id);
     assert.deepEqual(run.noise, { level: 0.3, mode: 'RELATIVE', schedule: 'BELL', shared: true });
@@ -368,15 +353,13 @@ describe('run history, presets and run management (postgres)', () => {
       });
       assert.equal(inUse.errors?.[0]?.extensions?.code, 'CONFLICT');
 
-      const { createRun } = await gqlOk(server.url, CREATE_RUN, {
-        input: {
-          name: 'feed me',
-          model: 'taef2',
-          imageIds: [images.coffee, images.chelsea],
-          steps: 2,
-          width: 64,
-          height: 64,
-        },
+      const fed = await createRun(server.url, {
+        name: 'feed me',
+        model: 'taef2',
+        imageIds: [images.coffee, images.chelsea],
+        steps: 2,
+        width: 64,
+        height: 64,
       });
       for (const run of created.filter((item) => item.usesAstronaut)) {
         assert.equal(
@@ -402,7 +385,7 @@ describe('run history, presets and run management (postgres)', () => {
       );
 
       const createdUpdate = updates.find(
-        (update) => update.kind === 'CREATED' && update.runId === createRun.id,
+        (update) => update.kind === 'CREATED' && update.runId === fed.id,
       );
       assert.equal(createdUpdate?.run?.name, 'feed me');
       const deletedUpdate = updates.find((update) => update.kind === 'DELETED');

@@ -3,25 +3,28 @@
 // operations comes from the schema itself, so an operation added without a rule here fails.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { loadConfig } from '@latent-lab/config';
 import type { GraphQLObjectType } from 'graphql';
 import { graphqlSchema } from '../apps/server/src/graphql/schema.ts';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   authHeaders,
-  collectProgress,
   CREATE_RUN,
+  createRun,
   gql,
   gqlOk,
+  joinWorkspace,
+  PASSWORD,
   PHOTOS,
   signUp,
-  startTestServer,
   uploadBytes,
   uploadPhoto,
+  uploadPhotos,
+  useTestServer,
+  watchRun,
   wsClient,
   type GraphQLResponse,
-  type TestServer,
 } from './helpers/api.ts';
 
 /** Objects of workspace A the operations are tried on. */
@@ -66,7 +69,7 @@ const RULES: Record<string, Rule> = {
       variables: {
         input: {
           email: `someone-${Math.random()}@example.com`,
-          password: 'correct horse battery',
+          password: PASSWORD,
           name: 'X',
         },
       },
@@ -309,73 +312,40 @@ const RULES: Record<string, Rule> = {
 };
 
 describe('workspace isolation on every path', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({
+    name: 'isolation',
+    workerInProcess: true,
+    auth: { ...loadConfig({}).auth, signupPolicy: 'open' },
+  });
   let server: RunningServer;
   let ids: Ids;
   const tokens = {} as Record<Persona | 'owner', string | null>;
 
   before(async () => {
-    testServer = await startTestServer({
-      name: 'isolation',
-      workerInProcess: true,
-      auth: { ...loadConfig({}).auth, signupPolicy: 'open' },
-    });
     server = testServer.server;
     tokens.owner = testServer.owner.token;
     tokens.nobody = null;
     const { me } = await gqlOk(server.url, '{ me { workspaces { id } } }');
     const workspaceA: string = me.workspaces[0].id;
-    const invite = async (role: string) =>
-      (
-        await gqlOk(
-          server.url,
-          'mutation ($w: ID!, $r: Role!) { inviteMember(workspaceId: $w, role: $r) { token } }',
-          {
-            w: workspaceA,
-            r: role,
-          },
-        )
-      ).inviteMember.token as string;
-    const viewerInvitation = await invite('VIEWER');
+    // The viewer's invitation is kept: accepting it again is one of the operations tried.
+    const { inviteMember } = await gqlOk(
+      server.url,
+      'mutation ($w: ID!) { inviteMember(workspaceId: $w, role: VIEWER) { token } }',
+      { w: workspaceA },
+    );
+    const viewerInvitation: string = inviteMember.token;
+    const viewer = { email: 'viewer@example.com', password: PASSWORD, name: 'Viewer' };
     tokens.viewer = (
-      await signUp(server.url, {
-        email: 'viewer@example.com',
-        password: 'correct horse battery',
-        name: 'Viewer',
-        invitationToken: viewerInvitation,
-      })
+      await signUp(server.url, { ...viewer, invitationToken: viewerInvitation })
     ).token;
-    const member = await signUp(server.url, {
-      email: 'member@example.com',
-      password: 'correct horse battery',
-      name: 'Member',
-      invitationToken: await invite('MEMBER'),
-    });
-    tokens.otherWorkspace = (
-      await signUp(server.url, {
-        email: 'b@example.com',
-        password: 'correct horse battery',
-        name: 'B',
-      })
-    ).token;
-    const imageA = (await uploadPhoto(server.url, PHOTOS.chelsea)).id;
-    const otherImageA = (await uploadPhoto(server.url, PHOTOS.coffee)).id;
-    const { createRun } = await gqlOk(server.url, CREATE_RUN, {
-      input: {
-        model: 'taef2',
-        imageIds: [imageA, otherImageA],
-        steps: 2,
-        width: 64,
-        height: 64,
-        seed: 1,
-      },
-    });
-    const client = wsClient(server.url);
-    try {
-      await collectProgress(client, createRun.id);
-    } finally {
-      await client.dispose();
-    }
+    const member = await joinWorkspace(server.url, workspaceA, 'MEMBER');
+    const elsewhere = { email: 'b@example.com', password: PASSWORD, name: 'B' };
+    tokens.otherWorkspace = (await signUp(server.url, elsewhere)).token;
+    const imageIds = await uploadPhotos(server.url, ['chelsea', 'coffee']);
+    const [imageA, otherImageA] = imageIds;
+    const input = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64, seed: 1 };
+    const run = await createRun(server.url, input);
+    await watchRun(server.url, run.id);
     const preset = await gqlOk(
       server.url,
       'mutation { createNoisePreset(input: { name: "A grain", level: 0.1 }) { id } }',
@@ -393,17 +363,13 @@ describe('workspace isolation on every path', () => {
       workspaceA,
       imageA,
       otherImageA,
-      runA: createRun.id,
+      runA: run.id,
       presetA: preset.createNoisePreset.id,
       tokenA: token.createApiToken.apiToken.id,
       memberA: member.user.id,
       usedInvitation: viewerInvitation,
       pendingInvitation: pending.inviteMember.id,
     };
-  });
-
-  after(async () => {
-    await testServer?.close();
   });
 
   async function httpCall(rule: Rule, token: string | null): Promise<GraphQLResponse> {

@@ -7,11 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import {
   collectProgress,
-  CREATE_RUN,
-  gqlOk,
-  PHOTOS,
+  createRun,
   startTestServer,
-  uploadPhoto,
+  uploadPhotos,
   wsClient,
   type TestServer,
 } from './helpers/api.ts';
@@ -49,11 +47,7 @@ describe('LISTEN reconnect (postgres)', () => {
     });
     admin = new pg.Client({ connectionString: testServer.database.url });
     await admin.connect();
-    const url = testServer.server.url;
-    imageIds = [
-      (await uploadPhoto(url, PHOTOS.astronaut)).id,
-      (await uploadPhoto(url, PHOTOS.coffee)).id,
-    ];
+    imageIds = await uploadPhotos(testServer.server.url, ['astronaut', 'coffee']);
   });
 
   after(async () => {
@@ -67,9 +61,8 @@ describe('LISTEN reconnect (postgres)', () => {
     async () => {
       const url = testServer.server.url;
       const steps = 12;
-      const { createRun: run } = await gqlOk(url, CREATE_RUN, {
-        input: { model: 'taef2', imageIds, steps, width: 64, height: 64, seed: 5 },
-      });
+      const input = { model: 'taef2', imageIds, steps, width: 64, height: 64, seed: 5 };
+      const run = await createRun(url, input);
       const [oldListener] = await listenerPids();
       assert.ok(oldListener, 'the API process listens');
 

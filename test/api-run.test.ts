@@ -6,11 +6,12 @@ import { inspectImage } from '@latent-lab/engine';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   collectProgress,
-  CREATE_RUN,
+  createRun,
   gqlOk,
   PHOTOS,
   startTestServer,
   uploadPhoto,
+  uploadPhotos,
   wsClient,
   type ProgressEvent,
   type TestServer,
@@ -64,17 +65,15 @@ for (const mode of ['postgres', 'pglite'] as const) {
       const client = wsClient(server.url);
       const late = wsClient(server.url);
       try {
-        const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
-          input: {
-            model: 'taef2',
-            imageIds: [astronaut.id, chelsea.id],
-            steps: STEPS,
-            width: 128,
-            height: 128,
-            noise: { level: 0.1 },
-            seed: 7,
-            tags: ['flow'],
-          },
+        const run = await createRun(server.url, {
+          model: 'taef2',
+          imageIds: [astronaut.id, chelsea.id],
+          steps: STEPS,
+          width: 128,
+          height: 128,
+          noise: { level: 0.1 },
+          seed: 7,
+          tags: ['flow'],
         });
         assert.equal(run.status, 'QUEUED');
         let lateEvents: Promise<ProgressEvent[]> | undefined;
@@ -143,18 +142,12 @@ for (const mode of ['postgres', 'pglite'] as const) {
     });
 
     test('a failed run records its error and leaves the next run unaffected', async () => {
-      const imageIds = [
-        (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-        (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
-      ];
+      const imageIds = await uploadPhotos(server.url, ['coffee', 'chelsea']);
       const client = wsClient(server.url);
       try {
-        const { createRun: failing } = await gqlOk(server.url, CREATE_RUN, {
-          input: { model: 'taesd', imageIds, steps: 3, width: 128, height: 128 },
-        });
-        const { createRun: healthy } = await gqlOk(server.url, CREATE_RUN, {
-          input: { model: 'taef2', imageIds, steps: 3, width: 128, height: 128 },
-        });
+        const input = { imageIds, steps: 3, width: 128, height: 128 };
+        const failing = await createRun(server.url, { ...input, model: 'taesd' });
+        const healthy = await createRun(server.url, { ...input, model: 'taef2' });
         const [failed, succeeded] = await Promise.all([
           collectProgress(client, failing.id),
           collectProgress(client, healthy.id),

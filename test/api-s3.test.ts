@@ -8,13 +8,11 @@ import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   authHeaders,
-  collectProgress,
-  CREATE_RUN,
+  createRun,
   gqlOk,
-  PHOTOS,
   startTestServer,
-  uploadPhoto,
-  wsClient,
+  uploadPhotos,
+  watchRun,
   type TestServer,
 } from './helpers/api.ts';
 import { startTestS3, type TestS3 } from './helpers/s3.ts';
@@ -40,26 +38,16 @@ describe('object storage (s3rver)', () => {
   });
 
   test('a run stores uploads, frames, latents and downloads in the bucket and nothing locally', async () => {
-    const imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-    ];
-    const { createRun } = await gqlOk(server.url, CREATE_RUN, {
-      input: { model: 'taef2', imageIds, steps: 3, width: 64, height: 64, seed: 5 },
-    });
-    const client = wsClient(server.url);
-    let events;
-    try {
-      events = await collectProgress(client, createRun.id);
-    } finally {
-      await client.dispose();
-    }
+    const imageIds = await uploadPhotos(server.url, ['chelsea', 'coffee']);
+    const input = { model: 'taef2', imageIds, steps: 3, width: 64, height: 64, seed: 5 };
+    const run = await createRun(server.url, input);
+    const events = await watchRun(server.url, run.id);
     assert.equal(events.at(-1)?.status, 'SUCCEEDED');
     const frame = events.find((event) => event.kind === 'FRAME');
     const served = await fetch(server.url + frame!.url);
     assert.equal(served.status, 200, `${frame!.url}: ${await served.clone().text()}`);
     assert.equal(served.headers.get('content-type'), 'image/png');
-    const zip = await fetch(`${server.url}/runs/${createRun.id}/frames.zip`, {
+    const zip = await fetch(`${server.url}/runs/${run.id}/frames.zip`, {
       headers: authHeaders(server.url),
     });
     assert.equal(zip.status, 200);
@@ -69,15 +57,15 @@ describe('object storage (s3rver)', () => {
     // Each image and each frame with its thumbnail, made by the upload and the render thread.
     assert.equal(keys.filter((key) => key.startsWith('images/')).length, 4);
     assert.equal(keys.filter((key) => key.endsWith('.thumb.webp')).length, 2);
-    assert.equal(keys.filter((key) => key.startsWith(`frames/${createRun.id}/`)).length, 6);
-    assert.equal(keys.filter((key) => key.startsWith(`frames/${createRun.id}/thumbs/`)).length, 3);
+    assert.equal(keys.filter((key) => key.startsWith(`frames/${run.id}/`)).length, 6);
+    assert.equal(keys.filter((key) => key.startsWith(`frames/${run.id}/thumbs/`)).length, 3);
     assert.equal(keys.filter((key) => key.startsWith('latents/')).length, 2);
-    assert.ok(keys.some((key) => key.startsWith(`artifacts/${createRun.id}/`)));
+    assert.ok(keys.some((key) => key.startsWith(`artifacts/${run.id}/`)));
     assert.equal(existsSync(join(testServer.dataDir, 'files')), false, 'nothing under DATA_DIR');
 
-    await gqlOk(server.url, 'mutation ($id: ID!) { deleteRun(id: $id) }', { id: createRun.id });
-    assert.deepEqual(await s3.listKeys(`frames/${createRun.id}/`), []);
-    assert.deepEqual(await s3.listKeys(`artifacts/${createRun.id}/`), []);
+    await gqlOk(server.url, 'mutation ($id: ID!) { deleteRun(id: $id) }', { id: run.id });
+    assert.deepEqual(await s3.listKeys(`frames/${run.id}/`), []);
+    assert.deepEqual(await s3.listKeys(`artifacts/${run.id}/`), []);
     for (const id of imageIds) {
       await gqlOk(server.url, 'mutation ($id: ID!) { deleteImage(id: $id) }', { id });
     }

@@ -5,21 +5,21 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   authHeaders,
   collectProgress,
-  CREATE_RUN,
+  createRun,
   gql,
   gqlOk,
   PHOTOS,
-  startTestServer,
   uploadPhoto,
+  uploadPhotos,
+  useTestServer,
   wsClient,
   type ProgressEvent,
-  type TestServer,
 } from './helpers/api.ts';
 
 const STEPS = 3;
@@ -51,7 +51,11 @@ interface Frame {
 }
 
 describe('thumbnails, run notes and tag prefixes (postgres)', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({
+    name: 'team',
+    workerInProcess: true,
+    intraOpThreads: 1,
+  });
   let server: RunningServer;
   let imageIds: string[];
   let runId: string;
@@ -64,29 +68,19 @@ describe('thumbnails, run notes and tag prefixes (postgres)', () => {
   }
 
   before(async () => {
-    testServer = await startTestServer({
-      name: 'team',
-      workerInProcess: true,
-      intraOpThreads: 1,
-    });
     server = testServer.server;
-    imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-    ];
-    const { createRun } = await gqlOk(server.url, CREATE_RUN, {
-      input: {
-        name: 'thumbs',
-        model: 'taef2',
-        imageIds,
-        steps: STEPS,
-        width: SIDE,
-        height: SIDE,
-        seed: 5,
-        tags: ['sweep-1a2b', 'portrait'],
-      },
+    imageIds = await uploadPhotos(server.url, ['astronaut', 'coffee']);
+    const run = await createRun(server.url, {
+      name: 'thumbs',
+      model: 'taef2',
+      imageIds,
+      steps: STEPS,
+      width: SIDE,
+      height: SIDE,
+      seed: 5,
+      tags: ['sweep-1a2b', 'portrait'],
     });
-    runId = createRun.id;
+    runId = run.id;
     const client = wsClient(server.url);
     try {
       const done = new Promise<void>((resolve, reject) => {
@@ -108,10 +102,6 @@ describe('thumbnails, run notes and tag prefixes (postgres)', () => {
       await client.dispose();
     }
     assert.equal(events.at(-1)?.status, 'SUCCEEDED');
-  });
-
-  after(async () => {
-    await testServer?.close();
   });
 
   test('every frame has a WebP thumbnail of at most 128 px, made when it was stored, far smaller than the PNG', async () => {
@@ -206,12 +196,18 @@ describe('thumbnails, run notes and tag prefixes (postgres)', () => {
 
   test('the tag filter matches tag prefixes, case-insensitively; LIKE wildcards match themselves', async () => {
     const make = async (name: string, tags: string[]) => {
-      const { createRun } = await gqlOk(server.url, CREATE_RUN, {
-        input: { name, model: 'taef2', imageIds, steps: 2, width: 64, height: 64, tags },
+      const run = await createRun(server.url, {
+        name,
+        model: 'taef2',
+        imageIds,
+        steps: 2,
+        width: 64,
+        height: 64,
+        tags,
       });
       // Only the rows matter here: cancel so the worker renders nothing more for them.
       await gqlOk(server.url, 'mutation ($id: ID!) { cancelRun(id: $id) { id } }', {
-        id: createRun.id,
+        id: run.id,
       });
     };
     await make('prefix a', ['Sweep-9f9f']);
@@ -265,18 +261,16 @@ describe('thumbnails, run notes and tag prefixes (postgres)', () => {
         );
         // Started once the subscription is in place (the server acknowledges it first).
         setImmediate(() => {
-          gqlOk(server.url, CREATE_RUN, {
-            input: {
-              name: 'live thumbs',
-              model: 'taef2',
-              imageIds,
-              steps: 4,
-              width: 64,
-              height: 64,
-            },
+          createRun(server.url, {
+            name: 'live thumbs',
+            model: 'taef2',
+            imageIds,
+            steps: 4,
+            width: 64,
+            height: 64,
           })
-            .then(({ createRun }) => {
-              liveRunId = createRun.id;
+            .then((run) => {
+              liveRunId = run.id;
             })
             .catch(reject);
         });

@@ -2,42 +2,29 @@
 // worker start with plain node (no tsx, no TypeScript loader) on a fresh PostgreSQL database, serve,
 // report healthy and stop cleanly on SIGTERM.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { after, before, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
-import { REPO_DIR } from './helpers/api.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+import { before, test } from 'node:test';
+import { COMPILED_WORKSPACES, REPO_DIR } from './helpers/api.ts';
+import { listeningUrl, spawnNode, stopProcess, waitForFile } from './helpers/cluster.ts';
+import { useDatabaseAndDataDir } from './helpers/postgres.ts';
 
 /** Plain node with the condition under which workspaces export their dist/ (as in the image). */
 const DIST = '--conditions=latent-lab-dist';
-let database: TestDatabase;
-let dataDir: string;
+const scratch = useDatabaseAndDataDir('build');
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // Nothing of the test runner's loader (tsx) reaches the compiled processes.
   const { NODE_OPTIONS: _options, ...rest } = process.env;
   return {
     ...rest,
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
+    DATABASE_URL: scratch.database.url,
+    DATA_DIR: scratch.dataDir,
     LOG_LEVEL: 'info',
     INTRA_OP_THREADS: '1',
     ...extra,
   };
-}
-
-async function stop(child: ChildProcess): Promise<number | null> {
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const [code] = (await exited) as [number | null];
-  clearTimeout(timeout);
-  return code;
 }
 
 async function jsFiles(dir: string): Promise<string[]> {
@@ -53,25 +40,10 @@ before(async () => {
     encoding: 'utf8',
   });
   assert.equal(build.status, 0, `npm run build failed:\n${build.stdout}\n${build.stderr}`);
-  database = await createTestDatabase('latentlab_build');
-  dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-build-'));
-});
-
-after(async () => {
-  await database?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 test('the compiled output imports no TypeScript and no tsx', async () => {
-  for (const workspace of [
-    'packages/domain',
-    'packages/config',
-    'packages/storage',
-    'packages/engine',
-    'packages/db',
-    'apps/server',
-    'apps/web',
-  ]) {
+  for (const workspace of [...COMPILED_WORKSPACES, 'apps/web']) {
     const files = await jsFiles(join(REPO_DIR, workspace, 'dist'));
     assert.ok(files.length > 0, `${workspace}/dist has compiled files`);
     for (const file of files) {
@@ -91,26 +63,13 @@ test('the compiled migration, API and worker run with plain node', async () => {
   assert.equal(migrate.status, 0, migrate.stderr);
   assert.match(migrate.stdout, /migrated/);
 
-  const api = spawn(process.execPath, [DIST, 'apps/server/dist/main.js'], {
-    cwd: REPO_DIR,
-    env: env({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      WORKER_IN_PROCESS: 'false',
-      SERVE_DASHBOARD: 'false',
-    }),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const api = spawnNode(
+    [DIST, 'apps/server/dist/main.js'],
+    env({ PORT: '0', HOST: '127.0.0.1', WORKER_IN_PROCESS: 'false', SERVE_DASHBOARD: 'false' }),
+    'pipe',
+  );
   try {
-    let url: string | undefined;
-    for await (const line of createInterface({ input: api.stdout! })) {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
-      if (entry.msg === 'server listening') {
-        url = entry.url;
-        break;
-      }
-    }
-    assert.ok(url, 'the compiled API logged its URL');
+    const url = await listeningUrl(api);
     const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
     assert.equal(health.status, 'ok');
     const models = await fetch(`${url}/graphql`, {
@@ -121,25 +80,18 @@ test('the compiled migration, API and worker run with plain node', async () => {
     const body = (await models.json()) as { data?: { setup: { needsOwner: boolean } } };
     assert.equal(body.data?.setup.needsOwner, true, 'GraphQL answers from the database');
   } finally {
-    assert.equal(await stop(api), 0, 'the API exits cleanly on SIGTERM');
+    const { code } = await stopProcess(api, 'SIGTERM');
+    assert.equal(code, 0, 'the API exits cleanly on SIGTERM');
   }
 
-  const heartbeat = join(dataDir, 'worker.heartbeat');
-  const worker = spawn(process.execPath, [DIST, 'apps/server/dist/worker.js'], {
-    cwd: REPO_DIR,
-    env: env({ WORKER_HEARTBEAT_FILE: heartbeat, LOG_LEVEL: 'warn' }),
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const heartbeat = join(scratch.dataDir, 'worker.heartbeat');
+  const worker = spawnNode(
+    [DIST, 'apps/server/dist/worker.js'],
+    env({ WORKER_HEARTBEAT_FILE: heartbeat, LOG_LEVEL: 'warn' }),
+    'inherit',
+  );
   try {
-    for (;;) {
-      try {
-        await access(heartbeat);
-        break;
-      } catch {
-        assert.equal(worker.exitCode, null, 'the compiled worker is running');
-        await delay(100);
-      }
-    }
+    await waitForFile(heartbeat, worker);
     const check = spawnSync(
       process.execPath,
       [DIST, 'apps/server/dist/health/check-heartbeat.js', heartbeat, '30'],
@@ -147,6 +99,7 @@ test('the compiled migration, API and worker run with plain node', async () => {
     );
     assert.equal(check.status, 0, check.stderr);
   } finally {
-    assert.equal(await stop(worker), 0, 'the worker exits cleanly on SIGTERM');
+    const { code } = await stopProcess(worker, 'SIGTERM');
+    assert.equal(code, 0, 'the worker exits cleanly on SIGTERM');
   }
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { ENV_DEFAULTS, loadConfig } from '@latent-lab/config';
-import { REPO_DIR } from './helpers/api.ts';
+import { COMPILED_WORKSPACES, REPO_DIR } from './helpers/api.ts';
 
 interface Service {
   build?: string;
@@ -34,14 +34,7 @@ const rootPackage = JSON.parse(await read('package.json')) as { scripts: Record<
 const rootScripts = rootPackage.scripts;
 const buildConfig = JSON.parse(await read('tsconfig.build.json')) as { include: string[] };
 const workspaceManifests = await Promise.all(
-  [
-    'packages/domain',
-    'packages/config',
-    'packages/storage',
-    'packages/engine',
-    'packages/db',
-    'apps/server',
-  ].map(
+  COMPILED_WORKSPACES.map(
     async (workspace) =>
       [
         workspace,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import pg from 'pg';
 import sharp from 'sharp';
 import { loadConfig } from '@latent-lab/config';
@@ -12,14 +12,12 @@ import {
   gql,
   gqlOk,
   OWNER,
-  PHOTOS,
   SIGN_UP,
   signUp,
-  startTestServer,
   uploadBytes,
-  uploadPhoto,
+  uploadPhotos,
+  useTestServer,
   type GraphQLResponse,
-  type TestServer,
 } from './helpers/api.ts';
 
 type Extensions = { code?: string; field?: string } & Record<string, unknown>;
@@ -97,7 +95,18 @@ async function queryRow<T extends pg.QueryResultRow>(
 }
 
 describe('limits under concurrent requests (first-user server, PostgreSQL)', () => {
-  let testServer: TestServer;
+  const testServer = useTestServer({
+    name: 'concurrency',
+    signUpOwner: false,
+    auth: {
+      ...loadConfig({}).auth,
+      signinAttempts: 10,
+      signinAddressAttempts: 25,
+      maxActiveRuns: 3,
+      maxStorageBytes: 1_000_000,
+      mutationsPerMinute: 1000,
+    },
+  });
   let url: string;
   let dbUrl: string;
   let ownerToken: string;
@@ -105,24 +114,8 @@ describe('limits under concurrent requests (first-user server, PostgreSQL)', () 
   let ownerEmail: string;
 
   before(async () => {
-    testServer = await startTestServer({
-      name: 'concurrency',
-      signUpOwner: false,
-      auth: {
-        ...loadConfig({}).auth,
-        signinAttempts: 10,
-        signinAddressAttempts: 25,
-        maxActiveRuns: 3,
-        maxStorageBytes: 1_000_000,
-        mutationsPerMinute: 1000,
-      },
-    });
     url = testServer.server.url;
     dbUrl = testServer.database.url;
-  });
-
-  after(async () => {
-    await testServer?.close();
   });
 
   test('8 first sign-ups at once make exactly one owner; the others are refused, typed', async () => {
@@ -224,10 +217,7 @@ describe('limits under concurrent requests (first-user server, PostgreSQL)', () 
 
   test('12 createRun at once with MAX_ACTIVE_RUNS=3: exactly 3 accepted, 9 refused with the numbers', async () => {
     const as = { token: ownerToken };
-    const imageIds = [
-      (await uploadPhoto(url, PHOTOS.chelsea, as)).id,
-      (await uploadPhoto(url, PHOTOS.coffee, as)).id,
-    ];
+    const imageIds = await uploadPhotos(url, ['chelsea', 'coffee'], as);
     const input = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 };
     const results = await Promise.all(
       Array.from({ length: 12 }, () => gql(url, CREATE_RUN, { input }, as)),
@@ -296,17 +286,9 @@ describe('limits under concurrent requests (first-user server, PostgreSQL)', () 
 });
 
 describe('mutations are limited per user, across sessions and tokens', () => {
-  let testServer: TestServer;
-
-  before(async () => {
-    testServer = await startTestServer({
-      name: 'concurrency_mutations',
-      auth: { ...loadConfig({}).auth, mutationsPerMinute: 4 },
-    });
-  });
-
-  after(async () => {
-    await testServer?.close();
+  const testServer = useTestServer({
+    name: 'concurrency_mutations',
+    auth: { ...loadConfig({}).auth, mutationsPerMinute: 4 },
   });
 
   test('10 uploads at once over two sessions and a token: exactly 4 accepted', async () => {
@@ -353,17 +335,9 @@ describe('mutations are limited per user, across sessions and tokens', () => {
 
 // signUp under the open policy: a taken email is refused in the words of a failed sign-in.
 describe('sign-up does not tell which emails have accounts', () => {
-  let testServer: TestServer;
-
-  before(async () => {
-    testServer = await startTestServer({
-      name: 'concurrency_enumeration',
-      auth: { ...loadConfig({}).auth, signupPolicy: 'open' },
-    });
-  });
-
-  after(async () => {
-    await testServer?.close();
+  const testServer = useTestServer({
+    name: 'concurrency_enumeration',
+    auth: { ...loadConfig({}).auth, signupPolicy: 'open' },
   });
 
   test('a taken email gets a message that names no account', async () => {

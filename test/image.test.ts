@@ -7,18 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from './helpers/cluster.ts';
-import {
-  collectProgress,
-  CREATE_RUN,
-  gqlOk,
-  OWNER,
-  PHOTOS,
-  SHARED_DIR,
-  signUp,
-  uploadPhoto,
-  wsClient,
-  type ProgressEvent,
-} from './helpers/api.ts';
+import { createRun, OWNER, SHARED_DIR, signUp, uploadPhotos, watchRun } from './helpers/api.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 import { startTestS3, type TestS3 } from './helpers/s3.ts';
 import {
@@ -131,20 +120,10 @@ describe('the production image', { skip }, () => {
     assert.match(dashboard.headers.get('content-type') ?? '', /text\/html/);
 
     await signUp(url, OWNER);
-    const imageIds = [
-      (await uploadPhoto(url, PHOTOS.astronaut)).id,
-      (await uploadPhoto(url, PHOTOS.coffee)).id,
-    ];
-    const { createRun } = await gqlOk(url, CREATE_RUN, {
-      input: { model: 'taef2', imageIds, steps: 3, width: 64, height: 64, seed: 7 },
-    });
-    const client = wsClient(url);
-    let events: ProgressEvent[];
-    try {
-      events = await collectProgress(client, createRun.id);
-    } finally {
-      await client.dispose();
-    }
+    const imageIds = await uploadPhotos(url, ['astronaut', 'coffee']);
+    const input = { model: 'taef2', imageIds, steps: 3, width: 64, height: 64, seed: 7 };
+    const run = await createRun(url, input);
+    const events = await watchRun(url, run.id);
     assert.equal(events.at(-1)?.status, 'SUCCEEDED', JSON.stringify(events.at(-1)));
     const frames = events.filter((event) => event.kind === 'FRAME');
     assert.deepEqual(
@@ -155,7 +134,7 @@ describe('the production image', { skip }, () => {
     const frame = await fetch(url + frames[0]!.url!);
     assert.equal(frame.status, 200);
     assert.equal(frame.headers.get('content-type'), 'image/png');
-    const keys = await s3.listKeys(`frames/${createRun.id}/`);
+    const keys = await s3.listKeys(`frames/${run.id}/`);
     assert.equal(keys.filter((key) => !key.includes('/thumbs/')).length, 3, keys.join(', '));
   });
 });

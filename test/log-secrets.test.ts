@@ -3,60 +3,35 @@
 // log output (stdout, read to the end after it exits) records those requests, without any of the
 // secrets.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after, before, test } from 'node:test';
-import { freePort } from './helpers/cluster.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
-import { gqlOk, OWNER, PHOTOS, REPO_DIR, signUp, uploadPhoto } from './helpers/api.ts';
+import { test } from 'node:test';
+import { freePort, listeningUrl, spawnTsx, stopProcess } from './helpers/cluster.ts';
+import { useDatabaseAndDataDir } from './helpers/postgres.ts';
+import { gqlOk, OWNER, PHOTOS, signUp, uploadPhoto } from './helpers/api.ts';
 
-let dataDir: string;
-let database: TestDatabase;
-before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'latent-lab-log-secrets-'));
-  database = await createTestDatabase('latentlab_logs');
-});
-after(async () => {
-  await database?.drop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const scratch = useDatabaseAndDataDir('logs');
 
 test('the log records the requests but no invitation token, signature, cookie or bearer token', async () => {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_DIR, 'apps/server/src/main.ts')],
+  const child = spawnTsx(
+    'apps/server/src/main.ts',
     {
-      cwd: REPO_DIR,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        DATA_DIR: dataDir,
-        SERVE_DASHBOARD: 'false',
-        WORKER_IN_PROCESS: 'false',
-        LOG_LEVEL: 'debug',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: scratch.database.url,
+      DATA_DIR: scratch.dataDir,
+      SERVE_DASHBOARD: 'false',
+      WORKER_IN_PROCESS: 'false',
+      LOG_LEVEL: 'debug',
     },
+    'pipe',
+    'pipe',
   );
-  const exited = once(child, 'exit');
   const lines: string[] = [];
-  const listening = new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line);
-      if (line.includes('"server listening"')) resolve();
-    });
-  });
   const errors: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => errors.push(line));
-  await listening;
+  await listeningUrl(child, (line) => lines.push(line));
   const url = `http://127.0.0.1:${port}`;
 
   const owner = await signUp(url, OWNER);
@@ -93,8 +68,7 @@ test('the log records the requests but no invitation token, signature, cookie or
   });
   await (await fetch(`${url}${signed.pathname}?token=${owner.token}`)).arrayBuffer();
 
-  child.kill('SIGTERM');
-  const [code] = await exited;
+  const { code } = await stopProcess(child, 'SIGTERM');
   assert.equal(code, 0, errors.join('\n'));
 
   const log = [...lines, ...errors].join('\n');

@@ -11,13 +11,10 @@ import { openStorage } from '@latent-lab/storage';
 import pg from 'pg';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
-  collectProgress,
-  CREATE_RUN,
-  gqlOk,
-  PHOTOS,
+  createRun,
   startTestServer,
-  uploadPhoto,
-  wsClient,
+  uploadPhotos,
+  watchRun,
   type TestServer,
 } from './helpers/api.ts';
 import { freePort, startWorkerProcess, stopProcess } from './helpers/cluster.ts';
@@ -133,25 +130,16 @@ describe('metrics and probes over HTTP', () => {
       assert.match(before.api, new RegExp(`^# TYPE ${name} `, 'm'), `the API exports ${name}`);
     assert.equal(sample(before.worker, 'latent_lab_frames_rendered_total'), Number.NaN);
 
-    const imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-    ];
+    const imageIds = await uploadPhotos(server.url, ['astronaut', 'coffee']);
     const steps = 4;
-    const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
-      input: { model: 'taef2', imageIds, steps, width: 64, height: 64, seed: 5 },
-    });
-    const client = wsClient(server.url);
+    const input = { model: 'taef2', imageIds, steps, width: 64, height: 64, seed: 5 };
+    const run = await createRun(server.url, input);
     let during: Promise<string> | undefined;
-    try {
-      const events = await collectProgress(client, run.id, (event) => {
-        // Scraped while this client's socket and subscription are open.
-        if (event.kind === 'FRAME' && !during) during = scrape(server.url);
-      });
-      assert.equal(events.at(-1)?.status, 'SUCCEEDED');
-    } finally {
-      await client.dispose();
-    }
+    const events = await watchRun(server.url, run.id, (event) => {
+      // Scraped while the watching socket and its subscription are open.
+      if (event.kind === 'FRAME' && !during) during = scrape(server.url);
+    });
+    assert.equal(events.at(-1)?.status, 'SUCCEEDED');
     const open = await during!;
     assert.ok(sample(open, 'latent_lab_websockets_open') >= 1, 'the open socket is counted');
     assert.ok(sample(open, 'latent_lab_subscriptions_active') >= 1, 'its subscription is counted');

@@ -18,13 +18,14 @@ import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import {
   collectProgress,
-  CREATE_RUN,
+  createRun,
   gqlOk,
-  signUp,
-  useToken,
   PHOTOS,
+  signUp,
   startTestServer,
   uploadPhoto,
+  uploadPhotos,
+  useToken,
   wsClient,
   type ProgressEvent,
 } from './helpers/api.ts';
@@ -191,8 +192,8 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
           for (let n = client; n < RUNS; n += CLIENTS) {
             const createdOn = n % 2;
             const input = runInput(n, imageIds);
-            const { createRun } = await gqlOk(apis[createdOn]!.url, CREATE_RUN, { input });
-            runs.push({ n, id: createRun.id, steps: input.steps, createdOn });
+            const created = await createRun(apis[createdOn]!.url, input);
+            runs.push({ n, id: created.id, steps: input.steps, createdOn });
           }
         }),
       );
@@ -200,7 +201,7 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
 
       // The disruptions, each once the system has delivered some frames.
       let framesSeen = 0;
-      let killed: Promise<void> | undefined;
+      let killed: Promise<unknown> | undefined;
       let restarted: Promise<void> | undefined;
       let apiDown: Promise<void> | undefined;
       const onFrame = () => {
@@ -302,17 +303,14 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
       });
       try {
         const url = single.server.url;
-        const ids = [
-          (await uploadPhoto(url, PHOTOS.astronaut)).id,
-          (await uploadPhoto(url, PHOTOS.coffee)).id,
-        ];
+        const ids = await uploadPhotos(url, ['astronaut', 'coffee']);
         const client = wsClient(url);
         for (const run of runs) {
-          const { createRun } = await gqlOk(url, CREATE_RUN, { input: runInput(run.n, ids) });
-          const events = await collectProgress(client, createRun.id);
+          const created = await createRun(url, runInput(run.n, ids));
+          const events = await collectProgress(client, created.id);
           assert.equal(events.at(-1)?.status, 'SUCCEEDED');
           assert.deepEqual(
-            await frameChecksums(url, createRun.id),
+            await frameChecksums(url, created.id),
             checksums.get(run.n),
             `run ${run.n}: pixels identical to a single-process render`,
           );

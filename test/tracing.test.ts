@@ -9,13 +9,10 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import {
-  collectProgress,
-  CREATE_RUN,
-  gqlOk,
-  PHOTOS,
+  createRun,
   startTestServer,
-  uploadPhoto,
-  wsClient,
+  uploadPhotos,
+  watchRun,
   type TestServer,
 } from './helpers/api.ts';
 
@@ -35,22 +32,13 @@ after(async () => {
 
 test('the createRun request, its job and each frame are one trace', async () => {
   const url = testServer.server.url;
-  const imageIds = [
-    (await uploadPhoto(url, PHOTOS.astronaut)).id,
-    (await uploadPhoto(url, PHOTOS.coffee)).id,
-  ];
+  const imageIds = await uploadPhotos(url, ['astronaut', 'coffee']);
   exporter.reset();
   const steps = 3;
-  const { createRun: run } = await gqlOk(url, CREATE_RUN, {
-    input: { model: 'taef2', imageIds, steps, width: 64, height: 64, seed: 21 },
-  });
-  const client = wsClient(url);
-  try {
-    const events = await collectProgress(client, run.id);
-    assert.equal(events.at(-1)?.status, 'SUCCEEDED');
-  } finally {
-    await client.dispose();
-  }
+  const input = { model: 'taef2', imageIds, steps, width: 64, height: 64, seed: 21 };
+  const run = await createRun(url, input);
+  const events = await watchRun(url, run.id);
+  assert.equal(events.at(-1)?.status, 'SUCCEEDED');
 
   const spans = exporter.getFinishedSpans();
   const frames = spans.filter(

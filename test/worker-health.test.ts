@@ -2,29 +2,17 @@
 // heartbeat file (WORKER_HEARTBEAT_FILE) after checking its database connection, the check
 // command (the one docker-compose.yml runs) passes while it lives and fails once it has stopped.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
+import { test } from 'node:test';
 import { heartbeatProblem, startHeartbeat } from '../apps/server/src/health/heartbeat.ts';
 import { REPO_DIR } from './helpers/api.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+import { spawnTsx, stopProcess, waitForFile, type Exit } from './helpers/cluster.ts';
+import { useDatabaseAndDataDir } from './helpers/postgres.ts';
 
 const CHECK = join(REPO_DIR, 'apps/server/src/health/check-heartbeat.ts');
-let dir: string;
-let database: TestDatabase;
-
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'latent-lab-health-'));
-  database = await createTestDatabase('latentlab_health');
-});
-after(async () => {
-  await database.drop();
-  await rm(dir, { recursive: true, force: true });
-});
+const scratch = useDatabaseAndDataDir('health');
 
 function runCheck(file: string): { status: number | null; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', CHECK, file, '30'], {
@@ -34,54 +22,35 @@ function runCheck(file: string): { status: number | null; stderr: string } {
   return { status: result.status, stderr: result.stderr };
 }
 
-async function waitForFile(file: string, child: { exitCode: number | null }): Promise<void> {
-  for (;;) {
-    try {
-      await access(file);
-      return;
-    } catch {
-      assert.equal(child.exitCode, null, 'the worker is still running');
-      await delay(100);
-    }
-  }
-}
-
 test('a worker process beats while it runs and its health check fails after it stops', async () => {
-  const file = join(dir, 'worker.heartbeat');
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_DIR, 'apps/server/src/worker.ts')],
+  const file = join(scratch.dataDir, 'worker.heartbeat');
+  const child = spawnTsx(
+    'apps/server/src/worker.ts',
     {
-      cwd: REPO_DIR,
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        DATA_DIR: dir,
-        WORKER_HEARTBEAT_FILE: file,
-        INTRA_OP_THREADS: '1',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      ...process.env,
+      DATABASE_URL: scratch.database.url,
+      DATA_DIR: scratch.dataDir,
+      WORKER_HEARTBEAT_FILE: file,
+      INTRA_OP_THREADS: '1',
+      LOG_LEVEL: 'warn',
     },
+    'inherit',
   );
-  const exited = once(child, 'exit');
+  let exit: Exit;
   try {
     await waitForFile(file, child);
     assert.deepEqual(runCheck(file), { status: 0, stderr: '' });
   } finally {
-    child.kill('SIGTERM');
+    exit = await stopProcess(child, 'SIGTERM');
   }
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const [code] = await exited;
-  clearTimeout(timeout);
-  assert.equal(code, 0, 'the worker stopped cleanly');
+  assert.equal(exit.code, 0, 'the worker stopped cleanly');
   const stopped = runCheck(file);
   assert.equal(stopped.status, 1);
   assert.match(stopped.stderr, /no heartbeat/);
 });
 
 test('a failed check, an old beat or a damaged file is unhealthy', async () => {
-  const file = join(dir, 'unit.heartbeat');
+  const file = join(scratch.dataDir, 'unit.heartbeat');
   const heartbeat = await startHeartbeat({ file, intervalMs: 60_000, check: async () => {} });
   const now = Date.now();
   assert.equal(await heartbeatProblem(file, 30_000, now), null);

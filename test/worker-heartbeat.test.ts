@@ -3,23 +3,22 @@
 // and the run of a worker killed with SIGKILL is retried under the same job id by another worker,
 // which completes it.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import { RENDER_QUEUE } from '../apps/server/src/jobs/queue.ts';
 import {
-  collectProgress,
-  CREATE_RUN,
+  atFrame,
+  createRun,
   gqlOk,
-  PHOTOS,
   startTestServer,
-  uploadPhoto,
+  uploadPhotos,
+  watchRun,
   wsClient,
   type TestServer,
 } from './helpers/api.ts';
-import { startWorkerProcess, stopProcess } from './helpers/cluster.ts';
+import { stopProcess, WorkerProcesses } from './helpers/cluster.ts';
 
 const HEARTBEAT_SECONDS = 10;
 
@@ -53,21 +52,7 @@ describe('render jobs with heartbeats (postgres, worker processes)', () => {
   let testServer: TestServer;
   let server: RunningServer;
   let imageIds: string[];
-  const workers = new Set<ChildProcess>();
-
-  function startWorker(): ChildProcess {
-    const child = startWorkerProcess({
-      ...process.env,
-      DATABASE_URL: testServer.database.url,
-      DATA_DIR: testServer.dataDir,
-      MIGRATE_ON_START: 'false',
-      RENDER_JOB_HEARTBEAT_SECONDS: String(HEARTBEAT_SECONDS),
-      INTRA_OP_THREADS: '1',
-    });
-    workers.add(child);
-    child.once('exit', () => workers.delete(child));
-    return child;
-  }
+  let workers: WorkerProcesses;
 
   before(async () => {
     testServer = await startTestServer({
@@ -75,38 +60,32 @@ describe('render jobs with heartbeats (postgres, worker processes)', () => {
       renderJobHeartbeatSeconds: HEARTBEAT_SECONDS,
     });
     server = testServer.server;
-    imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-    ];
+    workers = new WorkerProcesses({
+      ...process.env,
+      DATABASE_URL: testServer.database.url,
+      DATA_DIR: testServer.dataDir,
+      MIGRATE_ON_START: 'false',
+      RENDER_JOB_HEARTBEAT_SECONDS: String(HEARTBEAT_SECONDS),
+      INTRA_OP_THREADS: '1',
+    });
+    imageIds = await uploadPhotos(server.url, ['astronaut', 'coffee']);
   });
 
   after(async () => {
-    for (const child of [...workers]) await stopProcess(child, 'SIGKILL');
+    await workers?.killAll();
     await testServer?.close();
   });
 
   test('a run that renders for longer than its heartbeat interval keeps one job from start to SUCCEEDED', async () => {
-    const worker = startWorker();
+    const worker = workers.start();
     // Enough work to outlast the heartbeat interval on a fast idle machine too: fp32 (about 4x
     // int8's time) at 384x384 with the decoder in tiles. The precondition below checks it.
-    const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
-      input: {
-        model: 'taef2',
-        imageIds,
-        steps: 40,
-        width: 384,
-        height: 384,
-        precision: 'FP32',
-        seed: 11,
-      },
-    });
-    const client = wsClient(server.url);
+    const input = { model: 'taef2', imageIds, steps: 40, width: 384, height: 384, seed: 11 };
+    const run = await createRun(server.url, { ...input, precision: 'FP32' });
     try {
-      const events = await collectProgress(client, run.id);
+      const events = await watchRun(server.url, run.id);
       assert.equal(events.at(-1)?.status, 'SUCCEEDED');
     } finally {
-      await client.dispose();
       // Stopped whatever the outcome: a worker left running would take the next test's job.
       await stopProcess(worker, 'SIGTERM');
     }
@@ -126,35 +105,19 @@ describe('render jobs with heartbeats (postgres, worker processes)', () => {
 
   test('a SIGKILLed worker’s run is retried under the same job by another worker and completes', async () => {
     const steps = 24;
-    const first = startWorker();
-    const { createRun: run } = await gqlOk(server.url, CREATE_RUN, {
-      // fp32 at 256x256: the kill at frame 2 comes long before the last frame.
-      input: {
-        model: 'taef2',
-        imageIds,
-        steps,
-        width: 256,
-        height: 256,
-        precision: 'FP32',
-        seed: 12,
-      },
-    });
+    const first = workers.start();
+    // fp32 at 256x256: the kill at frame 2 comes long before the last frame.
+    const input = { model: 'taef2', imageIds, steps, width: 256, height: 256, seed: 12 };
+    const run = await createRun(server.url, { ...input, precision: 'FP32' });
     const client = wsClient(server.url);
     try {
-      await new Promise<void>((resolve, reject) => {
-        collectProgress(client, run.id, (event) => {
-          if (event.kind === 'FRAME' && event.index === 2) {
-            first.kill('SIGKILL');
-            resolve();
-          }
-        }).catch(reject);
-      });
+      await atFrame(client, run.id, 2, () => first.kill('SIGKILL'));
       await once(first, 'exit').catch(() => {});
       const [killedJob] = await renderJobsOf(testServer.database.url, run.id);
       assert.equal(killedJob?.state, 'active', 'the dead worker’s job is still active');
 
-      const second = startWorker();
-      const events = await collectProgress(wsClient(server.url), run.id);
+      const second = workers.start();
+      const events = await watchRun(server.url, run.id);
       assert.equal(events.at(-1)?.status, 'SUCCEEDED');
       const { run: done } = await gqlOk(
         server.url,

@@ -4,67 +4,36 @@
 // the last owner refused, API tokens with the secret shown once, "created by" and its filter, and
 // a viewer who sees no create, delete or tag controls.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningServer } from '../../apps/server/src/index.ts';
-import {
-  CREATE_RUN,
-  gql,
-  gqlOk,
-  OWNER,
-  PHOTOS,
-  startTestServer,
-  uploadBytes,
-  type As,
-  type TestServer,
-} from '../helpers/api.ts';
+import { after, describe, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CREATE_RUN, gql, gqlOk, OWNER, PHOTOS, uploadBytes, type As } from '../helpers/api.ts';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
-  ensureDashboardBuilt,
-  launchChromium,
+  closeDashboard,
+  DESKTOP,
+  openDashboard,
   screenshot,
   SESSION_COOKIE,
   unnamedControls,
 } from './browser.ts';
 
-const DESKTOP = { width: 1280, height: 900 };
 const VIEWER = { name: 'Vera Viewer', email: 'vera@example.com', password: 'viewer password 1' };
 const SIGN_IN = `mutation ($input: SignInInput!) { signIn(input: $input) { token user { id } } }`;
 
+// A fresh installation: nobody signed up, the page signed in as nobody.
+const dashboard = await openDashboard({ name: 'e2eaccounts', signUpOwner: false });
+const { server, browser, context, page, pageErrors } = dashboard;
+
 describe('accounts in Chromium', () => {
-  let testServer: TestServer;
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
   let viewerContext: BrowserContext | undefined;
   let viewerPage: Page;
   /** The owner's bearer token (a session from the API) and first workspace. */
   let ownerAs: As = {};
   let firstWorkspace = '';
   let runId = '';
-  const pageErrors: string[] = [];
 
-  before(async () => {
-    ensureDashboardBuilt();
-    testServer = await startTestServer({
-      name: 'e2eaccounts',
-      serveDashboard: true,
-      signUpOwner: false,
-    });
-    server = testServer.server;
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: DESKTOP, baseURL: server.url });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await testServer?.close();
-  });
+  after(() => closeDashboard(dashboard));
 
   async function upload(path: string, as: As): Promise<string> {
     const result = await uploadBytes(

@@ -9,8 +9,11 @@ import {
   type BrowserContextOptions,
   type Page,
 } from 'playwright-core';
-import { REPO_DIR } from '../helpers/api.ts';
-export { ensureDashboardBuilt } from '../../apps/web/scripts/build-if-stale.ts';
+import type { RunningServer } from '../../apps/server/src/index.ts';
+import { ensureDashboardBuilt } from '../../apps/web/scripts/build-if-stale.ts';
+import { REPO_DIR, startTestServer, type TestServer } from '../helpers/api.ts';
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
 
 export const SCREENSHOT_DIR = join(REPO_DIR, 'test-output/screenshots');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -62,6 +65,59 @@ export async function newSignedInContext(
   const context = await browser.newContext({ baseURL: baseUrl, ...options });
   await signInContext(context, baseUrl, token);
   return context;
+}
+
+/** A test server serving the built dashboard, Chromium, and the page a test file drives. */
+export interface Dashboard {
+  testServer: TestServer;
+  server: RunningServer;
+  browser: Browser;
+  /** The page's context: desktop-sized, on the server's URL, signed in as the owner if there is one. */
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors of the page's scripts (a test file adds those of its other pages). */
+  pageErrors: string[];
+}
+
+/**
+ * Builds the dashboard if it is stale, starts a test server that serves it (startTestServer's
+ * options, `serveDashboard` set), launches Chromium and opens a page, signed in as the server's
+ * owner unless `signUpOwner: false`; `initScript` runs before any page script of the context.
+ */
+export async function openDashboard({
+  initScript,
+  ...options
+}: Parameters<typeof startTestServer<'postgres'>>[0] & {
+  initScript?: string;
+}): Promise<Dashboard> {
+  ensureDashboardBuilt();
+  const testServer = await startTestServer({ ...options, serveDashboard: true });
+  const server = testServer.server;
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const contextOptions = { viewport: DESKTOP };
+    const context =
+      options.signUpOwner === false
+        ? await browser.newContext({ ...contextOptions, baseURL: server.url })
+        : await newSignedInContext(browser, server.url, testServer.owner.token, contextOptions);
+    if (initScript) await context.addInitScript(initScript);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    return { testServer, server, browser, context, page, pageErrors };
+  } catch (error) {
+    await browser?.close();
+    await testServer.close();
+    throw error;
+  }
+}
+
+/** Closes the browser and the test server (nothing when openDashboard did not get that far). */
+export async function closeDashboard(dashboard: Dashboard | undefined): Promise<void> {
+  await dashboard?.browser.close();
+  await dashboard?.testServer.close();
 }
 
 /** Saves a full-page screenshot as test-output/screenshots/<name>.png. */

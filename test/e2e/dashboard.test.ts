@@ -4,66 +4,43 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { unzipSync } from 'fflate';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import type { RunningServer } from '../../apps/server/src/index.ts';
-import { CREATE_RUN, gqlOk, PHOTOS, startTestServer, type TestServer } from '../helpers/api.ts';
+import { CREATE_RUN, gqlOk, PHOTOS } from '../helpers/api.ts';
 import {
-  ensureDashboardBuilt,
-  launchChromium,
+  closeDashboard,
   newSignedInContext,
   OBSERVER_SCRIPT,
+  openDashboard,
+  PHONE,
   screenshot,
   unnamedControls,
 } from './browser.ts';
 
 const STEPS = 24;
 const SIDE = 192;
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 interface ProgressSample {
   done: number;
   status: string;
 }
 
+// Signed in as the owner the test server signed up (the session cookie of the API's token).
+const dashboard = await openDashboard({
+  name: 'e2e',
+  workerInProcess: true,
+  // One thread keeps a run long enough (seconds) for the run view to load while frames are still
+  // arriving, whatever the core count.
+  intraOpThreads: 1,
+  initScript: OBSERVER_SCRIPT,
+});
+const { testServer, server, browser, page, pageErrors } = dashboard;
+
 describe('dashboard in Chromium', () => {
-  let testServer: TestServer;
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
   const runIds: string[] = [];
-  const pageErrors: string[] = [];
 
-  before(async () => {
-    ensureDashboardBuilt();
-    testServer = await startTestServer({
-      name: 'e2e',
-      workerInProcess: true,
-      serveDashboard: true,
-      // One thread keeps a run long enough (seconds) for the run view to load while frames are
-      // still arriving, whatever the core count.
-      intraOpThreads: 1,
-    });
-    server = testServer.server;
-    browser = await launchChromium();
-    // Signed in as the owner the test server signed up (the session cookie of the API's token).
-    context = await newSignedInContext(browser, server.url, testServer.owner.token, {
-      viewport: DESKTOP,
-    });
-    await context.addInitScript(OBSERVER_SCRIPT);
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await testServer?.close();
-  });
+  after(() => closeDashboard(dashboard));
 
   /** A real drop event carrying the photo as a File (the page's code is a string: this file has no DOM types). */
   async function dropFile(selector: string, path: string): Promise<void> {

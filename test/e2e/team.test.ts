@@ -4,23 +4,24 @@
 // pixel by pixel), a running run filling in inside compare, filters that live in the URL,
 // multi-select, dark mode, the favicon, and the page weights of the Runs page and a run page.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningServer } from '../../apps/server/src/index.ts';
+import { after, describe, test } from 'node:test';
 import {
   collectProgress,
   CREATE_RUN,
   gqlOk,
   PHOTOS,
-  startTestServer,
   uploadPhoto,
   wsClient,
-  type TestServer,
 } from '../helpers/api.ts';
-import { ensureDashboardBuilt, launchChromium, newSignedInContext, screenshot } from './browser.ts';
+import {
+  closeDashboard,
+  DESKTOP,
+  newSignedInContext,
+  openDashboard,
+  PHONE,
+  screenshot,
+} from './browser.ts';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const SWEEP_STEPS = 12;
 const SIDE = 96;
 const SEEDS = [11, 22, 33];
@@ -60,40 +61,20 @@ const READ_CANVAS = `(async () => {
   return { width, height, a: read(a), b: read(b), shown };
 })()`;
 
+// Signed in as the owner the test server signed up.
+const dashboard = await openDashboard({
+  name: 'e2eteam',
+  workerInProcess: true,
+  intraOpThreads: 1,
+});
+const { testServer, server, browser, context, page, pageErrors } = dashboard;
+
 describe('team dashboard in Chromium', () => {
-  let testServer: TestServer;
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
   let sweepIds: string[] = [];
   let longRunId = '';
   const imageIds: string[] = [];
-  const pageErrors: string[] = [];
 
-  before(async () => {
-    ensureDashboardBuilt();
-    testServer = await startTestServer({
-      name: 'e2eteam',
-      workerInProcess: true,
-      serveDashboard: true,
-      intraOpThreads: 1,
-    });
-    server = testServer.server;
-    browser = await launchChromium();
-    // Signed in as the owner the test server signed up.
-    context = await newSignedInContext(browser, server.url, testServer.owner.token, {
-      viewport: DESKTOP,
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await testServer?.close();
-  });
+  after(() => closeDashboard(dashboard));
 
   /** Waits until the canvas shows its current settings, then reads it and its two frames back. */
   async function readCanvas(): Promise<Pixels> {

@@ -4,6 +4,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -19,6 +20,18 @@ export const PHOTOS = {
   rocket: `${SHARED_DIR}/images/rocket.jpg`,
 };
 export const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
+/**
+ * The server-side workspaces, which export their compiled dist/ to the image (`npm run build`
+ * also compiles the dashboard's server handler, into apps/web/dist).
+ */
+export const COMPILED_WORKSPACES = [
+  'packages/domain',
+  'packages/config',
+  'packages/storage',
+  'packages/engine',
+  'packages/db',
+  'apps/server',
+];
 
 type DatabaseKind = 'postgres' | 'pglite';
 
@@ -104,6 +117,40 @@ export async function startTestServer<Kind extends DatabaseKind = 'postgres'>({
   };
 }
 
+/**
+ * A test server (startTestServer's options) for the tests of the enclosing describe block: started
+ * in a before hook, closed in an after hook. What it returns reads the server once it has started.
+ */
+export function useTestServer(
+  options: Parameters<typeof startTestServer<'postgres'>>[0],
+): Pick<TestServer, 'server' | 'owner' | 'dataDir' | 'database'> {
+  let testServer: TestServer | undefined;
+  before(async () => {
+    testServer = await startTestServer(options);
+  });
+  after(async () => {
+    await testServer?.close();
+  });
+  const started = (): TestServer => {
+    if (!testServer) throw new Error(`${options.name}: the test server has not started`);
+    return testServer;
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    get owner() {
+      return started().owner;
+    },
+    get dataDir() {
+      return started().dataDir;
+    },
+    get database() {
+      return started().database;
+    },
+  };
+}
+
 // Response data is read ad hoc in tests; a loose type keeps the assertions readable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type GraphQLData = Record<string, any>;
@@ -120,11 +167,10 @@ export interface Credentials {
   user: { id: string; email: string; name: string };
 }
 
-export const OWNER = {
-  email: 'owner@example.com',
-  password: 'correct horse battery',
-  name: 'Owner',
-};
+/** The password of every test account. */
+export const PASSWORD = 'correct horse battery';
+
+export const OWNER = { email: 'owner@example.com', password: PASSWORD, name: 'Owner' };
 
 /**
  * The token each server's requests carry by default (its owner's), so tests that are not about
@@ -181,6 +227,33 @@ export async function signUp(
   const credentials = result.data.signUp as Credentials;
   if (!bearerTokens.has(baseUrl)) bearerTokens.set(baseUrl, credentials.token);
   return credentials;
+}
+
+let joined = 0;
+
+/**
+ * A new person (person-N@example.com, PASSWORD) who joins the workspace with this role through an
+ * invitation that `as` makes (default: the server's owner).
+ */
+export async function joinWorkspace(
+  baseUrl: string,
+  workspaceId: string,
+  role: string,
+  as: As = {},
+): Promise<Credentials> {
+  const { inviteMember } = await gqlOk(
+    baseUrl,
+    'mutation ($w: ID!, $r: Role!) { inviteMember(workspaceId: $w, role: $r) { token } }',
+    { w: workspaceId, r: role },
+    as,
+  );
+  joined += 1;
+  return signUp(baseUrl, {
+    email: `person-${joined}@example.com`,
+    password: PASSWORD,
+    name: `Person ${joined}`,
+    invitationToken: inviteMember.token,
+  });
 }
 
 /** gql that fails the test on any error. */
@@ -303,3 +376,60 @@ export function collectProgress(
 export const CREATE_RUN = `mutation ($input: CreateRunInput!) {
   createRun(input: $input) { id name status steps width height seed noise { level mode schedule shared } presetId tags }
 }`;
+
+/** Uploads these shared photos one after another (as the test server's owner unless `as`); their image ids, in order. */
+export async function uploadPhotos<Names extends (keyof typeof PHOTOS)[]>(
+  baseUrl: string,
+  names: [...Names],
+  as: As = {},
+): Promise<{ [Index in keyof Names]: string }> {
+  const ids: string[] = [];
+  for (const name of names) ids.push((await uploadPhoto(baseUrl, PHOTOS[name], as)).id);
+  return ids as { [Index in keyof Names]: string };
+}
+
+/** createRun with this input, failing the test on any error; the run as CREATE_RUN selects it. */
+export async function createRun(
+  baseUrl: string,
+  input: Record<string, unknown>,
+  as: As = {},
+): Promise<GraphQLData> {
+  return (await gqlOk(baseUrl, CREATE_RUN, { input }, as)).createRun as GraphQLData;
+}
+
+/**
+ * The run's runProgress events until its final status, on a socket of its own that is closed
+ * afterwards; `onEvent` sees each event while the socket is open.
+ */
+export async function watchRun(
+  baseUrl: string,
+  runId: string,
+  onEvent?: (event: ProgressEvent) => void,
+): Promise<ProgressEvent[]> {
+  const client = wsClient(baseUrl);
+  try {
+    return await collectProgress(client, runId, onEvent);
+  } finally {
+    await client.dispose();
+  }
+}
+
+/**
+ * Subscribes this client to the run's progress and resolves once FRAME `index` arrives, right
+ * after `action` ran on it; the subscription stays open.
+ */
+export function atFrame(
+  client: Client,
+  runId: string,
+  index: number,
+  action: () => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    collectProgress(client, runId, (event) => {
+      if (event.kind === 'FRAME' && event.index === index) {
+        action();
+        resolve();
+      }
+    }).catch(reject);
+  });
+}

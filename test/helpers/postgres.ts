@@ -1,6 +1,11 @@
 // Throwaway databases on the local PostgreSQL (127.0.0.1:5432), one per test file, for the
-// data-layer tests and the whole-system tests alike.
+// data-layer tests and the whole-system tests alike; and, for the tests that start processes
+// themselves, a database with a data folder beside it.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import pg from 'pg';
 
 const ADMIN_URL =
@@ -31,6 +36,39 @@ export async function createTestDatabase(prefix = 'latentlab_test'): Promise<Tes
     url: url.toString(),
     async drop() {
       await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+/**
+ * A throwaway database and data folder (both named after `name`) for the tests of the enclosing
+ * describe block or file: made in a before hook, removed in an after hook.
+ */
+export function useDatabaseAndDataDir(name: string): {
+  readonly database: TestDatabase;
+  readonly dataDir: string;
+} {
+  let database: TestDatabase | undefined;
+  let dataDir: string | undefined;
+  before(async () => {
+    database = await createTestDatabase(`latentlab_${name}`);
+    dataDir = await mkdtemp(join(tmpdir(), `latent-lab-${name}-`));
+  });
+  after(async () => {
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+  const made = <T>(value: T | undefined): T => {
+    if (value === undefined)
+      throw new Error(`${name}: the database and data folder are not made yet`);
+    return value;
+  };
+  return {
+    get database() {
+      return made(database);
+    },
+    get dataDir() {
+      return made(dataDir);
     },
   };
 }

@@ -2,14 +2,13 @@
 // and is invisible from the others; owners, invitations, API tokens and server secrets; and the
 // migration that moves the data from before workspaces into one.
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { RunParams } from '@latent-lab/domain';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { createTestDatabase } from '../../../test/helpers/postgres.ts';
@@ -23,8 +22,6 @@ import {
   createOrGetImage,
   createPreset,
   createRun,
-  createUser,
-  createWorkspace,
   deleteApiToken,
   deleteImage,
   deletePreset,
@@ -47,62 +44,24 @@ import {
   serverSecret,
   storageBytes,
   updatePreset,
-  type DbClient,
 } from '../src/index.ts';
 import { applyMigrations, migrationsDir, runningScriptsWith } from '../src/schema-engine.ts';
-import { dbError, MISSING_ID, sha256, type Scope } from './expect.ts';
+import {
+  addScope,
+  addUser,
+  dbError,
+  imageInput,
+  MISSING_ID,
+  runParams,
+  sha256,
+  type Scope,
+} from './expect.ts';
 import { describeEachMode, type Mode } from './databases.ts';
 import { prismaOf } from '../src/client.ts';
 
 /** A fresh secret's hash, as the services store it. */
 function tokenHash(): string {
   return sha256(randomBytes(32).toString('base64url'));
-}
-
-async function addUser(prisma: DbClient, label: string) {
-  return createUser(prisma, {
-    email: `${label}-${randomUUID()}@example.com`,
-    name: label,
-    passwordHash: 'not-a-real-hash',
-  });
-}
-
-/** A new user owning a new workspace. */
-async function addScope(prisma: DbClient, label: string): Promise<Scope> {
-  const user = await addUser(prisma, label);
-  const workspace = await createWorkspace(prisma, { name: label, ownerId: user.id });
-  return { workspaceId: workspace.id, createdById: user.id };
-}
-
-function imageInput(scope: Scope, label: string) {
-  return {
-    ...scope,
-    sha256: sha256(label),
-    originalName: `${label}.png`,
-    mimeType: 'image/png',
-    width: 32,
-    height: 32,
-    byteSize: 1000,
-    storageKey: `images/${sha256(label)}.png`,
-  };
-}
-
-function runParams(keyframes: string[]): RunParams {
-  return {
-    model: 'taef2',
-    keyframes,
-    steps: 4,
-    method: 'lerp',
-    easing: 'linear',
-    spacing: 'uniform',
-    width: 64,
-    height: 64,
-    fit: 'cover',
-    precision: 'fp32',
-    noise: { level: 0, mode: 'absolute', schedule: 'constant', shared: false },
-    seed: 1,
-    animation: { fps: 10, loop: 'loop' },
-  };
 }
 
 const PRESET = {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   DomainError,
   MAX_SEED,
@@ -17,8 +17,6 @@ import {
   createOrGetImage,
   createPreset,
   createRun,
-  createUser,
-  createWorkspace,
   deleteImage,
   deletePreset,
   deleteRun,
@@ -39,53 +37,12 @@ import {
   type ListRunsArgs,
   type NewRunRow,
 } from '../src/index.ts';
-import { dbError, MISSING_ID, sha256, type Scope } from './expect.ts';
+import { dbError, imageInput, MISSING_ID, runParams, suiteScope, type Scope } from './expect.ts';
 import { describeEachMode } from './databases.ts';
 import { prismaOf } from '../src/client.ts';
 
-/** A user and the workspace they own: each test file's rows live there. */
-async function createScope(prisma: DbClient, label: string): Promise<Scope> {
-  const user = await createUser(prisma, {
-    email: `${label}@example.com`,
-    name: label,
-    passwordHash: 'not-a-real-hash',
-  });
-  const workspace = await createWorkspace(prisma, { name: label, ownerId: user.id });
-  return { workspaceId: workspace.id, createdById: user.id };
-}
-
 async function addImage(prisma: DbClient, scope: Scope, label: string): Promise<ImageRecord> {
-  const { image } = await createOrGetImage(prisma, {
-    ...scope,
-    sha256: sha256(label),
-    originalName: `${label}.png`,
-    mimeType: 'image/png',
-    width: 640,
-    height: 480,
-    byteSize: 1234,
-    storageKey: `images/${sha256(label)}.png`,
-  });
-  return image;
-}
-
-/** Parameters as the domain schema would hand them over (already validated). */
-function runParams(keyframes: string[], overrides: Partial<RunParams> = {}): RunParams {
-  return {
-    model: 'taef2',
-    keyframes,
-    steps: 8,
-    method: 'slerp',
-    easing: 'linear',
-    spacing: 'uniform',
-    width: 128,
-    height: 128,
-    fit: 'cover',
-    precision: 'fp32',
-    noise: { level: 0.1, mode: 'absolute', schedule: 'constant', shared: false },
-    seed: 42,
-    animation: { fps: 10, loop: 'loop' },
-    ...overrides,
-  };
+  return (await createOrGetImage(prisma, imageInput(scope, label))).image;
 }
 
 function runInput(
@@ -111,27 +68,11 @@ async function allPages(prisma: DbClient, args: ListRunsArgs): Promise<RunRecord
 
 describeEachMode('data access', (context) => {
   const prisma = () => context().db.client;
-  let scope: Scope | undefined;
-  const owner = (): Scope => {
-    if (!scope) throw new Error('the workspace is not created yet');
-    return scope;
-  };
+  const owner = suiteScope(prisma, 'data-access');
   const workspaceId = () => owner().workspaceId;
-  before(async () => {
-    scope = await createScope(prisma(), 'data-access');
-  });
 
   test('images are deduplicated by sha256', async () => {
-    const input = {
-      ...owner(),
-      sha256: sha256('dedup'),
-      originalName: 'first.png',
-      mimeType: 'image/png',
-      width: 10,
-      height: 20,
-      byteSize: 99,
-      storageKey: 'images/dedup.png',
-    };
+    const input = { ...imageInput(owner(), 'dedup'), originalName: 'first.png' };
     const first = await createOrGetImage(prisma(), input);
     const second = await createOrGetImage(prisma(), { ...input, originalName: 'second.png' });
     assert.equal(first.created, true);

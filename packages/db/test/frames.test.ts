@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import type { RunStatus } from '@latent-lab/domain';
 import {
   createOrGetImage,
   createRun,
-  createUser,
-  createWorkspace,
   deleteRun,
   framesAfter,
   getRun,
@@ -17,7 +14,7 @@ import {
   upsertFrame,
   type DbClient,
 } from '../src/index.ts';
-import { dbError, MISSING_ID, type Scope } from './expect.ts';
+import { dbError, imageInput, MISSING_ID, runParams, suiteScope, type Scope } from './expect.ts';
 import { describeEachMode } from './databases.ts';
 import { prismaOf } from '../src/client.ts';
 
@@ -30,38 +27,9 @@ async function addRun(
 ): Promise<string> {
   const ids: string[] = [];
   for (const side of ['a', 'b']) {
-    const sha256 = createHash('sha256').update(`${label}-${side}`).digest('hex');
-    const { image } = await createOrGetImage(prisma, {
-      ...scope,
-      sha256,
-      originalName: `${label}-${side}.png`,
-      mimeType: 'image/png',
-      width: 64,
-      height: 64,
-      byteSize: 100,
-      storageKey: `images/${sha256}.png`,
-    });
-    ids.push(image.id);
+    ids.push((await createOrGetImage(prisma, imageInput(scope, `${label}-${side}`))).image.id);
   }
-  const run = await createRun(prisma, {
-    ...scope,
-    name: label,
-    params: {
-      model: 'taef2',
-      keyframes: ids,
-      steps,
-      method: 'lerp',
-      easing: 'linear',
-      spacing: 'uniform',
-      width: 64,
-      height: 64,
-      fit: 'cover',
-      precision: 'fp32',
-      noise: { level: 0, mode: 'absolute', schedule: 'constant', shared: false },
-      seed: 1,
-      animation: { fps: 10, loop: 'loop' },
-    },
-  });
+  const run = await createRun(prisma, { ...scope, name: label, params: runParams(ids, { steps }) });
   return run.id;
 }
 
@@ -97,20 +65,7 @@ async function storedIndexes(prisma: DbClient, runId: string): Promise<number[]>
 
 describeEachMode('frames', (context) => {
   const prisma = () => context().db.client;
-  let scope: Scope | undefined;
-  const owner = (): Scope => {
-    if (!scope) throw new Error('the workspace is not created yet');
-    return scope;
-  };
-  before(async () => {
-    const user = await createUser(prisma(), {
-      email: 'frames@example.com',
-      name: 'Frames',
-      passwordHash: 'not-a-real-hash',
-    });
-    const workspace = await createWorkspace(prisma(), { name: 'Frames', ownerId: user.id });
-    scope = { workspaceId: workspace.id, createdById: user.id };
-  });
+  const owner = suiteScope(prisma, 'Frames');
 
   test('change is stored (null for frame 0) and must be in [0, 1]', async () => {
     const runId = await addRunningRun(prisma(), owner(), 'change', 3);

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
-import sharp from 'sharp';
 import {
   calibrate,
   calibrationJson,
@@ -24,28 +23,13 @@ import { buildTaePart } from '../src/models/tae-graph.ts';
 import { Engine, type RunSpec } from '../src/pipeline.ts';
 import type { Tensor4 } from '../src/types.ts';
 import { readWeightFile } from '../src/weights/index.ts';
+import { loadPhoto, SHARED_DIR as shared } from './fixtures.ts';
 
-const shared = fileURLToPath(new URL('../../../../shared/', import.meta.url));
 const imagesDir = join(shared, 'images');
 const weightsDir = join(shared, 'models/taef2');
 const PHOTOS = ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg'];
 const SIDE = 512;
 const THREADS = 2;
-
-async function loadPhoto(name: string): Promise<{ pixels: Uint8Array; tensor: Tensor4 }> {
-  const pixels = new Uint8Array(
-    await sharp(join(imagesDir, name))
-      .removeAlpha()
-      .resize(SIDE, SIDE, { fit: 'cover' })
-      .raw()
-      .toBuffer(),
-  );
-  const plane = SIDE * SIDE;
-  const data = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++)
-    for (let c = 0; c < 3; c++) data[c * plane + i] = pixels[i * 3 + c]! / 255;
-  return { pixels, tensor: { data, shape: [1, 3, SIDE, SIDE] } };
-}
 
 /** Clamped, rounded 8-bit RGB (interleaved) of a decoded NCHW tensor. */
 function toRgb8(decoded: Tensor4): Uint8Array {
@@ -159,7 +143,7 @@ describe('taef2 int8 quality gate at 512x512 on photos the calibration never saw
       calibrationImagesDir: imagesDir,
       onCalibrating: () => calibrationPasses++,
     });
-    for (const name of PHOTOS) photos.push(await loadPhoto(name));
+    for (const name of PHOTOS) photos.push(await loadPhoto(name, SIDE));
     for (const photo of photos) {
       latents.fp32.push(await fp32.encode(photo.tensor));
       latents.int8.push(await int8.encode(photo.tensor));

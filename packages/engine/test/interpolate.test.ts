@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { EASINGS } from '@latent-lab/domain';
 import { EngineError } from '../src/errors.ts';
 import { ease, framePositions, interpolatePath, lerp, slerp } from '../src/interpolate/index.ts';
+import { assertInvalid } from './fixtures.ts';
 
 function randomVector(length: number, seed: number): Float32Array {
   // A small LCG keeps the fixtures deterministic without depending on the noise module.
@@ -17,15 +18,6 @@ function norm(v: Float32Array): number {
   let sum = 0;
   for (const x of v) sum += x * x;
   return Math.sqrt(sum);
-}
-
-function assertInvalid(fn: () => unknown, field: string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof EngineError);
-    assert.equal(error.code, 'INVALID_OPTION');
-    assert.equal(error.field, field);
-    return true;
-  });
 }
 
 const a = randomVector(256, 1);

@@ -157,6 +157,11 @@ describe('weight lookup', () => {
     };
   }
 
+  /** Locations with no mirror and downloads allowed: a fetch goes to the manifest's URLs. */
+  function downloadingTo(modelsDir: string): WeightLocations {
+    return { manifestsDir, modelsDir, mirrorDir: null, allowDownload: true };
+  }
+
   test('the shared mirror is found under <mirror>/<id>/<file>', async () => {
     const locations: WeightLocations = {
       manifestsDir,
@@ -231,10 +236,7 @@ describe('weight lookup', () => {
     const progress: DownloadProgress[] = [];
     const manifest = served(taef2);
     await fetchWeights(manifest, {
-      manifestsDir,
-      modelsDir,
-      mirrorDir: null,
-      allowDownload: true,
+      ...downloadingTo(modelsDir),
       onDownloadProgress: (p) => progress.push(p),
     });
     assert.deepEqual((await readdir(modelsDir)).sort(), ['taef2_decoder.pth', 'taef2_encoder.pth']);
@@ -251,19 +253,14 @@ describe('weight lookup', () => {
     });
     // Present now: a second fetch does not download again.
     const before = requests.length;
-    await fetchWeights(manifest, { manifestsDir, modelsDir, mirrorDir: null, allowDownload: true });
+    await fetchWeights(manifest, downloadingTo(modelsDir));
     assert.equal(requests.length, before);
   });
 
   test('a download with the wrong checksum is refused and leaves nothing behind', async () => {
     const modelsDir = await emptyDir('bad-download');
     await assert.rejects(
-      fetchWeights(served(taef2, '/corrupted'), {
-        manifestsDir,
-        modelsDir,
-        mirrorDir: null,
-        allowDownload: true,
-      }),
+      fetchWeights(served(taef2, '/corrupted'), downloadingTo(modelsDir)),
       rejectsWith('CHECKSUM_MISMATCH', /taef2_encoder\.pth/, /\/corrupted\/taef2_encoder\.pth/),
     );
     assert.deepEqual(await readdir(modelsDir), []);
@@ -272,12 +269,7 @@ describe('weight lookup', () => {
   test('an HTTP error is WEIGHTS_UNAVAILABLE', async () => {
     const modelsDir = await emptyDir('http-404');
     await assert.rejects(
-      fetchWeights(served(taef2, '/missing'), {
-        manifestsDir,
-        modelsDir,
-        mirrorDir: null,
-        allowDownload: true,
-      }),
+      fetchWeights(served(taef2, '/missing'), downloadingTo(modelsDir)),
       rejectsWith('WEIGHTS_UNAVAILABLE', /HTTP 404/),
     );
   });
@@ -323,7 +315,7 @@ describe('weight lookup', () => {
     const modelsDir = await emptyDir('unpinned');
     const before = requests.length;
     await assert.rejects(
-      fetchWeights(unpinned, { manifestsDir, modelsDir, mirrorDir: null, allowDownload: true }),
+      fetchWeights(unpinned, downloadingTo(modelsDir)),
       rejectsWith('WEIGHTS_UNAVAILABLE', /not pinned/),
     );
     assert.equal(requests.length, before, 'no request was made');

@@ -5,15 +5,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
-import sharp from 'sharp';
 import { EngineError } from '../src/errors.ts';
 import { loadVae, type Vae, type WeightLocations } from '../src/models/index.ts';
 import { decodeModel } from '../src/models/onnx.ts';
 import { buildTaeGraphs } from '../src/models/tae-graph.ts';
 import type { Tensor4 } from '../src/types.ts';
 import { readSafetensors, readWeightFile, type TensorMap } from '../src/weights/index.ts';
+import { loadPhoto, SHARED_DIR as shared } from './fixtures.ts';
 
-const shared = fileURLToPath(new URL('../../../../shared/', import.meta.url));
 const PHOTOS = ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg'];
 
 function maxAbsDifference(a: Float32Array, b: Float32Array): number {
@@ -25,25 +24,6 @@ function maxAbsDifference(a: Float32Array, b: Float32Array): number {
 
 function asTensor4(tensor: { shape: number[]; data: Float32Array }): Tensor4 {
   return { data: tensor.data, shape: tensor.shape as [number, number, number, number] };
-}
-
-/** Center-crop "cover" resize to size x size, 8-bit RGB, as both bytes and an NCHW [0,1] tensor. */
-async function loadPhoto(
-  name: string,
-  size: number,
-): Promise<{ pixels: Uint8Array; tensor: Tensor4 }> {
-  const pixels = new Uint8Array(
-    await sharp(join(shared, 'images', name))
-      .removeAlpha()
-      .resize(size, size, { fit: 'cover' })
-      .raw()
-      .toBuffer(),
-  );
-  const plane = size * size;
-  const data = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++)
-    for (let c = 0; c < 3; c++) data[c * plane + i] = pixels[i * 3 + c]! / 255;
-  return { pixels, tensor: { data, shape: [1, 3, size, size] } };
 }
 
 /** PSNR in dB of the clamped, 8-bit-quantised decode against the 8-bit original. */

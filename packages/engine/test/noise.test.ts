@@ -1,6 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineError } from '../src/errors.ts';
 import {
   applyNoise,
   gaussianNoise,
@@ -9,6 +8,7 @@ import {
   validateNoise,
 } from '../src/noise/index.ts';
 import type { NoiseOptions } from '../src/types.ts';
+import { assertInvalid } from './fixtures.ts';
 
 const noise: NoiseOptions = {
   level: 0.5,
@@ -66,15 +66,6 @@ function referenceNoise(seed: number, stream: number, length: number): number[] 
     out.push(Math.fround(x * m), Math.fround(y * m));
   }
   return out.slice(0, length);
-}
-
-function assertInvalid(fn: () => unknown, field: string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof EngineError);
-    assert.equal(error.code, 'INVALID_OPTION');
-    assert.equal(error.field, field);
-    return true;
-  });
 }
 
 describe('gaussianNoise', () => {
