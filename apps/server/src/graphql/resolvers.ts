@@ -51,6 +51,11 @@ async function* mapEvents<T, U>(source: AsyncIterable<T>, map: (event: T) => U):
   for await (const event of source) yield map(event);
 }
 
+/** The stream `open` returns, opened at the first read, so that an error opening it reaches the reader. */
+async function* openWhenRead(open: () => AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* open();
+}
+
 /** GraphQL's null for an omitted optional argument becomes undefined, the domain's "use the default". */
 type WithoutNulls<T> = { [K in keyof T]?: Exclude<T[K], null> };
 
@@ -120,13 +125,13 @@ export class ImageResolver {
     @Arg('file', () => GraphQLUpload) file: Promise<FileUpload>,
   ): Promise<UploadImagePayload> {
     const upload = await file;
-    const stream = upload.createReadStream();
-    // The bytes keep arriving while credentials are checked; an error on the way (over the size
-    // limit) is kept by the stream and reported when the service reads it.
-    stream.on('error', () => {});
+    // The bytes keep arriving (into graphql-upload's temporary file) while credentials are
+    // checked; the stream is opened only when the service reads it, because createReadStream
+    // throws the size-limit error once the file has passed it, and the service's read turns that
+    // error into PAYLOAD_TOO_LARGE whichever came first.
     const { image, created } = await context.services.images.upload(await context.actor(), {
       filename: upload.filename,
-      stream,
+      stream: openWhenRead(() => upload.createReadStream()),
     });
     return { image: toImage(image, context.urls), created };
   }
