@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '@latent-lab/config';
+import WebSocket from 'ws';
 import {
   createRun,
   gql,
@@ -15,6 +16,7 @@ import {
   uploadPhotos,
   useTestServer,
   type Credentials,
+  wsClient,
   type TestServer,
 } from './helpers/api.ts';
 
@@ -273,5 +275,43 @@ describe('behind a trusted proxy (TRUST_PROXY=loopback)', () => {
     const body = (await elsewhere.json()) as { errors?: unknown };
     assert.equal(body.errors, undefined, 'another client behind the same proxy is not held back');
     assert.match(elsewhere.headers.get('set-cookie') ?? '', /;\s*Secure/i);
+  });
+
+  test('on a WebSocket too, sign-in attempts count the address the proxy names', async () => {
+    const { server, owner } = testServer;
+    // A signed-in teammate's socket through the proxy; the upgrade request carries the header.
+    const socketFrom = (forwardedFor: string) =>
+      class extends WebSocket {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols, { headers: { 'x-forwarded-for': forwardedFor } });
+        }
+      };
+    const signInOn = async (forwardedFor: string, password: string) => {
+      const client = wsClient(server.url, { token: owner.token }, socketFrom(forwardedFor));
+      try {
+        const result = await new Promise<{
+          errors?: readonly { extensions?: { code?: unknown } }[];
+        }>((resolve, reject) => {
+          client.subscribe(
+            {
+              query: 'mutation ($input: SignInInput!) { signIn(input: $input) { token } }',
+              variables: { input: { email: 'owner@example.com', password } },
+            },
+            { next: resolve, error: reject, complete: () => {} },
+          );
+        });
+        return result.errors?.[0]?.extensions?.code ?? 'OK';
+      } finally {
+        await client.dispose();
+      }
+    };
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push(await signInOn('203.0.113.7', 'wrong password'));
+    assert.deepEqual(codes, ['UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+    assert.equal(
+      await signInOn('203.0.113.8', PASSWORD),
+      'OK',
+      'another client behind the same proxy is not held back on its socket either',
+    );
   });
 });

@@ -313,11 +313,16 @@ export async function uploadPhoto(
   return { id: payload.image.id, created: payload.created };
 }
 
-export function wsClient(baseUrl: string, as: As = {}): Client {
+/** A graphql-ws client; `webSocketImpl` can add headers to the upgrade request (a proxy's). */
+export function wsClient(
+  baseUrl: string,
+  as: As = {},
+  webSocketImpl: typeof WebSocket = WebSocket,
+): Client {
   const token = as.token === undefined ? bearerTokens.get(baseUrl) : as.token;
   return createClient({
     url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
+    webSocketImpl,
     retryAttempts: 0,
     lazy: true,
     connectionParams: {

@@ -8,6 +8,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import proxyAddress from 'proxy-addr';
 import type { AuthSettings, SocketLimits } from '@latent-lab/config';
 import type { Storage } from '@latent-lab/storage';
 import type { EventBus } from '../events/bus.ts';
@@ -85,6 +86,8 @@ export async function createHttpStack(options: HttpOptions): Promise<HttpStack> 
     allowedOrigins: options.auth.allowedOrigins,
     maxQueryCost: options.maxQueryCost,
     limits: options.sockets,
+    // The same trust as req.ip, so sign-in limits on a socket count the client behind the proxy.
+    clientAddress: (request) => proxyAddress(request, app.get('trust proxy fn')),
     onUnexpected,
   });
   options.metrics.countSocketsWith(() => sockets.counts());

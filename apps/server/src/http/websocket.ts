@@ -32,6 +32,8 @@ export interface WebSocketOptions {
   allowedOrigins: readonly string[];
   maxQueryCost: number;
   limits: SocketLimits;
+  /** The client's address as HTTP requests read it (behind a trusted proxy, the one it names). */
+  clientAddress: (request: IncomingMessage) => string;
   onUnexpected: (error: unknown) => void;
 }
 
@@ -172,7 +174,7 @@ export function serveWebSockets(options: WebSocketOptions): {
             identity,
             // Pinned: a socket without a workspace named stays in the one it started in.
             workspaceId: actor?.workspaceId ?? named,
-            address: request.socket.remoteAddress ?? 'unknown',
+            address: options.clientAddress(request),
           },
           nextCheck: null,
         };
