@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import { GraphQLProvider } from '../components/graphql-provider.tsx';
-import { SiteHeader } from '../components/site-header.tsx';
+import { GraphQLProvider } from '../shell/graphql-provider.tsx';
+import { SiteHeader } from '../shell/site-header.tsx';
 import './globals.css';
 
 export const metadata: Metadata = {

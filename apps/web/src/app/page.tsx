@@ -1,5 +1,5 @@
 import { Suspense } from 'react';
-import { RunsView } from '../components/runs-view.tsx';
+import { RunsView } from '../features/runs/runs-view.tsx';
 
 export default function RunsPage() {
   // The filters live in the URL (useSearchParams), which needs a Suspense boundary.

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import { CompareView } from '../../components/compare-view.tsx';
+import { CompareView } from '../../features/compare/compare-view.tsx';
 
 export const metadata: Metadata = { title: 'Compare' };
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import { SignInView } from '../../components/auth-views.tsx';
+import { SignInView } from '../../features/accounts/auth-views.tsx';
 
 export const metadata: Metadata = { title: 'Sign in' };
 

@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
-import { differenceInto, type CompareMode } from '../lib/compare.ts';
+import { differenceInto, type CompareMode } from './compare.ts';
 
 /** Loaded images by URL: frames are immutable, so each is fetched and decoded once per page. */
 const images = new Map<string, Promise<HTMLImageElement>>();

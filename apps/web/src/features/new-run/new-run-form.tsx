@@ -2,22 +2,20 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from 'urql';
-import {
-  CreateRunMutation,
-  ImagesQuery,
-  ModelsQuery,
-  NoisePresetsQuery,
-} from '../lib/operations.ts';
+import { ImagesQuery } from '../images/documents.ts';
+import { CreateRunMutation } from './documents.ts';
+import { NoisePresetsQuery } from '../presets/documents.ts';
+import { ModelsQuery } from '../runs/documents.ts';
 import type {
   CreateRunInput,
   Easing,
   ImageFieldsFragment,
   InterpolationMethod,
   LoopMode,
-} from '../gql/graphql.ts';
-import { fieldErrors } from '../lib/errors.ts';
-import { LOOP_OPTIONS } from '../lib/options.ts';
-import { randomSeed } from '../lib/seed.ts';
+} from '../../gql/graphql.ts';
+import { fieldErrors } from '../../lib/errors.ts';
+import { LOOP_OPTIONS } from '../../lib/options.ts';
+import { randomSeed } from '../../lib/seed.ts';
 import {
   MAX_SWEEP,
   parseInteger,
@@ -27,13 +25,13 @@ import {
   stepsError,
   SWEEP_FIELDS,
   type SweepField,
-} from '../lib/run-rules.ts';
-import { noiseLevels, type NoiseShape } from '../lib/noise-schedule.ts';
-import { ErrorMessage, FieldError, FileName, FrameBox } from './bits.tsx';
-import { ImageUploader } from './image-uploader.tsx';
-import { LineChart, SERIES_COLORS } from './line-chart.tsx';
-import { NoiseFields, optionLabel, type NoiseDraft } from './noise-fields.tsx';
-import { CHOICE_OPTIONS, ChoiceFields, defaultChoices } from './choice-fields.tsx';
+} from './run-rules.ts';
+import { noiseLevels, type NoiseShape } from '../../lib/noise-schedule.ts';
+import { ErrorMessage, FieldError, FileName, FrameBox } from '../../components/bits.tsx';
+import { ImageUploader } from '../images/image-uploader.tsx';
+import { LineChart, SERIES_COLORS } from '../../components/line-chart.tsx';
+import { NoiseFields, optionLabel, type NoiseDraft } from '../../components/noise-fields.tsx';
+import { CHOICE_OPTIONS, ChoiceFields, defaultChoices } from '../../components/choice-fields.tsx';
 
 const CUSTOM = 'custom';
 /** Form fields that show their own message; an API error about any other field is shown above the form. */

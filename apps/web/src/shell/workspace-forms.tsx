@@ -2,10 +2,10 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation } from 'urql';
-import { CreateWorkspaceMutation } from '../lib/operations.ts';
+import { CreateWorkspaceMutation } from './documents.ts';
 import { fieldErrors } from '../lib/errors.ts';
 import { ROLE_LABELS } from '../lib/roles.ts';
-import { FieldError } from './bits.tsx';
+import { FieldError } from '../components/bits.tsx';
 import { useSession, useSessionActions } from './session-context.ts';
 
 /** A new workspace owned by the user; it becomes the current one. */

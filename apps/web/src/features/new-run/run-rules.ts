@@ -3,7 +3,7 @@
 // configured otherwise still has the last word, and reports every bad field at once.
 import { DEFAULT_RUN_LIMITS, MAX_SEED, MIN_STEPS, SIDE_MULTIPLE } from '@latent-lab/domain';
 
-import { EASING_OPTIONS, METHOD_OPTIONS } from './options.ts';
+import { EASING_OPTIONS, METHOD_OPTIONS } from '../../lib/options.ts';
 
 export { MAX_SEED, MIN_STEPS, SIDE_MULTIPLE };
 export const MAX_STEPS = DEFAULT_RUN_LIMITS.maxSteps;

@@ -2,9 +2,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from 'urql';
-import type { Role } from '../gql/graphql.ts';
-import { describeError } from '../lib/errors.ts';
-import { formatDateTime } from '../lib/format.ts';
+import type { Role } from '../../gql/graphql.ts';
+import { describeError } from '../../lib/errors.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import {
   InvitationsQuery,
   InviteMemberMutation,
@@ -13,11 +13,11 @@ import {
   RemoveMemberMutation,
   RevokeInvitationMutation,
   UpdateMemberRoleMutation,
-} from '../lib/operations.ts';
-import { canManageMember, grantableRoles, ROLE_LABELS, ROLES } from '../lib/roles.ts';
-import { ErrorMessage } from './bits.tsx';
-import { CopyButton } from './copy-button.tsx';
-import { useSession, useSessionActions } from './session.tsx';
+} from './documents.ts';
+import { canManageMember, grantableRoles, ROLE_LABELS, ROLES } from '../../lib/roles.ts';
+import { ErrorMessage } from '../../components/bits.tsx';
+import { CopyButton } from '../../components/copy-button.tsx';
+import { useSession, useSessionActions } from '../../shell/session.tsx';
 
 interface Invitation {
   url: string;

@@ -1,9 +1,9 @@
 'use client';
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { useMutation } from 'urql';
-import { UploadImageMutation } from '../lib/operations.ts';
-import type { ImageFieldsFragment } from '../gql/graphql.ts';
-import { describeError, uploadErrorMessage } from '../lib/errors.ts';
+import { UploadImageMutation } from './documents.ts';
+import type { ImageFieldsFragment } from '../../gql/graphql.ts';
+import { describeError, uploadErrorMessage } from '../../lib/errors.ts';
 
 /**
  * Drag-and-drop (or pick) image files; each goes up as a GraphQL multipart request. Errors name the

@@ -6,18 +6,18 @@ import { useClient, useQuery, useSubscription } from 'urql';
 import {
   DeleteRunMutation,
   ModelsQuery,
-  RunsQuery,
   RunUpdatesSubscription,
+  RunsQuery,
   TagRunMutation,
-} from '../lib/operations.ts';
+} from './documents.ts';
 import type {
   RunSummaryFieldsFragment,
   RunStatus,
   RunUpdatesSubscription as RunUpdateEvent,
-} from '../gql/graphql.ts';
-import { describeError } from '../lib/errors.ts';
-import { FINISHED_STATUSES } from '../lib/options.ts';
-import { describeNoise, formatDateTime } from '../lib/format.ts';
+} from '../../gql/graphql.ts';
+import { describeError } from '../../lib/errors.ts';
+import { FINISHED_STATUSES } from '../../lib/options.ts';
+import { describeNoise, formatDateTime } from '../../lib/format.ts';
 import {
   cursorTrail,
   filtersFromParams,
@@ -27,12 +27,12 @@ import {
   STATUSES,
   toRunsVariables,
   type RunFilters,
-} from '../lib/run-filters.ts';
-import { canCreate } from '../lib/roles.ts';
-import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
-import { CreatedBy } from './created-by.tsx';
-import { useSession } from './session.tsx';
-import { Pager, type CursorPages } from './pager.tsx';
+} from './run-filters.ts';
+import { canCreate } from '../../lib/roles.ts';
+import { ErrorMessage, FrameBox, StatusBadge } from '../../components/bits.tsx';
+import { CreatedBy } from '../../components/created-by.tsx';
+import { useSession } from '../../shell/session.tsx';
+import { Pager, type CursorPages } from '../../components/pager.tsx';
 
 export const MAX_COMPARED = 4;
 const FINAL = FINISHED_STATUSES;

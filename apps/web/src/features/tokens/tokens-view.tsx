@@ -1,18 +1,14 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import type { Role } from '../gql/graphql.ts';
-import { describeError, fieldErrors } from '../lib/errors.ts';
-import { formatDateTime } from '../lib/format.ts';
-import {
-  ApiTokensQuery,
-  CreateApiTokenMutation,
-  RevokeApiTokenMutation,
-} from '../lib/operations.ts';
-import { ROLE_LABELS, tokenRoles } from '../lib/roles.ts';
-import { ErrorMessage, FieldError } from './bits.tsx';
-import { CopyButton } from './copy-button.tsx';
-import { useSession } from './session.tsx';
+import type { Role } from '../../gql/graphql.ts';
+import { describeError, fieldErrors } from '../../lib/errors.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { ApiTokensQuery, CreateApiTokenMutation, RevokeApiTokenMutation } from './documents.ts';
+import { ROLE_LABELS, tokenRoles } from '../../lib/roles.ts';
+import { ErrorMessage, FieldError } from '../../components/bits.tsx';
+import { CopyButton } from '../../components/copy-button.tsx';
+import { useSession } from '../../shell/session.tsx';
 
 /** The new token's secret: shown here once, never again. */
 function NewSecret({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {

@@ -3,13 +3,13 @@ import { useId, useState, type FormEvent } from 'react';
 import dynamic from 'next/dynamic';
 import { useMutation } from 'urql';
 import { MAX_NOTES_LENGTH } from '@latent-lab/domain';
-import { UpdateRunNotesMutation } from '../lib/operations.ts';
-import { describeError } from '../lib/errors.ts';
-import { ErrorMessage } from './bits.tsx';
+import { UpdateRunNotesMutation } from './documents.ts';
+import { describeError } from '../../lib/errors.ts';
+import { ErrorMessage } from '../../components/bits.tsx';
 
 // The Markdown renderer is loaded only where notes are shown, so the pages that link to runs
 // (and prefetch them) do not carry it.
-const Markdown = dynamic(() => import('./markdown.tsx'), {
+const Markdown = dynamic(() => import('../../components/markdown.tsx'), {
   loading: () => <p className="muted">Loading notes…</p>,
 });
 

@@ -3,11 +3,11 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useClient } from 'urql';
-import { RunProgressSubscription, RunQuery } from '../lib/operations.ts';
-import type { RunDetailFieldsFragment, RunStatus } from '../gql/graphql.ts';
-import { describeError } from '../lib/errors.ts';
-import { describeNoise, formatDateTime, formatDuration } from '../lib/format.ts';
-import { nextPosition, type PlaybackMode } from '../lib/playback.ts';
+import { RunProgressSubscription, RunQuery } from '../run-view/documents.ts';
+import type { RunDetailFieldsFragment, RunStatus } from '../../gql/graphql.ts';
+import { describeError } from '../../lib/errors.ts';
+import { describeNoise, formatDateTime, formatDuration } from '../../lib/format.ts';
+import { nextPosition, type PlaybackMode } from '../../components/player/playback.ts';
 import {
   alphaOfPosition,
   COMPARE_MODES,
@@ -16,14 +16,14 @@ import {
   framePositions,
   nearestIndex,
   type CompareMode,
-} from '../lib/compare.ts';
-import { ErrorMessage, FrameBox, StatusBadge } from './bits.tsx';
-import { CHOICE_OPTIONS, choiceLabel, choiceValue } from './choice-fields.tsx';
-import { NotesMarkdown } from './run-notes.tsx';
+} from './compare.ts';
+import { ErrorMessage, FrameBox, StatusBadge } from '../../components/bits.tsx';
+import { CHOICE_OPTIONS, choiceLabel, choiceValue } from '../../components/choice-fields.tsx';
+import { NotesMarkdown } from '../run-view/run-notes.tsx';
 import { BlendCanvas, type BlendSettings } from './blend-canvas.tsx';
-import { LineChart, SERIES_COLORS } from './line-chart.tsx';
-import { MAX_COMPARED } from './runs-view.tsx';
-import { FINISHED_STATUSES } from '../lib/options.ts';
+import { LineChart, SERIES_COLORS } from '../../components/line-chart.tsx';
+import { MAX_COMPARED } from '../runs/runs-view.tsx';
+import { FINISHED_STATUSES } from '../../lib/options.ts';
 
 type CompareRun = RunDetailFieldsFragment;
 

@@ -4,29 +4,29 @@ import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import {
   CancelRunMutation,
-  DeleteRunMutation,
   RerunMutation,
   RunProgressSubscription,
   RunQuery,
-} from '../lib/operations.ts';
-import type { RunProgressSubscription as ProgressEvent, RunStatus } from '../gql/graphql.ts';
-import { describeError } from '../lib/errors.ts';
-import { FINISHED_STATUSES } from '../lib/options.ts';
-import { randomSeed } from '../lib/seed.ts';
+} from './documents.ts';
+import { DeleteRunMutation } from '../runs/documents.ts';
+import type { RunProgressSubscription as ProgressEvent, RunStatus } from '../../gql/graphql.ts';
+import { describeError } from '../../lib/errors.ts';
+import { FINISHED_STATUSES } from '../../lib/options.ts';
+import { randomSeed } from '../../lib/seed.ts';
 import {
   describeNoise,
   estimateRemainingMs,
   formatDateTime,
   formatDuration,
-} from '../lib/format.ts';
-import { ErrorMessage, FrameBox, ProgressBar, StatusBadge } from './bits.tsx';
-import { choiceRows } from './choice-fields.tsx';
+} from '../../lib/format.ts';
+import { ErrorMessage, FrameBox, ProgressBar, StatusBadge } from '../../components/bits.tsx';
+import { choiceRows } from '../../components/choice-fields.tsx';
 import { RunNotes } from './run-notes.tsx';
-import { Player } from './player.tsx';
+import { Player } from '../../components/player/player.tsx';
 import { TagEditor } from './tag-editor.tsx';
-import { canCreate, canEdit } from '../lib/roles.ts';
-import { CreatedBy } from './created-by.tsx';
-import { useSession } from './session.tsx';
+import { canCreate, canEdit } from '../../lib/roles.ts';
+import { CreatedBy } from '../../components/created-by.tsx';
+import { useSession } from '../../shell/session.tsx';
 
 interface LiveFrame {
   readonly index: number;

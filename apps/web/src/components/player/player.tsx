@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useId, useRef, useState } from 'react';
-import { FrameBox } from './bits.tsx';
-import { nextPosition, type PlaybackMode } from '../lib/playback.ts';
+import { FrameBox } from '../bits.tsx';
+import { nextPosition, type PlaybackMode } from './playback.ts';
 
 export interface PlayerFrame {
   readonly index: number;

@@ -10,10 +10,10 @@ import {
   type BrowserClient,
 } from '../lib/client.ts';
 import { describeError } from '../lib/errors.ts';
-import { MeQuery, SetupQuery, SignOutMutation } from '../lib/operations.ts';
+import { MeQuery, SetupQuery, SignOutMutation } from './documents.ts';
 import { pickWorkspace, storedWorkspaceId, storeWorkspaceId } from '../lib/workspace-store.ts';
 import { isPublicPath, isWorkspaceItemPath } from '../lib/auth-paths.ts';
-import { ErrorMessage } from './bits.tsx';
+import { ErrorMessage } from '../components/bits.tsx';
 import { CreateWorkspaceForm } from './workspace-forms.tsx';
 import {
   ActionsContext,

@@ -2,16 +2,16 @@
 import { useState } from 'react';
 import Link from 'next/link';
 import { useMutation, useQuery } from 'urql';
-import { DeleteImageMutation, ImagesQuery, RunsUsingImageQuery } from '../lib/operations.ts';
-import type { ImageFieldsFragment } from '../gql/graphql.ts';
-import { describeError } from '../lib/errors.ts';
-import { formatBytes, formatDateTime } from '../lib/format.ts';
-import { ErrorMessage, FileName, FrameBox, StatusBadge } from './bits.tsx';
+import { DeleteImageMutation, ImagesQuery, RunsUsingImageQuery } from './documents.ts';
+import type { ImageFieldsFragment } from '../../gql/graphql.ts';
+import { describeError } from '../../lib/errors.ts';
+import { formatBytes, formatDateTime } from '../../lib/format.ts';
+import { ErrorMessage, FileName, FrameBox, StatusBadge } from '../../components/bits.tsx';
 import { ImageUploader } from './image-uploader.tsx';
-import { Pager, useCursorPages } from './pager.tsx';
-import { canCreate, canEdit } from '../lib/roles.ts';
-import { CreatedBy } from './created-by.tsx';
-import { useSession } from './session.tsx';
+import { Pager, useCursorPages } from '../../components/pager.tsx';
+import { canCreate, canEdit } from '../../lib/roles.ts';
+import { CreatedBy } from '../../components/created-by.tsx';
+import { useSession } from '../../shell/session.tsx';
 
 const PAGE_SIZE = 24;
 

@@ -1,5 +1,5 @@
-import type { RunStatus, RunsQueryVariables } from '../gql/graphql.ts';
-import { RUN_STATUS_OPTIONS } from './options.ts';
+import type { RunStatus, RunsQueryVariables } from '../../gql/graphql.ts';
+import { RUN_STATUS_OPTIONS } from '../../lib/options.ts';
 
 // The Runs page keeps its filters, search, sort and page in the URL, so a reload, the back button
 // or a copied link shows the same list. These helpers convert between the two forms.

@@ -1,9 +1,10 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
-import { TagRunMutation, UntagRunMutation } from '../lib/operations.ts';
-import { describeError } from '../lib/errors.ts';
-import { ErrorMessage } from './bits.tsx';
+import { UntagRunMutation } from './documents.ts';
+import { TagRunMutation } from '../runs/documents.ts';
+import { describeError } from '../../lib/errors.ts';
+import { ErrorMessage } from '../../components/bits.tsx';
 
 export function TagEditor({
   runId,

@@ -3,7 +3,7 @@
 
 import type { Easing as DomainEasing } from '@latent-lab/domain';
 import { framePositions as engineFramePositions } from '@latent-lab/engine/easing';
-import type { Easing } from '../gql/graphql.ts';
+import type { Easing } from '../../gql/graphql.ts';
 
 /** The alpha (position along the path, 0..1) of every frame of a run: the engine's own curves. */
 export function framePositions(steps: number, easing: Easing): number[] {

@@ -1,9 +1,9 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
-import { fieldErrors } from '../lib/errors.ts';
-import { ChangePasswordMutation } from '../lib/operations.ts';
-import { ErrorMessage, FieldError } from './bits.tsx';
+import { fieldErrors } from '../../lib/errors.ts';
+import { ChangePasswordMutation } from './documents.ts';
+import { ErrorMessage, FieldError } from '../../components/bits.tsx';
 
 /** A new password; every other session of the account is signed out (this one stays). */
 export function ChangePasswordForm() {

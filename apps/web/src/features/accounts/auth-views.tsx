@@ -4,18 +4,13 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useClient, useQuery } from 'urql';
 import { MIN_PASSWORD_LENGTH } from '@latent-lab/domain';
-import { describeError, fieldErrors } from '../lib/errors.ts';
-import { isUnauthenticated } from '../lib/client.ts';
-import {
-  AcceptInvitationMutation,
-  MeQuery,
-  SetupQuery,
-  SignInMutation,
-  SignUpMutation,
-} from '../lib/operations.ts';
-import { ErrorMessage, FieldError } from './bits.tsx';
-import { safeNext } from '../lib/auth-paths.ts';
-import { useSessionActions } from './session.tsx';
+import { describeError, fieldErrors } from '../../lib/errors.ts';
+import { isUnauthenticated } from '../../lib/client.ts';
+import { AcceptInvitationMutation, SignInMutation, SignUpMutation } from './documents.ts';
+import { MeQuery, SetupQuery } from '../../shell/documents.ts';
+import { ErrorMessage, FieldError } from '../../components/bits.tsx';
+import { safeNext } from '../../lib/auth-paths.ts';
+import { useSessionActions } from '../../shell/session.tsx';
 
 type Fields = 'name' | 'email' | 'password';
 

@@ -6,16 +6,16 @@ import {
   DeleteNoisePresetMutation,
   NoisePresetsQuery,
   UpdateNoisePresetMutation,
-} from '../lib/operations.ts';
-import type { NoisePresetFieldsFragment } from '../gql/graphql.ts';
-import { describeError, fieldErrors } from '../lib/errors.ts';
-import { noiseLevels } from '../lib/noise-schedule.ts';
-import { ErrorMessage, FieldError } from './bits.tsx';
-import { LineChart, SERIES_COLORS } from './line-chart.tsx';
-import { NoiseFields, optionLabel, type NoiseDraft } from './noise-fields.tsx';
-import { canCreate, canEdit } from '../lib/roles.ts';
-import { CreatedBy } from './created-by.tsx';
-import { useSession } from './session.tsx';
+} from './documents.ts';
+import type { NoisePresetFieldsFragment } from '../../gql/graphql.ts';
+import { describeError, fieldErrors } from '../../lib/errors.ts';
+import { noiseLevels } from '../../lib/noise-schedule.ts';
+import { ErrorMessage, FieldError } from '../../components/bits.tsx';
+import { LineChart, SERIES_COLORS } from '../../components/line-chart.tsx';
+import { NoiseFields, optionLabel, type NoiseDraft } from '../../components/noise-fields.tsx';
+import { canCreate, canEdit } from '../../lib/roles.ts';
+import { CreatedBy } from '../../components/created-by.tsx';
+import { useSession } from '../../shell/session.tsx';
 
 const PREVIEW_STEPS = 24;
 

@@ -1,0 +1,52 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  alphaOfPosition,
+  compareQuery,
+  compareStateFromParams,
+  differenceInto,
+  framePositions,
+  nearestIndex,
+} from './compare.ts';
+
+describe('comparison player', () => {
+  test('runs of different lengths map by alpha, easing included', () => {
+    assert.deepEqual(framePositions(3, 'LINEAR'), [0, 0.5, 1]);
+    assert.deepEqual(framePositions(3, 'EASE_IN'), [0, 0.25, 1]);
+    const short = framePositions(5, 'LINEAR');
+    const long = framePositions(9, 'LINEAR');
+    const at = (p: number) => alphaOfPosition(p, 9);
+    assert.deepEqual(
+      [0, 4, 8].map((p) => nearestIndex(short, at(p))),
+      [0, 2, 4],
+    );
+    assert.deepEqual(
+      [0, 4, 8].map((p) => nearestIndex(long, at(p))),
+      [0, 4, 8],
+    );
+    // ease-in reaches alpha 0.5 late: the nearest of its 5 frames to alpha 0.5 is frame 3 (0.5625).
+    assert.equal(nearestIndex(framePositions(5, 'EASE_IN'), 0.5), 3);
+  });
+
+  test('the URL holds runs, frame, view and the A/B pair', () => {
+    const state = { runs: ['r1', 'r2', 'r3'], frame: 7, mode: 'wipe' as const, a: 2, b: 0 };
+    const query = compareQuery(state);
+    assert.equal(query, 'runs=r1,r2,r3&frame=7&view=wipe&a=2&b=0');
+    assert.deepEqual(compareStateFromParams(new URLSearchParams(query), 4), state);
+    assert.deepEqual(compareStateFromParams(new URLSearchParams('runs=a,b&view=x&frame=-1'), 4), {
+      runs: ['a', 'b'],
+      frame: 0,
+      mode: 'side',
+      a: 0,
+      b: 1,
+    });
+  });
+
+  test('the difference image is |A - B| amplified, opaque', () => {
+    const a = new Uint8ClampedArray([10, 20, 30, 255, 5, 5, 5, 255]);
+    const b = new Uint8ClampedArray([12, 20, 0, 255, 5, 5, 5, 255]);
+    const out = new Uint8ClampedArray(8);
+    assert.equal(differenceInto(a, b, out, 4), 1);
+    assert.deepEqual([...out], [8, 0, 120, 255, 0, 0, 0, 255]);
+  });
+});
