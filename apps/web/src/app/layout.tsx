@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { NuqsAdapter } from 'nuqs/adapters/next/app';
 import { GraphQLProvider } from '../shell/graphql-provider.tsx';
 import { SiteHeader } from '../shell/site-header.tsx';
 import './globals.css';
@@ -18,7 +19,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <GraphQLProvider header={<SiteHeader />}>{children}</GraphQLProvider>
+        {/* URL state (the Runs filters, the comparison's view) goes through nuqs. */}
+        <NuqsAdapter>
+          <GraphQLProvider header={<SiteHeader />}>{children}</GraphQLProvider>
+        </NuqsAdapter>
       </body>
     </html>
   );

@@ -1,7 +1,7 @@
 'use client';
-import { useEffect, useId, useRef, useState } from 'react';
 import { FrameBox } from '../bits.tsx';
-import { nextPosition, type PlaybackMode } from './playback.ts';
+import { PlaybackControls } from './playback-controls.tsx';
+import { usePlayback } from './use-playback.ts';
 
 export interface PlayerFrame {
   readonly index: number;
@@ -9,8 +9,8 @@ export interface PlayerFrame {
 }
 
 /**
- * Frame player: play/pause, scrub, frames per second, loop or ping-pong. The shown position is
- * owned by the caller so a filmstrip (or other runs) can follow it.
+ * Frame player of one run: the frame at the position over the playback controls. The shown
+ * position is owned by the caller so a filmstrip can follow it.
  */
 export function Player({
   frames,
@@ -27,26 +27,8 @@ export function Player({
   onPositionChange: (position: number) => void;
   label: string;
 }) {
-  const id = useId();
-  const [playing, setPlaying] = useState(false);
-  const [fps, setFps] = useState(12);
-  const [mode, setMode] = useState<PlaybackMode>('loop');
-  const direction = useRef<1 | -1>(1);
+  const playback = usePlayback(frames.length, position, onPositionChange, 12);
   const current = frames[Math.min(position, frames.length - 1)];
-  const latest = useRef({ position, count: frames.length, onPositionChange, mode });
-  latest.current = { position, count: frames.length, onPositionChange, mode };
-
-  useEffect(() => {
-    if (!playing) return;
-    const timer = setInterval(() => {
-      const { position: at, count, onPositionChange: move, mode: playMode } = latest.current;
-      const step = nextPosition(at, count, direction.current, playMode);
-      direction.current = step.direction;
-      move(step.position);
-    }, 1000 / fps);
-    return () => clearInterval(timer);
-  }, [playing, fps]);
-
   return (
     <section aria-label={label}>
       <div className="player-stage">
@@ -58,51 +40,15 @@ export function Player({
           eager
         />
       </div>
-      <div className="player-controls">
-        <button
-          type="button"
-          onClick={() => setPlaying((p) => !p)}
-          disabled={frames.length < 2}
-          aria-pressed={playing}
-        >
-          {playing ? 'Pause' : 'Play'}
-        </button>
-        <label htmlFor={`${id}-scrub`} className="visually-hidden">
-          Frame
-        </label>
-        <input
-          id={`${id}-scrub`}
-          className="scrub"
-          type="range"
-          min={0}
-          max={Math.max(0, frames.length - 1)}
-          value={Math.min(position, Math.max(0, frames.length - 1))}
-          onChange={(e) => onPositionChange(Number(e.target.value))}
-          disabled={frames.length === 0}
-          aria-valuetext={current ? `frame ${current.index}` : 'no frames'}
-        />
-        <span className="mono" aria-live="off">
-          {current ? `frame ${current.index}` : '—'}
-        </span>
-        <label className="row">
-          FPS
-          <input
-            type="number"
-            min={1}
-            max={60}
-            value={fps}
-            style={{ width: '4.5rem' }}
-            onChange={(e) => setFps(Math.min(60, Math.max(1, Number(e.target.value) || 1)))}
-          />
-        </label>
-        <label className="row">
-          Mode
-          <select value={mode} onChange={(e) => setMode(e.target.value as PlaybackMode)}>
-            <option value="loop">Loop</option>
-            <option value="ping-pong">Ping-pong</option>
-          </select>
-        </label>
-      </div>
+      <PlaybackControls
+        playback={playback}
+        count={frames.length}
+        position={position}
+        onScrub={onPositionChange}
+        scrubLabel="Frame"
+        scrubValueText={current ? `frame ${current.index}` : 'no frames'}
+        positionText={current ? `frame ${current.index}` : '—'}
+      />
     </section>
   );
 }

@@ -2,8 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   alphaOfPosition,
-  compareQuery,
-  compareStateFromParams,
+  compareHref,
+  comparePair,
+  compareUrl,
+  loadCompareParams,
   differenceInto,
   framePositions,
   nearestIndex,
@@ -28,18 +30,25 @@ describe('comparison player', () => {
     assert.equal(nearestIndex(framePositions(5, 'EASE_IN'), 0.5), 3);
   });
 
-  test('the URL holds runs, frame, view and the A/B pair', () => {
-    const state = { runs: ['r1', 'r2', 'r3'], frame: 7, mode: 'wipe' as const, a: 2, b: 0 };
-    const query = compareQuery(state);
-    assert.equal(query, 'runs=r1,r2,r3&frame=7&view=wipe&a=2&b=0');
-    assert.deepEqual(compareStateFromParams(new URLSearchParams(query), 4), state);
-    assert.deepEqual(compareStateFromParams(new URLSearchParams('runs=a,b&view=x&frame=-1'), 4), {
+  test('the URL holds runs, frame, view and the A/B pair, defaults left out', () => {
+    const state = { runs: ['r1', 'r2', 'r3'], frame: 7, view: 'wipe' as const, a: 2, b: 0 };
+    const url = compareUrl('/compare', state);
+    assert.equal(url, '/compare?runs=r1,r2,r3&frame=7&view=wipe&a=2&b=0');
+    assert.deepEqual(loadCompareParams(url.slice('/compare'.length)), state);
+    assert.equal(compareHref(['a', 'b']), '/compare?runs=a,b');
+    assert.deepEqual(loadCompareParams('?runs=a,b&view=x&frame=-1&a=1.5'), {
       runs: ['a', 'b'],
       frame: 0,
-      mode: 'side',
+      view: 'side',
       a: 0,
       b: 1,
     });
+  });
+
+  test('A and B are two different runs in range', () => {
+    assert.deepEqual(comparePair(2, 0, 3), { a: 2, b: 0 });
+    assert.deepEqual(comparePair(0, 0, 3), { a: 0, b: 1 });
+    assert.deepEqual(comparePair(5, 5, 2), { a: 1, b: 0 });
   });
 
   test('the difference image is |A - B| amplified, opaque', () => {

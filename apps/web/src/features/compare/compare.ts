@@ -4,6 +4,14 @@
 import type { Easing as DomainEasing } from '@latent-lab/domain';
 import { framePositions as engineFramePositions } from '@latent-lab/engine/easing';
 import type { Easing } from '../../gql/graphql.ts';
+import {
+  createLoader,
+  createParser,
+  createSerializer,
+  parseAsArrayOf,
+  parseAsString,
+  parseAsStringLiteral,
+} from 'nuqs';
 
 /** The alpha (position along the path, 0..1) of every frame of a run: the engine's own curves. */
 export function framePositions(steps: number, easing: Easing): number[] {
@@ -28,53 +36,47 @@ export function alphaOfPosition(position: number, positions: number): number {
 }
 
 export type CompareMode = 'side' | 'wipe' | 'onion' | 'diff';
-export const COMPARE_MODES: readonly { value: CompareMode; label: string }[] = [
+export const COMPARE_MODES = [
   { value: 'side', label: 'Side by side' },
   { value: 'wipe', label: 'A/B wipe' },
   { value: 'onion', label: 'Onion skin' },
   { value: 'diff', label: 'Difference' },
-];
+] as const satisfies readonly { value: CompareMode; label: string }[];
 
-export interface CompareState {
-  runs: string[];
-  frame: number;
-  mode: CompareMode;
-  /** Indexes into runs of the two runs the wipe, onion and difference views show. */
-  a: number;
-  b: number;
-}
+/** The most runs one comparison shows (and one sweep launches). */
+export const MAX_COMPARED = 4;
 
-interface Params {
-  get(name: string): string | null;
-}
+/** A whole number of 0 or more; anything else in the URL reads as absent. */
+const parseAsPosition = createParser({
+  parse: (value) => (/^\d+$/.test(value) ? Number(value) : null),
+  serialize: String,
+});
 
-function intParam(params: Params | null, name: string, fallback: number): number {
-  const value = Number(params?.get(name) ?? '');
-  return Number.isInteger(value) && value >= 0 ? value : fallback;
-}
+/**
+ * The comparison's URL: the runs, the shared frame, the view and the two runs (indexes into runs)
+ * the wipe, onion and difference views show. Defaults are left out of the URL.
+ */
+export const compareParams = {
+  runs: parseAsArrayOf(parseAsString).withDefault([]),
+  frame: parseAsPosition.withDefault(0),
+  view: parseAsStringLiteral(COMPARE_MODES.map((m) => m.value)).withDefault('side'),
+  a: parseAsPosition.withDefault(0),
+  b: parseAsPosition.withDefault(1),
+};
 
-export function compareStateFromParams(params: Params | null, maxRuns: number): CompareState {
-  const runs = (params?.get('runs') ?? '').split(',').filter(Boolean).slice(0, maxRuns);
-  const mode = params?.get('view') ?? 'side';
-  const a = Math.min(intParam(params, 'a', 0), Math.max(0, runs.length - 1));
-  let b = Math.min(intParam(params, 'b', 1), Math.max(0, runs.length - 1));
-  if (b === a) b = a === 0 ? Math.min(1, runs.length - 1) : 0;
-  return {
-    runs,
-    frame: intParam(params, 'frame', 0),
-    mode: COMPARE_MODES.some((m) => m.value === mode) ? (mode as CompareMode) : 'side',
-    a,
-    b,
-  };
-}
+export const loadCompareParams = createLoader(compareParams);
+export const compareUrl = createSerializer(compareParams);
 
-export function compareQuery(state: CompareState): string {
-  const out = new URLSearchParams({ runs: state.runs.join(',') });
-  if (state.frame > 0) out.set('frame', String(state.frame));
-  if (state.mode !== 'side') out.set('view', state.mode);
-  if (state.a !== 0) out.set('a', String(state.a));
-  if (state.b !== 1) out.set('b', String(state.b));
-  return out.toString().replaceAll('%2C', ',');
+/** The link to a comparison of these runs. */
+export const compareHref = (runs: readonly string[]): string =>
+  compareUrl('/compare', { runs: [...runs] });
+
+/** The A and B of the blend views as indexes into `count` runs: in range and never the same. */
+export function comparePair(a: number, b: number, count: number): { a: number; b: number } {
+  const last = Math.max(0, count - 1);
+  const pairA = Math.min(a, last);
+  const pairB = Math.min(b, last);
+  return { a: pairA, b: pairB === pairA ? (pairA === 0 ? Math.min(1, last) : 0) : pairB };
 }
 
 /**

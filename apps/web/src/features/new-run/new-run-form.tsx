@@ -28,6 +28,7 @@ import {
 } from './run-rules.ts';
 import { noiseLevels, type NoiseShape } from '../../lib/noise-schedule.ts';
 import { ErrorMessage, FieldError, FileName, FrameBox } from '../../components/bits.tsx';
+import { compareHref } from '../compare/compare.ts';
 import { ImageUploader } from '../images/image-uploader.tsx';
 import { LineChart, SERIES_COLORS } from '../../components/line-chart.tsx';
 import { NoiseFields, optionLabel, type NoiseDraft } from '../../components/noise-fields.tsx';
@@ -265,7 +266,7 @@ export function NewRunForm() {
         }
         created.push(result.data.createRun.id);
       }
-      router.push(`/compare?runs=${created.join(',')}`);
+      router.push(compareHref(created));
       return;
     }
     const result = await createRun({ input });

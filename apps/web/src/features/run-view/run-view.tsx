@@ -9,7 +9,8 @@ import {
   RunQuery,
 } from './documents.ts';
 import { DeleteRunMutation } from '../runs/documents.ts';
-import type { RunProgressSubscription as ProgressEvent, RunStatus } from '../../gql/graphql.ts';
+import type { RunProgressSubscription as ProgressData, RunStatus } from '../../gql/graphql.ts';
+import { frameOfEvent, mergeFrames, type LiveFrame } from './live-frames.ts';
 import { describeError } from '../../lib/errors.ts';
 import { FINISHED_STATUSES } from '../../lib/options.ts';
 import { randomSeed } from '../../lib/seed.ts';
@@ -28,15 +29,6 @@ import { canCreate, canEdit } from '../../lib/roles.ts';
 import { CreatedBy } from '../../components/created-by.tsx';
 import { useSession } from '../../shell/session.tsx';
 
-interface LiveFrame {
-  readonly index: number;
-  readonly alpha: number;
-  readonly noiseLevel: number;
-  readonly url: string;
-  readonly thumbnailUrl: string;
-  readonly decodeMs: number;
-}
-
 interface LiveState {
   readonly frames: ReadonlyMap<number, LiveFrame>;
   readonly status: RunStatus | null;
@@ -46,19 +38,11 @@ interface LiveState {
 
 const EMPTY_LIVE: LiveState = { frames: new Map(), status: null, error: null, total: null };
 
-function applyEvent(state: LiveState = EMPTY_LIVE, data: ProgressEvent): LiveState {
+function applyEvent(state: LiveState = EMPTY_LIVE, data: ProgressData): LiveState {
   const event = data.runProgress;
   const frames = new Map(state.frames);
-  if (event.kind === 'FRAME' && event.index !== null && event.url !== null) {
-    frames.set(event.index, {
-      index: event.index,
-      alpha: event.alpha ?? 0,
-      noiseLevel: event.noiseLevel ?? 0,
-      url: event.url,
-      thumbnailUrl: event.thumbnailUrl ?? event.url,
-      decodeMs: event.decodeMs ?? 0,
-    });
-  }
+  const frame = frameOfEvent(event);
+  if (frame) frames.set(frame.index, frame);
   return { frames, status: event.status, error: event.error ?? state.error, total: event.total };
 }
 
@@ -84,12 +68,13 @@ export function RunView({ runId }: { runId: string }) {
   const run = data?.run;
   const liveState = live.data ?? EMPTY_LIVE;
 
-  const frames = useMemo(() => {
-    const byIndex = new Map<number, LiveFrame>();
-    for (const f of run?.frames.nodes ?? []) byIndex.set(f.index, f);
-    for (const f of liveState.frames.values()) byIndex.set(f.index, f);
-    return [...byIndex.values()].sort((a, b) => a.index - b.index);
-  }, [run?.frames.nodes, liveState.frames]);
+  const frames = useMemo(
+    () =>
+      [...mergeFrames(run?.frames.nodes ?? [], liveState.frames.values()).values()].sort(
+        (a, b) => a.index - b.index,
+      ),
+    [run?.frames.nodes, liveState.frames],
+  );
 
   const positionOf = useMemo(
     () => new Map(frames.map((f, position) => [f.index, position])),

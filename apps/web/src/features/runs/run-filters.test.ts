@@ -1,10 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  cursorTrail,
-  filtersFromParams,
   filtersToQuery,
   hasFilters,
+  loadRunsParams,
   NO_FILTERS,
   toRunsVariables,
 } from './run-filters.ts';
@@ -19,9 +18,7 @@ describe('runs filters in the URL', () => {
     };
     const query = filtersToQuery(filters, ['c1', 'c2']);
     assert.equal(query, 'status=canceled&tag=x&sort=name-asc&after=c1&after=c2');
-    const params = new URLSearchParams(query);
-    assert.deepEqual(filtersFromParams(params), { ...filters, tag: 'x' });
-    assert.deepEqual(cursorTrail(params), ['c1', 'c2']);
+    assert.deepEqual(loadRunsParams(`?${query}`), { ...filters, tag: 'x', after: ['c1', 'c2'] });
     assert.equal(filtersToQuery(NO_FILTERS), '');
     assert.equal(hasFilters(NO_FILTERS), false);
     assert.equal(hasFilters({ ...NO_FILTERS, sort: 'oldest' }), false, 'sorting filters nothing');
@@ -29,21 +26,24 @@ describe('runs filters in the URL', () => {
   });
 
   test('unknown values fall back to the defaults; variables follow the filters', () => {
-    const params = new URLSearchParams('status=bogus&sort=random&from=yesterday&q=cat');
-    assert.deepEqual(filtersFromParams(params), { ...NO_FILTERS, search: 'cat' });
+    assert.deepEqual(loadRunsParams('?status=bogus&sort=random&from=yesterday&q=cat'), {
+      ...NO_FILTERS,
+      search: 'cat',
+      after: [],
+    });
     const variables = toRunsVariables({ ...NO_FILTERS, status: 'FAILED', sort: 'oldest' }, 'c');
     assert.deepEqual(variables.filter?.status, ['FAILED']);
     assert.deepEqual(variables.sort, { field: 'CREATED_AT', direction: 'ASC' });
     assert.equal(variables.after, 'c');
   });
+
   test('the creator filter lives in the URL and becomes createdById for "me"', () => {
-    const params = new URLSearchParams('by=me');
-    const filters = filtersFromParams(params);
+    const { after: _, ...filters } = loadRunsParams('?by=me');
     assert.equal(filters.createdBy, 'me');
     assert.equal(filtersToQuery(filters), 'by=me');
     assert.equal(hasFilters(filters), true);
     assert.equal(toRunsVariables(filters, null, 20, 'user-1').filter?.createdById, 'user-1');
     assert.equal(toRunsVariables(NO_FILTERS, null, 20, 'user-1').filter?.createdById, undefined);
-    assert.equal(filtersFromParams(new URLSearchParams('by=someone')).createdBy, '');
+    assert.equal(loadRunsParams('?by=someone').createdBy, '');
   });
 });

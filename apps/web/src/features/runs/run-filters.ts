@@ -1,8 +1,16 @@
+import {
+  createLoader,
+  createParser,
+  createSerializer,
+  parseAsNativeArrayOf,
+  parseAsString,
+  parseAsStringLiteral,
+} from 'nuqs';
 import type { RunStatus, RunsQueryVariables } from '../../gql/graphql.ts';
 import { RUN_STATUS_OPTIONS } from '../../lib/options.ts';
 
 // The Runs page keeps its filters, search, sort and page in the URL, so a reload, the back button
-// or a copied link shows the same list. These helpers convert between the two forms.
+// or a copied link shows the same list; nuqs reads and writes it with the parsers below.
 
 export const RUNS_PAGE_SIZE = 20;
 export const STATUSES = RUN_STATUS_OPTIONS;
@@ -37,57 +45,56 @@ export const NO_FILTERS: RunFilters = {
   sort: 'newest',
 };
 
-/** URL parameter of each filter. */
-const PARAM: Record<keyof RunFilters, string> = {
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A status in the URL is lower case ('canceled'); an unknown one reads as none. */
+const parseAsStatus = createParser<RunStatus | ''>({
+  parse: (value) => {
+    const status = value.toUpperCase();
+    return (STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : null;
+  },
+  serialize: (status) => status.toLowerCase(),
+});
+
+/** A day as the date inputs write it (2026-11-26); anything else reads as none. */
+const parseAsDay = createParser({
+  parse: (value) => (DATE.test(value) ? value : null),
+  serialize: (day: string) => day,
+});
+
+/** The filters, sort and page trail in the URL; defaults are left out of it. */
+export const runsParams = {
+  search: parseAsString.withDefault(''),
+  status: parseAsStatus.withDefault(''),
+  model: parseAsString.withDefault(''),
+  tag: parseAsString.withDefault(''),
+  createdAfter: parseAsDay.withDefault(''),
+  createdBefore: parseAsDay.withDefault(''),
+  createdBy: parseAsStringLiteral(['', 'me'] as const).withDefault(''),
+  sort: parseAsStringLiteral(Object.keys(SORTS) as SortKey[]).withDefault('newest'),
+  /** The cursors of the pages visited before this one (`after` repeated): page n has n - 1. */
+  after: parseAsNativeArrayOf(parseAsString),
+};
+
+/** URL parameter of each filter whose name differs from its field. */
+export const RUNS_URL_KEYS = {
   search: 'q',
-  status: 'status',
-  model: 'model',
-  tag: 'tag',
   createdAfter: 'from',
   createdBefore: 'until',
   createdBy: 'by',
-  sort: 'sort',
-};
+} as const;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const loadRunsParams = createLoader(runsParams, { urlKeys: RUNS_URL_KEYS });
+const runsUrl = createSerializer(runsParams, { urlKeys: RUNS_URL_KEYS });
 
-/** Minimal view of URLSearchParams (Next's ReadonlyURLSearchParams fits). */
-interface Params {
-  get(name: string): string | null;
-  getAll(name: string): string[];
-}
-
-export function filtersFromParams(params: Params | null): RunFilters {
-  const get = (key: keyof RunFilters) => params?.get(PARAM[key]) ?? '';
-  const status = get('status').toUpperCase();
-  const sort = get('sort');
-  return {
-    search: get('search'),
-    status: (STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : '',
-    model: get('model'),
-    tag: get('tag'),
-    createdAfter: DATE.test(get('createdAfter')) ? get('createdAfter') : '',
-    createdBefore: DATE.test(get('createdBefore')) ? get('createdBefore') : '',
-    createdBy: get('createdBy') === 'me' ? 'me' : '',
-    sort: Object.hasOwn(SORTS, sort) ? (sort as SortKey) : 'newest',
-  };
-}
-
-/** The cursors of the pages visited before this one: page n has n - 1 of them. */
-export function cursorTrail(params: Params | null): string[] {
-  return (params?.getAll('after') ?? []).filter(Boolean);
+/** Text filters as they are applied: without the spaces around them. */
+export function trimmed(filters: RunFilters): RunFilters {
+  return { ...filters, search: filters.search.trim(), tag: filters.tag.trim() };
 }
 
 /** The query string (without "?") for these filters and page trail; defaults are left out. */
 export function filtersToQuery(filters: RunFilters, trail: readonly string[] = []): string {
-  const out = new URLSearchParams();
-  for (const key of Object.keys(PARAM) as (keyof RunFilters)[]) {
-    const value = key === 'search' || key === 'tag' ? filters[key].trim() : filters[key];
-    if (value && value !== NO_FILTERS[key])
-      out.set(PARAM[key], key === 'status' ? value.toLowerCase() : value);
-  }
-  for (const cursor of trail) out.append('after', cursor);
-  return out.toString();
+  return runsUrl({ ...trimmed(filters), after: [...trail] }).replace(/^\?/, '');
 }
 
 export function hasFilters(filters: RunFilters): boolean {

@@ -1,0 +1,134 @@
+'use client';
+import { useId, useState } from 'react';
+import { useQuery } from 'urql';
+import { ModelsQuery } from './documents.ts';
+import type { RunStatus } from '../../gql/graphql.ts';
+import { Field } from '../../components/field.tsx';
+import { filtersToQuery, NO_FILTERS, STATUSES, type RunFilters } from './run-filters.ts';
+
+const SORT_LABELS: Record<RunFilters['sort'], string> = {
+  newest: 'Newest first',
+  oldest: 'Oldest first',
+  'name-asc': 'Name A–Z',
+  'name-desc': 'Name Z–A',
+};
+
+/**
+ * The history's filters. Selects apply at once; text and date fields are typed into a draft and
+ * applied together. The URL is the truth, so the draft follows it whenever it changes (a tag
+ * chip, the back button, a pasted link).
+ */
+export function FiltersForm({
+  filters,
+  onApply,
+}: {
+  filters: RunFilters;
+  onApply: (filters: RunFilters) => void;
+}) {
+  const id = useId();
+  const [models] = useQuery({ query: ModelsQuery });
+  const [draft, setDraft] = useState<RunFilters>(filters);
+  const filtersKey = filtersToQuery(filters);
+  const [draftOf, setDraftOf] = useState(filtersKey);
+  if (draftOf !== filtersKey) {
+    setDraftOf(filtersKey);
+    setDraft(filters);
+  }
+  const field = (name: keyof RunFilters) => `${id}-${name}`;
+  const modelNames = (models.data?.models ?? []).map((m) => m.name);
+  /** A text or date field: typed into the draft. */
+  const draftInput = (name: 'search' | 'tag' | 'createdAfter' | 'createdBefore') => ({
+    id: field(name),
+    value: draft[name],
+    onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value }),
+  });
+  return (
+    <form
+      className="panel filters"
+      role="search"
+      aria-label="Filter runs"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onApply(draft);
+      }}
+    >
+      <Field id={field('search')} label="Name contains">
+        <input type="search" {...draftInput('search')} />
+      </Field>
+      <Field id={field('status')} label="Status">
+        <select
+          id={field('status')}
+          value={draft.status}
+          onChange={(e) => onApply({ ...draft, status: e.target.value as RunStatus | '' })}
+        >
+          <option value="">Any</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s.toLowerCase()}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id={field('model')} label="Model">
+        <select
+          id={field('model')}
+          value={draft.model}
+          onChange={(e) => onApply({ ...draft, model: e.target.value })}
+        >
+          <option value="">Any</option>
+          {/* A model in the URL that the server no longer lists still shows as chosen. */}
+          {[
+            ...modelNames,
+            ...(draft.model && !modelNames.includes(draft.model) ? [draft.model] : []),
+          ].map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id={field('tag')} label="Tag">
+        <input placeholder="a tag or its start" {...draftInput('tag')} />
+      </Field>
+      <Field id={field('createdAfter')} label="Created from">
+        <input type="date" {...draftInput('createdAfter')} />
+      </Field>
+      <Field id={field('createdBefore')} label="Created until">
+        <input type="date" {...draftInput('createdBefore')} />
+      </Field>
+      <Field id={field('createdBy')} label="Created by">
+        <select
+          id={field('createdBy')}
+          value={draft.createdBy}
+          onChange={(e) =>
+            onApply({ ...draft, createdBy: e.target.value as RunFilters['createdBy'] })
+          }
+        >
+          <option value="">Anyone</option>
+          <option value="me">Me</option>
+        </select>
+      </Field>
+      <Field id={field('sort')} label="Sort">
+        <select
+          id={field('sort')}
+          value={draft.sort}
+          onChange={(e) => onApply({ ...draft, sort: e.target.value as RunFilters['sort'] })}
+        >
+          {Object.entries(SORT_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <div className="row">
+        <button type="submit" className="primary">
+          Apply
+        </button>
+        <button type="button" onClick={() => onApply(NO_FILTERS)}>
+          Clear
+        </button>
+      </div>
+    </form>
+  );
+}
