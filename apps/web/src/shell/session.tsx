@@ -1,4 +1,5 @@
 'use client';
+import { MeDocument, SetupDocument, SignOutDocument } from '../gql/graphql.ts';
 import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { usePathname, useRouter } from 'next/navigation';
 import { Provider, useQuery } from 'urql';
@@ -10,7 +11,6 @@ import {
   type BrowserClient,
 } from '../lib/client.ts';
 import { describeError } from '../lib/errors.ts';
-import { MeQuery, SetupQuery, SignOutMutation } from './documents.ts';
 import { pickWorkspace, storedWorkspaceId, storeWorkspaceId } from '../lib/workspace-store.ts';
 import { isPublicPath, isWorkspaceItemPath } from '../lib/auth-paths.ts';
 import { ErrorMessage } from '../components/bits.tsx';
@@ -76,7 +76,7 @@ export function SessionProvider({ header, children }: { header: ReactNode; child
       if (redirecting.current || isPublicPath(window.location.pathname)) return;
       redirecting.current = true;
       void client
-        .query(SetupQuery, {}, { requestPolicy: 'network-only' })
+        .query(SetupDocument, {}, { requestPolicy: 'network-only' })
         .toPromise()
         .then((result) => {
           const next = currentPath();
@@ -111,7 +111,7 @@ export function SessionProvider({ header, children }: { header: ReactNode; child
         setEpoch((e) => e + 1);
       },
       async signOut() {
-        await client.mutation(SignOutMutation, {}).toPromise();
+        await client.mutation(SignOutDocument, {}).toPromise();
         setEpoch((e) => e + 1);
         routerRef.current.replace('/sign-in');
       },
@@ -166,7 +166,7 @@ function SessionGate({
   const pathname = usePathname() ?? '/';
   const publicPage = isPublicPath(pathname);
   const [me, refetch] = useQuery({
-    query: MeQuery,
+    query: MeDocument,
     requestPolicy: 'network-only',
     pause: publicPage,
   });

@@ -1,8 +1,8 @@
 'use client';
+import { CreateWorkspaceDocument } from '../gql/graphql.ts';
 import { useId, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation } from 'urql';
-import { CreateWorkspaceMutation } from './documents.ts';
 import { fieldErrors } from '../lib/errors.ts';
 import { ROLE_LABELS } from '../lib/roles.ts';
 import { FieldError } from '../components/bits.tsx';
@@ -14,7 +14,7 @@ export function CreateWorkspaceForm() {
   const router = useRouter();
   const actions = useSessionActions();
   const [name, setName] = useState('');
-  const [state, create] = useMutation(CreateWorkspaceMutation);
+  const [state, create] = useMutation(CreateWorkspaceDocument);
   const [errors, setErrors] = useState<Record<string, string>>({});
 
   async function submit(event: FormEvent) {

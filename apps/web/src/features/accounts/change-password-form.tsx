@@ -1,14 +1,14 @@
 'use client';
+import { ChangePasswordDocument } from '../../gql/graphql.ts';
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { fieldErrors } from '../../lib/errors.ts';
-import { ChangePasswordMutation } from './documents.ts';
 import { ErrorMessage, FieldError } from '../../components/bits.tsx';
 
 /** A new password; every other session of the account is signed out (this one stays). */
 export function ChangePasswordForm() {
   const id = useId();
-  const [state, changePassword] = useMutation(ChangePasswordMutation);
+  const [state, changePassword] = useMutation(ChangePasswordDocument);
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});

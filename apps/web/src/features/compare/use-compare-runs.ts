@@ -1,7 +1,7 @@
 'use client';
+import { RunDocument, RunProgressDocument } from '../../gql/graphql.ts';
 import { useEffect, useMemo, useState } from 'react';
 import { useClient } from 'urql';
-import { RunProgressSubscription, RunQuery } from '../run-view/documents.ts';
 import type { RunDetailFieldsFragment, RunStatus } from '../../gql/graphql.ts';
 import { describeError } from '../../lib/errors.ts';
 import { FINISHED_STATUSES } from '../../lib/options.ts';
@@ -49,7 +49,7 @@ export function useCompareRuns(ids: readonly string[]): {
     const runIds = idsKey.split(',').filter(Boolean);
     Promise.all(
       runIds.map((runId) =>
-        client.query(RunQuery, { id: runId }, { requestPolicy: 'network-only' }).toPromise(),
+        client.query(RunDocument, { id: runId }, { requestPolicy: 'network-only' }).toPromise(),
       ),
     )
       .then((results) => {
@@ -73,13 +73,13 @@ export function useCompareRuns(ids: readonly string[]): {
   useEffect(() => {
     if (!activeKey) return;
     const subscriptions = activeKey.split(',').map((runId) =>
-      client.subscription(RunProgressSubscription, { runId }).subscribe((result) => {
+      client.subscription(RunProgressDocument, { runId }).subscribe((result) => {
         const event = result.data?.runProgress;
         if (!event) return;
         // A run that ended: its final timings (and stored frames) come from the run itself.
         if (event.kind === 'STATUS' && FINISHED_STATUSES.has(event.status))
           void client
-            .query(RunQuery, { id: runId }, { requestPolicy: 'network-only' })
+            .query(RunDocument, { id: runId }, { requestPolicy: 'network-only' })
             .toPromise()
             .then(({ data }) => {
               const ended = data?.run;

@@ -1,7 +1,7 @@
 'use client';
+import { UploadImageDocument } from '../../gql/graphql.ts';
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { useMutation } from 'urql';
-import { UploadImageMutation } from './documents.ts';
 import type { ImageFieldsFragment } from '../../gql/graphql.ts';
 import { describeError, uploadErrorMessage } from '../../lib/errors.ts';
 
@@ -20,7 +20,7 @@ export function ImageUploader({
   staleAfter?: unknown;
 }) {
   const id = useId();
-  const [, upload] = useMutation(UploadImageMutation);
+  const [, upload] = useMutation(UploadImageDocument);
   const [over, setOver] = useState(false);
   const [busy, setBusy] = useState(0);
   const [errors, setErrors] = useState<string[]>([]);

@@ -1,8 +1,8 @@
 'use client';
+import { DeleteImageDocument, ImagesDocument, RunsUsingImageDocument } from '../../gql/graphql.ts';
 import { useState } from 'react';
 import Link from 'next/link';
 import { useMutation, useQuery } from 'urql';
-import { DeleteImageMutation, ImagesQuery, RunsUsingImageQuery } from './documents.ts';
 import type { ImageFieldsFragment } from '../../gql/graphql.ts';
 import { describeError } from '../../lib/errors.ts';
 import { formatBytes, formatDateTime } from '../../lib/format.ts';
@@ -18,8 +18,8 @@ const PAGE_SIZE = 24;
 function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted: () => void }) {
   const session = useSession();
   const deletable = canEdit(session?.workspace.role, image.createdBy?.id, session?.me.id);
-  const [usage] = useQuery({ query: RunsUsingImageQuery, variables: { imageId: image.id } });
-  const [deleteState, remove] = useMutation(DeleteImageMutation);
+  const [usage] = useQuery({ query: RunsUsingImageDocument, variables: { imageId: image.id } });
+  const [deleteState, remove] = useMutation(DeleteImageDocument);
   const [refusal, setRefusal] = useState<string | null>(null);
   const runs = usage.data?.runs.nodes ?? [];
   const used = usage.data?.runs.totalCount ?? 0;
@@ -92,7 +92,7 @@ export function ImagesView() {
   const session = useSession();
   const pages = useCursorPages();
   const [{ data, fetching, error }, refetch] = useQuery({
-    query: ImagesQuery,
+    query: ImagesDocument,
     variables: { first: PAGE_SIZE, after: pages.after },
   });
   const reload = () => refetch({ requestPolicy: 'network-only' });

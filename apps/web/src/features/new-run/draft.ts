@@ -8,7 +8,7 @@ import type {
   InterpolationMethod,
   LoopMode,
 } from '../../gql/graphql.ts';
-import { formFieldOf } from '../../lib/errors.ts';
+import { formFieldOf, placeFieldErrors } from '../../lib/errors.ts';
 import { randomSeed } from '../../lib/seed.ts';
 import type { NoiseShape } from '../../lib/noise-schedule.ts';
 import { optionLabel, type NoiseDraft } from '../../components/noise-fields.tsx';
@@ -234,11 +234,5 @@ const SHOWN_FIELDS = new Set([
 ]);
 
 /** The API's field errors on the form's fields; any other lands on the form. */
-export function placeErrors(errors: Record<string, string>): Record<string, string> {
-  const placed: Record<string, string> = {};
-  for (const [field, message] of Object.entries(errors)) {
-    const key = SHOWN_FIELDS.has(field) ? field : 'form';
-    placed[key] = placed[key] === undefined ? message : `${placed[key]} ${message}`;
-  }
-  return placed;
-}
+export const placeErrors = (errors: Record<string, string>) =>
+  placeFieldErrors(errors, SHOWN_FIELDS);

@@ -1,7 +1,7 @@
 'use client';
+import { ImagesDocument } from '../../gql/graphql.ts';
 import { useMemo } from 'react';
 import { useQuery } from 'urql';
-import { ImagesQuery } from '../images/documents.ts';
 import type { ImageFieldsFragment } from '../../gql/graphql.ts';
 import { FieldError, FileName, FrameBox } from '../../components/bits.tsx';
 import { ImageUploader } from '../images/image-uploader.tsx';
@@ -30,7 +30,7 @@ export function KeyframesFieldset({
   // Named so an upload refreshes the library even while it is empty (no Image in the cached result yet).
   const imageContext = useMemo(() => ({ additionalTypenames: ['Image'] }), []);
   const [library] = useQuery({
-    query: ImagesQuery,
+    query: ImagesDocument,
     variables: { first: 100 },
     context: imageContext,
   });

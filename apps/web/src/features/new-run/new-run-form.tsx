@@ -1,10 +1,8 @@
 'use client';
+import { CreateRunDocument, ModelsDocument, NoisePresetsDocument } from '../../gql/graphql.ts';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from 'urql';
-import { CreateRunMutation } from './documents.ts';
-import { ModelsQuery } from '../runs/documents.ts';
-import { NoisePresetsQuery } from '../presets/documents.ts';
 import type { ImageFieldsFragment } from '../../gql/graphql.ts';
 import { fieldErrors } from '../../lib/errors.ts';
 import { randomSeed } from '../../lib/seed.ts';
@@ -31,9 +29,9 @@ import { parseSweep } from './sweep.ts';
 export function NewRunForm() {
   const id = useId();
   const router = useRouter();
-  const [models] = useQuery({ query: ModelsQuery });
-  const [presets] = useQuery({ query: NoisePresetsQuery });
-  const [createState, createRun] = useMutation(CreateRunMutation);
+  const [models] = useQuery({ query: ModelsDocument });
+  const [presets] = useQuery({ query: NoisePresetsDocument });
+  const [createState, createRun] = useMutation(CreateRunDocument);
   const [images, setImages] = useState<ImageFieldsFragment[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [draft, setDraft] = useState<Draft>(INITIAL_DRAFT);

@@ -1,9 +1,9 @@
 'use client';
+import { UpdateRunNotesDocument } from '../../gql/graphql.ts';
 import { useId, useState, type FormEvent } from 'react';
 import dynamic from 'next/dynamic';
 import { useMutation } from 'urql';
 import { MAX_NOTES_LENGTH } from '@latent-lab/domain';
-import { UpdateRunNotesMutation } from './documents.ts';
 import { describeError } from '../../lib/errors.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
 
@@ -27,7 +27,7 @@ export function RunNotes({ runId, notes }: { runId: string; notes: string }) {
   const id = useId();
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(notes);
-  const [state, save] = useMutation(UpdateRunNotesMutation);
+  const [state, save] = useMutation(UpdateRunNotesDocument);
   const tooLong = text.trim().length > MAX_NOTES_LENGTH;
 
   async function submit(event: FormEvent) {

@@ -1,8 +1,7 @@
 'use client';
+import { TagRunDocument, UntagRunDocument } from '../../gql/graphql.ts';
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
-import { UntagRunMutation } from './documents.ts';
-import { TagRunMutation } from '../runs/documents.ts';
 import { describeError } from '../../lib/errors.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
 
@@ -18,8 +17,8 @@ export function TagEditor({
 }) {
   const id = useId();
   const [text, setText] = useState('');
-  const [tagState, tag] = useMutation(TagRunMutation);
-  const [untagState, untag] = useMutation(UntagRunMutation);
+  const [tagState, tag] = useMutation(TagRunDocument);
+  const [untagState, untag] = useMutation(UntagRunDocument);
 
   async function add(event: FormEvent) {
     event.preventDefault();

@@ -1,7 +1,7 @@
 'use client';
+import { ModelsDocument } from '../../gql/graphql.ts';
 import { useId, useState } from 'react';
 import { useQuery } from 'urql';
-import { ModelsQuery } from './documents.ts';
 import type { RunStatus } from '../../gql/graphql.ts';
 import { Field } from '../../components/field.tsx';
 import { filtersToQuery, NO_FILTERS, STATUSES, type RunFilters } from './run-filters.ts';
@@ -26,7 +26,7 @@ export function FiltersForm({
   onApply: (filters: RunFilters) => void;
 }) {
   const id = useId();
-  const [models] = useQuery({ query: ModelsQuery });
+  const [models] = useQuery({ query: ModelsDocument });
   const [draft, setDraft] = useState<RunFilters>(filters);
   const filtersKey = filtersToQuery(filters);
   const [draftOf, setDraftOf] = useState(filtersKey);

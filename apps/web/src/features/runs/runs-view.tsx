@@ -1,10 +1,10 @@
 'use client';
+import { RunUpdatesDocument, RunsDocument } from '../../gql/graphql.ts';
 import { useEffect, useMemo, useState } from 'react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useQueryStates } from 'nuqs';
 import { useQuery, useSubscription } from 'urql';
-import { RunsQuery, RunUpdatesSubscription } from './documents.ts';
 import type { RunUpdatesSubscription as RunUpdateEvent } from '../../gql/graphql.ts';
 import { describeError } from '../../lib/errors.ts';
 import { FINISHED_STATUSES } from '../../lib/options.ts';
@@ -71,11 +71,11 @@ export function RunsView() {
   );
   // The history is always worth a fresh look: show the cached page at once, then the server's.
   const [{ data, fetching, error, operation }, refetch] = useQuery({
-    query: RunsQuery,
+    query: RunsDocument,
     variables,
     requestPolicy: 'cache-and-network',
   });
-  const [updates] = useSubscription({ query: RunUpdatesSubscription }, collectUpdate);
+  const [updates] = useSubscription({ query: RunUpdatesDocument }, collectUpdate);
 
   // Rows change in place; the page is fetched again only for the events that change it as a whole.
   const pageVersion = updates.data?.pageVersion ?? 0;

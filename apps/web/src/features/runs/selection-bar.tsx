@@ -1,8 +1,8 @@
 'use client';
+import { DeleteRunDocument, TagRunDocument } from '../../gql/graphql.ts';
 import { useId, useState, type FormEvent } from 'react';
 import Link from 'next/link';
 import { useClient } from 'urql';
-import { DeleteRunMutation, TagRunMutation } from './documents.ts';
 import { describeError } from '../../lib/errors.ts';
 import { compareHref, MAX_COMPARED } from '../compare/compare.ts';
 
@@ -55,7 +55,7 @@ export function SelectionBar({
       .filter(Boolean);
     if (added.length === 0) return;
     const done = await each((runId) =>
-      client.mutation(TagRunMutation, { id: runId, tags: added }).toPromise(),
+      client.mutation(TagRunDocument, { id: runId, tags: added }).toPromise(),
     );
     if (done.length > 0) {
       setTags('');
@@ -68,7 +68,7 @@ export function SelectionBar({
     if (!window.confirm(`Delete ${count} run${count === 1 ? '' : 's'} and their frames?`)) return;
     const deleted = await each((runId) =>
       client
-        .mutation(DeleteRunMutation, { id: runId }, { additionalTypenames: ['Run'] })
+        .mutation(DeleteRunDocument, { id: runId }, { additionalTypenames: ['Run'] })
         .toPromise(),
     );
     if (deleted.length > 0)

@@ -1,12 +1,18 @@
 'use client';
+import {
+  ApiTokensDocument,
+  CreateApiTokenDocument,
+  RevokeApiTokenDocument,
+} from '../../gql/graphql.ts';
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import type { Role } from '../../gql/graphql.ts';
 import { describeError, fieldErrors } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { ApiTokensQuery, CreateApiTokenMutation, RevokeApiTokenMutation } from './documents.ts';
 import { ROLE_LABELS, tokenRoles } from '../../lib/roles.ts';
-import { ErrorMessage, FieldError } from '../../components/bits.tsx';
+import { ErrorMessage } from '../../components/bits.tsx';
+import { Field, invalidProps } from '../../components/field.tsx';
+import { ConfirmButton, StackTable } from '../../components/stack-table.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { useSession } from '../../shell/session.tsx';
 
@@ -46,11 +52,11 @@ export function TokensView() {
   const workspace = session!.workspace;
   const roles = tokenRoles(workspace.role);
   const [{ data, fetching, error }, refetch] = useQuery({
-    query: ApiTokensQuery,
+    query: ApiTokensDocument,
     requestPolicy: 'cache-and-network',
   });
-  const [createState, create] = useMutation(CreateApiTokenMutation);
-  const [revokeState, revoke] = useMutation(RevokeApiTokenMutation);
+  const [createState, create] = useMutation(CreateApiTokenDocument);
+  const [revokeState, revoke] = useMutation(RevokeApiTokenDocument);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>(roles.includes('MEMBER') ? 'MEMBER' : 'VIEWER');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -86,19 +92,15 @@ export function TokensView() {
         <h2 style={{ marginTop: 0 }}>New token</h2>
         <ErrorMessage message={errors['form'] ?? errors['role']} />
         <div className="row" style={{ alignItems: 'flex-start' }}>
-          <div className="field">
-            <label htmlFor={`${id}-name`}>Token name</label>
+          <Field id={`${id}-name`} label="Token name" error={errors['name']}>
             <input
               id={`${id}-name`}
               value={name}
               onChange={(e) => setName(e.target.value)}
-              aria-invalid={errors['name'] ? true : undefined}
-              aria-describedby={errors['name'] ? `${id}-name-error` : undefined}
+              {...invalidProps(`${id}-name`, errors['name'])}
             />
-            <FieldError id={`${id}-name-error`} message={errors['name']} />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-role`}>Token role</label>
+          </Field>
+          <Field id={`${id}-role`} label="Token role">
             <select
               id={`${id}-role`}
               value={role}
@@ -110,7 +112,7 @@ export function TokensView() {
                 </option>
               ))}
             </select>
-          </div>
+          </Field>
         </div>
         <button type="submit" className="primary" disabled={createState.fetching}>
           Create token
@@ -120,52 +122,34 @@ export function TokensView() {
       {fetching && !data ? <p className="muted">Loading tokens…</p> : null}
       {data && data.apiTokens.length === 0 ? <p className="muted">No tokens yet.</p> : null}
       {data && data.apiTokens.length > 0 ? (
-        <div className="panel" style={{ overflowX: 'auto' }}>
-          <table aria-label="API tokens" className="stack-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.apiTokens.map((token) => (
-                <tr key={token.id}>
-                  <td>{token.name}</td>
-                  <td data-label="Role">{ROLE_LABELS[token.role]}</td>
-                  <td data-label="Created">{formatDateTime(token.createdAt)}</td>
-                  <td data-label="Last used">
-                    {token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'never'}
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="small danger"
-                      disabled={revokeState.fetching}
-                      aria-label={`Revoke ${token.name}`}
-                      onClick={async () => {
-                        if (!window.confirm(`Revoke “${token.name}”? It stops working at once.`))
-                          return;
-                        const result = await revoke(
-                          { id: token.id },
-                          { additionalTypenames: ['ApiToken'] },
-                        );
-                        if (!result.error) reload();
-                      }}
-                    >
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackTable label="API tokens" columns={['Name', 'Role', 'Created', 'Last used']} panel>
+          {data.apiTokens.map((token) => (
+            <tr key={token.id}>
+              <td>{token.name}</td>
+              <td data-label="Role">{ROLE_LABELS[token.role]}</td>
+              <td data-label="Created">{formatDateTime(token.createdAt)}</td>
+              <td data-label="Last used">
+                {token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'never'}
+              </td>
+              <td>
+                <ConfirmButton
+                  question={`Revoke “${token.name}”? It stops working at once.`}
+                  disabled={revokeState.fetching}
+                  label={`Revoke ${token.name}`}
+                  onConfirm={async () => {
+                    const result = await revoke(
+                      { id: token.id },
+                      { additionalTypenames: ['ApiToken'] },
+                    );
+                    if (!result.error) reload();
+                  }}
+                >
+                  Revoke
+                </ConfirmButton>
+              </td>
+            </tr>
+          ))}
+        </StackTable>
       ) : null}
     </>
   );
