@@ -4,9 +4,7 @@ import {
   NOISE_MODE_OPTIONS as NOISE_MODES,
   NOISE_SCHEDULE_OPTIONS as NOISE_SCHEDULES,
 } from '../lib/options.ts';
-
-/** A GraphQL enum value as the forms and tables show it (RAMP_UP → ramp-up). */
-export const optionLabel = (value: string): string => value.toLowerCase().replaceAll('_', '-');
+import { OptionSelect } from './option-select.tsx';
 
 /** Noise settings as typed: the level stays text so a half-typed number can say what is wrong. */
 export interface NoiseDraft {
@@ -50,31 +48,21 @@ export function NoiseFields({
       </div>
       <div className="field">
         <label htmlFor={`${idPrefix}-mode`}>Mode</label>
-        <select
+        <OptionSelect
           id={`${idPrefix}-mode`}
+          options={NOISE_MODES}
           value={noise.mode}
-          onChange={(e) => onChange({ mode: e.target.value as NoiseMode })}
-        >
-          {NOISE_MODES.map((m) => (
-            <option key={m} value={m}>
-              {optionLabel(m)}
-            </option>
-          ))}
-        </select>
+          onChange={(mode) => onChange({ mode })}
+        />
       </div>
       <div className="field">
         <label htmlFor={`${idPrefix}-schedule`}>Schedule</label>
-        <select
+        <OptionSelect
           id={`${idPrefix}-schedule`}
+          options={NOISE_SCHEDULES}
           value={noise.schedule}
-          onChange={(e) => onChange({ schedule: e.target.value as NoiseSchedule })}
-        >
-          {NOISE_SCHEDULES.map((m) => (
-            <option key={m} value={m}>
-              {optionLabel(m)}
-            </option>
-          ))}
-        </select>
+          onChange={(schedule) => onChange({ schedule })}
+        />
       </div>
       <label className="checkbox">
         <input

@@ -15,10 +15,9 @@ import {
   comparePair,
   MAX_COMPARED,
   nearestIndex,
-  type CompareMode,
 } from './compare.ts';
 import { useCompareRuns } from './use-compare-runs.ts';
-import { ViewControls, type Blend, type Pair } from './view-controls.tsx';
+import { ViewControls, type ViewState } from './view-controls.tsx';
 
 export function CompareView() {
   const [url, setUrl] = useQueryStates(compareParams, { history: 'replace' });
@@ -26,9 +25,14 @@ export function CompareView() {
   const idsKey = ids.join(',');
   const { runs, shown, error } = useCompareRuns(ids);
   const [position, setPosition] = useState(url.frame);
-  const [mode, setMode] = useState<CompareMode>(url.view);
-  const [pair, setPair] = useState<Pair>(() => comparePair(url.a, url.b, ids.length));
-  const [blend, setBlend] = useState<Blend>({ wipe: 0.5, opacity: 0.5, gain: 4 });
+  const [view, setView] = useState<ViewState>(() => ({
+    mode: url.view,
+    pair: comparePair(url.a, url.b, ids.length),
+    blend: { wipe: 0.5, opacity: 0.5, gain: 4 },
+  }));
+  const { mode, pair, blend } = view;
+  const changeView = (change: Partial<ViewState>) =>
+    setView((current) => ({ ...current, ...change }));
 
   const positions = Math.max(2, ...shown.map((s) => s.run.steps));
   const last = positions - 1;
@@ -43,8 +47,11 @@ export function CompareView() {
     opened.current = idsKey;
     setPlaying(false);
     setPosition(url.frame);
-    setMode(url.view);
-    setPair(comparePair(url.a, url.b, idsKey.split(',').length));
+    setView((current) => ({
+      ...current,
+      mode: url.view,
+      pair: comparePair(url.a, url.b, idsKey.split(',').length),
+    }));
   }, [idsKey, url.frame, url.view, url.a, url.b, setPlaying]);
 
   // The view is in the URL (runs, frame, view, A and B) so a copied link reopens it; not while
@@ -85,8 +92,6 @@ export function CompareView() {
   const a = atRun[pair.a] ?? atRun[0]!;
   const b = atRun[pair.b] ?? atRun[1]!;
   const settings: BlendSettings | null = mode === 'side' ? null : { mode, ...blend };
-  const changeBlend = (change: Partial<Blend>) =>
-    setBlend((current) => ({ ...current, ...change }));
 
   return (
     <>
@@ -109,15 +114,7 @@ export function CompareView() {
           One step per frame of the longest run; each run shows its frame nearest the same alpha.
           Space plays or pauses, arrow keys move one frame.
         </p>
-        <ViewControls
-          mode={mode}
-          onModeChange={setMode}
-          shown={shown}
-          pair={pair}
-          onPairChange={setPair}
-          blend={blend}
-          onBlendChange={changeBlend}
-        />
+        <ViewControls view={view} onViewChange={changeView} shown={shown} />
       </section>
 
       {settings ? (
@@ -133,7 +130,7 @@ export function CompareView() {
             height={a.run.height}
             settings={settings}
             label={`${COMPARE_MODES.find((m) => m.value === mode)?.label}: ${a.run.name} and ${b.run.name}`}
-            onWipeChange={(wipe) => changeBlend({ wipe })}
+            onWipeChange={(wipe) => changeView({ blend: { ...blend, wipe } })}
           />
         </div>
       ) : null}

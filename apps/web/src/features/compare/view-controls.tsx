@@ -9,6 +9,13 @@ export type Blend = Omit<BlendSettings, 'mode'>;
 
 export type Pair = { a: number; b: number };
 
+/** What the comparison shows: the view, its A and B (indexes into the runs) and its settings. */
+export interface ViewState {
+  mode: CompareMode;
+  pair: Pair;
+  blend: Blend;
+}
+
 /** A 0..1 setting as a slider of whole percents. */
 function PercentSlider({
   label,
@@ -39,22 +46,17 @@ function PercentSlider({
 
 /** The view (side by side, wipe, onion skin, difference) and, for the blended ones, its settings. */
 export function ViewControls({
-  mode,
-  onModeChange,
+  view,
+  onViewChange,
   shown,
-  pair,
-  onPairChange,
-  blend,
-  onBlendChange,
 }: {
-  mode: CompareMode;
-  onModeChange: (mode: CompareMode) => void;
+  view: ViewState;
+  onViewChange: (change: Partial<ViewState>) => void;
   shown: readonly ShownRun[];
-  pair: Pair;
-  onPairChange: (change: (pair: Pair) => Pair) => void;
-  blend: Blend;
-  onBlendChange: (change: Partial<Blend>) => void;
 }) {
+  const { mode, pair, blend } = view;
+  const onBlendChange = (change: Partial<Blend>) =>
+    onViewChange({ blend: { ...blend, ...change } });
   const id = useId();
   return (
     <>
@@ -66,7 +68,7 @@ export function ViewControls({
               name={`${id}-view`}
               value={m.value}
               checked={mode === m.value}
-              onChange={() => onModeChange(m.value)}
+              onChange={() => onViewChange({ mode: m.value })}
             />
             {m.label}
           </label>
@@ -84,13 +86,12 @@ export function ViewControls({
                   onChange={(e) => {
                     const next = Number(e.target.value);
                     // Picking the other side's run swaps the two.
-                    onPairChange(
-                      (p) =>
-                        ({
-                          [side]: next,
-                          [other]: p[other] === next ? p[side] : p[other],
-                        }) as Pair,
-                    );
+                    onViewChange({
+                      pair: {
+                        [side]: next,
+                        [other]: pair[other] === next ? pair[side] : pair[other],
+                      } as Pair,
+                    });
                   }}
                 >
                   {shown.map((s, i) => (

@@ -11,6 +11,7 @@ import { describeError } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { ROLE_LABELS } from '../../lib/roles.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
+import { OptionSelect } from '../../components/option-select.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { ConfirmButton, StackTable } from '../../components/stack-table.tsx';
 
@@ -107,13 +108,13 @@ export function InviteForm({
       </p>
       <div className="row">
         <label htmlFor={`${id}-role`}>Role</label>
-        <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {roles.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
-        </select>
+        <OptionSelect
+          id={`${id}-role`}
+          options={roles}
+          label={(r) => ROLE_LABELS[r]}
+          value={role}
+          onChange={setRole}
+        />
         <button type="submit" className="primary" disabled={state.fetching}>
           Create invitation link
         </button>

@@ -13,6 +13,7 @@ import { describeError } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { canManageMember, grantableRoles, ROLE_LABELS, ROLES } from '../../lib/roles.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
+import { OptionSelect } from '../../components/option-select.tsx';
 import { ConfirmButton, StackTable } from '../../components/stack-table.tsx';
 import { InviteForm, PendingInvitations } from './invitations.tsx';
 import { useSession, useSessionActions } from '../../shell/session.tsx';
@@ -94,18 +95,14 @@ export function MembersView() {
               <td data-label="Email">{user.email}</td>
               <td data-label="Role">
                 {manageable ? (
-                  <select
+                  <OptionSelect
                     aria-label={`Role of ${user.name}`}
+                    options={choices}
+                    label={(r) => ROLE_LABELS[r]}
                     value={member.role}
                     disabled={busy}
-                    onChange={(e) => changeRole(user.id, user.name, e.target.value as Role)}
-                  >
-                    {choices.map((r) => (
-                      <option key={r} value={r}>
-                        {ROLE_LABELS[r]}
-                      </option>
-                    ))}
-                  </select>
+                    onChange={(role) => changeRole(user.id, user.name, role)}
+                  />
                 ) : (
                   ROLE_LABELS[member.role]
                 )}

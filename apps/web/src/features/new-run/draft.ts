@@ -9,9 +9,11 @@ import type {
   LoopMode,
 } from '../../gql/graphql.ts';
 import { formFieldOf, placeFieldErrors } from '../../lib/errors.ts';
+import { commaList } from '../../lib/format.ts';
 import { randomSeed } from '../../lib/seed.ts';
 import type { NoiseShape } from '../../lib/noise-schedule.ts';
-import { optionLabel, type NoiseDraft } from '../../components/noise-fields.tsx';
+import { type NoiseDraft } from '../../components/noise-fields.tsx';
+import { optionLabel } from '../../components/option-select.tsx';
 import { CHOICE_OPTIONS, defaultChoices } from '../../components/choice-fields.tsx';
 import { parseSweep, runOption, SWEEP_FIELDS, type SweepField } from './sweep.ts';
 
@@ -65,12 +67,6 @@ export function withSweep(draft: Draft, field: SweepField): Draft {
 export function parseInteger(text: string): number {
   return /^\s*-?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
 }
-
-const tagList = (text: string) =>
-  text
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
 
 /** A GraphQL constant as the domain spells it (EASE_IN -> ease-in). */
 const domainValue = optionLabel;
@@ -132,7 +128,7 @@ export function draftErrors(
   const { mode, schedule, shared } = draft.customNoise;
   const result = schema.safeParse({
     name: draft.name.trim() || undefined,
-    tags: tagList(draft.tags),
+    tags: commaList(draft.tags),
     params: {
       model: draft.model,
       keyframes: [...imageIds],
@@ -184,7 +180,7 @@ export function runInput(
     height: parseInteger(draft.height),
     seed: parseInteger(draft.seed),
     animation: { fps: Number.parseFloat(draft.fps), loop: draft.loop },
-    tags: tagList(draft.tags),
+    tags: commaList(draft.tags),
     ...(presetId ? { presetId } : { noise: { level, mode, schedule, shared } }),
   };
 }

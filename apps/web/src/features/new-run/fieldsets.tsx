@@ -1,11 +1,11 @@
 'use client';
 // The New run form's fieldsets of plain fields: interpolation, the run's own settings, the sweep.
 import type { ReactNode } from 'react';
-import type { LoopMode, ModelsQuery } from '../../gql/graphql.ts';
+import type { ModelsQuery } from '../../gql/graphql.ts';
 import { FieldError } from '../../components/bits.tsx';
 import { ChoiceFields } from '../../components/choice-fields.tsx';
 import { Field, invalidProps } from '../../components/field.tsx';
-import { optionLabel } from '../../components/noise-fields.tsx';
+import { OptionSelect } from '../../components/option-select.tsx';
 import { LOOP_OPTIONS } from '../../lib/options.ts';
 import { randomSeed } from '../../lib/seed.ts';
 import type { Draft } from './draft.ts';
@@ -133,17 +133,12 @@ export function RunFieldset(props: FieldsetProps) {
             {...invalidProps(`${id}-animation`, errors['animation'])}
           />
           <span>fps</span>
-          <select
+          <OptionSelect
             aria-label="Loop"
+            options={LOOP_OPTIONS}
             value={draft.loop}
-            onChange={(e) => onChange({ loop: e.target.value as LoopMode })}
-          >
-            {LOOP_OPTIONS.map((m) => (
-              <option key={m} value={m}>
-                {optionLabel(m)}
-              </option>
-            ))}
-          </select>
+            onChange={(loop) => onChange({ loop })}
+          />
         </FieldGroup>
         <Field id={`${id}-name`} label="Name (optional)" error={errors['name']}>
           <input {...draftInput(props, 'name')} />

@@ -9,6 +9,7 @@ import {
   type NumberOption,
   type RunOption,
 } from '@latent-lab/domain';
+import { commaList } from '../../lib/format.ts';
 import { MAX_COMPARED } from '../compare/compare.ts';
 
 /** The most runs one sweep launches: what one comparison shows. */
@@ -69,10 +70,7 @@ export function parseSweep(
   field: SweepField,
   text: string,
 ): { values: (string | number)[] } | { error: string } {
-  const items = text
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
+  const items = commaList(text);
   if (field === 'none') return { values: [] };
   if (items.length < 2 || items.length > MAX_SWEEP)
     return {

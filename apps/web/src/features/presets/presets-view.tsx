@@ -8,7 +8,7 @@ import {
 } from '../../gql/graphql.ts';
 import { describeError } from '../../lib/errors.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
-import { optionLabel } from '../../components/noise-fields.tsx';
+import { optionLabel } from '../../components/option-select.tsx';
 import { ConfirmButton, StackTable, type Column } from '../../components/stack-table.tsx';
 import { canCreate, canEdit } from '../../lib/roles.ts';
 import { CreatedBy } from '../../components/created-by.tsx';

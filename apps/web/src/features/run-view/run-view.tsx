@@ -74,6 +74,10 @@ export function RunView({ runId }: { runId: string }) {
   // Derived, not set by an effect, so the first render already shows it and the player never
   // loads a full frame it does not keep.
   const position = followLive ? Math.max(0, frames.length - 1) : chosenPosition;
+  const show = (at: number) => {
+    setFollowLive(false);
+    setPosition(at);
+  };
 
   // The final state's timings (encode, total) come from the run itself: fetch it once it ends.
   const refetched = useRef(false);
@@ -174,10 +178,7 @@ export function RunView({ runId }: { runId: string }) {
               width={run.width}
               height={run.height}
               position={position}
-              onPositionChange={(p) => {
-                setFollowLive(false);
-                setPosition(p);
-              }}
+              onPositionChange={show}
               label="Player"
             />
             <Filmstrip
@@ -186,10 +187,7 @@ export function RunView({ runId }: { runId: string }) {
               width={run.width}
               height={run.height}
               position={position}
-              onShow={(at) => {
-                setFollowLive(false);
-                setPosition(at);
-              }}
+              onShow={show}
             />
           </div>
           <FrameTimings frames={frames} />

@@ -3,6 +3,7 @@ import { TagRunDocument, UntagRunDocument } from '../../gql/graphql.ts';
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { describeError } from '../../lib/errors.ts';
+import { commaList } from '../../lib/format.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
 
 export function TagEditor({
@@ -22,10 +23,7 @@ export function TagEditor({
 
   async function add(event: FormEvent) {
     event.preventDefault();
-    const added = text
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean);
+    const added = commaList(text);
     if (added.length === 0) return;
     const result = await tag({ id: runId, tags: added });
     if (!result.error) setText('');

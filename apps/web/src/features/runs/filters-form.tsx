@@ -2,7 +2,6 @@
 import { ModelsDocument } from '../../gql/graphql.ts';
 import { useId, useState } from 'react';
 import { useQuery } from 'urql';
-import type { RunStatus } from '../../gql/graphql.ts';
 import { Field } from '../../components/field.tsx';
 import { filtersToQuery, NO_FILTERS, STATUSES, type RunFilters } from './run-filters.ts';
 
@@ -42,6 +41,26 @@ export function FiltersForm({
     value: draft[name],
     onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value }),
   });
+  /** A select that applies at once, with the text typed in the other fields. */
+  const applyingSelect = (
+    name: 'status' | 'model' | 'createdBy' | 'sort',
+    label: string,
+    options: readonly (readonly [string, string])[],
+  ) => (
+    <Field id={field(name)} label={label}>
+      <select
+        id={field(name)}
+        value={draft[name]}
+        onChange={(e) => onApply({ ...draft, [name]: e.target.value } as RunFilters)}
+      >
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
   return (
     <form
       className="panel filters"
@@ -55,38 +74,18 @@ export function FiltersForm({
       <Field id={field('search')} label="Name contains">
         <input type="search" {...draftInput('search')} />
       </Field>
-      <Field id={field('status')} label="Status">
-        <select
-          id={field('status')}
-          value={draft.status}
-          onChange={(e) => onApply({ ...draft, status: e.target.value as RunStatus | '' })}
-        >
-          <option value="">Any</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s.toLowerCase()}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field id={field('model')} label="Model">
-        <select
-          id={field('model')}
-          value={draft.model}
-          onChange={(e) => onApply({ ...draft, model: e.target.value })}
-        >
-          <option value="">Any</option>
-          {/* A model in the URL that the server no longer lists still shows as chosen. */}
-          {[
-            ...modelNames,
-            ...(draft.model && !modelNames.includes(draft.model) ? [draft.model] : []),
-          ].map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </Field>
+      {applyingSelect('status', 'Status', [
+        ['', 'Any'],
+        ...STATUSES.map((s) => [s, s.toLowerCase()] as const),
+      ])}
+      {applyingSelect('model', 'Model', [
+        ['', 'Any'],
+        // A model in the URL that the server no longer lists still shows as chosen.
+        ...[
+          ...modelNames,
+          ...(draft.model && !modelNames.includes(draft.model) ? [draft.model] : []),
+        ].map((name) => [name, name] as const),
+      ])}
       <Field id={field('tag')} label="Tag">
         <input placeholder="a tag or its start" {...draftInput('tag')} />
       </Field>
@@ -96,31 +95,11 @@ export function FiltersForm({
       <Field id={field('createdBefore')} label="Created until">
         <input type="date" {...draftInput('createdBefore')} />
       </Field>
-      <Field id={field('createdBy')} label="Created by">
-        <select
-          id={field('createdBy')}
-          value={draft.createdBy}
-          onChange={(e) =>
-            onApply({ ...draft, createdBy: e.target.value as RunFilters['createdBy'] })
-          }
-        >
-          <option value="">Anyone</option>
-          <option value="me">Me</option>
-        </select>
-      </Field>
-      <Field id={field('sort')} label="Sort">
-        <select
-          id={field('sort')}
-          value={draft.sort}
-          onChange={(e) => onApply({ ...draft, sort: e.target.value as RunFilters['sort'] })}
-        >
-          {Object.entries(SORT_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </Field>
+      {applyingSelect('createdBy', 'Created by', [
+        ['', 'Anyone'],
+        ['me', 'Me'],
+      ])}
+      {applyingSelect('sort', 'Sort', Object.entries(SORT_LABELS))}
       <div className="row">
         <button type="submit" className="primary">
           Apply

@@ -4,6 +4,7 @@ import { useId, useState, type FormEvent } from 'react';
 import Link from 'next/link';
 import { useClient } from 'urql';
 import { describeError } from '../../lib/errors.ts';
+import { commaList } from '../../lib/format.ts';
 import { compareHref, MAX_COMPARED } from '../compare/compare.ts';
 
 /** Selected runs: delete, tag or compare them together. */
@@ -49,10 +50,7 @@ export function SelectionBar({
 
   async function tagAll(event: FormEvent) {
     event.preventDefault();
-    const added = tags
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean);
+    const added = commaList(tags);
     if (added.length === 0) return;
     const done = await each((runId) =>
       client.mutation(TagRunDocument, { id: runId, tags: added }).toPromise(),

@@ -11,6 +11,7 @@ import { describeError, fieldErrors } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { ROLE_LABELS, tokenRoles } from '../../lib/roles.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
+import { OptionSelect } from '../../components/option-select.tsx';
 import { Field, invalidProps } from '../../components/field.tsx';
 import { ConfirmButton, StackTable } from '../../components/stack-table.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
@@ -101,17 +102,13 @@ export function TokensView() {
             />
           </Field>
           <Field id={`${id}-role`} label="Token role">
-            <select
+            <OptionSelect
               id={`${id}-role`}
+              options={roles}
+              label={(r) => ROLE_LABELS[r]}
               value={role}
-              onChange={(e) => setRole(e.target.value as Role)}
-            >
-              {roles.map((r) => (
-                <option key={r} value={r}>
-                  {ROLE_LABELS[r]}
-                </option>
-              ))}
-            </select>
+              onChange={setRole}
+            />
           </Field>
         </div>
         <button type="submit" className="primary" disabled={createState.fetching}>
