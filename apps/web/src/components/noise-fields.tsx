@@ -4,6 +4,7 @@ import {
   NOISE_MODE_OPTIONS as NOISE_MODES,
   NOISE_SCHEDULE_OPTIONS as NOISE_SCHEDULES,
 } from '../lib/options.ts';
+import { Field } from './field.tsx';
 import { OptionSelect } from './option-select.tsx';
 
 /** Noise settings as typed: the level stays text so a half-typed number can say what is wrong. */
@@ -33,6 +34,20 @@ export function NoiseFields({
   /** The level's message under its input; a form that shows it elsewhere leaves this out. */
   levelError?: ReactNode;
 }) {
+  const choice = <K extends 'mode' | 'schedule'>(
+    name: K,
+    label: string,
+    options: readonly NoiseDraft[K][],
+  ) => (
+    <Field id={`${idPrefix}-${name}`} label={label}>
+      <OptionSelect
+        id={`${idPrefix}-${name}`}
+        options={options}
+        value={noise[name]}
+        onChange={(value) => onChange({ [name]: value })}
+      />
+    </Field>
+  );
   return (
     <>
       <div className="field">
@@ -46,24 +61,8 @@ export function NoiseFields({
         />
         {levelError}
       </div>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-mode`}>Mode</label>
-        <OptionSelect
-          id={`${idPrefix}-mode`}
-          options={NOISE_MODES}
-          value={noise.mode}
-          onChange={(mode) => onChange({ mode })}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-schedule`}>Schedule</label>
-        <OptionSelect
-          id={`${idPrefix}-schedule`}
-          options={NOISE_SCHEDULES}
-          value={noise.schedule}
-          onChange={(schedule) => onChange({ schedule })}
-        />
-      </div>
+      {choice('mode', 'Mode', NOISE_MODES)}
+      {choice('schedule', 'Schedule', NOISE_SCHEDULES)}
       <label className="checkbox">
         <input
           type="checkbox"

@@ -14,9 +14,7 @@ export function PlaybackControls({
   position,
   onScrub,
   onStep,
-  scrubLabel,
-  scrubValueText,
-  positionText,
+  labels,
   testId,
 }: {
   playback: Playback;
@@ -24,9 +22,8 @@ export function PlaybackControls({
   position: number;
   onScrub: (position: number) => void;
   onStep?: (position: number) => void;
-  scrubLabel: string;
-  scrubValueText: string;
-  positionText: string;
+  /** The scrubber's name and spoken value, and the position as shown next to it. */
+  labels: { scrub: string; scrubValue: string; position: string };
   testId?: string;
 }) {
   const id = useId();
@@ -50,7 +47,7 @@ export function PlaybackControls({
         </button>
       ) : null}
       <label htmlFor={`${id}-scrub`} className="visually-hidden">
-        {scrubLabel}
+        {labels.scrub}
       </label>
       <input
         id={`${id}-scrub`}
@@ -63,7 +60,7 @@ export function PlaybackControls({
         value={Math.min(position, last)}
         onChange={(e) => onScrub(Number(e.target.value))}
         disabled={count === 0}
-        aria-valuetext={scrubValueText}
+        aria-valuetext={labels.scrubValue}
       />
       {onStep ? (
         <button type="button" onClick={() => onStep(position + 1)} aria-label="Next frame">
@@ -71,7 +68,7 @@ export function PlaybackControls({
         </button>
       ) : null}
       <span className="mono" aria-live="off" data-testid={testIdOf('position')}>
-        {positionText}
+        {labels.position}
       </span>
       <label className="row">
         FPS

@@ -45,9 +45,11 @@ export function Player({
         count={frames.length}
         position={position}
         onScrub={onPositionChange}
-        scrubLabel="Frame"
-        scrubValueText={current ? `frame ${current.index}` : 'no frames'}
-        positionText={current ? `frame ${current.index}` : '—'}
+        labels={{
+          scrub: 'Frame',
+          scrubValue: current ? `frame ${current.index}` : 'no frames',
+          position: current ? `frame ${current.index}` : '—',
+        }}
       />
     </section>
   );

@@ -105,9 +105,11 @@ export function CompareView() {
           position={at}
           onScrub={move}
           onStep={move}
-          scrubLabel="Position in every run"
-          scrubValueText={`position ${at} of ${last}`}
-          positionText={`${at}/${last}`}
+          labels={{
+            scrub: 'Position in every run',
+            scrubValue: `position ${at} of ${last}`,
+            position: `${at}/${last}`,
+          }}
           testId="compare"
         />
         <p className="field-hint" style={{ margin: '0.3rem 0 0.6rem' }}>

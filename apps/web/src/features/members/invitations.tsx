@@ -11,7 +11,7 @@ import { describeError } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { ROLE_LABELS } from '../../lib/roles.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
-import { OptionSelect } from '../../components/option-select.tsx';
+import { RoleSelect } from '../../components/option-select.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { ConfirmButton, StackTable } from '../../components/stack-table.tsx';
 
@@ -108,13 +108,7 @@ export function InviteForm({
       </p>
       <div className="row">
         <label htmlFor={`${id}-role`}>Role</label>
-        <OptionSelect
-          id={`${id}-role`}
-          options={roles}
-          label={(r) => ROLE_LABELS[r]}
-          value={role}
-          onChange={setRole}
-        />
+        <RoleSelect id={`${id}-role`} options={roles} value={role} onChange={setRole} />
         <button type="submit" className="primary" disabled={state.fetching}>
           Create invitation link
         </button>

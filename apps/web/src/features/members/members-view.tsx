@@ -13,7 +13,7 @@ import { describeError } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { canManageMember, grantableRoles, ROLE_LABELS, ROLES } from '../../lib/roles.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
-import { OptionSelect } from '../../components/option-select.tsx';
+import { RoleSelect } from '../../components/option-select.tsx';
 import { ConfirmButton, StackTable } from '../../components/stack-table.tsx';
 import { InviteForm, PendingInvitations } from './invitations.tsx';
 import { useSession, useSessionActions } from '../../shell/session.tsx';
@@ -95,10 +95,9 @@ export function MembersView() {
               <td data-label="Email">{user.email}</td>
               <td data-label="Role">
                 {manageable ? (
-                  <OptionSelect
+                  <RoleSelect
                     aria-label={`Role of ${user.name}`}
                     options={choices}
-                    label={(r) => ROLE_LABELS[r]}
                     value={member.role}
                     disabled={busy}
                     onChange={(role) => changeRole(user.id, user.name, role)}

@@ -1,10 +1,9 @@
 'use client';
 import { TagRunDocument, UntagRunDocument } from '../../gql/graphql.ts';
-import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { describeError } from '../../lib/errors.ts';
-import { commaList } from '../../lib/format.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
+import { TagsForm } from '../../components/tags-form.tsx';
 
 export function TagEditor({
   runId,
@@ -16,18 +15,8 @@ export function TagEditor({
   /** Viewers (and members on others' runs) see the tags without the editor. */
   readOnly?: boolean;
 }) {
-  const id = useId();
-  const [text, setText] = useState('');
   const [tagState, tag] = useMutation(TagRunDocument);
   const [untagState, untag] = useMutation(UntagRunDocument);
-
-  async function add(event: FormEvent) {
-    event.preventDefault();
-    const added = commaList(text);
-    if (added.length === 0) return;
-    const result = await tag({ id: runId, tags: added });
-    if (!result.error) setText('');
-  }
 
   if (readOnly)
     return (
@@ -59,21 +48,16 @@ export function TagEditor({
           </span>
         ))}
       </div>
-      <form className="row" onSubmit={add} style={{ marginTop: '0.3rem' }}>
-        <label htmlFor={`${id}-tags`} className="visually-hidden">
-          Add tags
-        </label>
-        <input
-          id={`${id}-tags`}
-          placeholder="add tags, comma separated"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          style={{ flex: '1 1 8rem', minWidth: 0 }}
-        />
-        <button type="submit" className="small" disabled={tagState.fetching}>
-          Add
-        </button>
-      </form>
+      <TagsForm
+        label="Add tags"
+        placeholder="add tags, comma separated"
+        submitLabel="Add"
+        small
+        busy={tagState.fetching}
+        formStyle={{ marginTop: '0.3rem' }}
+        inputStyle={{ flex: '1 1 8rem', minWidth: 0 }}
+        onTags={async (added) => !(await tag({ id: runId, tags: added })).error}
+      />
       <ErrorMessage message={describeError(tagState.error) ?? describeError(untagState.error)} />
     </div>
   );

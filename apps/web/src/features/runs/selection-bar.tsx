@@ -1,10 +1,10 @@
 'use client';
 import { DeleteRunDocument, TagRunDocument } from '../../gql/graphql.ts';
-import { useId, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import Link from 'next/link';
 import { useClient } from 'urql';
 import { describeError } from '../../lib/errors.ts';
-import { commaList } from '../../lib/format.ts';
+import { TagsForm } from '../../components/tags-form.tsx';
 import { compareHref, MAX_COMPARED } from '../compare/compare.ts';
 
 /** Selected runs: delete, tag or compare them together. */
@@ -21,9 +21,7 @@ export function SelectionBar({
   onClear: () => void;
   onChanged: (deleted: readonly string[]) => void;
 }) {
-  const id = useId();
   const client = useClient();
-  const [tags, setTags] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -48,18 +46,13 @@ export function SelectionBar({
     return done;
   }
 
-  async function tagAll(event: FormEvent) {
-    event.preventDefault();
-    const added = commaList(tags);
-    if (added.length === 0) return;
+  async function tagAll(added: string[]): Promise<boolean> {
     const done = await each((runId) =>
       client.mutation(TagRunDocument, { id: runId, tags: added }).toPromise(),
     );
-    if (done.length > 0) {
-      setTags('');
-      setMessage(`Tagged ${done.length} run${done.length === 1 ? '' : 's'}.`);
-    }
+    if (done.length > 0) setMessage(`Tagged ${done.length} run${done.length === 1 ? '' : 's'}.`);
     onChanged([]);
+    return done.length > 0;
   }
 
   async function deleteAll() {
@@ -87,21 +80,15 @@ export function SelectionBar({
         </Link>
       ) : null}
       {writable ? (
-        <form className="row" onSubmit={tagAll}>
-          <label htmlFor={`${id}-tags`} className="visually-hidden">
-            Tags for the selected runs
-          </label>
-          <input
-            id={`${id}-tags`}
-            placeholder="tags, comma separated"
-            value={tags}
-            onChange={(e) => setTags(e.target.value)}
-            style={{ width: '11rem' }}
-          />
-          <button type="submit" disabled={busy || tags.trim() === ''}>
-            Tag selected
-          </button>
-        </form>
+        <TagsForm
+          label="Tags for the selected runs"
+          placeholder="tags, comma separated"
+          submitLabel="Tag selected"
+          busy={busy}
+          needsText
+          inputStyle={{ width: '11rem' }}
+          onTags={tagAll}
+        />
       ) : null}
       {writable ? (
         <button type="button" className="danger" onClick={deleteAll} disabled={busy}>

@@ -11,7 +11,7 @@ import { describeError, fieldErrors } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { ROLE_LABELS, tokenRoles } from '../../lib/roles.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
-import { OptionSelect } from '../../components/option-select.tsx';
+import { RoleSelect } from '../../components/option-select.tsx';
 import { Field, invalidProps } from '../../components/field.tsx';
 import { ConfirmButton, StackTable } from '../../components/stack-table.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
@@ -102,13 +102,7 @@ export function TokensView() {
             />
           </Field>
           <Field id={`${id}-role`} label="Token role">
-            <OptionSelect
-              id={`${id}-role`}
-              options={roles}
-              label={(r) => ROLE_LABELS[r]}
-              value={role}
-              onChange={setRole}
-            />
+            <RoleSelect id={`${id}-role`} options={roles} value={role} onChange={setRole} />
           </Field>
         </div>
         <button type="submit" className="primary" disabled={createState.fetching}>
