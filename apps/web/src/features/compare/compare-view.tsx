@@ -102,14 +102,14 @@ export function CompareView() {
         <PlaybackControls
           playback={playback}
           count={positions}
-          position={at}
-          onScrub={move}
-          onStep={move}
           labels={{
             scrub: 'Position in every run',
             scrubValue: `position ${at} of ${last}`,
             position: `${at}/${last}`,
           }}
+          position={at}
+          onScrub={move}
+          onStep={move}
           testId="compare"
         />
         <p className="field-hint" style={{ margin: '0.3rem 0 0.6rem' }}>

@@ -12,7 +12,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { ROLE_LABELS } from '../../lib/roles.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
 import { RoleSelect } from '../../components/option-select.tsx';
-import { CopyButton } from '../../components/copy-button.tsx';
+import { CopyField } from '../../components/copy-button.tsx';
 import { ConfirmButton, StackTable } from '../../components/stack-table.tsx';
 
 interface Invitation {
@@ -116,21 +116,12 @@ export function InviteForm({
       <ErrorMessage message={describeError(state.error)} />
       {invitation ? (
         <div className="secret-box" data-testid="invitation">
-          <label htmlFor={`${id}-link`}>
-            Invitation link ({ROLE_LABELS[invitation.role].toLowerCase()}, expires{' '}
-            {formatDateTime(invitation.expiresAt)})
-          </label>
-          <div className="row">
-            <input
-              id={`${id}-link`}
-              className="mono"
-              readOnly
-              value={invitation.url}
-              onFocus={(e) => e.target.select()}
-              data-testid="invitation-url"
-            />
-            <CopyButton text={invitation.url} label="Copy link" />
-          </div>
+          <CopyField
+            label={`Invitation link (${ROLE_LABELS[invitation.role].toLowerCase()}, expires ${formatDateTime(invitation.expiresAt)})`}
+            text={invitation.url}
+            copyLabel="Copy link"
+            testId="invitation-url"
+          />
         </div>
       ) : null}
     </form>

@@ -14,31 +14,23 @@ import { ErrorMessage } from '../../components/bits.tsx';
 import { RoleSelect } from '../../components/option-select.tsx';
 import { Field, invalidProps } from '../../components/field.tsx';
 import { ConfirmButton, StackTable } from '../../components/stack-table.tsx';
-import { CopyButton } from '../../components/copy-button.tsx';
+import { CopyField } from '../../components/copy-button.tsx';
 import { useSession } from '../../shell/session.tsx';
 
 /** The new token's secret: shown here once, never again. */
 function NewSecret({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
-  const id = useId();
   return (
     <div className="panel secret-box" role="region" aria-label="New token" data-testid="new-token">
-      <label htmlFor={`${id}-secret`}>
-        The secret of “{name}”: copy it now, it is shown only once
-      </label>
-      <div className="row">
-        <input
-          id={`${id}-secret`}
-          className="mono"
-          readOnly
-          value={token}
-          onFocus={(e) => e.target.select()}
-          data-testid="token-secret"
-        />
-        <CopyButton text={token} label="Copy token" />
+      <CopyField
+        label={`The secret of “${name}”: copy it now, it is shown only once`}
+        text={token}
+        copyLabel="Copy token"
+        testId="token-secret"
+      >
         <button type="button" onClick={onDone}>
           Done
         </button>
-      </div>
+      </CopyField>
       <p className="muted small-print">
         Send it as <code>Authorization: Bearer &lt;token&gt;</code>; it works in this workspace
         only.
