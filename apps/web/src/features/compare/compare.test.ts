@@ -11,12 +11,15 @@ import {
   nearestIndex,
 } from './compare.ts';
 
+/** The alphas of a run with linear easing. */
+const linear = (steps: number) => framePositions(steps, 'LINEAR');
+
 describe('comparison player', () => {
   test('runs of different lengths map by alpha, easing included', () => {
-    assert.deepEqual(framePositions(3, 'LINEAR'), [0, 0.5, 1]);
+    assert.deepEqual(linear(3), [0, 0.5, 1]);
     assert.deepEqual(framePositions(3, 'EASE_IN'), [0, 0.25, 1]);
-    const short = framePositions(5, 'LINEAR');
-    const long = framePositions(9, 'LINEAR');
+    const short = linear(5);
+    const long = linear(9);
     const at = (p: number) => alphaOfPosition(p, 9);
     assert.deepEqual(
       [0, 4, 8].map((p) => nearestIndex(short, at(p))),

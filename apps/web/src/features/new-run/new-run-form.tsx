@@ -19,8 +19,8 @@ import {
   runInput,
   sweepInputs,
   withSweep,
-  type Draft,
 } from './draft.ts';
+import type { Draft } from './draft.ts';
 import { InterpolationFieldset, RunFieldset, SweepFieldset } from './fieldsets.tsx';
 import { KeyframesFieldset } from './keyframes-fieldset.tsx';
 import { NoiseFieldset } from './noise-fieldset.tsx';

@@ -8,14 +8,17 @@ import {
   toRunsVariables,
 } from './run-filters.ts';
 
+/** Canceled runs tagged x (typed with spaces around it), by name. */
+const CANCELED_BY_NAME = {
+  ...NO_FILTERS,
+  status: 'CANCELED' as const,
+  sort: 'name-asc' as const,
+  tag: ' x ',
+};
+
 describe('runs filters in the URL', () => {
   test('round-trip through the query string, defaults left out', () => {
-    const filters = {
-      ...NO_FILTERS,
-      status: 'CANCELED' as const,
-      sort: 'name-asc' as const,
-      tag: ' x ',
-    };
+    const filters = CANCELED_BY_NAME;
     const query = filtersToQuery(filters, ['c1', 'c2']);
     assert.equal(query, 'status=canceled&tag=x&sort=name-asc&after=c1&after=c2');
     assert.deepEqual(loadRunsParams(`?${query}`), { ...filters, tag: 'x', after: ['c1', 'c2'] });
