@@ -3,7 +3,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 // Operation types come from the server's printed schema, so codegen runs offline and without a server.
 const config: CodegenConfig = {
   schema: '../server/schema.graphql',
-  documents: ['src/**/*.{ts,tsx}', '!src/gql/**'],
+  documents: ['src/**/*.graphql'],
   ignoreNoDocuments: true,
   // Generated files are git-ignored but still checked by the repository's format check.
   hooks: { afterAllFileWrite: ['prettier --write --ignore-path ../../.prettierignore'] },

@@ -3,26 +3,8 @@ import assert from 'node:assert/strict';
 import { CombinedError } from '@urql/core';
 import { GraphQLError } from 'graphql';
 import { describeError, fieldErrors, uploadErrorMessage } from '../src/lib/errors.ts';
-import {
-  cursorTrail,
-  filtersFromParams,
-  filtersToQuery,
-  hasFilters,
-  NO_FILTERS,
-  toRunsVariables,
-} from '../src/lib/run-filters.ts';
-import {
-  alphaOfPosition,
-  compareQuery,
-  compareStateFromParams,
-  differenceInto,
-  framePositions,
-  nearestIndex,
-} from '../src/lib/compare.ts';
-import { parseSweep, seedError, sizeError, stepsError } from '../src/lib/run-rules.ts';
 import { noiseLevels } from '../src/lib/noise-schedule.ts';
 import { estimateRemainingMs, formatDuration } from '../src/lib/format.ts';
-import { itemAt, nextPosition } from '../src/lib/playback.ts';
 import {
   canCreate,
   canEdit,
@@ -105,35 +87,6 @@ describe('formatting', () => {
   });
 });
 
-describe('playback', () => {
-  test('loop wraps around in either direction', () => {
-    assert.deepEqual(nextPosition(1, 3, 1, 'loop'), { position: 2, direction: 1 });
-    assert.deepEqual(nextPosition(2, 3, 1, 'loop'), { position: 0, direction: 1 });
-    assert.deepEqual(nextPosition(0, 3, -1, 'loop'), { position: 2, direction: -1 });
-  });
-
-  test('ping-pong turns at both ends', () => {
-    const seen: number[] = [];
-    let state = { position: 0, direction: 1 as 1 | -1 };
-    for (let i = 0; i < 6; i++) {
-      state = nextPosition(state.position, 3, state.direction, 'ping-pong');
-      seen.push(state.position);
-    }
-    assert.deepEqual(seen, [1, 2, 1, 0, 1, 2]);
-    assert.deepEqual(nextPosition(0, 1, 1, 'ping-pong'), { position: 0, direction: 1 });
-  });
-
-  test('one scrub position picks the same relative frame in runs of different lengths', () => {
-    const short = [0, 1, 2, 3, 4];
-    const long = Array.from({ length: 9 }, (_, i) => i);
-    assert.deepEqual([itemAt(short, 0), itemAt(long, 0)], [0, 0]);
-    assert.deepEqual([itemAt(short, 0.5), itemAt(long, 0.5)], [2, 4]);
-    assert.deepEqual([itemAt(short, 1), itemAt(long, 1)], [4, 8]);
-    assert.equal(itemAt([], 0.5), undefined);
-    assert.equal(itemAt(short, 7), 4);
-  });
-});
-
 describe('several bad fields in one API error', () => {
   test('each issue lands on its own form field', () => {
     const error = new CombinedError({
@@ -182,102 +135,6 @@ describe('API errors for people, continued', () => {
   });
 });
 
-describe('runs filters in the URL', () => {
-  test('round-trip through the query string, defaults left out', () => {
-    const filters = {
-      ...NO_FILTERS,
-      status: 'CANCELED' as const,
-      sort: 'name-asc' as const,
-      tag: ' x ',
-    };
-    const query = filtersToQuery(filters, ['c1', 'c2']);
-    assert.equal(query, 'status=canceled&tag=x&sort=name-asc&after=c1&after=c2');
-    const params = new URLSearchParams(query);
-    assert.deepEqual(filtersFromParams(params), { ...filters, tag: 'x' });
-    assert.deepEqual(cursorTrail(params), ['c1', 'c2']);
-    assert.equal(filtersToQuery(NO_FILTERS), '');
-    assert.equal(hasFilters(NO_FILTERS), false);
-    assert.equal(hasFilters({ ...NO_FILTERS, sort: 'oldest' }), false, 'sorting filters nothing');
-    assert.equal(hasFilters(filters), true);
-  });
-
-  test('unknown values fall back to the defaults; variables follow the filters', () => {
-    const params = new URLSearchParams('status=bogus&sort=random&from=yesterday&q=cat');
-    assert.deepEqual(filtersFromParams(params), { ...NO_FILTERS, search: 'cat' });
-    const variables = toRunsVariables({ ...NO_FILTERS, status: 'FAILED', sort: 'oldest' }, 'c');
-    assert.deepEqual(variables.filter?.status, ['FAILED']);
-    assert.deepEqual(variables.sort, { field: 'CREATED_AT', direction: 'ASC' });
-    assert.equal(variables.after, 'c');
-  });
-});
-
-describe('comparison player', () => {
-  test('runs of different lengths map by alpha, easing included', () => {
-    assert.deepEqual(framePositions(3, 'LINEAR'), [0, 0.5, 1]);
-    assert.deepEqual(framePositions(3, 'EASE_IN'), [0, 0.25, 1]);
-    const short = framePositions(5, 'LINEAR');
-    const long = framePositions(9, 'LINEAR');
-    const at = (p: number) => alphaOfPosition(p, 9);
-    assert.deepEqual(
-      [0, 4, 8].map((p) => nearestIndex(short, at(p))),
-      [0, 2, 4],
-    );
-    assert.deepEqual(
-      [0, 4, 8].map((p) => nearestIndex(long, at(p))),
-      [0, 4, 8],
-    );
-    // ease-in reaches alpha 0.5 late: the nearest of its 5 frames to alpha 0.5 is frame 3 (0.5625).
-    assert.equal(nearestIndex(framePositions(5, 'EASE_IN'), 0.5), 3);
-  });
-
-  test('the URL holds runs, frame, view and the A/B pair', () => {
-    const state = { runs: ['r1', 'r2', 'r3'], frame: 7, mode: 'wipe' as const, a: 2, b: 0 };
-    const query = compareQuery(state);
-    assert.equal(query, 'runs=r1,r2,r3&frame=7&view=wipe&a=2&b=0');
-    assert.deepEqual(compareStateFromParams(new URLSearchParams(query), 4), state);
-    assert.deepEqual(compareStateFromParams(new URLSearchParams('runs=a,b&view=x&frame=-1'), 4), {
-      runs: ['a', 'b'],
-      frame: 0,
-      mode: 'side',
-      a: 0,
-      b: 1,
-    });
-  });
-
-  test('the difference image is |A - B| amplified, opaque', () => {
-    const a = new Uint8ClampedArray([10, 20, 30, 255, 5, 5, 5, 255]);
-    const b = new Uint8ClampedArray([12, 20, 0, 255, 5, 5, 5, 255]);
-    const out = new Uint8ClampedArray(8);
-    assert.equal(differenceInto(a, b, out, 4), 1);
-    assert.deepEqual([...out], [8, 0, 120, 255, 0, 0, 0, 255]);
-  });
-});
-
-describe('new run rules', () => {
-  test('every field says what is wrong with it', () => {
-    assert.match(stepsError('5000')!, /from 2 to 1000/);
-    assert.equal(stepsError('24'), undefined);
-    assert.match(sizeError('3000', '3000')!, /multiples of 8 from 8 to 2048/);
-    assert.match(sizeError('100', '256')!, /got 100/);
-    assert.equal(sizeError('256', '192'), undefined);
-    assert.equal(seedError(String(2 ** 32 - 1)), undefined);
-    assert.match(seedError(String(2 ** 32))!, /from 0 to 4294967295/);
-  });
-
-  test('sweeps take 2 to 4 distinct values of one parameter', () => {
-    assert.deepEqual(parseSweep('seed', '1, 2, 3'), { values: [1, 2, 3] });
-    assert.deepEqual(parseSweep('easing', 'linear, ease-in-out'), {
-      values: ['LINEAR', 'EASE_IN_OUT'],
-    });
-    assert.deepEqual(parseSweep('noise', '0, 0.25'), { values: [0, 0.25] });
-    assert.ok('error' in parseSweep('seed', '1'));
-    assert.ok('error' in parseSweep('seed', '1, 1'));
-    assert.ok('error' in parseSweep('method', 'slerp, cubic'));
-    assert.ok('error' in parseSweep('noise', '0, 1, 2, 3, 4'));
-    assert.deepEqual(parseSweep('none', ''), { values: [] });
-  });
-});
-
 describe('roles in the dashboard', () => {
   test('viewers create nothing; members edit their own; admins anything', () => {
     assert.equal(canCreate('VIEWER'), false);
@@ -322,16 +179,5 @@ describe('sessions and workspaces', () => {
     assert.equal(isPublicPath('/members'), false);
     assert.equal(isWorkspaceItemPath('/runs/123'), true);
     assert.equal(isWorkspaceItemPath('/runs/new'), false);
-  });
-
-  test('the creator filter lives in the URL and becomes createdById for "me"', () => {
-    const params = new URLSearchParams('by=me');
-    const filters = filtersFromParams(params);
-    assert.equal(filters.createdBy, 'me');
-    assert.equal(filtersToQuery(filters), 'by=me');
-    assert.equal(hasFilters(filters), true);
-    assert.equal(toRunsVariables(filters, null, 20, 'user-1').filter?.createdById, 'user-1');
-    assert.equal(toRunsVariables(NO_FILTERS, null, 20, 'user-1').filter?.createdById, undefined);
-    assert.equal(filtersFromParams(new URLSearchParams('by=someone')).createdBy, '');
   });
 });

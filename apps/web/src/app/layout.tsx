@@ -1,7 +1,8 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import { GraphQLProvider } from '../components/graphql-provider.tsx';
-import { SiteHeader } from '../components/site-header.tsx';
+import { NuqsAdapter } from 'nuqs/adapters/next/app';
+import { GraphQLProvider } from '../shell/graphql-provider.tsx';
+import { SiteHeader } from '../shell/site-header.tsx';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -18,7 +19,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <GraphQLProvider header={<SiteHeader />}>{children}</GraphQLProvider>
+        {/* URL state (the Runs filters, the comparison's view) goes through nuqs. */}
+        <NuqsAdapter>
+          <GraphQLProvider header={<SiteHeader />}>{children}</GraphQLProvider>
+        </NuqsAdapter>
       </body>
     </html>
   );

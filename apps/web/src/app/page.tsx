@@ -1,11 +1,5 @@
-import { Suspense } from 'react';
-import { RunsView } from '../components/runs-view.tsx';
+import { urlStatePage } from '../components/url-state-page.tsx';
+import { RunsView } from '../features/runs/runs-view.tsx';
 
-export default function RunsPage() {
-  // The filters live in the URL (useSearchParams), which needs a Suspense boundary.
-  return (
-    <Suspense fallback={<p className="muted">Loading runs…</p>}>
-      <RunsView />
-    </Suspense>
-  );
-}
+// The filters live in the URL.
+export default urlStatePage(RunsView, 'Loading runs…');

@@ -2,8 +2,8 @@
 // The run's top-level choice options (method, easing, fit, precision, ...) as selects, derived
 // from the domain's option table: an option added there shows up here with its values and help.
 import { optionConstant, TOP_LEVEL_OPTIONS, type ChoiceOption } from '@latent-lab/domain';
-import { FieldError } from './bits.tsx';
-import { optionLabel } from './noise-fields.tsx';
+import { Field, invalidProps } from './field.tsx';
+import { OptionSelect, optionLabel } from './option-select.tsx';
 
 export const CHOICE_OPTIONS = TOP_LEVEL_OPTIONS.filter(
   (option): option is ChoiceOption => option.kind === 'choice',
@@ -34,27 +34,22 @@ export function ChoiceFields({
 }) {
   return CHOICE_OPTIONS.map((option) => {
     const id = `${idPrefix}-${option.path}`;
-    const errorId = `${id}-error`;
     return (
-      <div className="field" key={option.path}>
-        <label htmlFor={id}>{capitalized(option.label)}</label>
-        <select
+      <Field
+        key={option.path}
+        id={id}
+        label={capitalized(option.label)}
+        error={errors[option.path]}
+      >
+        <OptionSelect
           id={id}
           title={option.help}
-          value={values[option.path]}
-          onChange={(e) => onChange(option.path, e.target.value)}
-          {...(errors[option.path]
-            ? { 'aria-invalid': true as const, 'aria-describedby': errorId }
-            : {})}
-        >
-          {option.values.map((value) => (
-            <option key={value} value={optionConstant(value)}>
-              {optionLabel(optionConstant(value))}
-            </option>
-          ))}
-        </select>
-        <FieldError id={errorId} message={errors[option.path]} />
-      </div>
+          options={option.values.map(optionConstant)}
+          value={values[option.path]!}
+          onChange={(value) => onChange(option.path, value)}
+          {...invalidProps(id, errors[option.path])}
+        />
+      </Field>
     );
   });
 }

@@ -1,5 +1,5 @@
 'use client';
-import { useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 
 /** Copies text to the clipboard and says so (or says to copy it by hand). */
 export function CopyButton({ text, label }: { text: string; label: string }) {
@@ -22,6 +22,43 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       <span role="status" className="muted">
         {state === 'copied' ? 'Copied.' : state === 'failed' ? 'Select the text and copy it.' : ''}
       </span>
+    </>
+  );
+}
+
+/**
+ * A secret or link to hand on: its label, the text read-only (focus selects it all) and a copy
+ * button; `children` follow the button on its row.
+ */
+export function CopyField({
+  label,
+  text,
+  copyLabel,
+  testId,
+  children,
+}: {
+  label: ReactNode;
+  text: string;
+  copyLabel: string;
+  testId: string;
+  children?: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={`${id}-text`}>{label}</label>
+      <div className="row">
+        <input
+          id={`${id}-text`}
+          className="mono"
+          readOnly
+          value={text}
+          onFocus={(e) => e.target.select()}
+          data-testid={testId}
+        />
+        <CopyButton text={text} label={copyLabel} />
+        {children}
+      </div>
     </>
   );
 }

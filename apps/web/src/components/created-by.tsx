@@ -1,5 +1,5 @@
 'use client';
-import { useSession } from './session.tsx';
+import { useSession } from '../shell/session.tsx';
 
 /** "by <name>" ("by you" for the signed-in user); nothing for built-ins and older data. */
 export function CreatedBy({

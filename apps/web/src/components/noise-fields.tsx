@@ -4,9 +4,8 @@ import {
   NOISE_MODE_OPTIONS as NOISE_MODES,
   NOISE_SCHEDULE_OPTIONS as NOISE_SCHEDULES,
 } from '../lib/options.ts';
-
-/** A GraphQL enum value as the forms and tables show it (RAMP_UP → ramp-up). */
-export const optionLabel = (value: string): string => value.toLowerCase().replaceAll('_', '-');
+import { Field } from './field.tsx';
+import { OptionSelect } from './option-select.tsx';
 
 /** Noise settings as typed: the level stays text so a half-typed number can say what is wrong. */
 export interface NoiseDraft {
@@ -35,6 +34,20 @@ export function NoiseFields({
   /** The level's message under its input; a form that shows it elsewhere leaves this out. */
   levelError?: ReactNode;
 }) {
+  const choice = <K extends 'mode' | 'schedule'>(
+    name: K,
+    label: string,
+    options: readonly NoiseDraft[K][],
+  ) => (
+    <Field id={`${idPrefix}-${name}`} label={label}>
+      <OptionSelect
+        id={`${idPrefix}-${name}`}
+        options={options}
+        value={noise[name]}
+        onChange={(value) => onChange({ [name]: value })}
+      />
+    </Field>
+  );
   return (
     <>
       <div className="field">
@@ -48,34 +61,8 @@ export function NoiseFields({
         />
         {levelError}
       </div>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-mode`}>Mode</label>
-        <select
-          id={`${idPrefix}-mode`}
-          value={noise.mode}
-          onChange={(e) => onChange({ mode: e.target.value as NoiseMode })}
-        >
-          {NOISE_MODES.map((m) => (
-            <option key={m} value={m}>
-              {optionLabel(m)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-schedule`}>Schedule</label>
-        <select
-          id={`${idPrefix}-schedule`}
-          value={noise.schedule}
-          onChange={(e) => onChange({ schedule: e.target.value as NoiseSchedule })}
-        >
-          {NOISE_SCHEDULES.map((m) => (
-            <option key={m} value={m}>
-              {optionLabel(m)}
-            </option>
-          ))}
-        </select>
-      </div>
+      {choice('mode', 'Mode', NOISE_MODES)}
+      {choice('schedule', 'Schedule', NOISE_SCHEDULES)}
       <label className="checkbox">
         <input
           type="checkbox"

@@ -92,3 +92,16 @@ export function uploadErrorMessage(fileName: string, message: string | null): st
   const reason = message ?? 'upload failed';
   return reason.includes(fileName) ? reason : `${fileName}: ${reason}`;
 }
+
+/** Field errors on the fields a form shows; any other field's message joins the form's own. */
+export function placeFieldErrors(
+  errors: Record<string, string>,
+  shown: ReadonlySet<string>,
+): Record<string, string> {
+  const placed: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors)) {
+    const key = shown.has(field) ? field : 'form';
+    placed[key] = placed[key] === undefined ? message : `${placed[key]} ${message}`;
+  }
+  return placed;
+}

@@ -50,3 +50,11 @@ export function estimateRemainingMs(
   const pace = measured.reduce((sum, f) => sum + f.decodeMs, 0) / measured.length;
   return pace * (total - frames.length);
 }
+
+/** The items of a comma-separated list as typed (tags, sweep values), trimmed, empty ones left out. */
+export function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { ChangePasswordForm } from '../../components/change-password-form.tsx';
+import { ChangePasswordForm } from '../../features/accounts/change-password-form.tsx';
 
 export const metadata: Metadata = { title: 'Password' };
 

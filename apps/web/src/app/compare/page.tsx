@@ -1,13 +1,8 @@
 import type { Metadata } from 'next';
-import { Suspense } from 'react';
-import { CompareView } from '../../components/compare-view.tsx';
+import { urlStatePage } from '../../components/url-state-page.tsx';
+import { CompareView } from '../../features/compare/compare-view.tsx';
 
 export const metadata: Metadata = { title: 'Compare' };
 
-export default function ComparePage() {
-  return (
-    <Suspense fallback={<p className="muted">Loading…</p>}>
-      <CompareView />
-    </Suspense>
-  );
-}
+// The compared runs, frame and view live in the URL.
+export default urlStatePage(CompareView);

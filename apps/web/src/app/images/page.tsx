@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { ImagesView } from '../../components/images-view.tsx';
+import { ImagesView } from '../../features/images/images-view.tsx';
 
 export const metadata: Metadata = { title: 'Images' };
 

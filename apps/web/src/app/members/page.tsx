@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { MembersView } from '../../components/members-view.tsx';
+import { MembersView } from '../../features/members/members-view.tsx';
 
 export const metadata: Metadata = { title: 'Members' };
 

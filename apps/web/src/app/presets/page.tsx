@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { PresetsView } from '../../components/presets-view.tsx';
+import { PresetsView } from '../../features/presets/presets-view.tsx';
 
 export const metadata: Metadata = { title: 'Noise presets' };
 

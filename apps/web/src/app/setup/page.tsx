@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { SetupView } from '../../components/auth-views.tsx';
+import { SetupView } from '../../features/accounts/auth-views.tsx';
 
 export const metadata: Metadata = { title: 'Create the owner account' };
 

@@ -1,14 +1,8 @@
 import type { Metadata } from 'next';
-import { Suspense } from 'react';
-import { SignInView } from '../../components/auth-views.tsx';
+import { urlStatePage } from '../../components/url-state-page.tsx';
+import { SignInView } from '../../features/accounts/auth-views.tsx';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default function SignInPage() {
-  // The return path (?next=) is read with useSearchParams, which needs a Suspense boundary.
-  return (
-    <Suspense fallback={<p className="muted">Loading…</p>}>
-      <SignInView />
-    </Suspense>
-  );
-}
+// The return path (?next=) is read from the URL.
+export default urlStatePage(SignInView);

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { TokensView } from '../../components/tokens-view.tsx';
+import { TokensView } from '../../features/tokens/tokens-view.tsx';
 
 export const metadata: Metadata = { title: 'API tokens' };
 

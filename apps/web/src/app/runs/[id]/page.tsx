@@ -1,4 +1,4 @@
-import { RunView } from '../../../components/run-view.tsx';
+import { RunView } from '../../../features/run-view/run-view.tsx';
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
-import { NewRunForm } from '../../../components/new-run-form.tsx';
-import { RequireCreate } from '../../../components/require-role.tsx';
+import { NewRunForm } from '../../../features/new-run/new-run-form.tsx';
+import { RequireCreate } from '../../../shell/require-role.tsx';
 
 export const metadata: Metadata = { title: 'New run' };
 

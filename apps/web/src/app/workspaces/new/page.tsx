@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { CreateWorkspaceForm } from '../../../components/workspace-forms.tsx';
+import { CreateWorkspaceForm } from '../../../shell/workspace-forms.tsx';
 
 export const metadata: Metadata = { title: 'New workspace' };
 

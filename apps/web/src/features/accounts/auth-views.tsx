@@ -1,0 +1,191 @@
+'use client';
+import { AcceptInvitationDocument, MeDocument, SetupDocument } from '../../gql/graphql.ts';
+import { useEffect, useState } from 'react';
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { useClient, useQuery } from 'urql';
+import { describeError } from '../../lib/errors.ts';
+import { isUnauthenticated } from '../../lib/client.ts';
+import { AccountForm, useSignIn, useSignUp } from './account-form.tsx';
+import { ErrorMessage } from '../../components/bits.tsx';
+import { safeNext } from '../../lib/auth-paths.ts';
+import { useSessionActions } from '../../shell/session.tsx';
+
+/** The first visit to a fresh installation: the owner account (no default password anywhere). */
+export function SetupView() {
+  const router = useRouter();
+  const actions = useSessionActions();
+  const signUp = useSignUp();
+  const [setup] = useQuery({ query: SetupDocument, requestPolicy: 'network-only' });
+  const needsOwner = setup.data?.setup.needsOwner;
+  // Once this page made the owner, the answer changes: that is not a reason to go to sign-in.
+  const [created, setCreated] = useState(false);
+  useEffect(() => {
+    if (needsOwner === false && !created) router.replace('/sign-in');
+  }, [needsOwner, created, router]);
+
+  return (
+    <div className="panel narrow">
+      <h1>Create the owner account</h1>
+      <p>
+        Welcome to Latent Lab. This installation has no accounts yet: the first account owns the
+        first workspace and can invite the rest of the team.
+      </p>
+      <ErrorMessage message={describeError(setup.error)} />
+      {needsOwner ? (
+        <AccountForm
+          label="Owner account"
+          submitLabel="Create the owner account"
+          withName
+          onSubmit={async (values) => {
+            const errors = await signUp(values);
+            if (errors) return errors;
+            setCreated(true);
+            actions.signedIn();
+            router.replace('/');
+            return null;
+          }}
+        />
+      ) : (
+        <p className="muted">Checking…</p>
+      )}
+    </div>
+  );
+}
+
+/** Sign-in, and sign-up when the installation's policy is open. */
+export function SignInView() {
+  const router = useRouter();
+  const params = useSearchParams();
+  const next = safeNext(params?.get('next'));
+  const actions = useSessionActions();
+  const signIn = useSignIn();
+  const signUp = useSignUp();
+  const [setup] = useQuery({ query: SetupDocument, requestPolicy: 'network-only' });
+  const needsOwner = setup.data?.setup.needsOwner;
+  useEffect(() => {
+    if (needsOwner) router.replace('/setup');
+  }, [needsOwner, router]);
+  const open = setup.data?.setup.signupPolicy === 'open';
+
+  const done = () => {
+    actions.signedIn();
+    router.replace(next);
+    return null;
+  };
+
+  return (
+    <div className={open ? 'auth-columns' : 'panel narrow'}>
+      <section className={open ? 'panel' : undefined}>
+        <h1>Sign in</h1>
+        <AccountForm
+          label="Sign in"
+          submitLabel="Sign in"
+          withName={false}
+          onSubmit={async (values) => (await signIn(values)) ?? done()}
+        />
+        {!open ? (
+          <p className="muted">New here? Ask a workspace admin for an invitation link.</p>
+        ) : null}
+      </section>
+      {open ? (
+        <section className="panel">
+          <h2>Create an account</h2>
+          <AccountForm
+            label="Create an account"
+            submitLabel="Create account"
+            withName
+            onSubmit={async (values) => (await signUp(values)) ?? done()}
+          />
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+/** An invitation link: sign up or sign in (or use the current session), then join. */
+export function InviteView({ token }: { token: string }) {
+  const router = useRouter();
+  const client = useClient();
+  const actions = useSessionActions();
+  const signIn = useSignIn();
+  const signUp = useSignUp();
+  const [me] = useQuery({ query: MeDocument, requestPolicy: 'network-only' });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function accept(): Promise<Record<string, string> | null> {
+    const result = await client.mutation(AcceptInvitationDocument, { token }).toPromise();
+    if (result.error || !result.data) {
+      const message = describeError(result.error) ?? 'The invitation could not be accepted.';
+      setError(message);
+      return { form: message };
+    }
+    actions.signedIn(result.data.acceptInvitation.id);
+    router.replace('/');
+    return null;
+  }
+
+  const signedIn = me.data?.me;
+  return (
+    <div className="panel narrow">
+      <h1>Join a workspace</h1>
+      <p>You were invited to a Latent Lab workspace.</p>
+      <ErrorMessage message={error} />
+      {me.fetching && !me.data && !me.error ? <p className="muted">Checking…</p> : null}
+      {signedIn ? (
+        <>
+          <p>
+            You are signed in as <strong>{signedIn.name}</strong> ({signedIn.email}).
+          </p>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={async () => {
+              setBusy(true);
+              await accept();
+              setBusy(false);
+            }}
+          >
+            Accept invitation
+          </button>
+        </>
+      ) : null}
+      {isUnauthenticated(me.error) ? (
+        <div className="auth-columns">
+          <section>
+            <h2>New here? Create an account</h2>
+            <AccountForm
+              label="Create an account"
+              submitLabel="Create account and join"
+              withName
+              onSubmit={async (values) => {
+                const errors = await signUp(values, token);
+                if (errors) return errors;
+                actions.signedIn();
+                router.replace('/');
+                return null;
+              }}
+            />
+          </section>
+          <section>
+            <h2>Have an account? Sign in</h2>
+            <AccountForm
+              label="Sign in"
+              submitLabel="Sign in and join"
+              withName={false}
+              onSubmit={async (values) => (await signIn(values)) ?? accept()}
+            />
+          </section>
+        </div>
+      ) : null}
+      {me.error && !isUnauthenticated(me.error) ? (
+        <ErrorMessage message={describeError(me.error)} />
+      ) : null}
+      <p className="muted">
+        <Link href="/sign-in">Go to sign-in</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+'use client';
+import { ImagesDocument } from '../../gql/graphql.ts';
+import { useMemo } from 'react';
+import { useQuery } from 'urql';
+import type { ImageFieldsFragment } from '../../gql/graphql.ts';
+import { FieldError, FileName, FrameBox } from '../../components/bits.tsx';
+import { ImageUploader } from '../images/image-uploader.tsx';
+
+function moveItem<T>(items: readonly T[], from: number, to: number): T[] {
+  const next = [...items];
+  const [item] = next.splice(from, 1);
+  next.splice(to, 0, item!);
+  return next;
+}
+
+/** The run's keyframes: uploads or picks from the library, in an order that can be changed. */
+export function KeyframesFieldset({
+  images,
+  onImagesChange,
+  onAdd,
+  error,
+  errorId,
+}: {
+  images: readonly ImageFieldsFragment[];
+  onImagesChange: (images: ImageFieldsFragment[]) => void;
+  onAdd: (image: ImageFieldsFragment) => void;
+  error: string | undefined;
+  errorId: string;
+}) {
+  // Named so an upload refreshes the library even while it is empty (no Image in the cached result yet).
+  const imageContext = useMemo(() => ({ additionalTypenames: ['Image'] }), []);
+  const [library] = useQuery({
+    query: ImagesDocument,
+    variables: { first: 100 },
+    context: imageContext,
+  });
+  const moveButton = (i: number, to: number, name: string, where: string, arrow: string) => (
+    <button
+      type="button"
+      className="small"
+      onClick={() => onImagesChange(moveItem(images, i, to))}
+      disabled={to < 0 || to >= images.length}
+      aria-label={`Move ${name} ${where}`}
+    >
+      {arrow}
+    </button>
+  );
+  return (
+    <fieldset>
+      <legend>Keyframe images</legend>
+      <ImageUploader
+        onUploaded={onAdd}
+        staleAfter={images}
+        describedBy={error ? errorId : undefined}
+      />
+      <FieldError id={errorId} message={error} />
+      {images.length > 0 ? (
+        <ol className="keyframes" aria-label="Keyframe order">
+          {images.map((image, i) => (
+            <li key={`${image.id}-${i}`} data-testid="keyframe">
+              <FrameBox
+                src={image.thumbnailUrl}
+                width={image.width}
+                height={image.height}
+                alt={image.originalName}
+              />
+              <span className="mono file-name" data-testid="keyframe-name">
+                {i + 1}. <FileName name={image.originalName} />
+              </span>
+              <div className="row">
+                {moveButton(i, i - 1, image.originalName, 'earlier', '←')}
+                {moveButton(i, i + 1, image.originalName, 'later', '→')}
+                <button
+                  type="button"
+                  className="small danger"
+                  onClick={() => onImagesChange(images.filter((_, j) => j !== i))}
+                  aria-label={`Remove ${image.originalName}`}
+                >
+                  Remove
+                </button>
+              </div>
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      <details style={{ marginTop: '0.75rem' }}>
+        <summary>Pick from the library ({library.data?.images.totalCount ?? 0})</summary>
+        <div className="library">
+          {(library.data?.images.nodes ?? []).map((image) => (
+            <button
+              key={image.id}
+              type="button"
+              onClick={() => onAdd(image)}
+              aria-label={`Add ${image.originalName}`}
+            >
+              <FrameBox src={image.thumbnailUrl} width={image.width} height={image.height} alt="" />
+              <span className="file-name">
+                <FileName name={image.originalName} />
+              </span>
+            </button>
+          ))}
+        </div>
+      </details>
+    </fieldset>
+  );
+}

@@ -1,0 +1,143 @@
+'use client';
+import { CreateRunDocument, ModelsDocument, NoisePresetsDocument } from '../../gql/graphql.ts';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useRouter } from 'next/navigation';
+import { useMutation, useQuery } from 'urql';
+import type { ImageFieldsFragment } from '../../gql/graphql.ts';
+import { fieldErrors } from '../../lib/errors.ts';
+import { randomSeed } from '../../lib/seed.ts';
+import type { NoiseShape } from '../../lib/noise-schedule.ts';
+import type { NoiseDraft } from '../../components/noise-fields.tsx';
+import { ErrorMessage } from '../../components/bits.tsx';
+import { compareHref } from '../compare/compare.ts';
+import {
+  CUSTOM,
+  draftErrors,
+  INITIAL_DRAFT,
+  parseInteger,
+  placeErrors,
+  runInput,
+  sweepInputs,
+  withSweep,
+} from './draft.ts';
+import type { Draft } from './draft.ts';
+import { InterpolationFieldset, RunFieldset, SweepFieldset } from './fieldsets.tsx';
+import { KeyframesFieldset } from './keyframes-fieldset.tsx';
+import { NoiseFieldset } from './noise-fieldset.tsx';
+import { parseSweep } from './sweep.ts';
+
+export function NewRunForm() {
+  const id = useId();
+  const router = useRouter();
+  const [models] = useQuery({ query: ModelsDocument });
+  const [presets] = useQuery({ query: NoisePresetsDocument });
+  const [createState, createRun] = useMutation(CreateRunDocument);
+  const [images, setImages] = useState<ImageFieldsFragment[]>([]);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [draft, setDraft] = useState<Draft>(INITIAL_DRAFT);
+
+  // Drawn in the browser after hydration, so the server-rendered form and the client agree.
+  useEffect(() => setDraft((d) => (d.seed ? d : { ...d, seed: String(randomSeed()) })), []);
+
+  // Until chosen: the first model with weights, the preset without noise.
+  const available = (models.data?.models ?? []).filter((m) => m.weightsAvailable);
+  const presetList = presets.data?.noisePresets ?? [];
+  const filled: Draft = {
+    ...draft,
+    model: draft.model || available[0]?.name || '',
+    noiseChoice: draft.noiseChoice || presetList.find((p) => p.level === 0)?.id || CUSTOM,
+  };
+  const preset = presetList.find((p) => p.id === filled.noiseChoice);
+  const noise: NoiseShape = preset ?? {
+    ...draft.customNoise,
+    level: Number.parseFloat(draft.customNoise.level),
+  };
+  const sweep = parseSweep(draft.sweepField, draft.sweepValues);
+  const sweepCount = 'values' in sweep ? sweep.values.length : 0;
+
+  const change = (next: Partial<Draft>) => setDraft((d) => ({ ...d, ...next }));
+  const fieldsetProps = { id, draft: filled, onChange: change, errors };
+
+  function addImage(image: ImageFieldsFragment) {
+    setImages((current) => [...current, image]);
+    setErrors(({ images: _, ...rest }) => rest);
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const local = draftErrors(
+      filled,
+      images.map((i) => i.id),
+      !preset,
+    );
+    setErrors(local);
+    if (Object.keys(local).length > 0) return;
+    const input = runInput(filled, images, preset?.id, noise);
+    if ('values' in sweep && sweep.values.length > 0) {
+      const created: string[] = [];
+      for (const run of sweepInputs(input, draft.sweepField, sweep.values, images, noise)) {
+        const result = await createRun({ input: run });
+        if (!result.data) {
+          const placed = placeErrors(fieldErrors(result.error));
+          if (created.length > 0)
+            placed['form'] =
+              `${created.length} of ${sweep.values.length} runs started, then: ${placed['form'] ?? 'see the fields below.'}`;
+          return setErrors(placed);
+        }
+        created.push(result.data.createRun.id);
+      }
+      router.push(compareHref(created));
+      return;
+    }
+    const result = await createRun({ input });
+    if (result.data) router.push(`/runs/${result.data.createRun.id}`);
+    else setErrors(placeErrors(fieldErrors(result.error)));
+  }
+
+  return (
+    <form onSubmit={submit} noValidate aria-label="New run">
+      <div className="page-head">
+        <h1>New run</h1>
+      </div>
+      <ErrorMessage message={errors['form']} />
+      <KeyframesFieldset
+        images={images}
+        onImagesChange={setImages}
+        onAdd={addImage}
+        error={errors['images']}
+        errorId={`${id}-images-error`}
+      />
+      <InterpolationFieldset {...fieldsetProps} models={models.data?.models ?? []} />
+      <NoiseFieldset
+        id={id}
+        presets={presetList}
+        choice={filled.noiseChoice}
+        onChoiceChange={(noiseChoice) => change({ noiseChoice })}
+        custom={draft.customNoise}
+        onCustomChange={(next: Partial<NoiseDraft>) =>
+          setDraft((d) => ({ ...d, customNoise: { ...d.customNoise, ...next } }))
+        }
+        noise={noise}
+        steps={parseInteger(draft.steps)}
+        error={errors['noise']}
+      />
+      <RunFieldset {...fieldsetProps} />
+      <SweepFieldset
+        {...fieldsetProps}
+        onFieldChange={(field) => {
+          setDraft((d) => withSweep(d, field));
+          setErrors(({ sweep: _, ...rest }) => rest);
+        }}
+      />
+      <div className="row">
+        <button type="submit" className="primary" disabled={createState.fetching}>
+          {createState.fetching
+            ? 'Starting…'
+            : sweepCount > 0
+              ? `Start ${sweepCount} runs`
+              : 'Start run'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,199 @@
+'use client';
+import {
+  CancelRunDocument,
+  DeleteRunDocument,
+  RerunDocument,
+  RunDocument,
+  RunProgressDocument,
+} from '../../gql/graphql.ts';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { useMutation, useQuery, useSubscription } from 'urql';
+import type { RunProgressSubscription, RunStatus } from '../../gql/graphql.ts';
+import { frameOfEvent, mergeFrames, type LiveFrame } from './live-frames.ts';
+import { describeError } from '../../lib/errors.ts';
+import { FINISHED_STATUSES } from '../../lib/options.ts';
+import { randomSeed } from '../../lib/seed.ts';
+import { estimateRemainingMs, formatDuration } from '../../lib/format.ts';
+import { ErrorMessage, ProgressBar, StatusBadge } from '../../components/bits.tsx';
+import { Player } from '../../components/player/player.tsx';
+import { canCreate, canEdit } from '../../lib/roles.ts';
+import { FrameTimings, Filmstrip } from './frame-panels.tsx';
+import { RunAside } from './run-aside.tsx';
+import { useSession } from '../../shell/session.tsx';
+
+interface LiveState {
+  readonly frames: ReadonlyMap<number, LiveFrame>;
+  readonly status: RunStatus | null;
+  readonly error: string | null;
+  readonly total: number | null;
+}
+
+const EMPTY_LIVE: LiveState = { frames: new Map(), status: null, error: null, total: null };
+
+function applyEvent(state: LiveState = EMPTY_LIVE, data: RunProgressSubscription): LiveState {
+  const event = data.runProgress;
+  const frames = new Map(state.frames);
+  const frame = frameOfEvent(event);
+  if (frame) frames.set(frame.index, frame);
+  return { frames, status: event.status, error: event.error ?? state.error, total: event.total };
+}
+
+const ACTIVE: ReadonlySet<RunStatus> = new Set(['QUEUED', 'RUNNING']);
+const FINAL = FINISHED_STATUSES;
+
+export function RunView({ runId }: { runId: string }) {
+  const router = useRouter();
+  const session = useSession();
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: RunDocument,
+    variables: { id: runId },
+  });
+  const [live] = useSubscription({ query: RunProgressDocument, variables: { runId } }, applyEvent);
+  const [cancelState, cancel] = useMutation(CancelRunDocument);
+  const [rerunState, rerun] = useMutation(RerunDocument);
+  const [deleteState, deleteRun] = useMutation(DeleteRunDocument);
+  const [chosenPosition, setPosition] = useState(0);
+  const [followLive, setFollowLive] = useState(true);
+  const run = data?.run;
+  const liveState = live.data ?? EMPTY_LIVE;
+
+  const frames = useMemo(
+    () =>
+      [...mergeFrames(run?.frames.nodes ?? [], liveState.frames.values()).values()].sort(
+        (a, b) => a.index - b.index,
+      ),
+    [run?.frames.nodes, liveState.frames],
+  );
+
+  const status: RunStatus | undefined = liveState.status ?? run?.status;
+  const total = liveState.total ?? run?.steps ?? 0;
+  const active = status !== undefined && ACTIVE.has(status);
+
+  // While frames arrive the player shows the newest one, until the viewer takes the scrubber.
+  // Derived, not set by an effect, so the first render already shows it and the player never
+  // loads a full frame it does not keep.
+  const position = followLive ? Math.max(0, frames.length - 1) : chosenPosition;
+  const show = (at: number) => {
+    setFollowLive(false);
+    setPosition(at);
+  };
+
+  // The final state's timings (encode, total) come from the run itself: fetch it once it ends.
+  const refetched = useRef(false);
+  useEffect(() => {
+    if (status && FINAL.has(status) && run && !FINAL.has(run.status) && !refetched.current) {
+      refetched.current = true;
+      refetch({ requestPolicy: 'network-only' });
+    }
+  }, [status, run, refetch]);
+
+  if (fetching && !run) return <p className="muted">Loading run…</p>;
+  if (error && !run) return <ErrorMessage message={describeError(error)} />;
+  if (!run) return <ErrorMessage message={`No run with id ${runId}.`} />;
+
+  const remaining = status === 'RUNNING' ? estimateRemainingMs(frames, total) : null;
+  async function rerunWithNewSeed() {
+    const result = await rerun({ id: runId, overrides: { seed: randomSeed() } });
+    if (result.data) router.push(`/runs/${result.data.rerun.id}`);
+  }
+
+  async function remove() {
+    if (!window.confirm('Delete this run and its frames?')) return;
+    // A Boolean result names no type: say which cached queries it changes.
+    const result = await deleteRun({ id: runId }, { additionalTypenames: ['Run'] });
+    if (!result.error) router.push('/');
+  }
+
+  const errorText = liveState.error ?? run.error;
+  const role = session?.workspace.role;
+  const editable = canEdit(role, run.createdBy?.id, session?.me.id);
+  const creates = canCreate(role);
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{run.name}</h1>
+          <div className="row">
+            <span data-testid="run-status">{status ? <StatusBadge status={status} /> : null}</span>
+            <span className="muted">
+              <span data-testid="frames-done">{frames.length}</span> / {total} frames
+            </span>
+            {status === 'RUNNING' ? (
+              <span
+                className="muted"
+                data-testid="eta"
+                data-remaining-ms={remaining === null ? undefined : remaining}
+              >
+                ETA {remaining === null ? 'estimating…' : formatDuration(remaining)}
+              </span>
+            ) : null}
+          </div>
+        </div>
+        <div className="row">
+          {editable ? (
+            <button
+              type="button"
+              className="danger"
+              onClick={() => cancel({ id: runId })}
+              disabled={!active || cancelState.fetching}
+            >
+              Cancel
+            </button>
+          ) : null}
+          {creates ? (
+            <button type="button" onClick={rerunWithNewSeed} disabled={rerunState.fetching}>
+              Rerun with new seed
+            </button>
+          ) : null}
+          {editable ? (
+            <button
+              type="button"
+              className="danger"
+              onClick={remove}
+              disabled={active || deleteState.fetching}
+            >
+              Delete
+            </button>
+          ) : null}
+        </div>
+      </div>
+      <ProgressBar done={frames.length} total={total} label="Frames decoded" />
+      <ErrorMessage
+        message={
+          describeError(cancelState.error) ??
+          describeError(rerunState.error) ??
+          describeError(deleteState.error)
+        }
+      />
+      {status === 'FAILED' && errorText ? (
+        <ErrorMessage message={`The run failed: ${errorText}`} />
+      ) : null}
+
+      <div className="run-layout" style={{ marginTop: '1rem' }}>
+        <div>
+          <div className="panel">
+            <Player
+              frames={frames}
+              width={run.width}
+              height={run.height}
+              position={position}
+              onPositionChange={show}
+              label="Player"
+            />
+            <Filmstrip
+              frames={frames}
+              total={total}
+              width={run.width}
+              height={run.height}
+              position={position}
+              onShow={show}
+            />
+          </div>
+          <FrameTimings frames={frames} />
+        </div>
+        <RunAside run={run} editable={editable} hasFrames={frames.length > 0} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+'use client';
+import { ModelsDocument } from '../../gql/graphql.ts';
+import { useId, useState } from 'react';
+import { useQuery } from 'urql';
+import { Field } from '../../components/field.tsx';
+import { filtersToQuery, NO_FILTERS, STATUSES, type RunFilters } from './run-filters.ts';
+
+const SORT_LABELS: Record<RunFilters['sort'], string> = {
+  newest: 'Newest first',
+  oldest: 'Oldest first',
+  'name-asc': 'Name A–Z',
+  'name-desc': 'Name Z–A',
+};
+
+/**
+ * The history's filters. Selects apply at once; text and date fields are typed into a draft and
+ * applied together. The URL is the truth, so the draft follows it whenever it changes (a tag
+ * chip, the back button, a pasted link).
+ */
+export function FiltersForm({
+  filters,
+  onApply,
+}: {
+  filters: RunFilters;
+  onApply: (filters: RunFilters) => void;
+}) {
+  const id = useId();
+  const [models] = useQuery({ query: ModelsDocument });
+  const [draft, setDraft] = useState<RunFilters>(filters);
+  const filtersKey = filtersToQuery(filters);
+  const [draftOf, setDraftOf] = useState(filtersKey);
+  if (draftOf !== filtersKey) {
+    setDraftOf(filtersKey);
+    setDraft(filters);
+  }
+  const field = (name: keyof RunFilters) => `${id}-${name}`;
+  const modelNames = (models.data?.models ?? []).map((m) => m.name);
+  /** A text or date field: typed into the draft. */
+  const draftInput = (name: 'search' | 'tag' | 'createdAfter' | 'createdBefore') => ({
+    id: field(name),
+    value: draft[name],
+    onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value }),
+  });
+  /** A select that applies at once, with the text typed in the other fields. */
+  const applyingSelect = (
+    name: 'status' | 'model' | 'createdBy' | 'sort',
+    label: string,
+    options: readonly (readonly [string, string])[],
+  ) => (
+    <Field id={field(name)} label={label}>
+      <select
+        id={field(name)}
+        value={draft[name]}
+        onChange={(e) => onApply({ ...draft, [name]: e.target.value } as RunFilters)}
+      >
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+  return (
+    <form
+      className="panel filters"
+      role="search"
+      aria-label="Filter runs"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onApply(draft);
+      }}
+    >
+      <Field id={field('search')} label="Name contains">
+        <input type="search" {...draftInput('search')} />
+      </Field>
+      {applyingSelect('status', 'Status', [
+        ['', 'Any'],
+        ...STATUSES.map((s) => [s, s.toLowerCase()] as const),
+      ])}
+      {applyingSelect('model', 'Model', [
+        ['', 'Any'],
+        // A model in the URL that the server no longer lists still shows as chosen.
+        ...[
+          ...modelNames,
+          ...(draft.model && !modelNames.includes(draft.model) ? [draft.model] : []),
+        ].map((name) => [name, name] as const),
+      ])}
+      <Field id={field('tag')} label="Tag">
+        <input placeholder="a tag or its start" {...draftInput('tag')} />
+      </Field>
+      <Field id={field('createdAfter')} label="Created from">
+        <input type="date" {...draftInput('createdAfter')} />
+      </Field>
+      <Field id={field('createdBefore')} label="Created until">
+        <input type="date" {...draftInput('createdBefore')} />
+      </Field>
+      {applyingSelect('createdBy', 'Created by', [
+        ['', 'Anyone'],
+        ['me', 'Me'],
+      ])}
+      {applyingSelect('sort', 'Sort', Object.entries(SORT_LABELS))}
+      <div className="row">
+        <button type="submit" className="primary">
+          Apply
+        </button>
+        <button type="button" onClick={() => onApply(NO_FILTERS)}>
+          Clear
+        </button>
+      </div>
+    </form>
+  );
+}

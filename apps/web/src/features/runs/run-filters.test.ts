@@ -1,0 +1,52 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  filtersToQuery,
+  hasFilters,
+  loadRunsParams,
+  NO_FILTERS,
+  toRunsVariables,
+} from './run-filters.ts';
+
+/** Canceled runs tagged x (typed with spaces around it), by name. */
+const CANCELED_BY_NAME = {
+  ...NO_FILTERS,
+  status: 'CANCELED' as const,
+  sort: 'name-asc' as const,
+  tag: ' x ',
+};
+
+describe('runs filters in the URL', () => {
+  test('round-trip through the query string, defaults left out', () => {
+    const filters = CANCELED_BY_NAME;
+    const query = filtersToQuery(filters, ['c1', 'c2']);
+    assert.equal(query, 'status=canceled&tag=x&sort=name-asc&after=c1&after=c2');
+    assert.deepEqual(loadRunsParams(`?${query}`), { ...filters, tag: 'x', after: ['c1', 'c2'] });
+    assert.equal(filtersToQuery(NO_FILTERS), '');
+    assert.equal(hasFilters(NO_FILTERS), false);
+    assert.equal(hasFilters({ ...NO_FILTERS, sort: 'oldest' }), false, 'sorting filters nothing');
+    assert.equal(hasFilters(filters), true);
+  });
+
+  test('unknown values fall back to the defaults; variables follow the filters', () => {
+    assert.deepEqual(loadRunsParams('?status=bogus&sort=random&from=yesterday&q=cat'), {
+      ...NO_FILTERS,
+      search: 'cat',
+      after: [],
+    });
+    const variables = toRunsVariables({ ...NO_FILTERS, status: 'FAILED', sort: 'oldest' }, 'c');
+    assert.deepEqual(variables.filter?.status, ['FAILED']);
+    assert.deepEqual(variables.sort, { field: 'CREATED_AT', direction: 'ASC' });
+    assert.equal(variables.after, 'c');
+  });
+
+  test('the creator filter lives in the URL and becomes createdById for "me"', () => {
+    const { after: _, ...filters } = loadRunsParams('?by=me');
+    assert.equal(filters.createdBy, 'me');
+    assert.equal(filtersToQuery(filters), 'by=me');
+    assert.equal(hasFilters(filters), true);
+    assert.equal(toRunsVariables(filters, null, 20, 'user-1').filter?.createdById, 'user-1');
+    assert.equal(toRunsVariables(NO_FILTERS, null, 20, 'user-1').filter?.createdById, undefined);
+    assert.equal(loadRunsParams('?by=someone').createdBy, '');
+  });
+});

@@ -1,0 +1,134 @@
+import {
+  createLoader,
+  createParser,
+  createSerializer,
+  parseAsNativeArrayOf,
+  parseAsString,
+  parseAsStringLiteral,
+} from 'nuqs';
+import type { RunStatus, RunsQueryVariables } from '../../gql/graphql.ts';
+import { RUN_STATUS_OPTIONS } from '../../lib/options.ts';
+
+// The Runs page keeps its filters, search, sort and page in the URL, so a reload, the back button
+// or a copied link shows the same list; nuqs reads and writes it with the parsers below.
+
+export const RUNS_PAGE_SIZE = 20;
+export const STATUSES = RUN_STATUS_OPTIONS;
+export const SORTS = {
+  newest: { field: 'CREATED_AT', direction: 'DESC' },
+  oldest: { field: 'CREATED_AT', direction: 'ASC' },
+  'name-asc': { field: 'NAME', direction: 'ASC' },
+  'name-desc': { field: 'NAME', direction: 'DESC' },
+} as const;
+export type SortKey = keyof typeof SORTS;
+
+export interface RunFilters {
+  search: string;
+  status: RunStatus | '';
+  model: string;
+  tag: string;
+  createdAfter: string;
+  createdBefore: string;
+  /** 'me': only the signed-in user's runs; '': anyone's. */
+  createdBy: '' | 'me';
+  sort: SortKey;
+}
+
+export const NO_FILTERS: RunFilters = {
+  search: '',
+  status: '',
+  model: '',
+  tag: '',
+  createdAfter: '',
+  createdBefore: '',
+  createdBy: '',
+  sort: 'newest',
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A status in the URL is lower case ('canceled'); an unknown one reads as none. */
+const parseAsStatus = createParser<RunStatus | ''>({
+  parse: (value) => {
+    const status = value.toUpperCase();
+    return (STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : null;
+  },
+  serialize: (status) => status.toLowerCase(),
+});
+
+/** A day as the date inputs write it (2026-11-26); anything else reads as none. */
+const parseAsDay = createParser({
+  parse: (value) => (DATE.test(value) ? value : null),
+  serialize: (day: string) => day,
+});
+
+/** The filters, sort and page trail in the URL; defaults are left out of it. */
+export const runsParams = {
+  search: parseAsString.withDefault(''),
+  status: parseAsStatus.withDefault(''),
+  model: parseAsString.withDefault(''),
+  tag: parseAsString.withDefault(''),
+  createdAfter: parseAsDay.withDefault(''),
+  createdBefore: parseAsDay.withDefault(''),
+  createdBy: parseAsStringLiteral(['', 'me'] as const).withDefault(''),
+  sort: parseAsStringLiteral(Object.keys(SORTS) as SortKey[]).withDefault('newest'),
+  /** The cursors of the pages visited before this one (`after` repeated): page n has n - 1. */
+  after: parseAsNativeArrayOf(parseAsString),
+};
+
+/** URL parameter of each filter whose name differs from its field. */
+export const RUNS_URL_KEYS = {
+  search: 'q',
+  createdAfter: 'from',
+  createdBefore: 'until',
+  createdBy: 'by',
+} as const;
+
+export const loadRunsParams = createLoader(runsParams, { urlKeys: RUNS_URL_KEYS });
+const runsUrl = createSerializer(runsParams, { urlKeys: RUNS_URL_KEYS });
+
+/** Text filters as they are applied: without the spaces around them. */
+export function trimmed(filters: RunFilters): RunFilters {
+  return { ...filters, search: filters.search.trim(), tag: filters.tag.trim() };
+}
+
+/** The query string (without "?") for these filters and page trail; defaults are left out. */
+export function filtersToQuery(filters: RunFilters, trail: readonly string[] = []): string {
+  return runsUrl({ ...trimmed(filters), after: [...trail] }).replace(/^\?/, '');
+}
+
+export function hasFilters(filters: RunFilters): boolean {
+  return (Object.keys(NO_FILTERS) as (keyof RunFilters)[]).some(
+    (key) => key !== 'sort' && filters[key].trim() !== '',
+  );
+}
+
+/** Start of the day for "from", end of it for "until", both in the viewer's time zone. */
+function dayBoundary(date: string, end: boolean): string | undefined {
+  if (!date) return undefined;
+  const at = new Date(`${date}T${end ? '23:59:59.999' : '00:00:00'}`);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+/** `userId`: the signed-in user, for the "created by me" filter. */
+export function toRunsVariables(
+  filters: RunFilters,
+  after: string | null,
+  first = RUNS_PAGE_SIZE,
+  userId: string | null = null,
+): RunsQueryVariables {
+  return {
+    first,
+    after,
+    sort: SORTS[filters.sort],
+    filter: {
+      search: filters.search.trim() || undefined,
+      status: filters.status ? [filters.status] : undefined,
+      model: filters.model || undefined,
+      tag: filters.tag.trim() || undefined,
+      createdAfter: dayBoundary(filters.createdAfter, false),
+      createdBefore: dayBoundary(filters.createdBefore, true),
+      createdById: filters.createdBy === 'me' && userId ? userId : undefined,
+    },
+  };
+}
