@@ -317,7 +317,7 @@ export async function uploadPhoto(
 export function wsClient(
   baseUrl: string,
   as: As = {},
-  webSocketImpl: typeof WebSocket = WebSocket,
+  webSocketImpl: unknown = WebSocket,
 ): Client {
   const token = as.token === undefined ? bearerTokens.get(baseUrl) : as.token;
   return createClient({
