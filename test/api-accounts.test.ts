@@ -278,17 +278,3 @@ describe('accounts, workspaces and tokens', () => {
     );
   });
 });
-
-describe('rate limits on mutations', () => {
-  const testServer = useTestServer({
-    name: 'ratelimit',
-    auth: { ...loadConfig({}).auth, mutationsPerMinute: 2 },
-  });
-
-  test('uploads and runs past the limit per credential are refused with when to retry', async () => {
-    const url = testServer.server.url;
-    await uploadPhoto(url, PHOTOS.chelsea);
-    await uploadPhoto(url, PHOTOS.coffee);
-    await assert.rejects(uploadPhoto(url, PHOTOS.rocket), /RATE_LIMITED/);
-  });
-});
