@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
+import { unzipSync } from 'fflate';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   collectProgress,
@@ -130,6 +131,19 @@ describe('run metrics (postgres, worker processes)', () => {
       for (const value of measured.endpointPsnr) assert.ok(value > 10 && value < 100, `${value}`);
       assert.ok(measured.meanChange > 0 && measured.maxChange >= measured.meanChange);
       assert.ok(measured.maxChange <= 1 && measured.changeCv >= 0 && measured.pathLength > 0);
+
+      const { run: withZip } = await gqlOk(
+        server.url,
+        'query ($id: ID!) { run(id: $id) { downloads { framesZip } } }',
+        { id: resumed.id },
+      );
+      const zip = new Uint8Array(
+        await (await fetch(server.url + withZip.downloads.framesZip)).arrayBuffer(),
+      );
+      const manifest = JSON.parse(new TextDecoder().decode(unzipSync(zip)['run.json'])) as {
+        metrics: Metrics;
+      };
+      assert.deepEqual(manifest.metrics, measured, "the zip's run.json carries the metrics");
 
       // The same run rendered at once by one worker measures the same, to the last bit.
       const { rerun } = await gqlOk(server.url, 'mutation ($id: ID!) { rerun(id: $id) { id } }', {
