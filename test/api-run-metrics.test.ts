@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { unzipSync } from 'fflate';
+import type { RunMetrics } from '@latent-lab/domain';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   collectProgress,
@@ -19,15 +20,6 @@ import {
 } from './helpers/api.ts';
 import { startWorkerProcess, stopProcess } from './helpers/cluster.ts';
 
-interface Metrics {
-  meanChange: number;
-  maxChange: number;
-  changeCv: number;
-  endpointPsnr: number[];
-  minEndpointPsnr: number;
-  pathLength: number;
-}
-
 const METRICS = 'metrics { meanChange maxChange changeCv endpointPsnr minEndpointPsnr pathLength }';
 const RUN_QUERY = `query ($id: ID!) { run(id: $id) { status framesDone ${METRICS} } }`;
 const RUNS_QUERY = `query ($first: Int!, $after: String, $filter: RunsFilter, $sort: RunSort) {
@@ -35,6 +27,17 @@ const RUNS_QUERY = `query ($first: Int!, $after: String, $filter: RunsFilter, $s
     totalCount hasNextPage endCursor nodes { id ${METRICS} }
   }
 }`;
+
+interface RunNode {
+  id: string;
+  metrics: RunMetrics | null;
+}
+
+interface RunPage {
+  nodes: RunNode[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
 
 describe('run metrics (postgres, worker processes)', () => {
   let testServer: TestServer;
@@ -56,7 +59,7 @@ describe('run metrics (postgres, worker processes)', () => {
   async function runOf(id: string): Promise<{
     status: string;
     framesDone: number;
-    metrics: Metrics | null;
+    metrics: RunMetrics | null;
   }> {
     return (await gqlOk(server.url, RUN_QUERY, { id })).run;
   }
@@ -66,11 +69,11 @@ describe('run metrics (postgres, worker processes)', () => {
     filter: object | null,
     sort: object | null,
     first = 1,
-  ): Promise<{ id: string; metrics: Metrics | null }[]> {
-    const nodes: { id: string; metrics: Metrics | null }[] = [];
+  ): Promise<RunNode[]> {
+    const nodes: RunNode[] = [];
     let afterCursor: string | null = null;
     for (;;) {
-      const { runs } = await gqlOk(server.url, RUNS_QUERY, {
+      const { runs }: { runs: RunPage } = await gqlOk(server.url, RUNS_QUERY, {
         first,
         after: afterCursor,
         filter,
@@ -141,7 +144,7 @@ describe('run metrics (postgres, worker processes)', () => {
         await (await fetch(server.url + withZip.downloads.framesZip)).arrayBuffer(),
       );
       const manifest = JSON.parse(new TextDecoder().decode(unzipSync(zip)['run.json'])) as {
-        metrics: Metrics;
+        metrics: RunMetrics;
       };
       assert.deepEqual(manifest.metrics, measured, "the zip's run.json carries the metrics");
 
