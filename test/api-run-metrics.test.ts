@@ -7,17 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { unzipSync } from 'fflate';
 import type { RunMetrics } from '@latent-lab/domain';
 import type { RunningServer } from '../apps/server/src/index.ts';
-import {
-  collectProgress,
-  CREATE_RUN,
-  gql,
-  gqlOk,
-  PHOTOS,
-  startTestServer,
-  uploadPhoto,
-  wsClient,
-  type TestServer,
-} from './helpers/api.ts';
+import * as api from './helpers/api.ts';
 import { startWorkerProcess, stopProcess } from './helpers/cluster.ts';
 
 const METRICS = 'metrics { meanChange maxChange changeCv endpointPsnr minEndpointPsnr pathLength }';
@@ -40,20 +30,16 @@ interface RunPage {
 }
 
 describe('run metrics (postgres, worker processes)', () => {
-  let testServer: TestServer;
+  let testServer: api.TestServer;
   let server: RunningServer;
   let imageIds: string[];
-  const workers = new Set<ChildProcess>();
+  /** Every worker started; stopping one that has exited does nothing. */
+  const workers: ChildProcess[] = [];
 
   function startWorker(): ChildProcess {
-    const child = startWorkerProcess({
-      ...process.env,
-      DATABASE_URL: testServer.database.url,
-      DATA_DIR: testServer.dataDir,
-    });
-    workers.add(child);
-    child.once('exit', () => workers.delete(child));
-    return child;
+    const env = { DATABASE_URL: testServer.database.url, DATA_DIR: testServer.dataDir };
+    workers.push(startWorkerProcess({ ...process.env, ...env }));
+    return workers.at(-1)!;
   }
 
   async function runOf(id: string): Promise<{
@@ -61,7 +47,7 @@ describe('run metrics (postgres, worker processes)', () => {
     framesDone: number;
     metrics: RunMetrics | null;
   }> {
-    return (await gqlOk(server.url, RUN_QUERY, { id })).run;
+    return (await api.gqlOk(server.url, RUN_QUERY, { id })).run;
   }
 
   /** Every page of the history, `first` at a time. */
@@ -73,7 +59,7 @@ describe('run metrics (postgres, worker processes)', () => {
     const nodes: RunNode[] = [];
     let afterCursor: string | null = null;
     for (;;) {
-      const { runs }: { runs: RunPage } = await gqlOk(server.url, RUNS_QUERY, {
+      const { runs }: { runs: RunPage } = await api.gqlOk(server.url, RUNS_QUERY, {
         first,
         after: afterCursor,
         filter,
@@ -86,12 +72,12 @@ describe('run metrics (postgres, worker processes)', () => {
   }
 
   before(async () => {
-    testServer = await startTestServer({ name: 'metrics' });
+    testServer = await api.startTestServer({ name: 'metrics' });
     server = testServer.server;
     imageIds = [
-      (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
-      (await uploadPhoto(server.url, PHOTOS.coffee)).id,
-      (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
+      (await api.uploadPhoto(server.url, api.PHOTOS.astronaut)).id,
+      (await api.uploadPhoto(server.url, api.PHOTOS.coffee)).id,
+      (await api.uploadPhoto(server.url, api.PHOTOS.chelsea)).id,
     ];
   });
 
@@ -102,18 +88,18 @@ describe('run metrics (postgres, worker processes)', () => {
 
   test('metrics are null until success, equal for a resumed run and an uninterrupted one, and sort and filter history', async () => {
     const steps = 16;
-    const { createRun: resumed } = await gqlOk(server.url, CREATE_RUN, {
+    const { createRun: resumed } = await api.gqlOk(server.url, api.CREATE_RUN, {
       input: { model: 'taef2', imageIds, steps, width: 128, height: 128, seed: 5 },
     });
     assert.equal((await runOf(resumed.id)).metrics, null, 'a queued run has no metrics');
 
     // The first worker is stopped after its second frame; the run waits for the next worker.
     const first = startWorker();
-    const client = wsClient(server.url);
+    const client = api.wsClient(server.url);
     let second: ChildProcess | undefined;
     try {
       let stopped: Promise<void> | undefined;
-      const events = await collectProgress(client, resumed.id, (event) => {
+      const events = await api.collectProgress(client, resumed.id, (event) => {
         if (event.kind === 'FRAME' && event.index === 1 && !stopped) {
           stopped = (async () => {
             await stopProcess(first, 'SIGTERM');
@@ -135,7 +121,7 @@ describe('run metrics (postgres, worker processes)', () => {
       assert.ok(measured.meanChange > 0 && measured.maxChange >= measured.meanChange);
       assert.ok(measured.maxChange <= 1 && measured.changeCv >= 0 && measured.pathLength > 0);
 
-      const { run: withZip } = await gqlOk(
+      const { run: withZip } = await api.gqlOk(
         server.url,
         'query ($id: ID!) { run(id: $id) { downloads { framesZip } } }',
         { id: resumed.id },
@@ -149,14 +135,18 @@ describe('run metrics (postgres, worker processes)', () => {
       assert.deepEqual(manifest.metrics, measured, "the zip's run.json carries the metrics");
 
       // The same run rendered at once by one worker measures the same, to the last bit.
-      const { rerun } = await gqlOk(server.url, 'mutation ($id: ID!) { rerun(id: $id) { id } }', {
-        id: resumed.id,
-      });
-      assert.equal((await collectProgress(client, rerun.id)).at(-1)?.status, 'SUCCEEDED');
+      const { rerun } = await api.gqlOk(
+        server.url,
+        'mutation ($id: ID!) { rerun(id: $id) { id } }',
+        {
+          id: resumed.id,
+        },
+      );
+      assert.equal((await api.collectProgress(client, rerun.id)).at(-1)?.status, 'SUCCEEDED');
       assert.deepEqual((await runOf(rerun.id)).metrics, measured);
 
       // A noisier run over two keyframes: other figures to sort and filter by.
-      const { createRun: noisy } = await gqlOk(server.url, CREATE_RUN, {
+      const { createRun: noisy } = await api.gqlOk(server.url, api.CREATE_RUN, {
         input: {
           model: 'taef2',
           imageIds: imageIds.slice(0, 2),
@@ -167,17 +157,17 @@ describe('run metrics (postgres, worker processes)', () => {
           seed: 9,
         },
       });
-      assert.equal((await collectProgress(client, noisy.id)).at(-1)?.status, 'SUCCEEDED');
+      assert.equal((await api.collectProgress(client, noisy.id)).at(-1)?.status, 'SUCCEEDED');
       const noisyMetrics = (await runOf(noisy.id)).metrics!;
       assert.equal(noisyMetrics.endpointPsnr.length, 2);
       assert.notEqual(noisyMetrics.changeCv, measured.changeCv);
 
       // A canceled run never gets metrics: metric sorts list it last, filters never match it.
       await stopProcess(second!, 'SIGTERM');
-      const { createRun: canceled } = await gqlOk(server.url, CREATE_RUN, {
+      const { createRun: canceled } = await api.gqlOk(server.url, api.CREATE_RUN, {
         input: { model: 'taef2', imageIds, steps: 4, width: 64, height: 64 },
       });
-      await gqlOk(server.url, 'mutation ($id: ID!) { cancelRun(id: $id) { id } }', {
+      await api.gqlOk(server.url, 'mutation ($id: ID!) { cancelRun(id: $id) { id } }', {
         id: canceled.id,
       });
 
@@ -230,19 +220,19 @@ describe('run metrics (postgres, worker processes)', () => {
       );
       assert.deepEqual(new Set(exact.map((run) => run.id)), new Set([resumed.id, rerun.id]));
 
-      const inverted = await gql(server.url, RUNS_QUERY, {
+      const inverted = await api.gql(server.url, RUNS_QUERY, {
         first: 5,
         filter: { metrics: [{ metric: 'CHANGE_CV', min: 2, max: 1 }] },
       });
       assert.equal(inverted.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
       assert.equal(inverted.errors?.[0]?.extensions?.field, 'filter.metrics');
       assert.match(inverted.errors?.[0]?.message ?? '', /changeCv min 2 is above max 1/);
-      const unknown = await gql(server.url, RUNS_QUERY, {
+      const unknown = await api.gql(server.url, RUNS_QUERY, {
         first: 5,
         filter: { metrics: [{ metric: 'SHARPNESS' }] },
       });
       assert.equal(unknown.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-      const damaged = await gql(server.url, RUNS_QUERY, {
+      const damaged = await api.gql(server.url, RUNS_QUERY, {
         first: 1,
         sort: { field: 'CHANGE_CV', direction: 'ASC' },
         after: Buffer.from(JSON.stringify(['CHANGE_CV_ASC', 'x', resumed.id])).toString(
