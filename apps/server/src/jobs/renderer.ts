@@ -31,6 +31,7 @@ function threadError({ message, code, field }: { message: string; code?: string;
 class RenderThread {
   readonly worker: Worker;
   private readonly jobs = new Map<number, Job>();
+  /** Measurements in flight, each answered by one message. */
   private readonly measures = new Map<
     number,
     { resolve: (metrics: RunMetrics) => void; reject: (error: Error) => void }
@@ -64,6 +65,7 @@ class RenderThread {
     return !this.exited && !this.busy;
   }
 
+  /** A render, the last decode of a stopped one, or a measurement is in flight. */
   private get busy(): boolean {
     return this.jobs.size > 0 || this.draining.size > 0 || this.measures.size > 0;
   }

@@ -70,6 +70,8 @@ export async function renderJobFor(prisma: DbClient, run: RunRecord): Promise<Re
  * a job whose run another worker holds is handed back to be retried. A worker that loses its claim
  * (its heartbeat came too late) stops after the current frame. On stop the current frame of each
  * render is finished and stored, and the job handed back, so another worker resumes the run.
+ * Once every frame is stored, the run's metrics are measured from the stored frames on a render
+ * thread and recorded with SUCCEEDED.
  */
 export class RunWorker {
   private readonly active = new Map<
@@ -262,6 +264,7 @@ export class RunWorker {
       frames.map(({ alpha, change, storageKey }) => ({ alpha, change, storageKey })),
     );
   }
+
   /** Stores a frame (files, then its row) and announces it. */
   private async storeFrame(job: RenderJob, frame: ThreadFrame): Promise<void> {
     const { prisma, storage, bus } = this.options;
