@@ -10,10 +10,10 @@ import { EngineError } from '../src/errors.ts';
 import { frameChange, imageToTensor, tensorToRgb8 } from '../src/image/index.ts';
 import { interpolatePath, latentDistance } from '../src/interpolate/index.ts';
 import { changeStats, keyframeFrameIndexes, pathLength, psnr, runMetrics } from '../src/metrics.ts';
-import type { WeightLocations } from '../src/models/index.ts';
 import { Engine, type RunSpec } from '../src/pipeline.ts';
 
 const shared = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+const manifestsDir = fileURLToPath(new URL('../../../models', import.meta.url));
 
 describe('metric formulas', () => {
   test('changeStats: mean, max and population CV; equal changes are an even pace, no change is CV 0', () => {
@@ -89,13 +89,17 @@ describe('Engine.measure on taef2', () => {
 
   before(async () => {
     modelsDir = await mkdtemp(join(tmpdir(), 'latent-lab-metrics-'));
-    const locations: WeightLocations = {
-      manifestsDir: fileURLToPath(new URL('../../../models', import.meta.url)),
-      modelsDir,
-      mirrorDir: join(shared, 'models'),
-      allowDownload: false,
-    };
-    engine = new Engine({ locations, intraOpThreads: 1, precision: 'fp32' });
+    // The weights come from the shared mirror only; modelsDir stays empty.
+    engine = new Engine({
+      locations: {
+        manifestsDir,
+        modelsDir,
+        mirrorDir: join(shared, 'models'),
+        allowDownload: false,
+      },
+      intraOpThreads: 1,
+      precision: 'fp32',
+    });
   });
   after(async () => {
     await engine.close();
