@@ -6,6 +6,7 @@ import {
   type FrameRecord,
   type ImageRecord,
   type NoisePresetRecord,
+  type RunMetrics,
   type RunParams,
   type RunRecord,
 } from '@latent-lab/domain';
@@ -53,5 +54,20 @@ export function toRunRecord(row: Run, keyframeIds: string[]): RunRecord {
     finishedAt: row.finishedAt,
     encodeMs: row.encodeMs,
     totalMs: row.totalMs,
+    metrics: runMetrics(row),
   };
+}
+
+/** The metrics columns are set together when a run succeeds: one null means none were. */
+function runMetrics(row: Run): RunMetrics | null {
+  const { meanChange, maxChange, changeCv, pathLength, minEndpointPsnr, endpointPsnr } = row;
+  if (
+    meanChange === null ||
+    maxChange === null ||
+    changeCv === null ||
+    pathLength === null ||
+    minEndpointPsnr === null
+  )
+    return null;
+  return { meanChange, maxChange, changeCv, pathLength, minEndpointPsnr, endpointPsnr };
 }

@@ -3,7 +3,11 @@ import {
   isFinished,
   parseNotes,
   parseTags,
+  RUN_METRIC_FIELDS,
   type Connection,
+  type RunMetricConstant,
+  type RunMetricKey,
+  type RunMetrics,
   type RunParams,
   type RunRecord,
   type RunStatus,
@@ -186,7 +190,15 @@ export async function getRuns(
   return rows.map(record);
 }
 
-export type RunSort = 'CREATED_AT_DESC' | 'CREATED_AT_ASC' | 'NAME_ASC' | 'NAME_DESC';
+/** A sort key then its direction; a metric sort puts runs without metrics last either way. */
+export type RunSort = `${'CREATED_AT' | 'NAME' | RunMetricConstant}_${'ASC' | 'DESC'}`;
+
+/** Runs whose metric lies in [min, max] (a bound omitted is open); runs without metrics never do. */
+export interface MetricRange {
+  metric: RunMetricKey;
+  min?: number;
+  max?: number;
+}
 
 export interface RunFilter {
   /** Runs of this workspace only (every service passes it; the worker's orphan check does not). */
@@ -205,6 +217,8 @@ export interface RunFilter {
   createdBefore?: Date;
   /** Case-insensitive substring of the name. */
   search?: string;
+  /** Every range must hold. */
+  metrics?: MetricRange[];
 }
 
 export interface ListRunsArgs extends PageArgs {
@@ -213,12 +227,22 @@ export interface ListRunsArgs extends PageArgs {
   sort?: RunSort;
 }
 
-const SORTS: Record<RunSort, { field: 'createdAt' | 'name'; direction: 'asc' | 'desc' }> = {
-  CREATED_AT_DESC: { field: 'createdAt', direction: 'desc' },
-  CREATED_AT_ASC: { field: 'createdAt', direction: 'asc' },
-  NAME_ASC: { field: 'name', direction: 'asc' },
-  NAME_DESC: { field: 'name', direction: 'desc' },
-};
+type SortField = 'createdAt' | 'name' | RunMetricKey;
+
+const SORTS = Object.fromEntries(
+  Object.entries({ CREATED_AT: 'createdAt', NAME: 'name', ...RUN_METRIC_FIELDS }).flatMap(
+    ([constant, field]) => [
+      [`${constant}_ASC`, { field, direction: 'asc' }],
+      [`${constant}_DESC`, { field, direction: 'desc' }],
+    ],
+  ),
+) as Record<RunSort, { field: SortField; direction: 'asc' | 'desc' }>;
+
+const METRIC_KEYS = new Set<string>(Object.values(RUN_METRIC_FIELDS));
+
+function isMetric(field: SortField): field is RunMetricKey {
+  return METRIC_KEYS.has(field);
+}
 
 /** LIKE wildcards in user text match themselves. */
 function escapeLike(text: string): string {
@@ -258,17 +282,62 @@ function filterWhere(filter: RunFilter, tags: string[] | undefined): Prisma.RunW
   if (filter.createdBefore) where.push({ createdAt: { lt: filter.createdBefore } });
   const search = filter.search?.trim();
   if (search) where.push({ name: { contains: escapeLike(search), mode: 'insensitive' } });
+  for (const range of filter.metrics ?? []) where.push(metricWhere(range));
   return { AND: where };
+}
+
+function metricWhere({ metric, min, max }: MetricRange): Prisma.RunWhereInput {
+  const invalid = (message: string) =>
+    new DbError('INVALID_INPUT', `filter.metrics: ${message}`, { field: 'filter.metrics' });
+  if (!METRIC_KEYS.has(metric)) throw invalid(`unknown metric ${JSON.stringify(metric)}`);
+  for (const bound of [min, max]) {
+    if (bound !== undefined && !Number.isFinite(bound))
+      throw invalid(`${metric} bounds must be finite numbers, got ${bound}`);
+  }
+  if (min !== undefined && max !== undefined && min > max)
+    throw invalid(`${metric} min ${min} is above max ${max}`);
+  return { [metric]: { not: null, gte: min, lte: max } };
 }
 
 function afterWhere(sort: RunSort, cursor: string): Prisma.RunWhereInput {
   const { field, direction } = SORTS[sort];
   const position = decodeCursor(cursor, sort);
+  if (isMetric(field)) return afterMetric(field, direction, position);
   const key = field === 'createdAt' ? new Date(position.key) : position.key;
   if (key instanceof Date && Number.isNaN(key.getTime()))
     throw new DbError('INVALID_CURSOR', 'after: the cursor is damaged', { field: 'after' });
   const beyond = direction === 'desc' ? 'lt' : 'gt';
   return { OR: [{ [field]: { [beyond]: key } }, { [field]: key, id: { [beyond]: position.id } }] };
+}
+
+/**
+ * Rows after a metric sort's cursor, where runs without the metric come last in both directions:
+ * the cursor's key is the number, or '' for a run without it.
+ */
+function afterMetric(
+  field: RunMetricKey,
+  direction: 'asc' | 'desc',
+  position: { key: string; id: string },
+): Prisma.RunWhereInput {
+  const beyond = direction === 'desc' ? 'lt' : 'gt';
+  if (position.key === '') return { [field]: null, id: { [beyond]: position.id } };
+  const key = Number(position.key);
+  if (!Number.isFinite(key))
+    throw new DbError('INVALID_CURSOR', 'after: the cursor is damaged', { field: 'after' });
+  return {
+    OR: [
+      { [field]: { [beyond]: key } },
+      { [field]: key, id: { [beyond]: position.id } },
+      { [field]: null },
+    ],
+  };
+}
+
+/** The sort key of a run as its cursor spells it. */
+function cursorKey(run: RunRecord, field: SortField): string {
+  if (field === 'createdAt') return run.createdAt.toISOString();
+  if (field === 'name') return run.name;
+  return run.metrics ? String(run.metrics[field]) : '';
 }
 
 /** One page of run history with the filters, sort and keyset cursor. */
@@ -290,18 +359,17 @@ export async function listRuns(
   const [rows, totalCount] = await Promise.all([
     prisma.run.findMany({
       where: args.after ? { AND: [where, afterWhere(sort, args.after)] } : where,
-      orderBy: [{ [field]: direction }, { id: direction }],
+      orderBy: [
+        { [field]: isMetric(field) ? { sort: direction, nulls: 'last' } : direction },
+        { id: direction },
+      ],
       take: size + 1,
       include: keyframeIds,
     }),
     prisma.run.count({ where }),
   ]);
   return toConnection(rows.map(record), size, totalCount, (run) =>
-    encodeCursor({
-      sort,
-      key: field === 'createdAt' ? run.createdAt.toISOString() : run.name,
-      id: run.id,
-    }),
+    encodeCursor({ sort, key: cursorKey(run, field), id: run.id }),
   );
 }
 
@@ -310,6 +378,8 @@ export interface StatusChange {
   error?: string | null;
   encodeMs?: number;
   totalMs?: number;
+  /** Stored with SUCCEEDED: the run's quality metrics. */
+  metrics?: RunMetrics;
   /** Only change the status when it is currently one of these; otherwise DbError STATUS_CONFLICT. */
   from?: RunStatus[];
 }
@@ -332,6 +402,7 @@ export async function setRunStatus(
     finishedAt: isFinished(status) ? now : null,
     ...(change.encodeMs === undefined ? {} : { encodeMs: change.encodeMs }),
     ...(change.totalMs === undefined ? {} : { totalMs: change.totalMs }),
+    ...change.metrics,
   };
   if (!isUuid(id)) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
   const [updated] = await prisma.$transaction([

@@ -8,6 +8,7 @@ export * from './run-options.ts';
 export * from './run-params.ts';
 export * from './noise-preset.ts';
 export * from './records.ts';
+export * from './run-metrics.ts';
 export * from './page.ts';
 export * from './storage-keys.ts';
 export * from './access.ts';

@@ -1,5 +1,6 @@
 import type { Role } from './access.ts';
 import type { NoiseMode, NoiseSchedule } from './options.ts';
+import type { RunMetrics } from './run-metrics.ts';
 import type { RunParams } from './run-params.ts';
 import type { RunStatus } from './run-status.ts';
 
@@ -58,6 +59,8 @@ export interface RunRecord {
   finishedAt: Date | null;
   encodeMs: number | null;
   totalMs: number | null;
+  /** Quality figures, computed when the run succeeds; null before (and for runs that did not). */
+  metrics: RunMetrics | null;
 }
 
 export interface FrameRecord {

@@ -5,5 +5,6 @@ export * from './models/index.ts';
 export * from './interpolate/index.ts';
 export * from './noise/index.ts';
 export * from './image/index.ts';
+export * from './metrics.ts';
 export * from './pipeline.ts';
 export * from './latent-cache.ts';

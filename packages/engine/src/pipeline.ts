@@ -1,6 +1,11 @@
-import type { RunParams } from '@latent-lab/domain';
+import type { RunMetrics, RunParams } from '@latent-lab/domain';
 import { EngineError } from './errors.ts';
-import { DEFAULT_IMAGE_LIMITS, imageToTensor, type ImageLimits } from './image/index.ts';
+import {
+  DEFAULT_IMAGE_LIMITS,
+  imageToTensor,
+  tensorToRgb8,
+  type ImageLimits,
+} from './image/index.ts';
 import { framePositions, interpolatePath } from './interpolate/index.ts';
 import {
   loadVae,
@@ -9,6 +14,7 @@ import {
   type Vae,
   type WeightLocations,
 } from './models/index.ts';
+import { keyframeFrameIndexes, pathLength, psnr, runMetrics } from './metrics.ts';
 import { applyNoise } from './noise/index.ts';
 import type { Tensor4 } from './types.ts';
 
@@ -52,6 +58,14 @@ export interface RenderedFrame {
   /** Decoded RGB in [0,1], not clamped. */
   readonly rgb: Tensor4;
   readonly decodeMs: number;
+}
+
+/** A run's frames as stored, all of them, in index order: what its metrics are measured from. */
+export interface StoredFrames {
+  /** Each frame's position and its change from the previous frame (null for frame 0). */
+  readonly frames: readonly { readonly alpha: number; readonly change: number | null }[];
+  /** The stored 8-bit RGB pixels (HWC) of frame `index`. */
+  pixels(index: number): Promise<Uint8Array>;
 }
 
 /** Where encoded keyframe latents are kept between runs; the key covers image, model, size and fit. */
@@ -164,6 +178,44 @@ export class Engine {
       this.stats.decodeMs += decodeMs;
       yield { index, alpha, noiseLevel: noisy.level, rgb, decodeMs };
     }
+  }
+
+  /**
+   * The metrics of a finished run, from its stored frames alone, so a run rendered in pieces (resumed
+   * after a worker stopped) measures exactly as one rendered at once. Latents come through the
+   * latent cache; each keyframe's input is resized as for encoding, and only the frames nearest the
+   * keyframes are read.
+   */
+  async measure(spec: RunSpec, stored: StoredFrames): Promise<RunMetrics> {
+    const { frames } = stored;
+    if (frames.length !== spec.steps) {
+      throw invalid('frames', `a run of ${spec.steps} steps has ${frames.length} stored frames`);
+    }
+    const vae = await this.vae(spec.model, spec.precision);
+    const latents = (await this.keyframeLatents(vae, spec, undefined)).map((k) => k.data);
+    // One frame's latent at a time: a long run's latents together would not fit in memory.
+    const cleanLatents = (function* () {
+      for (const { alpha } of frames) yield interpolatePath(latents, alpha, spec.method);
+    })();
+    const nearest = keyframeFrameIndexes(
+      frames.map(({ alpha }) => alpha),
+      spec.keyframes.length,
+    );
+    const endpointPsnr: number[] = [];
+    for (const [k, source] of spec.keyframes.entries()) {
+      const input = await imageToTensor(
+        await source.read(),
+        { width: spec.width, height: spec.height },
+        spec.fit,
+        this.imageLimits,
+      );
+      endpointPsnr.push(psnr(await stored.pixels(nearest[k]!), tensorToRgb8(input)));
+    }
+    return runMetrics({
+      changes: frames.flatMap(({ change }) => (change === null ? [] : [change])),
+      endpointPsnr,
+      pathLength: pathLength(cleanLatents),
+    });
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import {
   optionConstant,
   ROLES,
   RUN_OPTIONS,
+  RUN_METRIC_FIELDS,
   RUN_STATUSES,
   type RunOption,
 } from '@latent-lab/domain';
@@ -28,7 +29,13 @@ export const RunStatus = enumOf(RUN_STATUSES);
 export const Role = enumOf(ROLES);
 
 // GraphQL-only enums: names of the API's own sort and event vocabulary.
-export const RunSortField = enumOf(['CREATED_AT', 'NAME'] as const);
+export const RunSortField = enumOf([
+  'CREATED_AT',
+  'NAME',
+  ...(Object.keys(RUN_METRIC_FIELDS) as (keyof typeof RUN_METRIC_FIELDS)[]),
+] as const);
+/** The sortable, filterable metrics: GraphQL name MEAN_CHANGE, internal value the domain's key. */
+export const RunMetric = RUN_METRIC_FIELDS;
 export const SortDirection = enumOf(['ASC', 'DESC'] as const);
 export const RunEventKind = enumOf(['FRAME', 'STATUS'] as const);
 export const RunUpdateKind = enumOf(['CREATED', 'UPDATED', 'DELETED'] as const);
@@ -38,6 +45,7 @@ const ENUMS = {
   Role,
   ...OPTION_ENUMS,
   RunSortField,
+  RunMetric,
   SortDirection,
   RunEventKind,
   RunUpdateKind,
@@ -50,6 +58,9 @@ const DESCRIPTIONS: Record<string, string> = {
   ),
   Role: 'OWNER and ADMIN manage members; MEMBER uploads, runs, tags and deletes their own; VIEWER reads',
   RunEventKind: 'FRAME: a frame was stored; STATUS: the run changed status',
+  RunSortField:
+    'A metric sort (MEAN_CHANGE ... MIN_ENDPOINT_PSNR) lists runs without metrics last in both directions',
+  RunMetric: 'A scalar field of RunMetrics (MIN_ENDPOINT_PSNR: the smallest of endpointPsnr)',
 };
 for (const [name, values] of Object.entries(ENUMS)) {
   registerEnumType(values, { name, description: DESCRIPTIONS[name] });

@@ -66,7 +66,10 @@ function withoutNulls<T extends object>(input: T): WithoutNulls<T> {
 }
 
 function runFilter(filter: RunsFilter | null): RunFilter {
-  return filter ? withoutNulls(filter) : {};
+  if (!filter) return {};
+  const { metrics, ...rest } = withoutNulls(filter);
+  const ranges = metrics?.map(({ metric, ...bounds }) => ({ metric, ...withoutNulls(bounds) }));
+  return { ...rest, ...(ranges ? { metrics: ranges } : {}) };
 }
 
 function runSort(sort: RunSort | null): DbRunSort {

@@ -10,6 +10,7 @@ import {
   NoiseSchedule,
   Role,
   RunEventKind,
+  RunMetric,
   RunSortField,
   RunStatus,
   RunUpdateKind,
@@ -261,6 +262,34 @@ export class RunDownloads {
   @Field(() => String, { description: 'PNG grid of every frame' }) contactSheet!: string;
 }
 
+@ObjectType({
+  description:
+    "A succeeded run's quality figures, measured from its stored frames (formulas: packages/engine/README.md)",
+})
+export class RunMetrics {
+  @Field(() => Float, {
+    description: 'Mean frame-to-frame change (each in 0..1, see Frame.change)',
+  })
+  meanChange!: number;
+  @Field(() => Float, { description: 'Largest frame-to-frame change' }) maxChange!: number;
+  @Field(() => Float, {
+    description:
+      'Population standard deviation / mean of the frame-to-frame changes: low is an even pace (0 when the mean is 0)',
+  })
+  changeCv!: number;
+  @Field(() => [Float], {
+    description:
+      "PSNR in dB of the frame nearest each keyframe against that keyframe's resized input, in keyframe order; identical images give the cap, 100",
+  })
+  endpointPsnr!: number[];
+  @Field(() => Float, { description: 'The smallest of endpointPsnr' }) minEndpointPsnr!: number;
+  @Field(() => Float, {
+    description:
+      "Total latent distance walked: the sum of L2 distances between consecutive frames' latents before noise",
+  })
+  pathLength!: number;
+}
+
 @ObjectType()
 export class Run {
   @Field(() => ID) id!: string;
@@ -290,6 +319,11 @@ export class Run {
   encodeMs!: number | null;
   @Field(() => Float, { nullable: true, description: 'Wall time from start to finish' })
   totalMs!: number | null;
+  @Field(() => RunMetrics, {
+    nullable: true,
+    description: 'Quality metrics, set when the run succeeds; null before and for other runs',
+  })
+  metrics!: RunMetrics | null;
   @Field(() => RunDownloads) downloads!: RunDownloads;
 }
 export interface Run extends TopLevelOptions {}
@@ -388,6 +422,13 @@ export interface RerunInput extends Partial<{
 }> {}
 optionFields(RerunInput, TOP_LEVEL_OPTIONS, 'override');
 
+@InputType({ description: 'Runs whose metric lies in [min, max]; an omitted bound is open' })
+export class RunMetricRange {
+  @Field(() => RunMetric) metric!: Domain.RunMetricKey;
+  @Field(() => Float, { nullable: true }) min?: number | null;
+  @Field(() => Float, { nullable: true }) max?: number | null;
+}
+
 @InputType()
 export class RunsFilter {
   @Field(() => [RunStatus], { nullable: true }) status?: Domain.RunStatus[] | null;
@@ -408,11 +449,17 @@ export class RunsFilter {
     description: 'Case-insensitive text contained in the name',
   })
   search?: string | null;
+  @Field(() => [RunMetricRange], {
+    nullable: true,
+    description: 'Every range must hold; runs without metrics (not succeeded) match none',
+  })
+  metrics?: RunMetricRange[] | null;
 }
 
 @InputType()
 export class RunSort {
-  @Field(() => RunSortField, { defaultValue: 'CREATED_AT' }) field!: 'CREATED_AT' | 'NAME';
+  @Field(() => RunSortField, { defaultValue: 'CREATED_AT' })
+  field!: 'CREATED_AT' | 'NAME' | Domain.RunMetricConstant;
   @Field(() => SortDirection, { defaultValue: 'DESC' }) direction!: 'ASC' | 'DESC';
 }
 

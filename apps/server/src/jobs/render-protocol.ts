@@ -1,4 +1,4 @@
-import type { KeyframeRef, RunParams } from '@latent-lab/domain';
+import type { KeyframeRef, RunMetrics, RunParams } from '@latent-lab/domain';
 import type { ImageLimits, WeightLocations } from '@latent-lab/engine';
 import type { StorageSettings } from '@latent-lab/storage';
 
@@ -22,17 +22,30 @@ export interface ThreadFrame {
   thumbnail: Uint8Array;
 }
 
+/** A request about one run: its id on this thread, and the run's workspace, parameters and keyframes. */
+interface ThreadRun {
+  id: number;
+  workspaceId: string;
+  params: RunParams;
+  keyframes: KeyframeRef[];
+}
+
+/** A stored frame as the metrics read it (every frame of the run, in index order). */
+export interface StoredFrameRef {
+  alpha: number;
+  change: number | null;
+  storageKey: string;
+}
+
 export type ToThread =
-  | {
+  | (ThreadRun & {
       type: 'render';
-      id: number;
-      workspaceId: string;
-      params: RunParams;
-      keyframes: KeyframeRef[];
       fromFrame: number;
       /** Storage key of frame fromFrame - 1 when resuming: the first new frame's change is measured against it. */
       previousFrameKey: string | null;
-    }
+    })
+  /** Measure a finished run's metrics from its stored frames. */
+  | (ThreadRun & { type: 'measure'; frames: StoredFrameRef[] })
   | { type: 'abort'; id: number }
   /** Load a model's sessions ahead of the first run. */
   | { type: 'warm'; model: string };
@@ -40,4 +53,5 @@ export type ToThread =
 export type FromThread =
   | { type: 'frame'; id: number; frame: ThreadFrame }
   | { type: 'done'; id: number; encodeMs: number }
+  | { type: 'metrics'; id: number; metrics: RunMetrics }
   | { type: 'error'; id: number; error: { message: string; code?: string; field?: string } };

@@ -15,6 +15,9 @@ import {
 import { openStorage } from '@latent-lab/storage';
 import type { FromThread, RenderThreadOptions, ToThread } from './render-protocol.ts';
 
+type RenderRequest = Extract<ToThread, { type: 'render' }>;
+type MeasureRequest = Extract<ToThread, { type: 'measure' }>;
+
 const port = parentPort!;
 const options = workerData as RenderThreadOptions;
 const storage = openStorage(options.storage);
@@ -30,30 +33,44 @@ function send(message: FromThread, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-async function render(message: Extract<ToThread, { type: 'render' }>): Promise<void> {
+async function stored(key: string, what: string): Promise<Uint8Array> {
+  const bytes = await storage.get(key);
+  if (!bytes) throw new Error(`${what} file ${key} is missing from storage`);
+  return bytes;
+}
+
+function specOf(message: RenderRequest | MeasureRequest) {
+  return renderSpec(
+    message.params,
+    message.keyframes.map(({ sha256, storageKey }) => ({
+      sha256,
+      read: () => stored(storageKey, 'keyframe'),
+    })),
+    message.workspaceId,
+  );
+}
+
+/** Reports a failed request, with the engine's code and field when it has them. */
+function sendError(id: number, error: unknown): void {
+  const { code, field } =
+    error instanceof EngineError ? error : { code: undefined, field: undefined };
+  send({
+    type: 'error',
+    id,
+    error: { message: (error as Error).message ?? String(error), code, field },
+  });
+}
+
+async function render(message: RenderRequest): Promise<void> {
   const controller = new AbortController();
   renders.set(message.id, controller);
   const encodeBefore = engine.stats.encodeMs;
   try {
-    const spec = renderSpec(
-      message.params,
-      message.keyframes.map(({ sha256, storageKey }) => ({
-        sha256,
-        read: async () => {
-          const bytes = await storage.get(storageKey);
-          if (!bytes) throw new Error(`keyframe file ${storageKey} is missing from storage`);
-          return bytes;
-        },
-      })),
-      message.workspaceId,
-    );
+    const spec = specOf(message);
     // The previous frame's 8-bit pixels: after a resume, the stored frame decoded once.
     let previous: Uint8Array | undefined;
     if (message.previousFrameKey) {
-      const stored = await storage.get(message.previousFrameKey);
-      if (!stored)
-        throw new Error(`frame file ${message.previousFrameKey} is missing from storage`);
-      previous = await imageToRgb8(stored);
+      previous = await imageToRgb8(await stored(message.previousFrameKey, 'frame'));
     }
     for await (const frame of engine.render(spec, {
       fromFrame: message.fromFrame,
@@ -78,20 +95,29 @@ async function render(message: Extract<ToThread, { type: 'render' }>): Promise<v
     }
     send({ type: 'done', id: message.id, encodeMs: engine.stats.encodeMs - encodeBefore });
   } catch (error) {
-    const { code, field } =
-      error instanceof EngineError ? error : { code: undefined, field: undefined };
-    send({
-      type: 'error',
-      id: message.id,
-      error: { message: (error as Error).message ?? String(error), code, field },
-    });
+    sendError(message.id, error);
   } finally {
     renders.delete(message.id);
   }
 }
 
+/** A finished run's metrics, from its stored frames (pixels read only where the engine asks). */
+async function measure(message: MeasureRequest): Promise<void> {
+  try {
+    const { frames } = message;
+    const metrics = await engine.measure(specOf(message), {
+      frames,
+      pixels: async (index) => imageToRgb8(await stored(frames[index]!.storageKey, 'frame')),
+    });
+    send({ type: 'metrics', id: message.id, metrics });
+  } catch (error) {
+    sendError(message.id, error);
+  }
+}
+
 port.on('message', (message: ToThread) => {
   if (message.type === 'render') void render(message);
+  else if (message.type === 'measure') void measure(message);
   // A failed warm-up (weights missing) is reported by the first run that needs the model.
   else if (message.type === 'warm') engine.vae(message.model, 'auto').catch(() => {});
   else renders.get(message.id)?.abort();

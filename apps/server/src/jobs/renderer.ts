@@ -1,8 +1,15 @@
 import { Worker } from 'node:worker_threads';
+import type { RunMetrics } from '@latent-lab/domain';
 import { EngineError, type EngineErrorCode } from '@latent-lab/engine';
 import { AsyncEventQueue } from '../events/queue.ts';
 import type { RenderJob } from './queue.ts';
-import type { FromThread, RenderThreadOptions, ThreadFrame, ToThread } from './render-protocol.ts';
+import type {
+  FromThread,
+  RenderThreadOptions,
+  StoredFrameRef,
+  ThreadFrame,
+  ToThread,
+} from './render-protocol.ts';
 
 export interface RenderResult {
   frames: AsyncIterable<ThreadFrame>;
@@ -15,10 +22,20 @@ interface Job {
   encodeMs: number;
 }
 
+/** A thread's error report as an error here: the engine's own class when it carries a code. */
+function threadError({ message, code, field }: { message: string; code?: string; field?: string }) {
+  return code ? new EngineError(code as EngineErrorCode, message, field) : new Error(message);
+}
+
 /** One render thread: its own engine (models, latent cache) and its own event loop. */
 class RenderThread {
   readonly worker: Worker;
   private readonly jobs = new Map<number, Job>();
+  /** Measurements in flight, each answered by one message. */
+  private readonly measures = new Map<
+    number,
+    { resolve: (metrics: RunMetrics) => void; reject: (error: Error) => void }
+  >();
   /** Renders aborted here that the thread has not yet ended (a decode runs to its end). */
   private readonly draining = new Set<number>();
   private idleWaiters: (() => void)[] = [];
@@ -33,7 +50,9 @@ class RenderThread {
     const failAll = (error: Error) => {
       this.exited = true;
       for (const job of this.jobs.values()) job.frames.fail(error);
+      for (const measure of this.measures.values()) measure.reject(error);
       this.jobs.clear();
+      this.measures.clear();
       this.draining.clear();
       this.wakeIdle();
     };
@@ -43,7 +62,12 @@ class RenderThread {
 
   /** Runs nothing, not even a decode still finishing for a render that was stopped. */
   get free(): boolean {
-    return !this.exited && this.jobs.size === 0 && this.draining.size === 0;
+    return !this.exited && !this.busy;
+  }
+
+  /** A render, the last decode of a stopped one, or a measurement is in flight. */
+  private get busy(): boolean {
+    return this.jobs.size > 0 || this.draining.size > 0 || this.measures.size > 0;
   }
 
   /**
@@ -51,12 +75,12 @@ class RenderThread {
    * whole process (a native error), so close() waits for the decode on its way to end.
    */
   idle(): Promise<void> {
-    if (this.exited || (this.jobs.size === 0 && this.draining.size === 0)) return Promise.resolve();
+    if (this.exited || !this.busy) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private wakeIdle(): void {
-    if (!this.exited && (this.jobs.size > 0 || this.draining.size > 0)) return;
+    if (!this.exited && this.busy) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
@@ -86,12 +110,30 @@ class RenderThread {
     return { frames, encodeMs: () => job.encodeMs };
   }
 
+  measure(renderJob: RenderJob, frames: StoredFrameRef[]): Promise<RunMetrics> {
+    const id = this.nextId++;
+    const { params, keyframes, workspaceId } = renderJob;
+    const metrics = new Promise<RunMetrics>((resolve, reject) =>
+      this.measures.set(id, { resolve, reject }),
+    );
+    this.send({ type: 'measure', id, workspaceId, params, keyframes, frames });
+    return metrics;
+  }
+
   private send(message: ToThread): void {
     if (!this.exited) this.worker.postMessage(message);
   }
 
   private receive(message: FromThread): void {
     if (message.type !== 'frame' && this.draining.delete(message.id)) this.wakeIdle();
+    const measure = this.measures.get(message.id);
+    if (measure) {
+      this.measures.delete(message.id);
+      this.wakeIdle();
+      if (message.type === 'metrics') measure.resolve(message.metrics);
+      else if (message.type === 'error') measure.reject(threadError(message.error));
+      return;
+    }
     const job = this.jobs.get(message.id);
     if (!job) return;
     if (message.type === 'frame') {
@@ -103,11 +145,8 @@ class RenderThread {
     if (message.type === 'done') {
       job.encodeMs = message.encodeMs;
       job.frames.end();
-    } else {
-      const { message: text, code, field } = message.error;
-      job.frames.fail(
-        code ? new EngineError(code as EngineErrorCode, text, field) : new Error(text),
-      );
+    } else if (message.type === 'error') {
+      job.frames.fail(threadError(message.error));
     }
   }
 }
@@ -132,6 +171,11 @@ export class ThreadRenderer {
   ): Promise<RenderResult> {
     const thread = await this.freeThread();
     return thread.render(job, options.fromFrame, options.previousFrameKey, options.signal);
+  }
+
+  /** A finished run's metrics, measured on a render thread from the run's stored frames. */
+  async measure(job: RenderJob, frames: StoredFrameRef[]): Promise<RunMetrics> {
+    return (await this.freeThread()).measure(job, frames);
   }
 
   private async freeThread(): Promise<RenderThread> {

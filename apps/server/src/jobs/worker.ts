@@ -3,11 +3,19 @@ import {
   DbError,
   getImages,
   getRun,
+  listFrames,
   setRunStatus,
   upsertFrame,
   type DbClient,
 } from '@latent-lab/db';
-import { fileUrl, frameKey, frameThumbKey, isFinished, type RunRecord } from '@latent-lab/domain';
+import {
+  fileUrl,
+  frameKey,
+  frameThumbKey,
+  isFinished,
+  type RunMetrics,
+  type RunRecord,
+} from '@latent-lab/domain';
 import type { Storage } from '@latent-lab/storage';
 import type { Job, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
@@ -62,6 +70,8 @@ export async function renderJobFor(prisma: DbClient, run: RunRecord): Promise<Re
  * a job whose run another worker holds is handed back to be retried. A worker that loses its claim
  * (its heartbeat came too late) stops after the current frame. On stop the current frame of each
  * render is finished and stored, and the job handed back, so another worker resumes the run.
+ * Once every frame is stored, the run's metrics are measured from the stored frames on a render
+ * thread and recorded with SUCCEEDED.
  */
 export class RunWorker {
   private readonly active = new Map<
@@ -230,14 +240,31 @@ export class RunWorker {
       // the latents cached); the total runs from the run's start, across workers.
       await this.finish(runId, 'SUCCEEDED', {
         ...(fromFrame === 0 ? { encodeMs: result.encodeMs() } : {}),
+        metrics: await this.measure(job),
         totalMs: Date.now() - startedAt.getTime(),
       });
       return 'ended';
     }
     // Every frame was stored by an earlier attempt that did not record the end.
-    await this.finish(runId, 'SUCCEEDED', { totalMs: Date.now() - startedAt.getTime() });
+    await this.finish(runId, 'SUCCEEDED', {
+      metrics: await this.measure(job),
+      totalMs: Date.now() - startedAt.getTime(),
+    });
     return 'ended';
   }
+
+  /**
+   * The run's metrics, measured on a render thread from its stored frames: the same figures
+   * whether one worker rendered it or several, each resuming where the last stopped.
+   */
+  private async measure(job: RenderJob): Promise<RunMetrics> {
+    const frames = await listFrames(this.options.prisma, job.runId);
+    return this.options.renderer.measure(
+      job,
+      frames.map(({ alpha, change, storageKey }) => ({ alpha, change, storageKey })),
+    );
+  }
+
   /** Stores a frame (files, then its row) and announces it. */
   private async storeFrame(job: RenderJob, frame: ThreadFrame): Promise<void> {
     const { prisma, storage, bus } = this.options;
@@ -278,7 +305,7 @@ export class RunWorker {
   private async finish(
     runId: string,
     status: 'SUCCEEDED' | 'FAILED',
-    change: { error?: string; encodeMs?: number; totalMs?: number },
+    change: { error?: string; encodeMs?: number; totalMs?: number; metrics?: RunMetrics },
   ): Promise<void> {
     const { prisma, bus, log } = this.options;
     try {

@@ -66,7 +66,8 @@ function frameFileName(index: number): string {
 
 /**
  * The zip's run.json: what the CLI's run.json holds (keyframe images, every parameter, the seed,
- * timings, and per frame its file, alpha, noise level, decode time and change), for a stored run.
+ * timings, and per frame its file, alpha, noise level, decode time and change), for a stored run,
+ * with its metrics (set with SUCCEEDED, so a zip cached for a finished run holds them).
  * Only what never changes once the run is finished (no tags or notes), so a cached zip stays true.
  */
 export function runManifest(
@@ -112,6 +113,7 @@ export function runManifest(
       decodeMs,
       totalMs: run.totalMs,
     },
+    metrics: run.metrics,
     frames: frames.map((frame) => ({
       file: frameFileName(frame.index),
       index: frame.index,

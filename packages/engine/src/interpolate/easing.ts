@@ -1,5 +1,6 @@
 import { EngineError } from '../errors.ts';
 import { EASINGS, type Easing, type RunParams } from '@latent-lab/domain';
+import { latentDistance } from './vectors.ts';
 
 /** Quadratic curves: gentle enough that no frame pair jumps much more than a linear step. */
 const curves: Record<Easing, (t: number) => number> = {
@@ -38,12 +39,6 @@ const SAMPLES_PER_SEGMENT = 64;
 /** A path through the keyframe latents: position in [0,1] to latent. */
 export type LatentPath = (position: number) => Float32Array;
 
-function distance(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
-  return Math.sqrt(sum);
-}
-
 /**
  * The path positions at which the given fractions of its latent length are reached: the length is
  * measured along SAMPLES_PER_SEGMENT points per segment (exact for lerp, whose segments are
@@ -55,7 +50,7 @@ function arcLengthPositions(fractions: number[], path: LatentPath, segments: num
   let previous = path(0);
   for (let i = 1; i <= samples; i++) {
     const point = path(i / samples);
-    lengths.push(lengths[i - 1]! + distance(previous, point));
+    lengths.push(lengths[i - 1]! + latentDistance(previous, point));
     previous = point;
   }
   const total = lengths[samples]!;

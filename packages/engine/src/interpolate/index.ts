@@ -1,2 +1,8 @@
 export { ease, framePositions } from './easing.ts';
-export { lerp, slerp, interpolatePath, SLERP_PARALLEL_THRESHOLD } from './vectors.ts';
+export {
+  lerp,
+  slerp,
+  interpolatePath,
+  latentDistance,
+  SLERP_PARALLEL_THRESHOLD,
+} from './vectors.ts';

@@ -73,7 +73,8 @@ export function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array
   return combine(a, Math.sin((1 - t) * theta) / sinTheta, b, Math.sin(t * theta) / sinTheta);
 }
 
-function distance(a: Float32Array, b: Float32Array): number {
+/** The L2 distance between two latents, accumulated in float64. */
+export function latentDistance(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
   return Math.sqrt(sum);
@@ -96,7 +97,9 @@ function catmullRom(
   p3: Float32Array,
   u: number,
 ): Float32Array {
-  const raw = [distance(p0, p1), distance(p1, p2), distance(p2, p3)].map(Math.sqrt);
+  const raw = [latentDistance(p0, p1), latentDistance(p1, p2), latentDistance(p2, p3)].map(
+    Math.sqrt,
+  );
   if (raw[1] === 0) return p1.slice();
   // A repeated keyframe has no length; it borrows the middle interval so no weight divides by 0.
   const [d0, d1, d2] = raw.map((d) => (d > 0 ? d : raw[1]!)) as [number, number, number];
