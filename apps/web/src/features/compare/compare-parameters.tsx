@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { describeNoise, formatDateTime, formatDuration } from '../../lib/format.ts';
 import { CHOICE_OPTIONS, choiceLabel, choiceValue } from '../../components/choice-fields.tsx';
 import { LineChart, SERIES_COLORS } from '../../components/line-chart.tsx';
+import { bestIndexes, formatMetric, formatPsnr, METRICS } from '../runs/metrics.ts';
 import type { CompareRun, ShownRun } from './use-compare-runs.ts';
 
 const PARAMETERS: readonly { label: string; value: (run: CompareRun) => string }[] = [
@@ -24,13 +25,46 @@ const PARAMETERS: readonly { label: string; value: (run: CompareRun) => string }
   { label: 'Total time', value: (r) => formatDuration(r.totalMs) },
 ];
 
-/** The compared runs' parameters side by side, the differing rows marked. */
+interface Row {
+  label: string;
+  values: string[];
+  differs: boolean;
+  /** The columns holding the row's best value (metrics with a better end only). */
+  best: ReadonlySet<number>;
+}
+
+function tableRow(label: string, values: string[], best: ReadonlySet<number> = new Set()): Row {
+  return { label, values, differs: new Set(values).size > 1, best };
+}
+
+/** The quality metrics of each run (a dash until it succeeds), after its parameters. */
+function metricRows(runs: readonly CompareRun[]): Row[] {
+  return [
+    ...METRICS.map((definition) =>
+      tableRow(
+        definition.label,
+        runs.map((r) => formatMetric(definition, r.metrics)),
+        bestIndexes(
+          definition,
+          runs.map((r) => r.metrics?.[definition.key]),
+        ),
+      ),
+    ),
+    tableRow(
+      'Endpoint PSNR',
+      runs.map((r) => r.metrics?.endpointPsnr.map(formatPsnr).join(' · ') ?? '—'),
+    ),
+  ];
+}
+
+/** The compared runs' parameters and metrics side by side, the differing rows and best values marked. */
 export function ParameterTable({ shown }: { shown: readonly ShownRun[] }) {
   const [onlyDiffs, setOnlyDiffs] = useState(false);
-  const rows = PARAMETERS.map((p) => {
-    const values = shown.map((s) => p.value(s.run));
-    return { label: p.label, values, differs: new Set(values).size > 1 };
-  });
+  const runs = shown.map((s) => s.run);
+  const rows = [
+    ...PARAMETERS.map((p) => tableRow(p.label, runs.map(p.value))),
+    ...metricRows(runs),
+  ];
   return (
     <div className="panel" style={{ marginTop: '1rem' }}>
       <div className="row">
@@ -68,7 +102,14 @@ export function ParameterTable({ shown }: { shown: readonly ShownRun[] }) {
                 >
                   <th scope="row">{row.label}</th>
                   {row.values.map((value, i) => (
-                    <td key={i}>{value}</td>
+                    <td
+                      key={i}
+                      className={row.best.has(i) ? 'best' : undefined}
+                      data-best={row.best.has(i) || undefined}
+                    >
+                      {value}
+                      {row.best.has(i) ? <span className="visually-hidden"> (best)</span> : null}
+                    </td>
                   ))}
                 </tr>
               ))}

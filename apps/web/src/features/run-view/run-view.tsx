@@ -19,6 +19,7 @@ import { ErrorMessage, ProgressBar, StatusBadge } from '../../components/bits.ts
 import { Player } from '../../components/player/player.tsx';
 import { canCreate, canEdit } from '../../lib/roles.ts';
 import { FrameTimings, Filmstrip } from './frame-panels.tsx';
+import { QualityPanel } from './quality-panel.tsx';
 import { RunAside } from './run-aside.tsx';
 import { useSession } from '../../shell/session.tsx';
 
@@ -191,6 +192,7 @@ export function RunView({ runId }: { runId: string }) {
             />
           </div>
           <FrameTimings frames={frames} />
+          <QualityPanel metrics={run.metrics} />
         </div>
         <RunAside run={run} editable={editable} hasFrames={frames.length > 0} />
       </div>

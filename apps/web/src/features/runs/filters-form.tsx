@@ -3,14 +3,25 @@ import { ModelsDocument } from '../../gql/graphql.ts';
 import { useId, useState } from 'react';
 import { useQuery } from 'urql';
 import { Field } from '../../components/field.tsx';
-import { filtersToQuery, NO_FILTERS, STATUSES, type RunFilters } from './run-filters.ts';
+import { METRICS } from './metrics.ts';
+import {
+  filtersToQuery,
+  metricSortKey,
+  NO_FILTERS,
+  STATUSES,
+  type RunFilters,
+} from './run-filters.ts';
 
-const SORT_LABELS: Record<RunFilters['sort'], string> = {
-  newest: 'Newest first',
-  oldest: 'Oldest first',
-  'name-asc': 'Name A–Z',
-  'name-desc': 'Name Z–A',
-};
+const SORT_LABELS: readonly (readonly [RunFilters['sort'], string])[] = [
+  ['newest', 'Newest first'],
+  ['oldest', 'Oldest first'],
+  ['name-asc', 'Name A–Z'],
+  ['name-desc', 'Name Z–A'],
+  ...METRICS.flatMap(({ metric, label }) => [
+    [metricSortKey(metric, 'ASC'), `${label}, lowest first`] as const,
+    [metricSortKey(metric, 'DESC'), `${label}, highest first`] as const,
+  ]),
+];
 
 /**
  * The history's filters. Selects apply at once; text and date fields are typed into a draft and
@@ -36,7 +47,9 @@ export function FiltersForm({
   const field = (name: keyof RunFilters) => `${id}-${name}`;
   const modelNames = (models.data?.models ?? []).map((m) => m.name);
   /** A text or date field: typed into the draft. */
-  const draftInput = (name: 'search' | 'tag' | 'createdAfter' | 'createdBefore') => ({
+  const draftInput = (
+    name: 'search' | 'tag' | 'createdAfter' | 'createdBefore' | 'maxChangeCv',
+  ) => ({
     id: field(name),
     value: draft[name],
     onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value }),
@@ -99,7 +112,17 @@ export function FiltersForm({
         ['', 'Anyone'],
         ['me', 'Me'],
       ])}
-      {applyingSelect('sort', 'Sort', Object.entries(SORT_LABELS))}
+      <Field id={field('maxChangeCv')} label="Max change CV">
+        <input
+          type="number"
+          min={0}
+          step="any"
+          placeholder="any"
+          title="Low is an even pace"
+          {...draftInput('maxChangeCv')}
+        />
+      </Field>
+      {applyingSelect('sort', 'Sort', SORT_LABELS)}
       <div className="row">
         <button type="submit" className="primary">
           Apply

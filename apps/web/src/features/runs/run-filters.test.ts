@@ -5,6 +5,7 @@ import {
   hasFilters,
   loadRunsParams,
   NO_FILTERS,
+  sortedMetric,
   toRunsVariables,
 } from './run-filters.ts';
 
@@ -48,5 +49,30 @@ describe('runs filters in the URL', () => {
     assert.equal(toRunsVariables(filters, null, 20, 'user-1').filter?.createdById, 'user-1');
     assert.equal(toRunsVariables(NO_FILTERS, null, 20, 'user-1').filter?.createdById, undefined);
     assert.equal(loadRunsParams('?by=someone').createdBy, '');
+  });
+
+  test('metric sorts and the change CV bound live in the URL and reach the variables', () => {
+    const { after: _, ...filters } = loadRunsParams('?sort=change-cv-asc&maxCv=0.5');
+    assert.equal(filters.sort, 'change-cv-asc');
+    assert.equal(filters.maxChangeCv, '0.5');
+    assert.equal(sortedMetric(filters.sort), 'CHANGE_CV');
+    assert.equal(sortedMetric('newest'), null);
+    assert.equal(filtersToQuery(filters), 'maxCv=0.5&sort=change-cv-asc');
+    assert.equal(hasFilters(filters), true, 'the bound filters');
+    const variables = toRunsVariables(filters, null);
+    assert.deepEqual(variables.sort, { field: 'CHANGE_CV', direction: 'ASC' });
+    assert.deepEqual(variables.filter?.metrics, [{ metric: 'CHANGE_CV', max: 0.5 }]);
+    assert.deepEqual(
+      toRunsVariables({ ...NO_FILTERS, sort: 'min-endpoint-psnr-desc' }, null).sort,
+      {
+        field: 'MIN_ENDPOINT_PSNR',
+        direction: 'DESC',
+      },
+    );
+    assert.equal(toRunsVariables(NO_FILTERS, null).filter?.metrics, undefined);
+    assert.deepEqual(loadRunsParams('?maxCv=lots&sort=change-cv-sideways'), {
+      ...NO_FILTERS,
+      after: [],
+    });
   });
 });

@@ -6,21 +6,57 @@ import {
   parseAsString,
   parseAsStringLiteral,
 } from 'nuqs';
-import type { RunStatus, RunsQueryVariables } from '../../gql/graphql.ts';
+import type { RunMetric, RunStatus, RunsQueryVariables } from '../../gql/graphql.ts';
 import { RUN_STATUS_OPTIONS } from '../../lib/options.ts';
+import { METRICS } from './metrics.ts';
 
 // The Runs page keeps its filters, search, sort and page in the URL, so a reload, the back button
 // or a copied link shows the same list; nuqs reads and writes it with the parsers below.
 
 export const RUNS_PAGE_SIZE = 20;
 export const STATUSES = RUN_STATUS_OPTIONS;
-export const SORTS = {
+const BASIC_SORTS = {
   newest: { field: 'CREATED_AT', direction: 'DESC' },
   oldest: { field: 'CREATED_AT', direction: 'ASC' },
   'name-asc': { field: 'NAME', direction: 'ASC' },
   'name-desc': { field: 'NAME', direction: 'DESC' },
 } as const;
-export type SortKey = keyof typeof SORTS;
+/** A metric sort in the URL: the metric in lower case with dashes and the direction (change-cv-asc). */
+export type MetricSortKey = `${string}-${'asc' | 'desc'}`;
+export type SortKey = keyof typeof BASIC_SORTS | MetricSortKey;
+
+export interface Sort {
+  readonly field: 'CREATED_AT' | 'NAME' | RunMetric;
+  readonly direction: 'ASC' | 'DESC';
+}
+
+export function metricSortKey(metric: RunMetric, direction: Sort['direction']): MetricSortKey {
+  return `${metric.toLowerCase().replaceAll('_', '-')}-${direction === 'ASC' ? 'asc' : 'desc'}`;
+}
+
+/** Every sort of the history by its URL key: the basic ones, then each metric both ways. */
+export const SORTS: Readonly<Record<SortKey, Sort>> = {
+  ...BASIC_SORTS,
+  ...Object.fromEntries(
+    METRICS.flatMap(({ metric }) =>
+      (['ASC', 'DESC'] as const).map((direction) => [
+        metricSortKey(metric, direction),
+        { field: metric, direction },
+      ]),
+    ),
+  ),
+};
+
+/** The sort of this URL key (the parser lets only known keys in; anything else is the newest first). */
+export function sortOf(key: SortKey): Sort {
+  return SORTS[key] ?? BASIC_SORTS.newest;
+}
+
+/** The metric the list is sorted by, if it is. */
+export function sortedMetric(sort: SortKey): RunMetric | null {
+  const { field } = sortOf(sort);
+  return field === 'CREATED_AT' || field === 'NAME' ? null : field;
+}
 
 export interface RunFilters {
   search: string;
@@ -31,6 +67,8 @@ export interface RunFilters {
   createdBefore: string;
   /** 'me': only the signed-in user's runs; '': anyone's. */
   createdBy: '' | 'me';
+  /** Only runs whose change CV is at most this (a number as typed); '': no bound. */
+  maxChangeCv: string;
   sort: SortKey;
 }
 
@@ -42,6 +80,7 @@ export const NO_FILTERS: RunFilters = {
   createdAfter: '',
   createdBefore: '',
   createdBy: '',
+  maxChangeCv: '',
   sort: 'newest',
 };
 
@@ -62,6 +101,12 @@ const parseAsDay = createParser({
   serialize: (day: string) => day,
 });
 
+/** A bound typed into a number field; anything else reads as none. */
+const parseAsBound = createParser({
+  parse: (value) => (value.trim() !== '' && Number.isFinite(Number(value)) ? value.trim() : null),
+  serialize: (bound: string) => bound,
+});
+
 /** The filters, sort and page trail in the URL; defaults are left out of it. */
 export const runsParams = {
   search: parseAsString.withDefault(''),
@@ -71,6 +116,7 @@ export const runsParams = {
   createdAfter: parseAsDay.withDefault(''),
   createdBefore: parseAsDay.withDefault(''),
   createdBy: parseAsStringLiteral(['', 'me'] as const).withDefault(''),
+  maxChangeCv: parseAsBound.withDefault(''),
   sort: parseAsStringLiteral(Object.keys(SORTS) as SortKey[]).withDefault('newest'),
   /** The cursors of the pages visited before this one (`after` repeated): page n has n - 1. */
   after: parseAsNativeArrayOf(parseAsString),
@@ -82,6 +128,7 @@ export const RUNS_URL_KEYS = {
   createdAfter: 'from',
   createdBefore: 'until',
   createdBy: 'by',
+  maxChangeCv: 'maxCv',
 } as const;
 
 export const loadRunsParams = createLoader(runsParams, { urlKeys: RUNS_URL_KEYS });
@@ -120,7 +167,7 @@ export function toRunsVariables(
   return {
     first,
     after,
-    sort: SORTS[filters.sort],
+    sort: sortOf(filters.sort),
     filter: {
       search: filters.search.trim() || undefined,
       status: filters.status ? [filters.status] : undefined,
@@ -129,6 +176,9 @@ export function toRunsVariables(
       createdAfter: dayBoundary(filters.createdAfter, false),
       createdBefore: dayBoundary(filters.createdBefore, true),
       createdById: filters.createdBy === 'me' && userId ? userId : undefined,
+      metrics: parseAsBound.parse(filters.maxChangeCv)
+        ? [{ metric: 'CHANGE_CV', max: Number(filters.maxChangeCv) }]
+        : undefined,
     },
   };
 }

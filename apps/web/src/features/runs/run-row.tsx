@@ -1,9 +1,10 @@
 'use client';
 import Link from 'next/link';
-import type { RunSummaryFieldsFragment } from '../../gql/graphql.ts';
+import type { RunMetric, RunSummaryFieldsFragment } from '../../gql/graphql.ts';
 import { describeNoise, formatDateTime } from '../../lib/format.ts';
 import { FrameBox, StatusBadge } from '../../components/bits.tsx';
 import { CreatedBy } from '../../components/created-by.tsx';
+import { formatMetric, metricDefinition } from './metrics.ts';
 
 /** First, middle and last stored frames (their small WebPs): the server sends fewer when fewer exist. */
 function thumbnails(run: RunSummaryFieldsFragment): (string | undefined)[] {
@@ -11,19 +12,34 @@ function thumbnails(run: RunSummaryFieldsFragment): (string | undefined)[] {
   return urls.length === 3 ? urls : [urls[0], urls[0], urls.at(-1)];
 }
 
-/** One run of the history: thumbnails, status, parameters and tag chips that filter by the tag. */
+/** The value of the metric the list is sorted by, so the order can be read off the rows. */
+function SortedMetric({ run, metric }: { run: RunSummaryFieldsFragment; metric: RunMetric }) {
+  const definition = metricDefinition(metric);
+  return (
+    <span data-testid="sorted-metric" data-value={run.metrics?.[definition.key]}>
+      {definition.label} <span className="mono">{formatMetric(definition, run.metrics)}</span>
+    </span>
+  );
+}
+
+/**
+ * One run of the history: thumbnails, status, parameters and tag chips that filter by the tag;
+ * `sortedBy`: the metric the list is sorted by, shown in the row.
+ */
 export function RunRow({
   run,
   selected,
   onToggle,
   tagHref,
   currentTag,
+  sortedBy,
 }: {
   run: RunSummaryFieldsFragment;
   selected: boolean;
   onToggle: () => void;
   tagHref: (tag: string) => string;
   currentTag: string;
+  sortedBy: RunMetric | null;
 }) {
   return (
     <li className={`run-row${selected ? ' selected' : ''}`} data-run-id={run.id}>
@@ -57,6 +73,7 @@ export function RunRow({
           ) : null}
         </div>
         <div className="run-meta">
+          {sortedBy ? <SortedMetric run={run} metric={sortedBy} /> : null}
           <span>{run.model}</span>
           <span>{run.steps} steps</span>
           <span>noise {describeNoise(run.noise)}</span>

@@ -13,6 +13,7 @@ import {
   hasFilters,
   RUNS_URL_KEYS,
   runsParams,
+  sortedMetric,
   toRunsVariables,
   trimmed,
   type RunFilters,
@@ -155,6 +156,7 @@ export function RunsView() {
             onToggle={() => toggle(run.id)}
             tagHref={(tag) => `${pathname}?${filtersToQuery({ ...filters, tag })}`}
             currentTag={filters.tag}
+            sortedBy={sortedMetric(filters.sort)}
           />
         ))}
       </ul>
