@@ -1,7 +1,7 @@
 // Rough edges of the dashboard, each checked in Chromium against the real server (or through the
 // API where the edge is the server's answer): notes that only their editors may edit, upload
 // refusals in plain words, the New run form's fps bound and focus after a failed submit,
-// focus kept through keyboard reordering of keyframes.
+// focus kept through keyboard reordering of keyframes, Markdown tables and capped headings in notes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readFile } from 'node:fs/promises';
@@ -172,5 +172,45 @@ describe('dashboard rough edges in Chromium', () => {
       `document.querySelector('[data-testid="keyframe-name"]')?.textContent.includes('chelsea.png')`,
     );
     assert.equal(await focusedLabel(), 'Move chelsea.png earlier');
+  });
+
+  test('notes render Markdown tables, and a heading in notes stays below the panel title', async () => {
+    const run = await createRun(server.url, {
+      model: 'taef2',
+      imageIds,
+      steps: 2,
+      width: 64,
+      height: 64,
+    });
+    await gqlOk(
+      server.url,
+      'mutation ($id: ID!, $n: String!) { updateRunNotes(id: $id, notes: $n) { id } }',
+      {
+        id: run.id,
+        n: [
+          '# Findings',
+          '',
+          '| Seed | Verdict |',
+          '| --- | --- |',
+          '| 11 | sharp |',
+          '| 22 | soft |',
+        ].join('\n'),
+      },
+    );
+    await page.goto(`/runs/${String(run.id)}`);
+    const notes = page.getByTestId('run-notes');
+    await notes.locator('table').waitFor();
+    assert.deepEqual(await notes.locator('th').allTextContents(), ['Seed', 'Verdict']);
+    assert.deepEqual(await notes.locator('td').allTextContents(), ['11', 'sharp', '22', 'soft']);
+    assert.doesNotMatch((await notes.textContent()) ?? '', /\|/);
+    const sizes = (await page.evaluate(`(() => {
+      const panel = document.querySelector('[role="region"][aria-label="Notes"]');
+      const size = (el) => parseFloat(getComputedStyle(el).fontSize);
+      return { title: size(panel.querySelector('h2')), heading: size(panel.querySelector('.notes h1')) };
+    })()`)) as { title: number; heading: number };
+    assert.ok(
+      sizes.heading < sizes.title,
+      `notes heading ${sizes.heading}px, title ${sizes.title}px`,
+    );
   });
 });
