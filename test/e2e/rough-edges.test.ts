@@ -33,12 +33,8 @@ describe('dashboard rough edges in Chromium', () => {
     imageIds = await uploadPhotos(server.url, ['chelsea', 'coffee']);
   });
 
-  after(async () => {
-    await closeDashboard(dashboard);
-    assert.deepEqual(pageErrors, []);
-  });
-
-  test('notes are read-only, with no edit control, for viewers and for members on runs not theirs', async () => {
+  /** A new run (queued: no worker here) with these notes, written through the API; its id. */
+  async function runWithNotes(notes: string): Promise<string> {
     const run = await createRun(server.url, {
       model: 'taef2',
       imageIds,
@@ -46,18 +42,26 @@ describe('dashboard rough edges in Chromium', () => {
       width: 64,
       height: 64,
     });
+    const id = String(run.id);
     await gqlOk(
       server.url,
       'mutation ($id: ID!, $n: String!) { updateRunNotes(id: $id, notes: $n) { id } }',
-      {
-        id: run.id,
-        n: 'Owner **notes**',
-      },
+      { id, n: notes },
     );
+    return id;
+  }
+
+  after(async () => {
+    await closeDashboard(dashboard);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('notes are read-only, with no edit control, for viewers and for members on runs not theirs', async () => {
+    const runId = await runWithNotes('Owner **notes**');
     const notesPanel = (p: typeof page) => p.getByRole('region', { name: 'Notes' });
 
     // The owner may edit: the control is there.
-    await page.goto(`/runs/${String(run.id)}`);
+    await page.goto(`/runs/${runId}`);
     await notesPanel(page).locator('strong', { hasText: 'notes' }).waitFor();
     await notesPanel(page).getByRole('button', { name: 'Edit notes' }).waitFor();
 
@@ -67,7 +71,7 @@ describe('dashboard rough edges in Chromium', () => {
       try {
         const other = await context.newPage();
         other.on('pageerror', (error) => pageErrors.push(error.message));
-        await other.goto(`/runs/${String(run.id)}`);
+        await other.goto(`/runs/${runId}`);
         await notesPanel(other).locator('strong', { hasText: 'notes' }).waitFor();
         assert.equal(
           await notesPanel(other).getByRole('button').count(),
@@ -175,29 +179,17 @@ describe('dashboard rough edges in Chromium', () => {
   });
 
   test('notes render Markdown tables, and a heading in notes stays below the panel title', async () => {
-    const run = await createRun(server.url, {
-      model: 'taef2',
-      imageIds,
-      steps: 2,
-      width: 64,
-      height: 64,
-    });
-    await gqlOk(
-      server.url,
-      'mutation ($id: ID!, $n: String!) { updateRunNotes(id: $id, notes: $n) { id } }',
-      {
-        id: run.id,
-        n: [
-          '# Findings',
-          '',
-          '| Seed | Verdict |',
-          '| --- | --- |',
-          '| 11 | sharp |',
-          '| 22 | soft |',
-        ].join('\n'),
-      },
+    const runId = await runWithNotes(
+      [
+        '# Findings',
+        '',
+        '| Seed | Verdict |',
+        '| --- | --- |',
+        '| 11 | sharp |',
+        '| 22 | soft |',
+      ].join('\n'),
     );
-    await page.goto(`/runs/${String(run.id)}`);
+    await page.goto(`/runs/${runId}`);
     const notes = page.getByTestId('run-notes');
     await notes.locator('table').waitFor();
     assert.deepEqual(await notes.locator('th').allTextContents(), ['Seed', 'Verdict']);
