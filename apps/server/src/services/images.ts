@@ -26,6 +26,7 @@ import {
 } from '@latent-lab/domain';
 import {
   EngineError,
+  ImageTooLargeError,
   imageThumbnail,
   inspectImage,
   type ImageInfo,
@@ -48,14 +49,39 @@ function tooLarge(maxBytes: number): DomainError {
   );
 }
 
+// The formats the dashboard's file picker offers (its `accept`): the engine reads more, but the
+// same list is named everywhere a person is told what to upload.
 const EXTENSIONS: Record<string, string> = {
   'image/png': 'png',
   'image/jpeg': 'jpg',
   'image/webp': 'webp',
-  'image/gif': 'gif',
-  'image/avif': 'avif',
-  'image/tiff': 'tiff',
 };
+
+const SUPPORTED = 'PNG, JPEG or WebP';
+
+/**
+ * The engine's refusal in words for the person uploading: the decoder's own text ("VipsJpeg: ...")
+ * says nothing to them. An image over the pixel limit carries its numbers (the dashboard writes
+ * them with thousands separators).
+ */
+function uploadRefusal(filename: string, error: EngineError): DomainError {
+  const file = `file ${JSON.stringify(filename)}`;
+  if (!(error instanceof ImageTooLargeError)) return notReadable(file);
+  const { width, height, maxPixels } = error;
+  return new DomainError(
+    'invalid',
+    'INVALID_INPUT',
+    `${file} is ${width}x${height} = ${width * height} pixels, over the pixel limit of ${maxPixels}`,
+    { field: 'file', details: { width, height, maxPixels } },
+  );
+}
+
+function notReadable(file: string): DomainError {
+  return invalidInput(
+    'file',
+    `${file} could not be read: it is damaged (truncated or corrupt) or not a supported image (${SUPPORTED})`,
+  );
+}
 
 /** A reservation outlives any upload's file writes; one left by a crashed process lapses then. */
 const RESERVATION_TTL_MS = 10 * 60 * 1000;
@@ -126,10 +152,11 @@ export class ImageService {
     try {
       info = await inspectImage(bytes, this.limits);
     } catch (error) {
-      if (error instanceof EngineError)
-        throw invalidInput('file', `file ${JSON.stringify(file.filename)}: ${error.message}`);
+      if (error instanceof EngineError) throw uploadRefusal(file.filename, error);
       throw error;
     }
+    if (!Object.hasOwn(EXTENSIONS, info.mimeType))
+      throw notReadable(`file ${JSON.stringify(file.filename)}`);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const existing = await getImageBySha256(this.db, actor.workspaceId, sha256);
     if (existing) return { image: existing, created: false };

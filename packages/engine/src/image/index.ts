@@ -1,5 +1,6 @@
 export {
   DEFAULT_IMAGE_LIMITS,
+  ImageTooLargeError,
   inspectImage,
   type ImageFormat,
   type ImageInfo,

@@ -35,6 +35,20 @@ export function decodeOptions(limits: ImageLimits): SharpOptions {
   return { limitInputPixels: limits.maxInputPixels, failOn: 'error' };
 }
 
+/** An image over the pixel limit, with its numbers for a caller that words the message itself. */
+export class ImageTooLargeError extends EngineError {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly maxPixels: number,
+  ) {
+    super(
+      'IMAGE_TOO_LARGE',
+      `image is ${width}x${height} = ${width * height} pixels, over the pixel limit of ${maxPixels}`,
+    );
+  }
+}
+
 /** A decode that failed after the header was accepted: the pixel data is damaged. */
 export function corruptImage(cause: unknown): EngineError {
   const detail = cause instanceof Error ? `: ${cause.message.split('\n')[0]}` : '';
@@ -88,13 +102,8 @@ export async function readHeader(
   }
   const format = formatOf(metadata);
   if (format === undefined) throw new EngineError('INVALID_IMAGE', UNSUPPORTED);
-  const pixels = metadata.width * metadata.height;
-  if (pixels > limits.maxInputPixels) {
-    throw new EngineError(
-      'IMAGE_TOO_LARGE',
-      `image is ${metadata.width}x${metadata.height} = ${pixels} pixels, over the pixel limit of ${limits.maxInputPixels}`,
-    );
-  }
+  if (metadata.width * metadata.height > limits.maxInputPixels)
+    throw new ImageTooLargeError(metadata.width, metadata.height, limits.maxInputPixels);
   return {
     format,
     mimeType: MIME_TYPES[format],

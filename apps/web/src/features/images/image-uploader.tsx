@@ -1,9 +1,27 @@
 'use client';
 import { UploadImageDocument } from '../../gql/graphql.ts';
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
-import { useMutation } from 'urql';
+import { useMutation, type CombinedError } from 'urql';
 import type { ImageFieldsFragment } from '../../gql/graphql.ts';
 import { describeError, uploadErrorMessage } from '../../lib/errors.ts';
+
+/** What the file picker offers: the formats the API accepts (and names when it refuses a file). */
+const ACCEPTED_TYPES = 'image/png,image/jpeg,image/webp';
+
+const count = new Intl.NumberFormat('en-US');
+
+/**
+ * Why a file was refused; an image over the pixel limit is told with its numbers (the API sends
+ * them as extensions) written with thousands separators.
+ */
+function refusalOf(fileName: string, error: CombinedError | undefined): string {
+  const extensions = error?.graphQLErrors[0]?.extensions ?? {};
+  const { width, height, maxPixels } = extensions;
+  if (typeof width === 'number' && typeof height === 'number' && typeof maxPixels === 'number') {
+    return `${fileName} is ${width}×${height} = ${count.format(width * height)} pixels, over the pixel limit of ${count.format(maxPixels)}.`;
+  }
+  return uploadErrorMessage(fileName, describeError(error));
+}
 
 /**
  * Drag-and-drop (or pick) image files; each goes up as a GraphQL multipart request. Errors name the
@@ -40,7 +58,7 @@ export function ImageUploader({
       if (result.data) {
         ownChange.current = true;
         onUploaded(result.data.uploadImage.image);
-      } else setErrors((e) => [...e, uploadErrorMessage(file.name, describeError(result.error))]);
+      } else setErrors((e) => [...e, refusalOf(file.name, result.error)]);
       setBusy((n) => n - 1);
     }
   }
@@ -67,7 +85,7 @@ export function ImageUploader({
         id={`${id}-files`}
         className="visually-hidden"
         type="file"
-        accept="image/png,image/jpeg,image/webp"
+        accept={ACCEPTED_TYPES}
         multiple
         aria-describedby={describedBy}
         onChange={(e) => {

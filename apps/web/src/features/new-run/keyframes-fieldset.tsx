@@ -1,6 +1,6 @@
 'use client';
 import { ImagesDocument } from '../../gql/graphql.ts';
-import { useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useQuery } from 'urql';
 import type { ImageFieldsFragment } from '../../gql/graphql.ts';
 import { FieldError, FileName, FrameBox } from '../../components/bits.tsx';
@@ -34,17 +34,39 @@ export function KeyframesFieldset({
     variables: { first: 100 },
     context: imageContext,
   });
-  const moveButton = (i: number, to: number, name: string, where: string, arrow: string) => (
-    <button
-      type="button"
-      className="small"
-      onClick={() => onImagesChange(moveItem(images, i, to))}
-      disabled={to < 0 || to >= images.length}
-      aria-label={`Move ${name} ${where}`}
-    >
-      {arrow}
-    </button>
-  );
+  // The list re-renders in its new order after a move: the pressed control of the moved keyframe
+  // gets focus back, so keyboard users can keep moving it.
+  const listRef = useRef<HTMLOListElement>(null);
+  const [moved, setMoved] = useState<{ index: number; where: string } | null>(null);
+  useLayoutEffect(() => {
+    if (!moved) return;
+    listRef.current?.children[moved.index]
+      ?.querySelector<HTMLElement>(`[data-move="${moved.where}"]`)
+      ?.focus();
+    setMoved(null);
+  }, [moved]);
+
+  // aria-disabled rather than disabled at either end: a disabled button would drop the focus a
+  // move just put on it.
+  const moveButton = (i: number, to: number, name: string, where: string, arrow: string) => {
+    const blocked = to < 0 || to >= images.length;
+    return (
+      <button
+        type="button"
+        className="small"
+        data-move={where}
+        onClick={() => {
+          if (blocked) return;
+          onImagesChange(moveItem(images, i, to));
+          setMoved({ index: to, where });
+        }}
+        aria-disabled={blocked || undefined}
+        aria-label={`Move ${name} ${where}`}
+      >
+        {arrow}
+      </button>
+    );
+  };
   return (
     <fieldset>
       <legend>Keyframe images</legend>
@@ -55,7 +77,7 @@ export function KeyframesFieldset({
       />
       <FieldError id={errorId} message={error} />
       {images.length > 0 ? (
-        <ol className="keyframes" aria-label="Keyframe order">
+        <ol ref={listRef} className="keyframes" aria-label="Keyframe order">
           {images.map((image, i) => (
             <li key={`${image.id}-${i}`} data-testid="keyframe">
               <FrameBox

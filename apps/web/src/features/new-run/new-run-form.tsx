@@ -1,6 +1,6 @@
 'use client';
 import { CreateRunDocument, ModelsDocument, NoisePresetsDocument } from '../../gql/graphql.ts';
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from 'urql';
 import type { ImageFieldsFragment } from '../../gql/graphql.ts';
@@ -34,6 +34,9 @@ export function NewRunForm() {
   const [createState, createRun] = useMutation(CreateRunDocument);
   const [images, setImages] = useState<ImageFieldsFragment[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // Counts failed submits: after each, focus moves to the first field marked invalid.
+  const [failures, setFailures] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
   const [draft, setDraft] = useState<Draft>(INITIAL_DRAFT);
 
   // Drawn in the browser after hydration, so the server-rendered form and the client agree.
@@ -58,6 +61,16 @@ export function NewRunForm() {
   const change = (next: Partial<Draft>) => setDraft((d) => ({ ...d, ...next }));
   const fieldsetProps = { id, draft: filled, onChange: change, errors };
 
+  useEffect(() => {
+    if (failures > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [failures]);
+
+  /** Shows a failed submit's errors and sends focus to the first invalid field. */
+  function fail(next: Record<string, string>) {
+    setErrors(next);
+    setFailures((n) => n + 1);
+  }
+
   function addImage(image: ImageFieldsFragment) {
     setImages((current) => [...current, image]);
     setErrors(({ images: _, ...rest }) => rest);
@@ -70,8 +83,8 @@ export function NewRunForm() {
       images.map((i) => i.id),
       !preset,
     );
-    setErrors(local);
-    if (Object.keys(local).length > 0) return;
+    if (Object.keys(local).length > 0) return fail(local);
+    setErrors({});
     const input = runInput(filled, images, preset?.id, noise);
     if ('values' in sweep && sweep.values.length > 0) {
       const created: string[] = [];
@@ -82,7 +95,7 @@ export function NewRunForm() {
           if (created.length > 0)
             placed['form'] =
               `${created.length} of ${sweep.values.length} runs started, then: ${placed['form'] ?? 'see the fields below.'}`;
-          return setErrors(placed);
+          return fail(placed);
         }
         created.push(result.data.createRun.id);
       }
@@ -91,11 +104,11 @@ export function NewRunForm() {
     }
     const result = await createRun({ input });
     if (result.data) router.push(`/runs/${result.data.createRun.id}`);
-    else setErrors(placeErrors(fieldErrors(result.error)));
+    else fail(placeErrors(fieldErrors(result.error)));
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-label="New run">
+    <form ref={formRef} onSubmit={submit} noValidate aria-label="New run">
       <div className="page-head">
         <h1>New run</h1>
       </div>

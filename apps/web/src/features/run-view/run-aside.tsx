@@ -73,7 +73,7 @@ export function RunAside({
       </div>
       <div className="panel" aria-label="Notes" role="region">
         <h2 style={{ marginTop: 0 }}>Notes</h2>
-        <RunNotes key={run.notes} runId={run.id} notes={run.notes} />
+        <RunNotes key={run.notes} runId={run.id} notes={run.notes} editable={editable} />
       </div>
       <div className="panel">
         <h2 style={{ marginTop: 0 }}>Downloads</h2>

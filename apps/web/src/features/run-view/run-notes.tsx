@@ -22,8 +22,19 @@ export function NotesMarkdown({ notes }: { notes: string }) {
   );
 }
 
-/** The notes with an editor: short Markdown, the domain's length limit checked before sending. */
-export function RunNotes({ runId, notes }: { runId: string; notes: string }) {
+/**
+ * The notes, with an editor for those the API lets change them (`editable`: the run's creator or
+ * an admin or owner); short Markdown, the domain's length limit checked before sending.
+ */
+export function RunNotes({
+  runId,
+  notes,
+  editable,
+}: {
+  runId: string;
+  notes: string;
+  editable: boolean;
+}) {
   const id = useId();
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(notes);
@@ -37,10 +48,12 @@ export function RunNotes({ runId, notes }: { runId: string; notes: string }) {
     if (!result.error) setEditing(false);
   }
 
-  if (!editing) {
+  if (!editable || !editing) {
+    const shown = notes ? <NotesMarkdown notes={notes} /> : <p className="muted">No notes yet.</p>;
+    if (!editable) return shown;
     return (
       <div>
-        {notes ? <NotesMarkdown notes={notes} /> : <p className="muted">No notes yet.</p>}
+        {shown}
         <button
           type="button"
           className="small"
