@@ -87,6 +87,14 @@ const RULES: Record<string, Rule> = {
       otherWorkspace: 'UNAUTHENTICATED',
     },
   },
+  invitation: {
+    public: true,
+    // A used link reads as null, the same answer for everyone (no error, nothing of workspace A).
+    call: (ids) => ({
+      query: 'query ($t: String!) { invitation(token: $t) { workspaceName role } }',
+      variables: { t: ids.usedInvitation },
+    }),
+  },
   // Accounts and workspaces.
   me: { call: () => ({ query: '{ me { id workspaces { id } } }' }) },
   signOut: {

@@ -367,6 +367,32 @@ async function takeInvitation(
   return { workspaceId: invitation.workspaceId, role: existing?.role ?? role };
 }
 
+/**
+ * What an invitation link would do if used now: the workspace, who sent it and the role it would
+ * grant (capped by the inviter's role now, as acceptInvitation does). null when the token is
+ * unknown, used, revoked (deleted) or expired, or the inviter has left: the same for all.
+ */
+export async function previewInvitation(
+  client: DbClient,
+  tokenHash: string,
+): Promise<{ workspaceName: string; inviterName: string; role: Role; expiresAt: Date } | null> {
+  const prisma = prismaOf(client);
+  const [row] = await prisma.$queryRaw<
+    { workspaceName: string; inviterName: string; invited: Role; inviter: Role; expiresAt: Date }[]
+  >`
+    SELECT w."name" AS "workspaceName", u."name" AS "inviterName", i."role" AS "invited",
+      m."role" AS "inviter", i."expiresAt"
+    FROM "Invitation" i
+    JOIN "Workspace" w ON w."id" = i."workspaceId"
+    JOIN "Member" m ON m."workspaceId" = i."workspaceId" AND m."userId" = i."createdById"
+    JOIN "User" u ON u."id" = i."createdById"
+    WHERE i."tokenHash" = ${tokenHash} AND i."acceptedAt" IS NULL AND i."expiresAt" > now()`;
+  if (!row) return null;
+  const { workspaceName, inviterName, invited, inviter, expiresAt } = row;
+  const role = atLeast(inviter, invited) ? invited : inviter;
+  return { workspaceName, inviterName, role, expiresAt };
+}
+
 /** Invitations not yet used nor expired, newest first. */
 export async function listInvitations(
   client: DbClient,

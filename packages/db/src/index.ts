@@ -73,6 +73,7 @@ export {
   changeMember,
   signUpAccount,
   invitationInvalid,
+  previewInvitation,
   createInvitation,
   acceptInvitation,
   listInvitations,

@@ -9,6 +9,7 @@ import {
   ChangePasswordInput,
   CreateApiTokenInput,
   Invitation,
+  InvitationPreview,
   Me,
   Member,
   PendingInvitation,
@@ -163,6 +164,18 @@ export class AccountResolver {
     @Arg('id', () => ID) id: string,
   ): Promise<boolean> {
     return context.services.accounts.revokeInvitation(context.identity(), workspaceId, id);
+  }
+
+  @Query(() => InvitationPreview, {
+    nullable: true,
+    description:
+      'Public; rate limited per address like signUp. What an invitation link offers now; null when it was used, revoked or has expired (or is unknown)',
+  })
+  invitation(
+    @Ctx() { services, auth }: GraphQLContext,
+    @Arg('token', () => String) token: string,
+  ): Promise<InvitationPreview | null> {
+    return services.accounts.previewInvitation(token, auth.address);
   }
 
   @Mutation(() => WorkspaceMembership, { description: 'Joins the workspace of an invitation' })

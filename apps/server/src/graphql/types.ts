@@ -95,6 +95,15 @@ export class PendingInvitation {
   @Field(() => GraphQLISODateTime) expiresAt!: Date;
 }
 
+@ObjectType({ description: 'What an invitation link offers, for whoever opens it' })
+export class InvitationPreview {
+  @Field(() => String) workspaceName!: string;
+  @Field(() => String, { description: 'Who sent it' }) inviterName!: string;
+  @Field(() => Role, { description: 'The role it grants if accepted now (at most the sender’s)' })
+  role!: Domain.Role;
+  @Field(() => GraphQLISODateTime) expiresAt!: Date;
+}
+
 @ObjectType()
 export class Member {
   @Field(() => User) user!: User;

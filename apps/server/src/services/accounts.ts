@@ -22,6 +22,7 @@ import {
   listInvitations,
   listMembers,
   listMemberships,
+  previewInvitation,
   setPassword,
   signUpAccount,
   type DbClient,
@@ -299,6 +300,21 @@ export class AccountService {
     if (invitation.role === 'OWNER') authorize(actor, 'manageOwners');
     if (!(await deleteInvitation(this.db, workspaceId, id))) throw notFound('invitation', id);
     return true;
+  }
+
+  /**
+   * Public: what an invitation link offers now (workspace, inviter, role as it would be granted),
+   * or null for a link that cannot be used, whatever the reason. Counted per address like
+   * sign-ups, a valid link giving the attempt back: only dead or guessed tokens use them up.
+   */
+  async previewInvitation(
+    token: string,
+    address: string,
+  ): Promise<{ workspaceName: string; inviterName: string; role: Role; expiresAt: Date } | null> {
+    await this.logins.attempt(address);
+    const preview = await previewInvitation(this.db, sha256(token));
+    if (preview) await this.logins.succeeded(address);
+    return preview;
   }
 
   async acceptInvitation(
