@@ -69,9 +69,12 @@ export function AccountForm({
   );
 }
 
-/** Errors of the account forms: the API's fields, or the whole form (a wrong password). */
-const accountErrors = (error: Parameters<typeof fieldErrors>[0]) =>
-  placeFieldErrors(fieldErrors(error), new Set(['name', 'email', 'password']));
+/**
+ * Errors of the account forms: the API's fields, or the whole form (a wrong password). A refused
+ * invitation keeps its own key, token: the invite page says in words that the link is dead.
+ */
+export const accountErrors = (error: Parameters<typeof fieldErrors>[0]) =>
+  placeFieldErrors(fieldErrors(error), new Set(['name', 'email', 'password', 'token']));
 
 export function useSignUp() {
   const client = useClient();

@@ -1,12 +1,18 @@
 'use client';
-import { AcceptInvitationDocument, MeDocument, SetupDocument } from '../../gql/graphql.ts';
+import {
+  AcceptInvitationDocument,
+  InvitationPreviewDocument,
+  MeDocument,
+  SetupDocument,
+} from '../../gql/graphql.ts';
 import { useEffect, useState } from 'react';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useClient, useQuery } from 'urql';
 import { describeError } from '../../lib/errors.ts';
 import { isUnauthenticated } from '../../lib/client.ts';
-import { AccountForm, useSignIn, useSignUp } from './account-form.tsx';
+import { AccountForm, accountErrors, useSignIn, useSignUp } from './account-form.tsx';
+import { ROLE_LABELS } from '../../lib/roles.ts';
 import { ErrorMessage } from '../../components/bits.tsx';
 import { safeNext } from '../../lib/auth-paths.ts';
 import { useSessionActions } from '../../shell/session.tsx';
@@ -103,20 +109,42 @@ export function SignInView() {
   );
 }
 
-/** An invitation link: sign up or sign in (or use the current session), then join. */
+/** The invite page's words for a link that cannot be used, whatever the reason. */
+const INVITATION_GONE =
+  'This invitation link is no longer valid: it was used, revoked or has expired. Ask for a new one.';
+
+/**
+ * An invitation link: who invites you where and as what, then sign up or sign in (or use the
+ * current session) and join. A dead link says so instead, with no form to fill in vain.
+ */
 export function InviteView({ token }: { token: string }) {
   const router = useRouter();
   const client = useClient();
   const actions = useSessionActions();
   const signIn = useSignIn();
   const signUp = useSignUp();
+  const [preview] = useQuery({
+    query: InvitationPreviewDocument,
+    variables: { token },
+    requestPolicy: 'network-only',
+  });
   const [me] = useQuery({ query: MeDocument, requestPolicy: 'network-only' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Used or revoked since the page asked: the submit's refusal turns the page into the dead link's.
+  const [refused, setRefused] = useState(false);
+
+  /** Whether the API refused the invitation itself: then the whole page says so, form gone. */
+  function refusedInvitation(errors: Record<string, string>): boolean {
+    if (errors['token'] === undefined) return false;
+    setRefused(true);
+    return true;
+  }
 
   async function accept(): Promise<Record<string, string> | null> {
     const result = await client.mutation(AcceptInvitationDocument, { token }).toPromise();
     if (result.error || !result.data) {
+      if (refusedInvitation(accountErrors(result.error))) return null;
       const message = describeError(result.error) ?? 'The invitation could not be accepted.';
       setError(message);
       return { form: message };
@@ -126,14 +154,35 @@ export function InviteView({ token }: { token: string }) {
     return null;
   }
 
+  const invitation = preview.data?.invitation;
+  if (refused || (preview.data && !invitation))
+    return (
+      <div className="panel narrow">
+        <h1>Join a workspace</h1>
+        <p className="alert error" role="alert" data-testid="invitation-gone">
+          {INVITATION_GONE}
+        </p>
+        <p className="muted">
+          <Link href="/sign-in">Go to sign-in</Link>
+        </p>
+      </div>
+    );
+
   const signedIn = me.data?.me;
+  const checking = (preview.fetching && !preview.data) || (me.fetching && !me.data && !me.error);
   return (
     <div className="panel narrow">
       <h1>Join a workspace</h1>
-      <p>You were invited to a Latent Lab workspace.</p>
-      <ErrorMessage message={error} />
-      {me.fetching && !me.data && !me.error ? <p className="muted">Checking…</p> : null}
-      {signedIn ? (
+      {invitation ? (
+        <p data-testid="invitation-preview">
+          <strong>{invitation.inviterName}</strong> invited you to join{' '}
+          <strong>{invitation.workspaceName}</strong> as{' '}
+          <strong>{ROLE_LABELS[invitation.role].toLowerCase()}</strong>.
+        </p>
+      ) : null}
+      <ErrorMessage message={describeError(preview.error) ?? error} />
+      {checking ? <p className="muted">Checking…</p> : null}
+      {invitation && signedIn ? (
         <>
           <p>
             You are signed in as <strong>{signedIn.name}</strong> ({signedIn.email}).
@@ -152,7 +201,7 @@ export function InviteView({ token }: { token: string }) {
           </button>
         </>
       ) : null}
-      {isUnauthenticated(me.error) ? (
+      {invitation && isUnauthenticated(me.error) ? (
         <div className="auth-columns">
           <section>
             <h2>New here? Create an account</h2>
@@ -162,7 +211,7 @@ export function InviteView({ token }: { token: string }) {
               withName
               onSubmit={async (values) => {
                 const errors = await signUp(values, token);
-                if (errors) return errors;
+                if (errors) return refusedInvitation(errors) ? null : errors;
                 actions.signedIn();
                 router.replace('/');
                 return null;
