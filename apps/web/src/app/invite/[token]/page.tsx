@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { InviteView } from '../../../features/accounts/auth-views.tsx';
+import { InviteView } from '../../../features/accounts/invite-view.tsx';
 
 export const metadata: Metadata = { title: 'Join a workspace' };
 
