@@ -56,6 +56,8 @@ function runColumns(input: NewRunRow) {
     workspaceId: input.workspaceId,
     createdById: input.createdById,
     name: input.name,
+    // Locale-independent, as the migration's lower(name) backfill: no ICU collation needed.
+    nameKey: input.name.toLowerCase(),
     tags: input.tags ?? [],
     model: params.model,
     // Everything else of the parameters is one value; model is a column for history's filter.
@@ -227,10 +229,11 @@ export interface ListRunsArgs extends PageArgs {
   sort?: RunSort;
 }
 
-type SortField = 'createdAt' | 'name' | RunMetricKey;
+type SortField = 'createdAt' | 'nameKey' | RunMetricKey;
 
 const SORTS = Object.fromEntries(
-  Object.entries({ CREATED_AT: 'createdAt', NAME: 'name', ...RUN_METRIC_FIELDS }).flatMap(
+  // NAME sorts on the lowercased name, so "apple pie" comes between "Apple" and "banana".
+  Object.entries({ CREATED_AT: 'createdAt', NAME: 'nameKey', ...RUN_METRIC_FIELDS }).flatMap(
     ([constant, field]) => [
       [`${constant}_ASC`, { field, direction: 'asc' }],
       [`${constant}_DESC`, { field, direction: 'desc' }],
@@ -333,11 +336,11 @@ function afterMetric(
   };
 }
 
-/** The sort key of a run as its cursor spells it. */
-function cursorKey(run: RunRecord, field: SortField): string {
-  if (field === 'createdAt') return run.createdAt.toISOString();
-  if (field === 'name') return run.name;
-  return run.metrics ? String(run.metrics[field]) : '';
+/** The sort key of a run row as its cursor spells it (a metric's is '' for a run without it). */
+function cursorKey(row: RunRow, field: SortField): string {
+  if (field === 'createdAt') return row.createdAt.toISOString();
+  if (field === 'nameKey') return row.nameKey;
+  return String(row[field] ?? '');
 }
 
 /** One page of run history with the filters, sort and keyset cursor. */
@@ -368,9 +371,10 @@ export async function listRuns(
     }),
     prisma.run.count({ where }),
   ]);
-  return toConnection(rows.map(record), size, totalCount, (run) =>
-    encodeCursor({ sort, key: cursorKey(run, field), id: run.id }),
+  const page = toConnection(rows, size, totalCount, (row) =>
+    encodeCursor({ sort, key: cursorKey(row, field), id: row.id }),
   );
+  return { ...page, nodes: page.nodes.map(record) };
 }
 
 export interface StatusChange {

@@ -632,4 +632,36 @@ describeEachMode('data access', (context) => {
     const empty = await listRuns(prisma(), { filter: { ...history, search: 'no such run' } });
     assert.deepEqual(empty, { nodes: [], totalCount: 0, hasNextPage: false, endCursor: null });
   });
+
+  test('the name sort ignores case; equal lowercased names are ordered by id', async () => {
+    const image = await addImage(prisma(), owner(), 'name-case');
+    const names = ['banana', 'Apple', 'Date', 'apple pie', 'APPLE', 'cherry'];
+    const runs = [];
+    for (const name of names)
+      runs.push(
+        await createRun(
+          prisma(),
+          runInput(owner(), [image.id, image.id], {}, { name, tags: ['case'] }),
+        ),
+      );
+    const [appleId, upperAppleId] = [runs[1]!.id, runs[4]!.id].sort();
+    const filter = { tag: 'case', workspaceId: workspaceId() };
+    const ascending = ['apple', 'apple', 'apple pie', 'banana', 'cherry', 'date'];
+    for (const first of [1, 4]) {
+      const upward = (await allPages(prisma(), { filter, first, sort: 'NAME_ASC' })).flat();
+      assert.deepEqual(
+        upward.map((run) => run.name.toLowerCase()),
+        ascending,
+      );
+      assert.deepEqual(
+        upward.slice(0, 2).map((run) => run.id),
+        [appleId, upperAppleId],
+      );
+      const downward = (await allPages(prisma(), { filter, first, sort: 'NAME_DESC' })).flat();
+      assert.deepEqual(
+        downward.map((run) => run.id),
+        [...upward].reverse().map((run) => run.id),
+      );
+    }
+  });
 });

@@ -2,36 +2,23 @@
 // the migrations are applied by hand up to the one before, a run is stored the old way, and the
 // last migration must carry every value across.
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
-import { migrationsDir } from '../src/schema-engine.ts';
-
-const MIGRATION = 'run_params_json';
+import { beforeMigration, OLD_RUN, OLD_WORKSPACE } from './migration-steps.ts';
 
 test('run_params_json moves the option columns of existing runs into params', async () => {
-  const folders = (await readdir(migrationsDir)).filter((name) => /^\d+_/.test(name)).sort();
-  const target = folders.findIndex((name) => name.endsWith(`_${MIGRATION}`));
-  assert.ok(target > 0, `${MIGRATION} is among the migrations`);
-  const sql = (folder: string) => readFile(join(migrationsDir, folder, 'migration.sql'), 'utf8');
-  const db = await PGlite.create();
+  const { db, applyMigration } = await beforeMigration('run_params_json');
   try {
-    for (const folder of folders.slice(0, target)) await db.exec(await sql(folder));
-    const workspace = '00000000-0000-4000-8000-000000000001';
-    const run = '00000000-0000-4000-8000-000000000002';
-    await db.query(`INSERT INTO "Workspace" (id, name) VALUES ($1, 'w')`, [workspace]);
     await db.query(
       `INSERT INTO "Run" (id, "workspaceId", name, model, steps, method, easing, width, height, fit,
          precision, "noiseLevel", "noiseMode", "noiseSchedule", "noiseShared", seed, fps, loop)
        VALUES ($1, $2, 'old', 'taef2', 12, 'slerp', 'ease-in', 256, 128, 'contain', 'fp32',
          0.25, 'relative', 'bell', true, 4294967295, 24, 'ping-pong')`,
-      [run, workspace],
+      [OLD_RUN, OLD_WORKSPACE],
     );
-    await db.exec(await sql(folders[target]!));
+    await applyMigration();
     const { rows } = await db.query<{ model: string; params: unknown }>(
       `SELECT model, params FROM "Run" WHERE id = $1`,
-      [run],
+      [OLD_RUN],
     );
     assert.deepEqual(rows[0], {
       model: 'taef2',
