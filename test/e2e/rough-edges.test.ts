@@ -1,7 +1,8 @@
 // Rough edges of the dashboard, each checked in Chromium against the real server (or through the
 // API where the edge is the server's answer): notes that only their editors may edit, upload
 // refusals in plain words, the New run form's fps bound and focus after a failed submit,
-// focus kept through keyboard reordering of keyframes, Markdown tables and capped headings in notes.
+// focus kept through keyboard reordering of keyframes, players that start at the run's own fps,
+// Markdown tables and capped headings in notes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import {
   uploadBytes,
   uploadPhotos,
 } from '../helpers/api.ts';
+import { DEFAULT_FPS } from '@latent-lab/domain';
 import { closeDashboard, newSignedInContext, openDashboard } from './browser.ts';
 
 // A pixel limit between the photos the runs use (chelsea 451x300, coffee 600x400) and astronaut's 512x512.
@@ -176,6 +178,29 @@ describe('dashboard rough edges in Chromium', () => {
       `document.querySelector('[data-testid="keyframe-name"]')?.textContent.includes('chelsea.png')`,
     );
     assert.equal(await focusedLabel(), 'Move chelsea.png earlier');
+  });
+
+  test("the run player starts at the run's own fps and loop mode; compare at the default fps", async () => {
+    const base = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 };
+    const slow = await createRun(server.url, { ...base, animation: { fps: 7, loop: 'PING_PONG' } });
+    const plain = await createRun(server.url, base);
+    await page.goto(`/runs/${String(slow.id)}`);
+    const fps = page.getByLabel('FPS', { exact: true });
+    await fps.waitFor();
+    assert.equal(await fps.inputValue(), '7');
+    assert.equal(
+      await page.locator('label', { hasText: /^Mode/ }).locator('select').inputValue(),
+      'ping-pong',
+    );
+    await page.goto(`/runs/${String(plain.id)}`);
+    await page
+      .getByText(plain.name as string)
+      .first()
+      .waitFor();
+    assert.equal(await fps.inputValue(), String(DEFAULT_FPS), 'a run with the default animation');
+    await page.goto(`/compare?runs=${String(slow.id)},${String(plain.id)}`);
+    await page.getByTestId('compare-column').first().waitFor();
+    assert.equal(await fps.inputValue(), String(DEFAULT_FPS));
   });
 
   test('notes render Markdown tables, and a heading in notes stays below the panel title', async () => {

@@ -1,5 +1,6 @@
 'use client';
 import { useId } from 'react';
+import { MAX_FPS, MIN_FPS } from '@latent-lab/domain';
 import type { PlaybackMode } from './playback.ts';
 import type { Playback } from './use-playback.ts';
 
@@ -74,11 +75,14 @@ export function PlaybackControls({
         FPS
         <input
           type="number"
-          min={1}
-          max={60}
+          min={MIN_FPS}
+          max={MAX_FPS}
+          step="any"
           value={fps}
           style={{ width: '4.5rem' }}
-          onChange={(e) => setFps(Math.min(60, Math.max(1, Number(e.target.value) || 1)))}
+          onChange={(e) =>
+            setFps(Math.min(MAX_FPS, Math.max(MIN_FPS, Number(e.target.value) || MIN_FPS)))
+          }
         />
       </label>
       <label className="row">

@@ -1,6 +1,7 @@
 'use client';
 import { FrameBox } from '../bits.tsx';
 import { PlaybackControls } from './playback-controls.tsx';
+import type { PlaybackMode } from './playback.ts';
 import { usePlayback } from './use-playback.ts';
 
 export interface PlayerFrame {
@@ -19,6 +20,8 @@ export function Player({
   position,
   onPositionChange,
   label,
+  fps,
+  mode,
 }: {
   frames: readonly PlayerFrame[];
   width: number;
@@ -26,8 +29,11 @@ export function Player({
   position: number;
   onPositionChange: (position: number) => void;
   label: string;
+  /** Where playback starts: the run's own animation settings, as its downloads play. */
+  fps: number;
+  mode: PlaybackMode;
 }) {
-  const playback = usePlayback(frames.length, position, onPositionChange, 12);
+  const playback = usePlayback(frames.length, position, onPositionChange, fps, mode);
   const current = frames[Math.min(position, frames.length - 1)];
   return (
     <section aria-label={label}>

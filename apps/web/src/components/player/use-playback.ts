@@ -20,10 +20,11 @@ export function usePlayback(
   position: number,
   onPositionChange: (position: number) => void,
   initialFps: number,
+  initialMode: PlaybackMode = 'loop',
 ): Playback {
   const [playing, setPlaying] = useState(false);
   const [fps, setFps] = useState(initialFps);
-  const [mode, setMode] = useState<PlaybackMode>('loop');
+  const [mode, setMode] = useState<PlaybackMode>(initialMode);
   const direction = useRef<1 | -1>(1);
   // The timer reads the newest values without restarting on every frame.
   const latest = useRef({ position, count, onPositionChange, mode });

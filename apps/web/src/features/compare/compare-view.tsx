@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import Link from 'next/link';
 import { useQueryStates } from 'nuqs';
+import { DEFAULT_FPS } from '@latent-lab/domain';
 import { ErrorMessage } from '../../components/bits.tsx';
 import { PlaybackControls } from '../../components/player/playback-controls.tsx';
 import { usePlayback, usePlaybackKeys } from '../../components/player/use-playback.ts';
@@ -37,7 +38,8 @@ export function CompareView() {
   const positions = Math.max(2, ...shown.map((s) => s.run.steps));
   const last = positions - 1;
   const at = Math.min(position, last);
-  const playback = usePlayback(positions, at, setPosition, 8);
+  // Runs may differ in their own fps: comparison starts at the default every run starts with.
+  const playback = usePlayback(positions, at, setPosition, DEFAULT_FPS);
   const { playing, setPlaying } = playback;
 
   // Another set of runs (a link to another comparison): start from that link's view.

@@ -1,6 +1,6 @@
 'use client';
 import { CreateRunDocument, ModelsDocument, NoisePresetsDocument } from '../../gql/graphql.ts';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from 'urql';
 import type { ImageFieldsFragment } from '../../gql/graphql.ts';
@@ -61,7 +61,8 @@ export function NewRunForm() {
   const change = (next: Partial<Draft>) => setDraft((d) => ({ ...d, ...next }));
   const fieldsetProps = { id, draft: filled, onChange: change, errors };
 
-  useEffect(() => {
+  // A layout effect: focus moves in the same commit that marks the fields, never a moment after.
+  useLayoutEffect(() => {
     if (failures > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [failures]);
 

@@ -181,6 +181,8 @@ export function RunView({ runId }: { runId: string }) {
               position={position}
               onPositionChange={show}
               label="Player"
+              fps={run.animation.fps}
+              mode={run.animation.loop === 'PING_PONG' ? 'ping-pong' : 'loop'}
             />
             <Filmstrip
               frames={frames}
