@@ -2,7 +2,7 @@
 # Prepares a machine for the tests: Node 24 (fetched into .tools/node when the machine has an
 # older Node), ../shared, PostgreSQL, Chromium, a Docker engine with docker-compose and debootstrap
 # (for the image and Compose tests), the npm packages. The README's test command is
-# `bash scripts/setup-test.sh && bash scripts/check.sh && bash scripts/test.sh`.
+# `bash scripts/setup-test.sh && . scripts/node24.sh && npm run lint && npm run typecheck && npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
