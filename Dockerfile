@@ -92,7 +92,18 @@ COPY --from=build /app/apps/server/schema.graphql apps/server/
 COPY --from=build /app/apps/web/.next apps/web/.next
 COPY --from=build /app/prisma prisma
 COPY --from=build /app/models models
-RUN mkdir -p /data /models apps/web/.next/cache \
+# The workspaces the processes import must resolve to compiled files here: an image that once left
+# out packages/domain, packages/config and packages/storage built fine and then every process
+# exited at start. The CLI (apps/cli) is not in the image: no process here runs it.
+RUN node --input-type=module -e " \
+      import { existsSync } from 'node:fs'; \
+      import { fileURLToPath } from 'node:url'; \
+      for (const name of ['@latent-lab/domain', '@latent-lab/config', '@latent-lab/storage', \
+                          '@latent-lab/engine', '@latent-lab/db', '@latent-lab/server']) { \
+        const file = fileURLToPath(import.meta.resolve(name)); \
+        if (!existsSync(file)) throw new Error(name + ' resolves to ' + file + ', which is missing'); \
+      }" \
+ && mkdir -p /data /models apps/web/.next/cache \
  && chown node:node /data /models apps/web/.next/cache
 # The node image's unprivileged user (uid 1000).
 USER node

@@ -333,6 +333,35 @@ describe('mutations are limited per user, across sessions and tokens', () => {
   });
 });
 
+describe('invitation previews are held to the per-address limit, sent together', () => {
+  const ATTEMPTS = 6;
+  const testServer = useTestServer({
+    name: 'concurrency_previews',
+    auth: { ...loadConfig({}).auth, signinAddressAttempts: ATTEMPTS },
+  });
+
+  test(`20 guessed tokens at once: exactly ${ATTEMPTS} answered (null), the rest told when to retry`, async () => {
+    const url = testServer.server.url;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        gql(
+          url,
+          'query ($t: String!) { invitation(token: $t) { workspaceName } }',
+          { t: randomBytes(32).toString('base64url') },
+          { token: null },
+        ),
+      ),
+    );
+    const counts = tally(results);
+    console.log('20 invitation previews at once, %d per address:', ATTEMPTS, counts);
+    assert.deepEqual(counts, { ok: ATTEMPTS, RATE_LIMITED: 20 - ATTEMPTS });
+    for (const result of results.filter((r) => !r.errors))
+      assert.equal(result.data?.invitation, null);
+    const limited = firstError(results.find((r) => r.errors)!);
+    assert.ok((limited.retryAfterSeconds as number) > 0);
+  });
+});
+
 // signUp under the open policy: a taken email is refused in the words of a failed sign-in.
 describe('sign-up does not tell which emails have accounts', () => {
   const testServer = useTestServer({
