@@ -362,6 +362,59 @@ describe('invitation previews are held to the per-address limit, sent together',
   });
 });
 
+describe('an invitation link sent by many people at once', () => {
+  const testServer = useTestServer({
+    name: 'concurrency_invitation',
+    auth: { ...loadConfig({}).auth, signupPolicy: 'first-user' },
+  });
+
+  test('8 sign-ups with one link at once: exactly one account joins, none left behind', async () => {
+    const url = testServer.server.url;
+    const { me } = await gqlOk(url, '{ me { workspaces { id } } }');
+    const workspaceId = me.workspaces[0].id as string;
+    const { inviteMember } = await gqlOk(
+      url,
+      'mutation ($w: ID!) { inviteMember(workspaceId: $w, role: MEMBER) { token } }',
+      { w: workspaceId },
+    );
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        gql(
+          url,
+          SIGN_UP,
+          {
+            input: {
+              email: `invited-${i}@example.com`,
+              password: OWNER.password,
+              name: `Invited ${i}`,
+              invitationToken: inviteMember.token,
+            },
+          },
+          { token: null },
+        ),
+      ),
+    );
+    const counts = tally(results);
+    console.log('8 sign-ups with one invitation at once:', counts);
+    assert.deepEqual(counts, { ok: 1, BAD_USER_INPUT: 7 });
+    const { members } = await gqlOk(
+      url,
+      'query ($w: ID!) { members(workspaceId: $w) { user { email } role } }',
+      { w: workspaceId },
+    );
+    assert.equal(members.length, 2, 'the owner and the one who joined');
+    // A refused sign-up leaves no account behind: its email and password do not sign in.
+    const refused = results.findIndex((r) => r.errors);
+    const signIn = await gql(
+      url,
+      SIGN_IN,
+      { input: { email: `invited-${refused}@example.com`, password: OWNER.password } },
+      { token: null },
+    );
+    assert.equal(firstError(signIn).code, 'UNAUTHENTICATED');
+  });
+});
+
 // signUp under the open policy: a taken email is refused in the words of a failed sign-in.
 describe('sign-up does not tell which emails have accounts', () => {
   const testServer = useTestServer({
