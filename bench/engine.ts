@@ -1,4 +1,4 @@
-// Engine benchmark: decode speed per precision, tiled and untiled, at 256 to 2048 (min / median ms,
+// Engine benchmark: decode and encode speed per precision, tiled and untiled, at 256 to 2048 (min / median ms,
 // GOP/s from the graphs' own convolutions, per-pixel cost against 256), int8 against fp32 on the
 // photos the shipped calibration never saw, tiled against untiled, and the 10-frame 512x512 CLI run
 // against the classic PyTorch recipe (../shared/bench/seed_baseline.py), timed in turn in this one
@@ -14,7 +14,7 @@ import { loadModelLocations } from '@latent-lab/config';
 import {
   choosePrecision,
   cpuInt8Support,
-  DEFAULT_DECODER_TILE,
+  DEFAULT_TILE,
   shippedCalibrationPath,
   getManifest,
   imageToTensor,
@@ -78,23 +78,29 @@ function psnr8(a: Tensor4, b: Tensor4): number {
 }
 
 const variants = [
-  { name: 'untiled', decoderTile: null },
-  { name: `tiled ${DEFAULT_DECODER_TILE}`, decoderTile: DEFAULT_DECODER_TILE },
+  { name: 'untiled', tile: null },
+  { name: `tiled ${DEFAULT_TILE}`, tile: DEFAULT_TILE },
 ] as const;
 
-async function decodeSpeed(): Promise<void> {
-  const cpu = cpuInt8Support();
-  const auto = choosePrecision('auto', await getManifest(model, locations.manifestsDir), cpu);
-  console.log(`CPU int8 flags: ${cpu.flags.join(', ') || 'none'}`);
-  console.log(`precision auto -> ${auto.precision} (${auto.reason})\n`);
+/** A seeded RGB image in [0, 1] with some texture, side x side. */
+function syntheticImage(side: number): Tensor4 {
+  return {
+    data: new Float32Array(3 * side * side).map((_, i) => 0.5 + 0.45 * Math.sin(i * 0.731)),
+    shape: [1, 3, side, side],
+  };
+}
+
+/** Speed of one half (encode: image -> latent; decode: latent -> image) per precision and size. */
+async function halfSpeed(part: 'encoder' | 'decoder'): Promise<void> {
+  const verb = part === 'encoder' ? 'encode' : 'decode';
   console.log(
-    `## ${model} decode, ${threads} thread(s), min / median of ${runs} runs after a warm-up`,
+    `\n## ${model} ${verb}, ${threads} thread(s), min / median of ${runs} runs after a warm-up`,
   );
   console.log(
     'GOP/s = 2 x the multiply-accumulates counted from the graph (halos not counted) / min time; ' +
       'per-pixel = (min ms per pixel) / (the same at 256).',
   );
-  console.log('| precision | decoder | size | min ms | median ms | GOP/s | per-pixel vs 256 |');
+  console.log(`| precision | ${part} | size | min ms | median ms | GOP/s | per-pixel vs 256 |`);
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const precision of ['fp32', 'int8'] as Precision[]) {
     for (const variant of variants) {
@@ -102,17 +108,22 @@ async function decodeSpeed(): Promise<void> {
         locations,
         intraOpThreads: threads,
         precision,
-        decoderTile: variant.decoderTile,
+        tile: variant.tile,
       });
       let base: number | undefined;
       for (const side of sizes) {
-        if (variant.decoderTile === null && side > untiledMax) continue;
-        const latent = syntheticLatent(side, vae.manifest.latentChannels);
-        const samples = await timeMs(() => vae.decode(latent));
+        if (variant.tile === null && side > untiledMax) continue;
+        const input =
+          part === 'encoder'
+            ? syntheticImage(side)
+            : syntheticLatent(side, vae.manifest.latentChannels);
+        const samples = await timeMs(() =>
+          part === 'encoder' ? vae.encode(input) : vae.decode(input),
+        );
         const min = Math.min(...samples);
         const perPixel = min / (side * side);
         base ??= side === 256 ? perPixel : undefined;
-        const gops = (2 * vae.macs(side, side).decoder) / (min / 1000) / 1e9;
+        const gops = (2 * vae.macs(side, side)[part]) / (min / 1000) / 1e9;
         console.log(
           `| ${precision} | ${variant.name} | ${side} | ${min.toFixed(0)} | ${median(samples).toFixed(0)} | ` +
             `${gops.toFixed(0)} | ${base ? `${(perPixel / base).toFixed(2)}x` : '-'} |`,
@@ -121,6 +132,15 @@ async function decodeSpeed(): Promise<void> {
       await vae.close();
     }
   }
+}
+
+async function speed(): Promise<void> {
+  const cpu = cpuInt8Support();
+  const auto = choosePrecision('auto', await getManifest(model, locations.manifestsDir), cpu);
+  console.log(`CPU int8 flags: ${cpu.flags.join(', ') || 'none'}`);
+  console.log(`precision auto -> ${auto.precision} (${auto.reason})`);
+  await halfSpeed('decoder');
+  await halfSpeed('encoder');
 }
 
 /** int8 against fp32 on the photos the shipped calibration never saw, and tiled against untiled, at 512. */
@@ -165,33 +185,35 @@ async function quality(): Promise<void> {
     }
   }
   console.log('\n## tiled vs untiled at 512 (astronaut), 32-pixel tiles');
-  console.log('| precision | PSNR dB | max abs difference |');
-  console.log('| --- | --- | --- |');
+  console.log('| precision | half | PSNR dB | max abs difference |');
+  console.log('| --- | --- | --- | --- |');
+  const astronaut = await imageToTensor(
+    await readFile(join(images, photos[0]!)),
+    { width: 512, height: 512 },
+    'cover',
+  );
   for (const precision of ['fp32', 'int8'] as const) {
-    const untiled = await loadVae(model, {
-      locations,
-      intraOpThreads: 2,
-      precision,
-      decoderTile: null,
-    });
-    const tiled = await loadVae(model, {
-      locations,
-      intraOpThreads: 2,
-      precision,
-      decoderTile: 32,
-    });
-    const [a, b] = [
-      await untiled.decode(latents[precision][0]!),
-      await tiled.decode(latents[precision][0]!),
+    const untiled = await loadVae(model, { locations, intraOpThreads: 2, precision, tile: null });
+    const tiled = await loadVae(model, { locations, intraOpThreads: 2, precision, tile: 32 });
+    const pairs: [string, Tensor4, Tensor4][] = [
+      ['encoder', await untiled.encode(astronaut), await tiled.encode(astronaut)],
+      [
+        'decoder',
+        await untiled.decode(latents[precision][0]!),
+        await tiled.decode(latents[precision][0]!),
+      ],
     ];
-    let maxAbs = 0;
-    for (let k = 0; k < a.data.length; k++)
-      maxAbs = Math.max(maxAbs, Math.abs(a.data[k]! - b.data[k]!));
-    let squared = 0;
-    for (let k = 0; k < a.data.length; k++) squared += (a.data[k]! - b.data[k]!) ** 2;
-    const db =
-      squared === 0 ? 'exact (Infinity)' : (10 * Math.log10(a.data.length / squared)).toFixed(1);
-    console.log(`| ${precision} | ${db} | ${maxAbs} |`);
+    for (const [half, a, b] of pairs) {
+      let [maxAbs, squared] = [0, 0];
+      for (let k = 0; k < a.data.length; k++) {
+        const d = Math.abs(a.data[k]! - b.data[k]!);
+        maxAbs = Math.max(maxAbs, d);
+        squared += d * d;
+      }
+      const db =
+        squared === 0 ? 'exact (Infinity)' : (10 * Math.log10(a.data.length / squared)).toFixed(1);
+      console.log(`| ${precision} | ${half} | ${db} | ${maxAbs} |`);
+    }
     await Promise.all([untiled.close(), tiled.close()]);
   }
   await Promise.all([vaes.fp32.close(), vaes.int8.close()]);
@@ -354,7 +376,7 @@ async function againstRecipe(): Promise<void> {
 }
 
 if (!values['recipe-only']) {
-  await decodeSpeed();
+  await speed();
   await quality();
 }
 if (!values['no-recipe']) await againstRecipe();

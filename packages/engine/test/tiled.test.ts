@@ -1,6 +1,7 @@
-// Depth-first tiled decoding on the real taef2 weights: the decoder's high-resolution stages run
-// in small tiles with the receptive-field halo computed from the graph, and the frames equal the
-// untiled decoder's, in float32 and int8; one pixel less of halo is not exact.
+// Depth-first tiled execution on the real taef2 weights: the decoder's and the encoder's
+// high-resolution stages run in small tiles with the receptive-field halo computed from the graph,
+// and the frames and latents equal the untiled ones, in float32 and int8; one pixel less of halo is
+// not exact.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -8,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { imageToTensor } from '../src/image/index.ts';
 import { loadVae, type WeightLocations } from '../src/models/index.ts';
-import { buildTaeDecoderSegments } from '../src/models/tae-graph.ts';
+import { buildTaeSegments } from '../src/models/tae-graph.ts';
 import { runStages, type Stage } from '../src/models/tiled.ts';
 import { readFile } from 'node:fs/promises';
 import type { Tensor4 } from '../src/types.ts';
@@ -48,14 +49,13 @@ async function latentOf(photo: string, side: number): Promise<Tensor4> {
   }
 }
 
-test('the halo of each decoder stage is its receptive field, computed from the graph', async () => {
-  const weights = await readWeightFile(join(shared, 'models/taef2/taef2_decoder.pth'));
-  const stages = buildTaeDecoderSegments(weights);
+test('the halo of each stage is its receptive field, computed from the graph', async () => {
+  const decoder = await readWeightFile(join(shared, 'models/taef2/taef2_decoder.pth'));
   // Latent stage: GroupNorm (global), never tiled. Then upsample + 3x3 conv and three blocks
   // (radius 9 at 2x, so ceil(10 / 2) = 5 input pixels), the same again, and upsample + 3x3 conv,
   // one block and the RGB conv (radius 4, so 3).
   assert.deepEqual(
-    stages.map((s) => [s.halo, s.scale]),
+    buildTaeSegments(decoder, 'decoder').map((s) => [s.halo, s.scale]),
     [
       [null, 1],
       [5, 2],
@@ -63,50 +63,89 @@ test('the halo of each decoder stage is its receptive field, computed from the g
       [3, 2],
     ],
   );
+  const encoder = await readWeightFile(join(shared, 'models/taef2/taef2_encoder.pth'));
+  // Full resolution: a 3x3 conv and a block (radius 4). Then a stride-2 3x3 conv (1 output pixel:
+  // a tile starts on an even row, so its first output reads padding) and three blocks (9): 10
+  // output pixels, twice; the latent stage's blocks have GroupNorm.
+  assert.deepEqual(
+    buildTaeSegments(encoder, 'encoder').map((s) => [s.halo, s.scale]),
+    [
+      [4, 1],
+      [10, 0.5],
+      [10, 0.5],
+      [null, 0.5],
+    ],
+  );
 });
 
 for (const precision of ['fp32', 'int8'] as const) {
-  test(`${precision}: tiled decode at 512x512 in 32-pixel tiles equals the untiled decode`, async () => {
-    const latent = await latentOf('astronaut.png', 512);
+  test(`${precision}: tiled encode and decode at 512x512 in 32-pixel tiles equal the untiled ones`, async () => {
+    const image = await imageToTensor(
+      await readFile(join(shared, 'images', 'astronaut.png')),
+      { width: 512, height: 512 },
+      'cover',
+    );
+    const latents: Tensor4[] = [];
     const decoded: Tensor4[] = [];
-    for (const decoderTile of [null, 32]) {
-      const vae = await loadVae('taef2', {
-        locations,
-        precision,
-        decoderTile,
-        intraOpThreads: THREADS,
-      });
-      decoded.push(await vae.decode(latent));
+    for (const tile of [null, 32]) {
+      const vae = await loadVae('taef2', { locations, precision, tile, intraOpThreads: THREADS });
+      latents.push(await vae.encode(image));
+      // Both decode the same latent, so the decoders are compared on their own.
+      decoded.push(await vae.decode(latents[0]!));
       await vae.close();
     }
-    const { maxAbs, psnr } = compare(decoded[0]!, decoded[1]!);
-    console.log(`${precision} tiled (32) vs untiled at 512: max |d| ${maxAbs}, PSNR ${psnr} dB`);
-    assert.ok(psnr >= 50, `${psnr} dB`);
-    assert.equal(maxAbs, 0, 'exact');
+    for (const [half, [untiled, tiled]] of [
+      ['encoder', latents],
+      ['decoder', decoded],
+    ] as const) {
+      const { maxAbs, psnr } = compare(untiled!, tiled!);
+      console.log(
+        `${precision} ${half} tiled (32) vs untiled at 512: max |d| ${maxAbs}, PSNR ${psnr} dB`,
+      );
+      assert.ok(psnr >= 50, `${half}: ${psnr} dB`);
+      assert.equal(maxAbs, 0, `${half}: exact`);
+    }
   });
 }
 
-test('one pixel less halo than the receptive field changes the output', async () => {
-  const weights = await readWeightFile(join(shared, 'models/taef2/taef2_decoder.pth'));
-  const stages: Stage[] = await Promise.all(
-    buildTaeDecoderSegments(weights).map(async ({ model, ...segment }) => ({
+/** A half's stages as plain sessions (no precision machinery), for running with altered halos. */
+async function stagesOf(part: 'encoder' | 'decoder'): Promise<Stage[]> {
+  const weights = await readWeightFile(join(shared, `models/taef2/taef2_${part}.pth`));
+  return Promise.all(
+    buildTaeSegments(weights, part).map(async ({ model, ...segment }) => ({
       ...segment,
       session: await ort.InferenceSession.create(model, { intraOpNumThreads: THREADS }),
       skeleton: {},
     })),
   );
+}
+
+/** Stage k with one pixel less halo than computed changes the output; with the halo it is exact. */
+async function assertHaloIsTight(stages: Stage[], input: Tensor4, tiled: number[]): Promise<void> {
   try {
-    const latent = await latentOf('chelsea.png', 256);
-    const exact = await runStages(stages, latent, 32);
-    const whole = await runStages(stages, latent, 1 << 20);
+    const exact = await runStages(stages, input, 32);
+    const whole = await runStages(stages, input, 1 << 20);
     assert.equal(compare(whole as Tensor4, exact as Tensor4).maxAbs, 0);
-    for (const k of [1, 2, 3]) {
+    for (const k of tiled) {
       const short = stages.map((s, i) => (i === k ? { ...s, halo: s.halo! - 1 } : s));
-      const cut = await runStages(short, latent, 32);
+      const cut = await runStages(short, input, 32);
       const { maxAbs } = compare(whole as Tensor4, cut as Tensor4);
       assert.ok(maxAbs > 0, `stage ${k} with halo ${stages[k]!.halo! - 1} is still exact`);
     }
   } finally {
     await Promise.all(stages.map((s) => s.session.release()));
   }
+}
+
+test('one pixel less halo than the receptive field changes the decoder output', async () => {
+  await assertHaloIsTight(await stagesOf('decoder'), await latentOf('chelsea.png', 256), [1, 2, 3]);
+});
+
+test('one pixel less halo than the receptive field changes the encoder output', async () => {
+  const image = await imageToTensor(
+    await readFile(join(shared, 'images', 'chelsea.png')),
+    { width: 256, height: 256 },
+    'cover',
+  );
+  await assertHaloIsTight(await stagesOf('encoder'), image, [0, 1, 2]);
 });

@@ -24,7 +24,7 @@ export {
   type CalibrationSource,
 } from './calibration.ts';
 export {
-  DEFAULT_DECODER_TILE,
+  DEFAULT_TILE,
   INT8_RECIPE,
   loadVae,
   openVae,

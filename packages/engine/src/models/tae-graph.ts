@@ -621,18 +621,20 @@ export function buildTaePart(
 }
 
 /**
- * One resolution stage of the decoder as its own graph, so the high-resolution stages can run tile
- * by tile (see `vae.ts`): the first stage (latent resolution, with the mid blocks' GroupNorm) runs
- * whole; every later stage starts at an upsample and, having only convolutions, ReLUs and adds,
- * gives exact output for a tile whose input carries `halo` pixels of context on each side.
+ * One resolution stage of a TAE half as its own graph, so the high-resolution stages can run tile
+ * by tile (see `tiled.ts`). The decoder is cut before each upsample, the encoder before each
+ * stride-2 convolution. A stage with only convolutions, ReLUs and adds gives exact output for a
+ * tile whose input carries `halo` pixels of context on each side; a stage with a global op (the
+ * mid blocks' GroupNorm, at latent resolution) runs whole.
  */
 export interface TaeSegment {
   model: Uint8Array;
-  /** Output side / input side (2 for an upsampling stage). */
-  scale: number;
+  /** Output side / input side: 2 for an upsampling stage, 0.5 for a downsampling one, else 1. */
+  scale: 0.5 | 1 | 2;
   /**
-   * Receptive-field radius in input pixels (a tile needs this much context on each side for its
-   * output to equal the whole image's), or null where a global op (GroupNorm) forbids tiling.
+   * Receptive-field radius in pixels of the stage's lower-resolution side (a tile needs this much
+   * context on each side for its output to equal the whole image's), or null where a global op
+   * (GroupNorm) forbids tiling.
    */
   halo: number | null;
   /** Graph input and output names. */
@@ -644,9 +646,11 @@ export interface TaeSegment {
 }
 
 /**
- * Radius, in input pixels, of the receptive field of layers [from, to): a 3x3 convolution adds 1,
- * a block 3 (its pooling branch, a global op, makes the range untileable: null), and a nearest 2x
- * upsample followed by a 3x3 convolution maps an output radius r to ceil((r + 1) / 2) input pixels.
+ * Radius of the receptive field of layers [from, to), in pixels of their lower-resolution side: a
+ * 3x3 convolution adds 1, a block 3 (its pooling branch, a global op, makes the range untileable:
+ * null), a nearest 2x upsample followed by a 3x3 convolution maps an output radius r to
+ * ceil((r + 1) / 2) input pixels, and a leading stride-2 3x3 convolution adds ceil(1 / 2) = 1
+ * output pixel (a tile starts on an even input row, so its first output reads the tile's padding).
  */
 function receptiveRadius(
   weights: TensorMap,
@@ -658,12 +662,15 @@ function receptiveRadius(
   for (let i = to - 1; i >= from; i--) {
     const layer = layers[i]!;
     if (layer.op === 'conv') {
+      const kernel = kernelRadius(weights, String(layer.index));
       if (layers[i - 1]?.op === 'upsample') {
-        radius = Math.ceil((radius + kernelRadius(weights, String(layer.index))) / 2);
+        radius = Math.ceil((radius + kernel) / 2);
         i--;
+      } else if ((layer.stride ?? 1) === 2 && i === from) {
+        radius += Math.ceil(kernel / 2);
       } else {
         if ((layer.stride ?? 1) !== 1) return null;
-        radius += kernelRadius(weights, String(layer.index));
+        radius += kernel;
       }
     } else if (layer.op === 'block') {
       if (weights.has(`${layer.index}.pool.0.weight`)) return null;
@@ -684,29 +691,41 @@ function kernelRadius(weights: TensorMap, prefix: string): number {
   return (shape[2]! - 1) / 2;
 }
 
-/** The decoder cut before each upsample into stages (`TaeSegment`), in order. */
-export function buildTaeDecoderSegments(
+/** Where a half changes resolution: before each upsample (decoder), each stride-2 conv (encoder). */
+function isResolutionCut(layer: Layer): boolean {
+  return layer.op === 'upsample' || (layer.op === 'conv' && (layer.stride ?? 1) === 2);
+}
+
+/** A half cut into resolution stages (`TaeSegment`), in order. */
+export function buildTaeSegments(
   weights: TensorMap,
+  part: TaePart,
   options: TaeBuildOptions = {},
 ): TaeSegment[] {
   const { mode, fourPhase } = checkedMode(options);
-  if (mode.kind === 'calibrate') throw new Error('calibration uses the whole decoder graph');
-  const layers = DECODER;
-  const latentChannels = latentChannelsOf(weights, 'decoder');
-  const cuts = layers.flatMap((layer, i) => (layer.op === 'upsample' ? [i] : []));
+  if (mode.kind === 'calibrate') throw new Error('calibration uses the whole graph');
+  const layers = part === 'encoder' ? ENCODER : DECODER;
+  const latentChannels = latentChannelsOf(weights, part);
+  const cuts = layers.flatMap((layer, i) => (i > 0 && isResolutionCut(layer) ? [i] : []));
   const bounds = [0, ...cuts, layers.length];
   const quantized = mode.kind === 'int8';
+  const [halfInput, halfOutput] = part === 'encoder' ? ['image', 'latent'] : ['latent', 'image'];
   const used = new Set<string>();
-  const segments = bounds.slice(0, -1).map((from, k) => {
+  const segments = bounds.slice(0, -1).map((from, k): TaeSegment => {
     const to = bounds[k + 1]!;
     const first = from === 0;
     const last = to === layers.length;
-    const tae = new TaeGraph(weights, 'decoder', mode, fourPhase, layers);
+    const tae = new TaeGraph(weights, part, mode, fourPhase, layers);
+    const firstConv = layers
+      .slice(from)
+      .find((layer): layer is Extract<Layer, { op: 'conv' }> => layer.op === 'conv')!;
     const channels = first
-      ? latentChannels
-      : weights.get(`${(layers[from + 1] as { index: number }).index}.weight`)!.shape[1]!;
+      ? part === 'encoder'
+        ? 3
+        : latentChannels
+      : weights.get(`${firstConv.index}.weight`)!.shape[1]!;
     const input = {
-      name: first ? 'latent' : 'x',
+      name: first ? halfInput : 'x',
       dims: ['N', channels, 'h', 'w'],
       type: (first || !quantized ? 'float32' : 'uint8') as 'float32' | 'uint8',
     };
@@ -714,21 +733,21 @@ export function buildTaeDecoderSegments(
     if (input.type === 'uint8') {
       // Every stage begins after a block, whose output is a ReLU activation tapped by its index.
       const previous = layers[from - 1]!;
-      if (previous.op !== 'block') throw new Error('a decoder stage must follow a block');
+      if (previous.op !== 'block') throw new Error(`a ${part} stage must follow a block`);
       value = tae.dequantizeInput(value, String(previous.index), 'relu');
     }
     value = buildLayers(tae, layers, from, to, value);
     const outputType: 'float32' | 'uint8' = last || !quantized ? 'float32' : 'uint8';
     if (outputType === 'uint8') value = tae.quantizedSource(value);
     const output = {
-      name: last ? 'image' : 'y',
+      name: last ? halfOutput : 'y',
       dims: ['N', 'C', 'H', 'W'],
       type: outputType,
     } as const;
     tae.usedKeys().forEach((key) => used.add(key));
     return {
       model: tae.graph.build(input, value, output),
-      scale: first ? 1 : 2,
+      scale: first ? 1 : part === 'encoder' ? 0.5 : 2,
       halo: receptiveRadius(weights, layers, from, to),
       input: input.name,
       output: output.name,
@@ -740,7 +759,7 @@ export function buildTaeDecoderSegments(
   if (unused.length > 0)
     throw new EngineError(
       'INVALID_CHECKPOINT',
-      `TAE decoder: unexpected tensors ${unused.slice(0, 5).join(', ')}; not a TAESD-family checkpoint`,
+      `TAE ${part}: unexpected tensors ${unused.slice(0, 5).join(', ')}; not a TAESD-family checkpoint`,
     );
   return segments;
 }

@@ -1,4 +1,4 @@
-// Depth-first tiled decoding: the decoder's stages (`TaeSegment`) run one after another; a stage
+// Depth-first tiled execution: a TAE half's stages (`TaeSegment`) run one after another; a stage
 // whose receptive field is local (no GroupNorm) runs tile by tile, each tile's input carrying the
 // stage's receptive-field radius (`halo`) of context, so its activations stay in cache while the
 // output equals the whole image's: the context covers every pixel a core output depends on, and the
@@ -79,39 +79,50 @@ async function runSession(stage: Stage, input: Tensor): Promise<Tensor> {
 }
 
 /**
- * Runs a stage over `input`, in tiles of at most `tile` output pixels a side (plus the halo) when
- * the stage allows it and the image is larger than one tile; whole otherwise.
+ * Runs a stage over `input` in tiles whose high-resolution side is at most `tile` pixels (plus the
+ * halo) when the stage allows it and the image is larger than one tile; whole otherwise. Tiles are
+ * laid out on the stage's lower-resolution side, so a downsampling stage's input tiles start on even
+ * rows and columns, where its stride-2 convolution samples.
  */
 export async function runStage(stage: Stage, input: Tensor, tile: number): Promise<Tensor> {
   const [, , h, w] = input.shape as [number, number, number, number];
-  const core = Math.max(1, Math.floor(tile / stage.scale));
-  if (stage.halo === null || (h <= core && w <= core)) return runSession(stage, input);
-  const s = stage.scale;
-  const halo = stage.halo;
+  const { scale, halo } = stage;
+  // Input and output pixels per pixel of the lower-resolution side.
+  const [inStep, outStep] = scale === 2 ? [1, 2] : scale === 0.5 ? [2, 1] : [1, 1];
+  const [lowH, lowW] = [h / inStep, w / inStep];
+  const core = Math.max(1, Math.floor(tile / Math.max(inStep, outStep)));
+  if (halo === null || (lowH <= core && lowW <= core)) return runSession(stage, input);
+  if (!Number.isInteger(lowH) || !Number.isInteger(lowW))
+    throw new EngineError('INVALID_OPTION', `a ${h}x${w} input cannot be halved exactly`);
   let output: Tensor | undefined;
-  for (const [y0, y1] of split(h, Math.ceil(h / core)))
-    for (const [x0, x1] of split(w, Math.ceil(w / core))) {
+  for (const [y0, y1] of split(lowH, Math.ceil(lowH / core)))
+    for (const [x0, x1] of split(lowW, Math.ceil(lowW / core))) {
       const [ey0, ex0] = [Math.max(0, y0 - halo), Math.max(0, x0 - halo)];
-      const [ey1, ex1] = [Math.min(h, y1 + halo), Math.min(w, x1 + halo)];
-      const part = await runSession(stage, crop(input, ey0, ey1, ex0, ex1));
+      const [ey1, ex1] = [Math.min(lowH, y1 + halo), Math.min(lowW, x1 + halo)];
+      const part = await runSession(
+        stage,
+        crop(input, ey0 * inStep, ey1 * inStep, ex0 * inStep, ex1 * inStep),
+      );
       if (!output) {
         const [n, c] = part.shape as [number, number];
         const Array_ = part.data.constructor as new (length: number) => Data;
-        output = { data: new Array_(n * c * h * s * w * s), shape: [n, c, h * s, w * s] };
+        const [oh, ow] = [lowH * outStep, lowW * outStep];
+        output = { data: new Array_(n * c * oh * ow), shape: [n, c, oh, ow] };
       }
-      const [rows, cols] = [(y1 - y0) * s, (x1 - x0) * s];
-      paste(output, part, (y0 - ey0) * s, (x0 - ex0) * s, rows, cols, y0 * s, x0 * s);
+      const [rows, cols] = [(y1 - y0) * outStep, (x1 - x0) * outStep];
+      const [py0, px0] = [(y0 - ey0) * outStep, (x0 - ex0) * outStep];
+      paste(output, part, py0, px0, rows, cols, y0 * outStep, x0 * outStep);
     }
   return output!;
 }
 
-/** Runs the stages in order; the first stage's input is the latent. */
+/** Runs the stages in order. */
 export async function runStages(
   stages: readonly Stage[],
-  latent: Tensor,
+  input: Tensor,
   tile: number,
 ): Promise<Tensor> {
-  let value = latent;
+  let value = input;
   for (const stage of stages) value = await runStage(stage, value, tile);
   return value;
 }

@@ -5,7 +5,7 @@ import { EngineError } from '../errors.ts';
 import type { Tensor4 } from '../types.ts';
 import { readWeightFile } from '../weights/index.ts';
 import { createCpuSession } from './cpu-session.ts';
-import { countConvMacs, graphSkeleton } from './macs.ts';
+import { graphSkeleton } from './macs.ts';
 import { getManifest, type ModelManifest } from './manifest.ts';
 import { resolveWeights, type WeightLocations } from './locations.ts';
 import {
@@ -23,7 +23,7 @@ import {
   type PrecisionSetting,
 } from './precision.ts';
 import {
-  buildTaeDecoderSegments,
+  buildTaeSegments,
   buildTaePart,
   taeLatentChannels,
   type TaeBuildOptions,
@@ -88,15 +88,15 @@ export interface LoadVaeOptions {
   /** CPU capabilities for `auto` (default: read from /proc/cpuinfo). */
   cpu?: CpuInt8Support;
   /**
-   * TAE decoders: side, in output pixels of each high-resolution stage, of the tiles it runs in
-   * (`DEFAULT_DECODER_TILE`; the output is the same as untiled); null: the whole decoder as one
-   * graph, untiled.
+   * TAE models: side, in pixels of a stage's high-resolution side, of the tiles the encoder's and
+   * decoder's high-resolution stages run in (`DEFAULT_TILE`; the output is the same as untiled);
+   * null: each half as one graph, untiled.
    */
-  decoderTile?: number | null;
+  tile?: number | null;
 }
 
-/** Tile side (output pixels of a stage) of tiled decoding: activations of a tile stay in cache. */
-export const DEFAULT_DECODER_TILE = 128;
+/** Tile side (high-resolution pixels of a stage) of tiled execution: a tile's activations stay in cache. */
+export const DEFAULT_TILE = 128;
 
 interface Half {
   session: ort.InferenceSession;
@@ -141,23 +141,6 @@ function checkTensor(tensor: Tensor4, what: string, channels: number, multiple: 
   }
 }
 
-async function run(
-  half: Half,
-  data: Float32Array,
-  shape: readonly number[],
-): Promise<{ data: Float32Array; shape: number[] }> {
-  const results = await half.session.run({
-    [half.input]: new ort.Tensor('float32', data, [...shape]),
-  });
-  const output = results[half.output];
-  if (!output || output.type !== 'float32')
-    throw new EngineError(
-      'INVALID_CHECKPOINT',
-      `model output "${half.output}" is missing or not float32`,
-    );
-  return { data: output.data as Float32Array, shape: [...output.dims] };
-}
-
 function asTensor4(data: Float32Array, shape: number[], what: string): Tensor4 {
   if (shape.length !== 4)
     throw new EngineError(
@@ -182,9 +165,9 @@ class OrtVae implements Vae {
 
   constructor(
     readonly manifest: ModelManifest,
-    private readonly encoder: Half,
+    private readonly encoder: Stage[],
     private readonly decoder: Stage[],
-    private readonly decoderTile: number,
+    private readonly tile: number,
     readonly precision: Precision,
     readonly precisionReason: string,
     readonly calibrationSource: CalibrationSource | null = null,
@@ -195,8 +178,8 @@ class OrtVae implements Vae {
     if (this.encoderReleased)
       throw new EngineError('INVALID_OPTION', `${this.manifest.id}: the encoder was released`);
     const input = mapRange(image.data, [0, 1], this.manifest.encoderInputRange);
-    const result = await run(this.encoder, input, image.shape);
-    const latent = asTensor4(result.data, result.shape, 'encoder output');
+    const result = await runStages(this.encoder, { data: input, shape: image.shape }, this.tile);
+    const latent = asTensor4(result.data as Float32Array, [...result.shape], 'encoder output');
     const channels = this.manifest.latentChannels;
     const expected = this.manifest.encoderOutput === 'mean-logvar' ? 2 * channels : channels;
     if (latent.shape[1] !== expected) {
@@ -212,7 +195,7 @@ class OrtVae implements Vae {
 
   async decode(latent: Tensor4): Promise<Tensor4> {
     checkTensor(latent, 'latent', this.manifest.latentChannels, 1);
-    const result = await runStages(this.decoder, latent, this.decoderTile);
+    const result = await runStages(this.decoder, latent, this.tile);
     return asTensor4(
       mapRange(result.data as Float32Array, this.manifest.decoderOutputRange, [0, 1]),
       [...result.shape],
@@ -223,7 +206,7 @@ class OrtVae implements Vae {
   macs(height: number, width: number): { encoder: number; decoder: number } {
     const factor = this.manifest.downscale;
     return {
-      encoder: countConvMacs(this.encoder.skeleton, height, width),
+      encoder: stagesMacs(this.encoder, height, width),
       decoder: stagesMacs(this.decoder, height / factor, width / factor),
     };
   }
@@ -231,7 +214,7 @@ class OrtVae implements Vae {
   async releaseEncoder(): Promise<void> {
     if (this.encoderReleased) return;
     this.encoderReleased = true;
-    await this.encoder.session.release();
+    await Promise.all(this.encoder.map((stage) => stage.session.release()));
   }
 
   async close(): Promise<void> {
@@ -264,12 +247,12 @@ async function createHalf(
   return { session, skeleton: graphSkeleton(graph), input, output };
 }
 
-/** A whole graph as one decoder stage (never tiled). */
+/** A whole graph as one stage (never tiled). */
 function wholeStage(half: Half): Stage {
   return { ...half, scale: 1, halo: null, inputType: 'float32', outputType: 'float32' };
 }
 
-/** The TAE decoder as resolution stages, each its own session (see `buildTaeDecoderSegments`). */
+/** A TAE half as resolution stages, each its own session (see `buildTaeSegments`). */
 async function createStages(segments: readonly TaeSegment[], threads: number): Promise<Stage[]> {
   return Promise.all(
     segments.map(async ({ model, ...segment }) => ({
@@ -303,12 +286,12 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
       'intraOpThreads',
     );
   }
-  const tile = options.decoderTile === undefined ? DEFAULT_DECODER_TILE : options.decoderTile;
+  const tile = options.tile === undefined ? DEFAULT_TILE : options.tile;
   if (tile !== null && (!Number.isInteger(tile) || tile < 8))
     throw new EngineError(
       'INVALID_OPTION',
-      `decoderTile must be an integer of at least 8 pixels or null, got ${tile}`,
-      'decoderTile',
+      `tile must be an integer of at least 8 pixels or null, got ${tile}`,
+      'tile',
     );
   const setting = options.precision ?? 'fp32';
   const choice = choosePrecision(setting, manifest, options.cpu);
@@ -364,18 +347,18 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
         reason = `auto: int8 calibration unavailable (${(error as Error).message})`;
       }
     }
-    /** The decoder in precision `p`: resolution stages run in tiles, or one whole graph. */
-    const decoderFor = (p: Precision): Promise<Stage[]> => {
-      const graph = buildOptions(p, ranges?.decoder, 'decoder');
+    /** A half in precision `p`: resolution stages run in tiles, or one whole graph. */
+    const halfFor = (part: 'encoder' | 'decoder', p: Precision): Promise<Stage[]> => {
+      const weights = part === 'encoder' ? encoderWeights : decoderWeights;
+      const graph = buildOptions(p, ranges?.[part], part);
+      const [input, output] = part === 'encoder' ? ['image', 'latent'] : ['latent', 'image'];
       return tile === null
-        ? createHalf(
-            buildTaePart(decoderWeights, 'decoder', graph).model,
-            'latent',
-            'image',
-            threads,
-          ).then((half) => [wholeStage(half)])
-        : createStages(buildTaeDecoderSegments(decoderWeights, graph), threads);
+        ? createHalf(buildTaePart(weights, part, graph).model, input, output, threads).then(
+            (half) => [wholeStage(half)],
+          )
+        : createStages(buildTaeSegments(weights, part, graph), threads);
     };
+    const decoderFor = (p: Precision) => halfFor('decoder', p);
     if (setting === 'auto' && precision === 'int8') {
       const measured = await measuredPrecision(
         { model: manifest.id, decoderSha256: sha256(decoderBytes), threads, tile },
@@ -390,15 +373,10 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
         `auto: ${precision} decodes faster on this CPU (${measured.measuredNow ? 'measured now' : 'measured before'}: ` +
         `int8 ${int8Ms.toFixed(1)} ms, fp32 ${fp32Ms.toFixed(1)} ms a 256x256 frame, ${threads} thread(s)); ${choice.reason}`;
     }
-    // onnxruntime optimizes the first session on its own thread while the other graphs are built.
-    const encoderHalf = createHalf(
-      buildTaePart(encoderWeights, 'encoder', buildOptions(precision, ranges?.encoder, 'encoder'))
-        .model,
-      'image',
-      'latent',
-      threads,
-    );
-    const [encoder, decoder] = await Promise.all([encoderHalf, decoderFor(precision)]);
+    const [encoder, decoder] = await Promise.all([
+      halfFor('encoder', precision),
+      decoderFor(precision),
+    ]);
     return new OrtVae(
       manifest,
       encoder,
@@ -418,12 +396,16 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
     );
   return new OrtVae(
     manifest,
-    await createHalf(
-      new Uint8Array(await readFile(paths.encoder)),
-      names.encoder.input,
-      names.encoder.output,
-      threads,
-    ),
+    [
+      wholeStage(
+        await createHalf(
+          new Uint8Array(await readFile(paths.encoder)),
+          names.encoder.input,
+          names.encoder.output,
+          threads,
+        ),
+      ),
+    ],
     [
       wholeStage(
         await createHalf(
