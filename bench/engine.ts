@@ -3,7 +3,7 @@
 // photos the shipped calibration never saw, tiled against untiled, and the 10-frame 512x512 CLI run
 // against the classic PyTorch recipe (../shared/bench/seed_baseline.py), timed in turn in this one
 // invocation. Prints figures; asserts nothing.
-// Usage: npm run bench [-- --runs 3 --rounds 3 --sizes 256,512,1024,2048 --threads 1 --no-recipe | --recipe-only]
+// Usage: npm run bench [-- --runs 3 --rounds 3 --sizes 256,512,1024,2048 --threads 1 --halves decoder,encoder --no-recipe | --recipe-only]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     // Untiled decodes slow down with size (activations out of cache); above this side they are skipped.
     'untiled-max': { type: 'string', default: '1024' },
     threads: { type: 'string', default: '1' },
+    halves: { type: 'string', default: 'decoder,encoder' },
     'no-recipe': { type: 'boolean', default: false },
     'recipe-only': { type: 'boolean', default: false },
   },
@@ -43,6 +44,7 @@ const model = values.model!;
 const sizes = values.sizes!.split(',').map(Number);
 const untiledMax = Number(values['untiled-max']);
 const threads = Number(values.threads);
+const halves = values.halves!.split(',') as ('encoder' | 'decoder')[];
 const repo = new URL('..', import.meta.url).pathname;
 const locations = loadModelLocations(process.env);
 const shared = new URL('../../shared/', import.meta.url).pathname;
@@ -139,8 +141,7 @@ async function speed(): Promise<void> {
   const auto = choosePrecision('auto', await getManifest(model, locations.manifestsDir), cpu);
   console.log(`CPU int8 flags: ${cpu.flags.join(', ') || 'none'}`);
   console.log(`precision auto -> ${auto.precision} (${auto.reason})`);
-  await halfSpeed('decoder');
-  await halfSpeed('encoder');
+  for (const half of halves) await halfSpeed(half);
 }
 
 /** int8 against fp32 on the photos the shipped calibration never saw, and tiled against untiled, at 512. */
