@@ -193,14 +193,10 @@ export function parseReportUpdate(
   input: unknown,
   limits: Pick<RunLimits, 'maxSteps'>,
 ): Partial<ReportParams> {
-  const { name, notes, view } = reportSchema(limits).shape;
+  // Notes without their default: an omitted field keeps the stored notes.
+  const { name, view } = reportSchema(limits).shape;
   return parseReportWith(
     z.object({ name: name.optional(), notes: notesSchema.optional(), view: view.optional() }),
     input,
   );
-}
-
-/** A stored view, read back in the dashboard: validated again, so a bad link or old report says why. */
-export function parseReportView(input: unknown, limits: Pick<RunLimits, 'maxSteps'>): ReportView {
-  return parseReportWith(z.object({ view: reportViewSchema(limits) }), { view: input }).view;
 }
