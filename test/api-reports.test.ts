@@ -253,6 +253,11 @@ describe('saved reports', () => {
       ['compare', 'view', /must be an object with a kind/],
       [compare({ runIds: runIds.slice(0, 1) }), 'view.runIds', /2 to 4 runs, got 1/],
       [compare({ runIds: [runIds[0], runIds[0]] }), 'view.runIds[1]', /already compared/],
+      [
+        compare({ runIds: [runIds[0], 'x'.repeat(5000)] }),
+        'view.runIds[1]',
+        /at most 64 characters, got 5000/,
+      ],
       [compare({ mode: 'blend' }), 'view.mode', /side, wipe, onion, diff/],
       [compare({ wipe: 1.5 }), 'view.wipe', /from 0 to 1, got 1.5/],
       [compare({ gain: 3 }), 'view.gain', /1, 2, 4, 8, 16, got 3/],

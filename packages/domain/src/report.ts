@@ -30,6 +30,8 @@ export const DEFAULT_COMPARE_VIEW = {
 } as const satisfies Omit<CompareView, 'kind' | 'runIds'>;
 
 export const MAX_REPORT_NAME_LENGTH = 200;
+/** Run ids are UUIDs (36 characters); anything much longer is no id, and is not echoed back whole. */
+const MAX_RUN_ID_LENGTH = 64;
 
 function shown(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
@@ -42,9 +44,13 @@ function compareViewSchema(limits: Pick<RunLimits, 'maxSteps'>) {
     .strictObject({
       kind: z.literal('compare'),
       runIds: z
-        .array(z.string({ error: 'view.runIds must be a list of run ids' }), {
-          error: 'view.runIds must be a list of run ids',
-        })
+        .array(
+          z.string({ error: 'view.runIds must be a list of run ids' }).max(MAX_RUN_ID_LENGTH, {
+            error: (issue) =>
+              `a run id has at most ${MAX_RUN_ID_LENGTH} characters, got ${(issue.input as string).length}`,
+          }),
+          { error: 'view.runIds must be a list of run ids' },
+        )
         .refine((ids) => ids.length >= 2 && ids.length <= MAX_COMPARED, {
           error: (issue) =>
             `view.runIds: a comparison shows 2 to ${MAX_COMPARED} runs, got ${(issue.input as unknown[]).length}`,
