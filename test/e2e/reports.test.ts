@@ -5,7 +5,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createRun, gqlOk, joinWorkspace, uploadPhotos, watchRun } from '../helpers/api.ts';
-import { closeDashboard, newSignedInContext, openDashboard, screenshot } from './browser.ts';
+import {
+  closeDashboard,
+  newSignedInContext,
+  openDashboard,
+  PHONE,
+  screenshot,
+  unnamedControls,
+} from './browser.ts';
 
 const STEPS = 6;
 const SIDE = 64;
@@ -141,6 +148,60 @@ describe('saved reports in Chromium', () => {
     await page.goto(`/compare?runs=${runIds.join(',')}`);
     await page.getByTestId('compare-column').nth(1).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Save as report' }).count(), 0);
+    await page.close();
+  });
+
+  test('the author edits the notes and deletes the report; every control is named and fits a phone', async () => {
+    const page = await member.newPage();
+    await page.goto(`/compare?runs=${runIds.join(',')}`);
+    await page.getByRole('button', { name: 'Save as report' }).click();
+    await page.getByRole('form', { name: 'Save as report' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(await unnamedControls(page), [], 'compare with the Save as report form');
+
+    await page.goto('/reports');
+    await page.getByRole('link', { name: 'Seeds 1 and 2 at frame 3' }).click();
+    await page.waitForURL(reportUrl);
+    await page.getByTestId('compare-column').nth(1).locator('img').waitFor();
+    assert.deepEqual(await unnamedControls(page), [], 'the report page');
+    await page.getByRole('button', { name: 'Edit name and notes' }).click();
+    const form = page.getByRole('form', { name: /^Edit report/ });
+    assert.deepEqual(await unnamedControls(page), [], 'the report editor');
+    await form.getByLabel('Notes (Markdown)').fill('Seed *1* wins after all.');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByTestId('report-notes').locator('em').getByText('1').waitFor();
+
+    const phone = await member.browser()!.newContext({
+      baseURL: server.url,
+      viewport: PHONE,
+      isMobile: true,
+      hasTouch: true,
+      storageState: await member.storageState(),
+    });
+    try {
+      const small = await phone.newPage();
+      for (const path of ['/reports', new URL(reportUrl).pathname]) {
+        await small.goto(path);
+        await small.locator('main h1').first().waitFor();
+        await small.waitForLoadState('networkidle');
+        const overflow = (await small.evaluate(
+          'document.documentElement.scrollWidth - window.innerWidth',
+        )) as number;
+        assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px at ${PHONE.width}px`);
+      }
+      await screenshot(small, 'phone-report');
+    } finally {
+      await phone.close();
+    }
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete report' }).click();
+    await page.waitForURL((url) => url.pathname === '/reports');
+    await page.getByText('No reports yet.').waitFor();
+    const gone = await viewer.newPage();
+    await gone.goto(reportUrl);
+    await gone.getByRole('heading', { name: 'Report not found' }).waitFor();
+    await gone.close();
     await page.close();
     assert.deepEqual(pageErrors, []);
   });
