@@ -116,6 +116,9 @@ describe('saved reports in Chromium', () => {
     reportUrl = page.url();
     await page.getByRole('heading', { name: 'Seeds 1 and 2 at frame 3' }).waitFor();
     assert.ok(await page.getByRole('button', { name: 'Edit name and notes' }).isVisible());
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByText('Copied.').waitFor();
+    assert.equal(await page.evaluate('navigator.clipboard.readText()'), reportUrl);
     await page.close();
   });
 
@@ -164,6 +167,17 @@ describe('saved reports in Chromium', () => {
     await page.waitForURL(reportUrl);
     await page.getByTestId('compare-column').nth(1).locator('img').waitFor();
     assert.deepEqual(await unnamedControls(page), [], 'the report page');
+    // The author keeps another view in the report: the onion skin at 70 %.
+    await page.getByRole('radio', { name: 'Onion skin' }).check();
+    await page.getByLabel('Opacity of B').fill('70');
+    await page.getByRole('button', { name: 'Save this view to the report' }).click();
+    await page.getByText('View saved.').waitFor();
+    await page.reload();
+    await page.getByTestId('compare-column').nth(1).locator('img').waitFor();
+    assert.ok(await page.getByRole('radio', { name: 'Onion skin' }).isChecked());
+    assert.equal(await page.getByLabel('Opacity of B').inputValue(), '70');
+    assert.equal(await page.getByTestId('compare-position').textContent(), `3/${STEPS - 1}`);
+
     await page.getByRole('button', { name: 'Edit name and notes' }).click();
     const form = page.getByRole('form', { name: /^Edit report/ });
     assert.deepEqual(await unnamedControls(page), [], 'the report editor');

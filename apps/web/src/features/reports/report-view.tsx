@@ -98,6 +98,7 @@ export function ReportView({ reportId }: { reportId: string }) {
     variables: { id: reportId },
   });
   const [updateState, update] = useMutation(UpdateReportDocument);
+  const [viewSaved, setViewSaved] = useState(false);
   const report = data?.report;
   if (error) return <ErrorMessage message={describeError(error)} />;
   if (fetching && !report) return <p className="muted">Loading the report…</p>;
@@ -128,10 +129,17 @@ export function ReportView({ reportId }: { reportId: string }) {
                     type="button"
                     className="small"
                     disabled={updateState.fetching}
-                    onClick={() => void update({ id: report.id, input: { view: current } })}
+                    onClick={async () => {
+                      setViewSaved(false);
+                      const result = await update({ id: report.id, input: { view: current } });
+                      setViewSaved(!result.error);
+                    }}
                   >
                     Save this view to the report
                   </button>
+                  <span role="status" className="muted">
+                    {viewSaved ? 'View saved.' : ''}
+                  </span>
                   <ErrorMessage message={describeError(updateState.error)} />
                 </div>
               ) : null}
