@@ -33,7 +33,9 @@ interface Ids {
   imageA: string;
   otherImageA: string;
   runA: string;
+  otherRunA: string;
   presetA: string;
+  reportA: string;
   tokenA: string;
   memberA: string;
   usedInvitation: string;
@@ -303,6 +305,43 @@ const RULES: Record<string, Rule> = {
       variables: { id: ids.runA },
     }),
   },
+  // Reports.
+  reports: {
+    call: () => ({ query: '{ reports { nodes { id view } } }' }),
+    expect: { otherWorkspace: 'ok' },
+  },
+  report: {
+    call: (ids) => ({
+      query: 'query ($id: ID!) { report(id: $id) { id view } }',
+      variables: { id: ids.reportA },
+    }),
+    expect: { otherWorkspace: 'null' },
+  },
+  createReport: {
+    write: true,
+    call: (ids) => ({
+      query: 'mutation ($input: CreateReportInput!) { createReport(input: $input) { id } }',
+      variables: {
+        input: { name: 'r', view: { kind: 'compare', runIds: [ids.runA, ids.otherRunA] } },
+      },
+    }),
+    // Another workspace's runs are unknown runs there.
+    expect: { otherWorkspace: 'BAD_USER_INPUT' },
+  },
+  updateReport: {
+    write: true,
+    call: (ids) => ({
+      query: 'mutation ($id: ID!) { updateReport(id: $id, input: { notes: "x" }) { id } }',
+      variables: { id: ids.reportA },
+    }),
+  },
+  deleteReport: {
+    write: true,
+    call: (ids) => ({
+      query: 'mutation ($id: ID!) { deleteReport(id: $id) }',
+      variables: { id: ids.reportA },
+    }),
+  },
   // Subscriptions (over the WebSocket).
   runProgress: {
     call: (ids) => ({
@@ -354,6 +393,12 @@ describe('workspace isolation on every path', () => {
     const input = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64, seed: 1 };
     const run = await createRun(server.url, input);
     await watchRun(server.url, run.id);
+    const otherRun = await createRun(server.url, { ...input, seed: 2 });
+    const report = await gqlOk(
+      server.url,
+      'mutation ($input: CreateReportInput!) { createReport(input: $input) { id } }',
+      { input: { name: 'A report', view: { kind: 'compare', runIds: [run.id, otherRun.id] } } },
+    );
     const preset = await gqlOk(
       server.url,
       'mutation { createNoisePreset(input: { name: "A grain", level: 0.1 }) { id } }',
@@ -372,7 +417,9 @@ describe('workspace isolation on every path', () => {
       imageA,
       otherImageA,
       runA: run.id,
+      otherRunA: otherRun.id,
       presetA: preset.createNoisePreset.id,
+      reportA: report.createReport.id,
       tokenA: token.createApiToken.apiToken.id,
       memberA: member.user.id,
       usedInvitation: viewerInvitation,

@@ -13,6 +13,7 @@ import { DownloadService } from './services/downloads.ts';
 import { ImageService } from './services/images.ts';
 import { ModelCatalog } from './services/models.ts';
 import { PresetService } from './services/presets.ts';
+import { ReportService } from './services/reports.ts';
 import { ProgressService } from './services/progress.ts';
 import { LoginLimiter, MutationLimiter } from './services/rate-limits.ts';
 import { RunService } from './services/runs.ts';
@@ -65,6 +66,7 @@ export function createServices(
       maxStorageBytes: config.auth.maxStorageBytes,
       limitMutation,
     }),
+    reports: new ReportService(db.client, config.limits, config.maxPageSize),
     models,
     progress: new ProgressService(db.client, bus),
     downloads: new DownloadService(db.client, storage),

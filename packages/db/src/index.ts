@@ -46,6 +46,7 @@ export {
   type ListRunsArgs,
   type StatusChange,
 } from './runs.ts';
+export { createReport, getReport, listReports, updateReport, deleteReport } from './reports.ts';
 export {
   upsertFrame,
   listFrames,

@@ -12,3 +12,4 @@ export * from './run-metrics.ts';
 export * from './page.ts';
 export * from './storage-keys.ts';
 export * from './access.ts';
+export * from './report.ts';

@@ -12,6 +12,7 @@ import type { ImageService } from '../services/images.ts';
 import type { ModelCatalog } from '../services/models.ts';
 import type { PresetService } from '../services/presets.ts';
 import type { ProgressService } from '../services/progress.ts';
+import type { ReportService } from '../services/reports.ts';
 import type { RunService } from '../services/runs.ts';
 import type { UrlSigner } from '../signed-urls.ts';
 
@@ -21,6 +22,7 @@ export interface Services {
   images: ImageService;
   presets: PresetService;
   runs: RunService;
+  reports: ReportService;
   models: ModelCatalog;
   progress: ProgressService;
   downloads: DownloadService;

@@ -20,6 +20,7 @@ import type {
 } from '../services/runs.ts';
 import { AccountResolver } from './accounts.ts';
 import type { GraphQLContext } from './context.ts';
+import { ReportResolver } from './reports.ts';
 import { toFrame, toImage, toRun } from './mappers.ts';
 import {
   CreateRunInput,
@@ -383,6 +384,7 @@ export const resolvers = [
   ImageResolver,
   NoisePresetResolver,
   RunResolver,
+  ReportResolver,
   ModelResolver,
   SubscriptionResolver,
 ] as const;

@@ -26,6 +26,12 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
+/** "Copy link": copies the full address of a path of this dashboard (what a person pastes). */
+export function CopyLinkButton({ path }: { path: string }) {
+  const text = typeof window === 'undefined' ? path : new URL(path, window.location.origin).href;
+  return <CopyButton text={text} label="Copy link" />;
+}
+
 /**
  * A secret or link to hand on: its label, the text read-only (focus selects it all) and a copy
  * button; `children` follow the button on its row.

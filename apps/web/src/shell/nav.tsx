@@ -9,6 +9,7 @@ const LINKS = [
   { href: '/', label: 'Runs' },
   { href: '/runs/new', label: 'New run', creates: true },
   { href: '/compare', label: 'Compare' },
+  { href: '/reports', label: 'Reports' },
   { href: '/presets', label: 'Presets' },
   { href: '/images', label: 'Images' },
   { href: '/members', label: 'Members' },

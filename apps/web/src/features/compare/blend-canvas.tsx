@@ -1,5 +1,6 @@
 'use client';
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import type { DiffGain } from '@latent-lab/domain';
 import { differenceInto, type CompareMode } from './compare.ts';
 
 /** Loaded images by URL: frames are immutable, so each is fetched and decoded once per page. */
@@ -28,7 +29,7 @@ export interface BlendSettings {
   /** Onion skin: the opacity of B over A (0..1). */
   opacity: number;
   /** Difference: the factor each channel's absolute difference is multiplied by. */
-  gain: number;
+  gain: DiffGain;
 }
 
 /**

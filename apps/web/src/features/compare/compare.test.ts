@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import {
   alphaOfPosition,
   compareHref,
+  compareLink,
   comparePair,
   compareUrl,
   loadCompareParams,
   differenceInto,
   framePositions,
   nearestIndex,
+  viewOfUrl,
 } from './compare.ts';
 
 /** The alphas of a run with linear easing. */
@@ -33,19 +35,50 @@ describe('comparison player', () => {
     assert.equal(nearestIndex(framePositions(5, 'EASE_IN'), 0.5), 3);
   });
 
-  test('the URL holds runs, frame, view and the A/B pair, defaults left out', () => {
-    const state = { runs: ['r1', 'r2', 'r3'], frame: 7, view: 'wipe' as const, a: 2, b: 0 };
+  test('the URL holds the whole view (runs, frame, mode, A/B pair, wipe, opacity, gain), defaults left out', () => {
+    const state = {
+      runs: ['r1', 'r2', 'r3'],
+      frame: 7,
+      view: 'wipe' as const,
+      a: 2,
+      b: 0,
+      wipe: 30,
+      opacity: 80,
+      gain: 8 as const,
+    };
     const url = compareUrl('/compare', state);
-    assert.equal(url, '/compare?runs=r1,r2,r3&frame=7&view=wipe&a=2&b=0');
+    assert.equal(url, '/compare?runs=r1,r2,r3&frame=7&view=wipe&a=2&b=0&wipe=30&opacity=80&gain=8');
     assert.deepEqual(loadCompareParams(url.slice('/compare'.length)), state);
     assert.equal(compareHref(['a', 'b']), '/compare?runs=a,b');
-    assert.deepEqual(loadCompareParams('?runs=a,b&view=x&frame=-1&a=1.5'), {
-      runs: ['a', 'b'],
-      frame: 0,
-      view: 'side',
-      a: 0,
-      b: 1,
-    });
+    assert.deepEqual(
+      loadCompareParams('?runs=a,b&view=x&frame=-1&a=1.5&wipe=101&opacity=0.5&gain=3'),
+      {
+        runs: ['a', 'b'],
+        frame: 0,
+        view: 'side',
+        a: 0,
+        b: 1,
+        wipe: 50,
+        opacity: 50,
+        gain: 4,
+      },
+    );
+  });
+
+  test('a view and its link make each other: a report restores what the link shows', () => {
+    const view = {
+      kind: 'compare' as const,
+      runIds: ['r1', 'r2'],
+      frame: 3,
+      mode: 'diff' as const,
+      pair: { a: 1, b: 0 },
+      wipe: 0.3,
+      opacity: 0.5,
+      gain: 16 as const,
+    };
+    const link = compareLink(view);
+    assert.equal(link, '/compare?runs=r1,r2&frame=3&view=diff&a=1&b=0&wipe=30&gain=16');
+    assert.deepEqual(viewOfUrl(loadCompareParams(link.slice('/compare'.length))), view);
   });
 
   test('A and B are two different runs in range', () => {

@@ -1,7 +1,15 @@
 // Pure helpers of the comparison player: which frame of each run a shared position shows, the
-// compare URL, and the difference image.
+// compare URL (the whole view: a copied link or a report restores it), and the difference image.
 
-import type { Easing as DomainEasing } from '@latent-lab/domain';
+import {
+  COMPARE_VIEW_MODES,
+  DEFAULT_COMPARE_VIEW,
+  DIFF_GAINS,
+  MAX_COMPARED,
+  type CompareMode,
+  type CompareView,
+  type Easing as DomainEasing,
+} from '@latent-lab/domain';
 import { framePositions as engineFramePositions } from '@latent-lab/engine/easing';
 import type { Easing } from '../../gql/graphql.ts';
 import {
@@ -9,9 +17,12 @@ import {
   createParser,
   createSerializer,
   parseAsArrayOf,
+  parseAsNumberLiteral,
   parseAsString,
   parseAsStringLiteral,
 } from 'nuqs';
+
+export { MAX_COMPARED, type CompareMode, type CompareView };
 
 /** The alpha (position along the path, 0..1) of every frame of a run: the engine's own curves. */
 export function framePositions(steps: number, easing: Easing): number[] {
@@ -35,7 +46,6 @@ export function alphaOfPosition(position: number, positions: number): number {
   return positions <= 1 ? 0 : Math.min(1, Math.max(0, position / (positions - 1)));
 }
 
-export type CompareMode = 'side' | 'wipe' | 'onion' | 'diff';
 export const COMPARE_MODES = [
   { value: 'side', label: 'Side by side' },
   { value: 'wipe', label: 'A/B wipe' },
@@ -43,29 +53,74 @@ export const COMPARE_MODES = [
   { value: 'diff', label: 'Difference' },
 ] as const satisfies readonly { value: CompareMode; label: string }[];
 
-/** The most runs one comparison shows (and one sweep launches). */
-export const MAX_COMPARED = 4;
-
 /** A whole number of 0 or more; anything else in the URL reads as absent. */
 const parseAsPosition = createParser({
   parse: (value) => (/^\d+$/.test(value) ? Number(value) : null),
   serialize: String,
 });
 
+/** A whole percent from 0 to 100; anything else in the URL reads as absent. */
+const parseAsPercent = createParser({
+  parse: (value) => (/^\d+$/.test(value) && Number(value) <= 100 ? Number(value) : null),
+  serialize: String,
+});
+
+const percent = (share: number) => Math.round(share * 100);
+
 /**
- * The comparison's URL: the runs, the shared frame, the view and the two runs (indexes into runs)
- * the wipe, onion and difference views show. Defaults are left out of the URL.
+ * The comparison's URL: the runs, the shared frame, the view, the two runs (indexes into runs)
+ * the wipe, onion and difference views show, the wipe's divider and the onion's opacity (whole
+ * percents) and the difference's amplification. Defaults are left out of the URL.
  */
 export const compareParams = {
   runs: parseAsArrayOf(parseAsString).withDefault([]),
-  frame: parseAsPosition.withDefault(0),
-  view: parseAsStringLiteral(COMPARE_MODES.map((m) => m.value)).withDefault('side'),
-  a: parseAsPosition.withDefault(0),
-  b: parseAsPosition.withDefault(1),
+  frame: parseAsPosition.withDefault(DEFAULT_COMPARE_VIEW.frame),
+  view: parseAsStringLiteral(COMPARE_VIEW_MODES).withDefault(DEFAULT_COMPARE_VIEW.mode),
+  a: parseAsPosition.withDefault(DEFAULT_COMPARE_VIEW.pair.a),
+  b: parseAsPosition.withDefault(DEFAULT_COMPARE_VIEW.pair.b),
+  wipe: parseAsPercent.withDefault(percent(DEFAULT_COMPARE_VIEW.wipe)),
+  opacity: parseAsPercent.withDefault(percent(DEFAULT_COMPARE_VIEW.opacity)),
+  gain: parseAsNumberLiteral(DIFF_GAINS).withDefault(DEFAULT_COMPARE_VIEW.gain),
+};
+
+export type CompareParams = {
+  [K in keyof typeof compareParams]: ReturnType<(typeof compareParams)[K]['parseServerSide']>;
 };
 
 export const loadCompareParams = createLoader(compareParams);
 export const compareUrl = createSerializer(compareParams);
+
+/** The view a compare URL describes (at most MAX_COMPARED runs; A and B made valid). */
+export function viewOfUrl(url: CompareParams): CompareView {
+  const runIds = url.runs.slice(0, MAX_COMPARED);
+  return {
+    kind: 'compare',
+    runIds,
+    frame: url.frame,
+    mode: url.view,
+    pair: comparePair(url.a, url.b, runIds.length),
+    wipe: url.wipe / 100,
+    opacity: url.opacity / 100,
+    gain: url.gain,
+  };
+}
+
+/** The URL parameters of a view, as the compare page writes them. */
+export function urlOfView(view: CompareView): CompareParams {
+  return {
+    runs: view.runIds,
+    frame: view.frame,
+    view: view.mode,
+    a: view.pair.a,
+    b: view.pair.b,
+    wipe: percent(view.wipe),
+    opacity: percent(view.opacity),
+    gain: view.gain,
+  };
+}
+
+/** The compare page's link to a view: opening it restores the whole view. */
+export const compareLink = (view: CompareView): string => compareUrl('/compare', urlOfView(view));
 
 /** The link to a comparison of these runs. */
 export const compareHref = (runs: readonly string[]): string =>

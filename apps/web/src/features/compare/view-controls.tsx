@@ -1,6 +1,7 @@
 'use client';
 import { useId } from 'react';
 import type { BlendSettings } from './blend-canvas.tsx';
+import { DIFF_GAINS, type DiffGain } from '@latent-lab/domain';
 import { COMPARE_MODES, type CompareMode } from './compare.ts';
 import type { ShownRun } from './use-compare-runs.ts';
 
@@ -124,9 +125,9 @@ export function ViewControls({
               Amplify
               <select
                 value={blend.gain}
-                onChange={(e) => onBlendChange({ gain: Number(e.target.value) })}
+                onChange={(e) => onBlendChange({ gain: Number(e.target.value) as DiffGain })}
               >
-                {[1, 2, 4, 8, 16].map((g) => (
+                {DIFF_GAINS.map((g) => (
                   <option key={g} value={g}>
                     ×{g}
                   </option>
