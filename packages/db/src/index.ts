@@ -47,6 +47,14 @@ export {
   type StatusChange,
 } from './runs.ts';
 export {
+  createSweep,
+  getSweep,
+  listSweeps,
+  sweepCells,
+  type NewSweepRow,
+  type NewSweepCell,
+} from './sweeps.ts';
+export {
   upsertFrame,
   listFrames,
   pageFrames,

@@ -13,6 +13,7 @@ import type { ModelCatalog } from '../services/models.ts';
 import type { PresetService } from '../services/presets.ts';
 import type { ProgressService } from '../services/progress.ts';
 import type { RunService } from '../services/runs.ts';
+import type { SweepService } from '../services/sweeps.ts';
 import type { UrlSigner } from '../signed-urls.ts';
 
 /** The services the edges call; they take and return domain objects. */
@@ -21,6 +22,7 @@ export interface Services {
   images: ImageService;
   presets: PresetService;
   runs: RunService;
+  sweeps: SweepService;
   models: ModelCatalog;
   progress: ProgressService;
   downloads: DownloadService;

@@ -13,12 +13,13 @@ import {
   Subscription,
 } from 'type-graphql';
 import type {
-  CreateRunCommand,
   RerunCommand,
   RunFilter,
   RunSort as DbRunSort,
 } from '../services/runs.ts';
 import { AccountResolver } from './accounts.ts';
+import { creator, DEFAULT_PAGE, runCommand, withoutNulls } from './edges.ts';
+import { SweepResolver } from './sweeps.ts';
 import type { GraphQLContext } from './context.ts';
 import { toFrame, toImage, toRun } from './mappers.ts';
 import {
@@ -44,7 +45,6 @@ import {
 
 // Thin edges: translate arguments to service calls and domain records to schema objects.
 
-const DEFAULT_PAGE = 20;
 
 /** The events of a subscription, each mapped; ending the mapped stream ends the source. */
 async function* mapEvents<T, U>(source: AsyncIterable<T>, map: (event: T) => U): AsyncGenerator<U> {
@@ -56,14 +56,6 @@ async function* openWhenRead(open: () => AsyncIterable<Uint8Array>): AsyncGenera
   yield* open();
 }
 
-/** GraphQL's null for an omitted optional argument becomes undefined, the domain's "use the default". */
-type WithoutNulls<T> = { [K in keyof T]?: Exclude<T[K], null> };
-
-function withoutNulls<T extends object>(input: T): WithoutNulls<T> {
-  return Object.fromEntries(
-    Object.entries(input).filter(([, value]) => value !== null && value !== undefined),
-  ) as WithoutNulls<T>;
-}
 
 function runFilter(filter: RunsFilter | null): RunFilter {
   if (!filter) return {};
@@ -76,11 +68,6 @@ function runSort(sort: RunSort | null): DbRunSort {
   return `${sort?.field ?? 'CREATED_AT'}_${sort?.direction ?? 'DESC'}`;
 }
 
-/** The API's run input in the domain's names (imageIds are the keyframes). */
-function runCommand(input: CreateRunInput): CreateRunCommand {
-  const { name, tags, presetId, imageIds, ...params } = input;
-  return { name, tags, presetId, params: { ...withoutNulls(params), keyframes: imageIds } };
-}
 
 function rerunCommand(input: RerunInput | null): RerunCommand {
   if (!input) return {};
@@ -93,10 +80,6 @@ function rerunCommand(input: RerunInput | null): RerunCommand {
   };
 }
 
-/** Who created something; null when no one is on record (a built-in preset). */
-function creator({ loaders }: GraphQLContext, createdById: string | null): Promise<User | null> {
-  return createdById ? loaders.user.load(createdById) : Promise.resolve(null);
-}
 
 @Resolver(() => Image)
 export class ImageResolver {
@@ -383,6 +366,7 @@ export const resolvers = [
   ImageResolver,
   NoisePresetResolver,
   RunResolver,
+  SweepResolver,
   ModelResolver,
   SubscriptionResolver,
 ] as const;

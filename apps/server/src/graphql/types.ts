@@ -24,7 +24,7 @@ import { optionFields } from './option-fields.ts';
 type TopLevelOptions = Omit<Domain.RunParams, 'model' | 'keyframes' | 'noise' | 'animation'>;
 
 /** A page of a list (domain Connection): its nodes, the count of all, and where the next starts. */
-function connectionOf<Node extends object>(node: ClassType<Node>) {
+export function connectionOf<Node extends object>(node: ClassType<Node>) {
   // Never in the schema itself (no resolver returns it): each XConnection subclass is.
   @ObjectType()
   abstract class Connection {
