@@ -33,6 +33,7 @@ interface Ids {
   imageA: string;
   otherImageA: string;
   runA: string;
+  sweepA: string;
   presetA: string;
   tokenA: string;
   memberA: string;
@@ -303,6 +304,38 @@ const RULES: Record<string, Rule> = {
       variables: { id: ids.runA },
     }),
   },
+  // Sweeps.
+  sweeps: {
+    call: () => ({ query: '{ sweeps { nodes { id cells { run { id } } } } }' }),
+    expect: { otherWorkspace: 'ok' },
+  },
+  sweep: {
+    call: (ids) => ({
+      query: 'query ($id: ID!) { sweep(id: $id) { id cells { run { id } } } }',
+      variables: { id: ids.sweepA },
+    }),
+    expect: { otherWorkspace: 'null' },
+  },
+  createSweep: {
+    write: true,
+    call: (ids) => ({
+      query: 'mutation ($input: CreateSweepInput!) { createSweep(input: $input) { id } }',
+      variables: {
+        input: {
+          base: {
+            model: 'taef2',
+            imageIds: [ids.imageA, ids.otherImageA],
+            steps: 2,
+            width: 64,
+            height: 64,
+          },
+          axes: [{ field: 'seed', values: [1] }],
+        },
+      },
+    }),
+    // Another workspace's images are unknown images there.
+    expect: { otherWorkspace: 'BAD_USER_INPUT' },
+  },
   // Subscriptions (over the WebSocket).
   runProgress: {
     call: (ids) => ({
@@ -354,6 +387,12 @@ describe('workspace isolation on every path', () => {
     const input = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64, seed: 1 };
     const run = await createRun(server.url, input);
     await watchRun(server.url, run.id);
+    const { createSweep: sweep } = await gqlOk(
+      server.url,
+      'mutation ($input: CreateSweepInput!) { createSweep(input: $input) { id cells { run { id } } } }',
+      { input: { base: input, axes: [{ field: 'noise.level', values: [0.1] }] } },
+    );
+    await watchRun(server.url, sweep.cells[0].run.id);
     const preset = await gqlOk(
       server.url,
       'mutation { createNoisePreset(input: { name: "A grain", level: 0.1 }) { id } }',
@@ -372,6 +411,7 @@ describe('workspace isolation on every path', () => {
       imageA,
       otherImageA,
       runA: run.id,
+      sweepA: sweep.id,
       presetA: preset.createNoisePreset.id,
       tokenA: token.createApiToken.apiToken.id,
       memberA: member.user.id,
