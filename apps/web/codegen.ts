@@ -15,7 +15,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         importExtension: '.ts',
         enumsAsTypes: true,
-        scalars: { DateTimeISO: 'string', Upload: 'File', Seed: 'number' },
+        scalars: { DateTimeISO: 'string', Upload: 'File', Seed: 'number', JSON: 'unknown' },
       },
     },
   },

@@ -71,7 +71,9 @@ export async function getSweep(
   workspaceId?: string,
 ): Promise<SweepRecord | null> {
   if (!isUuid(id)) return null;
-  const row = await prismaOf(client).sweep.findFirst({ where: { id, ...inWorkspace(workspaceId) } });
+  const row = await prismaOf(client).sweep.findFirst({
+    where: { id, ...inWorkspace(workspaceId) },
+  });
   return row && toSweepRecord(row);
 }
 

@@ -80,7 +80,7 @@ export interface ParsedSweep {
   cells: SweepCellRun[];
 }
 
-/** The default name: the axes' fields, 'method × noise.level'. */
+/** The default name: the axes' fields, 'sweep of method × noise.level'. */
 function defaultName(axes: readonly SweepAxis[]): string {
   return `sweep of ${axes.map((axis) => axis.field).join(' × ')}`;
 }
@@ -117,10 +117,13 @@ export function parseSweep(
       setOptionValue(params, sweepOption(axis.field)!, axis.values[valueIndex]);
     });
     const label = axes
-      .map((axis, axisIndex) => `${axis.field}=${shownValue(axis.values[coordinates[axisIndex]!])}`)
-      .join(', ');
+      .map(
+        (axis, axisIndex) =>
+          `${sweepOption(axis.field)!.label} ${shownValue(axis.values[coordinates[axisIndex]!])}`,
+      )
+      .join(' · ');
     const result = schema.safeParse({
-      name: `${name} [${label}]`.slice(0, MAX_RUN_NAME_LENGTH),
+      name: `${name} · ${label}`.slice(0, MAX_RUN_NAME_LENGTH),
       tags: input.base.tags ?? [],
       params,
     });

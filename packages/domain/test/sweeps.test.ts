@@ -39,7 +39,7 @@ describe('sweeps', () => {
         [[1, 1], 0.5, 'ease-in', 4],
       ],
     );
-    assert.equal(sweep.cells[3]!.run.name, 'grid [noise.level=0.5, easing=ease-in]');
+    assert.equal(sweep.cells[3]!.run.name, 'grid · noise level 0.5 · easing ease-in');
   });
 
   test('every bad value and base field is reported once, by axis and index', () => {

@@ -12,11 +12,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import type {
-  RerunCommand,
-  RunFilter,
-  RunSort as DbRunSort,
-} from '../services/runs.ts';
+import type { RerunCommand, RunFilter, RunSort as DbRunSort } from '../services/runs.ts';
 import { AccountResolver } from './accounts.ts';
 import { creator, DEFAULT_PAGE, runCommand, withoutNulls } from './edges.ts';
 import { SweepResolver } from './sweeps.ts';
@@ -45,7 +41,6 @@ import {
 
 // Thin edges: translate arguments to service calls and domain records to schema objects.
 
-
 /** The events of a subscription, each mapped; ending the mapped stream ends the source. */
 async function* mapEvents<T, U>(source: AsyncIterable<T>, map: (event: T) => U): AsyncGenerator<U> {
   for await (const event of source) yield map(event);
@@ -55,7 +50,6 @@ async function* mapEvents<T, U>(source: AsyncIterable<T>, map: (event: T) => U):
 async function* openWhenRead(open: () => AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   yield* open();
 }
-
 
 function runFilter(filter: RunsFilter | null): RunFilter {
   if (!filter) return {};
@@ -68,7 +62,6 @@ function runSort(sort: RunSort | null): DbRunSort {
   return `${sort?.field ?? 'CREATED_AT'}_${sort?.direction ?? 'DESC'}`;
 }
 
-
 function rerunCommand(input: RerunInput | null): RerunCommand {
   if (!input) return {};
   const { name, tags, presetId, imageIds, ...params } = input;
@@ -79,7 +72,6 @@ function rerunCommand(input: RerunInput | null): RerunCommand {
     params: { ...withoutNulls(params), keyframes: imageIds ?? undefined },
   };
 }
-
 
 @Resolver(() => Image)
 export class ImageResolver {

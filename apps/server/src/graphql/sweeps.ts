@@ -27,7 +27,9 @@ import { toRun } from './mappers.ts';
 import { creator, DEFAULT_PAGE, runCommand } from './edges.ts';
 import { connectionOf, CreateRunInput, Run, User } from './types.ts';
 
-@ObjectType({ description: 'One axis of a sweep: a field of CreateRunInput and its values, in order' })
+@ObjectType({
+  description: 'One axis of a sweep: a field of CreateRunInput and its values, in order',
+})
 export class SweepAxis {
   @Field(() => String, { description: "The field's path: method, noise.level, seed, ..." })
   field!: string;
@@ -75,7 +77,9 @@ export class SweepAxisInput {
 export class CreateSweepInput {
   @Field(() => String, { nullable: true, description: "Default: the base's name, else the axes" })
   name?: string | null;
-  @Field(() => CreateRunInput, { description: 'What every cell shares; an omitted seed is drawn once' })
+  @Field(() => CreateRunInput, {
+    description: 'What every cell shares; an omitted seed is drawn once',
+  })
   base!: CreateRunInput;
   @Field(() => [SweepAxisInput]) axes!: SweepAxisInput[];
 }
