@@ -84,7 +84,8 @@ export function SweepView({ sweepId }: { sweepId: string }) {
     const runId = cells[cell]?.run?.id;
     return runId ? [runId] : [];
   });
-  const done = cells.filter((cell) => cell.run?.status === 'SUCCEEDED').length;
+  // Live: the statuses as the runs' progress reports them, not as the sweep was first read.
+  const done = loaded.shown.filter((shown) => shown.run.status === 'SUCCEEDED').length;
   const link =
     typeof window === 'undefined'
       ? ''
