@@ -109,6 +109,8 @@ describe('sweep page in Chromium', () => {
     await page.keyboard.press('ArrowRight');
     await page.waitForURL(/frame=1/);
     await page.reload();
+    // The position reads against the runs' frame count, known once they load.
+    await page.locator('[data-testid="sweep-cell"][data-status="SUCCEEDED"]').nth(5).waitFor();
     assert.equal(await page.getByTestId('sweep-position').textContent(), '1/2');
 
     const { sweep } = await gqlOk(server.url, SWEEP, { id: sweepId });

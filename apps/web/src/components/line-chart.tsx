@@ -39,7 +39,9 @@ export function LineChart({
   );
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const x = (i: number, n: number) => PAD.left + (n <= 1 ? plotW / 2 : (i / (n - 1)) * plotW);
+  // Named steps sit in the middle of equal slots, so the first and last labels fit.
+  const x = (i: number, n: number) =>
+    PAD.left + (xTicks ? ((i + 0.5) / n) * plotW : n <= 1 ? plotW / 2 : (i / (n - 1)) * plotW);
   const y = (v: number) => PAD.top + plotH - (v / yMax) * plotH;
   return (
     <figure style={{ margin: 0 }}>

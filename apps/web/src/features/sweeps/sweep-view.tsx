@@ -295,7 +295,8 @@ function MetricPanel({
           title={`${definition.label} by ${axisLabel(axes[by]!)}`}
           xLabel={axisLabel(axes[by]!)}
           xTicks={axes[by]!.values.map(valueLabel)}
-          yFormat={definition.format}
+          // Two significant digits keep the axis label inside the plot's margin.
+          yFormat={(value) => String(Number(value.toPrecision(2)))}
           series={metricSeries(axes, by, metricOf).map((series, i) => ({
             ...series,
             color: SERIES_COLORS[i % SERIES_COLORS.length]!,
