@@ -228,6 +228,16 @@ describe('sweeps', () => {
       input: { base, axes: [{ field: 'seed', values: [7] }] },
     });
     assert.equal(createSweep.name, 'sweep of seed');
+    // Two sweeps now: a page of one, then the rest after its cursor, newest first.
+    const PAGE =
+      'query ($after: String) { sweeps(first: 1, after: $after) { totalCount hasNextPage endCursor nodes { name } } }';
+    const first = (await gqlOk(server.url, PAGE)).sweeps;
+    assert.deepEqual(
+      [first.totalCount, first.hasNextPage, first.nodes],
+      [2, true, [{ name: 'sweep of seed' }]],
+    );
+    const second = (await gqlOk(server.url, PAGE, { after: first.endCursor })).sweeps;
+    assert.deepEqual([second.hasNextPage, second.nodes], [false, [{ name: 'method by noise' }]]);
     const other = await signUp(server.url, {
       email: 'other@example.com',
       password: PASSWORD,
@@ -240,5 +250,22 @@ describe('sweeps', () => {
       server.url,
       (await gqlOk(server.url, SWEEP, { id: createSweep.id })).sweep.cells[0].run.id,
     );
+  });
+
+  test('two sweeps sent together are judged one after the other: the second would pass the quota', async () => {
+    const before = await counts();
+    const grid = {
+      base,
+      axes: [
+        { field: 'seed', values: [1, 2] },
+        { field: 'noise.level', values: [0, 0.1, 0.2] },
+      ],
+    };
+    const answers = await Promise.all(
+      [1, 2].map(() => gql(server.url, CREATE_SWEEP, { input: grid })),
+    );
+    const codes = answers.map((answer) => answer.errors?.[0]?.extensions?.code ?? 'ok').sort();
+    assert.deepEqual(codes, ['QUOTA_EXCEEDED', 'ok']);
+    assert.deepEqual(await counts(), { runs: before.runs + 6, sweeps: before.sweeps + 1 });
   });
 });
