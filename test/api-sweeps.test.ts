@@ -28,6 +28,8 @@ const SWEEP = `query ($id: ID!) {
     }
   }
 }`;
+/** An id that names nothing. */
+const MISSING = '00000000-0000-4000-8000-000000000000';
 const COUNTS = '{ runs { totalCount } sweeps { totalCount } }';
 /** The active-run quota of this server: a 3x3 sweep passes it. */
 const MAX_ACTIVE_RUNS = 8;
@@ -199,6 +201,25 @@ describe('sweeps', () => {
         { base: { ...base, steps: 1 }, axes: [{ field: 'seed', values: [1, 2] }] },
         'base.steps',
         /steps must be an integer/,
+      ],
+      [
+        {
+          base: {
+            ...base,
+            imageIds: [(base.imageIds as string[])[0], MISSING],
+          },
+          axes: [{ field: 'seed', values: [1] }],
+        },
+        'base.imageIds',
+        /^base\.imageIds: image\(s\) not found: 00000000/,
+      ],
+      [
+        {
+          base: { ...base, presetId: MISSING },
+          axes: [{ field: 'seed', values: [1] }],
+        },
+        'base.presetId',
+        /^base\.presetId: noise preset .* not found/,
       ],
     ];
     for (const [input, field, message] of cases) {

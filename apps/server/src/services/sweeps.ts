@@ -2,6 +2,7 @@ import { createSweep, getSweep, listSweeps, sweepCells, type DbClient } from '@l
 import {
   authorize,
   checkPage,
+  DomainError,
   parseSweep,
   type Actor,
   type Connection,
@@ -30,6 +31,16 @@ export interface SweepServiceOptions {
   /** A sweep is one mutation, whatever its number of runs. */
   limitMutation: (actor: Actor) => Promise<void>;
   maxPageSize: number;
+}
+
+/** A bad field of the base run (an unknown image or preset) named as the sweep's input names it. */
+function inBase(error: unknown): unknown {
+  if (!(error instanceof DomainError) || error.kind !== 'invalid' || !error.field) return error;
+  const field = `base.${error.field}`;
+  const message = error.message.startsWith(`${error.field}: `)
+    ? `base.${error.message}`
+    : `${field}: ${error.message}`;
+  return new DomainError(error.kind, error.code, message, { field, cause: error });
 }
 
 /** Sweeps: a grid of runs validated, stored and queued as a whole. */
@@ -66,7 +77,9 @@ export class SweepService {
   async create(actor: Actor, command: CreateSweepCommand): Promise<SweepRecord> {
     authorize(actor, 'create');
     const { db, runs, limits, maxActiveRuns, maxStorageBytes } = this.options;
-    const { params, presetId } = await runs.explicitNoise(actor, command.base);
+    const { params, presetId } = await runs.explicitNoise(actor, command.base).catch((error) => {
+      throw inBase(error);
+    });
     const parsed = parseSweep(
       {
         name: command.name,
@@ -80,7 +93,11 @@ export class SweepService {
       limits,
     );
     // Model and keyframes are not options, so every cell shares the first cell's.
-    const keyframes = await runs.keyframeImages(actor, parsed.cells[0]!.run.params);
+    const keyframes = await runs
+      .keyframeImages(actor, parsed.cells[0]!.run.params)
+      .catch((error) => {
+        throw inBase(error);
+      });
     await this.options.limitMutation(actor);
     // A noise axis makes each cell's noise its own rather than the preset's.
     const cellPreset = parsed.axes.some((axis) => axis.field.startsWith('noise.'))
