@@ -24,7 +24,7 @@ const SWEEP = `query ($id: ID!) {
     id name createdBy { name } axes { field values }
     cells {
       coordinates
-      run { id status method seed steps noise { level } metrics { meanChange maxChange changeCv endpointPsnr pathLength } }
+      run { id status sweepId method seed steps noise { level } metrics { meanChange maxChange changeCv endpointPsnr pathLength } }
     }
   }
 }`;
@@ -122,6 +122,7 @@ describe('sweeps', () => {
         ['SLERP', 0.5],
       ],
     );
+    assert.ok(cells.every((cell) => cell.run.sweepId === createSweep.id));
     // One seed drawn for the whole sweep: cells differ only by their axes.
     assert.equal(new Set(cells.map((cell) => cell.run.seed)).size, 1);
     assert.equal(queued.createdBy.name, 'Owner');

@@ -1,7 +1,7 @@
 // A sweep's page in a real browser against the real server, PostgreSQL and a worker process with
 // the TAEF2 weights: a 2x3 sweep shows as 2 rows of 3 cells while queued, fills in live once a
 // worker starts (no reload), shows each cell's metrics as the API measured them and plots one
-// against an axis; the frame is kept in the URL, and a cell's link opens its run.
+// against an axis; the frame is kept in the URL, and a cell's link opens its run (which links back).
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, describe, test } from 'node:test';
@@ -116,6 +116,9 @@ describe('sweep page in Chromium', () => {
     const { sweep } = await gqlOk(server.url, SWEEP, { id: sweepId });
     await page.getByTestId('sweep-cell-link').nth(4).click();
     await page.waitForURL((url) => url.pathname === `/runs/${sweep.cells[4].run.id}`);
+    // And back: the run page names the sweep it belongs to.
+    await page.getByRole('link', { name: 'one cell of a sweep' }).click();
+    await page.waitForURL((url) => url.pathname === `/sweeps/${sweepId}`);
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -62,6 +62,8 @@ export interface RunRecord {
   totalMs: number | null;
   /** Quality figures, computed when the run succeeds; null before (and for runs that did not). */
   metrics: RunMetrics | null;
+  /** The sweep the run is a cell of; null for a run of its own. */
+  sweepId: string | null;
 }
 
 /** A grid of runs over up to three options (sweeps.ts); its runs carry their cell's coordinates. */
