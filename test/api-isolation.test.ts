@@ -34,6 +34,7 @@ interface Ids {
   otherImageA: string;
   runA: string;
   otherRunA: string;
+  sweepA: string;
   presetA: string;
   reportA: string;
   tokenA: string;
@@ -342,6 +343,38 @@ const RULES: Record<string, Rule> = {
       variables: { id: ids.reportA },
     }),
   },
+  // Sweeps.
+  sweeps: {
+    call: () => ({ query: '{ sweeps { nodes { id cells { run { id } } } } }' }),
+    expect: { otherWorkspace: 'ok' },
+  },
+  sweep: {
+    call: (ids) => ({
+      query: 'query ($id: ID!) { sweep(id: $id) { id cells { run { id } } } }',
+      variables: { id: ids.sweepA },
+    }),
+    expect: { otherWorkspace: 'null' },
+  },
+  createSweep: {
+    write: true,
+    call: (ids) => ({
+      query: 'mutation ($input: CreateSweepInput!) { createSweep(input: $input) { id } }',
+      variables: {
+        input: {
+          base: {
+            model: 'taef2',
+            imageIds: [ids.imageA, ids.otherImageA],
+            steps: 2,
+            width: 64,
+            height: 64,
+          },
+          axes: [{ field: 'seed', values: [1] }],
+        },
+      },
+    }),
+    // Another workspace's images are unknown images there.
+    expect: { otherWorkspace: 'BAD_USER_INPUT' },
+  },
   // Subscriptions (over the WebSocket).
   runProgress: {
     call: (ids) => ({
@@ -399,6 +432,12 @@ describe('workspace isolation on every path', () => {
       'mutation ($input: CreateReportInput!) { createReport(input: $input) { id } }',
       { input: { name: 'A report', view: { kind: 'compare', runIds: [run.id, otherRun.id] } } },
     );
+    const { createSweep: sweep } = await gqlOk(
+      server.url,
+      'mutation ($input: CreateSweepInput!) { createSweep(input: $input) { id cells { run { id } } } }',
+      { input: { base: input, axes: [{ field: 'noise.level', values: [0.1] }] } },
+    );
+    await watchRun(server.url, sweep.cells[0].run.id);
     const preset = await gqlOk(
       server.url,
       'mutation { createNoisePreset(input: { name: "A grain", level: 0.1 }) { id } }',
@@ -418,6 +457,7 @@ describe('workspace isolation on every path', () => {
       otherImageA,
       runA: run.id,
       otherRunA: otherRun.id,
+      sweepA: sweep.id,
       presetA: preset.createNoisePreset.id,
       reportA: report.createReport.id,
       tokenA: token.createApiToken.apiToken.id,

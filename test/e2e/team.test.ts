@@ -1,5 +1,5 @@
 // Team workflows in Chromium against the real server: the first visit to an empty workspace, a
-// sweep launched from the New run form and opened in compare, the comparison player (one step per
+// sweep launched from the New run form and opened in compare from its page, the comparison player (one step per
 // frame, keyboard, a URL that reopens the view, wipe / onion / difference canvases read back
 // pixel by pixel), a running run filling in inside compare, filters that live in the URL,
 // multi-select, dark mode, the favicon, and the page weights of the Runs page and a run page.
@@ -143,7 +143,7 @@ describe('team dashboard in Chromium', () => {
     await screenshot(page, 'new-run-all-errors');
   });
 
-  test('a sweep of three seeds starts three runs tagged together and opens them in compare', async () => {
+  test('a sweep of three seeds starts one sweep of three runs tagged together, opened in compare from its page', async () => {
     await page.goto('/runs/new');
     await page.getByText('Pick from the library (2)').click();
     await page.getByRole('button', { name: 'Add astronaut.png' }).click();
@@ -160,6 +160,10 @@ describe('team dashboard in Chromium', () => {
     await values.fill(SEEDS.join(', '));
     await screenshot(page, 'new-run-sweep');
     await page.getByRole('button', { name: 'Start 3 runs' }).click();
+    await page.waitForURL(/\/sweeps\/[\w-]+/);
+    await page.getByTestId('sweep-cell').nth(2).waitFor();
+    assert.equal(await page.getByTestId('sweep-cell').count(), 3);
+    await page.getByRole('link', { name: 'Open these runs in Compare' }).click();
     await page.waitForURL(/\/compare\?runs=/);
     sweepIds = new URL(page.url()).searchParams.get('runs')!.split(',');
     assert.equal(sweepIds.length, 3);

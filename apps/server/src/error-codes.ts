@@ -29,7 +29,10 @@ export const HTTP_STATUSES: Record<ErrorKind, number> = {
 };
 
 /** The API's names for domain fields where they differ (the API says imageIds, the domain keyframes). */
-const API_FIELDS: Record<string, string> = { keyframes: 'imageIds' };
+const API_FIELDS: Record<string, string> = {
+  keyframes: 'imageIds',
+  'base.keyframes': 'base.imageIds',
+};
 
 export function apiField(field: string): string {
   return API_FIELDS[field] ?? field;

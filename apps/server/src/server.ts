@@ -17,6 +17,7 @@ import { ReportService } from './services/reports.ts';
 import { ProgressService } from './services/progress.ts';
 import { LoginLimiter, MutationLimiter } from './services/rate-limits.ts';
 import { RunService } from './services/runs.ts';
+import { SweepService } from './services/sweeps.ts';
 import { UrlSigner } from './signed-urls.ts';
 import { ReadinessChecks } from './health/probes.ts';
 
@@ -35,6 +36,18 @@ export function createServices(
   const models = new ModelCatalog(config.models);
   const mutations = new MutationLimiter(db.client, config.auth.mutationsPerMinute);
   const limitMutation = (actor: Actor) => mutations.consume(actor.userId);
+  const runs = new RunService({
+    db: db.client,
+    storage,
+    bus,
+    enqueue: (job) => enqueueRender(boss, job),
+    models,
+    limits: config.limits,
+    maxPageSize: config.maxPageSize,
+    maxActiveRuns: config.auth.maxActiveRuns,
+    maxStorageBytes: config.auth.maxStorageBytes,
+    limitMutation,
+  });
   return {
     accounts: new AccountService(
       db.client,
@@ -54,17 +67,15 @@ export function createServices(
       limitMutation,
     }),
     presets: new PresetService(db.client, config.limits),
-    runs: new RunService({
+    runs,
+    sweeps: new SweepService({
       db: db.client,
-      storage,
-      bus,
-      enqueue: (job) => enqueueRender(boss, job),
-      models,
+      runs,
       limits: config.limits,
-      maxPageSize: config.maxPageSize,
       maxActiveRuns: config.auth.maxActiveRuns,
       maxStorageBytes: config.auth.maxStorageBytes,
       limitMutation,
+      maxPageSize: config.maxPageSize,
     }),
     reports: new ReportService(db.client, config.limits, config.maxPageSize),
     models,

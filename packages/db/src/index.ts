@@ -48,6 +48,14 @@ export {
 } from './runs.ts';
 export { createReport, getReport, listReports, updateReport, deleteReport } from './reports.ts';
 export {
+  createSweep,
+  getSweep,
+  listSweeps,
+  sweepCells,
+  type NewSweepRow,
+  type NewSweepCell,
+} from './sweeps.ts';
+export {
   upsertFrame,
   listFrames,
   pageFrames,

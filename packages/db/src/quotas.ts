@@ -64,21 +64,27 @@ export async function releaseStorage(client: DbClient, id: string): Promise<void
   await prismaOf(client).storageReservation.deleteMany({ where: { id } });
 }
 
-/** Refuses (QUOTA_EXCEEDED with the numbers) a new run over the workspace's quotas. */
+/**
+ * Refuses (QUOTA_EXCEEDED with the numbers) `count` new runs over the workspace's quotas: a sweep
+ * passes as a whole or not at all.
+ */
 export async function checkRunQuota(
   tx: Tx,
   workspaceId: string,
   quota: { maxActiveRuns: number; maxStorageBytes: number },
+  count = 1,
 ): Promise<void> {
   const active = await tx.run.count({
     where: { workspaceId, status: { in: ['QUEUED', 'RUNNING'] } },
   });
   const bytes = await sumStorage(tx, workspaceId);
-  if (active >= quota.maxActiveRuns)
+  if (active + count > quota.maxActiveRuns)
     throw new DbError(
       'QUOTA_EXCEEDED',
-      `this workspace has ${active} queued or running runs, the limit is ${quota.maxActiveRuns}: wait for some to finish or cancel them`,
-      { details: { used: active, limit: quota.maxActiveRuns } },
+      count === 1
+        ? `this workspace has ${active} queued or running runs, the limit is ${quota.maxActiveRuns}: wait for some to finish or cancel them`
+        : `this workspace has ${active} queued or running runs and these ${count} would pass the limit of ${quota.maxActiveRuns}: wait for some to finish, cancel them or make fewer`,
+      { details: { used: active, requested: count, limit: quota.maxActiveRuns } },
     );
   if (bytes >= quota.maxStorageBytes)
     throw new DbError(

@@ -55,6 +55,7 @@ export function toRunRecord(row: Run, keyframeIds: string[]): RunRecord {
     encodeMs: row.encodeMs,
     totalMs: row.totalMs,
     metrics: runMetrics(row),
+    sweepId: row.sweepId,
   };
 }
 

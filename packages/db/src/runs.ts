@@ -21,13 +21,13 @@ import { isRecordNotFound, isUuid, violatedCheckColumn } from './prisma-errors.t
 import { checkRunQuota, lockWorkspace } from './quotas.ts';
 import { toRunRecord } from './records.ts';
 
-const keyframeIds = {
+export const keyframeIds = {
   keyframes: { orderBy: { position: 'asc' }, select: { imageId: true } },
 } as const satisfies Prisma.RunInclude;
 
 type RunRow = Prisma.RunGetPayload<{ include: typeof keyframeIds }>;
 
-function record(row: RunRow): RunRecord {
+export function record(row: RunRow): RunRecord {
   return toRunRecord(
     row,
     row.keyframes.map((keyframe) => keyframe.imageId),
@@ -84,7 +84,12 @@ export async function createRun(
   });
 }
 
-async function insertRun(prisma: Prisma.TransactionClient, input: NewRunRow): Promise<RunRecord> {
+/** Inserts one run in the caller's transaction (sweep: the sweep's cell it fills). */
+export async function insertRun(
+  prisma: Prisma.TransactionClient,
+  input: NewRunRow,
+  sweep?: { sweepId: string; sweepCoordinates: number[] },
+): Promise<RunRecord> {
   const { params } = input;
   const distinctIds = [...new Set(params.keyframes)];
   const found = distinctIds.every(isUuid)
@@ -114,6 +119,7 @@ async function insertRun(prisma: Prisma.TransactionClient, input: NewRunRow): Pr
     const row = await prisma.run.create({
       data: {
         ...runColumns(input),
+        ...sweep,
         presetId,
         keyframes: {
           create: params.keyframes.map((imageId, position) => ({ position, imageId })),

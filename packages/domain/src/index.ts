@@ -6,6 +6,7 @@ export * from './errors.ts';
 export * from './limits.ts';
 export * from './run-options.ts';
 export * from './run-params.ts';
+export * from './sweeps.ts';
 export * from './noise-preset.ts';
 export * from './records.ts';
 export * from './run-metrics.ts';

@@ -3,6 +3,7 @@ import type { NoiseMode, NoiseSchedule } from './options.ts';
 import type { RunMetrics } from './run-metrics.ts';
 import type { RunParams } from './run-params.ts';
 import type { RunStatus } from './run-status.ts';
+import type { SweepAxis } from './sweeps.ts';
 
 // What the data layer returns and the services hand to the edges: plain objects, no ORM types.
 
@@ -61,6 +62,24 @@ export interface RunRecord {
   totalMs: number | null;
   /** Quality figures, computed when the run succeeds; null before (and for runs that did not). */
   metrics: RunMetrics | null;
+  /** The sweep the run is a cell of; null for a run of its own. */
+  sweepId: string | null;
+}
+
+/** A grid of runs over up to three options (sweeps.ts); its runs carry their cell's coordinates. */
+export interface SweepRecord {
+  id: string;
+  workspaceId: string;
+  createdById: string | null;
+  name: string;
+  axes: SweepAxis[];
+  createdAt: Date;
+}
+
+/** One cell of a sweep: the index of its value on each axis, and its run (null once deleted). */
+export interface SweepCellRecord {
+  coordinates: number[];
+  run: RunRecord | null;
 }
 
 export interface FrameRecord {

@@ -14,6 +14,7 @@ import type { PresetService } from '../services/presets.ts';
 import type { ProgressService } from '../services/progress.ts';
 import type { ReportService } from '../services/reports.ts';
 import type { RunService } from '../services/runs.ts';
+import type { SweepService } from '../services/sweeps.ts';
 import type { UrlSigner } from '../signed-urls.ts';
 
 /** The services the edges call; they take and return domain objects. */
@@ -23,6 +24,7 @@ export interface Services {
   presets: PresetService;
   runs: RunService;
   reports: ReportService;
+  sweeps: SweepService;
   models: ModelCatalog;
   progress: ProgressService;
   downloads: DownloadService;

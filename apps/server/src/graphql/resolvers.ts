@@ -12,13 +12,10 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import type {
-  CreateRunCommand,
-  RerunCommand,
-  RunFilter,
-  RunSort as DbRunSort,
-} from '../services/runs.ts';
+import type { RerunCommand, RunFilter, RunSort as DbRunSort } from '../services/runs.ts';
 import { AccountResolver } from './accounts.ts';
+import { creator, DEFAULT_PAGE, runCommand, withoutNulls } from './edges.ts';
+import { SweepResolver } from './sweeps.ts';
 import type { GraphQLContext } from './context.ts';
 import { ReportResolver } from './reports.ts';
 import { toFrame, toImage, toRun } from './mappers.ts';
@@ -45,8 +42,6 @@ import {
 
 // Thin edges: translate arguments to service calls and domain records to schema objects.
 
-const DEFAULT_PAGE = 20;
-
 /** The events of a subscription, each mapped; ending the mapped stream ends the source. */
 async function* mapEvents<T, U>(source: AsyncIterable<T>, map: (event: T) => U): AsyncGenerator<U> {
   for await (const event of source) yield map(event);
@@ -55,15 +50,6 @@ async function* mapEvents<T, U>(source: AsyncIterable<T>, map: (event: T) => U):
 /** The stream `open` returns, opened at the first read, so that an error opening it reaches the reader. */
 async function* openWhenRead(open: () => AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   yield* open();
-}
-
-/** GraphQL's null for an omitted optional argument becomes undefined, the domain's "use the default". */
-type WithoutNulls<T> = { [K in keyof T]?: Exclude<T[K], null> };
-
-function withoutNulls<T extends object>(input: T): WithoutNulls<T> {
-  return Object.fromEntries(
-    Object.entries(input).filter(([, value]) => value !== null && value !== undefined),
-  ) as WithoutNulls<T>;
 }
 
 function runFilter(filter: RunsFilter | null): RunFilter {
@@ -77,12 +63,6 @@ function runSort(sort: RunSort | null): DbRunSort {
   return `${sort?.field ?? 'CREATED_AT'}_${sort?.direction ?? 'DESC'}`;
 }
 
-/** The API's run input in the domain's names (imageIds are the keyframes). */
-function runCommand(input: CreateRunInput): CreateRunCommand {
-  const { name, tags, presetId, imageIds, ...params } = input;
-  return { name, tags, presetId, params: { ...withoutNulls(params), keyframes: imageIds } };
-}
-
 function rerunCommand(input: RerunInput | null): RerunCommand {
   if (!input) return {};
   const { name, tags, presetId, imageIds, ...params } = input;
@@ -92,11 +72,6 @@ function rerunCommand(input: RerunInput | null): RerunCommand {
     presetId,
     params: { ...withoutNulls(params), keyframes: imageIds ?? undefined },
   };
-}
-
-/** Who created something; null when no one is on record (a built-in preset). */
-function creator({ loaders }: GraphQLContext, createdById: string | null): Promise<User | null> {
-  return createdById ? loaders.user.load(createdById) : Promise.resolve(null);
 }
 
 @Resolver(() => Image)
@@ -385,6 +360,7 @@ export const resolvers = [
   NoisePresetResolver,
   RunResolver,
   ReportResolver,
+  SweepResolver,
   ModelResolver,
   SubscriptionResolver,
 ] as const;

@@ -334,6 +334,8 @@ export class Run {
   })
   metrics!: RunMetrics | null;
   @Field(() => RunDownloads) downloads!: RunDownloads;
+  @Field(() => ID, { nullable: true, description: 'The sweep the run is a cell of, if any' })
+  sweepId!: string | null;
 }
 export interface Run extends TopLevelOptions {}
 optionFields(Run, TOP_LEVEL_OPTIONS, 'output');

@@ -14,6 +14,7 @@ import {
   setRunStatus,
   thumbnailFrames,
   type DbClient,
+  type NewRunRow,
   type RunFilter,
   type RunSort,
 } from '@latent-lab/db';
@@ -30,11 +31,14 @@ import {
   runFramesFolder,
   type Connection,
   type FrameRecord,
+  type ImageRecord,
+  type NewRun,
   type NoiseParams,
   type Actor,
   type PageArgs,
   type RenderJob,
   type RunLimits,
+  type RunParams,
   type RunParamsInput,
   type RunRecord,
 } from '@latent-lab/domain';
@@ -73,6 +77,11 @@ export interface RunServiceOptions {
   models: ModelCatalog;
   limits: RunLimits;
   maxPageSize: number;
+}
+
+/** A seed for a run (or a sweep) that names none: any of the engine's range. */
+export function randomSeed(): number {
+  return randomInt(0, MAX_SEED + 1);
 }
 
 const NO_NOISE: NoiseParams = { level: 0, mode: 'absolute', schedule: 'constant', shared: false };
@@ -130,18 +139,26 @@ export class RunService {
 
   async create(actor: Actor, command: CreateRunCommand): Promise<RunRecord> {
     authorize(actor, 'create');
+    const { params, presetId } = await this.explicitNoise(actor, command);
+    return this.store(actor, { ...command, params }, presetId);
+  }
+
+  /**
+   * The command's parameters with its noise spelled out: its own, its preset's, or none (both at
+   * once is refused), and the preset the run is to link (none when the noise is its own).
+   */
+  async explicitNoise(
+    actor: Actor,
+    command: CreateRunCommand,
+  ): Promise<{ params: CreateRunCommand['params']; presetId: string | null }> {
     const { noise, ...params } = command.params;
     if (command.presetId && noise) {
       throw invalidInput('noise', 'give either presetId or noise, not both');
     }
-    return this.store(
-      actor,
-      {
-        ...command,
-        params: { ...params, noise: noise ?? (await this.presetNoise(actor, command.presetId)) },
-      },
-      noise ? null : (command.presetId ?? null),
-    );
+    return {
+      params: { ...params, noise: noise ?? (await this.presetNoise(actor, command.presetId)) },
+      presetId: noise ? null : (command.presetId ?? null),
+    };
   }
 
   /** Validates the whole run once, checks what only the data can tell, stores it and queues it. */
@@ -150,46 +167,68 @@ export class RunService {
     command: CreateRunCommand,
     presetId: string | null,
   ): Promise<RunRecord> {
-    const { db, limits, models } = this.options;
+    const { db, limits, maxActiveRuns, maxStorageBytes } = this.options;
     const run = parseNewRun(
       {
         name: command.name,
         tags: command.tags ?? [],
-        params: { ...command.params, seed: command.params.seed ?? randomInt(0, MAX_SEED + 1) },
+        params: { ...command.params, seed: command.params.seed ?? randomSeed() },
       },
       limits,
     );
-    await models.require(run.params.model);
+    const keyframes = await this.keyframeImages(actor, run.params);
+    await this.options.limitMutation(actor);
+    const created = await createRun(db, this.runRow(actor, run, keyframes, presetId), {
+      maxActiveRuns,
+      maxStorageBytes,
+    });
+    await this.queue(created, keyframes);
+    return created;
+  }
+
+  /**
+   * What only the data can tell about validated parameters: the model's weights are present and
+   * the keyframes are images of the actor's workspace (returned in path order).
+   */
+  async keyframeImages(actor: Actor, params: RunParams): Promise<ImageRecord[]> {
+    await this.options.models.require(params.model);
     const images = new Map(
-      (await getImages(db, run.params.keyframes, actor.workspaceId)).map((image) => [
+      (await getImages(this.options.db, params.keyframes, actor.workspaceId)).map((image) => [
         image.id,
         image,
       ]),
     );
-    const missing = run.params.keyframes.filter((id) => !images.has(id));
+    const missing = params.keyframes.filter((id) => !images.has(id));
     if (missing.length > 0) {
       throw invalidInput('keyframes', `keyframes: image(s) not found: ${missing.join(', ')}`);
     }
-    const keyframes = run.params.keyframes.map((id) => images.get(id)!);
-    await this.options.limitMutation(actor);
-    const { maxActiveRuns, maxStorageBytes } = this.options;
-    const created = await createRun(
-      db,
-      {
-        workspaceId: actor.workspaceId,
-        createdById: actor.userId,
-        name:
-          run.name ??
-          keyframes
-            .map((image) => image.originalName)
-            .join(' → ')
-            .slice(0, 200),
-        params: run.params,
-        presetId,
-        tags: run.tags,
-      },
-      { maxActiveRuns, maxStorageBytes },
-    );
+    return params.keyframes.map((id) => images.get(id)!);
+  }
+
+  /** The row to store for a validated run; an unnamed run is named after its keyframes. */
+  runRow(
+    actor: Actor,
+    run: NewRun,
+    keyframes: readonly ImageRecord[],
+    presetId: string | null,
+  ): NewRunRow {
+    return {
+      workspaceId: actor.workspaceId,
+      createdById: actor.userId,
+      name:
+        run.name ??
+        keyframes
+          .map((image) => image.originalName)
+          .join(' → ')
+          .slice(0, 200),
+      params: run.params,
+      presetId,
+      tags: run.tags,
+    };
+  }
+
+  /** Queues a stored run's render job and announces the new run. */
+  async queue(created: RunRecord, keyframes: readonly ImageRecord[]): Promise<void> {
     await this.options.enqueue({
       runId: created.id,
       workspaceId: created.workspaceId,
@@ -203,7 +242,6 @@ export class RunService {
       workspaceId: created.workspaceId,
     });
     await this.options.bus.publish({ type: 'queued', runId: created.id });
-    return created;
   }
 
   async cancel(actor: Actor, id: string): Promise<RunRecord> {

@@ -14,7 +14,9 @@ const FIELD_ALIASES: Record<string, string> = {
 };
 
 export function formFieldOf(apiField: string): string {
-  const bare = apiField.replace(/^input\./, '');
+  // A sweep's base run is the form's run; its axes are the form's sweep values.
+  const bare = apiField.replace(/^(input\.)?(base\.)?/, '');
+  if (/^axes\b/.test(bare)) return 'sweep';
   return (
     FIELD_ALIASES[apiField] ?? FIELD_ALIASES[bare] ?? (bare.startsWith('noise.') ? 'noise' : bare)
   );

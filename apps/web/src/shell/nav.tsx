@@ -8,6 +8,7 @@ import { WorkspaceSwitcher } from './workspace-forms.tsx';
 const LINKS = [
   { href: '/', label: 'Runs' },
   { href: '/runs/new', label: 'New run', creates: true },
+  { href: '/sweeps', label: 'Sweeps' },
   { href: '/compare', label: 'Compare' },
   { href: '/reports', label: 'Reports' },
   { href: '/presets', label: 'Presets' },

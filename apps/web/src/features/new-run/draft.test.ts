@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { draftErrors, INITIAL_DRAFT, type Draft } from './draft.ts';
+import { formFieldOf } from '../../lib/errors.ts';
+import { draftErrors, INITIAL_DRAFT, sweepInput, type Draft } from './draft.ts';
 import { parseSweep } from './sweep.ts';
 
 const ready: Draft = { ...INITIAL_DRAFT, model: 'taef2', seed: '7' };
@@ -40,7 +41,7 @@ describe('new run rules', () => {
     assert.match(errorsOf({ tags: `ok, ${'x'.repeat(41)}` })['tags']!, /^Tag must be 1 to 40/);
   });
 
-  test('sweeps take 2 to 4 distinct values of one parameter', () => {
+  test('sweeps take 2 to 64 distinct values of one parameter', () => {
     assert.deepEqual(parseSweep('seed', '1, 2, 3'), { values: [1, 2, 3] });
     assert.deepEqual(parseSweep('easing', 'linear, ease-in-out'), {
       values: ['LINEAR', 'EASE_IN_OUT'],
@@ -50,8 +51,24 @@ describe('new run rules', () => {
     assert.ok('error' in parseSweep('seed', '1, 1'));
     assert.ok('error' in parseSweep('seed', `1, ${2 ** 32}`));
     assert.ok('error' in parseSweep('method', 'slerp, cubic'));
-    assert.ok('error' in parseSweep('noise', '0, 1, 2, 3, 4'));
+    const seeds = (count: number) => Array.from({ length: count }, (_, i) => i).join(', ');
+    assert.equal((parseSweep('seed', seeds(64)) as { values: number[] }).values.length, 64);
+    assert.ok('error' in parseSweep('seed', seeds(65)));
     assert.ok('error' in parseSweep('noise', '0, 11'), 'above the largest noise level');
     assert.deepEqual(parseSweep('none', ''), { values: [] });
+  });
+
+  test("the form's sweep is one sweep of one axis over the form's run", () => {
+    const run = { model: 'taef2', imageIds: ['a', 'b'], steps: 4, presetId: 'p', tags: ['x'] };
+    const images = [{ originalName: 'cat.png' }, { originalName: 'dog.jpg' }] as never;
+    const sweep = sweepInput(run, 'noise', [0, 0.5], images);
+    assert.equal(sweep.name, 'cat to dog');
+    assert.deepEqual(sweep.axes, [{ field: 'noise.level', values: [0, 0.5] }]);
+    assert.equal(sweep.base.presetId, 'p');
+    assert.match(sweep.base.tags!.join(','), /^x,sweep-noise-\w+$/);
+    // The API's errors about the sweep land on the form's fields.
+    assert.equal(formFieldOf('axes[0].values[1]'), 'sweep');
+    assert.equal(formFieldOf('base.steps'), 'steps');
+    assert.equal(formFieldOf('base.imageIds'), 'images');
   });
 });

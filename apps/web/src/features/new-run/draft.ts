@@ -3,9 +3,8 @@
 import { DEFAULT_RUN_LIMITS, newRunSchema, optionMax } from '@latent-lab/domain';
 import type {
   CreateRunInput,
-  Easing,
+  CreateSweepInput,
   ImageFieldsFragment,
-  InterpolationMethod,
   LoopMode,
 } from '../../gql/graphql.ts';
 import { formFieldOf, placeFieldErrors } from '../../lib/errors.ts';
@@ -185,33 +184,23 @@ export function runInput(
   };
 }
 
-/** The runs of a sweep: one per value, named after it and tagged together. */
-export function sweepInputs(
+/**
+ * The form's sweep as the API takes it: the form's run as the base, tagged so the runs list finds
+ * the runs together, and one axis of the values; named after the images when the form has no name.
+ */
+export function sweepInput(
   input: CreateRunInput,
   field: SweepField,
   values: readonly (string | number)[],
   images: readonly ImageFieldsFragment[],
-  noise: NoiseShape,
-): CreateRunInput[] {
-  const base = input.name ?? images.map((i) => i.originalName.replace(/\.[^.]+$/, '')).join(' to ');
+): CreateSweepInput {
+  const name = input.name ?? images.map((i) => i.originalName.replace(/\.[^.]+$/, '')).join(' to ');
   const tag = `sweep-${field}-${Date.now().toString(36).slice(-5)}`;
-  return values.map((value) => {
-    const label = typeof value === 'number' ? String(value) : optionLabel(value);
-    const run: CreateRunInput = {
-      ...input,
-      name: `${base} · ${field} ${label}`,
-      tags: [...(input.tags ?? []), tag],
-    };
-    if (field === 'seed') run.seed = value as number;
-    if (field === 'method') run.method = value as InterpolationMethod;
-    if (field === 'easing') run.easing = value as Easing;
-    if (field === 'noise') {
-      const { presetId: _, ...rest } = run;
-      const { mode, schedule, shared } = noise;
-      return { ...rest, noise: { level: value as number, mode, schedule, shared } };
-    }
-    return run;
-  });
+  return {
+    name,
+    base: { ...input, tags: [...(input.tags ?? []), tag] },
+    axes: [{ field: SWEEP_FIELDS.find((f) => f.value === field)!.path, values: [...values] }],
+  };
 }
 
 /** Form fields that show their own message; an API error about any other field is shown above the form. */

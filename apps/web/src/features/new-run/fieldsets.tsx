@@ -160,8 +160,8 @@ export function SweepFieldset({
     <fieldset>
       <legend>Sweep</legend>
       <p className="field-hint" style={{ marginTop: 0 }}>
-        Launch up to {MAX_SWEEP} runs that differ in one parameter, tagged together and opened side
-        by side in Compare.
+        Launch up to {MAX_SWEEP} runs that differ in one parameter, as one sweep: every run is
+        checked before any starts, and the sweep page shows them as a grid.
       </p>
       <div className="form-grid">
         <Field id={`${id}-sweep-field`} label="Vary">

@@ -1,5 +1,10 @@
 'use client';
-import { CreateRunDocument, ModelsDocument, NoisePresetsDocument } from '../../gql/graphql.ts';
+import {
+  CreateRunDocument,
+  CreateSweepDocument,
+  ModelsDocument,
+  NoisePresetsDocument,
+} from '../../gql/graphql.ts';
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from 'urql';
@@ -9,7 +14,6 @@ import { randomSeed } from '../../lib/seed.ts';
 import type { NoiseShape } from '../../lib/noise-schedule.ts';
 import type { NoiseDraft } from '../../components/noise-fields.tsx';
 import { ErrorMessage } from '../../components/bits.tsx';
-import { compareHref } from '../compare/compare.ts';
 import {
   CUSTOM,
   draftErrors,
@@ -17,7 +21,7 @@ import {
   parseInteger,
   placeErrors,
   runInput,
-  sweepInputs,
+  sweepInput,
   withSweep,
 } from './draft.ts';
 import type { Draft } from './draft.ts';
@@ -32,6 +36,7 @@ export function NewRunForm() {
   const [models] = useQuery({ query: ModelsDocument });
   const [presets] = useQuery({ query: NoisePresetsDocument });
   const [createState, createRun] = useMutation(CreateRunDocument);
+  const [sweepState, createSweep] = useMutation(CreateSweepDocument);
   const [images, setImages] = useState<ImageFieldsFragment[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   // Counts failed submits: after each, focus moves to the first field marked invalid.
@@ -88,20 +93,12 @@ export function NewRunForm() {
     setErrors({});
     const input = runInput(filled, images, preset?.id, noise);
     if ('values' in sweep && sweep.values.length > 0) {
-      const created: string[] = [];
-      for (const run of sweepInputs(input, draft.sweepField, sweep.values, images, noise)) {
-        const result = await createRun({ input: run });
-        if (!result.data) {
-          const placed = placeErrors(fieldErrors(result.error));
-          if (created.length > 0)
-            placed['form'] =
-              `${created.length} of ${sweep.values.length} runs started, then: ${placed['form'] ?? 'see the fields below.'}`;
-          return fail(placed);
-        }
-        created.push(result.data.createRun.id);
-      }
-      router.push(compareHref(created));
-      return;
+      // One sweep: every run is checked before any starts, so it starts whole or not at all.
+      const result = await createSweep({
+        input: sweepInput(input, draft.sweepField, sweep.values, images),
+      });
+      if (result.data) return router.push(`/sweeps/${result.data.createSweep.id}`);
+      return fail(placeErrors(fieldErrors(result.error)));
     }
     const result = await createRun({ input });
     if (result.data) router.push(`/runs/${result.data.createRun.id}`);
@@ -144,8 +141,12 @@ export function NewRunForm() {
         }}
       />
       <div className="row">
-        <button type="submit" className="primary" disabled={createState.fetching}>
-          {createState.fetching
+        <button
+          type="submit"
+          className="primary"
+          disabled={createState.fetching || sweepState.fetching}
+        >
+          {createState.fetching || sweepState.fetching
             ? 'Starting…'
             : sweepCount > 0
               ? `Start ${sweepCount} runs`

@@ -1,7 +1,9 @@
-// A sweep: 2 to 4 runs that differ in one parameter. Its values are checked against the domain's
-// option table (the seed's bounds, the noise level's, the methods and easings there are).
+// The form's sweep: 2 to MAX_SWEEP_CELLS runs that differ in one parameter, created as a sweep of
+// one axis (the API takes up to three). Its values are checked against the domain's option table
+// (the seed's bounds, the noise level's, the methods and easings there are).
 import {
   DEFAULT_RUN_LIMITS,
+  MAX_SWEEP_CELLS,
   optionConstant,
   optionMax,
   RUN_OPTIONS,
@@ -10,19 +12,29 @@ import {
   type RunOption,
 } from '@latent-lab/domain';
 import { commaList } from '../../lib/format.ts';
-import { MAX_COMPARED } from '../compare/compare.ts';
 
-/** The most runs one sweep launches: what one comparison shows. */
-export const MAX_SWEEP = MAX_COMPARED;
+/** The most runs one sweep launches (the API's limit). */
+export const MAX_SWEEP = MAX_SWEEP_CELLS;
 
 export type SweepField = 'none' | 'seed' | 'noise' | 'method' | 'easing';
 
-export const SWEEP_FIELDS: readonly { value: SweepField; label: string; example: string }[] = [
-  { value: 'none', label: 'Nothing (one run)', example: '' },
-  { value: 'seed', label: 'Seed', example: '' },
-  { value: 'noise', label: 'Noise level', example: '0, 0.2, 0.4' },
-  { value: 'method', label: 'Method', example: 'slerp, lerp' },
-  { value: 'easing', label: 'Easing', example: 'linear, ease-in-out, smoothstep' },
+/** The fields the form varies; `path` names the option as the API's sweep axis does. */
+export const SWEEP_FIELDS: readonly {
+  value: SweepField;
+  label: string;
+  example: string;
+  path: string;
+}[] = [
+  { value: 'none', label: 'Nothing (one run)', example: '', path: '' },
+  { value: 'seed', label: 'Seed', example: '', path: 'seed' },
+  { value: 'noise', label: 'Noise level', example: '0, 0.2, 0.4', path: 'noise.level' },
+  { value: 'method', label: 'Method', example: 'slerp, lerp', path: 'method' },
+  {
+    value: 'easing',
+    label: 'Easing',
+    example: 'linear, ease-in-out, smoothstep',
+    path: 'easing',
+  },
 ];
 
 /** The option of the domain's table at this path. */

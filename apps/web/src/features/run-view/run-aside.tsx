@@ -1,5 +1,6 @@
 'use client';
 import { Fragment, type ReactNode } from 'react';
+import Link from 'next/link';
 import type { RunDetailFieldsFragment } from '../../gql/graphql.ts';
 import { describeNoise, formatDateTime, formatDuration } from '../../lib/format.ts';
 import { FrameBox } from '../../components/bits.tsx';
@@ -33,6 +34,14 @@ export function RunAside({
       label: 'Created by',
       value: run.createdBy ? <CreatedBy user={run.createdBy} prefix="" /> : '—',
     },
+    ...(run.sweepId
+      ? [
+          {
+            label: 'Sweep',
+            value: <Link href={`/sweeps/${run.sweepId}`}>one cell of a sweep</Link>,
+          },
+        ]
+      : []),
     { label: 'Created', value: formatDateTime(run.createdAt) },
     { label: 'Started', value: formatDateTime(run.startedAt) },
     { label: 'Finished', value: formatDateTime(run.finishedAt) },
