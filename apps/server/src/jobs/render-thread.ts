@@ -84,16 +84,17 @@ async function render(message: RenderRequest): Promise<void> {
       const change = previous ? frameChange(previous, pixels) : null;
       previous = pixels;
       const { index, alpha, noiseLevel, decodeMs } = frame;
+      const encodeMs = index === message.fromFrame ? engine.stats.encodeMs - encodeBefore : null;
       send(
         {
           type: 'frame',
           id: message.id,
-          frame: { index, alpha, noiseLevel, decodeMs, change, png, thumbnail },
+          frame: { index, alpha, noiseLevel, decodeMs, encodeMs, change, png, thumbnail },
         },
         [png.buffer, thumbnail.buffer],
       );
     }
-    send({ type: 'done', id: message.id, encodeMs: engine.stats.encodeMs - encodeBefore });
+    send({ type: 'done', id: message.id });
   } catch (error) {
     sendError(message.id, error);
   } finally {

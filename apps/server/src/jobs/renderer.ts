@@ -13,13 +13,6 @@ import type {
 
 export interface RenderResult {
   frames: AsyncIterable<ThreadFrame>;
-  /** Keyframe encoding time of this render, known once the frames end. */
-  encodeMs(): number;
-}
-
-interface Job {
-  frames: AsyncEventQueue<ThreadFrame>;
-  encodeMs: number;
 }
 
 /** A thread's error report as an error here: the engine's own class when it carries a code. */
@@ -30,7 +23,8 @@ function threadError({ message, code, field }: { message: string; code?: string;
 /** One render thread: its own engine (models, latent cache) and its own event loop. */
 class RenderThread {
   readonly worker: Worker;
-  private readonly jobs = new Map<number, Job>();
+  /** Each render's frames, by its id on this thread. */
+  private readonly jobs = new Map<number, AsyncEventQueue<ThreadFrame>>();
   /** Measurements in flight, each answered by one message. */
   private readonly measures = new Map<
     number,
@@ -49,7 +43,7 @@ class RenderThread {
     this.worker.on('message', (message: FromThread) => this.receive(message));
     const failAll = (error: Error) => {
       this.exited = true;
-      for (const job of this.jobs.values()) job.frames.fail(error);
+      for (const frames of this.jobs.values()) frames.fail(error);
       for (const measure of this.measures.values()) measure.reject(error);
       this.jobs.clear();
       this.measures.clear();
@@ -101,13 +95,12 @@ class RenderThread {
         this.send({ type: 'abort', id });
       }
     });
-    const job: Job = { frames, encodeMs: 0 };
-    this.jobs.set(id, job);
+    this.jobs.set(id, frames);
     const { params, keyframes, workspaceId } = renderJob;
     this.send({ type: 'render', id, workspaceId, params, keyframes, fromFrame, previousFrameKey });
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
-    return { frames, encodeMs: () => job.encodeMs };
+    return { frames };
   }
 
   measure(renderJob: RenderJob, frames: StoredFrameRef[]): Promise<RunMetrics> {
@@ -134,19 +127,18 @@ class RenderThread {
       else if (message.type === 'error') measure.reject(threadError(message.error));
       return;
     }
-    const job = this.jobs.get(message.id);
-    if (!job) return;
+    const frames = this.jobs.get(message.id);
+    if (!frames) return;
     if (message.type === 'frame') {
-      job.frames.push(message.frame);
+      frames.push(message.frame);
       return;
     }
     this.jobs.delete(message.id);
     this.wakeIdle();
     if (message.type === 'done') {
-      job.encodeMs = message.encodeMs;
-      job.frames.end();
+      frames.end();
     } else if (message.type === 'error') {
-      job.frames.fail(threadError(message.error));
+      frames.fail(threadError(message.error));
     }
   }
 }
