@@ -59,4 +59,12 @@ export type FromThread =
   | { type: 'frame'; id: number; frame: ThreadFrame }
   | { type: 'done'; id: number }
   | { type: 'metrics'; id: number; metrics: RunMetrics }
-  | { type: 'error'; id: number; error: { message: string; code?: string; field?: string } };
+  | { type: 'error'; id: number; error: ThreadError };
+
+/** A failure on a render thread: the engine's code and field, or which stored file is missing. */
+export interface ThreadError {
+  message: string;
+  code?: string;
+  field?: string;
+  missing?: 'keyframe' | 'frame';
+}

@@ -2,11 +2,13 @@ import { Worker } from 'node:worker_threads';
 import type { RunMetrics } from '@latent-lab/domain';
 import { EngineError, type EngineErrorCode } from '@latent-lab/engine';
 import { AsyncEventQueue } from '../events/queue.ts';
+import { StoredFileMissing } from './failure.ts';
 import type { RenderJob } from './queue.ts';
 import type {
   FromThread,
   RenderThreadOptions,
   StoredFrameRef,
+  ThreadError,
   ThreadFrame,
   ToThread,
 } from './render-protocol.ts';
@@ -16,7 +18,8 @@ export interface RenderResult {
 }
 
 /** A thread's error report as an error here: the engine's own class when it carries a code. */
-function threadError({ message, code, field }: { message: string; code?: string; field?: string }) {
+function threadError({ message, code, field, missing }: ThreadError): Error {
+  if (missing) return new StoredFileMissing(missing, message);
   return code ? new EngineError(code as EngineErrorCode, message, field) : new Error(message);
 }
 

@@ -23,6 +23,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../events/bus.ts';
 import { Metrics } from '../metrics.ts';
 import { inSpan } from '../tracing.ts';
+import { runFailureMessage } from './failure.ts';
 import type { RunLocks } from './locks.ts';
 import type { ThreadRenderer } from './renderer.ts';
 import type { ThreadFrame } from './render-protocol.ts';
@@ -145,9 +146,7 @@ export class RunWorker {
           return;
         }
         log.error({ err: error, runId: job.runId }, 'run failed');
-        await this.finish(job.runId, 'FAILED', {
-          error: (error as Error).message || String(error),
-        });
+        await this.finish(job.runId, 'FAILED', { error: runFailureMessage(error) });
       }
     })();
     this.active.set(job.runId, { cancel, handBack, done });
