@@ -18,7 +18,7 @@ export class StoredFileMissing extends Error {
 const PATH = /(?:[A-Za-z]:)?[\\/][^\s'"`,;:]+/g;
 
 /** The run's failure as stored and shown: plain words for the cases a person can act on. */
-export function runFailureMessage(error: unknown): string {
+export function runFailureMessage(error: unknown, run: { model: string }): string {
   if (error instanceof StoredFileMissing) {
     return error.what === 'keyframe'
       ? 'An input image of this run is missing from storage, so its frames could not be rendered. Upload the image again and start a new run.'
@@ -27,7 +27,7 @@ export function runFailureMessage(error: unknown): string {
   if (error instanceof EngineError) {
     // The run's own input or options: the engine's message says what is wrong with them.
     if (error.kind === 'invalid') return error.message.replace(PATH, '(file)');
-    return "The model's weights are not available on this server, so the run could not start. An administrator can install them.";
+    return `The weights of model "${run.model}" are not available on this server, so the run could not start. An administrator can install them (latent-lab models fetch ${run.model}).`;
   }
   return 'The render stopped because of an error on the server. The server log has the details.';
 }

@@ -146,7 +146,9 @@ export class RunWorker {
           return;
         }
         log.error({ err: error, runId: job.runId }, 'run failed');
-        await this.finish(job.runId, 'FAILED', { error: runFailureMessage(error) });
+        await this.finish(job.runId, 'FAILED', {
+          error: runFailureMessage(error, job.params),
+        });
       }
     })();
     this.active.set(job.runId, { cancel, handBack, done });
