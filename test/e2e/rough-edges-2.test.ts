@@ -259,6 +259,12 @@ describe('dashboard rough edges, part 2, in Chromium', () => {
       await phone.keyboard.press('Tab');
       assert.equal(await focused(), 'Runs');
       assert.ok(await phone.getByRole('link', { name: 'Presets' }).isVisible());
+      // Escape closes it and gives the focus back to the Menu button.
+      await phone.keyboard.press('Escape');
+      assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+      assert.equal(await focused(), 'Menu');
+      await phone.keyboard.press('Enter');
+      assert.equal(await menu.getAttribute('aria-expanded'), 'true');
 
       // Following a link closes the menu.
       await phone.getByRole('link', { name: 'Presets' }).click();

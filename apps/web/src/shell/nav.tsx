@@ -1,5 +1,5 @@
 'use client';
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { canCreate } from '../lib/roles.ts';
@@ -48,12 +48,13 @@ export function Nav() {
 
 /**
  * The navigation and account bar: in the header's row on wide screens; at phone width behind a
- * Menu button (a disclosure), so the header stays one line. Following a link closes it.
+ * Menu button (a disclosure), so the header stays one line. Following a link or Escape closes it.
  */
 export function HeaderMenu({ children }: { children: ReactNode }) {
   const id = useId();
   const pathname = usePathname() ?? '/';
   const session = useSession();
+  const button = useRef<HTMLButtonElement>(null);
   // Open on the page where it was opened: another page (a link followed) finds it closed.
   const [openOn, setOpenOn] = useState<string | null>(null);
   if (!session) return null;
@@ -61,6 +62,7 @@ export function HeaderMenu({ children }: { children: ReactNode }) {
   return (
     <>
       <button
+        ref={button}
         type="button"
         className="small header-button menu-button"
         aria-expanded={open}
@@ -69,7 +71,16 @@ export function HeaderMenu({ children }: { children: ReactNode }) {
       >
         Menu
       </button>
-      <div id={id} className="header-menu" data-open={open}>
+      <div
+        id={id}
+        className="header-menu"
+        data-open={open}
+        onKeyDown={(event) => {
+          if (!open || event.key !== 'Escape') return;
+          setOpenOn(null);
+          button.current?.focus();
+        }}
+      >
         {children}
       </div>
     </>
