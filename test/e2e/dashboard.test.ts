@@ -123,8 +123,11 @@ describe('dashboard in Chromium', () => {
       .getAttribute('src');
     const thumbResponse = await page.request.get(firstThumb!);
     assert.equal(thumbResponse.headers()['content-type'], 'image/webp');
-    await page.getByRole('button', { name: 'Show frame 5' }).click();
-    assert.equal(await page.locator('.player-stage img').getAttribute('alt'), 'Frame 5');
+    await page.getByRole('button', { name: 'Show frame 6' }).click();
+    assert.equal(
+      await page.locator('.player-stage img').getAttribute('alt'),
+      `frame 6 of ${STEPS}`,
+    );
     const frameResponse = await page.request.get(
       (await page.locator('.player-stage img').getAttribute('src'))!,
     );
@@ -195,15 +198,15 @@ describe('dashboard in Chromium', () => {
       Promise.all([0, 1].map((i) => columns.nth(i).locator('img').getAttribute('src')));
     const indexes = async () => page.getByTestId('compare-frame-index').allTextContents();
     const before = await shown();
-    assert.deepEqual(await indexes(), [`frame 0 of ${STEPS}`, `frame 0 of ${STEPS}`]);
+    assert.deepEqual(await indexes(), [`frame 1 of ${STEPS}`, `frame 1 of ${STEPS}`]);
 
     const scrubber = page.getByTestId('compare-scrubber');
     await scrubber.focus();
     await page.keyboard.press('End');
     const afterEnd = await shown();
     assert.deepEqual(await indexes(), [
-      `frame ${STEPS - 1} of ${STEPS}`,
-      `frame ${STEPS - 1} of ${STEPS}`,
+      `frame ${STEPS} of ${STEPS}`,
+      `frame ${STEPS} of ${STEPS}`,
     ]);
     assert.notEqual(afterEnd[0], before[0]);
     assert.notEqual(afterEnd[1], before[1]);
@@ -212,14 +215,14 @@ describe('dashboard in Chromium', () => {
     assert.equal(await scrubber.getAttribute('max'), String(STEPS - 1));
     await page.keyboard.press('ArrowLeft');
     assert.deepEqual(await indexes(), [
-      `frame ${STEPS - 2} of ${STEPS}`,
-      `frame ${STEPS - 2} of ${STEPS}`,
+      `frame ${STEPS - 1} of ${STEPS}`,
+      `frame ${STEPS - 1} of ${STEPS}`,
     ]);
     const middle = Math.round(0.5 * (STEPS - 1));
     await scrubber.fill(String(middle));
     assert.deepEqual(await indexes(), [
-      `frame ${middle} of ${STEPS}`,
-      `frame ${middle} of ${STEPS}`,
+      `frame ${middle + 1} of ${STEPS}`,
+      `frame ${middle + 1} of ${STEPS}`,
     ]);
 
     const differing = await page.locator('tr[data-differs="true"] th').allTextContents();

@@ -200,20 +200,20 @@ describe('team dashboard in Chromium', () => {
     assert.equal(await scrubber.getAttribute('max'), String(SWEEP_STEPS - 1));
     await scrubber.focus();
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
-    assert.equal(await position.textContent(), `3/${SWEEP_STEPS - 1}`);
+    assert.equal(await position.textContent(), `frame 4 of ${SWEEP_STEPS}`);
     assert.deepEqual(
       await page.getByTestId('compare-frame-index').allTextContents(),
-      Array(3).fill(`frame 3 of ${SWEEP_STEPS}`),
+      Array(3).fill(`frame 4 of ${SWEEP_STEPS}`),
     );
     await page.keyboard.press('ArrowLeft');
-    assert.equal(await position.textContent(), `2/${SWEEP_STEPS - 1}`);
+    assert.equal(await position.textContent(), `frame 3 of ${SWEEP_STEPS}`);
     await page.waitForFunction(`new URLSearchParams(location.search).get('frame') === '2'`);
 
     const play = page.getByTestId('compare-play');
     await page.keyboard.press(' ');
     assert.equal(await play.getAttribute('aria-pressed'), 'true');
     await page.waitForFunction(
-      `document.querySelector('[data-testid="compare-position"]').textContent !== '2/${SWEEP_STEPS - 1}'`,
+      `document.querySelector('[data-testid="compare-position"]').textContent !== 'frame 3 of ${SWEEP_STEPS}'`,
     );
     await page.keyboard.press(' ');
     assert.equal(await play.getAttribute('aria-pressed'), 'false');
@@ -233,12 +233,12 @@ describe('team dashboard in Chromium', () => {
       await other.getByTestId('compare-column').nth(2).locator('img').waitFor();
       assert.equal(
         await other.getByTestId('compare-position').textContent(),
-        `5/${SWEEP_STEPS - 1}`,
+        `frame 6 of ${SWEEP_STEPS}`,
       );
       assert.ok(await other.getByRole('radio', { name: 'Difference' }).isChecked());
       assert.deepEqual(
         await other.getByTestId('compare-frame-index').allTextContents(),
-        Array(3).fill(`frame 5 of ${SWEEP_STEPS}`),
+        Array(3).fill(`frame 6 of ${SWEEP_STEPS}`),
       );
       await other.getByTestId('compare-canvas').waitFor();
     } finally {

@@ -32,6 +32,7 @@ export {
   listRuns,
   countRuns,
   setRunStatus,
+  recordEncodeTime,
   addTags,
   removeTags,
   setRunNotes,

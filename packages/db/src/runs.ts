@@ -386,7 +386,6 @@ export async function listRuns(
 export interface StatusChange {
   /** The failure message (FAILED); cleared by any other status. */
   error?: string | null;
-  encodeMs?: number;
   totalMs?: number;
   /** Stored with SUCCEEDED: the run's quality metrics. */
   metrics?: RunMetrics;
@@ -410,7 +409,6 @@ export async function setRunStatus(
     status,
     error: status === 'FAILED' ? (change.error ?? 'failed') : null,
     finishedAt: isFinished(status) ? now : null,
-    ...(change.encodeMs === undefined ? {} : { encodeMs: change.encodeMs }),
     ...(change.totalMs === undefined ? {} : { totalMs: change.totalMs }),
     ...change.metrics,
   };
@@ -455,6 +453,23 @@ async function changeTags(
     return tx.run.update({ where: { id }, data: { tags }, include: keyframeIds });
   });
   return record(row);
+}
+
+/**
+ * Records the time the run's keyframes took to encode, while it runs: the render that encoded
+ * them may be handed back before the run ends, and a resumed render finds the latents cached.
+ * The first measurement stays; nothing changes once the run has one or no longer runs.
+ */
+export async function recordEncodeTime(
+  client: DbClient,
+  id: string,
+  encodeMs: number,
+): Promise<void> {
+  if (!isUuid(id)) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
+  await prismaOf(client).run.updateMany({
+    where: { id, status: 'RUNNING', encodeMs: null },
+    data: { encodeMs },
+  });
 }
 
 /** Replaces the run's notes (short Markdown, checked by the domain's notes schema). */

@@ -30,6 +30,7 @@ import {
   listPresets,
   listRuns,
   removeTags,
+  recordEncodeTime,
   setRunStatus,
   updatePreset,
   upsertFrame,
@@ -452,9 +453,13 @@ describeEachMode('data access', (context) => {
     const resumed = await setRunStatus(prisma(), run.id, 'RUNNING');
     assert.equal(resumed.startedAt?.getTime(), running.startedAt.getTime());
 
+    // The encode time is recorded while the run runs, once: a resumed render's does not replace it.
+    await recordEncodeTime(prisma(), run.id, 5);
+    await recordEncodeTime(prisma(), run.id, 0);
+    assert.equal((await getRun(prisma(), run.id))?.encodeMs, 5);
+
     const failed = await setRunStatus(prisma(), run.id, 'FAILED', {
       error: 'decoder exploded',
-      encodeMs: 5,
       totalMs: 50,
     });
     assert.equal(failed.error, 'decoder exploded');

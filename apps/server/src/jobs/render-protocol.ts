@@ -15,6 +15,11 @@ export interface ThreadFrame {
   alpha: number;
   noiseLevel: number;
   decodeMs: number;
+  /**
+   * Keyframe encoding time of this render, on the first frame it yields (the keyframes are encoded,
+   * or read from the latent cache, before it); null on later frames.
+   */
+  encodeMs: number | null;
   /** Change from the previous frame (the engine's frameChange); null for frame 0. */
   change: number | null;
   png: Uint8Array;
@@ -52,6 +57,14 @@ export type ToThread =
 
 export type FromThread =
   | { type: 'frame'; id: number; frame: ThreadFrame }
-  | { type: 'done'; id: number; encodeMs: number }
+  | { type: 'done'; id: number }
   | { type: 'metrics'; id: number; metrics: RunMetrics }
-  | { type: 'error'; id: number; error: { message: string; code?: string; field?: string } };
+  | { type: 'error'; id: number; error: ThreadError };
+
+/** A failure on a render thread: the engine's code and field, or which stored file is missing. */
+export interface ThreadError {
+  message: string;
+  code?: string;
+  field?: string;
+  missing?: 'keyframe' | 'frame';
+}

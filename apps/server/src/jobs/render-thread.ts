@@ -13,6 +13,7 @@ import {
   tensorToRgb8,
 } from '@latent-lab/engine';
 import { openStorage } from '@latent-lab/storage';
+import { StoredFileMissing } from './failure.ts';
 import type { FromThread, RenderThreadOptions, ToThread } from './render-protocol.ts';
 
 type RenderRequest = Extract<ToThread, { type: 'render' }>;
@@ -33,9 +34,9 @@ function send(message: FromThread, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-async function stored(key: string, what: string): Promise<Uint8Array> {
+async function stored(key: string, what: 'keyframe' | 'frame'): Promise<Uint8Array> {
   const bytes = await storage.get(key);
-  if (!bytes) throw new Error(`${what} file ${key} is missing from storage`);
+  if (!bytes) throw new StoredFileMissing(what, `${what} file ${key} is missing from storage`);
   return bytes;
 }
 
@@ -50,14 +51,15 @@ function specOf(message: RenderRequest | MeasureRequest) {
   );
 }
 
-/** Reports a failed request, with the engine's code and field when it has them. */
+/** Reports a failed request, with the engine's code and field or the missing file when it has them. */
 function sendError(id: number, error: unknown): void {
   const { code, field } =
     error instanceof EngineError ? error : { code: undefined, field: undefined };
+  const missing = error instanceof StoredFileMissing ? error.what : undefined;
   send({
     type: 'error',
     id,
-    error: { message: (error as Error).message ?? String(error), code, field },
+    error: { message: (error as Error).message ?? String(error), code, field, missing },
   });
 }
 
@@ -84,16 +86,17 @@ async function render(message: RenderRequest): Promise<void> {
       const change = previous ? frameChange(previous, pixels) : null;
       previous = pixels;
       const { index, alpha, noiseLevel, decodeMs } = frame;
+      const encodeMs = index === message.fromFrame ? engine.stats.encodeMs - encodeBefore : null;
       send(
         {
           type: 'frame',
           id: message.id,
-          frame: { index, alpha, noiseLevel, decodeMs, change, png, thumbnail },
+          frame: { index, alpha, noiseLevel, decodeMs, encodeMs, change, png, thumbnail },
         },
         [png.buffer, thumbnail.buffer],
       );
     }
-    send({ type: 'done', id: message.id, encodeMs: engine.stats.encodeMs - encodeBefore });
+    send({ type: 'done', id: message.id });
   } catch (error) {
     sendError(message.id, error);
   } finally {

@@ -2,35 +2,32 @@ import { Worker } from 'node:worker_threads';
 import type { RunMetrics } from '@latent-lab/domain';
 import { EngineError, type EngineErrorCode } from '@latent-lab/engine';
 import { AsyncEventQueue } from '../events/queue.ts';
+import { StoredFileMissing } from './failure.ts';
 import type { RenderJob } from './queue.ts';
 import type {
   FromThread,
   RenderThreadOptions,
   StoredFrameRef,
+  ThreadError,
   ThreadFrame,
   ToThread,
 } from './render-protocol.ts';
 
 export interface RenderResult {
   frames: AsyncIterable<ThreadFrame>;
-  /** Keyframe encoding time of this render, known once the frames end. */
-  encodeMs(): number;
-}
-
-interface Job {
-  frames: AsyncEventQueue<ThreadFrame>;
-  encodeMs: number;
 }
 
 /** A thread's error report as an error here: the engine's own class when it carries a code. */
-function threadError({ message, code, field }: { message: string; code?: string; field?: string }) {
+function threadError({ message, code, field, missing }: ThreadError): Error {
+  if (missing) return new StoredFileMissing(missing, message);
   return code ? new EngineError(code as EngineErrorCode, message, field) : new Error(message);
 }
 
 /** One render thread: its own engine (models, latent cache) and its own event loop. */
 class RenderThread {
   readonly worker: Worker;
-  private readonly jobs = new Map<number, Job>();
+  /** Each render's frames, by its id on this thread. */
+  private readonly jobs = new Map<number, AsyncEventQueue<ThreadFrame>>();
   /** Measurements in flight, each answered by one message. */
   private readonly measures = new Map<
     number,
@@ -49,7 +46,7 @@ class RenderThread {
     this.worker.on('message', (message: FromThread) => this.receive(message));
     const failAll = (error: Error) => {
       this.exited = true;
-      for (const job of this.jobs.values()) job.frames.fail(error);
+      for (const frames of this.jobs.values()) frames.fail(error);
       for (const measure of this.measures.values()) measure.reject(error);
       this.jobs.clear();
       this.measures.clear();
@@ -101,13 +98,12 @@ class RenderThread {
         this.send({ type: 'abort', id });
       }
     });
-    const job: Job = { frames, encodeMs: 0 };
-    this.jobs.set(id, job);
+    this.jobs.set(id, frames);
     const { params, keyframes, workspaceId } = renderJob;
     this.send({ type: 'render', id, workspaceId, params, keyframes, fromFrame, previousFrameKey });
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
-    return { frames, encodeMs: () => job.encodeMs };
+    return { frames };
   }
 
   measure(renderJob: RenderJob, frames: StoredFrameRef[]): Promise<RunMetrics> {
@@ -134,19 +130,18 @@ class RenderThread {
       else if (message.type === 'error') measure.reject(threadError(message.error));
       return;
     }
-    const job = this.jobs.get(message.id);
-    if (!job) return;
+    const frames = this.jobs.get(message.id);
+    if (!frames) return;
     if (message.type === 'frame') {
-      job.frames.push(message.frame);
+      frames.push(message.frame);
       return;
     }
     this.jobs.delete(message.id);
     this.wakeIdle();
     if (message.type === 'done') {
-      job.encodeMs = message.encodeMs;
-      job.frames.end();
+      frames.end();
     } else if (message.type === 'error') {
-      job.frames.fail(threadError(message.error));
+      frames.fail(threadError(message.error));
     }
   }
 }

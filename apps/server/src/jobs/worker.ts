@@ -4,6 +4,7 @@ import {
   getImages,
   getRun,
   listFrames,
+  recordEncodeTime,
   setRunStatus,
   upsertFrame,
   type DbClient,
@@ -22,6 +23,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../events/bus.ts';
 import { Metrics } from '../metrics.ts';
 import { inSpan } from '../tracing.ts';
+import { runFailureMessage } from './failure.ts';
 import type { RunLocks } from './locks.ts';
 import type { ThreadRenderer } from './renderer.ts';
 import type { ThreadFrame } from './render-protocol.ts';
@@ -145,7 +147,7 @@ export class RunWorker {
         }
         log.error({ err: error, runId: job.runId }, 'run failed');
         await this.finish(job.runId, 'FAILED', {
-          error: (error as Error).message || String(error),
+          error: runFailureMessage(error, job.params),
         });
       }
     })();
@@ -208,12 +210,12 @@ export class RunWorker {
     }
     if (fromFrame < params.steps) {
       log.info({ runId, fromFrame, steps: params.steps }, 'rendering run');
-      const result = await renderer.render(job, {
+      const { frames } = await renderer.render(job, {
         fromFrame,
         previousFrameKey: fromFrame > 0 ? frameKey(runId, fromFrame - 1) : null,
         signal,
       });
-      for await (const frame of result.frames) {
+      for await (const frame of frames) {
         // Canceled while this frame was on its way: store nothing more.
         if (signal.aborted) return 'ended';
         // One span per frame, in the trace of the request that created the run (pg-boss carries
@@ -228,18 +230,20 @@ export class RunWorker {
           () => this.storeFrame(job, frame),
         );
         metrics.frameDecodeSeconds.observe(renderLabels, frame.decodeMs / 1000);
+        // Recorded as soon as a render that started the run has encoded the keyframes (a resumed
+        // render finds the latents cached), so a hand-back before the end does not lose it.
+        if (fromFrame === 0 && frame.encodeMs !== null) {
+          metrics.keyframeEncodeSeconds.observe(renderLabels, frame.encodeMs / 1000);
+          await recordEncodeTime(prisma, runId, frame.encodeMs);
+        }
         metrics.framesRendered.inc({ model: params.model });
         const more = frame.index + 1 < params.steps;
         // Leaving the loop stops the render thread; the retried job resumes after this frame.
         if (more && handBack.aborted) return 'handed-back';
       }
       if (signal.aborted) return 'ended';
-      if (fromFrame === 0)
-        metrics.keyframeEncodeSeconds.observe(renderLabels, result.encodeMs() / 1000);
-      // Keyframe encoding is measured by a render that started the run (a resumed render finds
-      // the latents cached); the total runs from the run's start, across workers.
+      // The total runs from the run's start, across workers.
       await this.finish(runId, 'SUCCEEDED', {
-        ...(fromFrame === 0 ? { encodeMs: result.encodeMs() } : {}),
         metrics: await this.measure(job),
         totalMs: Date.now() - startedAt.getTime(),
       });
@@ -305,7 +309,7 @@ export class RunWorker {
   private async finish(
     runId: string,
     status: 'SUCCEEDED' | 'FAILED',
-    change: { error?: string; encodeMs?: number; totalMs?: number; metrics?: RunMetrics },
+    change: { error?: string; totalMs?: number; metrics?: RunMetrics },
   ): Promise<void> {
     const { prisma, bus, log } = this.options;
     try {

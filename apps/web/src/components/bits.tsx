@@ -5,6 +5,26 @@ export function StatusBadge({ status }: { status: RunStatus }) {
   return <span className={`status status-${status}`}>{status.toLowerCase()}</span>;
 }
 
+/**
+ * A scroll area the keyboard reaches: focusable and named, so arrow keys scroll what overflows it
+ * (a scroll area with nothing focusable inside is otherwise out of a keyboard's reach).
+ */
+export function ScrollRegion({
+  label,
+  className,
+  children,
+}: {
+  label: string;
+  className: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={className} role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
 export function ErrorMessage({ message }: { message: string | null | undefined }) {
   if (!message) return null;
   return (

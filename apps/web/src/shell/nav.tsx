@@ -1,4 +1,5 @@
 'use client';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { canCreate } from '../lib/roles.ts';
@@ -44,6 +45,47 @@ export function Nav() {
         ))}
       </ul>
     </nav>
+  );
+}
+
+/**
+ * The navigation and account bar: in the header's row on wide screens; at phone width behind a
+ * Menu button (a disclosure), so the header stays one line. Following a link or Escape closes it.
+ */
+export function HeaderMenu({ children }: { children: ReactNode }) {
+  const id = useId();
+  const pathname = usePathname() ?? '/';
+  const session = useSession();
+  const button = useRef<HTMLButtonElement>(null);
+  // Open on the page where it was opened: another page (a link followed) finds it closed.
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  if (!session) return null;
+  const open = openOn === pathname;
+  return (
+    <>
+      <button
+        ref={button}
+        type="button"
+        className="small header-button menu-button"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpenOn(open ? null : pathname)}
+      >
+        Menu
+      </button>
+      <div
+        id={id}
+        className="header-menu"
+        data-open={open}
+        onKeyDown={(event) => {
+          if (!open || event.key !== 'Escape') return;
+          setOpenOn(null);
+          button.current?.focus();
+        }}
+      >
+        {children}
+      </div>
+    </>
   );
 }
 

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { AccountBar, Nav } from './nav.tsx';
+import { AccountBar, HeaderMenu, Nav } from './nav.tsx';
 
 export function SiteHeader() {
   return (
@@ -7,8 +7,10 @@ export function SiteHeader() {
       <Link href="/" className="brand">
         Latent Lab
       </Link>
-      <Nav />
-      <AccountBar />
+      <HeaderMenu>
+        <Nav />
+        <AccountBar />
+      </HeaderMenu>
     </header>
   );
 }

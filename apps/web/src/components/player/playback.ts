@@ -21,3 +21,14 @@ export function itemAt<T>(items: readonly T[], t: number): T | undefined {
   const clamped = Math.min(1, Math.max(0, t));
   return items[Math.round(clamped * (items.length - 1))];
 }
+
+/** A frame as every view names it: counted from 1, out of the run's steps ("frame 3 of 7"). */
+export function frameLabel(index: number, count: number): string {
+  return `frame ${index + 1} of ${count}`;
+}
+
+/** The keys both players handle (usePlaybackKeys), as aria-keyshortcuts lists them. */
+export const PLAYBACK_KEYS = 'Space ArrowLeft ArrowRight Home End';
+/** The same keys in words, for the hint beside a player. */
+export const PLAYBACK_KEYS_HINT =
+  'Keys: Space plays or pauses, ← and → step one frame, Home and End go to the first and last frame.';

@@ -1,8 +1,9 @@
 'use client';
+import { useCallback } from 'react';
 import { FrameBox } from '../bits.tsx';
 import { PlaybackControls } from './playback-controls.tsx';
-import type { PlaybackMode } from './playback.ts';
-import { usePlayback } from './use-playback.ts';
+import { frameLabel, PLAYBACK_KEYS, PLAYBACK_KEYS_HINT, type PlaybackMode } from './playback.ts';
+import { usePlayback, usePlaybackKeys } from './use-playback.ts';
 
 export interface PlayerFrame {
   readonly index: number;
@@ -10,11 +11,12 @@ export interface PlayerFrame {
 }
 
 /**
- * Frame player of one run: the frame at the position over the playback controls. The shown
- * position is owned by the caller so a filmstrip can follow it.
+ * Frame player of one run: the frame at the position over the playback controls, and the page's
+ * playback keys. The shown position is owned by the caller so a filmstrip can follow it.
  */
 export function Player({
   frames,
+  total,
   width,
   height,
   position,
@@ -24,6 +26,8 @@ export function Player({
   mode,
 }: {
   frames: readonly PlayerFrame[];
+  /** The run's frame count (its steps), decoded or not. */
+  total: number;
   width: number;
   height: number;
   position: number;
@@ -34,15 +38,26 @@ export function Player({
   mode: PlaybackMode;
 }) {
   const playback = usePlayback(frames.length, position, onPositionChange, fps, mode);
-  const current = frames[Math.min(position, frames.length - 1)];
+  const { setPlaying } = playback;
+  const last = frames.length - 1;
+  const move = useCallback(
+    (to: number) => {
+      setPlaying(false);
+      if (last >= 0) onPositionChange(Math.min(last, Math.max(0, to)));
+    },
+    [last, onPositionChange, setPlaying],
+  );
+  usePlaybackKeys(playback, position, move);
+  const current = frames[Math.min(position, last)];
+  const shown = current ? frameLabel(current.index, total) : undefined;
   return (
-    <section aria-label={label}>
+    <section aria-label={label} aria-keyshortcuts={PLAYBACK_KEYS}>
       <div className="player-stage">
         <FrameBox
           src={current?.url}
           width={width}
           height={height}
-          alt={current ? `Frame ${current.index}` : 'No frame yet'}
+          alt={shown ?? 'No frame yet'}
           eager
         />
       </div>
@@ -53,10 +68,14 @@ export function Player({
         onScrub={onPositionChange}
         labels={{
           scrub: 'Frame',
-          scrubValue: current ? `frame ${current.index}` : 'no frames',
-          position: current ? `frame ${current.index}` : '—',
+          scrubValue: shown ?? 'no frames',
+          position: shown ?? '—',
         }}
+        testId="player"
       />
+      <p className="field-hint" style={{ margin: '0.3rem 0 0' }}>
+        {PLAYBACK_KEYS_HINT}
+      </p>
     </section>
   );
 }

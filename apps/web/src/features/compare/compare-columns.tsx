@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { FrameBox, StatusBadge } from '../../components/bits.tsx';
 import { SERIES_COLORS } from '../../components/line-chart.tsx';
+import { frameLabel } from '../../components/player/playback.ts';
 import { NotesMarkdown } from '../run-view/run-notes.tsx';
 import type { LiveFrame } from '../run-view/live-frames.ts';
 import { ACTIVE, type ShownRun } from './use-compare-runs.ts';
@@ -36,7 +37,7 @@ export function CompareColumns({
               style={{ width: 10, height: 10, background: SERIES_COLORS[i], borderRadius: 2 }}
               aria-hidden
             />
-            <Link href={`/runs/${run.id}`} style={{ fontWeight: 600 }}>
+            <Link href={`/runs/${run.id}`} style={{ fontWeight: 600 }} prefetch={false}>
               {run.name}
             </Link>
             <StatusBadge status={run.status} />
@@ -52,15 +53,15 @@ export function CompareColumns({
             height={run.height}
             alt={
               frame
-                ? `${run.name}, frame ${frame.index}`
-                : `${run.name}, frame ${index} not decoded yet`
+                ? `${run.name}, ${frameLabel(index, run.steps)}`
+                : `${run.name}, ${frameLabel(index, run.steps)} not decoded yet`
             }
             eager
           />
           <p className="muted mono" data-testid="compare-frame-index" style={{ margin: 0 }}>
             {frame
-              ? `frame ${index} of ${run.steps}`
-              : `frame ${index} of ${run.steps} (not decoded yet)`}
+              ? frameLabel(index, run.steps)
+              : `${frameLabel(index, run.steps)} (not decoded yet)`}
           </p>
           {run.notes ? <NotesMarkdown notes={run.notes} /> : null}
         </section>

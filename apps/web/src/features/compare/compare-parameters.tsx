@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { describeNoise, formatDateTime, formatDuration } from '../../lib/format.ts';
+import { ScrollRegion } from '../../components/bits.tsx';
 import { CHOICE_OPTIONS, choiceLabel, choiceValue } from '../../components/choice-fields.tsx';
 import { LineChart, SERIES_COLORS } from '../../components/line-chart.tsx';
 import { bestIndexes, formatMetric, formatPsnr, METRICS } from '../runs/metrics.ts';
@@ -79,7 +80,7 @@ export function ParameterTable({ shown }: { shown: readonly ShownRun[] }) {
           Only differences
         </label>
       </div>
-      <div style={{ overflowX: 'auto' }}>
+      <ScrollRegion className="table-scroll-x" label="Parameter table">
         <table aria-label="Parameter differences">
           <thead>
             <tr>
@@ -115,7 +116,7 @@ export function ParameterTable({ shown }: { shown: readonly ShownRun[] }) {
               ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </div>
   );
 }

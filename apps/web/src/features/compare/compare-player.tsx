@@ -4,6 +4,11 @@ import { DEFAULT_FPS } from '@latent-lab/domain';
 import { ErrorMessage } from '../../components/bits.tsx';
 import { PlaybackControls } from '../../components/player/playback-controls.tsx';
 import { usePlayback, usePlaybackKeys } from '../../components/player/use-playback.ts';
+import {
+  frameLabel,
+  PLAYBACK_KEYS,
+  PLAYBACK_KEYS_HINT,
+} from '../../components/player/playback.ts';
 import { BlendCanvas, type BlendSettings } from './blend-canvas.tsx';
 import { CompareColumns } from './compare-columns.tsx';
 import { ChangeChart, ParameterTable } from './compare-parameters.tsx';
@@ -91,14 +96,18 @@ export function ComparePlayer({
   return (
     <>
       {heading(runs, current)}
-      <section className="panel compare-player" aria-label="Comparison player">
+      <section
+        className="panel compare-player"
+        aria-label="Comparison player"
+        aria-keyshortcuts={PLAYBACK_KEYS}
+      >
         <PlaybackControls
           playback={playback}
           count={positions}
           labels={{
             scrub: 'Position in every run',
-            scrubValue: `position ${at} of ${last}`,
-            position: `${at}/${last}`,
+            scrubValue: frameLabel(at, positions),
+            position: frameLabel(at, positions),
           }}
           position={at}
           onScrub={move}
@@ -106,8 +115,8 @@ export function ComparePlayer({
           testId="compare"
         />
         <p className="field-hint" style={{ margin: '0.3rem 0 0.6rem' }}>
-          One step per frame of the longest run; each run shows its frame nearest the same alpha.
-          Space plays or pauses, arrow keys move one frame.
+          One step per frame of the longest run; each run shows its frame nearest the same alpha.{' '}
+          {PLAYBACK_KEYS_HINT}
         </p>
         <ViewControls view={view} onViewChange={changeView} shown={shown} />
       </section>
@@ -115,8 +124,8 @@ export function ComparePlayer({
       {settings ? (
         <div className="panel blend-panel">
           <p className="muted mono" style={{ margin: '0 0 0.4rem' }}>
-            A: {a.run.name}, frame {a.index} of {a.run.steps} · B: {b.run.name}, frame {b.index} of{' '}
-            {b.run.steps}
+            A: {a.run.name}, {frameLabel(a.index, a.run.steps)} · B: {b.run.name},{' '}
+            {frameLabel(b.index, b.run.steps)}
           </p>
           <BlendCanvas
             aSrc={a.frame?.url}

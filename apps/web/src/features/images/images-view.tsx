@@ -66,7 +66,9 @@ function ImageCard({ image, onDeleted }: { image: ImageFieldsFragment; onDeleted
           <ul style={{ margin: '0.2rem 0 0', paddingLeft: '1.1rem' }}>
             {runs.slice(0, 5).map((run) => (
               <li key={run.id}>
-                <Link href={`/runs/${run.id}`}>{run.name}</Link> <StatusBadge status={run.status} />
+                <Link href={`/runs/${run.id}`} prefetch={false}>
+                  {run.name}
+                </Link> <StatusBadge status={run.status} />
               </li>
             ))}
           </ul>

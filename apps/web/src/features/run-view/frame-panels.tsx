@@ -1,7 +1,7 @@
 'use client';
 import { useMemo } from 'react';
 import { formatDuration } from '../../lib/format.ts';
-import { FrameBox } from '../../components/bits.tsx';
+import { FrameBox, ScrollRegion } from '../../components/bits.tsx';
 import type { LiveFrame } from './live-frames.ts';
 
 /** One thumbnail per frame of the run, decoded or not yet; a decoded one shows in the player. */
@@ -33,14 +33,16 @@ export function Filmstrip({
             <div role="listitem" key={index}>
               <button
                 type="button"
-                aria-label={frame ? `Show frame ${index}` : `Frame ${index} not decoded yet`}
+                aria-label={
+                  frame ? `Show frame ${index + 1}` : `Frame ${index + 1} not decoded yet`
+                }
                 aria-current={at === position && frame ? 'true' : undefined}
                 disabled={!frame}
                 onClick={() => onShow(at)}
               >
                 <FrameBox src={frame?.thumbnailUrl} width={width} height={height} alt="" />
               </button>
-              <div className="index">{index}</div>
+              <div className="index">{index + 1}</div>
             </div>
           );
         })}
@@ -53,7 +55,7 @@ export function FrameTimings({ frames }: { frames: readonly LiveFrame[] }) {
   return (
     <div className="panel">
       <h2 style={{ marginTop: 0 }}>Per-frame timings</h2>
-      <div className="table-scroll">
+      <ScrollRegion className="table-scroll" label="Per-frame timings table">
         <table>
           <thead>
             <tr>
@@ -68,7 +70,7 @@ export function FrameTimings({ frames }: { frames: readonly LiveFrame[] }) {
           <tbody>
             {frames.map((f) => (
               <tr key={f.index} data-frame-index={f.index} data-decode-ms={f.decodeMs}>
-                <td>{f.index}</td>
+                <td>{f.index + 1}</td>
                 <td className="num">{f.alpha.toFixed(3)}</td>
                 <td className="num">{f.noiseLevel.toFixed(3)}</td>
                 <td className="num">{formatDuration(f.decodeMs)}</td>
@@ -76,7 +78,7 @@ export function FrameTimings({ frames }: { frames: readonly LiveFrame[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </div>
   );
 }

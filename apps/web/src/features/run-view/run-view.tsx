@@ -132,12 +132,12 @@ export function RunView({ runId }: { runId: string }) {
           </div>
         </div>
         <div className="row">
-          {editable ? (
+          {editable && active ? (
             <button
               type="button"
               className="danger"
               onClick={() => cancel({ id: runId })}
-              disabled={!active || cancelState.fetching}
+              disabled={cancelState.fetching}
             >
               Cancel
             </button>
@@ -173,27 +173,42 @@ export function RunView({ runId }: { runId: string }) {
 
       <div className="run-layout" style={{ marginTop: '1rem' }}>
         <div>
-          <div className="panel">
-            <Player
-              frames={frames}
-              width={run.width}
-              height={run.height}
-              position={position}
-              onPositionChange={show}
-              label="Player"
-              fps={run.animation.fps}
-              mode={run.animation.loop === 'PING_PONG' ? 'ping-pong' : 'loop'}
-            />
-            <Filmstrip
-              frames={frames}
-              total={total}
-              width={run.width}
-              height={run.height}
-              position={position}
-              onShow={show}
-            />
-          </div>
-          <FrameTimings frames={frames} />
+          {status && FINAL.has(status) && frames.length === 0 ? (
+            // An empty player and a strip of undecoded frames would suggest frames to come.
+            <div className="panel" data-testid="no-frames">
+              <h2 style={{ marginTop: 0 }}>No frames</h2>
+              <p className="muted" style={{ marginBottom: 0 }}>
+                {status === 'FAILED'
+                  ? 'The run failed before it rendered any frame.'
+                  : 'The run ended before it rendered any frame.'}
+              </p>
+            </div>
+          ) : (
+            <>
+              <div className="panel">
+                <Player
+                  frames={frames}
+                  total={total}
+                  width={run.width}
+                  height={run.height}
+                  position={position}
+                  onPositionChange={show}
+                  label="Player"
+                  fps={run.animation.fps}
+                  mode={run.animation.loop === 'PING_PONG' ? 'ping-pong' : 'loop'}
+                />
+                <Filmstrip
+                  frames={frames}
+                  total={total}
+                  width={run.width}
+                  height={run.height}
+                  position={position}
+                  onShow={show}
+                />
+              </div>
+              <FrameTimings frames={frames} />
+            </>
+          )}
           <QualityPanel metrics={run.metrics} />
         </div>
         <RunAside run={run} editable={editable} hasFrames={frames.length > 0} />

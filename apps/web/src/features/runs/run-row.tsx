@@ -24,7 +24,8 @@ function SortedMetric({ run, metric }: { run: RunSummaryFieldsFragment; metric: 
 
 /**
  * One run of the history: thumbnails, status, parameters and tag chips that filter by the tag;
- * `sortedBy`: the metric the list is sorted by, shown in the row.
+ * `sortedBy`: the metric the list is sorted by, shown in the row. Its links do not prefetch: a
+ * page of rows would fetch every run's page (twice, title and Open) as it comes into view.
  */
 export function RunRow({
   run,
@@ -62,7 +63,7 @@ export function RunRow({
       </div>
       <div className="run-main">
         <div className="row">
-          <Link className="title" href={`/runs/${run.id}`}>
+          <Link className="title" href={`/runs/${run.id}`} prefetch={false}>
             {run.name}
           </Link>
           <StatusBadge status={run.status} />
@@ -92,6 +93,7 @@ export function RunRow({
               aria-label={`Show runs tagged ${t}`}
               aria-current={currentTag === t ? 'true' : undefined}
               scroll={false}
+              prefetch={false}
             >
               {t}
             </Link>
@@ -99,7 +101,9 @@ export function RunRow({
         </div>
       </div>
       <div className="run-actions">
-        <Link href={`/runs/${run.id}`}>Open</Link>
+        <Link href={`/runs/${run.id}`} prefetch={false}>
+          Open
+        </Link>
       </div>
     </li>
   );
