@@ -9,11 +9,13 @@ import {
   getRun,
   listRuns,
   pageFrames,
+  queueSnapshot,
   removeTags,
   setRunNotes,
   setRunStatus,
   thumbnailFrames,
   type DbClient,
+  type QueueSnapshot,
   type RunFilter,
   type RunSort,
 } from '@latent-lab/db';
@@ -21,6 +23,7 @@ import {
   artifactFolder,
   authorize,
   authorizeEdit,
+  checkCreatedRange,
   checkPage,
   invalidInput,
   isFinished,
@@ -73,6 +76,40 @@ export interface RunServiceOptions {
   models: ModelCatalog;
   limits: RunLimits;
   maxPageSize: number;
+  /** Runs rendered at once by one worker process (WORKER_CONCURRENCY): the queue's estimate. */
+  renderSlots: number;
+}
+
+/** Where a queued run stands: 1 = next to start; its start estimated from recent runs. */
+export interface QueuePlace {
+  position: number;
+  /** null until some run has succeeded: nothing to estimate the time per frame from. */
+  estimatedStartAt: Date | null;
+}
+
+/**
+ * Each queued run's place. The frames ahead of a run (those left of the running runs, and every
+ * frame of the queued runs before it) are shared among the render slots: the larger of
+ * `renderSlots` and the runs rendering now. Start = now + frames ahead x time per frame / slots.
+ */
+export function queuePlaces(
+  snapshot: QueueSnapshot,
+  renderSlots: number,
+  now: Date,
+): Map<string, QueuePlace> {
+  const slots = Math.max(1, renderSlots, snapshot.runningFramesLeft.length);
+  let framesAhead = snapshot.runningFramesLeft.reduce((sum, left) => sum + left, 0);
+  const places = new Map<string, QueuePlace>();
+  snapshot.queued.forEach((run, index) => {
+    const { msPerFrame } = snapshot;
+    places.set(run.id, {
+      position: index + 1,
+      estimatedStartAt:
+        msPerFrame === null ? null : new Date(now.getTime() + (framesAhead * msPerFrame) / slots),
+    });
+    framesAhead += run.steps;
+  });
+  return places;
 }
 
 const NO_NOISE: NoiseParams = { level: 0, mode: 'absolute', schedule: 'constant', shared: false };
@@ -88,6 +125,7 @@ export class RunService {
     sort: RunSort = 'CREATED_AT_DESC',
   ) {
     authorize(actor, 'read');
+    checkCreatedRange(filter.createdAfter, filter.createdBefore);
     return listRuns(this.options.db, {
       ...checkPage(page, this.options.maxPageSize),
       filter: { ...filter, workspaceId: actor.workspaceId },
@@ -113,6 +151,19 @@ export class RunService {
     const run = await this.get(actor, id);
     if (!run) throw notFound('run', id);
     return run;
+  }
+
+  /**
+   * The queue places of these runs (any workspace's runs are counted ahead); runs not queued
+   * have none. The caller has already read the runs through the actor's workspace.
+   */
+  async queuePlaces(runIds: readonly string[]): Promise<(QueuePlace | null)[]> {
+    const places = queuePlaces(
+      await queueSnapshot(this.options.db),
+      this.options.renderSlots,
+      new Date(),
+    );
+    return runIds.map((id) => places.get(id) ?? null);
   }
 
   /** A page of a run's frames; one page can hold a whole run (at most maxSteps). */
