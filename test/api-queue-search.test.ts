@@ -90,10 +90,14 @@ describe('queue places and run search (postgres)', () => {
     const tagged = await tinyRun({ name: 'tagged', tags: ['sweep-zebra-1'] });
     const noted = await tinyRun({ name: 'noted' });
     await tinyRun({ name: 'unrelated', tags: ['horse'] });
-    await gqlOk(url(), 'mutation ($id: ID!, $n: String!) { updateRunNotes(id: $id, notes: $n) { id } }', {
-      id: noted.id,
-      n: 'Stripes like a **ZEBRA**.',
-    });
+    await gqlOk(
+      url(),
+      'mutation ($id: ID!, $n: String!) { updateRunNotes(id: $id, notes: $n) { id } }',
+      {
+        id: noted.id,
+        n: 'Stripes like a **ZEBRA**.',
+      },
+    );
     const { runs } = await gqlOk(url(), SEARCH, { filter: { search: 'zeBRA' } });
     assert.deepEqual(
       runs.nodes.map((run: { name: string }) => run.name).sort(),
@@ -118,7 +122,10 @@ describe('queue places and run search (postgres)', () => {
       assert.equal(refused.data, null);
     }
     const { runs } = await gqlOk(url(), SEARCH, {
-      filter: { createdAfter: '2026-01-01T00:00:00.000Z', createdBefore: '2099-01-01T00:00:00.000Z' },
+      filter: {
+        createdAfter: '2026-01-01T00:00:00.000Z',
+        createdBefore: '2099-01-01T00:00:00.000Z',
+      },
     });
     assert.ok(runs.totalCount > 0);
   });

@@ -231,8 +231,13 @@ export class RunResolver {
     description:
       'Place in the render queue of the whole system, 1 = next to start; null unless QUEUED',
   })
-  async queuePosition(@Ctx() { loaders }: GraphQLContext, @Root() run: Run): Promise<number | null> {
-    return run.status === 'QUEUED' ? ((await loaders.queuePlace.load(run.id))?.position ?? null) : null;
+  async queuePosition(
+    @Ctx() { loaders }: GraphQLContext,
+    @Root() run: Run,
+  ): Promise<number | null> {
+    return run.status === 'QUEUED'
+      ? ((await loaders.queuePlace.load(run.id))?.position ?? null)
+      : null;
   }
 
   @FieldResolver(() => GraphQLISODateTime, {

@@ -7,6 +7,7 @@ import {
   RunProgressDocument,
 } from '../../gql/graphql.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import type { RunProgressSubscription, RunStatus } from '../../gql/graphql.ts';
@@ -17,6 +18,7 @@ import { randomSeed } from '../../lib/seed.ts';
 import { estimateRemainingMs, formatDuration } from '../../lib/format.ts';
 import { ErrorMessage, ProgressBar, StatusBadge } from '../../components/bits.tsx';
 import { Player } from '../../components/player/player.tsx';
+import { QueuePlace } from '../../components/queue-place.tsx';
 import { canCreate, canEdit } from '../../lib/roles.ts';
 import { FrameTimings, Filmstrip } from './frame-panels.tsx';
 import { QualityPanel } from './quality-panel.tsx';
@@ -129,6 +131,7 @@ export function RunView({ runId }: { runId: string }) {
                 ETA {remaining === null ? 'estimating…' : formatDuration(remaining)}
               </span>
             ) : null}
+            {status ? <QueuePlace {...run} status={status} /> : null}
           </div>
         </div>
         <div className="row">
@@ -146,6 +149,11 @@ export function RunView({ runId }: { runId: string }) {
             <button type="button" onClick={rerunWithNewSeed} disabled={rerunState.fetching}>
               Rerun with new seed
             </button>
+          ) : null}
+          {creates ? (
+            <Link className="button" href={`/runs/new?from=${run.id}`}>
+              Edit and rerun
+            </Link>
           ) : null}
           {editable ? (
             <button
