@@ -71,34 +71,43 @@ describe('dashboard rough edges, third batch, in Chromium', () => {
     assert.deepEqual({ ...rerun, steps: before.steps }, before);
   });
 
-  test('queued runs show their place in the queue in the run view and the runs list', async () => {
+  test('queued runs show their place in the queue in the run view and the runs list, and move up', async () => {
     const base = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 };
-    await createRun(server.url, { ...base, name: 'queued first' });
+    const first = await createRun(server.url, { ...base, name: 'queued first' });
     const second = await createRun(server.url, { ...base, name: 'queued second' });
+    const third = await createRun(server.url, { ...base, name: 'queued third' });
     const { run } = await gqlOk(
       server.url,
       'query ($id: ID!) { run(id: $id) { queuePosition estimatedStartAt } }',
-      { id: second.id },
+      { id: third.id },
     );
-    assert.ok(run.queuePosition >= 2, `behind the first: ${run.queuePosition}`);
+    const position = run.queuePosition as number;
+    assert.ok(position >= 3, `behind the other two: ${position}`);
+    const cancel = (id: unknown) =>
+      gqlOk(server.url, 'mutation ($id: ID!) { cancelRun(id: $id) { id } }', { id });
+    const shows = (where: string, at: number) =>
+      page.waitForFunction(
+        `document.querySelector('${where} [data-testid="queue-place"]')?.getAttribute('data-position') === '${at}'`,
+      );
 
-    await page.goto(`/runs/${String(second.id)}`);
+    await page.goto(`/runs/${String(third.id)}`);
     const place = page.getByTestId('queue-place');
     await place.waitFor();
-    assert.equal(await place.getAttribute('data-position'), String(run.queuePosition));
+    assert.equal(await place.getAttribute('data-position'), String(position));
     // No run has finished on this server: no time per frame to estimate from, and it says so.
     assert.match(
       (await place.textContent()) ?? '',
-      new RegExp(`^Position ${run.queuePosition} in the queue \\(the start is estimated`),
+      new RegExp(`^Position ${position} in the queue \\(the start is estimated`),
     );
+    // A run ahead leaves the queue: the open page moves up without a reload.
+    await cancel(first.id);
+    await shows('main', position - 1);
 
     await page.goto('/');
-    const row = page.locator(`[data-run-id="${String(second.id)}"]`);
-    await row.getByTestId('queue-place').waitFor();
-    assert.equal(
-      await row.getByTestId('queue-place').getAttribute('data-position'),
-      String(run.queuePosition),
-    );
+    const row = `[data-run-id="${String(third.id)}"]`;
+    await shows(row, position - 1);
+    await cancel(second.id);
+    await shows(row, position - 2);
   });
 
   test('each keyframe previews how the chosen fit meets the frame size', async () => {

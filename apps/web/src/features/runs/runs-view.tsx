@@ -33,7 +33,10 @@ type RunUpdate = RunUpdateEvent['runUpdates'];
 
 interface LiveUpdates {
   readonly byRun: ReadonlyMap<string, RunUpdate>;
-  /** Bumped when the page itself must be fetched again: a run created or deleted, or a run that ended. */
+  /**
+   * Bumped when the page itself must be fetched again: a run created or deleted, a run that ended,
+   * or one that started (the queued runs' places moved up).
+   */
   readonly pageVersion: number;
 }
 
@@ -42,11 +45,13 @@ function collectUpdate(previous: LiveUpdates | undefined, event: RunUpdateEvent)
   const before = previous?.byRun.get(update.runId)?.run?.status;
   const ended =
     update.run !== null && FINAL.has(update.run.status) && !(before && FINAL.has(before));
+  const started = update.run?.status === 'RUNNING' && before !== 'RUNNING';
   const byRun = new Map(previous?.byRun);
   byRun.set(update.runId, update);
   return {
     byRun,
-    pageVersion: (previous?.pageVersion ?? 0) + (update.kind !== 'UPDATED' || ended ? 1 : 0),
+    pageVersion:
+      (previous?.pageVersion ?? 0) + (update.kind !== 'UPDATED' || ended || started ? 1 : 0),
   };
 }
 
@@ -87,7 +92,10 @@ export function RunsView() {
   const rows = (data?.runs.nodes ?? []).flatMap((run) => {
     const update = updates.data?.byRun.get(run.id);
     if (update?.kind === 'DELETED') return [];
-    return [update?.run ? { ...run, ...update.run } : run];
+    // Queue places come from the page: it is fetched again whenever they move, and an event's
+    // copy is as old as the event.
+    const { queuePosition, estimatedStartAt } = run;
+    return [update?.run ? { ...run, ...update.run, queuePosition, estimatedStartAt } : run];
   });
   const names = new Map(rows.map((run) => [run.id, run.name]));
   // Which filters the shown rows answer (empty while the list for the URL's filters is loading).
