@@ -3,6 +3,7 @@
 // queued runs show their place in the queue, the form previews how the fit crops each keyframe,
 // and the runs filters offer every member as creator and refuse a backwards date range.
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { createRun, gqlOk, joinWorkspace, uploadPhotos } from '../helpers/api.ts';
 import { closeDashboard, newSignedInContext, openDashboard } from './browser.ts';
@@ -85,6 +86,40 @@ describe('dashboard rough edges, third batch, in Chromium', () => {
     assert.ok(position >= 3, `behind the other two: ${position}`);
     const cancel = (id: unknown) =>
       gqlOk(server.url, 'mutation ($id: ID!) { cancelRun(id: $id) { id } }', { id });
+    // The page's runUpdates subscription starts some time after the page shows: before a change
+    // that the page must hear of, tag a run until the page receives that event.
+    const frames = new EventEmitter();
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', ({ payload }) => frames.emit('frame', String(payload))),
+    );
+    /** Whether the page receives a message containing `text` within a second (else: try again). */
+    const arrives = (text: string) =>
+      new Promise<boolean>((resolve) => {
+        const onFrame = (payload: string) => {
+          if (!payload.includes(text)) return;
+          clearTimeout(timer);
+          frames.off('frame', onFrame);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          frames.off('frame', onFrame);
+          resolve(false);
+        }, 1000);
+        frames.on('frame', onFrame);
+      });
+    const listening = async () => {
+      for (let attempt = 1; attempt <= 20; attempt++) {
+        const probe = `probe-${attempt}-${Math.random().toString(36).slice(2, 8)}`;
+        const heard = arrives(probe);
+        await gqlOk(
+          server.url,
+          'mutation ($id: ID!, $tags: [String!]!) { tagRun(id: $id, tags: $tags) { id } }',
+          { id: third.id, tags: [probe] },
+        );
+        if (await heard) return;
+      }
+      assert.fail('the page never heard of a run update');
+    };
     const shows = (where: string, at: number) =>
       page.waitForFunction(
         `document.querySelector('${where} [data-testid="queue-place"]')?.getAttribute('data-position') === '${at}'`,
@@ -100,12 +135,14 @@ describe('dashboard rough edges, third batch, in Chromium', () => {
       new RegExp(`^Position ${position} in the queue \\(the start is estimated`),
     );
     // A run ahead leaves the queue: the open page moves up without a reload.
+    await listening();
     await cancel(first.id);
     await shows('main', position - 1);
 
     await page.goto('/');
     const row = `[data-run-id="${String(third.id)}"]`;
     await shows(row, position - 1);
+    await listening();
     await cancel(second.id);
     await shows(row, position - 2);
   });

@@ -67,16 +67,21 @@ export function FiltersForm({
     setRefused(null);
     onApply(next);
   }
-  const others = (members.data?.members ?? []).filter((m) => m.user.id !== session?.me.id);
+  // "Me" follows whoever is signed in; a member's entry (yours too) names that person in the URL,
+  // so a shared link shows the same runs to everyone.
+  const memberList = members.data?.members ?? [];
   const creators: (readonly [string, string])[] = [
     ['', 'Anyone'],
     ['me', 'Me'],
-    ...others.map((m) => [m.user.id, m.user.name || m.user.email] as const),
+    ...memberList.map(({ user }) => {
+      const name = user.name || user.email;
+      return [user.id, user.id === session?.me.id ? `${name} (you)` : name] as const;
+    }),
     // A creator in the URL who is no longer a member still shows as chosen.
     ...(draft.createdBy &&
     draft.createdBy !== 'me' &&
     members.data &&
-    !others.some((m) => m.user.id === draft.createdBy)
+    !memberList.some(({ user }) => user.id === draft.createdBy)
       ? [[draft.createdBy, 'a former member'] as const]
       : []),
   ];
