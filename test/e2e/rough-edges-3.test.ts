@@ -232,5 +232,27 @@ describe('dashboard rough edges, third batch, in Chromium', () => {
     await page.getByRole('button', { name: 'Apply', exact: true }).click();
     await page.waitForURL((url) => url.searchParams.get('until') === '2026-03-02');
     assert.equal(await page.locator('input[aria-invalid="true"]').count(), 0);
+
+    // A link with such a range says so on the field, and asks the API nothing it would refuse.
+    const ranges: { createdAfter?: string; createdBefore?: string }[] = [];
+    page.on('request', (request) => {
+      const body = request.postDataJSON() as { variables?: { filter?: object } } | null;
+      if (request.url().endsWith('/graphql') && body?.variables?.filter)
+        ranges.push(body.variables.filter);
+    });
+    await page.goto('/?from=2026-03-02&until=2026-03-01');
+    await page.locator('input[aria-invalid="true"]').waitFor();
+    assert.equal(await until.getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Created until').fill('2026-03-03');
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await page.locator('[data-shown-for="from=2026-03-02&until=2026-03-03"]').waitFor({
+      state: 'attached',
+    });
+    assert.ok(ranges.length > 0);
+    for (const { createdAfter, createdBefore } of ranges)
+      assert.ok(
+        !createdAfter || !createdBefore || createdBefore > createdAfter,
+        `no backwards range sent: ${createdAfter} .. ${createdBefore}`,
+      );
   });
 });

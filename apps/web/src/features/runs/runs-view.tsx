@@ -9,6 +9,7 @@ import type { RunUpdatesSubscription as RunUpdateEvent } from '../../gql/graphql
 import { describeError } from '../../lib/errors.ts';
 import { FINISHED_STATUSES } from '../../lib/options.ts';
 import {
+  dateRangeError,
   filtersToQuery,
   hasFilters,
   RUNS_URL_KEYS,
@@ -80,6 +81,9 @@ export function RunsView() {
     query: RunsDocument,
     variables,
     requestPolicy: 'cache-and-network',
+    // A range that ends before it starts (a pasted link): the form's field says so; the API would
+    // only refuse it.
+    pause: dateRangeError(filters) !== undefined,
   });
   const [updates] = useSubscription({ query: RunUpdatesDocument }, collectUpdate);
 
