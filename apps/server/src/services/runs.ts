@@ -92,16 +92,15 @@ export interface QueuePlace {
  * frame of the queued runs before it) are shared among the render slots: the larger of
  * `renderSlots` and the runs rendering now. Start = now + frames ahead x time per frame / slots.
  */
-export function queuePlaces(
-  snapshot: QueueSnapshot,
+function queuePlaces(
+  { queued, runningFramesLeft, msPerFrame }: QueueSnapshot,
   renderSlots: number,
   now: Date,
 ): Map<string, QueuePlace> {
-  const slots = Math.max(1, renderSlots, snapshot.runningFramesLeft.length);
-  let framesAhead = snapshot.runningFramesLeft.reduce((sum, left) => sum + left, 0);
+  const slots = Math.max(1, renderSlots, runningFramesLeft.length);
+  let framesAhead = runningFramesLeft.reduce((sum, left) => sum + left, 0);
   const places = new Map<string, QueuePlace>();
-  snapshot.queued.forEach((run, index) => {
-    const { msPerFrame } = snapshot;
+  queued.forEach((run, index) => {
     places.set(run.id, {
       position: index + 1,
       estimatedStartAt:
