@@ -385,7 +385,7 @@ describe('team dashboard in Chromium', () => {
     await page.locator('[data-shown-for="status=canceled&sort=name-asc"]').waitFor();
     assert.equal(await page.getByLabel('Tag', { exact: true }).inputValue(), '');
 
-    await page.getByLabel('Name contains').fill('sweep');
+    await page.getByLabel('Search names, notes, tags').fill('sweep');
     await page.getByLabel('Status').selectOption('SUCCEEDED');
     await page.locator('[data-shown-for="q=sweep&status=succeeded&sort=name-asc"]').waitFor();
     assert.deepEqual(await rows.locator('a.title').allTextContents(), [

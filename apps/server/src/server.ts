@@ -44,6 +44,7 @@ export function createServices(
     models,
     limits: config.limits,
     maxPageSize: config.maxPageSize,
+    renderSlots: config.workerConcurrency,
     maxActiveRuns: config.auth.maxActiveRuns,
     maxStorageBytes: config.auth.maxStorageBytes,
     limitMutation,

@@ -40,6 +40,8 @@ export {
   countFrames,
   runIdsChangedSince,
   importRuns,
+  queueSnapshot,
+  type QueueSnapshot,
   type NewRunRow,
   type PastRunRow,
   type RunSort,

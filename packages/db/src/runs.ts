@@ -223,7 +223,7 @@ export interface RunFilter {
   createdAfter?: Date;
   /** createdAt < createdBefore */
   createdBefore?: Date;
-  /** Case-insensitive substring of the name. */
+  /** Case-insensitive text contained in the name, the notes or a tag. */
   search?: string;
   /** Every range must hold. */
   metrics?: MetricRange[];
@@ -262,14 +262,35 @@ function escapeLike(text: string): string {
  * The distinct stored tags that start with `prefix`, case-insensitively. There are far fewer
  * distinct tags than runs, so the run filter then uses the tags' GIN index with this short list.
  */
-async function tagsWithPrefix(prisma: PrismaClient, prefix: string): Promise<string[]> {
-  const pattern = `${escapeLike(prefix.trim())}%`;
+function tagsWithPrefix(prisma: PrismaClient, prefix: string): Promise<string[]> {
+  return tagsLike(prisma, `${escapeLike(prefix.trim())}%`);
+}
+
+/** The distinct stored tags that match a LIKE pattern, case-insensitively. */
+async function tagsLike(prisma: PrismaClient, pattern: string): Promise<string[]> {
   const rows = await prisma.$queryRaw<{ tag: string }[]>`
     SELECT DISTINCT tag FROM "Run", unnest("tags") AS tag WHERE tag ILIKE ${pattern}`;
   return rows.map((row) => row.tag);
 }
 
-function filterWhere(filter: RunFilter, tags: string[] | undefined): Prisma.RunWhereInput {
+/** What the filter's text and tag look up before the query: the stored tags they match. */
+interface MatchedTags {
+  /** Tags starting with filter.tag; undefined without a tag filter. */
+  prefixed?: string[];
+  /** Tags containing filter.search; undefined without a search. */
+  searched?: string[];
+}
+
+async function matchedTags(prisma: PrismaClient, filter: RunFilter): Promise<MatchedTags> {
+  const search = filter.search?.trim();
+  const [prefixed, searched] = await Promise.all([
+    filter.tag === undefined ? undefined : tagsWithPrefix(prisma, filter.tag),
+    search ? tagsLike(prisma, `%${escapeLike(search)}%`) : undefined,
+  ]);
+  return { prefixed, searched };
+}
+
+function filterWhere(filter: RunFilter, tags: MatchedTags): Prisma.RunWhereInput {
   const where: Prisma.RunWhereInput[] = [];
   if (filter.workspaceId !== undefined) where.push({ workspaceId: filter.workspaceId });
   if (filter.createdById !== undefined)
@@ -278,7 +299,7 @@ function filterWhere(filter: RunFilter, tags: string[] | undefined): Prisma.RunW
     );
   if (filter.status) where.push({ status: { in: filter.status } });
   if (filter.model !== undefined) where.push({ model: filter.model });
-  if (tags !== undefined) where.push({ tags: { hasSome: tags } });
+  if (tags.prefixed !== undefined) where.push({ tags: { hasSome: tags.prefixed } });
   if (filter.imageId !== undefined) {
     // An id that is not a UUID matches no run (PostgreSQL would reject the comparison).
     where.push(
@@ -290,7 +311,16 @@ function filterWhere(filter: RunFilter, tags: string[] | undefined): Prisma.RunW
   if (filter.createdAfter) where.push({ createdAt: { gte: filter.createdAfter } });
   if (filter.createdBefore) where.push({ createdAt: { lt: filter.createdBefore } });
   const search = filter.search?.trim();
-  if (search) where.push({ name: { contains: escapeLike(search), mode: 'insensitive' } });
+  if (search) {
+    const text = { contains: escapeLike(search), mode: 'insensitive' } as const;
+    where.push({
+      OR: [
+        { name: text },
+        { notes: text },
+        ...(tags.searched?.length ? [{ tags: { hasSome: tags.searched } }] : []),
+      ],
+    });
+  }
   for (const range of filter.metrics ?? []) where.push(metricWhere(range));
   return { AND: where };
 }
@@ -361,10 +391,7 @@ export async function listRuns(
     throw new DbError('INVALID_INPUT', `unknown sort ${JSON.stringify(sort)}`, { field: 'sort' });
   const { field, direction } = SORTS[sort];
   const filter = args.filter ?? {};
-  const where = filterWhere(
-    filter,
-    filter.tag !== undefined ? await tagsWithPrefix(prisma, filter.tag) : undefined,
-  );
+  const where = filterWhere(filter, await matchedTags(prisma, filter));
   const [rows, totalCount] = await Promise.all([
     prisma.run.findMany({
       where: args.after ? { AND: [where, afterWhere(sort, args.after)] } : where,
@@ -568,4 +595,38 @@ export async function runIdsChangedSince(
     select: { id: true },
   });
   return rows.map((row) => row.id);
+}
+
+/** The render queue across all workspaces, read for queue positions and start estimates. */
+export interface QueueSnapshot {
+  /** Queued runs in the order the queue takes them (oldest first), with their frame counts. */
+  queued: { id: string; steps: number }[];
+  /** Frames still to render of each running run. */
+  runningFramesLeft: number[];
+  /** Wall time per frame (total time over frames) of the most recent succeeded runs; null without any. */
+  msPerFrame: number | null;
+}
+
+/** `recent`: how many of the latest succeeded runs the time per frame is measured over. */
+export async function queueSnapshot(client: DbClient, recent = 20): Promise<QueueSnapshot> {
+  const prisma = prismaOf(client);
+  const [queued, running, timing] = await Promise.all([
+    prisma.$queryRaw<{ id: string; steps: number }[]>`
+      SELECT id::text AS id, (params->>'steps')::int AS steps FROM "Run"
+      WHERE status = 'QUEUED' ORDER BY "createdAt", id`,
+    prisma.$queryRaw<{ framesLeft: number }[]>`
+      SELECT greatest((params->>'steps')::int - "framesDone", 0) AS "framesLeft" FROM "Run"
+      WHERE status = 'RUNNING'`,
+    prisma.$queryRaw<{ msPerFrame: number | null }[]>`
+      SELECT sum("totalMs") / nullif(sum((params->>'steps')::int), 0) AS "msPerFrame"
+      FROM (SELECT "totalMs", params FROM "Run"
+            WHERE status = 'SUCCEEDED' AND "totalMs" IS NOT NULL
+            ORDER BY "finishedAt" DESC LIMIT ${recent}) AS latest`,
+  ]);
+  const msPerFrame = timing[0]?.msPerFrame;
+  return {
+    queued: queued.map((row) => ({ id: row.id, steps: Number(row.steps) })),
+    runningFramesLeft: running.map((row) => Number(row.framesLeft)),
+    msPerFrame: msPerFrame === null || msPerFrame === undefined ? null : Number(msPerFrame),
+  };
 }

@@ -29,6 +29,7 @@ import {
   listImages,
   listPresets,
   listRuns,
+  queueSnapshot,
   removeTags,
   recordEncodeTime,
   setRunStatus,
@@ -668,5 +669,50 @@ describeEachMode('data access', (context) => {
         [...upward].reverse().map((run) => run.id),
       );
     }
+  });
+  test('the queue snapshot: queued runs oldest first, frames left of running runs, recent time per frame', async () => {
+    const image = await addImage(prisma(), owner(), 'queue');
+    const make = async (steps: number, createdAt: string) => {
+      const run = await createRun(
+        prisma(),
+        runInput(owner(), [image.id, image.id], { steps }, { tags: ['queue'] }),
+      );
+      // Far in the future, so these are the newest runs of the database whatever ran before.
+      await prismaOf(prisma()).run.update({
+        where: { id: run.id },
+        data: { createdAt: new Date(createdAt) },
+      });
+      return run;
+    };
+    const later = await make(7, '2101-01-01T00:00:02Z');
+    const sooner = await make(5, '2101-01-01T00:00:01Z');
+    const rendering = await make(9, '2101-01-01T00:00:00Z');
+    await setRunStatus(prisma(), rendering.id, 'RUNNING');
+    await prismaOf(prisma()).run.update({ where: { id: rendering.id }, data: { framesDone: 4 } });
+    for (const [steps, totalMs] of [
+      [4, 400],
+      [6, 1800],
+    ] as const) {
+      const done = await make(steps, '2101-01-01T00:00:03Z');
+      await setRunStatus(prisma(), done.id, 'SUCCEEDED', { totalMs });
+      await prismaOf(prisma()).run.update({
+        where: { id: done.id },
+        data: { finishedAt: new Date(`2101-01-0${steps}T00:00:00Z`) },
+      });
+    }
+
+    const snapshot = await queueSnapshot(prisma(), 2);
+    const ours = snapshot.queued.filter((run) => run.id === later.id || run.id === sooner.id);
+    assert.deepEqual(ours, [
+      { id: sooner.id, steps: 5 },
+      { id: later.id, steps: 7 },
+    ]);
+    assert.deepEqual(snapshot.queued.slice(-2), ours, 'the newest queued runs come last');
+    assert.ok(
+      snapshot.runningFramesLeft.includes(5),
+      `9 steps, 4 done: ${snapshot.runningFramesLeft}`,
+    );
+    // (400 + 1800) ms over (4 + 6) frames.
+    assert.equal(snapshot.msPerFrame, 220);
   });
 });

@@ -11,6 +11,7 @@ export * from './noise-preset.ts';
 export * from './records.ts';
 export * from './run-metrics.ts';
 export * from './page.ts';
+export * from './run-filter.ts';
 export * from './storage-keys.ts';
 export * from './access.ts';
 export * from './report.ts';

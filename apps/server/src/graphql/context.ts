@@ -13,7 +13,7 @@ import type { ModelCatalog } from '../services/models.ts';
 import type { PresetService } from '../services/presets.ts';
 import type { ProgressService } from '../services/progress.ts';
 import type { ReportService } from '../services/reports.ts';
-import type { RunService } from '../services/runs.ts';
+import type { QueuePlace, RunService } from '../services/runs.ts';
 import type { SweepService } from '../services/sweeps.ts';
 import type { UrlSigner } from '../signed-urls.ts';
 
@@ -41,6 +41,8 @@ export interface Loaders {
   image: DataLoader<string, ImageRecord | null>;
   thumbnails: DataLoader<RunRef, FrameRecord[]>;
   user: DataLoader<string, UserRecord | null>;
+  /** Queue places of the runs of one response, from one read of the queue. */
+  queuePlace: DataLoader<string, QueuePlace | null>;
 }
 
 /** Who sent the request, as the edge (HTTP headers or the WebSocket's connection_init) found it. */
@@ -104,6 +106,8 @@ export function createContext(
       user: new DataLoader(async (ids) =>
         inIdOrder(ids, await services.accounts.users(await context.actor(), ids)),
       ),
+      // Never cached, like thumbnails: a subscription's later events need the queue as it is then.
+      queuePlace: new DataLoader((ids) => services.runs.queuePlaces(ids), { cache: false }),
     },
   };
   return context;

@@ -4,6 +4,7 @@ import {
   Arg,
   Ctx,
   FieldResolver,
+  GraphQLISODateTime,
   ID,
   Int,
   Mutation,
@@ -199,6 +200,34 @@ export class RunResolver {
     return images.flatMap((image) =>
       image && !(image instanceof Error) ? [toImage(image, urls)] : [],
     );
+  }
+
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      'Place in the render queue of the whole system, 1 = next to start; null unless QUEUED',
+  })
+  async queuePosition(
+    @Ctx() { loaders }: GraphQLContext,
+    @Root() run: Run,
+  ): Promise<number | null> {
+    return run.status === 'QUEUED'
+      ? ((await loaders.queuePlace.load(run.id))?.position ?? null)
+      : null;
+  }
+
+  @FieldResolver(() => GraphQLISODateTime, {
+    nullable: true,
+    description:
+      'Estimated start: the frames ahead times the recent time per frame, shared among the render slots; null unless QUEUED, or before any run has succeeded',
+  })
+  async estimatedStartAt(
+    @Ctx() { loaders }: GraphQLContext,
+    @Root() run: Run,
+  ): Promise<Date | null> {
+    return run.status === 'QUEUED'
+      ? ((await loaders.queuePlace.load(run.id))?.estimatedStartAt ?? null)
+      : null;
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who started it' })

@@ -457,7 +457,7 @@ export class RunsFilter {
   @Field(() => GraphQLISODateTime, { nullable: true }) createdBefore?: Date | null;
   @Field(() => String, {
     nullable: true,
-    description: 'Case-insensitive text contained in the name',
+    description: 'Case-insensitive text contained in the name, the notes or a tag',
   })
   search?: string | null;
   @Field(() => [RunMetricRange], {

@@ -9,12 +9,14 @@ import {
   getRun,
   listRuns,
   pageFrames,
+  queueSnapshot,
   removeTags,
   setRunNotes,
   setRunStatus,
   thumbnailFrames,
   type DbClient,
   type NewRunRow,
+  type QueueSnapshot,
   type RunFilter,
   type RunSort,
 } from '@latent-lab/db';
@@ -22,6 +24,7 @@ import {
   artifactFolder,
   authorize,
   authorizeEdit,
+  checkCreatedRange,
   checkPage,
   invalidInput,
   isFinished,
@@ -77,6 +80,39 @@ export interface RunServiceOptions {
   models: ModelCatalog;
   limits: RunLimits;
   maxPageSize: number;
+  /** Runs rendered at once by one worker process (WORKER_CONCURRENCY): the queue's estimate. */
+  renderSlots: number;
+}
+
+/** Where a queued run stands: 1 = next to start; its start estimated from recent runs. */
+export interface QueuePlace {
+  position: number;
+  /** null until some run has succeeded: nothing to estimate the time per frame from. */
+  estimatedStartAt: Date | null;
+}
+
+/**
+ * Each queued run's place. The frames ahead of a run (those left of the running runs, and every
+ * frame of the queued runs before it) are shared among the render slots: the larger of
+ * `renderSlots` and the runs rendering now. Start = now + frames ahead x time per frame / slots.
+ */
+function queuePlaces(
+  { queued, runningFramesLeft, msPerFrame }: QueueSnapshot,
+  renderSlots: number,
+  now: Date,
+): Map<string, QueuePlace> {
+  const slots = Math.max(1, renderSlots, runningFramesLeft.length);
+  let framesAhead = runningFramesLeft.reduce((sum, left) => sum + left, 0);
+  const places = new Map<string, QueuePlace>();
+  queued.forEach((run, index) => {
+    places.set(run.id, {
+      position: index + 1,
+      estimatedStartAt:
+        msPerFrame === null ? null : new Date(now.getTime() + (framesAhead * msPerFrame) / slots),
+    });
+    framesAhead += run.steps;
+  });
+  return places;
 }
 
 /** A seed for a run (or a sweep) that names none: any of the engine's range. */
@@ -97,6 +133,7 @@ export class RunService {
     sort: RunSort = 'CREATED_AT_DESC',
   ) {
     authorize(actor, 'read');
+    checkCreatedRange(filter.createdAfter, filter.createdBefore);
     return listRuns(this.options.db, {
       ...checkPage(page, this.options.maxPageSize),
       filter: { ...filter, workspaceId: actor.workspaceId },
@@ -122,6 +159,19 @@ export class RunService {
     const run = await this.get(actor, id);
     if (!run) throw notFound('run', id);
     return run;
+  }
+
+  /**
+   * The queue places of these runs (any workspace's runs are counted ahead); runs not queued
+   * have none. The caller has already read the runs through the actor's workspace.
+   */
+  async queuePlaces(runIds: readonly string[]): Promise<(QueuePlace | null)[]> {
+    const places = queuePlaces(
+      await queueSnapshot(this.options.db),
+      this.options.renderSlots,
+      new Date(),
+    );
+    return runIds.map((id) => places.get(id) ?? null);
   }
 
   /** A page of a run's frames; one page can hold a whole run (at most maxSteps). */

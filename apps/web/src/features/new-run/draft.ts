@@ -6,6 +6,8 @@ import type {
   CreateSweepInput,
   ImageFieldsFragment,
   LoopMode,
+  NoisePresetFieldsFragment,
+  RunSetupQuery,
 } from '../../gql/graphql.ts';
 import { formFieldOf, placeFieldErrors } from '../../lib/errors.ts';
 import { commaList } from '../../lib/format.ts';
@@ -54,6 +56,45 @@ export const INITIAL_DRAFT: Draft = {
   sweepField: 'none',
   sweepValues: '',
 };
+
+/** The run a form starts from: its parameters as the RunSetup query reads them. */
+export type SetupRun = NonNullable<RunSetupQuery['run']>;
+
+/**
+ * The draft of a run's every parameter, seed and name included, to edit into a new run. Its preset
+ * stays chosen only while the preset still holds the run's noise; otherwise the noise is typed in.
+ */
+export function draftOfRun(run: SetupRun, presets: readonly NoisePresetFieldsFragment[]): Draft {
+  const { level, mode, schedule, shared } = run.noise;
+  const preset = presets.find(
+    (p) =>
+      p.id === run.presetId &&
+      p.level === level &&
+      p.mode === mode &&
+      p.schedule === schedule &&
+      p.shared === shared,
+  );
+  return {
+    ...INITIAL_DRAFT,
+    name: run.name,
+    tags: run.tags.join(', '),
+    model: run.model,
+    steps: String(run.steps),
+    choices: Object.fromEntries(
+      CHOICE_OPTIONS.map((option) => [
+        option.path,
+        String((run as Record<string, unknown>)[option.path]),
+      ]),
+    ),
+    width: String(run.width),
+    height: String(run.height),
+    noiseChoice: preset?.id ?? CUSTOM,
+    customNoise: { level: String(level), mode, schedule, shared },
+    seed: String(run.seed),
+    fps: String(run.animation.fps),
+    loop: run.animation.loop,
+  };
+}
 
 /** The sweep's field and example values; seeds are drawn at random. */
 export function withSweep(draft: Draft, field: SweepField): Draft {

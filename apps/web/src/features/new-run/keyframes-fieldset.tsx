@@ -4,6 +4,7 @@ import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useQuery } from 'urql';
 import type { ImageFieldsFragment } from '../../gql/graphql.ts';
 import { FieldError, FileName, FrameBox } from '../../components/bits.tsx';
+import { optionLabel } from '../../components/option-select.tsx';
 import { ImageUploader } from '../images/image-uploader.tsx';
 
 function moveItem<T>(items: readonly T[], from: number, to: number): T[] {
@@ -13,6 +14,33 @@ function moveItem<T>(items: readonly T[], from: number, to: number): T[] {
   return next;
 }
 
+/** The frame the keyframes are fitted into: the form's width, height (NaN while not a number) and fit. */
+export interface FrameShape {
+  width: number;
+  height: number;
+  /** The fit as a GraphQL constant (COVER, CONTAIN, FILL). */
+  fit: string;
+}
+
+/**
+ * The keyframe as the engine fits it into the frame: in a box of the frame's aspect, CSS object-fit
+ * does what the engine's resize does (cover: scale to fill, centre-crop; contain: scale to fit,
+ * black bars; fill: stretch). While the size is not a number, the image's own aspect.
+ */
+function CropPreview({ image, frame }: { image: ImageFieldsFragment; frame: FrameShape }) {
+  const sized = frame.width > 0 && frame.height > 0;
+  const fit = optionLabel(frame.fit);
+  return (
+    <FrameBox
+      src={image.thumbnailUrl}
+      width={sized ? frame.width : image.width}
+      height={sized ? frame.height : image.height}
+      alt={`${image.originalName}, ${fit} into ${sized ? `${frame.width}×${frame.height}` : 'the frame'}`}
+      className={`crop-preview fit-${fit}`}
+    />
+  );
+}
+
 /** The run's keyframes: uploads or picks from the library, in an order that can be changed. */
 export function KeyframesFieldset({
   images,
@@ -20,12 +48,14 @@ export function KeyframesFieldset({
   onAdd,
   error,
   errorId,
+  frame,
 }: {
   images: readonly ImageFieldsFragment[];
   onImagesChange: (images: ImageFieldsFragment[]) => void;
   onAdd: (image: ImageFieldsFragment) => void;
   error: string | undefined;
   errorId: string;
+  frame: FrameShape;
 }) {
   // Named so an upload refreshes the library even while it is empty (no Image in the cached result yet).
   const imageContext = useMemo(() => ({ additionalTypenames: ['Image'] }), []);
@@ -80,12 +110,7 @@ export function KeyframesFieldset({
         <ol ref={listRef} className="keyframes" aria-label="Keyframe order">
           {images.map((image, i) => (
             <li key={`${image.id}-${i}`} data-testid="keyframe">
-              <FrameBox
-                src={image.thumbnailUrl}
-                width={image.width}
-                height={image.height}
-                alt={image.originalName}
-              />
+              <CropPreview image={image} frame={frame} />
               <span className="mono file-name" data-testid="keyframe-name">
                 {i + 1}. <FileName name={image.originalName} />
               </span>

@@ -6,6 +6,7 @@ import {
   NoisePresetsDocument,
 } from '../../gql/graphql.ts';
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from 'urql';
 import type { ImageFieldsFragment } from '../../gql/graphql.ts';
@@ -30,19 +31,27 @@ import { KeyframesFieldset } from './keyframes-fieldset.tsx';
 import { NoiseFieldset } from './noise-fieldset.tsx';
 import { parseSweep } from './sweep.ts';
 
-export function NewRunForm() {
+/** A run to start from: the form opens with its parameters and keyframes (Edit and rerun). */
+export interface StartFrom {
+  runId: string;
+  runName: string;
+  draft: Draft;
+  images: ImageFieldsFragment[];
+}
+
+export function NewRunForm({ from }: { from?: StartFrom }) {
   const id = useId();
   const router = useRouter();
   const [models] = useQuery({ query: ModelsDocument });
   const [presets] = useQuery({ query: NoisePresetsDocument });
   const [createState, createRun] = useMutation(CreateRunDocument);
   const [sweepState, createSweep] = useMutation(CreateSweepDocument);
-  const [images, setImages] = useState<ImageFieldsFragment[]>([]);
+  const [images, setImages] = useState<ImageFieldsFragment[]>(from?.images ?? []);
   const [errors, setErrors] = useState<Record<string, string>>({});
   // Counts failed submits: after each, focus moves to the first field marked invalid.
   const [failures, setFailures] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
-  const [draft, setDraft] = useState<Draft>(INITIAL_DRAFT);
+  const [draft, setDraft] = useState<Draft>(from?.draft ?? INITIAL_DRAFT);
 
   // Drawn in the browser after hydration, so the server-rendered form and the client agree.
   useEffect(() => setDraft((d) => (d.seed ? d : { ...d, seed: String(randomSeed()) })), []);
@@ -108,7 +117,15 @@ export function NewRunForm() {
   return (
     <form ref={formRef} onSubmit={submit} noValidate aria-label="New run">
       <div className="page-head">
-        <h1>New run</h1>
+        <div>
+          <h1>New run</h1>
+          {from ? (
+            <p className="muted" data-testid="started-from">
+              With the parameters of <Link href={`/runs/${from.runId}`}>{from.runName}</Link>: edit
+              any of them and start.
+            </p>
+          ) : null}
+        </div>
       </div>
       <ErrorMessage message={errors['form']} />
       <KeyframesFieldset
@@ -117,6 +134,11 @@ export function NewRunForm() {
         onAdd={addImage}
         error={errors['images']}
         errorId={`${id}-images-error`}
+        frame={{
+          width: parseInteger(draft.width),
+          height: parseInteger(draft.height),
+          fit: filled.choices['fit'] ?? '',
+        }}
       />
       <InterpolationFieldset {...fieldsetProps} models={models.data?.models ?? []} />
       <NoiseFieldset

@@ -5,11 +5,17 @@ import {
   RerunDocument,
   RunDocument,
   RunProgressDocument,
+  RunUpdatesDocument,
 } from '../../gql/graphql.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useSubscription } from 'urql';
-import type { RunProgressSubscription, RunStatus } from '../../gql/graphql.ts';
+import type {
+  RunProgressSubscription,
+  RunStatus,
+  RunUpdatesSubscription,
+} from '../../gql/graphql.ts';
 import { frameOfEvent, mergeFrames, type LiveFrame } from './live-frames.ts';
 import { describeError } from '../../lib/errors.ts';
 import { FINISHED_STATUSES } from '../../lib/options.ts';
@@ -17,6 +23,7 @@ import { randomSeed } from '../../lib/seed.ts';
 import { estimateRemainingMs, formatDuration } from '../../lib/format.ts';
 import { ErrorMessage, ProgressBar, StatusBadge } from '../../components/bits.tsx';
 import { Player } from '../../components/player/player.tsx';
+import { QueuePlace } from '../../components/queue-place.tsx';
 import { canCreate, canEdit } from '../../lib/roles.ts';
 import { FrameTimings, Filmstrip } from './frame-panels.tsx';
 import { QualityPanel } from './quality-panel.tsx';
@@ -38,6 +45,23 @@ function applyEvent(state: LiveState = EMPTY_LIVE, data: RunProgressSubscription
   const frame = frameOfEvent(event);
   if (frame) frames.set(frame.index, frame);
   return { frames, status: event.status, error: event.error ?? state.error, total: event.total };
+}
+
+interface QueueMoves {
+  /** Runs seen to have left the queue (started or ended). */
+  readonly left: ReadonlySet<string>;
+  /** Counts the changes that move the queue: a run leaving it, or deleted. */
+  readonly count: number;
+}
+
+function countQueueMoves(
+  state: QueueMoves = { left: new Set(), count: 0 },
+  data: RunUpdatesSubscription,
+): QueueMoves {
+  const { kind, runId, run } = data.runUpdates;
+  if (kind === 'DELETED') return { ...state, count: state.count + 1 };
+  if (!run || run.status === 'QUEUED' || state.left.has(runId)) return state;
+  return { left: new Set(state.left).add(runId), count: state.count + 1 };
 }
 
 const ACTIVE: ReadonlySet<RunStatus> = new Set(['QUEUED', 'RUNNING']);
@@ -68,6 +92,15 @@ export function RunView({ runId }: { runId: string }) {
   );
 
   const status: RunStatus | undefined = liveState.status ?? run?.status;
+  // While it waits, the runs ahead start, end or go: its place is read again after each.
+  const [queueMoves] = useSubscription(
+    { query: RunUpdatesDocument, pause: status !== 'QUEUED' },
+    countQueueMoves,
+  );
+  const moves = queueMoves.data?.count ?? 0;
+  useEffect(() => {
+    if (moves > 0) refetch({ requestPolicy: 'network-only' });
+  }, [moves, refetch]);
   const total = liveState.total ?? run?.steps ?? 0;
   const active = status !== undefined && ACTIVE.has(status);
 
@@ -129,6 +162,7 @@ export function RunView({ runId }: { runId: string }) {
                 ETA {remaining === null ? 'estimating…' : formatDuration(remaining)}
               </span>
             ) : null}
+            {status ? <QueuePlace {...run} status={status} /> : null}
           </div>
         </div>
         <div className="row">
@@ -146,6 +180,11 @@ export function RunView({ runId }: { runId: string }) {
             <button type="button" onClick={rerunWithNewSeed} disabled={rerunState.fetching}>
               Rerun with new seed
             </button>
+          ) : null}
+          {creates ? (
+            <Link className="button" href={`/runs/new?from=${run.id}`}>
+              Edit and rerun
+            </Link>
           ) : null}
           {editable ? (
             <button

@@ -1,10 +1,12 @@
 'use client';
-import { ModelsDocument } from '../../gql/graphql.ts';
+import { MembersDocument, ModelsDocument } from '../../gql/graphql.ts';
 import { useId, useState } from 'react';
 import { useQuery } from 'urql';
-import { Field } from '../../components/field.tsx';
+import { Field, invalidProps } from '../../components/field.tsx';
+import { useSession } from '../../shell/session.tsx';
 import { METRICS } from './metrics.ts';
 import {
+  dateRangeError,
   filtersToQuery,
   metricSortKey,
   NO_FILTERS,
@@ -36,14 +38,53 @@ export function FiltersForm({
   onApply: (filters: RunFilters) => void;
 }) {
   const id = useId();
+  const session = useSession();
   const [models] = useQuery({ query: ModelsDocument });
+  const workspaceId = session?.workspace.id ?? '';
+  const [members] = useQuery({
+    query: MembersDocument,
+    variables: { workspaceId },
+    pause: !workspaceId,
+  });
   const [draft, setDraft] = useState<RunFilters>(filters);
+  // Filters refused before they reach the URL (a range ending before it starts).
+  const [refused, setRefused] = useState<RunFilters | null>(null);
   const filtersKey = filtersToQuery(filters);
   const [draftOf, setDraftOf] = useState(filtersKey);
   if (draftOf !== filtersKey) {
     setDraftOf(filtersKey);
     setDraft(filters);
+    setRefused(null);
   }
+  // A pasted link may carry such a range too: the field says so, as the API would refuse it.
+  const rangeError = dateRangeError(refused ?? filters);
+  function apply(next: RunFilters) {
+    if (dateRangeError(next)) {
+      setDraft(next);
+      setRefused(next);
+      return;
+    }
+    setRefused(null);
+    onApply(next);
+  }
+  // "Me" follows whoever is signed in; a member's entry (yours too) names that person in the URL,
+  // so a shared link shows the same runs to everyone.
+  const memberList = members.data?.members ?? [];
+  const creators: (readonly [string, string])[] = [
+    ['', 'Anyone'],
+    ['me', 'Me'],
+    ...memberList.map(({ user }) => {
+      const name = user.name || user.email;
+      return [user.id, user.id === session?.me.id ? `${name} (you)` : name] as const;
+    }),
+    // A creator in the URL who is no longer a member still shows as chosen.
+    ...(draft.createdBy &&
+    draft.createdBy !== 'me' &&
+    members.data &&
+    !memberList.some(({ user }) => user.id === draft.createdBy)
+      ? [[draft.createdBy, 'a former member'] as const]
+      : []),
+  ];
   const field = (name: keyof RunFilters) => `${id}-${name}`;
   const modelNames = (models.data?.models ?? []).map((m) => m.name);
   /** A text or date field: typed into the draft. */
@@ -64,7 +105,7 @@ export function FiltersForm({
       <select
         id={field(name)}
         value={draft[name]}
-        onChange={(e) => onApply({ ...draft, [name]: e.target.value } as RunFilters)}
+        onChange={(e) => apply({ ...draft, [name]: e.target.value } as RunFilters)}
       >
         {options.map(([value, text]) => (
           <option key={value} value={value}>
@@ -81,10 +122,10 @@ export function FiltersForm({
       aria-label="Filter runs"
       onSubmit={(e) => {
         e.preventDefault();
-        onApply(draft);
+        apply(draft);
       }}
     >
-      <Field id={field('search')} label="Name contains">
+      <Field id={field('search')} label="Search names, notes, tags">
         <input type="search" {...draftInput('search')} />
       </Field>
       {applyingSelect('status', 'Status', [
@@ -105,13 +146,14 @@ export function FiltersForm({
       <Field id={field('createdAfter')} label="Created from">
         <input type="date" {...draftInput('createdAfter')} />
       </Field>
-      <Field id={field('createdBefore')} label="Created until">
-        <input type="date" {...draftInput('createdBefore')} />
+      <Field id={field('createdBefore')} label="Created until" error={rangeError}>
+        <input
+          type="date"
+          {...draftInput('createdBefore')}
+          {...invalidProps(field('createdBefore'), rangeError)}
+        />
       </Field>
-      {applyingSelect('createdBy', 'Created by', [
-        ['', 'Anyone'],
-        ['me', 'Me'],
-      ])}
+      {applyingSelect('createdBy', 'Created by', creators)}
       <Field id={field('maxChangeCv')} label="Max change CV">
         <input
           type="number"
@@ -127,7 +169,7 @@ export function FiltersForm({
         <button type="submit" className="primary">
           Apply
         </button>
-        <button type="button" onClick={() => onApply(NO_FILTERS)}>
+        <button type="button" onClick={() => apply(NO_FILTERS)}>
           Clear
         </button>
       </div>

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  dateRangeError,
   filtersToQuery,
   hasFilters,
   loadRunsParams,
@@ -49,6 +50,21 @@ describe('runs filters in the URL', () => {
     assert.equal(toRunsVariables(filters, null, 20, 'user-1').filter?.createdById, 'user-1');
     assert.equal(toRunsVariables(NO_FILTERS, null, 20, 'user-1').filter?.createdById, undefined);
     assert.equal(loadRunsParams('?by=someone').createdBy, '');
+  });
+
+  test('a member chosen as creator lives in the URL and becomes createdById', () => {
+    const memberId = '0b6f4a52-3c1e-4d7a-9f1b-2a6c8e0d4f17';
+    const { after: _, ...filters } = loadRunsParams(`?by=${memberId}`);
+    assert.equal(filters.createdBy, memberId);
+    assert.equal(filtersToQuery(filters), `by=${memberId}`);
+    assert.equal(toRunsVariables(filters, null, 20, 'user-1').filter?.createdById, memberId);
+  });
+
+  test('a range that ends before it starts has an error naming both days; one day is a range', () => {
+    const backwards = { ...NO_FILTERS, createdAfter: '2026-03-02', createdBefore: '2026-03-01' };
+    assert.match(dateRangeError(backwards) ?? '', /2026-03-01.*2026-03-02/);
+    assert.equal(dateRangeError({ ...backwards, createdBefore: '2026-03-02' }), undefined);
+    assert.equal(dateRangeError({ ...backwards, createdBefore: '' }), undefined);
   });
 
   test('metric sorts and the change CV bound live in the URL and reach the variables', () => {

@@ -65,8 +65,8 @@ export interface RunFilters {
   tag: string;
   createdAfter: string;
   createdBefore: string;
-  /** 'me': only the signed-in user's runs; '': anyone's. */
-  createdBy: '' | 'me';
+  /** 'me': only the signed-in user's runs; a user id: that member's; '': anyone's. */
+  createdBy: string;
   /** Only runs whose change CV is at most this (a number as typed); '': no bound. */
   maxChangeCv: string;
   sort: SortKey;
@@ -101,6 +101,14 @@ const parseAsDay = createParser({
   serialize: (day: string) => day,
 });
 
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** 'me' or a member's user id; anything else reads as anyone. */
+const parseAsCreator = createParser({
+  parse: (value) => (value === 'me' || USER_ID.test(value) ? value : null),
+  serialize: (creator: string) => creator,
+});
+
 /** A bound typed into a number field; anything else reads as none. */
 const parseAsBound = createParser({
   parse: (value) => (value.trim() !== '' && Number.isFinite(Number(value)) ? value.trim() : null),
@@ -115,7 +123,7 @@ export const runsParams = {
   tag: parseAsString.withDefault(''),
   createdAfter: parseAsDay.withDefault(''),
   createdBefore: parseAsDay.withDefault(''),
-  createdBy: parseAsStringLiteral(['', 'me'] as const).withDefault(''),
+  createdBy: parseAsCreator.withDefault(''),
   maxChangeCv: parseAsBound.withDefault(''),
   sort: parseAsStringLiteral(Object.keys(SORTS) as SortKey[]).withDefault('newest'),
   /** The cursors of the pages visited before this one (`after` repeated): page n has n - 1. */
@@ -150,11 +158,27 @@ export function hasFilters(filters: RunFilters): boolean {
   );
 }
 
+/**
+ * The "Created until" field's error when the range ends before it starts (no run could match), or
+ * undefined; the same day is a range of one day.
+ */
+export function dateRangeError(filters: RunFilters): string | undefined {
+  const { createdAfter: from, createdBefore: until } = filters;
+  if (!from || !until || until >= from) return undefined;
+  return `“Created until” (${until}) is before “Created from” (${from}): no run could match. Choose an end on or after the start.`;
+}
+
 /** Start of the day for "from", end of it for "until", both in the viewer's time zone. */
 function dayBoundary(date: string, end: boolean): string | undefined {
   if (!date) return undefined;
   const at = new Date(`${date}T${end ? '23:59:59.999' : '00:00:00'}`);
   return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+/** The creator's user id: the signed-in user (`userId`) for "me", else the member chosen. */
+function creatorId(createdBy: string, userId: string | null): string | undefined {
+  if (createdBy === 'me') return userId ?? undefined;
+  return createdBy || undefined;
 }
 
 /** `userId`: the signed-in user, for the "created by me" filter. */
@@ -175,7 +199,7 @@ export function toRunsVariables(
       tag: filters.tag.trim() || undefined,
       createdAfter: dayBoundary(filters.createdAfter, false),
       createdBefore: dayBoundary(filters.createdBefore, true),
-      createdById: filters.createdBy === 'me' && userId ? userId : undefined,
+      createdById: creatorId(filters.createdBy, userId),
       metrics: parseAsBound.parse(filters.maxChangeCv)
         ? [{ metric: 'CHANGE_CV', max: Number(filters.maxChangeCv) }]
         : undefined,

@@ -4,6 +4,7 @@ import type { RunMetric, RunSummaryFieldsFragment } from '../../gql/graphql.ts';
 import { describeNoise, formatDateTime } from '../../lib/format.ts';
 import { FrameBox, StatusBadge } from '../../components/bits.tsx';
 import { CreatedBy } from '../../components/created-by.tsx';
+import { QueuePlace } from '../../components/queue-place.tsx';
 import { formatMetric, metricDefinition } from './metrics.ts';
 
 /** First, middle and last stored frames (their small WebPs): the server sends fewer when fewer exist. */
@@ -72,6 +73,7 @@ export function RunRow({
               {run.framesDone}/{run.steps}
             </span>
           ) : null}
+          <QueuePlace {...run} />
         </div>
         <div className="run-meta">
           {sortedBy ? <SortedMetric run={run} metric={sortedBy} /> : null}

@@ -9,6 +9,7 @@ import type { RunUpdatesSubscription as RunUpdateEvent } from '../../gql/graphql
 import { describeError } from '../../lib/errors.ts';
 import { FINISHED_STATUSES } from '../../lib/options.ts';
 import {
+  dateRangeError,
   filtersToQuery,
   hasFilters,
   RUNS_URL_KEYS,
@@ -33,7 +34,10 @@ type RunUpdate = RunUpdateEvent['runUpdates'];
 
 interface LiveUpdates {
   readonly byRun: ReadonlyMap<string, RunUpdate>;
-  /** Bumped when the page itself must be fetched again: a run created or deleted, or a run that ended. */
+  /**
+   * Bumped when the page itself must be fetched again: a run created or deleted, a run that ended,
+   * or one that started (the queued runs' places moved up).
+   */
   readonly pageVersion: number;
 }
 
@@ -42,11 +46,13 @@ function collectUpdate(previous: LiveUpdates | undefined, event: RunUpdateEvent)
   const before = previous?.byRun.get(update.runId)?.run?.status;
   const ended =
     update.run !== null && FINAL.has(update.run.status) && !(before && FINAL.has(before));
+  const started = update.run?.status === 'RUNNING' && before !== 'RUNNING';
   const byRun = new Map(previous?.byRun);
   byRun.set(update.runId, update);
   return {
     byRun,
-    pageVersion: (previous?.pageVersion ?? 0) + (update.kind !== 'UPDATED' || ended ? 1 : 0),
+    pageVersion:
+      (previous?.pageVersion ?? 0) + (update.kind !== 'UPDATED' || ended || started ? 1 : 0),
   };
 }
 
@@ -75,6 +81,9 @@ export function RunsView() {
     query: RunsDocument,
     variables,
     requestPolicy: 'cache-and-network',
+    // A range that ends before it starts (a pasted link): the form's field says so; the API would
+    // only refuse it.
+    pause: dateRangeError(filters) !== undefined,
   });
   const [updates] = useSubscription({ query: RunUpdatesDocument }, collectUpdate);
 
@@ -87,7 +96,10 @@ export function RunsView() {
   const rows = (data?.runs.nodes ?? []).flatMap((run) => {
     const update = updates.data?.byRun.get(run.id);
     if (update?.kind === 'DELETED') return [];
-    return [update?.run ? { ...run, ...update.run } : run];
+    // Queue places come from the page: it is fetched again whenever they move, and an event's
+    // copy is as old as the event.
+    const { queuePosition, estimatedStartAt } = run;
+    return [update?.run ? { ...run, ...update.run, queuePosition, estimatedStartAt } : run];
   });
   const names = new Map(rows.map((run) => [run.id, run.name]));
   // Which filters the shown rows answer (empty while the list for the URL's filters is loading).
