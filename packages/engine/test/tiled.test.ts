@@ -88,7 +88,13 @@ for (const precision of ['fp32', 'int8'] as const) {
     const latents: Tensor4[] = [];
     const decoded: Tensor4[] = [];
     for (const tile of [null, 32]) {
-      const vae = await loadVae('taef2', { locations, precision, tile, intraOpThreads: THREADS });
+      const vae = await loadVae('taef2', {
+        locations,
+        precision,
+        decoderTile: tile,
+        encoderTile: tile,
+        intraOpThreads: THREADS,
+      });
       latents.push(await vae.encode(image));
       // Both decode the same latent, so the decoders are compared on their own.
       decoded.push(await vae.decode(latents[0]!));

@@ -24,7 +24,8 @@ export {
   type CalibrationSource,
 } from './calibration.ts';
 export {
-  DEFAULT_TILE,
+  DEFAULT_DECODER_TILE,
+  DEFAULT_ENCODER_TILE,
   INT8_RECIPE,
   loadVae,
   openVae,
