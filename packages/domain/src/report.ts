@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { DomainError, type FieldIssue } from './errors.ts';
 import type { RunLimits } from './limits.ts';
+import { RUN_METRIC_FIELDS, type RunMetricConstant } from './run-metrics.ts';
 import { notesSchema } from './run-params.ts';
 import { integerIn, numberIn, oneOf, text } from './schema-helpers.ts';
+import { MAX_SWEEP_AXES, MAX_SWEEP_CELLS } from './sweeps.ts';
 
 // Saved reports: a named, annotated snapshot of a view of the dashboard. The view is one of the
-// kinds below (a discriminated union on `kind`); a new kind (a sweep's grid, say) is one more
-// schema in REPORT_VIEW_SCHEMAS and one more check of what it names in the report service.
+// kinds below (a discriminated union on `kind`: a comparison of runs, a sweep's grid); a new kind
+// is one more schema in reportViewSchema and one more check of what it names in the report service.
 
 /** The most runs one comparison shows (and one report of a comparison names). */
 export const MAX_COMPARED = 4;
@@ -29,12 +31,34 @@ export const DEFAULT_COMPARE_VIEW = {
   gain: 4,
 } as const satisfies Omit<CompareView, 'kind' | 'runIds'>;
 
+/** The metrics a sweep's plot can show, by the API's constant. */
+export const SWEEP_VIEW_METRICS = Object.keys(RUN_METRIC_FIELDS) as [
+  RunMetricConstant,
+  ...RunMetricConstant[],
+];
+
+/** What a sweep's grid opens with when its link or report says nothing else. */
+export const DEFAULT_SWEEP_VIEW = {
+  tab: 0,
+  frame: 0,
+  metric: 'MEAN_CHANGE',
+  by: 0,
+} as const satisfies Omit<SweepView, 'kind' | 'sweepId'>;
+
 export const MAX_REPORT_NAME_LENGTH = 200;
-/** Run ids are UUIDs (36 characters); anything much longer is no id, and is not echoed back whole. */
-const MAX_RUN_ID_LENGTH = 64;
+/** Ids are UUIDs (36 characters); anything much longer is no id, and is not echoed back whole. */
+const MAX_ID_LENGTH = 64;
 
 function shown(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/** An id (not checked here against the data), its length bounded before it is echoed in errors. */
+function idString(what: string, typeError: string) {
+  return z.string({ error: typeError }).max(MAX_ID_LENGTH, {
+    error: (issue) =>
+      `${what} has at most ${MAX_ID_LENGTH} characters, got ${(issue.input as string).length}`,
+  });
 }
 
 function compareViewSchema(limits: Pick<RunLimits, 'maxSteps'>) {
@@ -45,10 +69,7 @@ function compareViewSchema(limits: Pick<RunLimits, 'maxSteps'>) {
       kind: z.literal('compare'),
       runIds: z
         .array(
-          z.string({ error: 'view.runIds must be a list of run ids' }).max(MAX_RUN_ID_LENGTH, {
-            error: (issue) =>
-              `a run id has at most ${MAX_RUN_ID_LENGTH} characters, got ${(issue.input as string).length}`,
-          }),
+          idString('a run id', 'view.runIds must be a list of run ids'),
           { error: 'view.runIds must be a list of run ids' },
         )
         .refine((ids) => ids.length >= 2 && ids.length <= MAX_COMPARED, {
@@ -114,6 +135,32 @@ export interface CompareView {
   gain: DiffGain;
 }
 
+function sweepViewSchema(limits: Pick<RunLimits, 'maxSteps'>) {
+  const d = DEFAULT_SWEEP_VIEW;
+  return z.strictObject({
+    kind: z.literal('sweep'),
+    sweepId: idString('view.sweepId', 'view.sweepId must be a sweep id'),
+    // The bounds a sweep can have at most; the report service checks them against the sweep.
+    tab: integerIn('view.tab', 0, MAX_SWEEP_CELLS - 1).default(d.tab),
+    frame: integerIn('view.frame', 0, limits.maxSteps - 1).default(d.frame),
+    metric: oneOf('view.metric', SWEEP_VIEW_METRICS).default(d.metric),
+    by: integerIn('view.by', 0, MAX_SWEEP_AXES - 1).default(d.by),
+  });
+}
+
+/**
+ * A sweep's grid as the sweep page shows it: the tab (a value of the third axis), the shared
+ * frame, and the plot's metric and the axis (index) it is plotted against.
+ */
+export interface SweepView {
+  kind: 'sweep';
+  sweepId: string;
+  tab: number;
+  frame: number;
+  metric: RunMetricConstant;
+  by: number;
+}
+
 /** A saved report: who made it, in which workspace, and the view it restores. */
 export interface ReportRecord {
   id: string;
@@ -129,9 +176,9 @@ export interface ReportRecord {
 }
 
 /** Every kind of view a report can hold. */
-export type ReportView = CompareView;
+export type ReportView = CompareView | SweepView;
 
-export const REPORT_VIEW_KINDS = ['compare'] as const satisfies readonly ReportView['kind'][];
+export const REPORT_VIEW_KINDS = ['compare', 'sweep'] as const satisfies readonly ReportView['kind'][];
 
 /** A strict object's message for fields it does not know; other problems keep their own. */
 function unknownFields(what: string) {
@@ -142,7 +189,7 @@ function unknownFields(what: string) {
 }
 
 export function reportViewSchema(limits: Pick<RunLimits, 'maxSteps'>) {
-  return z.discriminatedUnion('kind', [compareViewSchema(limits)], {
+  return z.discriminatedUnion('kind', [compareViewSchema(limits), sweepViewSchema(limits)], {
     error: (issue) =>
       typeof issue.input === 'object' && issue.input !== null && !Array.isArray(issue.input)
         ? `view.kind must be one of ${REPORT_VIEW_KINDS.join(', ')}, got ${shown((issue.input as { kind?: unknown }).kind)}`

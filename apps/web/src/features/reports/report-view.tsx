@@ -20,6 +20,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { canEdit } from '../../lib/roles.ts';
 import { useSession } from '../../shell/session.tsx';
 import { ComparePlayer } from '../compare/compare-player.tsx';
+import { SweepPlayer } from '../sweeps/sweep-player.tsx';
 import { ReportForm } from './report-form.tsx';
 
 // The Markdown renderer is loaded only where notes are shown.
@@ -90,15 +91,39 @@ function ReportDetails({ report, editable }: { report: ReportFieldsFragment; edi
   );
 }
 
-/** A saved report: its name and notes, and the comparison it restores. */
+/** "Save this view to the report" for its author and admins: the view as it is now replaces the saved one. */
+function SaveViewButton({ reportId, view }: { reportId: string; view: View }) {
+  const [updateState, update] = useMutation(UpdateReportDocument);
+  const [saved, setSaved] = useState(false);
+  return (
+    <div className="row">
+      <button
+        type="button"
+        className="small"
+        disabled={updateState.fetching}
+        onClick={async () => {
+          setSaved(false);
+          const result = await update({ id: reportId, input: { view } });
+          setSaved(!result.error);
+        }}
+      >
+        Save this view to the report
+      </button>
+      <span role="status" className="muted">
+        {saved ? 'View saved.' : ''}
+      </span>
+      <ErrorMessage message={describeError(updateState.error)} />
+    </div>
+  );
+}
+
+/** A saved report: its name and notes, and the comparison or sweep grid it restores. */
 export function ReportView({ reportId }: { reportId: string }) {
   const session = useSession();
   const [{ data, fetching, error }] = useQuery({
     query: ReportDocument,
     variables: { id: reportId },
   });
-  const [updateState, update] = useMutation(UpdateReportDocument);
-  const [viewSaved, setViewSaved] = useState(false);
   const report = data?.report;
   if (error) return <ErrorMessage message={describeError(error)} />;
   if (fetching && !report) return <p className="muted">Loading the report…</p>;
@@ -113,6 +138,12 @@ export function ReportView({ reportId }: { reportId: string }) {
     );
   const editable = canEdit(session?.workspace.role, report.createdBy?.id, session?.me.id);
   const view = report.view as View;
+  const viewHeading = (title: string, current: View) => (
+    <div className="row" style={{ justifyContent: 'space-between' }}>
+      <h2>{title}</h2>
+      {editable ? <SaveViewButton reportId={report.id} view={current} /> : null}
+    </div>
+  );
   return (
     <>
       <ReportDetails report={report} editable={editable} />
@@ -120,34 +151,18 @@ export function ReportView({ reportId }: { reportId: string }) {
         <ComparePlayer
           key={report.id}
           initial={view}
-          heading={(runs, current) => (
-            <div className="row" style={{ justifyContent: 'space-between' }}>
-              <h2>Comparison of {runs.length} runs</h2>
-              {editable ? (
-                <div className="row">
-                  <button
-                    type="button"
-                    className="small"
-                    disabled={updateState.fetching}
-                    onClick={async () => {
-                      setViewSaved(false);
-                      const result = await update({ id: report.id, input: { view: current } });
-                      setViewSaved(!result.error);
-                    }}
-                  >
-                    Save this view to the report
-                  </button>
-                  <span role="status" className="muted">
-                    {viewSaved ? 'View saved.' : ''}
-                  </span>
-                  <ErrorMessage message={describeError(updateState.error)} />
-                </div>
-              ) : null}
-            </div>
-          )}
+          heading={(runs, current) => viewHeading(`Comparison of ${runs.length} runs`, current)}
+        />
+      ) : view.kind === 'sweep' ? (
+        <SweepPlayer
+          key={report.id}
+          initial={view}
+          heading={(name, current) => viewHeading(`Sweep ${name}`, current)}
         />
       ) : (
-        <p className="alert info">This dashboard cannot show a view of kind {view.kind}.</p>
+        <p className="alert info">
+          This dashboard cannot show a view of kind {(view as { kind: string }).kind}.
+        </p>
       )}
     </>
   );

@@ -10,13 +10,18 @@ import { ReportsDocument } from '../../gql/graphql.ts';
 import { describeError } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { COMPARE_MODES } from '../compare/compare.ts';
+import { METRICS } from '../runs/metrics.ts';
 
 const PAGE_SIZE = 20;
 
-/** What a report's view shows, in a few words. */
+/** What a report's view shows, in a few words, its kind first. */
 function describeView(view: ReportView): string {
+  if (view.kind === 'sweep') {
+    const metric = METRICS.find((m) => m.metric === view.metric)?.label ?? view.metric;
+    return `Sweep grid · ${metric} · position ${view.frame}`;
+  }
   const mode = COMPARE_MODES.find((m) => m.value === view.mode)?.label ?? view.mode;
-  return `${view.runIds.length} runs · ${mode} · position ${view.frame}`;
+  return `Comparison of ${view.runIds.length} runs · ${mode} · position ${view.frame}`;
 }
 
 /** The workspace's reports, newest first. */
@@ -34,8 +39,9 @@ export function ReportsView() {
         <h1>Reports</h1>
       </div>
       <p className="muted">
-        Named comparisons with notes, for everyone in the workspace. Save one with “Save as report”
-        on the <Link href="/compare">Compare</Link> page.
+        Named comparisons and sweep grids with notes, for everyone in the workspace. Save one with
+        “Save as report” on the <Link href="/compare">Compare</Link> page or a{' '}
+        <Link href="/sweeps">sweep</Link>’s page.
       </p>
       <ErrorMessage message={describeError(error)} />
       {fetching && !reports ? <p className="muted">Loading reports…</p> : null}

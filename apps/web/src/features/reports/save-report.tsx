@@ -2,12 +2,12 @@
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation } from 'urql';
-import type { CompareView } from '@latent-lab/domain';
+import type { ReportView } from '@latent-lab/domain';
 import { CreateReportDocument } from '../../gql/graphql.ts';
 import { ReportForm } from './report-form.tsx';
 
-/** "Save as report" on the compare page: the view as it is when saved, a name and notes. */
-export function SaveReport({ view }: { view: CompareView }) {
+/** "Save as report" on the compare and sweep pages: the view as it is when saved, a name and notes. */
+export function SaveReport({ view }: { view: ReportView }) {
   const [open, setOpen] = useState(false);
   const [, create] = useMutation(CreateReportDocument);
   const router = useRouter();

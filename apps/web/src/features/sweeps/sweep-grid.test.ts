@@ -6,8 +6,8 @@ import {
   cellLabel,
   gridRows,
   metricSeries,
+  sweepLink,
   sweepParams,
-  sweepUrl,
 } from './sweep-grid.ts';
 
 const axes = [
@@ -41,8 +41,8 @@ describe('sweep grid', () => {
     ]);
   });
 
-  test('the URL keeps tab, frame, metric and axis, and leaves defaults out', () => {
-    const url = sweepUrl('/sweeps/s1', { tab: 1, frame: 3, metric: 'CHANGE_CV', by: 0 });
+  test("a view's link keeps tab, frame, metric and axis, and leaves defaults out", () => {
+    const url = sweepLink({ kind: 'sweep', sweepId: 's1', tab: 1, frame: 3, metric: 'CHANGE_CV', by: 0 });
     assert.equal(url, '/sweeps/s1?tab=1&frame=3&metric=CHANGE_CV');
     assert.deepEqual(createLoader(sweepParams)(url.slice(url.indexOf('?'))), {
       tab: 1,

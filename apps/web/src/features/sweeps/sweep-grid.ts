@@ -1,8 +1,12 @@
 // Pure helpers of the sweep page: where each cell sits in the grid (rows, columns, tabs), how axis
 // values read, the page's URL state, and the series of the metric-against-axis plot.
-import { sweepOption } from '@latent-lab/domain';
+import {
+  DEFAULT_SWEEP_VIEW,
+  SWEEP_VIEW_METRICS,
+  sweepOption,
+  type SweepView,
+} from '@latent-lab/domain';
 import { createParser, createSerializer, parseAsStringLiteral } from 'nuqs';
-import { METRICS } from '../runs/metrics.ts';
 
 export interface GridAxis {
   readonly field: string;
@@ -52,16 +56,25 @@ const parseAsPosition = createParser({
 
 /**
  * The sweep page's URL: the tab (a value of the third axis), the shared frame, and the plot's
- * metric and axis. Defaults are left out.
+ * metric and axis, as a report's sweep view names them. Defaults are left out.
  */
 export const sweepParams = {
-  tab: parseAsPosition.withDefault(0),
-  frame: parseAsPosition.withDefault(0),
-  metric: parseAsStringLiteral(METRICS.map((m) => m.metric)).withDefault('MEAN_CHANGE'),
-  by: parseAsPosition.withDefault(0),
+  tab: parseAsPosition.withDefault(DEFAULT_SWEEP_VIEW.tab),
+  frame: parseAsPosition.withDefault(DEFAULT_SWEEP_VIEW.frame),
+  metric: parseAsStringLiteral(SWEEP_VIEW_METRICS).withDefault(DEFAULT_SWEEP_VIEW.metric),
+  by: parseAsPosition.withDefault(DEFAULT_SWEEP_VIEW.by),
 };
 
-export const sweepUrl = createSerializer(sweepParams);
+const sweepUrl = createSerializer(sweepParams);
+
+/** The link that reopens this view of a sweep. */
+export const sweepLink = (view: SweepView): string =>
+  sweepUrl(`/sweeps/${view.sweepId}`, {
+    tab: view.tab,
+    frame: view.frame,
+    metric: view.metric,
+    by: view.by,
+  });
 
 export interface MetricSeries {
   readonly label: string;
