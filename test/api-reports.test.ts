@@ -1,7 +1,8 @@
 // Saved reports over the real API: create, read, list, update and delete; every member reads them
 // (viewers too), members change only their own, admins anyone's, another workspace sees nothing;
-// a view naming another workspace's run, a frame past the runs or an unknown field is refused with
-// the field at fault and nothing is stored.
+// a view naming another workspace's run or sweep, a frame past the runs, a tab past a sweep's third
+// axis or an unknown field is refused with the field at fault and nothing is stored. A sweep's grid
+// view is saved and read back like a comparison.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { loadConfig } from '@latent-lab/config';
@@ -25,6 +26,7 @@ const UPDATE = `mutation ($id: ID!, $input: UpdateReportInput!) { updateReport(i
 const DELETE = 'mutation ($id: ID!) { deleteReport(id: $id) }';
 const GET = `query ($id: ID!) { report(id: $id) { ${REPORT_FIELDS} } }`;
 const LIST = `query ($first: Int, $after: String) { reports(first: $first, after: $after) { totalCount hasNextPage endCursor nodes { id name } } }`;
+const CREATE_SWEEP = 'mutation ($input: CreateSweepInput!) { createSweep(input: $input) { id } }';
 const STEPS = 6;
 
 describe('saved reports', () => {
@@ -40,11 +42,20 @@ describe('saved reports', () => {
   let admin: Credentials;
   let outsider: Credentials;
   let outsiderRun: string;
+  let sweepId: string;
+  let outsiderSweep: string;
 
   /** A comparison of the first two runs, with these settings. */
   const compare = (settings: Record<string, unknown> = {}) => ({
     kind: 'compare',
     runIds: runIds.slice(0, 2),
+    ...settings,
+  });
+
+  /** A view of the 2x2 sweep (no third axis), with these settings. */
+  const sweep = (settings: Record<string, unknown> = {}) => ({
+    kind: 'sweep',
+    sweepId,
     ...settings,
   });
 
@@ -96,6 +107,32 @@ describe('saved reports', () => {
         { token: outsider.token },
       )
     ).id as string;
+    // Queued sweeps, like the runs: a report names the sweep, not its frames.
+    const base = { model: 'taef2', imageIds, steps: STEPS, width: 64, height: 64, seed: 4 };
+    sweepId = (
+      await gqlOk(url, CREATE_SWEEP, {
+        input: {
+          base,
+          axes: [
+            { field: 'method', values: ['LERP', 'SLERP'] },
+            { field: 'noise.level', values: [0, 0.5] },
+          ],
+        },
+      })
+    ).createSweep.id as string;
+    outsiderSweep = (
+      await gqlOk(
+        url,
+        CREATE_SWEEP,
+        {
+          input: {
+            base: { model: 'taef2', imageIds: outsiderImages, steps: 2, width: 64, height: 64 },
+            axes: [{ field: 'method', values: ['LERP', 'SLERP'] }],
+          },
+        },
+        { token: outsider.token },
+      )
+    ).createSweep.id as string;
   });
 
   test('a member saves a comparison; every member of the workspace reads the same view', async () => {
@@ -116,6 +153,35 @@ describe('saved reports', () => {
     }
     const { reports } = await gqlOk(url, LIST, { first: 10 }, { token: viewer.token });
     assert.ok(reports.nodes.some((r: { id: string }) => r.id === createReport.id));
+  });
+
+  test("a member saves a sweep's grid view; a viewer reads it back, defaults filled in", async () => {
+    const view = sweep({ frame: 4, metric: 'CHANGE_CV', by: 1 });
+    const { createReport } = await gqlOk(
+      url,
+      CREATE,
+      { input: { name: 'Noise by method', view } },
+      { token: member.token },
+    );
+    assert.deepEqual(createReport.view, { ...view, tab: 0 });
+    const { report } = await gqlOk(url, GET, { id: createReport.id }, { token: viewer.token });
+    assert.deepEqual(report, createReport);
+
+    const { createReport: plain } = await gqlOk(
+      url,
+      CREATE,
+      { input: { name: 'As the sweep page opens', view: sweep() } },
+      { token: member.token },
+    );
+    assert.deepEqual(plain.view, { ...sweep(), tab: 0, frame: 0, metric: 'MEAN_CHANGE', by: 0 });
+    // A report's view changes kind with an update.
+    const { updateReport } = await gqlOk(
+      url,
+      UPDATE,
+      { id: plain.id, input: { view: compare() } },
+      { token: member.token },
+    );
+    assert.equal(updateReport.view.kind, 'compare');
   });
 
   test('a viewer reads but cannot save, change or delete', async () => {
@@ -243,6 +309,65 @@ describe('saved reports', () => {
     assert.equal(update.extensions?.field, 'view.runIds[1]');
     const { report: kept } = await gqlOk(url, GET, { id: report.id });
     assert.deepEqual([kept.name, kept.view], [report.name, report.view]);
+  });
+
+  test("a view naming another workspace's sweep is refused on view.sweepId; nothing is stored", async () => {
+    const before = await reportCount();
+    const refused = error(
+      await gql(url, CREATE, {
+        input: { name: 'leak', view: { kind: 'sweep', sweepId: outsiderSweep } },
+      }),
+    );
+    assert.equal(refused.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(refused.extensions?.field, 'view.sweepId');
+    assert.match(refused.message, /no sweep .* in this workspace/);
+    // An unknown id reads the same: another workspace's sweep is not told apart from none.
+    const unknown = error(
+      await gql(url, CREATE, {
+        input: { name: 'none', view: sweep({ sweepId: '00000000-0000-4000-8000-000000000000' }) },
+      }),
+    );
+    assert.equal(unknown.extensions?.field, 'view.sweepId');
+    assert.equal(
+      unknown.message.replace(/[0-9a-f-]{36}/, 'ID'),
+      refused.message.replace(/[0-9a-f-]{36}/, 'ID'),
+    );
+    const { createReport: report } = await gqlOk(url, CREATE, {
+      input: { name: 'kept sweep', view: sweep() },
+    });
+    const update = error(
+      await gql(url, UPDATE, {
+        id: report.id,
+        input: { view: { kind: 'sweep', sweepId: outsiderSweep } },
+      }),
+    );
+    assert.equal(update.extensions?.field, 'view.sweepId');
+    assert.deepEqual((await gqlOk(url, GET, { id: report.id })).report.view, report.view);
+    assert.equal(await reportCount(), before + 1);
+    assert.equal(await reportCount({ token: outsider.token }), 0);
+  });
+
+  test('bad sweep views get typed errors naming the field; nothing is stored', async () => {
+    const before = await reportCount();
+    const cases: [unknown, string, RegExp][] = [
+      [sweep({ zoom: 2 }), 'view', /unknown field\(s\) zoom/],
+      [{ kind: 'sweep' }, 'view.sweepId', /must be a sweep id/],
+      [sweep({ sweepId: 'x'.repeat(5000) }), 'view.sweepId', /at most 64 characters, got 5000/],
+      [sweep({ metric: 'SHARPNESS' }), 'view.metric', /MEAN_CHANGE, .*got "SHARPNESS"/],
+      [sweep({ tab: -1 }), 'view.tab', /integer from 0/],
+      [sweep({ by: 3 }), 'view.by', /integer from 0 to 2, got 3/],
+      // Checked against the sweep: it has two axes (no tabs) of runs of STEPS frames.
+      [sweep({ tab: 1 }), 'view.tab', /must be 0 \(this sweep has no third axis\), got 1/],
+      [sweep({ by: 2 }), 'view.by', /from 0 to 1 \(one of the sweep's axes\), got 2/],
+      [sweep({ frame: STEPS }), 'view.frame', new RegExp(`from 0 to ${STEPS - 1}`)],
+    ];
+    for (const [view, field, message] of cases) {
+      const refused = error(await gql(url, CREATE, { input: { name: 'bad', view } }));
+      assert.equal(refused.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(view).slice(0, 200));
+      assert.equal(refused.extensions?.field, field, JSON.stringify(view).slice(0, 200));
+      assert.match(refused.message, message);
+    }
+    assert.equal(await reportCount(), before);
   });
 
   test('bad views get typed errors naming the problem; nothing is stored', async () => {

@@ -68,10 +68,9 @@ function compareViewSchema(limits: Pick<RunLimits, 'maxSteps'>) {
     .strictObject({
       kind: z.literal('compare'),
       runIds: z
-        .array(
-          idString('a run id', 'view.runIds must be a list of run ids'),
-          { error: 'view.runIds must be a list of run ids' },
-        )
+        .array(idString('a run id', 'view.runIds must be a list of run ids'), {
+          error: 'view.runIds must be a list of run ids',
+        })
         .refine((ids) => ids.length >= 2 && ids.length <= MAX_COMPARED, {
           error: (issue) =>
             `view.runIds: a comparison shows 2 to ${MAX_COMPARED} runs, got ${(issue.input as unknown[]).length}`,
@@ -178,7 +177,10 @@ export interface ReportRecord {
 /** Every kind of view a report can hold. */
 export type ReportView = CompareView | SweepView;
 
-export const REPORT_VIEW_KINDS = ['compare', 'sweep'] as const satisfies readonly ReportView['kind'][];
+export const REPORT_VIEW_KINDS = [
+  'compare',
+  'sweep',
+] as const satisfies readonly ReportView['kind'][];
 
 /** A strict object's message for fields it does not know; other problems keep their own. */
 function unknownFields(what: string) {

@@ -1,4 +1,5 @@
 import type * as Domain from '@latent-lab/domain';
+import { SWEEP_VIEW_METRICS } from '@latent-lab/domain';
 import { GraphQLJSON } from 'graphql-scalars';
 import {
   Arg,
@@ -18,14 +19,15 @@ import {
 import type { GraphQLContext } from './context.ts';
 import { connectionOf, User } from './types.ts';
 
-// Saved reports: named, annotated snapshots of a comparison that every member of the workspace
-// can open. The view is JSON validated by the domain's report schema (unknown fields refused).
+// Saved reports: named, annotated snapshots of a comparison or a sweep's grid that every member
+// of the workspace can open. The view is JSON validated by the domain's report schema (unknown
+// fields refused).
 
-const VIEW_DESCRIPTION =
-  'The view it restores: { kind: "compare", runIds (2 to 4 of this workspace\'s runs), frame, mode (side, wipe, onion, diff), pair { a, b } (indexes into runIds), wipe (0..1), opacity (0..1), gain (1, 2, 4, 8 or 16) }; omitted settings take the compare page\'s defaults';
+const VIEW_DESCRIPTION = `The view it restores: { kind: "compare", runIds (2 to 4 of this workspace's runs), frame, mode (side, wipe, onion, diff), pair { a, b } (indexes into runIds), wipe (0..1), opacity (0..1), gain (1, 2, 4, 8 or 16) } or { kind: "sweep", sweepId (one of this workspace's sweeps), tab (a value of its third axis), frame, metric (${SWEEP_VIEW_METRICS.join(', ')}), by (the plotted axis) }; omitted settings take the compare or sweep page's defaults`;
 
 @ObjectType({
-  description: 'A named, annotated snapshot of a comparison, read by the whole workspace',
+  description:
+    "A named, annotated snapshot of a comparison or a sweep's grid, read by the whole workspace",
 })
 export class Report {
   @Field(() => ID) id!: string;

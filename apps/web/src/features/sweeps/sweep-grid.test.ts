@@ -42,7 +42,14 @@ describe('sweep grid', () => {
   });
 
   test("a view's link keeps tab, frame, metric and axis, and leaves defaults out", () => {
-    const url = sweepLink({ kind: 'sweep', sweepId: 's1', tab: 1, frame: 3, metric: 'CHANGE_CV', by: 0 });
+    const url = sweepLink({
+      kind: 'sweep',
+      sweepId: 's1',
+      tab: 1,
+      frame: 3,
+      metric: 'CHANGE_CV',
+      by: 0,
+    });
     assert.equal(url, '/sweeps/s1?tab=1&frame=3&metric=CHANGE_CV');
     assert.deepEqual(createLoader(sweepParams)(url.slice(url.indexOf('?'))), {
       tab: 1,
