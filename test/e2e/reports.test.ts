@@ -1,6 +1,7 @@
 // Saved reports in Chromium against the real server: a member sets a comparison's frame, wipe
 // position and amplification, copies its link and saves it as a report; a viewer opens the
 // report's link and finds the same view (the controls' values, not pixels) and no way to edit it.
+// The same for a sweep's grid: its tab, frame, plotted metric and axis come back from the report.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -41,6 +42,7 @@ async function dividerOf(page: Page): Promise<string> {
 
 describe('saved reports in Chromium', () => {
   let runIds: string[];
+  let imageIds: string[];
   let member: BrowserContext;
   let viewer: BrowserContext;
   let reportUrl = '';
@@ -50,7 +52,7 @@ describe('saved reports in Chromium', () => {
     const workspace: string = me.workspaces[0].id;
     const memberAccount = await joinWorkspace(server.url, workspace, 'MEMBER');
     const viewerAccount = await joinWorkspace(server.url, workspace, 'VIEWER');
-    const imageIds = await uploadPhotos(server.url, ['astronaut', 'chelsea']);
+    imageIds = await uploadPhotos(server.url, ['astronaut', 'chelsea']);
     runIds = [];
     for (const seed of [1, 2]) {
       const input = { model: 'taef2', imageIds, steps: STEPS, width: SIDE, height: SIDE, seed };
@@ -217,6 +219,77 @@ describe('saved reports in Chromium', () => {
     await gone.getByRole('heading', { name: 'Report not found' }).waitFor();
     await gone.close();
     await page.close();
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test("a member saves a sweep's grid with another tab, frame, metric and axis; a viewer finds the same", async () => {
+    // Two runs, one per value of the third axis (the tabs).
+    const { createSweep } = await gqlOk(
+      server.url,
+      'mutation ($input: CreateSweepInput!) { createSweep(input: $input) { id } }',
+      {
+        input: {
+          name: 'easings',
+          base: { model: 'taef2', imageIds, steps: 3, width: SIDE, height: SIDE, seed: 7 },
+          axes: [
+            { field: 'method', values: ['LERP'] },
+            { field: 'noise.level', values: [0] },
+            { field: 'easing', values: ['LINEAR', 'EASE_IN'] },
+          ],
+        },
+      },
+    );
+    const sweepPath = `/sweeps/${createSweep.id as string}`;
+    const page = await member.newPage();
+    await page.goto(sweepPath);
+    await page.locator('[data-testid="sweep-cell"][data-status]').first().waitFor();
+    await page.getByRole('tab', { name: 'easing ease-in' }).click();
+    await page.getByTestId('sweep-scrubber').focus();
+    for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowRight');
+    await page.getByLabel('Metric', { exact: true }).selectOption({ label: 'Change CV' });
+    await page.getByLabel('Against').selectOption({ label: 'easing' });
+    await page.waitForFunction(`(() => {
+      const q = new URLSearchParams(location.search);
+      return q.get('tab') === '1' && q.get('frame') === '2' && q.get('metric') === 'CHANGE_CV' && q.get('by') === '2';
+    })()`);
+    await page.getByRole('button', { name: 'Save as report' }).click();
+    const form = page.getByRole('form', { name: 'Save as report' });
+    await form.getByLabel('Report name').fill('Ease-in at the end');
+    await form.getByRole('button', { name: 'Save report' }).click();
+    await page.waitForURL(/\/reports\/[0-9a-f-]{36}$/);
+    const sweepReportUrl = page.url();
+    await page.close();
+
+    /** The grid's controls as a person reads them. */
+    const gridControls = async (shown: Page) => ({
+      tab: await shown.getByRole('tab', { selected: true }).textContent(),
+      position: await shown.getByTestId('sweep-position').textContent(),
+      metric: await shown.getByLabel('Metric', { exact: true }).inputValue(),
+      against: await shown.getByLabel('Against').inputValue(),
+    });
+    const expected = { tab: 'easing ease-in', position: '2/2', metric: 'CHANGE_CV', against: '2' };
+    const shown = await viewer.newPage();
+    await shown.goto(sweepReportUrl);
+    await shown.getByRole('heading', { name: 'Ease-in at the end' }).waitFor();
+    await shown.getByRole('heading', { name: 'Sweep easings' }).waitFor();
+    await shown.locator('[data-testid="sweep-cell"][data-status]').first().waitFor();
+    assert.deepEqual(await gridControls(shown), expected);
+    assert.equal(
+      await shown.getByRole('button', { name: 'Save this view to the report' }).count(),
+      0,
+    );
+    await screenshot(shown, 'report-sweep-viewer');
+
+    // Listed with its kind; the sweep page offers a viewer no "Save as report".
+    await shown.goto('/reports');
+    await shown
+      .getByRole('row', { name: /Ease-in at the end/ })
+      .getByText('Sweep grid · Change CV · position 2')
+      .waitFor();
+    await shown.goto(sweepPath);
+    await shown.locator('[data-testid="sweep-cell"][data-status]').first().waitFor();
+    assert.equal(await shown.getByRole('button', { name: 'Save as report' }).count(), 0);
+    await shown.close();
     assert.deepEqual(pageErrors, []);
   });
 });
