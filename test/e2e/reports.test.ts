@@ -100,7 +100,7 @@ describe('saved reports in Chromium', () => {
     await reopened.goto(link);
     await reopened.getByTestId('compare-column').nth(1).locator('img').waitFor();
     assert.deepEqual(await viewControls(reopened), {
-      position: `3/${STEPS - 1}`,
+      position: `frame 4 of ${STEPS}`,
       difference: true,
       amplify: '8',
     });
@@ -136,7 +136,7 @@ describe('saved reports in Chromium', () => {
     );
     await page.getByTestId('compare-column').nth(1).locator('img').waitFor();
     assert.deepEqual(await viewControls(page), {
-      position: `3/${STEPS - 1}`,
+      position: `frame 4 of ${STEPS}`,
       difference: true,
       amplify: '8',
     });
@@ -178,7 +178,7 @@ describe('saved reports in Chromium', () => {
     await page.getByTestId('compare-column').nth(1).locator('img').waitFor();
     assert.ok(await page.getByRole('radio', { name: 'Onion skin' }).isChecked());
     assert.equal(await page.getByLabel('Opacity of B').inputValue(), '70');
-    assert.equal(await page.getByTestId('compare-position').textContent(), `3/${STEPS - 1}`);
+    assert.equal(await page.getByTestId('compare-position').textContent(), `frame 4 of ${STEPS}`);
 
     await page.getByRole('button', { name: 'Edit name and notes' }).click();
     const form = page.getByRole('form', { name: /^Edit report/ });
