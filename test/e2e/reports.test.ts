@@ -279,6 +279,13 @@ describe('saved reports in Chromium', () => {
       0,
     );
     await screenshot(shown, 'report-sweep-viewer');
+    // The sweep's name links to its page at the same view.
+    const sweepLink = new URL(
+      (await shown.getByRole('link', { name: 'easings' }).getAttribute('href'))!,
+      server.url,
+    );
+    assert.equal(sweepLink.pathname, sweepPath);
+    assert.equal(sweepLink.search, '?tab=1&frame=2&metric=CHANGE_CV&by=2');
 
     // Listed with its kind; the sweep page offers a viewer no "Save as report".
     await shown.goto('/reports');

@@ -1,5 +1,5 @@
 'use client';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -20,6 +20,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { canEdit } from '../../lib/roles.ts';
 import { useSession } from '../../shell/session.tsx';
 import { ComparePlayer } from '../compare/compare-player.tsx';
+import { sweepLink } from '../sweeps/sweep-grid.ts';
 import { SweepPlayer } from '../sweeps/sweep-player.tsx';
 import { ReportForm } from './report-form.tsx';
 
@@ -138,7 +139,7 @@ export function ReportView({ reportId }: { reportId: string }) {
     );
   const editable = canEdit(session?.workspace.role, report.createdBy?.id, session?.me.id);
   const view = report.view as View;
-  const viewHeading = (title: string, current: View) => (
+  const viewHeading = (title: ReactNode, current: View) => (
     <div className="row" style={{ justifyContent: 'space-between' }}>
       <h2>{title}</h2>
       {editable ? <SaveViewButton reportId={report.id} view={current} /> : null}
@@ -157,7 +158,14 @@ export function ReportView({ reportId }: { reportId: string }) {
         <SweepPlayer
           key={report.id}
           initial={view}
-          heading={(name, current) => viewHeading(`Sweep ${name}`, current)}
+          heading={(name, current) =>
+            viewHeading(
+              <>
+                Sweep <Link href={sweepLink(current)}>{name}</Link>
+              </>,
+              current,
+            )
+          }
         />
       ) : (
         <p className="alert info">
