@@ -267,7 +267,7 @@ describe('saved reports in Chromium', () => {
       metric: await shown.getByLabel('Metric', { exact: true }).inputValue(),
       against: await shown.getByLabel('Against').inputValue(),
     });
-    const expected = { tab: 'easing ease-in', position: '2/2', metric: 'CHANGE_CV', against: '2' };
+    const expected = { tab: 'easing ease-in', position: 'frame 3 of 3', metric: 'CHANGE_CV', against: '2' };
     const shown = await viewer.newPage();
     await shown.goto(sweepReportUrl);
     await shown.getByRole('heading', { name: 'Ease-in at the end' }).waitFor();

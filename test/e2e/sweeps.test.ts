@@ -111,7 +111,7 @@ describe('sweep page in Chromium', () => {
     await page.reload();
     // The position reads against the runs' frame count, known once they load.
     await page.locator('[data-testid="sweep-cell"][data-status="SUCCEEDED"]').nth(5).waitFor();
-    assert.equal(await page.getByTestId('sweep-position').textContent(), '1/2');
+    assert.equal(await page.getByTestId('sweep-position').textContent(), 'frame 2 of 3');
 
     const { sweep } = await gqlOk(server.url, SWEEP, { id: sweepId });
     await page.getByTestId('sweep-cell-link').nth(4).click();

@@ -7,6 +7,7 @@ import { SweepDocument, type RunMetric } from '../../gql/graphql.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from '../../components/bits.tsx';
 import { PlaybackControls } from '../../components/player/playback-controls.tsx';
 import { usePlayback, usePlaybackKeys } from '../../components/player/use-playback.ts';
+import { frameLabel, PLAYBACK_KEYS } from '../../components/player/playback.ts';
 import { LineChart, SERIES_COLORS } from '../../components/line-chart.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -117,14 +118,18 @@ export function SweepPlayer({
         {sweep.createdBy?.name ?? 'someone no longer here'} · {formatDateTime(sweep.createdAt)}
       </p>
       <ErrorMessage message={loaded.error} />
-      <section className="panel compare-player" aria-label="Sweep player">
+      <section
+        className="panel compare-player"
+        aria-label="Sweep player"
+        aria-keyshortcuts={PLAYBACK_KEYS}
+      >
         <PlaybackControls
           playback={playback}
           count={positions}
           labels={{
             scrub: 'Position in every run',
-            scrubValue: `position ${at} of ${last}`,
-            position: `${at}/${last}`,
+            scrubValue: frameLabel(at, positions),
+            position: frameLabel(at, positions),
           }}
           position={at}
           onScrub={move}
