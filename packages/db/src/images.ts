@@ -3,7 +3,7 @@ import type { Connection, ImageRecord } from '@latent-lab/domain';
 import { DbError } from './errors.ts';
 import { prismaOf, type DbClient } from './client.ts';
 import { findByIds, inWorkspace } from './lookups.ts';
-import { decodeCursor, encodeCursor, pageSize, toConnection, type PageArgs } from './pagination.ts';
+import { newestFirstPage, type PageArgs } from './pagination.ts';
 import { isForeignKeyViolation, isUniqueViolation, isUuid } from './prisma-errors.ts';
 
 /** An image row to add: the record without what the database assigns (sha256 is lower-case hex). */
@@ -61,8 +61,6 @@ export function getImageBySha256(
   return prisma.image.findUnique({ where: { workspaceId_sha256: { workspaceId, sha256 } } });
 }
 
-const IMAGE_SORT = 'CREATED_AT_DESC';
-
 /** Newest first. */
 export async function listImages(
   client: DbClient,
@@ -70,28 +68,11 @@ export async function listImages(
   args: PageArgs = {},
 ): Promise<Connection<ImageRecord>> {
   const prisma = prismaOf(client);
-  const size = pageSize(args.first);
-  const after = args.after ? decodeCursor(args.after, IMAGE_SORT) : null;
-  const afterDate = after ? new Date(after.key) : null;
-  const [rows, totalCount] = await Promise.all([
-    prisma.image.findMany({
-      where:
-        afterDate && after
-          ? {
-              workspaceId,
-              OR: [
-                { createdAt: { lt: afterDate } },
-                { createdAt: afterDate, id: { lt: after.id } },
-              ],
-            }
-          : { workspaceId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: size + 1,
-    }),
-    prisma.image.count({ where: { workspaceId } }),
-  ]);
-  return toConnection(rows, size, totalCount, (image) =>
-    encodeCursor({ sort: IMAGE_SORT, key: image.createdAt.toISOString(), id: image.id }),
+  return newestFirstPage(
+    { workspaceId },
+    args,
+    (query) => prisma.image.findMany(query),
+    (query) => prisma.image.count(query),
   );
 }
 

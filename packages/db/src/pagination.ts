@@ -80,3 +80,44 @@ export function toConnection<T>(
     endCursor: last ? cursorOf(last) : null,
   };
 }
+
+const NEWEST_FIRST = 'CREATED_AT_DESC';
+
+/**
+ * One keyset page of a workspace's rows, newest first (createdAt, then id, descending): `find`
+ * gets the query's where clause (the scope, after the cursor), order and size; `count` the scope's.
+ */
+export async function newestFirstPage<T extends { createdAt: Date; id: string }>(
+  scope: { workspaceId: string },
+  args: PageArgs,
+  find: (query: {
+    where: {
+      AND: [
+        { workspaceId: string },
+        { OR?: ({ createdAt: { lt: Date } } | { createdAt: Date; id: { lt: string } })[] },
+      ];
+    };
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }];
+    take: number;
+  }) => Promise<T[]>,
+  count: (query: { where: { workspaceId: string } }) => Promise<number>,
+): Promise<Connection<T>> {
+  const size = pageSize(args.first);
+  const position = args.after ? decodeCursor(args.after, NEWEST_FIRST) : null;
+  const key = position ? new Date(position.key) : null;
+  const after =
+    position && key
+      ? { OR: [{ createdAt: { lt: key } }, { createdAt: key, id: { lt: position.id } }] }
+      : {};
+  const [rows, totalCount] = await Promise.all([
+    find({
+      where: { AND: [scope, after] },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: size + 1,
+    }),
+    count({ where: scope }),
+  ]);
+  return toConnection(rows, size, totalCount, (row) =>
+    encodeCursor({ sort: NEWEST_FIRST, key: row.createdAt.toISOString(), id: row.id }),
+  );
+}

@@ -5,10 +5,8 @@ import type { Connection, ReportParams, ReportRecord, ReportView } from '@latent
 import { DbError } from './errors.ts';
 import type { Prisma, Report } from './generated/client.ts';
 import { prismaOf, type DbClient } from './client.ts';
-import { decodeCursor, encodeCursor, pageSize, toConnection, type PageArgs } from './pagination.ts';
+import { newestFirstPage, type PageArgs } from './pagination.ts';
 import { isUuid } from './prisma-errors.ts';
-
-const REPORT_SORT = 'CREATED_AT_DESC';
 
 function toReportRecord(row: Report): ReportRecord {
   return { ...row, view: row.view as unknown as ReportView };
@@ -51,29 +49,13 @@ export async function listReports(
   args: PageArgs = {},
 ): Promise<Connection<ReportRecord>> {
   const prisma = prismaOf(client);
-  const size = pageSize(args.first);
-  const after = args.after ? decodeCursor(args.after, REPORT_SORT) : null;
-  const afterDate = after ? new Date(after.key) : null;
-  const [rows, totalCount] = await Promise.all([
-    prisma.report.findMany({
-      where:
-        afterDate && after
-          ? {
-              workspaceId,
-              OR: [
-                { createdAt: { lt: afterDate } },
-                { createdAt: afterDate, id: { lt: after.id } },
-              ],
-            }
-          : { workspaceId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: size + 1,
-    }),
-    prisma.report.count({ where: { workspaceId } }),
-  ]);
-  return toConnection(rows.map(toReportRecord), size, totalCount, (report) =>
-    encodeCursor({ sort: REPORT_SORT, key: report.createdAt.toISOString(), id: report.id }),
+  const page = await newestFirstPage(
+    { workspaceId },
+    args,
+    (query) => prisma.report.findMany(query),
+    (query) => prisma.report.count(query),
   );
+  return { ...page, nodes: page.nodes.map(toReportRecord) };
 }
 
 /** Changes the given fields of the workspace's report. */

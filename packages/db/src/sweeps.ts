@@ -11,7 +11,7 @@ import {
 import { prismaOf, type DbClient } from './client.ts';
 import type { Prisma, Sweep } from './generated/client.ts';
 import { inWorkspace } from './lookups.ts';
-import { decodeCursor, encodeCursor, pageSize, toConnection, type PageArgs } from './pagination.ts';
+import { newestFirstPage, type PageArgs } from './pagination.ts';
 import { isUuid } from './prisma-errors.ts';
 import { checkRunQuota, lockWorkspace } from './quotas.ts';
 import { insertRun, keyframeIds, record, type NewRunRow } from './runs.ts';
@@ -84,26 +84,11 @@ export async function listSweeps(
   args: PageArgs = {},
 ): Promise<Connection<SweepRecord>> {
   const prisma = prismaOf(client);
-  const size = pageSize(args.first);
-  const sort = 'CREATED_AT_DESC';
-  let after: Prisma.SweepWhereInput = {};
-  if (args.after) {
-    const position = decodeCursor(args.after, sort);
-    const key = new Date(position.key);
-    after = {
-      OR: [{ createdAt: { lt: key } }, { createdAt: key, id: { lt: position.id } }],
-    };
-  }
-  const [rows, totalCount] = await Promise.all([
-    prisma.sweep.findMany({
-      where: { AND: [{ workspaceId }, after] },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: size + 1,
-    }),
-    prisma.sweep.count({ where: { workspaceId } }),
-  ]);
-  const page = toConnection(rows, size, totalCount, (row) =>
-    encodeCursor({ sort, key: row.createdAt.toISOString(), id: row.id }),
+  const page = await newestFirstPage(
+    { workspaceId },
+    args,
+    (query) => prisma.sweep.findMany(query),
+    (query) => prisma.sweep.count(query),
   );
   return { ...page, nodes: page.nodes.map(toSweepRecord) };
 }
