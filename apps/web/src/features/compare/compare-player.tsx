@@ -2,15 +2,11 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { DEFAULT_FPS } from '@latent-lab/domain';
 import { ErrorMessage } from '../../components/bits.tsx';
-import { PlaybackControls } from '../../components/player/playback-controls.tsx';
 import { usePlayback, usePlaybackKeys } from '../../components/player/use-playback.ts';
-import {
-  frameLabel,
-  PLAYBACK_KEYS,
-  PLAYBACK_KEYS_HINT,
-} from '../../components/player/playback.ts';
+import { frameLabel, PLAYBACK_KEYS_HINT } from '../../components/player/playback.ts';
 import { BlendCanvas, type BlendSettings } from './blend-canvas.tsx';
 import { CompareColumns } from './compare-columns.tsx';
+import { SharedScrubber } from './shared-scrubber.tsx';
 import { ChangeChart, ParameterTable } from './compare-parameters.tsx';
 import {
   alphaOfPosition,
@@ -96,30 +92,20 @@ export function ComparePlayer({
   return (
     <>
       {heading(runs, current)}
-      <section
-        className="panel compare-player"
-        aria-label="Comparison player"
-        aria-keyshortcuts={PLAYBACK_KEYS}
+      <SharedScrubber
+        label="Comparison player"
+        testId="compare"
+        playback={playback}
+        positions={positions}
+        at={at}
+        move={move}
       >
-        <PlaybackControls
-          playback={playback}
-          count={positions}
-          labels={{
-            scrub: 'Position in every run',
-            scrubValue: frameLabel(at, positions),
-            position: frameLabel(at, positions),
-          }}
-          position={at}
-          onScrub={move}
-          onStep={move}
-          testId="compare"
-        />
         <p className="field-hint" style={{ margin: '0.3rem 0 0.6rem' }}>
           One step per frame of the longest run; each run shows its frame nearest the same alpha.{' '}
           {PLAYBACK_KEYS_HINT}
         </p>
         <ViewControls view={view} onViewChange={changeView} shown={shown} />
-      </section>
+      </SharedScrubber>
 
       {settings ? (
         <div className="panel blend-panel">

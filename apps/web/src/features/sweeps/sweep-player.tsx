@@ -5,13 +5,12 @@ import { useQuery } from 'urql';
 import { DEFAULT_FPS, type SweepView } from '@latent-lab/domain';
 import { SweepDocument, type RunMetric } from '../../gql/graphql.ts';
 import { ErrorMessage, FrameBox, StatusBadge } from '../../components/bits.tsx';
-import { PlaybackControls } from '../../components/player/playback-controls.tsx';
 import { usePlayback, usePlaybackKeys } from '../../components/player/use-playback.ts';
-import { frameLabel, PLAYBACK_KEYS } from '../../components/player/playback.ts';
 import { LineChart, SERIES_COLORS } from '../../components/line-chart.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { alphaOfPosition, compareHref, MAX_COMPARED, nearestIndex } from '../compare/compare.ts';
+import { SharedScrubber } from '../compare/shared-scrubber.tsx';
 import { ACTIVE, useCompareRuns, type ShownRun } from '../compare/use-compare-runs.ts';
 import { formatMetric, METRICS } from '../runs/metrics.ts';
 import {
@@ -118,30 +117,20 @@ export function SweepPlayer({
         {sweep.createdBy?.name ?? 'someone no longer here'} · {formatDateTime(sweep.createdAt)}
       </p>
       <ErrorMessage message={loaded.error} />
-      <section
-        className="panel compare-player"
-        aria-label="Sweep player"
-        aria-keyshortcuts={PLAYBACK_KEYS}
+      <SharedScrubber
+        label="Sweep player"
+        testId="sweep"
+        playback={playback}
+        positions={positions}
+        at={at}
+        move={move}
       >
-        <PlaybackControls
-          playback={playback}
-          count={positions}
-          labels={{
-            scrub: 'Position in every run',
-            scrubValue: frameLabel(at, positions),
-            position: frameLabel(at, positions),
-          }}
-          position={at}
-          onScrub={move}
-          onStep={move}
-          testId="sweep"
-        />
         {tabRuns.length >= 2 && tabRuns.length <= MAX_COMPARED ? (
           <div className="row" style={{ marginTop: '0.5rem' }}>
             <Link href={compareHref(tabRuns)}>Open these runs in Compare</Link>
           </div>
         ) : null}
-      </section>
+      </SharedScrubber>
 
       {tabAxis ? (
         <div role="tablist" aria-label={axisLabel(tabAxis)} className="row sweep-tabs">
