@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nextModule from 'next';
+import { API_ORIGIN_HEADER } from './lib/api-origin.ts';
 
 interface NextApp {
   prepare(): Promise<void>;
@@ -38,5 +39,15 @@ export async function createDashboardHandler(): Promise<DashboardHandler> {
   const app = createNextApp({ dev: false, dir: dashboardDir });
   await app.prepare();
   const handle = app.getRequestHandler();
-  return (req, res) => handle(req, res);
+  return (req, res) => {
+    // Overwritten on every request: a client's own value must never choose where the server fetches.
+    req.headers[API_ORIGIN_HEADER] = socketOrigin(req);
+    return handle(req, res);
+  };
+}
+
+/** http://address:port of the socket the request came in on: this process's API. */
+function socketOrigin(req: IncomingMessage): string {
+  const address = req.socket.localAddress ?? '127.0.0.1';
+  return `http://${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort}`;
 }

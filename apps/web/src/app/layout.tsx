@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { NuqsAdapter } from 'nuqs/adapters/next/app';
 import { GraphQLProvider } from '../shell/graphql-provider.tsx';
 import { SiteHeader } from '../shell/site-header.tsx';
+import { serverSession } from '../shell/server-data.ts';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -12,7 +13,10 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The session in the first HTML: no "Loading…" and no first round trip after sign-in.
+  const session = await serverSession();
+  const initial = session && { workspaceId: session.workspaceId, state: session.state };
   return (
     <html lang="en">
       <body>
@@ -21,7 +25,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         </a>
         {/* URL state (the Runs filters, the comparison's view) goes through nuqs. */}
         <NuqsAdapter>
-          <GraphQLProvider header={<SiteHeader />}>{children}</GraphQLProvider>
+          <GraphQLProvider initial={initial} header={<SiteHeader />}>{children}</GraphQLProvider>
         </NuqsAdapter>
       </body>
     </html>

@@ -1,5 +1,24 @@
-import { urlStatePage } from '../components/url-state-page.tsx';
+import { Suspense } from 'react';
+import { RunsDocument } from '../gql/graphql.ts';
 import { RunsView } from '../features/runs/runs-view.tsx';
+import { loadRunsParams, toRunsVariables } from '../features/runs/run-filters.ts';
+import { pageData } from '../shell/server-data.ts';
+import { InitialData } from '../shell/session.tsx';
 
-// The filters live in the URL.
-export default urlStatePage(RunsView, 'Loading runs…');
+type SearchParams = Record<string, string | string[] | undefined>;
+
+// The filters live in the URL; the first page of runs for them is in the server's HTML.
+export default async function RunsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const { after: trail, ...filters } = loadRunsParams(await searchParams);
+  const initial = await pageData(RunsDocument, (session) =>
+    // The same variables as RunsView's query, so its cache key finds these rows.
+    toRunsVariables(filters, trail.at(-1) ?? null, undefined, session.me.id),
+  );
+  return (
+    <Suspense fallback={<p className="muted">Loading runs…</p>}>
+      <InitialData initial={initial}>
+        <RunsView />
+      </InitialData>
+    </Suspense>
+  );
+}

@@ -6,6 +6,7 @@ import {
   subscriptionExchange,
   type CombinedError,
   type Operation,
+  type SSRExchange,
 } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 
@@ -45,6 +46,8 @@ export interface BrowserClientOptions {
   onUnauthenticated: () => void;
   /** The current workspace is no longer the user's (removed, left): pick another. */
   onWorkspaceGone: () => void;
+  /** Answers the server already rendered the page with (see shell/server-data.ts). */
+  initialData: SSRExchange;
 }
 
 export interface BrowserClient {
@@ -60,7 +63,7 @@ export interface BrowserClient {
  * One client per workspace: switching makes a new one, so every query is fetched again.
  */
 export function createBrowserClient(options: BrowserClientOptions): BrowserClient {
-  const { workspaceId, onUnauthenticated, onWorkspaceGone } = options;
+  const { workspaceId, onUnauthenticated, onWorkspaceGone, initialData } = options;
   const ws: WsClient = createWsClient({
     url: websocketUrl(window.location),
     lazy: true,
@@ -102,6 +105,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
             onWorkspaceGone();
         },
       }),
+      initialData,
       fetchExchange,
       subscriptionExchange({
         forwardSubscription(request) {
@@ -124,9 +128,9 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
 }
 
 /**
- * Server-side rendering renders the pages' loading state only: data is fetched in the browser,
- * where the live subscriptions are. A client without exchanges never answers, so nothing is fetched.
+ * The client of the server-side render: it answers only what the server already fetched (the
+ * session, a page's first data) and fetches nothing itself.
  */
-export function createServerRenderClient(): Client {
-  return new Client({ url: GRAPHQL_PATH, exchanges: [] });
+export function createServerRenderClient(initialData: SSRExchange): Client {
+  return new Client({ url: GRAPHQL_PATH, exchanges: [cacheExchange, initialData] });
 }

@@ -2,6 +2,10 @@
 
 const KEY = 'latent-lab.workspace';
 
+/** The same choice as a cookie, so the server renders the pages of that workspace. */
+export const WORKSPACE_COOKIE = 'latent_lab_workspace';
+const COOKIE_DAYS = 400;
+
 export function storedWorkspaceId(): string | null {
   try {
     return window.localStorage.getItem(KEY);
@@ -11,6 +15,9 @@ export function storedWorkspaceId(): string | null {
 }
 
 export function storeWorkspaceId(id: string | null): void {
+  document.cookie = id
+    ? `${WORKSPACE_COOKIE}=${encodeURIComponent(id)}; Path=/; SameSite=Lax; Max-Age=${COOKIE_DAYS * 86_400}`
+    : `${WORKSPACE_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0`;
   try {
     if (id) window.localStorage.setItem(KEY, id);
     else window.localStorage.removeItem(KEY);

@@ -1,9 +1,20 @@
 'use client';
 import { MeDocument, SetupDocument, SignOutDocument } from '../gql/graphql.ts';
-import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  Fragment,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { usePathname, useRouter } from 'next/navigation';
 import { Provider, useQuery } from 'urql';
-import type { Client } from '@urql/core';
+import { ssrExchange } from '@urql/core';
+import type { InitialData } from './server-data.ts';
 import {
   createBrowserClient,
   createServerRenderClient,
@@ -41,10 +52,19 @@ function currentPath(): string {
  * installation, to the owner's sign-up), UNAUTHENTICATED anywhere does the same, and the pages
  * render only once the user and their current workspace are known.
  */
-export function SessionProvider({ header, children }: { header: ReactNode; children: ReactNode }) {
+export function SessionProvider({
+  initial,
+  header,
+  children,
+}: {
+  /** The session the server rendered with: null when signed out (the browser finds out). */
+  initial: InitialData | null;
+  header: ReactNode;
+  children: ReactNode;
+}) {
   const router = useRouter();
   const [workspaceId, setWorkspaceId] = useState<string | null>(() =>
-    typeof window === 'undefined' ? null : storedWorkspaceId(),
+    initial ? initial.workspaceId : typeof window === 'undefined' ? null : storedWorkspaceId(),
   );
   const [epoch, setEpoch] = useState(0);
   const redirecting = useRef(false);
@@ -58,18 +78,35 @@ export function SessionProvider({ header, children }: { header: ReactNode; child
     onWorkspaceGone: () => {},
   });
 
-  const client: Client = useMemo(() => {
-    if (typeof window === 'undefined') return createServerRenderClient();
+  const first = useRef(true);
+  const { client, initialData } = useMemo(() => {
+    // Only the first client starts from the server's answers: later ones are another session or workspace.
+    const initialData = ssrExchange({
+      isClient: true,
+      initialState: first.current ? initial?.state : undefined,
+    });
+    first.current = false;
+    if (typeof window === 'undefined')
+      return { client: createServerRenderClient(initialData), initialData };
     previous.current?.dispose();
     const created = createBrowserClient({
       workspaceId,
       onUnauthenticated: () => handlers.current.onUnauthenticated(),
       onWorkspaceGone: () => handlers.current.onWorkspaceGone(),
+      initialData,
     });
     previous.current = created;
-    return created.client;
-    // epoch is a dependency on purpose: a new session gets a new client.
+    return { client: created.client, initialData };
+    // epoch is a dependency on purpose: a new session gets a new client; initial is read once, by
+    // the first client.
   }, [workspaceId, epoch]);
+  const restore = useMemo(
+    () => ({
+      workspaceId,
+      restore: (state: InitialData['state']) => initialData.restoreData(state),
+    }),
+    [workspaceId, initialData],
+  );
 
   handlers.current = {
     onUnauthenticated() {
@@ -133,19 +170,46 @@ export function SessionProvider({ header, children }: { header: ReactNode; child
 
   return (
     <Provider value={client}>
-      <ActionsContext.Provider value={actions}>
-        <SessionGate
-          workspaceId={workspaceId}
-          onPick={pick}
-          onRefreshReady={setRefresh}
-          onUnauthenticated={unauthenticated}
-          header={header}
-        >
-          {children}
-        </SessionGate>
-      </ActionsContext.Provider>
+      <InitialDataContext.Provider value={restore}>
+        <ActionsContext.Provider value={actions}>
+          <SessionGate
+            workspaceId={workspaceId}
+            onPick={pick}
+            onRefreshReady={setRefresh}
+            onUnauthenticated={unauthenticated}
+            header={header}
+          >
+            {children}
+          </SessionGate>
+        </ActionsContext.Provider>
+      </InitialDataContext.Provider>
     </Provider>
   );
+}
+
+const InitialDataContext = createContext<{
+  workspaceId: string | null;
+  restore: (state: InitialData['state']) => void;
+} | null>(null);
+
+/**
+ * A page's first data as the server fetched it: its queries answer from it at once (in the
+ * server's HTML too), then as usual. Data of another workspace than the shown one is dropped.
+ */
+export function InitialData({
+  initial,
+  children,
+}: {
+  initial: InitialData | null;
+  children: ReactNode;
+}) {
+  const target = useContext(InitialDataContext);
+  // Once, before the children's first render (their queries read it then).
+  useState(() => {
+    if (initial && target && initial.workspaceId === target.workspaceId)
+      target.restore(initial.state);
+  });
+  return children;
 }
 
 function SessionGate({
@@ -167,7 +231,8 @@ function SessionGate({
   const publicPage = isPublicPath(pathname);
   const [me, refetch] = useQuery({
     query: MeDocument,
-    requestPolicy: 'network-only',
+    // Not network-only: the server's answer (initial) comes through the cache exchanges.
+    requestPolicy: 'cache-and-network',
     pause: publicPage,
   });
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);

@@ -47,7 +47,7 @@ export function CreateWorkspaceForm() {
   );
 }
 
-/** The current workspace, and the others the user belongs to (kept in localStorage). */
+/** The current workspace, and the others the user belongs to (kept in localStorage and a cookie). */
 export function WorkspaceSwitcher() {
   const id = useId();
   const session = useSession();

@@ -5,7 +5,7 @@ import {
   parseAsNativeArrayOf,
   parseAsString,
   parseAsStringLiteral,
-} from 'nuqs';
+} from 'nuqs/server';
 import type { RunMetric, RunStatus, RunsQueryVariables } from '../../gql/graphql.ts';
 import { RUN_STATUS_OPTIONS } from '../../lib/options.ts';
 import { METRICS } from './metrics.ts';

@@ -1,0 +1,121 @@
+// The Runs page in the server's HTML (issue 17): a signed-in visitor gets the session and the first
+// page of runs without waiting for the dashboard's scripts to fetch them. With JavaScript off, the
+// page can only show what the server rendered; with it on, the page hydrates and stays live.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { CREATE_RUN, gqlOk, uploadPhoto, PHOTOS } from '../helpers/api.ts';
+import { closeDashboard, DESKTOP, newSignedInContext, openDashboard } from './browser.ts';
+
+// No worker: the runs stay queued, which is all a list needs.
+const dashboard = await openDashboard({ name: 'e2efirstpaint', workerInProcess: false });
+const { testServer, server, browser, page, pageErrors } = dashboard;
+
+const WORKSPACE_COOKIE = 'latent_lab_workspace';
+
+async function createRunIn(name: string, imageIds: string[], workspaceId?: string): Promise<void> {
+  await gqlOk(
+    server.url,
+    CREATE_RUN,
+    { input: { name, model: 'taef2', imageIds, steps: 2, width: 64, height: 64 } },
+    workspaceId ? { workspaceId } : {},
+  );
+}
+
+/** The names of the rows in the page's HTML as it is now. */
+async function rowNames(target = page): Promise<string[]> {
+  return target
+    .locator('li.run-row')
+    .evaluateAll((rows) => rows.map((row) => (row.textContent ?? '').trim()));
+}
+
+describe('the Runs page rendered on the server', () => {
+  let otherWorkspaceId = '';
+
+  before(async () => {
+    const firstImages = [
+      (await uploadPhoto(server.url, PHOTOS.astronaut)).id,
+      (await uploadPhoto(server.url, PHOTOS.chelsea)).id,
+    ];
+    await createRunIn('server rendered alpha', firstImages);
+    await createRunIn('server rendered beta', firstImages);
+    const { createWorkspace } = await gqlOk<{ createWorkspace: { id: string } }>(
+      server.url,
+      `mutation { createWorkspace(name: "Second lab") { id } }`,
+    );
+    otherWorkspaceId = createWorkspace.id;
+    const as = { workspaceId: otherWorkspaceId };
+    const otherImages = [
+      (await uploadPhoto(server.url, PHOTOS.astronaut, as)).id,
+      (await uploadPhoto(server.url, PHOTOS.chelsea, as)).id,
+    ];
+    await createRunIn('second lab gamma', otherImages, otherWorkspaceId);
+  });
+
+  after(() => closeDashboard(dashboard));
+
+  test('without JavaScript, the first HTML already lists the runs of the first workspace', async () => {
+    const context = await newSignedInContext(browser, server.url, testServer.owner.token, {
+      viewport: DESKTOP,
+      javaScriptEnabled: false,
+    });
+    try {
+      const noScript = await context.newPage();
+      await noScript.goto('/');
+      const names = await rowNames(noScript);
+      assert.equal(names.length, 2, `rows in the HTML: ${JSON.stringify(names)}`);
+      assert.ok(names.some((name) => name.includes('server rendered alpha')));
+      assert.ok(names.some((name) => name.includes('server rendered beta')));
+      assert.equal(await noScript.getByText('Loading…', { exact: true }).count(), 0);
+      // The URL's filters apply on the server too.
+      await noScript.goto('/?q=beta');
+      const filtered = await rowNames(noScript);
+      assert.equal(filtered.length, 1);
+      assert.ok(filtered[0]?.includes('server rendered beta'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('without JavaScript, the workspace chosen in the browser (its cookie) is the one rendered', async () => {
+    const context = await newSignedInContext(browser, server.url, testServer.owner.token, {
+      viewport: DESKTOP,
+      javaScriptEnabled: false,
+    });
+    try {
+      await context.addCookies([
+        { name: WORKSPACE_COOKIE, value: otherWorkspaceId, url: server.url, sameSite: 'Lax' },
+      ]);
+      const noScript = await context.newPage();
+      await noScript.goto('/');
+      const names = await rowNames(noScript);
+      assert.equal(names.length, 1, `rows in the HTML: ${JSON.stringify(names)}`);
+      assert.ok(names[0]?.includes('second lab gamma'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('with JavaScript, the page hydrates the same rows, and a switch writes the cookie', async () => {
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    await page.goto('/');
+    await page.locator('li.run-row', { hasText: 'server rendered alpha' }).waitFor();
+    assert.equal((await rowNames()).length, 2);
+    // Rendered once on the server and once in the browser, the two must agree.
+    assert.deepEqual(
+      consoleErrors.filter((text) => /hydrat/i.test(text)),
+      [],
+    );
+    // The switch is remembered where the server reads it: a reload renders the other workspace.
+    await page.getByTestId('workspace-switcher').selectOption(otherWorkspaceId);
+    await page.locator('li.run-row', { hasText: 'second lab gamma' }).waitFor();
+    const cookies = await page.context().cookies(server.url);
+    assert.equal(cookies.find((c) => c.name === WORKSPACE_COOKIE)?.value, otherWorkspaceId);
+    await page.reload();
+    await page.locator('li.run-row', { hasText: 'second lab gamma' }).waitFor();
+    assert.equal((await rowNames()).length, 1);
+    assert.deepEqual(pageErrors, []);
+  });
+});
