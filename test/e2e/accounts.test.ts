@@ -79,7 +79,7 @@ describe('accounts in Chromium', () => {
     await password.fill(OWNER.password);
     await form.getByRole('button', { name: 'Create the owner account' }).click();
     await page.waitForURL((url) => url.pathname === '/');
-    await page.getByRole('heading', { name: 'Runs' }).waitFor();
+    await page.getByRole('heading', { name: 'Runs', exact: true }).waitFor();
     assert.equal(await page.getByTestId('signed-in-as').textContent(), OWNER.name);
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === SESSION_COOKIE);
@@ -243,7 +243,7 @@ describe('accounts in Chromium', () => {
     await screenshot(viewerPage, 'invitation-accept');
     await signUp.getByRole('button', { name: 'Create account and join' }).click();
     await viewerPage.waitForURL((u) => u.pathname === '/');
-    await viewerPage.getByRole('heading', { name: 'Runs' }).waitFor();
+    await viewerPage.getByRole('heading', { name: 'Runs', exact: true }).waitFor();
     await viewerPage.locator(`[data-run-id="${runId}"]`).waitFor();
 
     // The link was single-use: opened again it says so, with no form to fill.

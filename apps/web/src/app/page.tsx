@@ -3,7 +3,7 @@ import { RunsDocument } from '../gql/graphql.ts';
 import { RunsView } from '../features/runs/runs-view.tsx';
 import { loadRunsParams, toRunsVariables } from '../features/runs/run-filters.ts';
 import { pageData } from '../shell/server-data.ts';
-import { InitialData } from '../shell/session.tsx';
+import { WithInitialData } from '../shell/session.tsx';
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -16,9 +16,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   );
   return (
     <Suspense fallback={<p className="muted">Loading runs…</p>}>
-      <InitialData initial={initial}>
+      <WithInitialData initial={initial}>
         <RunsView />
-      </InitialData>
+      </WithInitialData>
     </Suspense>
   );
 }

@@ -1,6 +1,6 @@
 // Server components only: the session and a page's first data, fetched from this process's API
 // with the visitor's cookies, so the first HTML already shows them (the client's cache starts
-// from them, see InitialData).
+// from them, see WithInitialData).
 import { cache } from 'react';
 import { cookies, headers } from 'next/headers';
 import {
@@ -68,7 +68,7 @@ export const serverSession = cache(async (): Promise<ServerSession | null> => {
   return { me: data.me, workspaceId: pickWorkspace(stored, data.me.workspaces), state };
 });
 
-/** One query of a page in the session's workspace, for InitialData; null without a session. */
+/** One query of a page in the session's workspace, for WithInitialData; null without a session. */
 export async function pageData<Data, Variables extends AnyVariables>(
   query: TypedDocumentNode<Data, Variables>,
   variables: (session: ServerSession) => Variables,

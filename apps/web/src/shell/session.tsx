@@ -196,7 +196,7 @@ const InitialDataContext = createContext<{
  * A page's first data as the server fetched it: its queries answer from it at once (in the
  * server's HTML too), then as usual. Data of another workspace than the shown one is dropped.
  */
-export function InitialData({
+export function WithInitialData({
   initial,
   children,
 }: {
