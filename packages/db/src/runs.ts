@@ -485,7 +485,8 @@ async function changeTags(
 /**
  * Records the time the run's keyframes took to encode, while it runs: the render that encoded
  * them may be handed back before the run ends, and a resumed render finds the latents cached.
- * The first measurement stays; nothing changes once the run has one or no longer runs.
+ * The render reports its total so far (after the first keyframe, then after all), so only a
+ * larger value replaces the stored one; nothing changes once the run no longer runs.
  */
 export async function recordEncodeTime(
   client: DbClient,
@@ -494,7 +495,7 @@ export async function recordEncodeTime(
 ): Promise<void> {
   if (!isUuid(id)) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
   await prismaOf(client).run.updateMany({
-    where: { id, status: 'RUNNING', encodeMs: null },
+    where: { id, status: 'RUNNING', OR: [{ encodeMs: null }, { encodeMs: { lt: encodeMs } }] },
     data: { encodeMs },
   });
 }

@@ -158,26 +158,58 @@ export class Engine {
       throw invalid('fromFrame', `fromFrame must be an integer from 0 to ${spec.steps}`);
     }
     if (fromFrame === spec.steps) return;
+    // Checked before any work, as the whole path is built only after frame 0.
+    framePositions(spec.steps, spec.easing);
+    if (spec.keyframes.length < 2)
+      throw invalid('keyframes', `a path needs at least 2 keyframes, got ${spec.keyframes.length}`);
     const vae = await this.vae(spec.model, spec.precision);
-    const keyframes = await this.keyframeLatents(vae, spec, options.signal);
-    const shape = keyframes[0]!.shape;
+    const { signal } = options;
+    const keyframes: Tensor4[] = [];
+    let index = fromFrame;
+    // Frame 0 is keyframe 0 itself (every easing gives 0 at 0, and arc-length spacing keeps 0 at
+    // 0), so it is decoded as soon as that keyframe is encoded, before the others' encoding.
+    if (index === 0) {
+      keyframes.push(await this.keyframeLatent(vae, spec, spec.keyframes[0]!, signal));
+      yield await this.frame(vae, spec, keyframes[0]!, index++, 0, signal);
+    }
+    for (const source of spec.keyframes.slice(keyframes.length))
+      keyframes.push(await this.keyframeLatent(vae, spec, source, signal));
     const latents = keyframes.map((k) => k.data);
     const positions = framePositions(spec.steps, spec.easing, spec.spacing, {
       at: (position) => interpolatePath(latents, position, spec.method),
       segments: latents.length - 1,
     });
-    for (let index = fromFrame; index < spec.steps; index++) {
-      options.signal?.throwIfAborted();
+    for (; index < spec.steps; index++) {
       const alpha = positions[index]!;
       const clean = interpolatePath(latents, alpha, spec.method);
-      const noisy = applyNoise(clean, { ...spec.noise, seed: spec.seed }, index, spec.steps);
-      const started = performance.now();
-      const rgb = await vae.decode({ data: noisy.latent, shape });
-      const decodeMs = performance.now() - started;
-      this.stats.decoderCalls++;
-      this.stats.decodeMs += decodeMs;
-      yield { index, alpha, noiseLevel: noisy.level, rgb, decodeMs };
+      yield await this.frame(
+        vae,
+        spec,
+        { data: clean, shape: keyframes[0]!.shape },
+        index,
+        alpha,
+        signal,
+      );
     }
+  }
+
+  /** Frame `index`: the clean latent at its position plus that frame's noise, decoded. */
+  private async frame(
+    vae: Vae,
+    spec: RunSpec,
+    clean: Tensor4,
+    index: number,
+    alpha: number,
+    signal: AbortSignal | undefined,
+  ): Promise<RenderedFrame> {
+    signal?.throwIfAborted();
+    const noisy = applyNoise(clean.data, { ...spec.noise, seed: spec.seed }, index, spec.steps);
+    const started = performance.now();
+    const rgb = await vae.decode({ data: noisy.latent, shape: clean.shape });
+    const decodeMs = performance.now() - started;
+    this.stats.decoderCalls++;
+    this.stats.decodeMs += decodeMs;
+    return { index, alpha, noiseLevel: noisy.level, rgb, decodeMs };
   }
 
   /**
@@ -233,25 +265,33 @@ export class Engine {
   ): Promise<Tensor4[]> {
     const latents: Tensor4[] = [];
     // Sequential on purpose: onnxruntime already uses the cores for one encode.
-    for (const source of spec.keyframes) {
-      signal?.throwIfAborted();
-      const key = latentCacheKey(source.sha256, spec, vae.precision);
-      let latent = await this.options.latentCache?.get(key);
-      if (!latent) {
-        const image = await imageToTensor(
-          await source.read(),
-          { width: spec.width, height: spec.height },
-          spec.fit,
-          this.imageLimits,
-        );
-        const started = performance.now();
-        latent = await vae.encode(image);
-        this.stats.encodeMs += performance.now() - started;
-        this.stats.encoderCalls++;
-        await this.options.latentCache?.set(key, latent);
-      }
-      latents.push(latent);
-    }
+    for (const source of spec.keyframes)
+      latents.push(await this.keyframeLatent(vae, spec, source, signal));
     return latents;
+  }
+
+  /** A keyframe's latent, from the latent cache or encoded (and then cached). */
+  private async keyframeLatent(
+    vae: Vae,
+    spec: RunSpec,
+    source: KeyframeSource,
+    signal: AbortSignal | undefined,
+  ): Promise<Tensor4> {
+    signal?.throwIfAborted();
+    const key = latentCacheKey(source.sha256, spec, vae.precision);
+    const cached = await this.options.latentCache?.get(key);
+    if (cached) return cached;
+    const image = await imageToTensor(
+      await source.read(),
+      { width: spec.width, height: spec.height },
+      spec.fit,
+      this.imageLimits,
+    );
+    const started = performance.now();
+    const latent = await vae.encode(image);
+    this.stats.encodeMs += performance.now() - started;
+    this.stats.encoderCalls++;
+    await this.options.latentCache?.set(key, latent);
+    return latent;
   }
 }

@@ -16,8 +16,9 @@ export interface ThreadFrame {
   noiseLevel: number;
   decodeMs: number;
   /**
-   * Keyframe encoding time of this render, on the first frame it yields (the keyframes are encoded,
-   * or read from the latent cache, before it); null on later frames.
+   * This render's keyframe encoding time so far, on the first frame it yields and on any later
+   * frame before which it grew (frame 0 follows the first keyframe's encoding, frame 1 the
+   * others'); null otherwise.
    */
   encodeMs: number | null;
   /** Change from the previous frame (the engine's frameChange); null for frame 0. */

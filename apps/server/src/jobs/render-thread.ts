@@ -67,6 +67,7 @@ async function render(message: RenderRequest): Promise<void> {
   const controller = new AbortController();
   renders.set(message.id, controller);
   const encodeBefore = engine.stats.encodeMs;
+  let encodeSent = 0;
   try {
     const spec = specOf(message);
     // The previous frame's 8-bit pixels: after a resume, the stored frame decoded once.
@@ -86,7 +87,11 @@ async function render(message: RenderRequest): Promise<void> {
       const change = previous ? frameChange(previous, pixels) : null;
       previous = pixels;
       const { index, alpha, noiseLevel, decodeMs } = frame;
-      const encodeMs = index === message.fromFrame ? engine.stats.encodeMs - encodeBefore : null;
+      // This render's encoding time so far, on its first frame and again whenever it grew (frame 0
+      // comes after the first keyframe's encoding, frame 1 after the others').
+      const encoded = engine.stats.encodeMs - encodeBefore;
+      const encodeMs = index === message.fromFrame || encoded !== encodeSent ? encoded : null;
+      encodeSent = encoded;
       send(
         {
           type: 'frame',
