@@ -201,7 +201,7 @@ describe('taef2 int8 quality gate at 512x512 on photos the calibration never saw
     });
   }
 
-  test('the shipped calibration is what calibrating its photos computes (deterministic)', async () => {
+  test('the shipped calibration is what calibrating its photos computes (deterministic up to SIMD rounding)', async () => {
     const [encoderBytes, decoderBytes] = await Promise.all(
       ['taef2_encoder.pth', 'taef2_decoder.pth'].map((f) => readFile(join(weightsDir, f))),
     );
@@ -219,7 +219,10 @@ describe('taef2 int8 quality gate at 512x512 on photos the calibration never saw
       photos: shipped.photos,
       intraOpThreads: 1,
     });
-    assert.deepEqual(parseCalibration(calibrationJson(computed)), shipped);
+    // Same photos, taps and order; each range bound close to the shipped one, as ONNX Runtime's
+    // float kernels differ by CPU (AVX2 or AVX-512) in the last bits (an AVX2 machine against the
+    // shipped file: at most 1.2e-4 relative; the same CPU gives the same bits).
+    assertCloseTree(parseCalibration(calibrationJson(computed)), shipped, 'calibration');
   });
 
   test('a shipped calibration made for other weights is never used', async () => {
@@ -279,3 +282,23 @@ describe('taef2 int8 quality gate at 512x512 on photos the calibration never saw
     assert.notDeepEqual(renders[0], renders[2]);
   });
 });
+
+/**
+ * Equal structure and strings; numbers within 0.1% (or 1e-5): a quarter of an int8 step (1/255 of
+ * a range), so the graphs built from either quantize alike.
+ */
+function assertCloseTree(actual: unknown, expected: unknown, path: string): void {
+  if (typeof expected === 'number') {
+    assert.equal(typeof actual, 'number', path);
+    const tolerance = Math.max(1e-5, 1e-3 * Math.abs(expected));
+    assert.ok(
+      Math.abs((actual as number) - expected) <= tolerance,
+      `${path}: ${actual} vs ${expected}`,
+    );
+  } else if (expected !== null && typeof expected === 'object') {
+    assert.ok(actual !== null && typeof actual === 'object', path);
+    assert.deepEqual(Object.keys(actual as object), Object.keys(expected), path);
+    for (const [key, value] of Object.entries(expected))
+      assertCloseTree((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
+  } else assert.equal(actual, expected, path);
+}
