@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Precision } from './precision.ts';
-import { runStages, type Stage } from './tiled.ts';
+import type { HalfRunner } from './tiled.ts';
 
 /** Latent side (256x256 frames) of the measurement: tiled decoding costs the same per pixel at every size. */
 const PROBE_LATENT_SIDE = 32;
@@ -43,21 +43,17 @@ async function readMeasurements(dir: string): Promise<Record<string, PrecisionMe
 }
 
 /** Minimum time of a few decodes of a seeded latent (after a warm-up). */
-async function timeDecoder(
-  stages: readonly Stage[],
-  channels: number,
-  tile: number,
-): Promise<number> {
+async function timeDecoder(decoder: HalfRunner, channels: number): Promise<number> {
   const side = PROBE_LATENT_SIDE;
   const latent = {
     data: new Float32Array(channels * side * side).map((_, i) => Math.sin(i * 12.9898) * 1.7),
     shape: [1, channels, side, side],
   };
-  await runStages(stages, latent, tile);
+  await decoder.run(latent);
   let best = Infinity;
   for (let i = 0; i < PROBE_RUNS; i++) {
     const started = performance.now();
-    await runStages(stages, latent, tile);
+    await decoder.run(latent);
     best = Math.min(best, performance.now() - started);
   }
   return best;
@@ -71,20 +67,19 @@ export async function measuredPrecision(
   key: MeasureKey,
   dir: string,
   channels: number,
-  build: (precision: Precision) => Promise<Stage[]>,
+  build: (precision: Precision) => Promise<HalfRunner>,
 ): Promise<{ precision: Precision; measurement: PrecisionMeasurement; measuredNow: boolean }> {
   const name = keyOf(key);
   const kept = (await readMeasurements(dir))[name];
   let measurement = kept;
   if (!measurement) {
-    const tile = key.tile ?? Infinity;
     const times: Partial<Record<Precision, number>> = {};
     for (const precision of ['fp32', 'int8'] as const) {
-      const stages = await build(precision);
+      const decoder = await build(precision);
       try {
-        times[precision] = await timeDecoder(stages, channels, tile);
+        times[precision] = await timeDecoder(decoder, channels);
       } finally {
-        await Promise.all(stages.map((stage) => stage.session.release()));
+        await decoder.release();
       }
     }
     measurement = { fp32Ms: times.fp32!, int8Ms: times.int8! };

@@ -29,7 +29,7 @@ import {
   type TaeBuildOptions,
   type TaeSegment,
 } from './tae-graph.ts';
-import { runStages, stagesMacs, type Stage } from './tiled.ts';
+import { tiledRunner, wholeRunner, type HalfRunner, type Stage } from './tiled.ts';
 import { measuredPrecision } from './auto-precision.ts';
 
 export interface Vae {
@@ -189,9 +189,8 @@ class OrtVae implements Vae {
 
   constructor(
     readonly manifest: ModelManifest,
-    private readonly encoder: Stage[],
-    private readonly decoder: Stage[],
-    private readonly tiles: Record<'encoder' | 'decoder', number>,
+    private readonly encoder: HalfRunner,
+    private readonly decoder: HalfRunner,
     readonly precision: Precision,
     readonly precisionReason: string,
     readonly calibrationSource: CalibrationSource | null = null,
@@ -202,11 +201,7 @@ class OrtVae implements Vae {
     if (this.encoderReleased)
       throw new EngineError('INVALID_OPTION', `${this.manifest.id}: the encoder was released`);
     const input = mapRange(image.data, [0, 1], this.manifest.encoderInputRange);
-    const result = await runStages(
-      this.encoder,
-      { data: input, shape: image.shape },
-      this.tiles.encoder,
-    );
+    const result = await this.encoder.run({ data: input, shape: image.shape });
     const latent = asTensor4(result.data as Float32Array, [...result.shape], 'encoder output');
     const channels = this.manifest.latentChannels;
     const expected = this.manifest.encoderOutput === 'mean-logvar' ? 2 * channels : channels;
@@ -223,7 +218,7 @@ class OrtVae implements Vae {
 
   async decode(latent: Tensor4): Promise<Tensor4> {
     checkTensor(latent, 'latent', this.manifest.latentChannels, 1);
-    const result = await runStages(this.decoder, latent, this.tiles.decoder);
+    const result = await this.decoder.run(latent);
     return asTensor4(
       mapRange(result.data as Float32Array, this.manifest.decoderOutputRange, [0, 1]),
       [...result.shape],
@@ -234,22 +229,19 @@ class OrtVae implements Vae {
   macs(height: number, width: number): { encoder: number; decoder: number } {
     const factor = this.manifest.downscale;
     return {
-      encoder: stagesMacs(this.encoder, height, width),
-      decoder: stagesMacs(this.decoder, height / factor, width / factor),
+      encoder: this.encoder.macs(height, width),
+      decoder: this.decoder.macs(height / factor, width / factor),
     };
   }
 
   async releaseEncoder(): Promise<void> {
     if (this.encoderReleased) return;
     this.encoderReleased = true;
-    await Promise.all(this.encoder.map((stage) => stage.session.release()));
+    await this.encoder.release();
   }
 
   async close(): Promise<void> {
-    await Promise.all([
-      this.releaseEncoder(),
-      ...this.decoder.map((stage) => stage.session.release()),
-    ]);
+    await Promise.all([this.releaseEncoder(), this.decoder.release()]);
   }
 }
 
@@ -372,18 +364,26 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
         reason = `auto: int8 calibration unavailable (${(error as Error).message})`;
       }
     }
-    /** A half in precision `p`: resolution stages run in tiles, or one whole graph. */
-    const halfFor = (part: 'encoder' | 'decoder', p: Precision): Promise<Stage[]> => {
-      const weights = part === 'encoder' ? encoderWeights : decoderWeights;
-      const graph = buildOptions(p, ranges?.[part], part);
+    const weightsOf = (part: 'encoder' | 'decoder') =>
+      part === 'encoder' ? encoderWeights : decoderWeights;
+    /** A half in precision `p`: one whole graph, and resolution stages run in tiles when it has a tile. */
+    const halfFor = async (part: 'encoder' | 'decoder', p: Precision): Promise<HalfRunner> => {
+      const options = buildOptions(p, ranges?.[part], part);
+      const { model } = buildTaePart(weightsOf(part), part, options);
       const [input, output] = part === 'encoder' ? ['image', 'latent'] : ['latent', 'image'];
-      return tiles[part] === null
-        ? createHalf(buildTaePart(weights, part, graph).model, input, output, threads).then(
-            (half) => [wholeStage(half)],
-          )
-        : createStages(buildTaeSegments(weights, part, graph), threads);
+      const createWhole = () =>
+        createHalf(model, input, output, threads).then((half) => wholeStage(half));
+      const tile = tiles[part];
+      if (tile === null) return wholeRunner(await createWhole());
+      const skeleton = graphSkeleton(decodeModel(model).graph ?? {});
+      const imageScale = part === 'encoder' ? 1 : manifest.downscale;
+      return tiledRunner(
+        { skeleton, create: createWhole },
+        () => createStages(buildTaeSegments(weightsOf(part), part, options), threads),
+        tile,
+        imageScale,
+      );
     };
-    const decoderFor = (p: Precision) => halfFor('decoder', p);
     if (setting === 'auto' && precision === 'int8') {
       const measured = await measuredPrecision(
         {
@@ -394,7 +394,7 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
         },
         options.calibrationCacheDir ?? join(locations.modelsDir, 'calibration'),
         latentChannels,
-        decoderFor,
+        (p) => halfFor('decoder', p),
       );
       const { fp32Ms, int8Ms } = measured.measurement;
       precision = measured.precision;
@@ -405,17 +405,9 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
     }
     const [encoder, decoder] = await Promise.all([
       halfFor('encoder', precision),
-      decoderFor(precision),
+      halfFor('decoder', precision),
     ]);
-    return new OrtVae(
-      manifest,
-      encoder,
-      decoder,
-      { encoder: tiles.encoder ?? Infinity, decoder: tiles.decoder ?? Infinity },
-      precision,
-      reason,
-      calibrationSource,
-    );
+    return new OrtVae(manifest, encoder, decoder, precision, reason, calibrationSource);
   }
   const names = manifest.onnx;
   if (!names)
@@ -426,7 +418,7 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
     );
   return new OrtVae(
     manifest,
-    [
+    wholeRunner(
       wholeStage(
         await createHalf(
           new Uint8Array(await readFile(paths.encoder)),
@@ -435,8 +427,8 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
           threads,
         ),
       ),
-    ],
-    [
+    ),
+    wholeRunner(
       wholeStage(
         await createHalf(
           new Uint8Array(await readFile(paths.decoder)),
@@ -445,8 +437,7 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
           threads,
         ),
       ),
-    ],
-    { encoder: Infinity, decoder: Infinity },
+    ),
     choice.precision,
     choice.reason,
   );
