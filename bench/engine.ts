@@ -3,7 +3,8 @@
 // photos the shipped calibration never saw, tiled against untiled, and the 10-frame 512x512 CLI run
 // against the classic PyTorch recipe (../shared/bench/seed_baseline.py), timed in turn in this one
 // invocation. Prints figures; asserts nothing.
-// Usage: npm run bench [-- --runs 3 --rounds 3 --sizes 256,512,1024,2048 --threads 1 --halves decoder,encoder --no-recipe | --recipe-only]
+// Usage: npm run bench [-- --runs 3 --rounds 3 --sizes 256,512,1024,2048 --threads 1 --halves decoder,encoder
+//   --tiles 128,256 --precisions fp32,int8 --no-quality --no-recipe | --recipe-only]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -35,6 +36,10 @@ const { values } = parseArgs({
     'untiled-max': { type: 'string', default: '1024' },
     threads: { type: 'string', default: '1' },
     halves: { type: 'string', default: 'decoder,encoder' },
+    // Tile sides to compare in the tiled rows (default: each half's default tile).
+    tiles: { type: 'string' },
+    precisions: { type: 'string', default: 'fp32,int8' },
+    'no-quality': { type: 'boolean', default: false },
     'no-recipe': { type: 'boolean', default: false },
     'recipe-only': { type: 'boolean', default: false },
   },
@@ -46,6 +51,8 @@ const sizes = values.sizes!.split(',').map(Number);
 const untiledMax = Number(values['untiled-max']);
 const threads = Number(values.threads);
 const halves = values.halves!.split(',') as ('encoder' | 'decoder')[];
+const tiles = values.tiles?.split(',').map(Number);
+const precisions = values.precisions!.split(',') as Precision[];
 const repo = new URL('..', import.meta.url).pathname;
 const locations = loadModelLocations(process.env);
 const shared = new URL('../../shared/', import.meta.url).pathname;
@@ -80,11 +87,6 @@ function psnr8(a: Tensor4, b: Tensor4): number {
   return squared === 0 ? Infinity : 10 * Math.log10((255 * 255) / (squared / a.data.length));
 }
 
-const variants = [
-  { name: 'untiled', tile: null },
-  { name: 'tiled', tile: 'default' },
-] as const;
-
 /** A seeded RGB image in [0, 1] with some texture, side x side. */
 function syntheticImage(side: number): Tensor4 {
   return {
@@ -105,19 +107,22 @@ async function halfSpeed(part: 'encoder' | 'decoder'): Promise<void> {
   );
   console.log(`| precision | ${part} | size | min ms | median ms | GOP/s | per-pixel vs 256 |`);
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const precision of ['fp32', 'int8'] as Precision[]) {
-    for (const variant of variants) {
+  const variants = [
+    null,
+    ...(tiles ?? [part === 'encoder' ? DEFAULT_ENCODER_TILE : DEFAULT_DECODER_TILE]),
+  ];
+  for (const precision of precisions) {
+    for (const tile of variants) {
       const vae = await loadVae(model, {
         locations,
         intraOpThreads: threads,
         precision,
-        // The default tiles, or each half as one graph.
-        ...(variant.tile === null ? { decoderTile: null, encoderTile: null } : {}),
+        // This half as one graph or in tiles of this side.
+        [part === 'encoder' ? 'encoderTile' : 'decoderTile']: tile,
       });
-      const tile = part === 'encoder' ? DEFAULT_ENCODER_TILE : DEFAULT_DECODER_TILE;
       let base: number | undefined;
       for (const side of sizes) {
-        if (variant.tile === null && side > untiledMax) continue;
+        if (tile === null && side > untiledMax) continue;
         const input =
           part === 'encoder'
             ? syntheticImage(side)
@@ -130,7 +135,7 @@ async function halfSpeed(part: 'encoder' | 'decoder'): Promise<void> {
         base ??= side === 256 ? perPixel : undefined;
         const gops = (2 * vae.macs(side, side)[part]) / (min / 1000) / 1e9;
         console.log(
-          `| ${precision} | ${variant.tile === null ? variant.name : `tiled ${tile}`} | ${side} | ${min.toFixed(0)} | ${median(samples).toFixed(0)} | ` +
+          `| ${precision} | ${tile === null ? 'untiled' : `tiled ${tile}`} | ${side} | ${min.toFixed(0)} | ${median(samples).toFixed(0)} | ` +
             `${gops.toFixed(0)} | ${base ? `${(perPixel / base).toFixed(2)}x` : '-'} |`,
         );
       }
@@ -387,6 +392,6 @@ async function againstRecipe(): Promise<void> {
 
 if (!values['recipe-only']) {
   await speed();
-  await quality();
+  if (!values['no-quality']) await quality();
 }
 if (!values['no-recipe']) await againstRecipe();

@@ -134,8 +134,9 @@ export async function interpolate(options: InterpolateOptions): Promise<void> {
   const written: Promise<Buffer | undefined>[] = [];
   try {
     for await (const frame of engine.render(spec)) {
-      // The keyframes are encoded once the first frame exists; the encoder is not needed again.
-      if (frame.index === 0) await vae.releaseEncoder();
+      // Every keyframe is encoded once frame 1 exists (frame 0 needs only the first): the encoder
+      // is not needed again.
+      if (frame.index === 1) await vae.releaseEncoder();
       const { rgb, ...timing } = frame;
       frames.push(timing);
       written.push(
