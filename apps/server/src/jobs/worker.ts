@@ -215,31 +215,38 @@ export class RunWorker {
         previousFrameKey: fromFrame > 0 ? frameKey(runId, fromFrame - 1) : null,
         signal,
       });
-      for await (const frame of frames) {
-        // Canceled while this frame was on its way: store nothing more.
-        if (signal.aborted) return 'ended';
-        // One span per frame, in the trace of the request that created the run (pg-boss carries
-        // its context on the job): its decode, measured on the render thread, and its storing.
-        await inSpan(
-          'render frame',
-          {
-            'latent_lab.run_id': runId,
-            'latent_lab.frame_index': frame.index,
-            'latent_lab.decode_ms': frame.decodeMs,
-          },
-          () => this.storeFrame(job, frame),
-        );
-        metrics.frameDecodeSeconds.observe(renderLabels, frame.decodeMs / 1000);
-        // Recorded as soon as a render that started the run has encoded the keyframes (a resumed
-        // render finds the latents cached), so a hand-back before the end does not lose it.
-        if (fromFrame === 0 && frame.encodeMs !== null) {
-          metrics.keyframeEncodeSeconds.observe(renderLabels, frame.encodeMs / 1000);
-          await recordEncodeTime(prisma, runId, frame.encodeMs);
+      // This render's keyframe encoding time (it grows from frame 0 to frame 1), observed once.
+      let encodeMs: number | undefined;
+      try {
+        for await (const frame of frames) {
+          // Canceled while this frame was on its way: store nothing more.
+          if (signal.aborted) return 'ended';
+          // One span per frame, in the trace of the request that created the run (pg-boss carries
+          // its context on the job): its decode, measured on the render thread, and its storing.
+          await inSpan(
+            'render frame',
+            {
+              'latent_lab.run_id': runId,
+              'latent_lab.frame_index': frame.index,
+              'latent_lab.decode_ms': frame.decodeMs,
+            },
+            () => this.storeFrame(job, frame),
+          );
+          metrics.frameDecodeSeconds.observe(renderLabels, frame.decodeMs / 1000);
+          // Recorded as soon as a render that started the run has encoded the keyframes (a resumed
+          // render finds the latents cached), so a hand-back before the end does not lose it.
+          if (fromFrame === 0 && frame.encodeMs !== null) {
+            encodeMs = frame.encodeMs;
+            await recordEncodeTime(prisma, runId, frame.encodeMs);
+          }
+          metrics.framesRendered.inc({ model: params.model });
+          const more = frame.index + 1 < params.steps;
+          // Leaving the loop stops the render thread; the retried job resumes after this frame.
+          if (more && handBack.aborted) return 'handed-back';
         }
-        metrics.framesRendered.inc({ model: params.model });
-        const more = frame.index + 1 < params.steps;
-        // Leaving the loop stops the render thread; the retried job resumes after this frame.
-        if (more && handBack.aborted) return 'handed-back';
+      } finally {
+        if (encodeMs !== undefined)
+          metrics.keyframeEncodeSeconds.observe(renderLabels, encodeMs / 1000);
       }
       if (signal.aborted) return 'ended';
       // The total runs from the run's start, across workers.
