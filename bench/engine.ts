@@ -152,6 +152,33 @@ async function speed(): Promise<void> {
   for (const half of halves) await halfSpeed(half);
 }
 
+/**
+ * The first encode and decode of a 512x512 frame after loading, with and without `prepare` (what a
+ * warmed render thread does): a tiled half makes its sessions on first use.
+ */
+async function coldStart(): Promise<void> {
+  console.log(`\n## first use after loading, 512x512, ${threads} thread(s), fp32, ms`);
+  console.log('| prepare | load | prepare | first encode | second | first decode | second |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const prepare of [false, true, false, true]) {
+    const started = performance.now();
+    const vae = await loadVae(model, { locations, intraOpThreads: threads, precision: 'fp32' });
+    const times = [performance.now() - started];
+    const step = async (work: () => Promise<unknown>) => {
+      const begun = performance.now();
+      await work();
+      times.push(performance.now() - begun);
+    };
+    await step(async () => (prepare ? vae.prepare(512, 512) : undefined));
+    const image = syntheticImage(512);
+    const latent = syntheticLatent(512, vae.manifest.latentChannels);
+    for (let i = 0; i < 2; i++) await step(() => vae.encode(image));
+    for (let i = 0; i < 2; i++) await step(() => vae.decode(latent));
+    console.log(`| ${prepare ? 'yes' : 'no'} | ${times.map((ms) => ms.toFixed(0)).join(' | ')} |`);
+    await vae.close();
+  }
+}
+
 /** int8 against fp32 on the photos the shipped calibration never saw, and tiled against untiled, at 512. */
 async function quality(): Promise<void> {
   const calibration = JSON.parse(
@@ -392,6 +419,7 @@ async function againstRecipe(): Promise<void> {
 
 if (!values['recipe-only']) {
   await speed();
+  await coldStart();
   if (!values['no-quality']) await quality();
 }
 if (!values['no-recipe']) await againstRecipe();

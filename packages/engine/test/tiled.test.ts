@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { imageToTensor } from '../src/image/index.ts';
 import { loadVae, type WeightLocations } from '../src/models/index.ts';
-import { buildTaeSegments } from '../src/models/tae-graph.ts';
-import { runStages, type Stage } from '../src/models/tiled.ts';
+import { buildTaePart, buildTaeSegments } from '../src/models/tae-graph.ts';
+import { runStages, tiledRunner, type Stage } from '../src/models/tiled.ts';
 import { readFile } from 'node:fs/promises';
 import type { Tensor4 } from '../src/types.ts';
 import { readWeightFile } from '../src/weights/index.ts';
@@ -154,4 +154,56 @@ test('one pixel less halo than the receptive field changes the encoder output', 
     'cover',
   );
   await assertHaloIsTight(await stagesOf('encoder'), image, [0, 1, 2]);
+});
+
+test('a tiled half runs its whole graph for images that fit one tile and its stages above, each made once (on first use, or ahead by prepare)', async () => {
+  const weights = await readWeightFile(join(shared, 'models/taef2/taef2_decoder.pth'));
+  const made: string[] = [];
+  let whole: Stage | undefined;
+  const runner = tiledRunner(
+    {
+      skeleton: {},
+      create: async () => {
+        made.push('whole');
+        whole = {
+          session: await ort.InferenceSession.create(buildTaePart(weights, 'decoder').model, {
+            intraOpNumThreads: THREADS,
+          }),
+          skeleton: {},
+          input: 'latent',
+          output: 'image',
+          scale: 1,
+          halo: null,
+          inputType: 'float32',
+          outputType: 'float32',
+        };
+        return whole;
+      },
+    },
+    async () => {
+      made.push('stages');
+      return stagesOf('decoder');
+    },
+    64,
+    8,
+  );
+  try {
+    // A 64x64 frame (8x8 latent) fits one 64-pixel tile; a 128x128 one does not.
+    const [small, large] = await Promise.all([
+      latentOf('chelsea.png', 64),
+      latentOf('chelsea.png', 128),
+    ]);
+    await runner.prepare(8, 8);
+    assert.deepEqual(made, ['whole']);
+    assert.deepEqual((await runner.run(small)).shape, [1, 3, 64, 64]);
+    assert.deepEqual(made, ['whole'], 'the prepared graph ran');
+    const tiled = await runner.run(large);
+    await runner.run(large);
+    await runner.prepare(16, 16);
+    assert.deepEqual(made, ['whole', 'stages'], 'the stages were made once, on first use');
+    const untiled = await runStages([whole!], large, Infinity);
+    assert.equal(compare(untiled as Tensor4, tiled as Tensor4).maxAbs, 0);
+  } finally {
+    await runner.release();
+  }
 });

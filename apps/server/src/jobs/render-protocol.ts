@@ -54,7 +54,7 @@ export type ToThread =
   | (ThreadRun & { type: 'measure'; frames: StoredFrameRef[] })
   | { type: 'abort'; id: number }
   /** Load a model's sessions ahead of the first run. */
-  | { type: 'warm'; model: string };
+  | { type: 'warm'; model: string; width: number; height: number };
 
 export type FromThread =
   | { type: 'frame'; id: number; frame: ThreadFrame }

@@ -127,6 +127,10 @@ port.on('message', (message: ToThread) => {
   if (message.type === 'render') void render(message);
   else if (message.type === 'measure') void measure(message);
   // A failed warm-up (weights missing) is reported by the first run that needs the model.
-  else if (message.type === 'warm') engine.vae(message.model, 'auto').catch(() => {});
+  else if (message.type === 'warm')
+    engine
+      .vae(message.model, 'auto')
+      .then((vae) => vae.prepare(message.height, message.width))
+      .catch(() => {});
   else renders.get(message.id)?.abort();
 });

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { RunMetrics } from '@latent-lab/domain';
+import { withOptionDefaults, type RunMetrics } from '@latent-lab/domain';
 import { EngineError, type EngineErrorCode } from '@latent-lab/engine';
 import { AsyncEventQueue } from '../events/queue.ts';
 import { StoredFileMissing } from './failure.ts';
@@ -189,12 +189,19 @@ export class ThreadRenderer {
 
   /**
    * Starts every render thread now and loads the model into each (at the default precision,
-   * calibrating int8 once if needed), so no run pays the model load.
+   * calibrating int8 once if needed) with the sessions of the default frame size, so no run pays
+   * the model load.
    */
   warm(model: string): void {
+    const { width, height } = withOptionDefaults<{ width?: number; height?: number }>({});
     while (this.threads.length < this.size) {
       const thread = new RenderThread(this.options);
-      thread.worker.postMessage({ type: 'warm', model } satisfies ToThread);
+      thread.worker.postMessage({
+        type: 'warm',
+        model,
+        width: width!,
+        height: height!,
+      } satisfies ToThread);
       this.threads.push(thread);
     }
   }

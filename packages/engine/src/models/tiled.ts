@@ -130,6 +130,8 @@ export async function runStages(
 /** A VAE half as it runs: one graph, or stages in tiles. */
 export interface HalfRunner {
   run(input: Tensor): Promise<Tensor>;
+  /** Makes the sessions an input of h x w runs on now, so its first run does not pay for them. */
+  prepare(h: number, w: number): Promise<void>;
   /** Multiply-accumulates on an untiled input of h x w. */
   macs(h: number, w: number): number;
   release(): Promise<void>;
@@ -139,6 +141,7 @@ export interface HalfRunner {
 export function wholeRunner(stage: Stage): HalfRunner {
   return {
     run: (input) => runStage(stage, input, Infinity),
+    prepare: async () => {},
     macs: (h, w) => countConvMacs(stage.skeleton, h, w),
     release: () => stage.session.release(),
   };
@@ -158,12 +161,17 @@ export function tiledRunner(
 ): HalfRunner {
   let wholeStage: Promise<Stage> | undefined;
   let stages: Promise<Stage[]> | undefined;
+  const fitsOneTile = (h: number, w: number) => Math.max(h, w) * imageScale <= tile;
   return {
     async run(input) {
       const [, , h, w] = input.shape as [number, number, number, number];
-      if (Math.max(h, w) * imageScale <= tile)
+      if (fitsOneTile(h, w))
         return runStage(await (wholeStage ??= whole.create()), input, Infinity);
       return runStages(await (stages ??= createStages()), input, tile);
+    },
+    async prepare(h, w) {
+      if (fitsOneTile(h, w)) await (wholeStage ??= whole.create());
+      else await (stages ??= createStages());
     },
     macs: (h, w) => countConvMacs(whole.skeleton, h, w),
     async release() {

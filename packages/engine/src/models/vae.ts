@@ -48,6 +48,11 @@ export interface Vae {
   decode(latent: Tensor4): Promise<Tensor4>;
   /** Multiply-accumulates counted from the graphs' own Conv nodes. */
   macs(height: number, width: number): { encoder: number; decoder: number };
+  /**
+   * Makes the sessions frames of height x width run on now (a tiled half makes them on first use),
+   * so the first run of a warmed process does not wait for them.
+   */
+  prepare(height: number, width: number): Promise<void>;
   /** Releases the encoder's session (a run that has encoded its keyframes needs only the decoder). */
   releaseEncoder(): Promise<void>;
   close(): Promise<void>;
@@ -237,6 +242,14 @@ class OrtVae implements Vae {
       encoder: this.encoder.macs(height, width),
       decoder: this.decoder.macs(height / factor, width / factor),
     };
+  }
+
+  async prepare(height: number, width: number): Promise<void> {
+    const factor = this.manifest.downscale;
+    await Promise.all([
+      this.encoderReleased ? undefined : this.encoder.prepare(height, width),
+      this.decoder.prepare(height / factor, width / factor),
+    ]);
   }
 
   async releaseEncoder(): Promise<void> {
