@@ -131,7 +131,7 @@ export const RUN_OPTIONS = [
     path: 'precision',
     kind: 'choice',
     label: 'precision',
-    help: 'model arithmetic: auto = int8 on CPUs with VNNI/AMX for models that pass the int8 quality gate',
+    help: 'model arithmetic: auto = the faster of int8 and fp32 on this CPU (measured) for models that pass the int8 quality gate',
     flag: '--precision <precision>',
     values: PRECISIONS,
     default: 'auto',

@@ -1,5 +1,5 @@
-// `auto` precision, measured: where int8 is allowed (a gated TAE model, a VNNI/AMX CPU, a
-// calibration), the int8 and float32 decoders are timed once on this CPU and the faster one is
+// `auto` precision, measured: where int8 is allowed (a gated TAE model with a calibration, on
+// any CPU), the int8 and float32 decoders are timed once on this CPU and the faster one is
 // used. The result is kept on disk per model weights, CPU model, thread count and tile size.
 import { cpus } from 'node:os';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';

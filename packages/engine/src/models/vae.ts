@@ -78,8 +78,8 @@ export interface LoadVaeOptions {
   /** onnxruntime intra-op threads (default 1). */
   intraOpThreads?: number;
   /**
-   * fp32 (default), int8, or auto: int8 on VNNI/AMX CPUs for models that pass the int8 quality
-   * gate, fp32 otherwise. int8 uses the calibration shipped as `models/<id>.calibration.json` when
+   * fp32 (default), int8, or auto: for models that pass the int8 quality gate, whichever of int8
+   * and fp32 decodes faster on this CPU (timed once, kept), else fp32. int8 uses the calibration shipped as `models/<id>.calibration.json` when
    * it was made for these exact weights (sha256); other weights are calibrated once (about 15-60 s
    * on 2 cores) and cached.
    */
