@@ -47,7 +47,8 @@ export class ProgressService {
    * captured first and held back while the stored frames are read, then released with every frame
    * index already sent dropped. After a LISTEN reconnect (a `resync` event: notifications may have
    * been lost) live events are held again while the frames after the last one sent and the current
-   * status are read, the same way. Completes after the final status.
+   * status are read, the same way, and so after an event that shows an earlier one was never
+   * published. Completes after the final status.
    */
   async runProgress(
     actor: Actor,
@@ -90,6 +91,12 @@ export class ProgressService {
       if (isFinished(event.status)) queue.end();
     };
     const forward = (event: LocalEvent): void => {
+      // Each frame is stored, in order, before its event is published; a frame event past a gap,
+      // or a final status with frames unsent, means an event was never published (its worker
+      // died in between): the stored frames are read, as after a resync.
+      if (event.type === 'frame' && event.index > contiguous() + 1) return catchUp();
+      if (event.type === 'status' && isFinished(event.status) && contiguous() + 1 < event.done)
+        return catchUp();
       if (event.type === 'frame') {
         const { type: _type, ...fields } = event;
         sendFrame(fields);
@@ -142,8 +149,9 @@ export class ProgressService {
         again = false;
         await readStored(contiguous());
       } while (again);
-      for (const event of held.splice(0)) forward(event);
+      // Released in order; one of them may start another catch-up, which keeps the rest held.
       deliver = forward;
+      while (deliver === forward && held.length > 0) forward(held.shift()!);
     };
     const catchUp = (): void => {
       deliver = undefined;
