@@ -3,7 +3,7 @@
 // page can only show what the server rendered; with it on, the page hydrates and stays live.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CREATE_RUN, gqlOk, uploadPhoto, PHOTOS } from '../helpers/api.ts';
+import { CREATE_RUN, gqlOk, joinWorkspace, uploadPhoto, PHOTOS } from '../helpers/api.ts';
 import { closeDashboard, DESKTOP, newSignedInContext, openDashboard } from './browser.ts';
 
 // No worker: the runs stay queued, which is all a list needs.
@@ -19,6 +19,19 @@ async function createRunIn(name: string, imageIds: string[], workspaceId?: strin
     { input: { name, model: 'taef2', imageIds, steps: 2, width: 64, height: 64 } },
     workspaceId ? { workspaceId } : {},
   );
+}
+
+/** A page with JavaScript off, signed in with `token`, the workspace cookie set when given. */
+async function noScriptPage(token: string, workspaceId?: string) {
+  const context = await newSignedInContext(browser, server.url, token, {
+    viewport: DESKTOP,
+    javaScriptEnabled: false,
+  });
+  if (workspaceId)
+    await context.addCookies([
+      { name: WORKSPACE_COOKIE, value: workspaceId, url: server.url, sameSite: 'Lax' },
+    ]);
+  return { context, noScript: await context.newPage() };
 }
 
 /** The names of the rows in the page's HTML as it is now. */
@@ -54,12 +67,8 @@ describe('the Runs page rendered on the server', () => {
   after(() => closeDashboard(dashboard));
 
   test('without JavaScript, the first HTML already lists the runs of the first workspace', async () => {
-    const context = await newSignedInContext(browser, server.url, testServer.owner.token, {
-      viewport: DESKTOP,
-      javaScriptEnabled: false,
-    });
+    const { context, noScript } = await noScriptPage(testServer.owner.token);
     try {
-      const noScript = await context.newPage();
       await noScript.goto('/');
       const names = await rowNames(noScript);
       assert.equal(names.length, 2, `rows in the HTML: ${JSON.stringify(names)}`);
@@ -77,19 +86,32 @@ describe('the Runs page rendered on the server', () => {
   });
 
   test('without JavaScript, the workspace chosen in the browser (its cookie) is the one rendered', async () => {
-    const context = await newSignedInContext(browser, server.url, testServer.owner.token, {
-      viewport: DESKTOP,
-      javaScriptEnabled: false,
-    });
+    const { context, noScript } = await noScriptPage(testServer.owner.token, otherWorkspaceId);
     try {
-      await context.addCookies([
-        { name: WORKSPACE_COOKIE, value: otherWorkspaceId, url: server.url, sameSite: 'Lax' },
-      ]);
-      const noScript = await context.newPage();
       await noScript.goto('/');
       const names = await rowNames(noScript);
       assert.equal(names.length, 1, `rows in the HTML: ${JSON.stringify(names)}`);
       assert.ok(names[0]?.includes('second lab gamma'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a member removed from the workspace their cookie names gets none of its runs in the HTML', async () => {
+    const member = await joinWorkspace(server.url, otherWorkspaceId, 'MEMBER');
+    const { context, noScript } = await noScriptPage(member.token, otherWorkspaceId);
+    try {
+      await noScript.goto('/');
+      assert.ok((await rowNames(noScript)).some((name) => name.includes('second lab gamma')));
+      await gqlOk(
+        server.url,
+        'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }',
+        { w: otherWorkspaceId, u: member.user.id },
+      );
+      // Same session, same cookie: the server's fetch goes through the API, which asks again.
+      await noScript.goto('/');
+      assert.deepEqual(await rowNames(noScript), []);
+      assert.ok(!(await noScript.content()).includes('second lab gamma'));
     } finally {
       await context.close();
     }
