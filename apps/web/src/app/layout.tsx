@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { NuqsAdapter } from 'nuqs/adapters/next/app';
-import { GraphQLProvider } from '../shell/graphql-provider.tsx';
+import { SessionProvider } from '../shell/session.tsx';
 import { SiteHeader } from '../shell/site-header.tsx';
 import { serverSession } from '../shell/server-data.ts';
 import './globals.css';
@@ -25,7 +25,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         </a>
         {/* URL state (the Runs filters, the comparison's view) goes through nuqs. */}
         <NuqsAdapter>
-          <GraphQLProvider initial={initial} header={<SiteHeader />}>{children}</GraphQLProvider>
+          <SessionProvider initial={initial} header={<SiteHeader />}>
+            {children}
+          </SessionProvider>
         </NuqsAdapter>
       </body>
     </html>
