@@ -15,7 +15,7 @@ import {
   sha256,
   shippedCalibrationPath,
 } from '../src/models/calibration.ts';
-import { loadVae, type Vae, type WeightLocations } from '../src/models/index.ts';
+import { INT8_RECIPE, loadVae, type Vae, type WeightLocations } from '../src/models/index.ts';
 import { decodeModel } from '../src/models/onnx.ts';
 import { choosePrecision, cpuInt8Support } from '../src/models/precision.ts';
 import { getManifest } from '../src/models/manifest.ts';
@@ -89,6 +89,41 @@ test('four-phase upsampling equals nearest upsample + 3x3 conv to float32 roundi
   const difference = maxAbsDifference(a, b);
   console.log(`four-phase vs plain decoder: max |difference| = ${difference.toExponential(2)}`);
   assert.ok(difference < 1e-4, `differs by ${difference}`);
+});
+
+test('the int8 decoder runs channels-last in ONNX Runtime: no layout transposes around DepthToSpace, RGB from 16 filters', async () => {
+  const weights = await readWeightFile(join(weightsDir, 'taef2_decoder.pth'));
+  const mode = { kind: 'int8' as const, ranges: shipped.decoder, ...INT8_RECIPE.decoder };
+  const dir = await mkdtemp(join(tmpdir(), 'int8-layout-'));
+  try {
+    const optimizedModelFilePath = join(dir, 'decoder.onnx');
+    const session = await ort.InferenceSession.create(
+      buildTaePart(weights, 'decoder', { mode }).model,
+      { graphOptimizationLevel: 'all', optimizedModelFilePath },
+    );
+    await session.release();
+    const graph = decodeModel(new Uint8Array(await readFile(optimizedModelFilePath))).graph ?? {};
+    const nodes = graph.node ?? [];
+    const producer = new Map(nodes.flatMap((n) => (n.output ?? []).map((o) => [o, n.opType])));
+    const consumers = (name: string) =>
+      nodes.filter((n) => n.input?.includes(name)).map((n) => n.opType);
+    // DepthToSpace is channels-first only: beside int8 convolutions (channels-last) it costs a
+    // transpose of the full-resolution tensor on each side; the float layers' need none.
+    for (const node of nodes.filter((n) => n.opType === 'DepthToSpace')) {
+      assert.notEqual(producer.get(node.input![0]!), 'Transpose', node.name ?? '');
+      assert.equal(consumers(node.output![0]!).includes('Transpose'), false, node.name ?? '');
+    }
+    assert.ok(
+      nodes.some((n) => n.opType === 'QLinearConcat'),
+      'the int8 upsampling is fused',
+    );
+    const rgb = nodes.find((n) => n.opType === 'QLinearConv' && n.input?.[3] === '19.weight.q');
+    assert.ok(rgb, 'the RGB convolution runs in int8');
+    const filters = graph.initializer?.find((t) => t.name === '19.weight.q')?.dims?.[0];
+    assert.equal(Number(filters), 16);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('cpu flags and precision choice', async () => {
