@@ -535,6 +535,41 @@ class TaeGraph {
     return this.graph.constant(name, [values.length], BigInt64Array.from(values, BigInt));
   }
 
+  /**
+   * GroupNormalization as InstanceNormalization of the groups and a per-channel affine. ONNX
+   * Runtime expands opset-21 GroupNormalization into about ten elementwise passes over the tensor
+   * (Cast, ReduceMean, Sub, Mul, Div, ...), which at 2048x2048 (256 channels at 256x256) took half
+   * the decoder's first stage; InstanceNormalization is one kernel.
+   */
+  private groupNorm(x: string, prefix: string): string {
+    const g = this.graph;
+    const scale = this.tensor(`${prefix}.weight`);
+    const bias = this.tensor(`${prefix}.bias`);
+    const channels = scale.data.length;
+    const grouped = g.node('Reshape', [
+      x,
+      this.int64('group_norm_groups', [0, GROUP_NORM_GROUPS, -1]),
+    ]);
+    const normalized = g.node(
+      'InstanceNormalization',
+      [
+        grouped,
+        g.constant(
+          'group_norm_ones',
+          [GROUP_NORM_GROUPS],
+          new Float32Array(GROUP_NORM_GROUPS).fill(1),
+        ),
+        g.constant('group_norm_zeros', [GROUP_NORM_GROUPS], new Float32Array(GROUP_NORM_GROUPS)),
+      ],
+      { epsilon: GROUP_NORM_EPSILON },
+    );
+    const restored = g.node('Reshape', [normalized, g.node('Shape', [x])]);
+    return g.node('Add', [
+      g.node('Mul', [restored, g.constant(`${prefix}.weight`, [channels, 1, 1], scale.data)]),
+      g.constant(`${prefix}.bias`, [channels, 1, 1], bias.data),
+    ]);
+  }
+
   relu(x: string): string {
     return this.graph.node('Relu', [x]);
   }
@@ -548,15 +583,7 @@ class TaeGraph {
     if (this.has(`${index}.pool.0.weight`)) {
       // The pooling branch (1x1 convs around a GroupNorm, at 1/8 resolution) stays in float32.
       const widened = this.conv(x, `${index}.pool.0`, 1, true);
-      const normalized = this.graph.node(
-        'GroupNormalization',
-        [
-          widened,
-          this.weight(`${index}.pool.1.weight`).name,
-          this.weight(`${index}.pool.1.bias`).name,
-        ],
-        { num_groups: GROUP_NORM_GROUPS, epsilon: GROUP_NORM_EPSILON },
-      );
+      const normalized = this.groupNorm(widened, `${index}.pool.1`);
       x = this.graph.node('Add', [x, this.conv(this.relu(normalized), `${index}.pool.3`, 1, true)]);
       x = this.act(x, `${index}.pool`, 'signed');
     }
