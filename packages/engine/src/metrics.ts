@@ -74,6 +74,16 @@ export function keyframeFrameIndexes(alphas: readonly number[], keyframes: numbe
   });
 }
 
+/**
+ * Significant digits a run's metrics are kept to: far finer than what they measure, and few enough
+ * that every way of storing them keeps them exactly (an element of a float8[] column came back
+ * through Prisma with 15 significant digits, 25.621664335493705 as 25.6216643354937, so it no
+ * longer equalled the same value read from a float8 column).
+ */
+const METRIC_DIGITS = 12;
+
+const kept = (value: number): number => Number(value.toPrecision(METRIC_DIGITS));
+
 /** The run's metrics from its measured parts (see changeStats, psnr and pathLength). */
 export function runMetrics(parts: {
   changes: readonly number[];
@@ -82,10 +92,14 @@ export function runMetrics(parts: {
 }): RunMetrics {
   if (parts.endpointPsnr.length === 0)
     throw invalid('endpointPsnr', 'at least one keyframe PSNR is needed');
+  const { meanChange, maxChange, changeCv } = changeStats(parts.changes);
+  const endpointPsnr = parts.endpointPsnr.map(kept);
   return {
-    ...changeStats(parts.changes),
-    endpointPsnr: [...parts.endpointPsnr],
-    minEndpointPsnr: Math.min(...parts.endpointPsnr),
-    pathLength: parts.pathLength,
+    meanChange: kept(meanChange),
+    maxChange: kept(maxChange),
+    changeCv: kept(changeCv),
+    endpointPsnr,
+    minEndpointPsnr: Math.min(...endpointPsnr),
+    pathLength: kept(parts.pathLength),
   };
 }

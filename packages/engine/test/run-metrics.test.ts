@@ -80,6 +80,19 @@ describe('metric formulas', () => {
       },
     );
   });
+
+  test('runMetrics keeps 12 significant digits, so a 15-digit store returns every value unchanged', () => {
+    const metrics = runMetrics({
+      changes: [0.1, 0.2, 0.4],
+      endpointPsnr: [25.621664335493705, 31.123456789012345],
+      pathLength: Math.PI,
+    });
+    assert.deepEqual(metrics.endpointPsnr, [25.6216643355, 31.123456789]);
+    assert.equal(metrics.minEndpointPsnr, 25.6216643355);
+    assert.equal(metrics.pathLength, 3.14159265359);
+    for (const value of [...Object.values(metrics)].flat())
+      assert.equal(Number(value.toPrecision(15)), value, `${value}`);
+  });
 });
 
 describe('Engine.measure on taef2', () => {
@@ -141,10 +154,15 @@ describe('Engine.measure on taef2', () => {
     assert.deepEqual(read, [0, 4], 'only the frames on the keyframes are read');
 
     const changes = frames.slice(1).map((frame) => frame.change!);
-    assert.deepEqual(
-      { meanChange: metrics.meanChange, maxChange: metrics.maxChange, changeCv: metrics.changeCv },
-      changeStats(changes),
-    );
+    const stats = changeStats(changes);
+    const { meanChange, maxChange, changeCv } = metrics;
+    // Kept to 12 significant digits (see runMetrics).
+    for (const [kept, exact] of [
+      [meanChange, stats.meanChange],
+      [maxChange, stats.maxChange],
+      [changeCv, stats.changeCv],
+    ] as const)
+      assert.equal(kept, Number(exact.toPrecision(12)));
     assert.ok(metrics.meanChange > 0 && metrics.changeCv > 0, 'eased frames change unevenly');
 
     // The first and last frames are the keyframes decoded: a good but lossy reproduction.
@@ -153,10 +171,12 @@ describe('Engine.measure on taef2', () => {
         tensorToRgb8(await imageToTensor(await readFile(path), { width: 64, height: 64 }, 'cover')),
       ),
     );
-    assert.deepEqual(metrics.endpointPsnr, [
-      psnr(pixels[0]!, inputs[0]!),
-      psnr(pixels[4]!, inputs[1]!),
-    ]);
+    assert.deepEqual(
+      metrics.endpointPsnr,
+      [psnr(pixels[0]!, inputs[0]!), psnr(pixels[4]!, inputs[1]!)].map((value) =>
+        Number(value.toPrecision(12)),
+      ),
+    );
     assert.equal(metrics.minEndpointPsnr, Math.min(...metrics.endpointPsnr));
     for (const value of metrics.endpointPsnr)
       assert.ok(value > 15 && value < PSNR_CAP_DB, `${value} dB`);
@@ -180,7 +200,11 @@ describe('Engine.measure on taef2', () => {
     );
     assert.equal(
       metrics.pathLength,
-      pathLength(frames.map((frame) => interpolatePath(latents, frame.alpha, 'lerp'))),
+      Number(
+        pathLength(
+          frames.map((frame) => interpolatePath(latents, frame.alpha, 'lerp')),
+        ).toPrecision(12),
+      ),
     );
 
     await assert.rejects(
