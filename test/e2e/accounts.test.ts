@@ -329,7 +329,14 @@ describe('accounts in Chromium', () => {
     );
     await page.reload();
     const maxRow = table.locator('tr[data-member="max@example.com"]');
+    // The reload waits for the role change's answer: reloading first could cancel the request.
+    const saved = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' &&
+        (response.request().postData() ?? '').includes('mutation UpdateMemberRole'),
+    );
     await maxRow.getByLabel('Role of Max Member').selectOption('ADMIN');
+    assert.equal((await saved).ok(), true);
     await page.reload();
     assert.equal(await maxRow.getByLabel('Role of Max Member').inputValue(), 'ADMIN');
     page.once('dialog', (dialog) => void dialog.accept());
