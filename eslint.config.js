@@ -83,6 +83,12 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI runs these sources on Node's type stripping (apps/cli/bin), which accepts only
+    // TypeScript that erases to JavaScript: no parameter properties (nor enums or namespaces).
+    files: ['packages/*/src/**/*.ts', 'apps/cli/src/**/*.ts'],
+    rules: { '@typescript-eslint/parameter-properties': ['error', { prefer: 'class-property' }] },
+  },
+  {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable' } },
   },

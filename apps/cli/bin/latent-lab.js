@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx, like the rest of the repository: no build step.
-import { register } from 'tsx/esm/api';
+// The CLI runs its TypeScript sources on Node's own type stripping: no build step and no loader
+// (tsx cost ~0.2 s a start). The compile cache keeps V8's compiled modules between invocations.
+import { enableCompileCache } from 'node:module';
 
-register();
+enableCompileCache();
 await import('../src/main.ts');

@@ -22,7 +22,7 @@ import {
   type KeyframeSource,
   type RenderedFrame,
 } from '@latent-lab/engine';
-import { LocalStorage } from '@latent-lab/storage';
+import { LocalStorage } from '@latent-lab/storage/local';
 import { downloadProgress, progressBar } from './progress.ts';
 
 export interface InterpolateOptions {

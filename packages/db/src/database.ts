@@ -213,8 +213,11 @@ class PostgresListeners {
   private readonly reconnectCallbacks = new Set<(lostAt: Date) => void>();
   private connections = 0;
   private lostAt = new Date();
+  private readonly connectionString: string;
 
-  constructor(private readonly connectionString: string) {}
+  constructor(connectionString: string) {
+    this.connectionString = connectionString;
+  }
 
   onReconnect(callback: (lostAt: Date) => void): () => void {
     const wrapper = (lostAt: Date) => callback(lostAt);

@@ -36,10 +36,12 @@ export class DomainError extends Error {
   readonly issues: readonly FieldIssue[];
   /** Numbers a program acts on: a quota's used and limit, a rate limit's retryAfterSeconds. */
   readonly details: Readonly<Record<string, number>>;
+  readonly kind: ErrorKind;
+  readonly code: string;
 
   constructor(
-    readonly kind: ErrorKind,
-    readonly code: string,
+    kind: ErrorKind,
+    code: string,
     message: string,
     options: {
       field?: string;
@@ -49,6 +51,8 @@ export class DomainError extends Error {
     } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    this.code = code;
     this.field = options.field ?? options.issues?.[0]?.field;
     this.issues = options.issues ?? (this.field ? [{ field: this.field, message }] : []);
     this.details = options.details ?? {};

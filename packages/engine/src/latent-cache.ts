@@ -38,7 +38,11 @@ export function decodeLatent(bytes: Uint8Array): Tensor4 | undefined {
 
 /** The latent cache of the CLI and the server: one format, kept in any BlobStore. */
 export class BlobLatentCache implements LatentCache {
-  constructor(private readonly store: BlobStore) {}
+  private readonly store: BlobStore;
+
+  constructor(store: BlobStore) {
+    this.store = store;
+  }
 
   async get(cacheKey: string): Promise<Tensor4 | undefined> {
     const bytes = await this.store.get(latentKey(cacheKey));

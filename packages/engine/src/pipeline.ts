@@ -124,8 +124,10 @@ export class Engine {
   readonly stats: EngineStats = { encoderCalls: 0, decoderCalls: 0, encodeMs: 0, decodeMs: 0 };
   private readonly vaes = new Map<string, Promise<Vae>>();
   private readonly imageLimits: ImageLimits;
+  private readonly options: EngineOptions;
 
-  constructor(private readonly options: EngineOptions) {
+  constructor(options: EngineOptions) {
+    this.options = options;
     this.imageLimits = options.imageLimits ?? DEFAULT_IMAGE_LIMITS;
   }
 

@@ -28,7 +28,11 @@ function isMissing(error: unknown): boolean {
 
 /** Storage in a local folder. Writes go to a temporary file first, so a crash never leaves half a file. */
 export class LocalStorage implements Storage {
-  constructor(readonly root: string) {}
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = root;
+  }
 
   private path(key: string): string {
     assertStorageKey(key);

@@ -37,15 +37,18 @@ export function decodeOptions(limits: ImageLimits): SharpOptions {
 
 /** An image over the pixel limit, with its numbers for a caller that words the message itself. */
 export class ImageTooLargeError extends EngineError {
-  constructor(
-    readonly width: number,
-    readonly height: number,
-    readonly maxPixels: number,
-  ) {
+  readonly width: number;
+  readonly height: number;
+  readonly maxPixels: number;
+
+  constructor(width: number, height: number, maxPixels: number) {
     super(
       'IMAGE_TOO_LARGE',
       `image is ${width}x${height} = ${width * height} pixels, over the pixel limit of ${maxPixels}`,
     );
+    this.width = width;
+    this.height = height;
+    this.maxPixels = maxPixels;
   }
 }
 

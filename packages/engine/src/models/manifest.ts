@@ -32,7 +32,11 @@ export const DEFAULT_MODEL_ID = 'taef2';
 type Fields = Record<string, unknown>;
 
 class ManifestChecker {
-  constructor(private readonly source: string) {}
+  private readonly source: string;
+
+  constructor(source: string) {
+    this.source = source;
+  }
 
   fail(field: string, problem: string): EngineError {
     return new EngineError(

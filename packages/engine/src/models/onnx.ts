@@ -63,8 +63,11 @@ export class GraphBuilder {
   private readonly nodes: Onnx.INodeProto[] = [];
   private readonly initializers = new Map<string, Onnx.ITensorProto>();
   private counter = 0;
+  private readonly name: string;
 
-  constructor(private readonly name: string) {}
+  constructor(name: string) {
+    this.name = name;
+  }
 
   /** Adds a constant (float32, int8, uint8 or int32) once per name; returns its name. */
   constant(name: string, dims: readonly number[], data: ConstantData): string {

@@ -219,14 +219,22 @@ class TaeGraph {
   readonly groups: EqualizationGroups;
   /** Equalization scales by group (int8 only). */
   private readonly groupScales = new Map<string, Float32Array>();
+  private readonly weights: TensorMap;
+  private readonly part: string;
+  private readonly mode: TaeMode;
+  private readonly fourPhase: boolean;
 
   constructor(
-    private readonly weights: TensorMap,
-    private readonly part: string,
-    private readonly mode: TaeMode,
-    private readonly fourPhase: boolean,
+    weights: TensorMap,
+    part: string,
+    mode: TaeMode,
+    fourPhase: boolean,
     layers: readonly Layer[],
   ) {
+    this.weights = weights;
+    this.part = part;
+    this.mode = mode;
+    this.fourPhase = fourPhase;
     this.graph = new GraphBuilder(`tae_${part}`);
     this.groups = equalizationGroups(layers);
     if (mode.kind === 'int8') {

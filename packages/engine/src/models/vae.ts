@@ -196,15 +196,28 @@ function leadingChannels(tensor: Tensor4, channels: number): Tensor4 {
 
 class OrtVae implements Vae {
   private encoderReleased = false;
+  readonly manifest: ModelManifest;
+  private readonly encoder: HalfRunner;
+  private readonly decoder: HalfRunner;
+  readonly precision: Precision;
+  readonly precisionReason: string;
+  readonly calibrationSource: CalibrationSource | null;
 
   constructor(
-    readonly manifest: ModelManifest,
-    private readonly encoder: HalfRunner,
-    private readonly decoder: HalfRunner,
-    readonly precision: Precision,
-    readonly precisionReason: string,
-    readonly calibrationSource: CalibrationSource | null = null,
-  ) {}
+    manifest: ModelManifest,
+    encoder: HalfRunner,
+    decoder: HalfRunner,
+    precision: Precision,
+    precisionReason: string,
+    calibrationSource: CalibrationSource | null = null,
+  ) {
+    this.manifest = manifest;
+    this.encoder = encoder;
+    this.decoder = decoder;
+    this.precision = precision;
+    this.precisionReason = precisionReason;
+    this.calibrationSource = calibrationSource;
+  }
 
   async encode(image: Tensor4): Promise<Tensor4> {
     checkTensor(image, 'image', 3, this.manifest.downscale);

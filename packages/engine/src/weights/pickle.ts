@@ -18,26 +18,39 @@ export const ALLOWED_GLOBALS: readonly string[] = [
 
 /** A reference to an allowed global; it is a name, never a resolved function. */
 class GlobalRef {
-  constructor(readonly name: string) {}
+  readonly name: string;
+
+  constructor(name: string) {
+    this.name = name;
+  }
 }
 
 /** The persistent id of a storage: its bytes live in the zip under data/<key>. */
 export class StorageRef {
-  constructor(
-    readonly key: string,
-    readonly dtype: StoredDtype,
-    readonly elementCount: number,
-  ) {}
+  readonly key: string;
+  readonly dtype: StoredDtype;
+  readonly elementCount: number;
+
+  constructor(key: string, dtype: StoredDtype, elementCount: number) {
+    this.key = key;
+    this.dtype = dtype;
+    this.elementCount = elementCount;
+  }
 }
 
 /** What `_rebuild_tensor_v2` would have built, kept as a description. */
 export class TensorRef {
-  constructor(
-    readonly storage: StorageRef,
-    readonly storageOffset: number,
-    readonly shape: number[],
-    readonly strides: number[],
-  ) {}
+  readonly storage: StorageRef;
+  readonly storageOffset: number;
+  readonly shape: number[];
+  readonly strides: number[];
+
+  constructor(storage: StorageRef, storageOffset: number, shape: number[], strides: number[]) {
+    this.storage = storage;
+    this.storageOffset = storageOffset;
+    this.shape = shape;
+    this.strides = strides;
+  }
 }
 
 type Value =
@@ -55,10 +68,13 @@ const MARK = Symbol('mark');
 
 class Reader {
   position = 0;
-  constructor(
-    private readonly bytes: Uint8Array,
-    private readonly source: string,
-  ) {}
+  private readonly bytes: Uint8Array;
+  private readonly source: string;
+
+  constructor(bytes: Uint8Array, source: string) {
+    this.bytes = bytes;
+    this.source = source;
+  }
 
   fail(problem: string): EngineError {
     return new EngineError(
