@@ -107,11 +107,11 @@ async function halfSpeed(part: 'encoder' | 'decoder'): Promise<void> {
   );
   console.log(`| precision | ${part} | size | min ms | median ms | GOP/s | per-pixel vs 256 |`);
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  const variants = [
-    null,
-    ...(tiles ?? [part === 'encoder' ? DEFAULT_ENCODER_TILE : DEFAULT_DECODER_TILE]),
-  ];
   for (const precision of precisions) {
+    const variants = [
+      null,
+      ...(tiles ?? [part === 'encoder' ? DEFAULT_ENCODER_TILE : DEFAULT_DECODER_TILE[precision]]),
+    ];
     for (const tile of variants) {
       const vae = await loadVae(model, {
         locations,
