@@ -12,6 +12,7 @@ import { basename } from 'node:path';
 import {
   closeDashboard,
   DESKTOP,
+  historyShownFor,
   openDashboard,
   screenshot,
   SESSION_COOKIE,
@@ -400,7 +401,7 @@ describe('accounts in Chromium', () => {
     const list = page.getByRole('list', { name: 'Run history' });
     await list.getByRole('listitem').nth(1).waitFor();
     await page.getByLabel('Created by').selectOption('me');
-    await page.locator('[data-shown-for="by=me"]').waitFor();
+    await historyShownFor(page, 'by=me').waitFor();
     assert.equal(await list.getByRole('listitem').count(), 2);
     await screenshot(page, 'runs-created-by-me');
 

@@ -7,6 +7,7 @@ import {
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
+  type Locator,
   type Page,
 } from 'playwright-core';
 import type { RunningServer } from '../../apps/server/src/index.ts';
@@ -118,6 +119,14 @@ export async function openDashboard({
 export async function closeDashboard(dashboard: Dashboard | undefined): Promise<void> {
   await dashboard?.browser.close();
   await dashboard?.testServer.close();
+}
+
+/**
+ * The run history once it lists the runs of `query` (its `data-shown-for`). Only the visible one:
+ * CI once saw a second, hidden copy of the page with the same list (a strict-mode violation).
+ */
+export function historyShownFor(page: Page, query: string): Locator {
+  return page.locator(`[data-shown-for="${query}"]`).filter({ visible: true });
 }
 
 /** Saves a full-page screenshot as test-output/screenshots/<name>.png. */

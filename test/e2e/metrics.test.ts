@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { RunMetrics } from '@latent-lab/domain';
 import { createRun, gqlOk, uploadPhotos, watchRun } from '../helpers/api.ts';
-import { closeDashboard, openDashboard, screenshot } from './browser.ts';
+import { closeDashboard, historyShownFor, openDashboard, screenshot } from './browser.ts';
 
 const METRICS = 'metrics { meanChange maxChange changeCv endpointPsnr minEndpointPsnr pathLength }';
 const RUNS_BY_CV = `query ($filter: RunsFilter) {
@@ -125,7 +125,7 @@ describe('run metrics in Chromium', () => {
     await page
       .getByLabel('Sort', { exact: true })
       .selectOption({ label: 'Change CV, lowest first' });
-    await page.locator('[data-shown-for="sort=change-cv-asc"]').waitFor();
+    await historyShownFor(page, 'sort=change-cv-asc').waitFor();
     const sorted = await runsByChangeCv();
     assert.deepEqual(
       await shownRunIds(),
@@ -146,7 +146,7 @@ describe('run metrics in Chromium', () => {
     assert.ok(even!.metrics!.changeCv <= bound && bound < uneven!.metrics!.changeCv);
     await page.getByLabel('Max change CV').fill(String(bound));
     await page.getByRole('button', { name: 'Apply' }).click();
-    await page.locator(`[data-shown-for="maxCv=${bound}&sort=change-cv-asc"]`).waitFor();
+    await historyShownFor(page, `maxCv=${bound}&sort=change-cv-asc`).waitFor();
     const bounded = await runsByChangeCv({ metrics: [{ metric: 'CHANGE_CV', max: bound }] });
     assert.deepEqual(
       bounded.map((run) => run.id),
