@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 import {
   closeDashboard,
   DESKTOP,
-  historyShownFor,
+  waitForHistory,
   openDashboard,
   screenshot,
   SESSION_COOKIE,
@@ -401,13 +401,13 @@ describe('accounts in Chromium', () => {
     const list = page.getByRole('list', { name: 'Run history' });
     await list.getByRole('listitem').nth(1).waitFor();
     await page.getByLabel('Created by').selectOption('me');
-    await historyShownFor(page, 'by=me').waitFor();
+    await waitForHistory(page, 'by=me');
     assert.equal(await list.getByRole('listitem').count(), 2);
     await screenshot(page, 'runs-created-by-me');
 
     // The viewer created nothing: "me" shows no runs for them.
     await viewerPage.goto('/?by=me');
-    await viewerPage.locator('[data-shown-for="by=me"]').waitFor({ state: 'attached' });
+    await waitForHistory(viewerPage, 'by=me', { empty: true });
     await viewerPage.getByText('No runs match these filters.').waitFor();
 
     const ids = await list

@@ -7,7 +7,6 @@ import {
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
-  type Locator,
   type Page,
 } from 'playwright-core';
 import type { RunningServer } from '../../apps/server/src/index.ts';
@@ -122,11 +121,18 @@ export async function closeDashboard(dashboard: Dashboard | undefined): Promise<
 }
 
 /**
- * The run history once it lists the runs of `query` (its `data-shown-for`). Only the visible one:
- * CI once saw a second, hidden copy of the page with the same list (a strict-mode violation).
+ * Waits until the run history lists the runs of `query` (its `data-shown-for`). Only the visible
+ * list counts: CI once saw a second, hidden copy of the page with the same list (a strict-mode
+ * violation). An empty list is hidden itself, so with `empty` any copy in the page will do.
  */
-export function historyShownFor(page: Page, query: string): Locator {
-  return page.locator(`[data-shown-for="${query}"]`).filter({ visible: true });
+export async function waitForHistory(
+  page: Page,
+  query: string,
+  options: { empty?: boolean } = {},
+): Promise<void> {
+  const lists = page.locator(`[data-shown-for="${query}"]`);
+  if (options.empty) await lists.first().waitFor({ state: 'attached' });
+  else await lists.filter({ visible: true }).waitFor();
 }
 
 /** Saves a full-page screenshot as test-output/screenshots/<name>.png. */

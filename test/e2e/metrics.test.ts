@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { RunMetrics } from '@latent-lab/domain';
 import { createRun, gqlOk, uploadPhotos, watchRun } from '../helpers/api.ts';
-import { closeDashboard, historyShownFor, openDashboard, screenshot } from './browser.ts';
+import { closeDashboard, waitForHistory, openDashboard, screenshot } from './browser.ts';
 
 const METRICS = 'metrics { meanChange maxChange changeCv endpointPsnr minEndpointPsnr pathLength }';
 const RUNS_BY_CV = `query ($filter: RunsFilter) {
@@ -125,7 +125,7 @@ describe('run metrics in Chromium', () => {
     await page
       .getByLabel('Sort', { exact: true })
       .selectOption({ label: 'Change CV, lowest first' });
-    await historyShownFor(page, 'sort=change-cv-asc').waitFor();
+    await waitForHistory(page, 'sort=change-cv-asc');
     const sorted = await runsByChangeCv();
     assert.deepEqual(
       await shownRunIds(),
@@ -146,7 +146,7 @@ describe('run metrics in Chromium', () => {
     assert.ok(even!.metrics!.changeCv <= bound && bound < uneven!.metrics!.changeCv);
     await page.getByLabel('Max change CV').fill(String(bound));
     await page.getByRole('button', { name: 'Apply' }).click();
-    await historyShownFor(page, `maxCv=${bound}&sort=change-cv-asc`).waitFor();
+    await waitForHistory(page, `maxCv=${bound}&sort=change-cv-asc`);
     const bounded = await runsByChangeCv({ metrics: [{ metric: 'CHANGE_CV', max: bound }] });
     assert.deepEqual(
       bounded.map((run) => run.id),

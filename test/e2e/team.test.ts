@@ -16,7 +16,7 @@ import {
 import {
   closeDashboard,
   DESKTOP,
-  historyShownFor,
+  waitForHistory,
   newSignedInContext,
   openDashboard,
   PHONE,
@@ -358,37 +358,37 @@ describe('team dashboard in Chromium', () => {
     assert.equal(await rows.count(), 4);
 
     await status.selectOption('CANCELED');
-    await historyShownFor(page, 'status=canceled').waitFor();
+    await waitForHistory(page, 'status=canceled');
     assert.equal(await status.inputValue(), 'CANCELED', 'the dropdown keeps the choice');
     assert.equal(await rows.count(), 1);
 
     await sort.selectOption('name-asc');
-    await historyShownFor(page, 'status=canceled&sort=name-asc').waitFor();
+    await waitForHistory(page, 'status=canceled&sort=name-asc');
     assert.equal(await status.inputValue(), 'CANCELED', 'changing the sort keeps the status');
     assert.equal(await sort.inputValue(), 'name-asc');
     assert.equal(await rows.count(), 1);
 
     await page.getByRole('button', { name: 'Apply' }).click();
-    await historyShownFor(page, 'status=canceled&sort=name-asc').waitFor();
+    await waitForHistory(page, 'status=canceled&sort=name-asc');
     assert.equal(await rows.count(), 1, 'Apply keeps the filter');
 
     await page.reload();
-    await historyShownFor(page, 'status=canceled&sort=name-asc').waitFor();
+    await waitForHistory(page, 'status=canceled&sort=name-asc');
     assert.equal(await status.inputValue(), 'CANCELED');
     assert.equal(await sort.inputValue(), 'name-asc');
     assert.equal(await rows.count(), 1);
 
     // A tag chip is a filter too, added to the ones in place.
     await rows.first().getByRole('link', { name: 'Show runs tagged long-run' }).click();
-    await historyShownFor(page, 'status=canceled&tag=long-run&sort=name-asc').waitFor();
+    await waitForHistory(page, 'status=canceled&tag=long-run&sort=name-asc');
     assert.equal(await page.getByLabel('Tag', { exact: true }).inputValue(), 'long-run');
     await page.goBack();
-    await historyShownFor(page, 'status=canceled&sort=name-asc').waitFor();
+    await waitForHistory(page, 'status=canceled&sort=name-asc');
     assert.equal(await page.getByLabel('Tag', { exact: true }).inputValue(), '');
 
     await page.getByLabel('Search names, notes, tags').fill('sweep');
     await page.getByLabel('Status').selectOption('SUCCEEDED');
-    await historyShownFor(page, 'q=sweep&status=succeeded&sort=name-asc').waitFor();
+    await waitForHistory(page, 'q=sweep&status=succeeded&sort=name-asc');
     assert.deepEqual(await rows.locator('a.title').allTextContents(), [
       'sweep · seed 11',
       'sweep · seed 22',
@@ -398,7 +398,7 @@ describe('team dashboard in Chromium', () => {
 
     await page.getByRole('button', { name: 'Clear', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/' && url.search === '');
-    await historyShownFor(page, '').waitFor();
+    await waitForHistory(page, '');
     assert.equal(await rows.count(), 4);
   });
 
@@ -406,13 +406,13 @@ describe('team dashboard in Chromium', () => {
     await page.goto('/');
     const list = page.getByRole('list', { name: 'Run history' });
     const rows = list.getByRole('listitem');
-    await historyShownFor(page, '').waitFor();
+    await waitForHistory(page, '');
     const tagField = page.getByLabel('Tag', { exact: true });
     const shownIds = async () =>
       Promise.all((await rows.all()).map((row) => row.getAttribute('data-run-id')));
     await tagField.fill('swe');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await historyShownFor(page, 'tag=swe').waitFor();
+    await waitForHistory(page, 'tag=swe');
     assert.deepEqual(
       (await shownIds()).sort(),
       [...sweepIds].sort(),
@@ -421,18 +421,17 @@ describe('team dashboard in Chromium', () => {
     const chip = rows.first().locator('a.tag', { hasText: /^sweep-/ });
     const sweepTag = (await chip.textContent())!.trim();
     await chip.click();
-    await historyShownFor(page, `tag=${sweepTag}`).waitFor();
+    await waitForHistory(page, `tag=${sweepTag}`);
     assert.equal(await tagField.inputValue(), sweepTag);
     assert.equal(await rows.count(), 3);
 
     await tagField.fill('LONG');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await historyShownFor(page, 'tag=LONG').waitFor();
+    await waitForHistory(page, 'tag=LONG');
     assert.deepEqual(await shownIds(), [longRunId], 'case-insensitive');
     await tagField.fill('weep');
     await page.getByRole('button', { name: 'Apply' }).click();
-    // An empty list is hidden: wait for it to be in the page (any copy, see historyShownFor).
-    await page.locator('[data-shown-for="tag=weep"]').first().waitFor({ state: 'attached' });
+    await waitForHistory(page, 'tag=weep', { empty: true });
     assert.equal(await rows.count(), 0, 'the start of a tag, not any part of it');
   });
 
@@ -465,14 +464,14 @@ describe('team dashboard in Chromium', () => {
     await loaded.waitFor();
     assert.equal(await rows.count(), 1);
     await page.getByRole('button', { name: 'Previous' }).click();
-    await historyShownFor(page, 'sort=oldest').waitFor();
+    await waitForHistory(page, 'sort=oldest');
     assert.equal(await rows.count(), 20);
   });
 
   test('several runs can be selected, tagged, compared and deleted together', async () => {
     await page.goto('/?q=sweep');
     const list = page.getByRole('list', { name: 'Run history' });
-    await historyShownFor(page, 'q=sweep').waitFor();
+    await waitForHistory(page, 'q=sweep');
     for (const id of sweepIds)
       await list.locator(`[data-run-id="${id}"] input[type="checkbox"]`).check();
     const bar = page.getByRole('region', { name: 'Selected runs' });
@@ -491,7 +490,7 @@ describe('team dashboard in Chromium', () => {
         .waitFor();
 
     await page.goto('/?q=tiny');
-    await historyShownFor(page, 'q=tiny').waitFor();
+    await waitForHistory(page, 'q=tiny');
     await page.getByText('17 runs', { exact: true }).waitFor();
     const tinyRows = list.getByRole('listitem');
     // Finished runs only: a queued or running run cannot be deleted.
