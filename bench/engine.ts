@@ -15,8 +15,8 @@ import { loadModelLocations } from '@latent-lab/config';
 import {
   choosePrecision,
   cpuInt8Support,
-  DEFAULT_DECODER_TILE,
-  DEFAULT_ENCODER_TILE,
+  DEFAULT_DECODER_TILING,
+  DEFAULT_ENCODER_TILING,
   shippedCalibrationPath,
   getManifest,
   imageToTensor,
@@ -108,16 +108,15 @@ async function halfSpeed(part: 'encoder' | 'decoder'): Promise<void> {
   console.log(`| precision | ${part} | size | min ms | median ms | GOP/s | per-pixel vs 256 |`);
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const precision of precisions) {
-    const variants = [
-      null,
-      ...(tiles ?? [part === 'encoder' ? DEFAULT_ENCODER_TILE : DEFAULT_DECODER_TILE[precision]]),
-    ];
+    // Untiled, then the tiles asked for, or the half's default tiling.
+    const variants: (number | null | undefined)[] = [null, ...(tiles ?? [undefined])];
+    const tiling = part === 'encoder' ? DEFAULT_ENCODER_TILING : DEFAULT_DECODER_TILING[precision];
     for (const tile of variants) {
       const vae = await loadVae(model, {
         locations,
         intraOpThreads: threads,
         precision,
-        // This half as one graph or in tiles of this side.
+        // This half as one graph, in tiles of this side, or as it runs by default.
         [part === 'encoder' ? 'encoderTile' : 'decoderTile']: tile,
       });
       let base: number | undefined;
@@ -135,7 +134,7 @@ async function halfSpeed(part: 'encoder' | 'decoder'): Promise<void> {
         base ??= side === 256 ? perPixel : undefined;
         const gops = (2 * vae.macs(side, side)[part]) / (min / 1000) / 1e9;
         console.log(
-          `| ${precision} | ${tile === null ? 'untiled' : `tiled ${tile}`} | ${side} | ${min.toFixed(0)} | ${median(samples).toFixed(0)} | ` +
+          `| ${precision} | ${tile === null ? 'untiled' : tile === undefined ? `default (tiles ${tiling.tile}, whole up to ${tiling.wholeUpTo})` : `tiled ${tile}`} | ${side} | ${min.toFixed(0)} | ${median(samples).toFixed(0)} | ` +
             `${gops.toFixed(0)} | ${base ? `${(perPixel / base).toFixed(2)}x` : '-'} |`,
         );
       }

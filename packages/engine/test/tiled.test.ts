@@ -156,7 +156,7 @@ test('one pixel less halo than the receptive field changes the encoder output', 
   await assertHaloIsTight(await stagesOf('encoder'), image, [0, 1, 2]);
 });
 
-test('a tiled half runs its whole graph for images that fit one tile and its stages above, each made once (on first use, or ahead by prepare)', async () => {
+test('a tiled half runs its whole graph for images up to wholeUpTo and its stages in tiles above, each made once (on first use, or ahead by prepare)', async () => {
   const weights = await readWeightFile(join(shared, 'models/taef2/taef2_decoder.pth'));
   const made: string[] = [];
   let whole: Stage | undefined;
@@ -184,11 +184,11 @@ test('a tiled half runs its whole graph for images that fit one tile and its sta
       made.push('stages');
       return stagesOf('decoder');
     },
-    64,
-    8,
+    // Larger than one tile, yet whole: as int8 runs 512x512 frames whole and tiles at 256.
+    { tile: 32, wholeUpTo: 64, imageScale: 8 },
   );
   try {
-    // A 64x64 frame (8x8 latent) fits one 64-pixel tile; a 128x128 one does not.
+    // A 64x64 frame (8x8 latent) runs whole; a 128x128 one in stages of 32-pixel tiles.
     const [small, large] = await Promise.all([
       latentOf('chelsea.png', 64),
       latentOf('chelsea.png', 128),

@@ -24,12 +24,13 @@ export {
   type CalibrationSource,
 } from './calibration.ts';
 export {
-  DEFAULT_DECODER_TILE,
-  DEFAULT_ENCODER_TILE,
+  DEFAULT_DECODER_TILING,
+  DEFAULT_ENCODER_TILING,
   INT8_RECIPE,
   loadVae,
   openVae,
   type LoadVaeOptions,
+  type Tiling,
   type Vae,
 } from './vae.ts';
 export {

@@ -148,29 +148,28 @@ export function wholeRunner(stage: Stage): HalfRunner {
 }
 
 /**
- * A tiled half: its whole graph for inputs whose image side (`imageScale` x the input's) fits in one
- * tile, where its stages would run untiled and only lose the fusions across their cuts (2 threads,
- * 512x512 encode: 739 ms whole, 788 ms in stages); its stages in tiles above. Each form's sessions
- * are made on first use, as a process seldom needs both.
+ * A tiled half: its whole graph for inputs whose image side (`imageScale` x the input's) is at most
+ * `wholeUpTo`, where its stages would run in few tiles and lose the fusions across their cuts (2
+ * threads, 512x512 encode: 739 ms whole, 788 ms in stages); its stages in tiles of `tile` above.
+ * Each form's sessions are made on first use, as a process seldom needs both.
  */
 export function tiledRunner(
   whole: { skeleton: GraphProto; create: () => Promise<Stage> },
   createStages: () => Promise<Stage[]>,
-  tile: number,
-  imageScale: number,
+  sides: { tile: number; wholeUpTo: number; imageScale: number },
 ): HalfRunner {
   let wholeStage: Promise<Stage> | undefined;
   let stages: Promise<Stage[]> | undefined;
-  const fitsOneTile = (h: number, w: number) => Math.max(h, w) * imageScale <= tile;
+  const { tile, wholeUpTo, imageScale } = sides;
+  const runsWhole = (h: number, w: number) => Math.max(h, w) * imageScale <= wholeUpTo;
   return {
     async run(input) {
       const [, , h, w] = input.shape as [number, number, number, number];
-      if (fitsOneTile(h, w))
-        return runStage(await (wholeStage ??= whole.create()), input, Infinity);
+      if (runsWhole(h, w)) return runStage(await (wholeStage ??= whole.create()), input, Infinity);
       return runStages(await (stages ??= createStages()), input, tile);
     },
     async prepare(h, w) {
-      if (fitsOneTile(h, w)) await (wholeStage ??= whole.create());
+      if (runsWhole(h, w)) await (wholeStage ??= whole.create());
       else await (stages ??= createStages());
     },
     macs: (h, w) => countConvMacs(whole.skeleton, h, w),

@@ -94,31 +94,44 @@ export interface LoadVaeOptions {
   cpu?: CpuInt8Support;
   /**
    * TAE models: side, in pixels of a stage's high-resolution side, of the tiles the decoder's
-   * high-resolution stages run in (default by precision, `DEFAULT_DECODER_TILE`; the output is
-   * the same as untiled);
+   * high-resolution stages run in, a frame that fits one tile running as one graph (default by
+   * precision, `DEFAULT_DECODER_TILING`; the output is the same as untiled);
    * null: the decoder as one graph, untiled.
    */
   decoderTile?: number | null;
-  /** The same for the encoder (`DEFAULT_ENCODER_TILE`). */
+  /** The same for the encoder (`DEFAULT_ENCODER_TILING`). */
   encoderTile?: number | null;
 }
 
 /**
- * Decoder tile side (high-resolution pixels of a stage) by precision. fp32, measured on 1 thread
- * (AVX2, 16 MB L3), per-pixel cost against 256: 128-pixel tiles 1.07x at 512, 1.14x at 1024,
- * 1.23x at 2048, the halo recomputed around small tiles costing more than the cache saves;
- * 256-pixel tiles 1.06x, 1.07x, 1.06x. int8 activations are a quarter of the bytes, so a 512x512
- * frame runs as one graph (AVX-512 VNNI, 32 MB L3, alternating runs: 446 against 482 ms on 1
- * thread, 246 against 268 on 2) and larger ones in 512-pixel tiles, as fast as 256-pixel ones
- * there (1024: 1879 against 1872 ms; 2048: median 8926 against 9056).
+ * How a TAE half runs: frames up to `wholeUpTo` pixels a side as one graph, larger ones stage by
+ * stage, each stage's high-resolution side in tiles of `tile` pixels.
  */
-export const DEFAULT_DECODER_TILE: Readonly<Record<Precision, number>> = { fp32: 256, int8: 512 };
+export interface Tiling {
+  readonly tile: number;
+  readonly wholeUpTo: number;
+}
+
 /**
- * Encoder tile side. Measured at 1024 (1 thread): untiled 5.3 s fp32 / 2.15 s int8, 256-pixel
+ * The decoder's tiling by precision. fp32, measured on 1 thread (AVX2, 16 MB L3), per-pixel cost
+ * against 256: 128-pixel tiles 1.07x at 512, 1.14x at 1024, 1.23x at 2048, the halo recomputed
+ * around small tiles costing more than the cache saves; 256-pixel tiles 1.06x, 1.07x, 1.06x.
+ * int8 activations are a quarter of the bytes, so a 512x512 frame runs as one graph (AVX-512 VNNI,
+ * 32 MB L3, alternating runs: 446 against 482 ms on 1 thread, 246 against 268 on 2). Larger int8
+ * frames run in 256-pixel tiles: with the sessions' arenas keeping each stage's buffers, 512-pixel
+ * tiles were as fast (Zen 5, 1 thread: 1024 1063-1173 against 1112-1201 ms, 2048 4723-4953
+ * against 4860-5021) but held 1.29 GB at 2048 against 0.84 GB.
+ */
+export const DEFAULT_DECODER_TILING: Readonly<Record<Precision, Tiling>> = {
+  fp32: { tile: 256, wholeUpTo: 256 },
+  int8: { tile: 256, wholeUpTo: 512 },
+};
+/**
+ * The encoder's tiling. Measured at 1024 (1 thread): untiled 5.3 s fp32 / 2.15 s int8, 256-pixel
  * tiles 6.4 / 2.11 s, 512-pixel 6.8 / 2.17 s: the encoder's halo (10 low-resolution pixels) costs
  * more than cache locality saves, so it tiles only above 1024, to bound its memory.
  */
-export const DEFAULT_ENCODER_TILE = 1024;
+export const DEFAULT_ENCODER_TILING: Tiling = { tile: 1024, wholeUpTo: 1024 };
 
 /** A tile option checked: a side of at least 8 pixels, null (untiled) or undefined (the default). */
 function tileOption(tile: number | null | undefined, name: string): number | null | undefined {
@@ -340,11 +353,12 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
     encoder: tileOption(options.encoderTile, 'encoderTile'),
     decoder: tileOption(options.decoderTile, 'decoderTile'),
   };
-  /** A half's tile side at a precision: the option given, or the default. */
-  const tileOf = (part: 'encoder' | 'decoder', p: Precision): number | null => {
+  /** A half's tiling at a precision: the tile option given (up to one tile whole), or the default. */
+  const tilingOf = (part: 'encoder' | 'decoder', p: Precision): Tiling | null => {
     const tile = tiles[part];
-    if (tile !== undefined) return tile;
-    return part === 'encoder' ? DEFAULT_ENCODER_TILE : DEFAULT_DECODER_TILE[p];
+    if (tile === null) return null;
+    if (tile !== undefined) return { tile, wholeUpTo: tile };
+    return part === 'encoder' ? DEFAULT_ENCODER_TILING : DEFAULT_DECODER_TILING[p];
   };
   const setting = options.precision ?? 'fp32';
   const choice = choosePrecision(setting, manifest, options.cpu);
@@ -409,15 +423,14 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
       const [input, output] = part === 'encoder' ? ['image', 'latent'] : ['latent', 'image'];
       const createWhole = () =>
         createHalf(model, input, output, threads).then((half) => wholeStage(half));
-      const tile = tileOf(part, p);
-      if (tile === null) return wholeRunner(await createWhole());
+      const tiling = tilingOf(part, p);
+      if (tiling === null) return wholeRunner(await createWhole());
       const skeleton = graphSkeleton(decodeModel(model).graph ?? {});
       const imageScale = part === 'encoder' ? 1 : manifest.downscale;
       return tiledRunner(
         { skeleton, create: createWhole },
         () => createStages(buildTaeSegments(weightsOf(part), part, options), threads),
-        tile,
-        imageScale,
+        { ...tiling, imageScale },
       );
     };
     if (setting === 'auto' && precision === 'int8') {
@@ -427,7 +440,7 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
           decoderSha256: sha256(decoderBytes),
           threads,
           // fp32's tile, as when both precisions had one: a 256x256 frame runs whole in either.
-          tile: tileOf('decoder', 'fp32'),
+          tile: tilingOf('decoder', 'fp32')?.tile ?? null,
         },
         options.calibrationCacheDir ?? join(locations.modelsDir, 'calibration'),
         latentChannels,
