@@ -113,18 +113,20 @@ export interface Tiling {
 }
 
 /**
- * The decoder's tiling by precision. fp32, measured on 1 thread (AVX2, 16 MB L3), per-pixel cost
- * against 256: 128-pixel tiles 1.07x at 512, 1.14x at 1024, 1.23x at 2048, the halo recomputed
- * around small tiles costing more than the cache saves; 256-pixel tiles 1.06x, 1.07x, 1.06x.
- * int8 activations are a quarter of the bytes, so a 512x512 frame runs as one graph (AVX-512 VNNI,
- * 32 MB L3, alternating runs: 446 against 482 ms on 1 thread, 246 against 268 on 2). Larger int8
- * frames run in 256-pixel tiles: with the sessions' arenas keeping each stage's buffers, 512-pixel
- * tiles were as fast (Zen 5, 1 thread: 1024 1063-1173 against 1112-1201 ms, 2048 4723-4953
- * against 4860-5021) but held 1.29 GB at 2048 against 0.84 GB.
+ * The decoder's tiling by precision, measured on 1 thread (Zen 5 VM, 1 MB L2, 32 MB L3) with the
+ * sessions' arenas keeping their buffers between runs. Per pixel, the whole graph barely slows with
+ * size (fp32 256x256 171 ms; 512 697-711 ms, 1.02x; 1024 2988-3286 ms, 1.10-1.15x), while stages
+ * cost more: about 10% for their cuts (fp32 1024 in untiled stages 3254 ms) and the recomputed halo
+ * around each tile (5-16% of a 256-pixel tile). Tiles bound the memory instead: fp32 1024 held
+ * 1.35 GB whole against 0.68 GB in 256-pixel tiles (3449 ms), int8 1024 0.61 GB whole (1015 ms)
+ * against 0.51 GB (1142 ms). So a frame runs whole up to 512 in fp32 and 1024 in int8, whose
+ * activations are a quarter of the bytes. Above that, 256-pixel tiles: 512-pixel ones were no faster
+ * (fp32 2048: 14980 against 15376 ms; int8 2048: 4860-5021 against 4723-4953 ms) and int8 ones held
+ * 1.29 GB at 2048 against 0.84 GB.
  */
 export const DEFAULT_DECODER_TILING: Readonly<Record<Precision, Tiling>> = {
-  fp32: { tile: 256, wholeUpTo: 256 },
-  int8: { tile: 256, wholeUpTo: 512 },
+  fp32: { tile: 256, wholeUpTo: 512 },
+  int8: { tile: 256, wholeUpTo: 1024 },
 };
 /**
  * The encoder's tiling. Measured at 1024 (1 thread): untiled 5.3 s fp32 / 2.15 s int8, 256-pixel
