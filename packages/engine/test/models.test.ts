@@ -42,11 +42,12 @@ function psnr8bit(original: Uint8Array, decoded: Tensor4): number {
 
 describe('taef2 on onnxruntime', () => {
   let modelsDir: string;
+  let locations: WeightLocations;
   let vae: Vae;
 
   before(async () => {
     modelsDir = await mkdtemp(join(tmpdir(), 'latent-lab-models-'));
-    const locations: WeightLocations = {
+    locations = {
       manifestsDir: fileURLToPath(new URL('../../../models', import.meta.url)),
       modelsDir,
       mirrorDir: join(shared, 'models'),
@@ -89,6 +90,28 @@ describe('taef2 on onnxruntime', () => {
       assert.ok(quality >= 29, `${photo}: ${quality.toFixed(2)} dB`);
     });
   }
+
+  test('prepare runs each half on a blank frame and changes no later result; a released encoder is skipped', async () => {
+    const image: Tensor4 = {
+      data: new Float32Array(3 * 64 * 96).map((_, i) => 0.5 + 0.45 * Math.sin(i * 0.731)),
+      shape: [1, 3, 64, 96],
+    };
+    const [plain, prepared] = await Promise.all(
+      [1, 2].map(() => loadVae('taef2', { locations, intraOpThreads: 1, precision: 'fp32' })),
+    );
+    try {
+      await prepared!.prepare(64, 96);
+      const latents = [await plain!.encode(image), await prepared!.encode(image)];
+      const frames = [await plain!.decode(latents[0]!), await prepared!.decode(latents[0]!)];
+      assert.equal(maxAbsDifference(latents[0]!.data, latents[1]!.data), 0);
+      assert.equal(maxAbsDifference(frames[0]!.data, frames[1]!.data), 0);
+      await prepared!.releaseEncoder();
+      await prepared!.prepare(64, 96);
+      await assert.rejects(prepared!.encode(image), /the encoder was released/);
+    } finally {
+      await Promise.all([plain!.close(), prepared!.close()]);
+    }
+  });
 
   test('counts multiply-accumulates close to the published figures', () => {
     const at512 = vae.macs(512, 512);
