@@ -9,7 +9,7 @@ import {
   imageToRgb8,
   renderSpec,
   rgb8Thumbnail,
-  tensorToImage,
+  rgb8ToImage,
   tensorToRgb8,
 } from '@latent-lab/engine';
 import { openStorage } from '@latent-lab/storage';
@@ -79,12 +79,20 @@ async function render(message: RenderRequest): Promise<void> {
       fromFrame: message.fromFrame,
       signal: controller.signal,
     })) {
-      const png = new Uint8Array(await tensorToImage(frame.rgb, 'png'));
       const pixels = tensorToRgb8(frame.rgb);
-      // The list thumbnail, made here once, next to the PNG (sharp encodes on libuv's pool).
       const [, , height, width] = frame.rgb.shape;
-      const thumbnail = new Uint8Array(await rgb8Thumbnail(pixels, width, height));
+      // The frame and its list thumbnail, made here once from the same pixels and encoded together
+      // by sharp on libuv's pool while this thread compares the frame with the previous one.
+      const encoding = Promise.all([
+        rgb8ToImage(pixels, width, height, 'png'),
+        rgb8Thumbnail(pixels, width, height),
+      ]);
       const change = previous ? frameChange(previous, pixels) : null;
+      // Copies the size of their bytes, each with a buffer of its own to transfer.
+      const [png, thumbnail] = (await encoding).map((bytes) => new Uint8Array(bytes)) as [
+        Uint8Array<ArrayBuffer>,
+        Uint8Array<ArrayBuffer>,
+      ];
       previous = pixels;
       const { index, alpha, noiseLevel, decodeMs } = frame;
       // This render's encoding time so far, on its first frame and again whenever it grew (frame 0

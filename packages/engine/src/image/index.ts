@@ -11,6 +11,7 @@ export {
   ALPHA_BACKGROUND,
   PAD_COLOUR,
   imageToTensor,
+  rgb8ToImage,
   tensorToImage,
   tensorToRgb8,
 } from './tensor.ts';

@@ -102,8 +102,13 @@ export function tensorToRgb8(rgb: Tensor4): Uint8Array {
   return out;
 }
 
-/** Encodes an RGB tensor as PNG or lossless WebP (frames are exact; metrics on them see no codec error). */
-export async function tensorToImage(rgb: Tensor4, format: FrameFormat): Promise<Buffer> {
+/** Encodes 8-bit RGB pixels (HWC, as `tensorToRgb8` gives them) as PNG or lossless WebP. */
+export async function rgb8ToImage(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  format: FrameFormat,
+): Promise<Buffer> {
   if (format !== 'png' && format !== 'webp') {
     throw new EngineError(
       'INVALID_OPTION',
@@ -111,7 +116,12 @@ export async function tensorToImage(rgb: Tensor4, format: FrameFormat): Promise<
       'format',
     );
   }
-  const { width, height } = checkRgbTensor(rgb);
-  const image = sharp(tensorToRgb8(rgb), { raw: { width, height, channels: 3 } });
+  const image = sharp(pixels, { raw: { width, height, channels: 3 } });
   return format === 'png' ? image.png().toBuffer() : image.webp({ lossless: true }).toBuffer();
+}
+
+/** Encodes an RGB tensor as PNG or lossless WebP (frames are exact; metrics on them see no codec error). */
+export async function tensorToImage(rgb: Tensor4, format: FrameFormat): Promise<Buffer> {
+  const { width, height } = checkRgbTensor(rgb);
+  return rgb8ToImage(tensorToRgb8(rgb), width, height, format);
 }
