@@ -161,8 +161,12 @@ describe('team dashboard in Chromium', () => {
     await values.fill(SEEDS.join(', '));
     await screenshot(page, 'new-run-sweep');
     await page.getByRole('button', { name: 'Start 3 runs' }).click();
-    await page.waitForURL(/\/sweeps\/[\w-]+/);
-    await page.getByTestId('sweep-cell').nth(2).waitFor();
+    // While the three runs start, these pages have twice been slower than the default 20 s in CI
+    // (the sweep page once, compare's third column once; never in local runs): an upper bound, not
+    // a figure.
+    const starting = { timeout: 60_000 };
+    await page.waitForURL(/\/sweeps\/[\w-]+/, starting);
+    await page.getByTestId('sweep-cell').nth(2).waitFor(starting);
     assert.equal(await page.getByTestId('sweep-cell').count(), 3);
     await page.getByRole('link', { name: 'Open these runs in Compare' }).click();
     await page.waitForURL(/\/compare\?runs=/);
@@ -170,7 +174,7 @@ describe('team dashboard in Chromium', () => {
     assert.equal(sweepIds.length, 3);
 
     const columns = page.getByTestId('compare-column');
-    await columns.nth(2).waitFor();
+    await columns.nth(2).waitFor(starting);
     // Queued and running runs fill in here live; wait for all three to finish without reloading.
     await page
       .getByTestId('compare-column')
