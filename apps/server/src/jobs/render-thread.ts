@@ -88,11 +88,9 @@ async function render(message: RenderRequest): Promise<void> {
         rgb8Thumbnail(pixels, width, height),
       ]);
       const change = previous ? frameChange(previous, pixels) : null;
+      const [pngBytes, thumbnailBytes] = await encoding;
       // Copies the size of their bytes, each with a buffer of its own to transfer.
-      const [png, thumbnail] = (await encoding).map((bytes) => new Uint8Array(bytes)) as [
-        Uint8Array<ArrayBuffer>,
-        Uint8Array<ArrayBuffer>,
-      ];
+      const [png, thumbnail] = [new Uint8Array(pngBytes), new Uint8Array(thumbnailBytes)];
       previous = pixels;
       const { index, alpha, noiseLevel, decodeMs } = frame;
       // This render's encoding time so far, on its first frame and again whenever it grew (frame 0
