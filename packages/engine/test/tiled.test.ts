@@ -10,7 +10,7 @@ import ort from 'onnxruntime-node';
 import { imageToTensor } from '../src/image/index.ts';
 import { loadVae, type WeightLocations } from '../src/models/index.ts';
 import { buildTaePart, buildTaeSegments } from '../src/models/tae-graph.ts';
-import { runStages, tiledRunner, type Stage } from '../src/models/tiled.ts';
+import { keptBuffers, runStages, tiledRunner, type Stage } from '../src/models/tiled.ts';
 import { readFile } from 'node:fs/promises';
 import type { Tensor4 } from '../src/types.ts';
 import { readWeightFile } from '../src/weights/index.ts';
@@ -203,6 +203,65 @@ test('a tiled half runs its whole graph for images up to wholeUpTo and its stage
     assert.deepEqual(made, ['whole', 'stages'], 'the stages were made once, on first use');
     const untiled = await runStages([whole!], large, Infinity);
     assert.equal(compare(untiled as Tensor4, tiled as Tensor4).maxAbs, 0);
+  } finally {
+    await runner.release();
+  }
+});
+
+test('kept buffers are one array per role, element type and length, until cleared', () => {
+  const buffers = keptBuffers();
+  const tile = buffers.take('tile', Uint8Array, 12);
+  assert.equal(buffers.take('tile', Uint8Array, 12), tile, 'the same request reuses the array');
+  for (const other of [
+    buffers.take('stage 0', Uint8Array, 12),
+    buffers.take('tile', Float32Array, 12),
+    buffers.take('tile', Uint8Array, 16),
+  ])
+    assert.notEqual(other, tile);
+  buffers.clear();
+  assert.notEqual(buffers.take('tile', Uint8Array, 12), tile, 'cleared');
+});
+
+test("a tiled half's kept buffers never reach a result: each run, alone or two at once, equals its whole-graph decode, and a later run leaves an earlier result as it was", async () => {
+  const [a, b] = await Promise.all([latentOf('chelsea.png', 128), latentOf('astronaut.png', 128)]);
+  const stages = await stagesOf('decoder');
+  const whole: Stage = {
+    session: await ort.InferenceSession.create(
+      buildTaePart(await readWeightFile(join(shared, 'models/taef2/taef2_decoder.pth')), 'decoder')
+        .model,
+      { intraOpNumThreads: THREADS },
+    ),
+    skeleton: {},
+    input: 'latent',
+    output: 'image',
+    scale: 1,
+    halo: null,
+    inputType: 'float32',
+    outputType: 'float32',
+  };
+  const runner = tiledRunner({ skeleton: {}, create: async () => whole }, async () => stages, {
+    tile: 32,
+    wholeUpTo: 32,
+    imageScale: 8,
+  });
+  try {
+    const [expectA, expectB] = [
+      await runStages([whole], a, Infinity),
+      await runStages([whole], b, Infinity),
+    ];
+    const firstA = await runner.run(a);
+    const firstCopy = Float32Array.from(firstA.data);
+    // Two at once: one holds the kept buffers, the other takes fresh ones.
+    const [secondB, secondA] = await Promise.all([runner.run(b), runner.run(a)]);
+    const thirdB = await runner.run(b);
+    for (const [got, expected, what] of [
+      [firstA, expectA, 'first run'],
+      [secondB, expectB, 'run at once (b)'],
+      [secondA, expectA, 'run at once (a)'],
+      [thirdB, expectB, 'run after'],
+    ] as const)
+      assert.equal(compare(expected as Tensor4, got as Tensor4).maxAbs, 0, what);
+    assert.deepEqual(firstA.data, firstCopy, 'the first result was not written by later runs');
   } finally {
     await runner.release();
   }
