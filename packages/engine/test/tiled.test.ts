@@ -126,6 +126,23 @@ async function stagesOf(part: 'encoder' | 'decoder'): Promise<Stage[]> {
   );
 }
 
+/** The whole decoder as one plain session, shaped as the stage a tiled half runs whole. */
+async function wholeDecoderStage(): Promise<Stage> {
+  const weights = await readWeightFile(join(shared, 'models/taef2/taef2_decoder.pth'));
+  return {
+    session: await ort.InferenceSession.create(buildTaePart(weights, 'decoder').model, {
+      intraOpNumThreads: THREADS,
+    }),
+    skeleton: {},
+    input: 'latent',
+    output: 'image',
+    scale: 1,
+    halo: null,
+    inputType: 'float32',
+    outputType: 'float32',
+  };
+}
+
 /** Stage k with one pixel less halo than computed changes the output; with the halo it is exact. */
 async function assertHaloIsTight(stages: Stage[], input: Tensor4, tiled: number[]): Promise<void> {
   try {
@@ -157,7 +174,6 @@ test('one pixel less halo than the receptive field changes the encoder output', 
 });
 
 test('a tiled half runs its whole graph for images up to wholeUpTo and its stages in tiles above, each made once (on first use, or ahead by prepare)', async () => {
-  const weights = await readWeightFile(join(shared, 'models/taef2/taef2_decoder.pth'));
   const made: string[] = [];
   let whole: Stage | undefined;
   const runner = tiledRunner(
@@ -165,18 +181,7 @@ test('a tiled half runs its whole graph for images up to wholeUpTo and its stage
       skeleton: {},
       create: async () => {
         made.push('whole');
-        whole = {
-          session: await ort.InferenceSession.create(buildTaePart(weights, 'decoder').model, {
-            intraOpNumThreads: THREADS,
-          }),
-          skeleton: {},
-          input: 'latent',
-          output: 'image',
-          scale: 1,
-          halo: null,
-          inputType: 'float32',
-          outputType: 'float32',
-        };
+        whole = await wholeDecoderStage();
         return whole;
       },
     },
@@ -225,20 +230,7 @@ test('kept buffers are one array per role, element type and length, until cleare
 test("a tiled half's kept buffers never reach a result: each run, alone or two at once, equals its whole-graph decode, and a later run leaves an earlier result as it was", async () => {
   const [a, b] = await Promise.all([latentOf('chelsea.png', 128), latentOf('astronaut.png', 128)]);
   const stages = await stagesOf('decoder');
-  const whole: Stage = {
-    session: await ort.InferenceSession.create(
-      buildTaePart(await readWeightFile(join(shared, 'models/taef2/taef2_decoder.pth')), 'decoder')
-        .model,
-      { intraOpNumThreads: THREADS },
-    ),
-    skeleton: {},
-    input: 'latent',
-    output: 'image',
-    scale: 1,
-    halo: null,
-    inputType: 'float32',
-    outputType: 'float32',
-  };
+  const whole = await wholeDecoderStage();
   const runner = tiledRunner({ skeleton: {}, create: async () => whole }, async () => stages, {
     tile: 32,
     wholeUpTo: 32,
