@@ -1,7 +1,6 @@
 // A run's keyframe encode time is recorded where the encode happens: on the run's first render,
 // and kept when that render is handed back after a frame and another render finishes the run.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
   atFrame,
@@ -76,38 +75,5 @@ describe('run timings (postgres)', () => {
     assert.equal(framesDone, steps);
     assert.equal(typeof encodeMs, 'number', 'the encode time survives the hand-back');
     assert.ok(encodeMs! > 0);
-  });
-
-  test("the render threads and ONNX Runtime's threads run at a lower priority than the event loop", async (t) => {
-    if (process.platform !== 'linux') return t.skip('per-thread nice values are a Linux property');
-    const url = testServer.server.url;
-    // A run, so a render thread has made its sessions and ONNX Runtime its threads.
-    const run = await createRun(url, { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 });
-    await watchRun(url, String(run.id));
-    // /proc/<pid>/task/<tid>/stat: the name in parentheses, then the fields from the third on; the
-    // nice value is the nineteenth.
-    const threads = readdirSync('/proc/self/task').map((tid) => {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      return {
-        tid: Number(tid),
-        name,
-        nice: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]),
-      };
-    });
-    const main = threads.find(({ tid }) => tid === process.pid)!;
-    assert.equal(main.nice, 0, 'the event loop keeps the default priority');
-    const render = threads.filter(({ name }) => name === 'render');
-    assert.ok(
-      render.length >= 1,
-      `no render thread among ${threads.map((th) => th.name).join(', ')}`,
-    );
-    assert.deepEqual(
-      render.map(({ nice }) => nice),
-      render.map(() => 10),
-      'every render thread and every thread one started runs at nice 10',
-    );
-    // Threads that are not render threads keep the default (V8's and libuv's, serving the loop).
-    assert.ok(threads.filter(({ nice }) => nice === 0).length > 1);
   });
 });

@@ -1,6 +1,5 @@
 // Body of a render thread: onnxruntime's run() blocks the thread it is called on for a whole
 // decode, so rendering lives here and the server's event loop stays free for requests and events.
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   BlobLatentCache,
@@ -19,13 +18,6 @@ import type { FromThread, RenderThreadOptions, ToThread } from './render-protoco
 
 type RenderRequest = Extract<ToThread, { type: 'render' }>;
 type MeasureRequest = Extract<ToThread, { type: 'measure' }>;
-
-// Rendering is throughput work and the event loop's is latency work: on Linux a nice value belongs
-// to a thread and the threads it starts inherit it, so this thread and ONNX Runtime's (started by
-// its sessions) give way whenever the process's event loop has frames to store and deliver.
-// Raising one's own nice value needs no privilege.
-const RENDER_NICE = 10;
-setPriority(0, RENDER_NICE);
 
 const port = parentPort!;
 const options = workerData as RenderThreadOptions;

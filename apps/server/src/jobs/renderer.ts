@@ -40,9 +40,7 @@ class RenderThread {
   exited = false;
 
   constructor(options: RenderThreadOptions) {
-    // Named, so its OS thread (and ONNX Runtime's, which it starts) reads "render" in ps and /proc.
     this.worker = new Worker(new URL('./render-thread.mjs', import.meta.url), {
-      name: 'render',
       workerData: options,
     });
     this.worker.on('message', (message: FromThread) => this.receive(message));
