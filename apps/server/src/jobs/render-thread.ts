@@ -68,10 +68,6 @@ async function render(message: RenderRequest): Promise<void> {
   renders.set(message.id, controller);
   const encodeBefore = engine.stats.encodeMs;
   let encodeSent = 0;
-  // The frames encoded and sent so far, in order. After the render's first frame, which is sent
-  // before the next decode starts, a frame's PNG and thumbnail encode on sharp's pool while this
-  // thread decodes the next frame.
-  let sending: Promise<void> = Promise.resolve();
   try {
     const spec = specOf(message);
     // The previous frame's 8-bit pixels: after a resume, the stored frame decoded once.
@@ -92,6 +88,9 @@ async function render(message: RenderRequest): Promise<void> {
         rgb8Thumbnail(pixels, width, height),
       ]);
       const change = previous ? frameChange(previous, pixels) : null;
+      const [pngBytes, thumbnailBytes] = await encoding;
+      // Copies the size of their bytes, each with a buffer of its own to transfer.
+      const [png, thumbnail] = [new Uint8Array(pngBytes), new Uint8Array(thumbnailBytes)];
       previous = pixels;
       const { index, alpha, noiseLevel, decodeMs } = frame;
       // This render's encoding time so far, on its first frame and again whenever it grew (frame 0
@@ -99,27 +98,17 @@ async function render(message: RenderRequest): Promise<void> {
       const encoded = engine.stats.encodeMs - encodeBefore;
       const encodeMs = index === message.fromFrame || encoded !== encodeSent ? encoded : null;
       encodeSent = encoded;
-      sending = Promise.all([encoding, sending]).then(([[pngBytes, thumbnailBytes]]) => {
-        // Copies the size of their bytes, each with a buffer of its own to transfer.
-        const [png, thumbnail] = [new Uint8Array(pngBytes), new Uint8Array(thumbnailBytes)];
-        send(
-          {
-            type: 'frame',
-            id: message.id,
-            frame: { index, alpha, noiseLevel, decodeMs, encodeMs, change, png, thumbnail },
-          },
-          [png.buffer, thumbnail.buffer],
-        );
-      });
-      // Awaited below or by the next frame's; marked handled so a failure waits for that.
-      sending.catch(() => {});
-      if (index === message.fromFrame) await sending;
+      send(
+        {
+          type: 'frame',
+          id: message.id,
+          frame: { index, alpha, noiseLevel, decodeMs, encodeMs, change, png, thumbnail },
+        },
+        [png.buffer, thumbnail.buffer],
+      );
     }
-    await sending;
     send({ type: 'done', id: message.id });
   } catch (error) {
-    // A frame still encoding is sent, or fails, before the render's error.
-    await sending.catch(() => {});
     sendError(message.id, error);
   } finally {
     renders.delete(message.id);
