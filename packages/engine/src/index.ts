@@ -7,4 +7,5 @@ export * from './noise/index.ts';
 export * from './image/index.ts';
 export * from './metrics.ts';
 export * from './pipeline.ts';
+export * from './run-meter.ts';
 export * from './latent-cache.ts';

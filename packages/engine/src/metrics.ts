@@ -56,22 +56,35 @@ export function pathLength(latents: Iterable<Float32Array>): number {
 }
 
 /**
- * For each of `keyframes` keyframes, the index of the frame whose position (alpha) is nearest the
- * keyframe's position k / (keyframes - 1); on a tie the earlier frame. Frames 0 and last sit
- * exactly on the first and last keyframes; an inner keyframe may fall between two frames.
+ * For each of `keyframes` keyframes, the frame whose position (alpha) is nearest the keyframe's
+ * position k / (keyframes - 1); on a tie the earlier frame. Frames are offered in index order, so
+ * a render can keep only these frames' pixels as it goes. Frames 0 and last sit exactly on the
+ * first and last keyframes; an inner keyframe may fall between two frames.
  */
-export function keyframeFrameIndexes(alphas: readonly number[], keyframes: number): number[] {
-  if (alphas.length === 0) throw invalid('frames', 'at least one frame is needed');
-  if (!Number.isInteger(keyframes) || keyframes < 2)
-    throw invalid('keyframes', `a path needs at least 2 keyframes, got ${keyframes}`);
-  return Array.from({ length: keyframes }, (_, k) => {
-    const target = k / (keyframes - 1);
-    let nearest = 0;
-    for (let i = 1; i < alphas.length; i++) {
-      if (Math.abs(alphas[i]! - target) < Math.abs(alphas[nearest]! - target)) nearest = i;
+export class NearestFrames<T> {
+  private readonly nearest: { distance: number; index: number; value: T }[] = [];
+  private readonly keyframes: number;
+
+  constructor(keyframes: number) {
+    if (!Number.isInteger(keyframes) || keyframes < 2)
+      throw invalid('keyframes', `a path needs at least 2 keyframes, got ${keyframes}`);
+    this.keyframes = keyframes;
+  }
+
+  /** Frame `index` at position `alpha`, carrying `value` (its pixels, or how to read them). */
+  offer(index: number, alpha: number, value: T): void {
+    for (let k = 0; k < this.keyframes; k++) {
+      const distance = Math.abs(alpha - k / (this.keyframes - 1));
+      const best = this.nearest[k];
+      if (!best || distance < best.distance) this.nearest[k] = { distance, index, value };
     }
-    return nearest;
-  });
+  }
+
+  /** Per keyframe, the nearest frame offered: its index and value. */
+  frames(): { index: number; value: T }[] {
+    if (this.nearest.length === 0) throw invalid('frames', 'at least one frame is needed');
+    return this.nearest.map(({ index, value }) => ({ index, value }));
+  }
 }
 
 /**

@@ -14,8 +14,8 @@ import {
   type Vae,
   type WeightLocations,
 } from './models/index.ts';
-import { keyframeFrameIndexes, pathLength, psnr, runMetrics } from './metrics.ts';
 import { applyNoise } from './noise/index.ts';
+import { RunMeter } from './run-meter.ts';
 import type { Tensor4 } from './types.ts';
 
 /** An input image, identified by its content hash; bytes are read only when no cached latent exists. */
@@ -151,14 +151,20 @@ export class Engine {
     return vae;
   }
 
+  /**
+   * Decodes the run's frames from `fromFrame` on. A `meter` (from `meter(spec)`, for a render from
+   * frame 0) is given the keyframe latents here; the caller feeds it each frame.
+   */
   async *render(
     spec: RunSpec,
-    options: { fromFrame?: number; signal?: AbortSignal } = {},
+    options: { fromFrame?: number; signal?: AbortSignal; meter?: RunMeter } = {},
   ): AsyncGenerator<RenderedFrame> {
     const fromFrame = options.fromFrame ?? 0;
     if (!Number.isInteger(fromFrame) || fromFrame < 0 || fromFrame > spec.steps) {
       throw invalid('fromFrame', `fromFrame must be an integer from 0 to ${spec.steps}`);
     }
+    if (options.meter && fromFrame !== 0)
+      throw invalid('fromFrame', 'a render is measured as it goes only from frame 0');
     if (fromFrame === spec.steps) return;
     // Checked before any work, as the whole path is built only after frame 0.
     framePositions(spec.steps, spec.easing);
@@ -177,6 +183,7 @@ export class Engine {
     for (const source of spec.keyframes.slice(keyframes.length))
       keyframes.push(await this.keyframeLatent(vae, spec, source, signal));
     const latents = keyframes.map((k) => k.data);
+    options.meter?.setLatents(latents);
     const positions = framePositions(spec.steps, spec.easing, spec.spacing, {
       at: (position) => interpolatePath(latents, position, spec.method),
       segments: latents.length - 1,
@@ -215,41 +222,32 @@ export class Engine {
   }
 
   /**
+   * Gathers a run's metrics frame by frame (see RunMeter); keyframe inputs are read and resized as
+   * for encoding.
+   */
+  meter(spec: RunSpec): RunMeter {
+    return new RunMeter(
+      { steps: spec.steps, method: spec.method, keyframes: spec.keyframes.length },
+      async (k) => tensorToRgb8(await this.keyframeInput(spec, spec.keyframes[k]!)),
+    );
+  }
+
+  /**
    * The metrics of a finished run, from its stored frames alone, so a run rendered in pieces (resumed
-   * after a worker stopped) measures exactly as one rendered at once. Latents come through the
-   * latent cache; each keyframe's input is resized as for encoding, and only the frames nearest the
-   * keyframes are read.
+   * after a worker stopped) measures exactly as one measured while it rendered. Latents come through
+   * the latent cache, and only the frames nearest the keyframes are read.
    */
   async measure(spec: RunSpec, stored: StoredFrames): Promise<RunMetrics> {
     const { frames } = stored;
     if (frames.length !== spec.steps) {
       throw invalid('frames', `a run of ${spec.steps} steps has ${frames.length} stored frames`);
     }
+    const meter = this.meter(spec);
     const vae = await this.vae(spec.model, spec.precision);
-    const latents = (await this.keyframeLatents(vae, spec, undefined)).map((k) => k.data);
-    // One frame's latent at a time: a long run's latents together would not fit in memory.
-    const cleanLatents = (function* () {
-      for (const { alpha } of frames) yield interpolatePath(latents, alpha, spec.method);
-    })();
-    const nearest = keyframeFrameIndexes(
-      frames.map(({ alpha }) => alpha),
-      spec.keyframes.length,
-    );
-    const endpointPsnr: number[] = [];
-    for (const [k, source] of spec.keyframes.entries()) {
-      const input = await imageToTensor(
-        await source.read(),
-        { width: spec.width, height: spec.height },
-        spec.fit,
-        this.imageLimits,
-      );
-      endpointPsnr.push(psnr(await stored.pixels(nearest[k]!), tensorToRgb8(input)));
-    }
-    return runMetrics({
-      changes: frames.flatMap(({ change }) => (change === null ? [] : [change])),
-      endpointPsnr,
-      pathLength: pathLength(cleanLatents),
-    });
+    meter.setLatents((await this.keyframeLatents(vae, spec, undefined)).map((k) => k.data));
+    for (const [index, { alpha, change }] of frames.entries())
+      meter.frame(index, alpha, change, () => stored.pixels(index));
+    return meter.result();
   }
 
   async close(): Promise<void> {
@@ -283,17 +281,22 @@ export class Engine {
     const key = latentCacheKey(source.sha256, spec, vae.precision);
     const cached = await this.options.latentCache?.get(key);
     if (cached) return cached;
-    const image = await imageToTensor(
-      await source.read(),
-      { width: spec.width, height: spec.height },
-      spec.fit,
-      this.imageLimits,
-    );
+    const image = await this.keyframeInput(spec, source);
     const started = performance.now();
     const latent = await vae.encode(image);
     this.stats.encodeMs += performance.now() - started;
     this.stats.encoderCalls++;
     await this.options.latentCache?.set(key, latent);
     return latent;
+  }
+
+  /** A keyframe's image read and resized to the run's frame size: the encoder's input. */
+  private async keyframeInput(spec: RunSpec, source: KeyframeSource): Promise<Tensor4> {
+    return imageToTensor(
+      await source.read(),
+      { width: spec.width, height: spec.height },
+      spec.fit,
+      this.imageLimits,
+    );
   }
 }

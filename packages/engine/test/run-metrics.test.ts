@@ -9,7 +9,7 @@ import { PSNR_CAP_DB } from '@latent-lab/domain';
 import { EngineError } from '../src/errors.ts';
 import { frameChange, imageToTensor, tensorToRgb8 } from '../src/image/index.ts';
 import { interpolatePath, latentDistance } from '../src/interpolate/index.ts';
-import { changeStats, keyframeFrameIndexes, pathLength, psnr, runMetrics } from '../src/metrics.ts';
+import { changeStats, NearestFrames, pathLength, psnr, runMetrics } from '../src/metrics.ts';
 import { Engine, type RunSpec } from '../src/pipeline.ts';
 
 const shared = fileURLToPath(new URL('../../../../shared/', import.meta.url));
@@ -60,11 +60,19 @@ describe('metric formulas', () => {
     assert.equal(pathLength(points.slice(0, 1)), 0);
   });
 
-  test('keyframeFrameIndexes: the frame nearest each keyframe position, the earlier on a tie', () => {
+  test('NearestFrames: the frame nearest each keyframe position, the earlier on a tie', () => {
+    const keyframeFrameIndexes = (alphas: number[], keyframes: number) => {
+      const nearest = new NearestFrames<number>(keyframes);
+      alphas.forEach((alpha, index) => nearest.offer(index, alpha, index * 10));
+      const frames = nearest.frames();
+      for (const { index, value } of frames) assert.equal(value, index * 10, 'its own value');
+      return frames.map(({ index }) => index);
+    };
     assert.deepEqual(keyframeFrameIndexes([0, 0.5, 1], 2), [0, 2]);
     assert.deepEqual(keyframeFrameIndexes([0, 0.25, 0.75, 1], 3), [0, 1, 3]);
     assert.deepEqual(keyframeFrameIndexes([0, 0.4, 0.55, 1], 3), [0, 2, 3]);
     assert.throws(() => keyframeFrameIndexes([0, 1], 1), EngineError);
+    assert.throws(() => keyframeFrameIndexes([], 2), EngineError);
   });
 
   test('runMetrics gathers the parts; the minimum PSNR is the worst keyframe', () => {
@@ -209,6 +217,57 @@ describe('Engine.measure on taef2', () => {
 
     await assert.rejects(
       engine.measure(spec, { frames: frames.slice(1), pixels: async (i) => pixels[i]! }),
+      (error: unknown) => error instanceof EngineError && error.field === 'frames',
+    );
+  });
+  test('a render measured as it goes (RunMeter) gives the metrics of its stored frames, to the last bit', async () => {
+    const three = ['astronaut.png', 'chelsea.png', 'coffee.png'].map((name) =>
+      join(shared, 'images', name),
+    );
+    const spec: RunSpec = {
+      model: 'taef2',
+      keyframes: three.map((path, i) => ({ sha256: `three-${i}`, read: () => readFile(path) })),
+      steps: 6,
+      method: 'slerp',
+      easing: 'linear',
+      spacing: 'arc-length',
+      width: 64,
+      height: 64,
+      fit: 'cover',
+      noise: { level: 0.2, mode: 'absolute', schedule: 'constant', shared: false },
+      seed: 3,
+    };
+    const meter = engine.meter(spec);
+    const pixels: Uint8Array[] = [];
+    const frames: { alpha: number; change: number | null }[] = [];
+    for await (const frame of engine.render(spec, { meter })) {
+      const rgb = tensorToRgb8(frame.rgb);
+      const change = pixels.length ? frameChange(pixels.at(-1)!, rgb) : null;
+      meter.frame(frame.index, frame.alpha, change, rgb);
+      frames.push({ alpha: frame.alpha, change });
+      pixels.push(rgb);
+    }
+    const measuredAsItWent = await meter.result();
+    const fromStored = await engine.measure(spec, {
+      frames,
+      pixels: async (index) => pixels[index]!,
+    });
+    assert.deepEqual(measuredAsItWent, fromStored);
+    assert.equal(measuredAsItWent.endpointPsnr.length, 3, 'one PSNR per keyframe');
+
+    // Only a render from frame 0 is measured as it goes, and only a whole one in order.
+    const late = engine.meter(spec);
+    await assert.rejects(
+      engine.render(spec, { fromFrame: 1, meter: late }).next(),
+      (error: unknown) => error instanceof EngineError && error.field === 'fromFrame',
+    );
+    late.frame(0, 0, null, pixels[0]!);
+    assert.throws(
+      () => late.frame(2, frames[2]!.alpha, frames[2]!.change, pixels[2]!),
+      (error: unknown) => error instanceof EngineError && error.field === 'frames',
+    );
+    await assert.rejects(
+      late.result(),
       (error: unknown) => error instanceof EngineError && error.field === 'frames',
     );
   });

@@ -58,7 +58,8 @@ export type ToThread =
 
 export type FromThread =
   | { type: 'frame'; id: number; frame: ThreadFrame }
-  | { type: 'done'; id: number }
+  /** The run's metrics when the render started at frame 0 (measured as it went), else null. */
+  | { type: 'done'; id: number; metrics: RunMetrics | null }
   | { type: 'metrics'; id: number; metrics: RunMetrics }
   | { type: 'error'; id: number; error: ThreadError };
 

@@ -75,9 +75,12 @@ async function render(message: RenderRequest): Promise<void> {
     if (message.previousFrameKey) {
       previous = await imageToRgb8(await stored(message.previousFrameKey, 'frame'));
     }
+    // A render from frame 0 measures the run as it goes; a resumed one leaves it to the stored frames.
+    const meter = message.fromFrame === 0 ? engine.meter(spec) : undefined;
     for await (const frame of engine.render(spec, {
       fromFrame: message.fromFrame,
       signal: controller.signal,
+      meter,
     })) {
       const pixels = tensorToRgb8(frame.rgb);
       const [, , height, width] = frame.rgb.shape;
@@ -93,6 +96,7 @@ async function render(message: RenderRequest): Promise<void> {
       const [png, thumbnail] = [new Uint8Array(pngBytes), new Uint8Array(thumbnailBytes)];
       previous = pixels;
       const { index, alpha, noiseLevel, decodeMs } = frame;
+      meter?.frame(index, alpha, change, pixels);
       // This render's encoding time so far, on its first frame and again whenever it grew (frame 0
       // comes after the first keyframe's encoding, frame 1 after the others').
       const encoded = engine.stats.encodeMs - encodeBefore;
@@ -107,7 +111,7 @@ async function render(message: RenderRequest): Promise<void> {
         [png.buffer, thumbnail.buffer],
       );
     }
-    send({ type: 'done', id: message.id });
+    send({ type: 'done', id: message.id, metrics: meter ? await meter.result() : null });
   } catch (error) {
     sendError(message.id, error);
   } finally {

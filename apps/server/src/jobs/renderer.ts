@@ -15,6 +15,11 @@ import type {
 
 export interface RenderResult {
   frames: AsyncIterable<ThreadFrame>;
+  /**
+   * Set when the frames end: the run's metrics if the render started at frame 0 (measured as it
+   * went), else null (measure the stored frames).
+   */
+  metrics: RunMetrics | null;
 }
 
 /** A thread's error report as an error here: the engine's own class when it carries a code. */
@@ -26,8 +31,11 @@ function threadError({ message, code, field, missing }: ThreadError): Error {
 /** One render thread: its own engine (models, latent cache) and its own event loop. */
 class RenderThread {
   readonly worker: Worker;
-  /** Each render's frames, by its id on this thread. */
-  private readonly jobs = new Map<number, AsyncEventQueue<ThreadFrame>>();
+  /** Each render's frames and result, by its id on this thread. */
+  private readonly jobs = new Map<
+    number,
+    { frames: AsyncEventQueue<ThreadFrame>; result: RenderResult }
+  >();
   /** Measurements in flight, each answered by one message. */
   private readonly measures = new Map<
     number,
@@ -46,7 +54,7 @@ class RenderThread {
     this.worker.on('message', (message: FromThread) => this.receive(message));
     const failAll = (error: Error) => {
       this.exited = true;
-      for (const frames of this.jobs.values()) frames.fail(error);
+      for (const { frames } of this.jobs.values()) frames.fail(error);
       for (const measure of this.measures.values()) measure.reject(error);
       this.jobs.clear();
       this.measures.clear();
@@ -98,12 +106,13 @@ class RenderThread {
         this.send({ type: 'abort', id });
       }
     });
-    this.jobs.set(id, frames);
+    const result: RenderResult = { frames, metrics: null };
+    this.jobs.set(id, { frames, result });
     const { params, keyframes, workspaceId } = renderJob;
     this.send({ type: 'render', id, workspaceId, params, keyframes, fromFrame, previousFrameKey });
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
-    return { frames };
+    return result;
   }
 
   measure(renderJob: RenderJob, frames: StoredFrameRef[]): Promise<RunMetrics> {
@@ -130,8 +139,9 @@ class RenderThread {
       else if (message.type === 'error') measure.reject(threadError(message.error));
       return;
     }
-    const frames = this.jobs.get(message.id);
-    if (!frames) return;
+    const job = this.jobs.get(message.id);
+    if (!job) return;
+    const { frames, result } = job;
     if (message.type === 'frame') {
       frames.push(message.frame);
       return;
@@ -139,6 +149,7 @@ class RenderThread {
     this.jobs.delete(message.id);
     this.wakeIdle();
     if (message.type === 'done') {
+      result.metrics = message.metrics;
       frames.end();
     } else if (message.type === 'error') {
       frames.fail(threadError(message.error));

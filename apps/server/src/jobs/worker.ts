@@ -72,8 +72,8 @@ export async function renderJobFor(prisma: DbClient, run: RunRecord): Promise<Re
  * a job whose run another worker holds is handed back to be retried. A worker that loses its claim
  * (its heartbeat came too late) stops after the current frame. On stop the current frame of each
  * render is finished and stored, and the job handed back, so another worker resumes the run.
- * Once every frame is stored, the run's metrics are measured from the stored frames on a render
- * thread and recorded with SUCCEEDED.
+ * A render from frame 0 measures the run's metrics as it goes; a resumed run's are measured from
+ * its stored frames on a render thread, to the same figures. They are recorded with SUCCEEDED.
  */
 export class RunWorker {
   private readonly active = new Map<
@@ -210,7 +210,7 @@ export class RunWorker {
     }
     if (fromFrame < params.steps) {
       log.info({ runId, fromFrame, steps: params.steps }, 'rendering run');
-      const { frames } = await renderer.render(job, {
+      const rendered = await renderer.render(job, {
         fromFrame,
         previousFrameKey: fromFrame > 0 ? frameKey(runId, fromFrame - 1) : null,
         signal,
@@ -218,7 +218,7 @@ export class RunWorker {
       // This render's keyframe encoding time (it grows from frame 0 to frame 1), observed once.
       let encodeMs: number | undefined;
       try {
-        for await (const frame of frames) {
+        for await (const frame of rendered.frames) {
           // Canceled while this frame was on its way: store nothing more.
           if (signal.aborted) return 'ended';
           // One span per frame, in the trace of the request that created the run (pg-boss carries
@@ -251,7 +251,7 @@ export class RunWorker {
       if (signal.aborted) return 'ended';
       // The total runs from the run's start, across workers.
       await this.finish(runId, 'SUCCEEDED', {
-        metrics: await this.measure(job),
+        metrics: rendered.metrics ?? (await this.measure(job)),
         totalMs: Date.now() - startedAt.getTime(),
       });
       return 'ended';
