@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '@latent-lab/config';
 import { countFrames, createOrGetImage, createUser, createWorkspace, getRun } from '@latent-lab/db';
 import type { Actor } from '@latent-lab/domain';
+import pg from 'pg';
 import { pino } from 'pino';
 import { openRuntime, startWorker, type Runtime } from '../apps/server/src/runtime.ts';
 import { createServices } from '../apps/server/src/server.ts';
@@ -60,14 +61,15 @@ after(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-test('a cancel before the pick-up is logged as information, and nothing is rendered', async () => {
+/** An owner's actor in a new workspace, and two image records (their files are never read). */
+async function workspaceWithImages(label: string): Promise<{ actor: Actor; ids: string[] }> {
   const db = runtime.db.client;
   const user = await createUser(db, {
-    email: 'owner@example.com',
+    email: `${label}@example.com`,
     name: 'Owner',
     passwordHash: 'not-a-real-hash',
   });
-  const workspace = await createWorkspace(db, { name: 'Cancel race', ownerId: user.id });
+  const workspace = await createWorkspace(db, { name: label, ownerId: user.id });
   const actor: Actor = {
     userId: user.id,
     workspaceId: workspace.id,
@@ -76,30 +78,41 @@ test('a cancel before the pick-up is logged as information, and nothing is rende
     credentialId: randomUUID(),
   };
   const ids = await Promise.all(
-    ['a', 'b'].map(async (label) => {
+    ['a', 'b'].map(async (name) => {
       const { image } = await createOrGetImage(db, {
         workspaceId: workspace.id,
         createdById: user.id,
-        sha256: label.repeat(64),
-        originalName: `${label}.png`,
+        sha256: name.repeat(64),
+        originalName: `${name}.png`,
         mimeType: 'image/png',
         width: 64,
         height: 64,
         byteSize: 1,
-        storageKey: `images/${label}.png`,
+        storageKey: `images/${name}.png`,
       });
       return image.id;
     }),
   );
+  return { actor, ids };
+}
+
+/** Resolves at the first log line about the run. */
+function firstLineAbout(runId: string): Promise<void> {
+  return new Promise<void>((resolve) =>
+    waiting.push({ match: (line) => line.runId === runId, resolve }),
+  );
+}
+
+test('a cancel before the pick-up is logged as information, and nothing is rendered', async () => {
+  const db = runtime.db.client;
+  const { actor, ids } = await workspaceWithImages('canceled');
   const services = createServices(runtime);
   const run = await services.runs.create(actor, {
     params: { model: 'taef2', keyframes: ids, steps: 3, width: 64, height: 64, seed: 1 },
   });
   await services.runs.cancel(actor, run.id);
 
-  const pickedUp = new Promise<void>((resolve) =>
-    waiting.push({ match: (line) => line.runId === run.id, resolve }),
-  );
+  const pickedUp = firstLineAbout(run.id);
   const stopWorker = await startWorker(runtime);
   try {
     await pickedUp;
@@ -113,5 +126,47 @@ test('a cancel before the pick-up is logged as information, and nothing is rende
   );
   assert.equal(lines.filter((line) => line.level >= 50).length, 0, 'no error was logged');
   assert.equal((await getRun(db, run.id))?.status, 'CANCELED');
+  assert.equal(await countFrames(db, run.id), 0);
+});
+
+test('a run that cannot start after the pick-up stops the render begun alongside, and stores nothing', async () => {
+  const db = runtime.db.client;
+  const { actor, ids } = await workspaceWithImages('refused');
+  const services = createServices(runtime);
+  const run = await services.runs.create(actor, {
+    params: { model: 'taef2', keyframes: ids, steps: 3, width: 64, height: 64, seed: 1 },
+  });
+  // The worker reads the run QUEUED and starts its render, then its update to RUNNING matches no
+  // row: the same outcome as a cancel landing between the two.
+  const sql = new pg.Client({ connectionString: database.url });
+  await sql.connect();
+  try {
+    await sql.query(`
+      CREATE FUNCTION refuse_start() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.status = 'RUNNING' THEN RETURN NULL; END IF;
+        RETURN NEW;
+      END $$`);
+    await sql.query(
+      `CREATE TRIGGER refuse_start BEFORE UPDATE ON "Run" FOR EACH ROW
+       WHEN (OLD.id = '${run.id}') EXECUTE FUNCTION refuse_start()`,
+    );
+  } finally {
+    await sql.end();
+  }
+  const pickedUp = firstLineAbout(run.id);
+  const stopWorker = await startWorker(runtime);
+  try {
+    await pickedUp;
+  } finally {
+    // Waits for every render the worker began: one left running would keep this from returning.
+    await stopWorker();
+  }
+  assert.deepEqual(
+    lines.filter((line) => line.runId === run.id).map((line) => [line.level, line.msg]),
+    [[30, 'run was canceled before a worker picked it up']],
+  );
+  assert.equal(lines.filter((line) => line.level >= 50).length, 0, 'no error was logged');
+  assert.equal((await getRun(db, run.id))?.status, 'QUEUED');
   assert.equal(await countFrames(db, run.id), 0);
 });

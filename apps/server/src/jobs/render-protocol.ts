@@ -61,6 +61,8 @@ export type FromThread =
   /** The run's metrics when the render started at frame 0 (measured as it went), else null. */
   | { type: 'done'; id: number; metrics: RunMetrics | null }
   | { type: 'metrics'; id: number; metrics: RunMetrics }
+  /** The warm-up ended (failed or not). */
+  | { type: 'warmed' }
   | { type: 'error'; id: number; error: ThreadError };
 
 /** A failure on a render thread: the engine's code and field, or which stored file is missing. */

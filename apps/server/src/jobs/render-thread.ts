@@ -141,6 +141,7 @@ port.on('message', (message: ToThread) => {
     engine
       .vae(message.model, 'auto')
       .then((vae) => vae.prepare(message.height, message.width))
-      .catch(() => {});
+      .catch(() => {})
+      .finally(() => send({ type: 'warmed' }));
   else renders.get(message.id)?.abort();
 });

@@ -45,6 +45,8 @@ class RenderThread {
   private readonly draining = new Set<number>();
   private idleWaiters: (() => void)[] = [];
   private nextId = 1;
+  /** The warm-up is running (a decode: terminating the thread then would abort the process). */
+  private warming = false;
   exited = false;
 
   constructor(options: RenderThreadOptions) {
@@ -67,12 +69,27 @@ class RenderThread {
 
   /** Runs nothing, not even a decode still finishing for a render that was stopped. */
   get free(): boolean {
-    return !this.exited && !this.busy;
+    return !this.exited && !this.rendering;
   }
 
   /** A render, the last decode of a stopped one, or a measurement is in flight. */
-  private get busy(): boolean {
+  private get rendering(): boolean {
     return this.jobs.size > 0 || this.draining.size > 0 || this.measures.size > 0;
+  }
+
+  /** Rendering or warming up: not to be terminated. A render may start during the warm-up. */
+  private get busy(): boolean {
+    return this.rendering || this.warming;
+  }
+
+  /**
+   * Loads the model and runs it once on a blank frame of the default size, so the first run pays
+   * for neither; the thread is busy until it reports back.
+   */
+  warm(model: string): void {
+    const { width, height } = withOptionDefaults<{ width?: number; height?: number }>({});
+    this.warming = true;
+    this.send({ type: 'warm', model, width: width!, height: height! });
   }
 
   /**
@@ -130,6 +147,11 @@ class RenderThread {
   }
 
   private receive(message: FromThread): void {
+    if (message.type === 'warmed') {
+      this.warming = false;
+      this.wakeIdle();
+      return;
+    }
     if (message.type !== 'frame' && this.draining.delete(message.id)) this.wakeIdle();
     const measure = this.measures.get(message.id);
     if (measure) {
@@ -204,15 +226,9 @@ export class ThreadRenderer {
    * the model load.
    */
   warm(model: string): void {
-    const { width, height } = withOptionDefaults<{ width?: number; height?: number }>({});
     while (this.threads.length < this.size) {
       const thread = new RenderThread(this.options);
-      thread.worker.postMessage({
-        type: 'warm',
-        model,
-        width: width!,
-        height: height!,
-      } satisfies ToThread);
+      thread.warm(model);
       this.threads.push(thread);
     }
   }

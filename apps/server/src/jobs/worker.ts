@@ -172,7 +172,7 @@ export class RunWorker {
     const { prisma, renderer, bus, log, metrics } = this.options;
     const { runId, params, workspaceId } = job;
     const renderLabels = Metrics.renderLabels(params);
-    const run = await getRun(prisma, runId);
+    const [run, fromFrame] = await Promise.all([getRun(prisma, runId), countFrames(prisma, runId)]);
     if (!run || isFinished(run.status)) {
       // Canceled (or deleted) before this pick-up: nothing to render, and nothing went wrong. A
       // run that ended otherwise was finished by an earlier job of its own.
@@ -181,40 +181,57 @@ export class RunWorker {
       return 'ended';
     }
     if (this.stopping) return 'handed-back';
-    const fromFrame = await countFrames(prisma, runId);
+    // The render thread starts on the run's first frame now, while the run becomes RUNNING (a first
+    // decode takes far longer than that update: 12-30 ms, 2 of them published): frames are stored
+    // only after it, and a run that cannot start stops its render before any is.
+    const notStarted = new AbortController();
+    const rendering =
+      fromFrame < params.steps
+        ? renderer.render(job, {
+            fromFrame,
+            previousFrameKey: fromFrame > 0 ? frameKey(runId, fromFrame - 1) : null,
+            signal: AbortSignal.any([signal, notStarted.signal]),
+          })
+        : undefined;
     let startedAt = run.startedAt ?? new Date();
-    if (run.status !== 'RUNNING') {
-      // Only a QUEUED run starts. One canceled (or deleted) before this pick-up, however close the
-      // race, is refused here by the data layer: nothing to render, and nothing went wrong.
-      try {
-        startedAt =
-          (await setRunStatus(prisma, runId, 'RUNNING', { from: ['QUEUED'] })).startedAt ??
-          startedAt;
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === 'STATUS_CONFLICT' || code === 'NOT_FOUND') {
-          log.info({ runId }, 'run was canceled before a worker picked it up');
-          return 'ended';
+    let started = false;
+    try {
+      if (run.status !== 'RUNNING') {
+        // Only a QUEUED run starts. One canceled (or deleted) before this pick-up, however close
+        // the race, is refused here by the data layer: nothing to render, and nothing went wrong.
+        try {
+          startedAt =
+            (await setRunStatus(prisma, runId, 'RUNNING', { from: ['QUEUED'] })).startedAt ??
+            startedAt;
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (code === 'STATUS_CONFLICT' || code === 'NOT_FOUND') {
+            log.info({ runId }, 'run was canceled before a worker picked it up');
+            return 'ended';
+          }
+          throw error;
         }
-        throw error;
+        await bus.publish({
+          type: 'status',
+          runId,
+          status: 'RUNNING',
+          error: null,
+          done: fromFrame,
+          total: params.steps,
+        });
+        await bus.publish({ type: 'run', kind: 'UPDATED', runId, workspaceId });
       }
-      await bus.publish({
-        type: 'status',
-        runId,
-        status: 'RUNNING',
-        error: null,
-        done: fromFrame,
-        total: params.steps,
-      });
-      await bus.publish({ type: 'run', kind: 'UPDATED', runId, workspaceId });
+      started = true;
+    } finally {
+      if (!started) {
+        notStarted.abort();
+        // Whatever the render did meanwhile is not this run's concern.
+        rendering?.catch(() => {});
+      }
     }
-    if (fromFrame < params.steps) {
+    if (rendering) {
       log.info({ runId, fromFrame, steps: params.steps }, 'rendering run');
-      const rendered = await renderer.render(job, {
-        fromFrame,
-        previousFrameKey: fromFrame > 0 ? frameKey(runId, fromFrame - 1) : null,
-        signal,
-      });
+      const rendered = await rendering;
       // This render's keyframe encoding time (it grows from frame 0 to frame 1), observed once.
       let encodeMs: number | undefined;
       try {
