@@ -147,6 +147,8 @@ try {
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Listened for from the start: the subscribers may be done before createRun's answer arrives.
+  const exited = once(subscriberProcess, 'exit') as Promise<[number]>;
   let output = '';
   subscriberProcess.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -165,7 +167,7 @@ try {
     height: 128,
     seed: 5,
   });
-  const [exitCode] = (await once(subscriberProcess, 'exit')) as [number];
+  const [exitCode] = await exited;
   if (exitCode !== 0) throw new Error(`subscriber process failed (${exitCode})`);
   const received = JSON.parse(output) as { index: number; at: number; listeningSince: number }[];
   const db = await openDatabase({ databaseUrl: database.url, dataDir });
