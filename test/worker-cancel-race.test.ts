@@ -103,6 +103,25 @@ function firstLineAbout(runId: string): Promise<void> {
   );
 }
 
+/**
+ * Starts a worker, stops it after its first line about the run (stopping waits for every render it
+ * began), and checks that line was the information that the run could not start, and no error.
+ */
+async function pickUpAndStop(runId: string): Promise<void> {
+  const pickedUp = firstLineAbout(runId);
+  const stopWorker = await startWorker(runtime);
+  try {
+    await pickedUp;
+  } finally {
+    await stopWorker();
+  }
+  assert.deepEqual(
+    lines.filter((line) => line.runId === runId).map((line) => [line.level, line.msg]),
+    [[30, 'run was canceled before a worker picked it up']],
+  );
+  assert.equal(lines.filter((line) => line.level >= 50).length, 0, 'no error was logged');
+}
+
 test('a cancel before the pick-up is logged as information, and nothing is rendered', async () => {
   const db = runtime.db.client;
   const { actor, ids } = await workspaceWithImages('canceled');
@@ -112,19 +131,7 @@ test('a cancel before the pick-up is logged as information, and nothing is rende
   });
   await services.runs.cancel(actor, run.id);
 
-  const pickedUp = firstLineAbout(run.id);
-  const stopWorker = await startWorker(runtime);
-  try {
-    await pickedUp;
-  } finally {
-    await stopWorker();
-  }
-  const about = lines.filter((line) => line.runId === run.id);
-  assert.deepEqual(
-    about.map((line) => [line.level, line.msg]),
-    [[30, 'run was canceled before a worker picked it up']],
-  );
-  assert.equal(lines.filter((line) => line.level >= 50).length, 0, 'no error was logged');
+  await pickUpAndStop(run.id);
   assert.equal((await getRun(db, run.id))?.status, 'CANCELED');
   assert.equal(await countFrames(db, run.id), 0);
 });
@@ -154,19 +161,7 @@ test('a run that cannot start after the pick-up stops the render begun alongside
   } finally {
     await sql.end();
   }
-  const pickedUp = firstLineAbout(run.id);
-  const stopWorker = await startWorker(runtime);
-  try {
-    await pickedUp;
-  } finally {
-    // Waits for every render the worker began: one left running would keep this from returning.
-    await stopWorker();
-  }
-  assert.deepEqual(
-    lines.filter((line) => line.runId === run.id).map((line) => [line.level, line.msg]),
-    [[30, 'run was canceled before a worker picked it up']],
-  );
-  assert.equal(lines.filter((line) => line.level >= 50).length, 0, 'no error was logged');
+  await pickUpAndStop(run.id);
   assert.equal((await getRun(db, run.id))?.status, 'QUEUED');
   assert.equal(await countFrames(db, run.id), 0);
 });
