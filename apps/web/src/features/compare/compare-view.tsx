@@ -1,9 +1,9 @@
 'use client';
 import { useCallback } from 'react';
 import Link from 'next/link';
-import { useQueryStates } from 'nuqs';
 import { CopyLinkButton } from '../../components/copy-button.tsx';
 import { canCreate } from '../../lib/roles.ts';
+import { useUrlView } from '../../lib/url-view.ts';
 import { useRole } from '../../shell/session.tsx';
 import { SaveReport } from '../reports/save-report.tsx';
 import { ComparePlayer } from './compare-player.tsx';
@@ -18,11 +18,11 @@ import {
 
 /** The compare page: the whole view lives in the URL, so a copied link reopens it. */
 export function CompareView() {
-  const [url, setUrl] = useQueryStates(compareParams, { history: 'replace' });
+  const [url, setUrl] = useUrlView(compareParams);
   const role = useRole();
   const initial = viewOfUrl(url);
   const ids = initial.runIds;
-  const writeUrl = useCallback((view: View) => void setUrl(urlOfView(view)), [setUrl]);
+  const writeUrl = useCallback((view: View) => setUrl(urlOfView(view)), [setUrl]);
 
   if (ids.length < 2) {
     return (
