@@ -121,18 +121,18 @@ export async function closeDashboard(dashboard: Dashboard | undefined): Promise<
 }
 
 /**
- * Waits until the run history lists the runs of `query` (its `data-shown-for`). Only the visible
- * list counts: CI once saw a second, hidden copy of the page with the same list (a strict-mode
- * violation). An empty list is hidden itself, so with `empty` any copy in the page will do.
+ * Waits until the run history lists the runs of `query` (its `data-shown-for`). One list only: a
+ * second, hidden copy (a streamed Suspense segment beside the hydrated page, which CI once saw) is
+ * a strict-mode violation. An empty list has no height, so with `empty` it need only be there.
  */
 export async function waitForHistory(
   page: Page,
   query: string,
   options: { empty?: boolean } = {},
 ): Promise<void> {
-  const lists = page.locator(`[data-shown-for="${query}"]`);
-  if (options.empty) await lists.first().waitFor({ state: 'attached' });
-  else await lists.filter({ visible: true }).waitFor();
+  await page
+    .locator(`[data-shown-for="${query}"]`)
+    .waitFor({ state: options.empty ? 'attached' : 'visible' });
 }
 
 /** Saves a full-page screenshot as test-output/screenshots/<name>.png. */

@@ -34,10 +34,13 @@ async function noScriptPage(token: string, workspaceId?: string) {
   return { context, noScript: await context.newPage() };
 }
 
-/** The names of the rows in the page's HTML as it is now. */
+/**
+ * The names of the rows the page shows now. Visible rows only: rows streamed after the shell wait
+ * in a hidden segment that only the page's scripts reveal.
+ */
 async function rowNames(target = page): Promise<string[]> {
   return target
-    .locator('li.run-row')
+    .locator('li.run-row:visible')
     .evaluateAll((rows) => rows.map((row) => (row.textContent ?? '').trim()));
 }
 

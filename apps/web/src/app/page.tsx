@@ -1,4 +1,3 @@
-import { Suspense } from 'react';
 import { RunsDocument } from '../gql/graphql.ts';
 import { RunsView } from '../features/runs/runs-view.tsx';
 import { loadRunsParams, toRunsVariables } from '../features/runs/run-filters.ts';
@@ -7,7 +6,9 @@ import { WithInitialData } from '../shell/session.tsx';
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
-// The filters live in the URL; the first page of runs for them is in the server's HTML.
+// The filters live in the URL; the first page of runs for them is in the server's HTML. No
+// Suspense boundary: under one, the rows could stream in after the shell as a hidden segment, which
+// a visitor without JavaScript never sees and which sat beside the hydrated copy for a moment.
 export default async function RunsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const { after: trail, ...filters } = loadRunsParams(await searchParams);
   const initial = await pageData(RunsDocument, (session) =>
@@ -15,10 +16,8 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     toRunsVariables(filters, trail.at(-1) ?? null, undefined, session.me.id),
   );
   return (
-    <Suspense fallback={<p className="muted">Loading runs…</p>}>
-      <WithInitialData initial={initial}>
-        <RunsView />
-      </WithInitialData>
-    </Suspense>
+    <WithInitialData initial={initial}>
+      <RunsView />
+    </WithInitialData>
   );
 }

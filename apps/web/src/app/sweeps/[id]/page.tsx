@@ -1,15 +1,11 @@
-import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import { SweepView } from '../../../features/sweeps/sweep-view.tsx';
 
 export const metadata: Metadata = { title: 'Sweep' };
 
-// The tab, frame and plot live in the URL (nuqs), which needs a Suspense boundary.
+// The tab, frame and plot live in the URL (nuqs). Every page is rendered per request, so reading
+// the URL needs no Suspense boundary, and one would let the view stream in a hidden segment.
 export default async function SweepPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return (
-    <Suspense fallback={<p className="muted">Loading…</p>}>
-      <SweepView sweepId={id} />
-    </Suspense>
-  );
+  return <SweepView sweepId={id} />;
 }
