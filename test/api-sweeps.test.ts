@@ -162,7 +162,7 @@ describe('sweeps', () => {
     assert.deepEqual(await counts(), before);
   });
 
-  test('the axes themselves: unknown, duplicate, empty, too many, too large, bad base', async () => {
+  test('the axes themselves: unknown, duplicate, a repeated value, empty, too many, too large, bad base', async () => {
     const before = await counts();
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ axes: [{ field: 'colour', values: [1] }] }, 'axes[0].field', /unknown option "colour"/],
@@ -175,6 +175,11 @@ describe('sweeps', () => {
         },
         'axes[1].field',
         /seed is already axis 0/,
+      ],
+      [
+        { axes: [{ field: 'seed', values: [7, 8, 7] }] },
+        'axes[0].values[2]',
+        /^axes\[0\]\.values\[2\]: 7 is already value 0 of this axis$/,
       ],
       [{ axes: [{ field: 'seed', values: [] }] }, 'axes[0].values', /at least one value/],
       [{ axes: [] }, 'axes', /1 to 3 axes, got 0/],

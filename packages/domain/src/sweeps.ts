@@ -58,6 +58,18 @@ function axesIssues(axes: readonly SweepAxis[]): FieldIssue[] {
         field: `axes[${index}].values`,
         message: `axes[${index}].values: an axis needs at least one value`,
       });
+    // A repeated value would render the same run twice and make two cells of the grid one.
+    const seen = axis.values.map((value) => JSON.stringify(value));
+    seen.forEach((value, valueIndex) => {
+      const firstIndex = seen.indexOf(value);
+      if (firstIndex < valueIndex) {
+        const valueField = `axes[${index}].values[${valueIndex}]`;
+        issues.push({
+          field: valueField,
+          message: `${valueField}: ${value} is already value ${firstIndex} of this axis`,
+        });
+      }
+    });
   });
   const cells = axes.reduce((product, axis) => product * axis.values.length, 1);
   if (cells > MAX_SWEEP_CELLS)

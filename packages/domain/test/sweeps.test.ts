@@ -62,4 +62,28 @@ describe('sweeps', () => {
       ]);
     }
   });
+
+  test('a value repeated on an axis is refused at the repeat, before any run is checked', () => {
+    try {
+      parseSweep(
+        { base },
+        [
+          { field: 'noise.level', values: [0.5, 0, 0.5] },
+          { field: 'easing', values: ['linear', 'linear'] },
+        ],
+        DEFAULT_RUN_LIMITS,
+      );
+      assert.fail('expected a DomainError');
+    } catch (error) {
+      assert.ok(error instanceof DomainError);
+      assert.equal(error.code, 'INVALID_INPUT');
+      assert.deepEqual(
+        error.issues.map((issue) => issue.message),
+        [
+          'axes[0].values[2]: 0.5 is already value 0 of this axis',
+          'axes[1].values[1]: "linear" is already value 0 of this axis',
+        ],
+      );
+    }
+  });
 });
