@@ -3,6 +3,7 @@
 // page can only show what the server rendered; with it on, the page hydrates and stays live.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { CREATE_RUN, gqlOk, joinWorkspace, uploadPhoto, PHOTOS } from '../helpers/api.ts';
 import { closeDashboard, DESKTOP, newSignedInContext, openDashboard } from './browser.ts';
 
@@ -117,6 +118,29 @@ describe('the Runs page rendered on the server', () => {
       assert.ok(!(await noScript.content()).includes('second lab gamma'));
     } finally {
       await context.close();
+    }
+  });
+
+  test('an API that cannot answer does not hold the page: the HTML comes without rows, then the browser fetches them', async () => {
+    const admin = new pg.Client({ connectionString: testServer.database.url });
+    await admin.connect();
+    let locked = false;
+    try {
+      // Every read of runs waits for this lock, the query for the first HTML's rows included.
+      await admin.query('BEGIN');
+      await admin.query('LOCK TABLE "Run" IN ACCESS EXCLUSIVE MODE');
+      locked = true;
+      // The server gives up on the rows after SERVER_FETCH_TIMEOUT_MS (10 s); this bounds the wait.
+      const response = await page.goto('/', { timeout: 60_000 });
+      assert.equal(response?.status(), 200);
+      assert.deepEqual(await rowNames(), [], 'no rows while the lock is held');
+      await admin.query('ROLLBACK');
+      locked = false;
+      await page.locator('li.run-row', { hasText: 'server rendered alpha' }).waitFor();
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      if (locked) await admin.query('ROLLBACK');
+      await admin.end();
     }
   });
 

@@ -19,6 +19,13 @@ import { pickWorkspace, WORKSPACE_COOKIE } from '../lib/workspace-store.ts';
 /** The dashboard's HTTP-only session cookie (apps/server/src/request-auth.ts). */
 const SESSION_COOKIE = 'latent_lab_session';
 
+/**
+ * How long the first HTML waits for one of its queries. Past it the page is rendered without that
+ * data and the browser fetches it, as it does after any error here: an API that hangs (a locked
+ * table, a stalled database) must not hang the page with it.
+ */
+export const SERVER_FETCH_TIMEOUT_MS = 10_000;
+
 /** Query results for the client's cache, and the workspace they belong to. */
 export interface InitialData {
   workspaceId: string | null;
@@ -49,6 +56,15 @@ async function prefetch<Data, Variables extends AnyVariables>(
       },
     },
     exchanges: [ssr, fetchExchange],
+    // urql sets its own abort signal on each request, so the deadline joins it here.
+    fetch: (input, init) =>
+      fetch(input, {
+        ...init,
+        signal: AbortSignal.any([
+          ...(init?.signal ? [init.signal] : []),
+          AbortSignal.timeout(SERVER_FETCH_TIMEOUT_MS),
+        ]),
+      }),
   });
   const result = await client.query(query, variables).toPromise();
   return { data: result.data, state: ssr.extractData() };
