@@ -39,7 +39,16 @@ const {
   pairs,
 } = numberOptions({ size: 512, subscribers: 50, runs: 10_000, pairs: 3 });
 
-const testServer = await startTestServer({ name: 'bench', workerInProcess: true });
+const defaults = loadConfig({});
+// The subscribers all sign in with the owner's token: one user's socket limit must let them all in.
+const testServer = await startTestServer({
+  name: 'bench',
+  workerInProcess: true,
+  sockets: {
+    ...defaults.sockets,
+    maxSocketsPerUser: Math.max(defaults.sockets.maxSocketsPerUser, subscriberCount),
+  },
+});
 const { server, database, dataDir } = testServer;
 const config = loadConfig(process.env);
 try {
