@@ -318,7 +318,9 @@ describe('authority ends on open sockets at once', { timeout: 10 * 60_000 }, () 
   test('an API token revoked: its sockets close with 4401, the same person’s session stays', async () => {
     const person = await member('MEMBER');
     const session = await watching(server.url, person.token);
+    // Two sockets of the token on one process: one re-check serves both, and both close.
     const token = await watching(other.url, person.apiToken);
+    const sameToken = await watching(other.url, person.apiToken);
     await gqlOk(
       server.url,
       'mutation ($id: ID!) { revokeApiToken(id: $id) }',
@@ -327,7 +329,10 @@ describe('authority ends on open sockets at once', { timeout: 10 * 60_000 }, () 
         token: person.token,
       },
     );
-    await assertCut(session, [[token, 4401]]);
+    await assertCut(session, [
+      [token, 4401],
+      [sameToken, 4401],
+    ]);
     session.close();
   });
 

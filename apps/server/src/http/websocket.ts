@@ -48,9 +48,15 @@ export const CLOSE_TOO_MANY_SOCKETS = 4429;
 interface OpenSocket {
   socket: WebSocket;
   auth: RequestAuth & { identity: Identity };
-  /** A re-check that has not started yet, shared by the events that arrive before it starts. */
-  nextCheck: Promise<boolean> | null;
 }
+
+/** What a re-check found: the credential's identity now, or the code to close its sockets with. */
+type Verdict =
+  { identity: Identity } | { close: typeof CLOSE_UNAUTHORIZED | typeof CLOSE_FORBIDDEN };
+
+/** Sockets with the same key have the same authority: one credential in one workspace. */
+const authorityKey = ({ identity, workspaceId }: OpenSocket['auth']): string =>
+  `${identity.via}:${identity.credentialId}:${workspaceId ?? ''}`;
 
 /**
  * A page on another site must not use a visitor's cookie to open a socket here: a browser always
@@ -74,7 +80,8 @@ export function originAllowed(request: IncomingMessage, allowed: readonly string
  * session or token is gone) or 4403 (no longer a member of the socket's workspace); after a LISTEN
  * reconnect every socket is. And before each subscription event is sent the same check runs, so an
  * event published after a revocation is never delivered under it, whichever notification arrives
- * first. Each operation on a socket reads the current role (GraphQLContext.actor).
+ * first; one read per credential and workspace serves the events queued before it starts. Each
+ * operation on a socket reads the current role (GraphQLContext.actor).
  *
  * Bounded: at most limits.maxSubscriptionsPerSocket operations at once per socket (one more is
  * refused with QUOTA_EXCEEDED) and limits.maxSocketsPerUser open sockets per user in this process
@@ -95,35 +102,52 @@ export function serveWebSockets(options: WebSocketOptions): {
   const opened = new WeakMap<object, OpenSocket>();
   const byUser = new Map<string, Set<OpenSocket>>();
 
-  /** Whether the socket still has its authority; if not, it is closed with the reason's code. */
-  const recheck = async (open: OpenSocket): Promise<boolean> => {
-    const identity = await services.accounts.current(open.auth.identity);
-    if (!identity) {
-      open.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
-      return false;
-    }
-    if (open.auth.workspaceId) {
+  /** The authority of a socket's credential in its workspace, as the database has it now. */
+  const verdictOf = async (auth: OpenSocket['auth']): Promise<Verdict> => {
+    const identity = await services.accounts.current(auth.identity);
+    if (!identity) return { close: CLOSE_UNAUTHORIZED };
+    if (auth.workspaceId) {
       try {
-        if (!(await services.accounts.actor(identity, open.auth.workspaceId))) {
-          open.socket.close(CLOSE_FORBIDDEN, 'Forbidden');
-          return false;
-        }
+        if (!(await services.accounts.actor(identity, auth.workspaceId)))
+          return { close: CLOSE_FORBIDDEN };
       } catch (error) {
         if (!(error instanceof DomainError && error.kind === 'forbidden')) throw error;
-        open.socket.close(CLOSE_FORBIDDEN, 'Forbidden');
-        return false;
+        return { close: CLOSE_FORBIDDEN };
       }
     }
-    open.auth.identity = identity;
+    return { identity };
+  };
+  /** Whether the socket keeps its authority; if not, it is closed with the verdict's code. */
+  const apply = (open: OpenSocket, verdict: Verdict): boolean => {
+    if ('close' in verdict) {
+      open.socket.close(
+        verdict.close,
+        verdict.close === CLOSE_UNAUTHORIZED ? 'Unauthorized' : 'Forbidden',
+      );
+      return false;
+    }
+    open.auth.identity = verdict.identity;
     return true;
   };
-  /** One check for every event queued before it starts: it reads the database after all of them. */
-  const checkBeforeSending = (open: OpenSocket): Promise<boolean> => {
-    open.nextCheck ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      open.nextCheck = null;
-      return recheck(open);
-    });
-    return open.nextCheck;
+  const recheck = async (open: OpenSocket): Promise<boolean> =>
+    apply(open, await verdictOf(open.auth));
+  /**
+   * Re-checks that have not started yet, by authority: one read serves every event queued before
+   * it starts, on every socket of that credential and workspace (an event fanned out to 50 sockets
+   * of one user was 50 reads of the same rows), and it reads the database after all of them.
+   */
+  const waiting = new Map<string, Promise<Verdict>>();
+  const checkBeforeSending = async (open: OpenSocket): Promise<boolean> => {
+    const key = authorityKey(open.auth);
+    let check = waiting.get(key);
+    if (!check) {
+      check = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        waiting.delete(key);
+        return verdictOf(open.auth);
+      });
+      waiting.set(key, check);
+    }
+    return apply(open, await check);
   };
   const recheckAll = (sockets: Iterable<OpenSocket>): void => {
     for (const open of [...sockets]) recheck(open).catch(options.onUnexpected);
@@ -176,7 +200,6 @@ export function serveWebSockets(options: WebSocketOptions): {
             workspaceId: actor?.workspaceId ?? named,
             address: options.clientAddress(request),
           },
-          nextCheck: null,
         };
         opened.set(ctx, open);
         mine.add(open);
