@@ -1,12 +1,16 @@
 // Subscriber side of bench/api.ts, in its own process as real clients would be: N graphql-ws
 // clients wait for the next run to be created, follow its runProgress, and print each frame's
 // receive time (and when each client started listening) as JSON on stdout.
-// Usage: tsx bench/api-subscribers.ts <server url> <subscriber count> <bearer token>
+// Usage: tsx bench/api-subscribers.ts <server url> <subscriber count> <bearer tokens, comma separated>
 import { collectProgress, wsClient } from '../test/helpers/api.ts';
 
-const [url, countText, token] = process.argv.slice(2);
+const [url, countText, tokenList] = process.argv.slice(2);
 const count = Number(countText);
-const clients = Array.from({ length: count }, () => wsClient(url!, { token: token ?? null }));
+const tokens = tokenList!.split(',');
+// The tokens in turn: subscriber i signs in as user i modulo their number.
+const clients = Array.from({ length: count }, (_, i) =>
+  wsClient(url!, { token: tokens[i % tokens.length]! }),
+);
 const receipts: { index: number; at: number; listeningSince: number }[] = [];
 
 const connected = Promise.all(

@@ -1,10 +1,11 @@
 // API benchmark (npm run bench:api): prints the three figures of the run-service issue; asserts nothing.
 //   1. wall time of a 10-frame run through the API (createRun -> final status over graphql-ws)
 //      against the same run through the engine alone (render + PNG encode), both warm;
-//   2. delay from a frame being stored (its row's createdAt) to each of 50 subscribers receiving it;
+//   2. delay from a frame being stored (its row's createdAt) to each of 50 subscribers receiving it
+//      (signed in as --users people: the owner and viewers, the sockets shared out in turn);
 //   3. p95 of the `runs` history query with 10,000 runs in the database.
 // Runs on the local PostgreSQL (a throwaway database), worker in process.
-// Usage: npm run bench:api [-- --size 512 --subscribers 50 --runs 10000 --pairs 3]
+// Usage: npm run bench:api [-- --size 512 --subscribers 50 --users 1 --runs 10000 --pairs 3]
 //   --pairs: API and engine runs of figure 1, taken in turn (more pairs, a firmer median)
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +26,7 @@ import {
   collectProgress,
   createRun,
   gqlOk,
+  joinWorkspace,
   PHOTOS,
   startTestServer,
   uploadPhotos,
@@ -35,18 +37,22 @@ import { numberOptions, percentile } from './stats.ts';
 const {
   size,
   subscribers: subscriberCount,
+  users: userCount,
   runs: historyRuns,
   pairs,
-} = numberOptions({ size: 512, subscribers: 50, runs: 10_000, pairs: 3 });
+} = numberOptions({ size: 512, subscribers: 50, users: 1, runs: 10_000, pairs: 3 });
 
 const defaults = loadConfig({});
-// The subscribers all sign in with the owner's token: one user's socket limit must let them all in.
+// The subscribers share --users tokens: one user's socket limit must let their share in.
 const testServer = await startTestServer({
   name: 'bench',
   workerInProcess: true,
   sockets: {
     ...defaults.sockets,
-    maxSocketsPerUser: Math.max(defaults.sockets.maxSocketsPerUser, subscriberCount),
+    maxSocketsPerUser: Math.max(
+      defaults.sockets.maxSocketsPerUser,
+      Math.ceil(subscriberCount / userCount),
+    ),
   },
 });
 const { server, database, dataDir } = testServer;
@@ -144,6 +150,13 @@ try {
   // 2. Frame delivery delay to 50 concurrent subscribers, each its own WebSocket, in another
   // process (as clients are): per subscriber, frames stored after its first event (the run's status,
   // sent once it listens live) count; earlier ones came from the replay of stored frames.
+  const db = await openDatabase({ databaseUrl: database.url, dataDir });
+  // The owner's workspace: the viewers join it, and figure 3's runs belong to it.
+  const [workspace] = await listMemberships(db.client, testServer.owner.user.id);
+  if (!workspace) throw new Error('the test server owner has no workspace');
+  const tokens = [testServer.owner.token];
+  while (tokens.length < userCount)
+    tokens.push((await joinWorkspace(server.url, workspace.id, 'VIEWER')).token);
   const subscriberProcess = spawn(
     process.execPath,
     [
@@ -152,7 +165,7 @@ try {
       fileURLToPath(new URL('./api-subscribers.ts', import.meta.url)),
       server.url,
       String(subscriberCount),
-      testServer.owner.token,
+      tokens.join(','),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -179,7 +192,6 @@ try {
   const [exitCode] = await exited;
   if (exitCode !== 0) throw new Error(`subscriber process failed (${exitCode})`);
   const received = JSON.parse(output) as { index: number; at: number; listeningSince: number }[];
-  const db = await openDatabase({ databaseUrl: database.url, dataDir });
   const stored = new Map(
     (await listFrames(db.client, run.id)).map((frame) => [frame.index, frame.createdAt.getTime()]),
   );
@@ -187,7 +199,7 @@ try {
     .filter((item) => stored.get(item.index)! > item.listeningSince)
     .map((item) => item.at - stored.get(item.index)!);
   console.log(
-    `\n## frame stored -> received, ${subscriberCount} subscribers, ${delays.length} deliveries`,
+    `\n## frame stored -> received, ${subscriberCount} subscribers of ${userCount} user(s), ${delays.length} deliveries`,
   );
   console.log(
     `p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms (target p99 <= 50 ms; clock resolution 1 ms)`,
@@ -197,9 +209,6 @@ try {
   // 3. History query over 10,000 runs.
   const statuses = ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUCCEEDED'] as const;
   const now = Date.now();
-  // The runs belong to the owner's workspace, the one the history query reads.
-  const [workspace] = await listMemberships(db.client, testServer.owner.user.id);
-  if (!workspace) throw new Error('the test server owner has no workspace');
   for (let start = 0; start < historyRuns; start += 1000) {
     const batch = Array.from({ length: Math.min(1000, historyRuns - start) }, (_, j) => {
       const i = start + j;

@@ -132,22 +132,29 @@ export function serveWebSockets(options: WebSocketOptions): {
   const recheck = async (open: OpenSocket): Promise<boolean> =>
     apply(open, await verdictOf(open.auth));
   /**
-   * Re-checks that have not started yet, by authority: one read serves every event queued before
-   * it starts, on every socket of that credential and workspace (an event fanned out to 50 sockets
-   * of one user was 50 reads of the same rows), and it reads the database after all of them.
+   * Re-checks that have not started yet, by authority. One read serves every event queued before
+   * it starts on every socket of that credential and workspace, and it reads the database after
+   * all of them. The reads waiting start together, so Prisma batches their lookups into one query
+   * each (an event fanned out to 50 sockets was 50 reads of a session and 50 of a membership).
    */
-  const waiting = new Map<string, Promise<Verdict>>();
+  const waiting = new Map<
+    string,
+    { auth: OpenSocket['auth']; verdict: PromiseWithResolvers<Verdict> }
+  >();
+  const startWaitingChecks = (): void => {
+    const checks = [...waiting.values()];
+    waiting.clear();
+    for (const { auth, verdict } of checks) verdictOf(auth).then(verdict.resolve, verdict.reject);
+  };
   const checkBeforeSending = async (open: OpenSocket): Promise<boolean> => {
     const key = authorityKey(open.auth);
     let check = waiting.get(key);
     if (!check) {
-      check = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        waiting.delete(key);
-        return verdictOf(open.auth);
-      });
+      if (waiting.size === 0) setImmediate(startWaitingChecks);
+      check = { auth: open.auth, verdict: Promise.withResolvers<Verdict>() };
       waiting.set(key, check);
     }
-    return apply(open, await check);
+    return apply(open, await check.verdict.promise);
   };
   const recheckAll = (sockets: Iterable<OpenSocket>): void => {
     for (const open of [...sockets]) recheck(open).catch(options.onUnexpected);
