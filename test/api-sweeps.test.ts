@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { loadConfig } from '@latent-lab/config';
+import pg from 'pg';
 import type { RunningServer } from '../apps/server/src/index.ts';
 import {
   gql,
@@ -288,11 +289,22 @@ describe('sweeps', () => {
         { field: 'noise.level', values: [0, 0.1, 0.2] },
       ],
     };
-    const answers = await Promise.all(
-      [1, 2].map(() => gql(server.url, CREATE_SWEEP, { input: grid })),
-    );
-    const codes = answers.map((answer) => answer.errors?.[0]?.extensions?.code ?? 'ok').sort();
-    assert.deepEqual(codes, ['QUOTA_EXCEEDED', 'ok']);
-    assert.deepEqual(await counts(), { runs: before.runs + 6, sweeps: before.sweeps + 1 });
+    // No frame can be stored while this lock is held, so no run of the first sweep can end before
+    // the second is judged: both see the same active runs, whatever the worker's speed.
+    const frames = new pg.Client({ connectionString: testServer.database.url });
+    await frames.connect();
+    try {
+      await frames.query('BEGIN');
+      await frames.query('LOCK TABLE "Frame" IN SHARE MODE');
+      const answers = await Promise.all(
+        [1, 2].map(() => gql(server.url, CREATE_SWEEP, { input: grid })),
+      );
+      const codes = answers.map((answer) => answer.errors?.[0]?.extensions?.code ?? 'ok').sort();
+      assert.deepEqual(codes, ['QUOTA_EXCEEDED', 'ok']);
+      assert.deepEqual(await counts(), { runs: before.runs + 6, sweeps: before.sweeps + 1 });
+    } finally {
+      await frames.query('ROLLBACK');
+      await frames.end();
+    }
   });
 });
