@@ -66,7 +66,7 @@ export class SweepAxisInput {
     description: 'A run option of CreateRunInput by its path: method, noise.level, seed, ...',
   })
   field!: string;
-  @Field(() => [GraphQLJSON], { description: 'Values as CreateRunInput takes them' })
+  @Field(() => [GraphQLJSON], { description: 'Values as CreateRunInput takes them, each once' })
   values!: unknown[];
 }
 
