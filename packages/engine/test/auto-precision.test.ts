@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { measurementsPath, type PrecisionMeasurement } from '../src/models/auto-precision.ts';
+import {
+  cpuIdentity,
+  measurementsPath,
+  type PrecisionMeasurement,
+} from '../src/models/auto-precision.ts';
 import { loadVae, type WeightLocations } from '../src/models/index.ts';
 
 const shared = fileURLToPath(new URL('../../../../shared/', import.meta.url));
@@ -51,4 +55,21 @@ test('auto times int8 and fp32 once, keeps the measurement and uses the faster',
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+});
+
+test('a kept measurement belongs to one CPU: same name, other generation or flags, other key', () => {
+  const cpuinfo = (family: number, model: number, flags: string) =>
+    [0, 1]
+      .map(
+        (processor) =>
+          `processor\t: ${processor}\nvendor_id\t: AuthenticAMD\ncpu family\t: ${family}\n` +
+          `model\t\t: ${model}\nmodel name\t: AMD EPYC\nflags\t\t: ${flags}\n`,
+      )
+      .join('\n');
+  const zen3 = cpuIdentity(cpuinfo(25, 1, 'fpu sse2 avx2'));
+  const zen5 = cpuIdentity(cpuinfo(26, 2, 'fpu sse2 avx2 avx512f avx512_vnni'));
+  assert.match(zen3, /^AMD EPYC family 25 model 1 flags [0-9a-f]{12}$/);
+  assert.notEqual(zen3, zen5);
+  assert.notEqual(zen3, cpuIdentity(cpuinfo(25, 1, 'fpu sse2 avx2 avx_vnni')));
+  assert.equal(zen3, cpuIdentity(cpuinfo(25, 1, 'fpu sse2 avx2')));
 });

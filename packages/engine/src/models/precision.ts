@@ -26,17 +26,18 @@ export interface CpuInt8Support {
   flags: string[];
 }
 
-/** Reads the first processor's flags from /proc/cpuinfo (or the text given); none found: not fast. */
-export function cpuInt8Support(cpuinfo?: string): CpuInt8Support {
-  let text = cpuinfo;
-  if (text === undefined) {
-    try {
-      text = readFileSync('/proc/cpuinfo', 'utf8');
-    } catch {
-      text = '';
-    }
+/** Linux's /proc/cpuinfo; empty where there is none. */
+export function readCpuinfo(): string {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return '';
   }
-  const line = text.split('\n').find((l) => /^(flags|Features)\s*:/.test(l)) ?? '';
+}
+
+/** Reads the first processor's flags from /proc/cpuinfo (or the text given); none found: not fast. */
+export function cpuInt8Support(cpuinfo: string = readCpuinfo()): CpuInt8Support {
+  const line = cpuinfo.split('\n').find((l) => /^(flags|Features)\s*:/.test(l)) ?? '';
   const present = new Set(
     line
       .replace(/^[^:]*:/, '')
