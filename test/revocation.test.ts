@@ -264,6 +264,33 @@ describe('authority ends on open sockets at once', { timeout: 10 * 60_000 }, () 
     });
   }
 
+  test('a member removed while events stream, with four sockets on two credentials: all close with 4403, none gets an event sent after the removal', async () => {
+    const person = await member('MEMBER');
+    const sockets = [
+      await watching(server.url, person.token),
+      await watching(server.url, person.token),
+      await watching(other.url, person.apiToken),
+      await watching(other.url, person.apiToken),
+    ];
+    // Events race the removal; those sent once it is acknowledged, all at once, must not arrive.
+    const removed = gqlOk(
+      server.url,
+      'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }',
+      { w: workspaceId, u: person.user.id },
+      { token: testServer.owner.token },
+    );
+    await Promise.all([removed, ...Array.from({ length: 5 }, () => workspaceEvent())]);
+    const after = await Promise.all(Array.from({ length: 8 }, () => workspaceEvent()));
+    // An event carries the run as it is then, so the owner may see only the last of those notes:
+    // one more event, sent alone, marks the end.
+    after.push(await workspaceEvent());
+    await ownerSocket.untilNote(after.at(-1)!);
+    for (const socket of sockets) {
+      assert.equal(await socket.closed, 4403);
+      for (const note of after) assert.equal(socket.sawNote(note), false, note);
+    }
+  });
+
   test('a member leaving: their sockets close with 4403', async () => {
     const person = await member('MEMBER');
     const session = await watching(other.url, person.token);
