@@ -129,12 +129,10 @@ export function serveWebSockets(options: WebSocketOptions): {
     open.auth.identity = verdict.identity;
     return true;
   };
-  const recheck = async (open: OpenSocket): Promise<boolean> =>
-    apply(open, await verdictOf(open.auth));
   /**
-   * Re-checks that have not started yet, by authority. One read serves every event queued before
-   * it starts on every socket of that credential and workspace, and it reads the database after
-   * all of them. The reads waiting start together, so Prisma batches their lookups into one query
+   * Re-checks that have not started yet, by authority. One read serves every event (or access
+   * change) queued before it starts on every socket of that credential and workspace, and it reads
+   * the database after all of them. The reads waiting start together, so Prisma batches their lookups into one query
    * each (an event fanned out to 50 sockets was 50 reads of a session and 50 of a membership).
    */
   const waiting = new Map<
@@ -146,7 +144,7 @@ export function serveWebSockets(options: WebSocketOptions): {
     waiting.clear();
     for (const { auth, verdict } of checks) verdictOf(auth).then(verdict.resolve, verdict.reject);
   };
-  const checkBeforeSending = async (open: OpenSocket): Promise<boolean> => {
+  const recheck = async (open: OpenSocket): Promise<boolean> => {
     const key = authorityKey(open.auth);
     let check = waiting.get(key);
     if (!check) {
@@ -262,7 +260,7 @@ export function serveWebSockets(options: WebSocketOptions): {
         // A subscription event is sent only if the socket still has its authority now; once closed,
         // nothing more is sent (graphql-ws skips sending on a socket that is not open).
         if (getOperationAST(args.document, args.operationName)?.operation === 'subscription')
-          await checkBeforeSending(opened.get(ctx)!);
+          await recheck(opened.get(ctx)!);
         return result.errors
           ? {
               ...result,
