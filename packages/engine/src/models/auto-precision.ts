@@ -1,11 +1,11 @@
 // `auto` precision, measured: where int8 is allowed (a gated TAE model with a calibration, on
 // any CPU), the int8 and float32 decoders are timed once on this CPU and the faster one is
-// used. The result is kept on disk per model weights, CPU model, thread count and tile size.
+// used. The result is kept on disk per model weights, CPU, thread count and tile size.
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readCpuinfo, type Precision } from './precision.ts';
+import { cpuFlags, cpuinfoField, readCpuinfo, type Precision } from './precision.ts';
 import type { HalfRunner } from './tiled.ts';
 
 /** Latent side (256x256 frames) of the measurement: tiled decoding costs the same per pixel at every size. */
@@ -30,14 +30,11 @@ export interface MeasureKey {
  * AVX-512 VNNI, one with AVX2 alone), and a kept measurement must not cross between them.
  */
 export function cpuIdentity(cpuinfo: string = readCpuinfo()): string {
-  const first = cpuinfo.split(/\n\s*\n/)[0] ?? '';
-  const field = (name: string): string =>
-    first.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm'))?.[1]?.trim() ?? '';
-  const name = field('model name') || (cpus()[0]?.model ?? 'unknown CPU');
-  const flags = field('flags') || field('Features');
+  const name = cpuinfoField(cpuinfo, 'model name') || (cpus()[0]?.model ?? 'unknown CPU');
+  const flags = cpuFlags(cpuinfo);
   if (!flags) return name;
   const flagsHash = createHash('sha256').update(flags).digest('hex').slice(0, 12);
-  return `${name} family ${field('cpu family')} model ${field('model')} flags ${flagsHash}`;
+  return `${name} family ${cpuinfoField(cpuinfo, 'cpu family')} model ${cpuinfoField(cpuinfo, 'model')} flags ${flagsHash}`;
 }
 
 function keyOf(key: MeasureKey): string {

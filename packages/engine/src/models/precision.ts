@@ -35,15 +35,19 @@ export function readCpuinfo(): string {
   }
 }
 
+/** A field of the first processor in /proc/cpuinfo text; '' when absent. */
+export function cpuinfoField(cpuinfo: string, name: string): string {
+  const first = cpuinfo.split(/\n\s*\n/)[0] ?? '';
+  return first.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm'))?.[1]?.trim() ?? '';
+}
+
+/** The first processor's flags (x86 `flags`, Arm `Features`). */
+export const cpuFlags = (cpuinfo: string): string =>
+  cpuinfoField(cpuinfo, 'flags') || cpuinfoField(cpuinfo, 'Features');
+
 /** Reads the first processor's flags from /proc/cpuinfo (or the text given); none found: not fast. */
 export function cpuInt8Support(cpuinfo: string = readCpuinfo()): CpuInt8Support {
-  const line = cpuinfo.split('\n').find((l) => /^(flags|Features)\s*:/.test(l)) ?? '';
-  const present = new Set(
-    line
-      .replace(/^[^:]*:/, '')
-      .trim()
-      .split(/\s+/),
-  );
+  const present = new Set(cpuFlags(cpuinfo).split(/\s+/));
   const flags = INT8_FLAGS.filter((flag) => present.has(flag));
   return { fast: flags.length > 0, flags };
 }
