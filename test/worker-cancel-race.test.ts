@@ -122,13 +122,19 @@ async function pickUpAndStop(runId: string): Promise<void> {
   assert.equal(lines.filter((line) => line.level >= 50).length, 0, 'no error was logged');
 }
 
-test('a cancel before the pick-up is logged as information, and nothing is rendered', async () => {
-  const db = runtime.db.client;
-  const { actor, ids } = await workspaceWithImages('canceled');
+/** A queued 3-frame run in a new workspace, and what created it. */
+async function queuedRun(workspace: string) {
+  const { actor, ids } = await workspaceWithImages(workspace);
   const services = createServices(runtime);
   const run = await services.runs.create(actor, {
     params: { model: 'taef2', keyframes: ids, steps: 3, width: 64, height: 64, seed: 1 },
   });
+  return { actor, services, run };
+}
+
+test('a cancel before the pick-up is logged as information, and nothing is rendered', async () => {
+  const db = runtime.db.client;
+  const { actor, services, run } = await queuedRun('canceled');
   await services.runs.cancel(actor, run.id);
 
   await pickUpAndStop(run.id);
@@ -138,11 +144,7 @@ test('a cancel before the pick-up is logged as information, and nothing is rende
 
 test('a run that cannot start after the pick-up stops the render begun alongside, and stores nothing', async () => {
   const db = runtime.db.client;
-  const { actor, ids } = await workspaceWithImages('refused');
-  const services = createServices(runtime);
-  const run = await services.runs.create(actor, {
-    params: { model: 'taef2', keyframes: ids, steps: 3, width: 64, height: 64, seed: 1 },
-  });
+  const { run } = await queuedRun('refused');
   // The worker reads the run QUEUED and starts its render, then its update to RUNNING matches no
   // row: the same outcome as a cancel landing between the two.
   const sql = new pg.Client({ connectionString: database.url });
