@@ -4,17 +4,12 @@
 import {
   withOptionDefaults,
   type FrameRecord,
-  type ImageRecord,
   type NoisePresetRecord,
   type RunMetrics,
   type RunParams,
   type RunRecord,
 } from '@latent-lab/domain';
-import type { Frame, Image, NoisePreset, Run } from './generated/client.ts';
-
-export function toImageRecord(row: Image): ImageRecord {
-  return row;
-}
+import type { Frame, NoisePreset, Run } from './generated/client.ts';
 
 export function toPresetRecord(row: NoisePreset): NoisePresetRecord {
   return {

@@ -1,7 +1,6 @@
 import {
   countFrames,
   DbError,
-  getImages,
   getRun,
   listFrames,
   recordEncodeTime,
@@ -9,14 +8,7 @@ import {
   upsertFrame,
   type DbClient,
 } from '@latent-lab/db';
-import {
-  fileUrl,
-  frameKey,
-  frameThumbKey,
-  isFinished,
-  type RunMetrics,
-  type RunRecord,
-} from '@latent-lab/domain';
+import { fileUrl, frameKey, frameThumbKey, isFinished, type RunMetrics } from '@latent-lab/domain';
 import type { Storage } from '@latent-lab/storage';
 import type { Job, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
@@ -44,19 +36,6 @@ export interface WorkerOptions {
 /** A job that this worker hands back to the queue (pg-boss retries it after its retry delay). */
 class HandBack extends Error {
   override readonly name = 'HandBack';
-}
-
-/** The job for a stored run: its parameters as stored, keyframes resolved to hashes and keys. */
-export async function renderJobFor(prisma: DbClient, run: RunRecord): Promise<RenderJob> {
-  const images = new Map(
-    (await getImages(prisma, run.params.keyframes, run.workspaceId)).map((i) => [i.id, i]),
-  );
-  const keyframes = run.params.keyframes.map((id) => {
-    const image = images.get(id);
-    if (!image) throw new Error(`keyframe image ${id} of run ${run.id} is gone`);
-    return { sha256: image.sha256, storageKey: image.storageKey };
-  });
-  return { runId: run.id, workspaceId: run.workspaceId, params: run.params, keyframes };
 }
 
 /**
