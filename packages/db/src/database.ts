@@ -321,9 +321,11 @@ async function openPglite(dataDir: string): Promise<Database> {
     bossDb: {
       async executeSql(text, values) {
         if (values && values.length > 0) return pglite.query(text, values);
-        // Without parameters the text may hold several statements, which only exec accepts.
+        // Without parameters the text may hold several statements, which only exec accepts. As
+        // node-postgres does, the rows of every statement: pg-boss's maintenance batches wrap their
+        // work in BEGIN, a lock and COMMIT, and read the work's row among them.
         const results = await pglite.exec(text);
-        return { rows: results.at(-1)?.rows ?? [] };
+        return { rows: results.flatMap((result) => result.rows) };
       },
     },
     async listen(channel, onPayload) {

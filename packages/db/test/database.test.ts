@@ -160,6 +160,11 @@ describeEachMode('openDatabase', (context) => {
       rows.map((row) => row.name),
       ['a', 'b'],
     );
+    // pg-boss's batches: the rows of every statement, as node-postgres gives them.
+    const batch = await db.bossDb.executeSql(
+      "BEGIN; SELECT name FROM boss_probe.job WHERE id = 2; SELECT 'done' AS walk; COMMIT",
+    );
+    assert.deepEqual(batch.rows, [{ name: 'b' }, { walk: 'done' }]);
     await db.bossDb.executeSql('DROP SCHEMA boss_probe CASCADE');
   });
 });
