@@ -33,6 +33,11 @@ export class Metrics {
     'Frames rendered and stored by this process',
     ['model'],
   );
+  readonly renderModelReleases = this.counter(
+    'latent_lab_render_model_releases_total',
+    'Times a render thread closed its models after frames above RENDER_RELEASE_ABOVE_PIXELS, to give their memory back',
+    [],
+  );
   readonly runsFinished = this.counter(
     'latent_lab_runs_finished_total',
     'Runs this process finished, by final status',

@@ -75,6 +75,10 @@ export async function startWorker(runtime: Runtime): Promise<() => Promise<void>
       models: config.models,
     },
     config.workerConcurrency,
+    {
+      abovePixels: config.renderReleaseAbovePixels,
+      onRelease: () => metrics.renderModelReleases.inc(),
+    },
   );
   const locks = db.connectionString
     ? await AdvisoryRunLocks.connect(db.connectionString)

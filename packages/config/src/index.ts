@@ -20,6 +20,7 @@ export const ENV_DEFAULTS = {
   DATA_DIR: './data',
   WORKER_CONCURRENCY: '1',
   WORKER_IN_PROCESS: 'true',
+  RENDER_RELEASE_ABOVE_PIXELS: String(1024 * 1024),
   MAX_UPLOAD_BYTES: String(25 * 1024 * 1024),
   MAX_INPUT_PIXELS: String(40e6),
   MAX_STEPS: String(DEFAULT_RUN_LIMITS.maxSteps),
@@ -132,6 +133,7 @@ const envSchema = z.object({
   DATA_DIR: z.string(),
   WORKER_CONCURRENCY: integer('WORKER_CONCURRENCY', 1, 64),
   WORKER_IN_PROCESS: boolean('WORKER_IN_PROCESS'),
+  RENDER_RELEASE_ABOVE_PIXELS: integer('RENDER_RELEASE_ABOVE_PIXELS', 0),
   MAX_UPLOAD_BYTES: integer('MAX_UPLOAD_BYTES', 1),
   MAX_INPUT_PIXELS: integer('MAX_INPUT_PIXELS', 1),
   MAX_STEPS: integer('MAX_STEPS', 2),
@@ -257,6 +259,11 @@ export interface Config {
   workerConcurrency: number;
   /** Run the job worker inside the API process. */
   workerInProcess: boolean;
+  /**
+   * A render thread that rendered frames of more pixels than this releases its models (their
+   * sessions hold memory sized for the largest frame) and loads them again warm, once idle.
+   */
+  renderReleaseAbovePixels: number;
   maxUploadBytes: number;
   maxInputPixels: number;
   limits: RunLimits;
@@ -378,6 +385,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: resolve(parsed.DATA_DIR),
     workerConcurrency: parsed.WORKER_CONCURRENCY,
     workerInProcess: parsed.WORKER_IN_PROCESS,
+    renderReleaseAbovePixels: parsed.RENDER_RELEASE_ABOVE_PIXELS,
     maxUploadBytes: parsed.MAX_UPLOAD_BYTES,
     maxInputPixels: parsed.MAX_INPUT_PIXELS,
     limits: {

@@ -17,6 +17,7 @@ test('an empty environment gives the documented defaults', () => {
   assert.equal(config.dataDir, resolve('./data'));
   assert.equal(config.workerConcurrency, 1);
   assert.equal(config.workerInProcess, true);
+  assert.equal(config.renderReleaseAbovePixels, 1024 * 1024);
   assert.equal(config.maxInputPixels, 40e6);
   assert.equal(config.limits.maxSteps, 1000);
   assert.equal(config.limits.maxSide, 2048);
@@ -36,8 +37,10 @@ test('values are parsed and validated, and errors name the variable', () => {
     WORKER_CONCURRENCY: '3',
     INTRA_OP_THREADS: '2',
     LOG_LEVEL: 'silent',
+    RENDER_RELEASE_ABOVE_PIXELS: '0',
   });
   assert.equal(config.port, 0);
+  assert.equal(config.renderReleaseAbovePixels, 0, 'release after every run');
   assert.equal(config.databaseUrl, 'postgresql://postgres@127.0.0.1:5432/test');
   assert.equal(config.workerInProcess, false);
   assert.equal(config.workerConcurrency, 3);
@@ -61,6 +64,7 @@ test('values are parsed and validated, and errors name the variable', () => {
     ['MAX_PAGE_SIZE', '0'],
     ['WS_MAX_SUBSCRIPTIONS', '0'],
     ['WS_MAX_SOCKETS_PER_USER', 'many'],
+    ['RENDER_RELEASE_ABOVE_PIXELS', '-1'],
   ];
   for (const [name, value] of bad) {
     assert.throws(

@@ -54,14 +54,19 @@ export type ToThread =
   | (ThreadRun & { type: 'measure'; frames: StoredFrameRef[] })
   | { type: 'abort'; id: number }
   /** Load a model's sessions ahead of the first run. */
-  | { type: 'warm'; model: string; width: number; height: number };
+  | { type: 'warm'; model: string; width: number; height: number }
+  /**
+   * Close every model (an onnxruntime session keeps the memory of the largest frame it ran), then
+   * load this one again and warm it as `warm` does; reported by 'warmed'.
+   */
+  | { type: 'release'; model: string; width: number; height: number };
 
 export type FromThread =
   | { type: 'frame'; id: number; frame: ThreadFrame }
   /** The run's metrics when the render started at frame 0 (measured as it went), else null. */
   | { type: 'done'; id: number; metrics: RunMetrics | null }
   | { type: 'metrics'; id: number; metrics: RunMetrics }
-  /** The warm-up ended (failed or not). */
+  /** The warm-up (or a release's) ended, failed or not. */
   | { type: 'warmed' }
   | { type: 'error'; id: number; error: ThreadError };
 

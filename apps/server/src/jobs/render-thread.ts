@@ -29,6 +29,8 @@ const engine = new Engine({
   locations: options.models,
 });
 const renders = new Map<number, AbortController>();
+/** The last release (see `release`): renders and measurements start once it has loaded again. */
+let released: Promise<void> = Promise.resolve();
 
 function send(message: FromThread, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
@@ -66,9 +68,10 @@ function sendError(id: number, error: unknown): void {
 async function render(message: RenderRequest): Promise<void> {
   const controller = new AbortController();
   renders.set(message.id, controller);
-  const encodeBefore = engine.stats.encodeMs;
-  let encodeSent = 0;
   try {
+    await released;
+    const encodeBefore = engine.stats.encodeMs;
+    let encodeSent = 0;
     const spec = specOf(message);
     // The previous frame's 8-bit pixels: after a resume, the stored frame decoded once.
     let previous: Uint8Array | undefined;
@@ -122,6 +125,7 @@ async function render(message: RenderRequest): Promise<void> {
 /** A finished run's metrics, from its stored frames (pixels read only where the engine asks). */
 async function measure(message: MeasureRequest): Promise<void> {
   try {
+    await released;
     const { frames } = message;
     const metrics = await engine.measure(specOf(message), {
       frames,
@@ -133,15 +137,25 @@ async function measure(message: MeasureRequest): Promise<void> {
   }
 }
 
+/** Loads a model and runs it once at a frame size; 'warmed' reports the end, failed or not. */
+function warm({ model, width, height }: { model: string; width: number; height: number }) {
+  // A failed warm-up (weights missing) is reported by the first run that needs the model.
+  return engine
+    .vae(model, 'auto')
+    .then((vae) => vae.prepare(height, width))
+    .catch(() => {})
+    .finally(() => send({ type: 'warmed' }));
+}
+
 port.on('message', (message: ToThread) => {
   if (message.type === 'render') void render(message);
   else if (message.type === 'measure') void measure(message);
-  // A failed warm-up (weights missing) is reported by the first run that needs the model.
-  else if (message.type === 'warm')
-    engine
-      .vae(message.model, 'auto')
-      .then((vae) => vae.prepare(message.height, message.width))
+  else if (message.type === 'warm') void warm(message);
+  // Sent only while nothing runs here: closing a session during a decode aborts the process.
+  else if (message.type === 'release')
+    released = engine
+      .close()
       .catch(() => {})
-      .finally(() => send({ type: 'warmed' }));
+      .then(() => warm(message));
   else renders.get(message.id)?.abort();
 });

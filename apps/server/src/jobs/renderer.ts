@@ -22,6 +22,19 @@ export interface RenderResult {
   metrics: RunMetrics | null;
 }
 
+/**
+ * When a render thread gives back the memory of large frames. An onnxruntime session keeps the
+ * memory of the largest frame it ran (its arena; measured on one int8 render thread: 443 MB after
+ * a 512x512 frame, 1.2 GB after 1024x1024, 2.9 GB after 2048x2048), so a thread that rendered or
+ * measured frames of more than `abovePixels` closes its models once idle and loads them again warm
+ * (about 0.5 s; 2048x2048: 2.9 GB -> 0.5 GB).
+ */
+export interface ModelRelease {
+  abovePixels: number;
+  /** Called for each release (a metric). */
+  onRelease?: () => void;
+}
+
 /** A thread's error report as an error here: the engine's own class when it carries a code. */
 function threadError({ message, code, field, missing }: ThreadError): Error {
   if (missing) return new StoredFileMissing(missing, message);
@@ -47,9 +60,16 @@ class RenderThread {
   private nextId = 1;
   /** The warm-up is running (a decode: terminating the thread then would abort the process). */
   private warming = false;
+  /** What the thread was warmed with, which a release loads again. */
+  private warmed: { model: string; width: number; height: number } | undefined;
+  /** A render or measurement since the last release had frames above `release.abovePixels`. */
+  private large = false;
   exited = false;
 
-  constructor(options: RenderThreadOptions) {
+  constructor(
+    options: RenderThreadOptions,
+    private readonly release: ModelRelease,
+  ) {
     this.worker = new Worker(new URL('./render-thread.mjs', import.meta.url), {
       workerData: options,
     });
@@ -88,8 +108,24 @@ class RenderThread {
    */
   warm(model: string): void {
     const { width, height } = withOptionDefaults<{ width?: number; height?: number }>({});
+    this.warmed = { model, width: width!, height: height! };
     this.warming = true;
-    this.send({ type: 'warm', model, width: width!, height: height! });
+    this.send({ type: 'warm', ...this.warmed });
+  }
+
+  /** Notes a render or measurement of `job`'s frames, which may call for a release after it. */
+  private noteSize(job: RenderJob): void {
+    const { width, height } = withOptionDefaults(job.params);
+    if (width * height > this.release.abovePixels) this.large = true;
+  }
+
+  /** Releases the models after large frames once nothing runs (the thread is busy until warm). */
+  private releaseIfLarge(): void {
+    if (this.exited || this.rendering || this.warming || !this.large || !this.warmed) return;
+    this.large = false;
+    this.warming = true;
+    this.send({ type: 'release', ...this.warmed });
+    this.release.onRelease?.();
   }
 
   /**
@@ -102,6 +138,7 @@ class RenderThread {
   }
 
   private wakeIdle(): void {
+    this.releaseIfLarge();
     if (!this.exited && this.busy) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
@@ -125,6 +162,7 @@ class RenderThread {
     });
     const result: RenderResult = { frames, metrics: null };
     this.jobs.set(id, { frames, result });
+    this.noteSize(renderJob);
     const { params, keyframes, workspaceId } = renderJob;
     this.send({ type: 'render', id, workspaceId, params, keyframes, fromFrame, previousFrameKey });
     if (signal.aborted) stop();
@@ -138,6 +176,7 @@ class RenderThread {
     const metrics = new Promise<RunMetrics>((resolve, reject) =>
       this.measures.set(id, { resolve, reject }),
     );
+    this.noteSize(renderJob);
     this.send({ type: 'measure', id, workspaceId, params, keyframes, frames });
     return metrics;
   }
@@ -187,10 +226,13 @@ class RenderThread {
  */
 export class ThreadRenderer {
   private threads: RenderThread[] = [];
+  /** The model the threads are warmed with (see `warm`); a thread started later warms too. */
+  private warmModel: string | undefined;
 
   constructor(
     private readonly options: RenderThreadOptions,
     private readonly size: number,
+    private readonly release: ModelRelease,
   ) {}
 
   async render(
@@ -212,7 +254,8 @@ export class ThreadRenderer {
       const free = this.threads.find((candidate) => candidate.free);
       if (free) return free;
       if (this.threads.length < this.size) {
-        const thread = new RenderThread(this.options);
+        const thread = new RenderThread(this.options, this.release);
+        if (this.warmModel) thread.warm(this.warmModel);
         this.threads.push(thread);
         return thread;
       }
@@ -226,8 +269,9 @@ export class ThreadRenderer {
    * the model load.
    */
   warm(model: string): void {
+    this.warmModel = model;
     while (this.threads.length < this.size) {
-      const thread = new RenderThread(this.options);
+      const thread = new RenderThread(this.options, this.release);
       thread.warm(model);
       this.threads.push(thread);
     }
