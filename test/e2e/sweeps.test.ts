@@ -2,9 +2,11 @@
 // the TAEF2 weights: a 2x3 sweep shows as 2 rows of 3 cells while queued, fills in live once a
 // worker starts (no reload), shows each cell's metrics as the API measured them and plots one
 // against an axis; the frame is kept in the URL, and a cell's link opens its run (which links back).
+// A sweep of more runs than one WebSocket may subscribe to (WS_MAX_SUBSCRIPTIONS) fills in too.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, describe, test } from 'node:test';
+import { loadConfig } from '@latent-lab/config';
 import { gqlOk, uploadPhotos } from '../helpers/api.ts';
 import { startWorkerProcess, stopProcess } from '../helpers/cluster.ts';
 import { closeDashboard, openDashboard, screenshot } from './browser.ts';
@@ -14,7 +16,11 @@ const SWEEP = `query ($id: ID!) {
 }`;
 
 // No worker in the server: the runs stay queued until the test starts one.
-const dashboard = await openDashboard({ name: 'e2e_sweeps' });
+// Room for a 56-run sweep (the default allows 20 queued or running runs per workspace).
+const dashboard = await openDashboard({
+  name: 'e2e_sweeps',
+  auth: { ...loadConfig({}).auth, maxActiveRuns: 64 },
+});
 const { testServer, server, page, pageErrors } = dashboard;
 
 describe('sweep page in Chromium', () => {
@@ -119,6 +125,87 @@ describe('sweep page in Chromium', () => {
     // And back: the run page names the sweep it belongs to.
     await page.getByRole('link', { name: 'one cell of a sweep' }).click();
     await page.waitForURL((url) => url.pathname === `/sweeps/${sweepId}`);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a sweep of more runs than one socket may subscribe to: each run followed once, never refused, every cell filled in live', async () => {
+    const cells = 56;
+    // The test server keeps the default limit.
+    const { maxSubscriptionsPerSocket } = loadConfig({}).sockets;
+    assert.ok(
+      cells > maxSubscriptionsPerSocket,
+      `${cells} runs, ${maxSubscriptionsPerSocket} a socket`,
+    );
+    // No worker: every run is still queued when the page subscribes.
+    if (worker) await stopProcess(worker, 'SIGTERM');
+    const imageIds = await uploadPhotos(server.url, ['coffee', 'chelsea']);
+    const { createSweep } = await gqlOk(
+      server.url,
+      'mutation ($input: CreateSweepInput!) { createSweep(input: $input) { id } }',
+      {
+        input: {
+          name: 'many seeds',
+          base: {
+            model: 'taef2',
+            imageIds,
+            steps: 2,
+            width: 32,
+            height: 32,
+            noise: { level: 0.5 },
+          },
+          axes: [{ field: 'seed', values: Array.from({ length: cells }, (_, i) => i + 1) }],
+        },
+      },
+    );
+    // The page's runProgress operations as its WebSocket carries them (graphql-ws messages).
+    const subscribed = new Map<string, number>(); // runId -> subscribe messages
+    const open = new Map<string, string>(); // operation id -> runId
+    const refused: string[] = [];
+    let mostOpen = 0;
+    page.on('websocket', (socket) => {
+      socket.on('framesent', ({ payload }) => {
+        const message = JSON.parse(String(payload));
+        const runId = message.payload?.variables?.runId;
+        if (message.type === 'subscribe' && message.payload.query.includes('runProgress')) {
+          subscribed.set(runId, (subscribed.get(runId) ?? 0) + 1);
+          open.set(message.id, runId);
+          mostOpen = Math.max(mostOpen, open.size);
+        } else if (message.type === 'complete') open.delete(message.id);
+      });
+      socket.on('framereceived', ({ payload }) => {
+        const message = JSON.parse(String(payload));
+        if (message.type === 'error' && open.has(message.id))
+          refused.push(JSON.stringify(message.payload));
+        if (message.type === 'complete' || message.type === 'error') open.delete(message.id);
+      });
+    });
+    await page.goto(`/sweeps/${createSweep.id}`);
+    await page
+      .locator('[data-testid="sweep-cell"][data-status="QUEUED"]')
+      .nth(cells - 1)
+      .waitFor();
+    worker = startWorkerProcess({
+      ...process.env,
+      DATABASE_URL: testServer.database.url,
+      DATA_DIR: testServer.dataDir,
+    });
+    await page.waitForFunction(
+      `document.querySelectorAll('[data-testid="sweep-cell"][data-status="SUCCEEDED"]').length === ${cells}`,
+      undefined,
+      { timeout: 180_000 },
+    );
+    assert.equal(
+      await page.getByTestId('sweep-progress').textContent(),
+      `${cells} of ${cells} runs succeeded`,
+    );
+    assert.deepEqual(refused, [], 'no subscription was refused');
+    assert.equal(subscribed.size, cells, 'every run was followed');
+    assert.deepEqual(
+      [...subscribed].filter(([, times]) => times !== 1),
+      [],
+      'each run was subscribed to once',
+    );
+    assert.ok(mostOpen < maxSubscriptionsPerSocket, `at most ${mostOpen} open at once`);
     assert.deepEqual(pageErrors, []);
   });
 });

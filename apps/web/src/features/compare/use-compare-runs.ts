@@ -1,6 +1,6 @@
 'use client';
 import { RunDocument, RunProgressDocument } from '../../gql/graphql.ts';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import type { RunDetailFieldsFragment, RunStatus } from '../../gql/graphql.ts';
 import { describeError } from '../../lib/errors.ts';
@@ -24,6 +24,12 @@ export interface ShownRun {
 }
 
 export const ACTIVE: ReadonlySet<RunStatus> = new Set(['QUEUED', 'RUNNING']);
+
+/**
+ * Most runs followed live at once. The server refuses operations beyond WS_MAX_SUBSCRIPTIONS (50
+ * by default) on one WebSocket, which the page shares with others, and a sweep has up to 64 runs.
+ */
+export const MAX_LIVE_RUNS = 40;
 
 /**
  * The compared runs, fetched together, and the frames of the queued or running ones as they are
@@ -66,13 +72,9 @@ export function useCompareRuns(ids: readonly string[]): {
     };
   }, [client, idsKey]);
 
-  const activeKey = (runs ?? [])
-    .filter((run) => ACTIVE.has(run.status))
-    .map((run) => run.id)
-    .join(',');
-  useEffect(() => {
-    if (!activeKey) return;
-    const subscriptions = activeKey.split(',').map((runId) =>
+  /** Follows one run's progress: its frames and status as they come, its final form once ended. */
+  const follow = useCallback(
+    (runId: string) =>
       client.subscription(RunProgressDocument, { runId }).subscribe((result) => {
         const event = result.data?.runProgress;
         if (!event) return;
@@ -93,9 +95,39 @@ export function useCompareRuns(ids: readonly string[]): {
           return new Map(current).set(runId, { frames, status: event.status });
         });
       }),
-    );
-    return () => subscriptions.forEach((s) => s.unsubscribe());
-  }, [client, activeKey]);
+    [client],
+  );
+
+  // The runs followed now: the running ones first, then the queued in the order given, at most
+  // MAX_LIVE_RUNS; as one ends, the next is followed (and first gets the frames it stored so far).
+  const followedKey = useMemo(() => {
+    const statusOf = (run: CompareRun) => live.get(run.id)?.status ?? run.status;
+    const byStatus = (status: RunStatus) => (runs ?? []).filter((run) => statusOf(run) === status);
+    return [...byStatus('RUNNING'), ...byStatus('QUEUED')]
+      .slice(0, MAX_LIVE_RUNS)
+      .map((run) => run.id)
+      .join(',');
+  }, [runs, live]);
+  // Subscriptions are started and stopped one by one, so a run that ends leaves the others'
+  // subscriptions as they are (restarting them would replay every frame they stored).
+  const followed = useRef(new Map<string, { unsubscribe(): void }>());
+  useEffect(() => {
+    const wanted = new Set(followedKey.split(',').filter(Boolean));
+    const current = followed.current;
+    for (const [runId, subscription] of current)
+      if (!wanted.has(runId)) {
+        subscription.unsubscribe();
+        current.delete(runId);
+      }
+    for (const runId of wanted) if (!current.has(runId)) current.set(runId, follow(runId));
+  }, [follow, followedKey]);
+  useEffect(() => {
+    const current = followed.current;
+    return () => {
+      for (const subscription of current.values()) subscription.unsubscribe();
+      current.clear();
+    };
+  }, [follow, idsKey]);
 
   const shown = useMemo(
     () =>
