@@ -93,6 +93,7 @@ export async function startWorker(runtime: Runtime): Promise<() => Promise<void>
     log: log.child({ component: 'worker' }),
     concurrency: config.workerConcurrency,
     metrics,
+    pollSeconds: config.renderJobPollSeconds,
   });
   renderer.warm(DEFAULT_MODEL_ID);
   await worker.start();

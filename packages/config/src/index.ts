@@ -57,6 +57,7 @@ export const ENV_DEFAULTS = {
   TRUST_PROXY: '',
   WORKER_HEARTBEAT_FILE: '',
   RENDER_JOB_HEARTBEAT_SECONDS: '10',
+  RENDER_JOB_POLL_SECONDS: '2',
   METRICS_PORT: '',
   TRACES_EXPORTER: 'none',
   TRACES_OTLP_URL: 'http://localhost:4318/v1/traces',
@@ -218,6 +219,7 @@ const envSchema = z.object({
     ),
   WORKER_HEARTBEAT_FILE: z.string(),
   RENDER_JOB_HEARTBEAT_SECONDS: integer('RENDER_JOB_HEARTBEAT_SECONDS', 10, 3600),
+  RENDER_JOB_POLL_SECONDS: integer('RENDER_JOB_POLL_SECONDS', 1, 3600),
   METRICS_PORT: z.string(),
   TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']),
   TRACES_OTLP_URL: z.string().url(),
@@ -287,6 +289,11 @@ export interface Config {
    * heartbeat is older belongs to a dead worker and is retried by another (pg-boss: at least 10).
    */
   renderJobHeartbeatSeconds: number;
+  /**
+   * An idle worker looks for queued render jobs this often; a new run wakes it at once (LISTEN), and
+   * a worker that ends a job looks for the next at once.
+   */
+  renderJobPollSeconds: number;
   /**
    * Port of a worker-only process's HTTP listener for /metrics and the probes (/livez, /readyz);
    * null: none. API processes serve them on their own port.
@@ -407,6 +414,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     migrateOnStart: parsed.MIGRATE_ON_START,
     workerHeartbeatFile: parsed.WORKER_HEARTBEAT_FILE.trim() || null,
     renderJobHeartbeatSeconds: parsed.RENDER_JOB_HEARTBEAT_SECONDS,
+    renderJobPollSeconds: parsed.RENDER_JOB_POLL_SECONDS,
     metricsPort: metricsPort(parsed.METRICS_PORT),
     tracing: { exporter: parsed.TRACES_EXPORTER, otlpUrl: parsed.TRACES_OTLP_URL },
     auth: {

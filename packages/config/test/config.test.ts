@@ -18,6 +18,7 @@ test('an empty environment gives the documented defaults', () => {
   assert.equal(config.workerConcurrency, 1);
   assert.equal(config.workerInProcess, true);
   assert.equal(config.renderReleaseAbovePixels, 1024 * 1024);
+  assert.equal(config.renderJobPollSeconds, 2);
   assert.equal(config.maxInputPixels, 40e6);
   assert.equal(config.limits.maxSteps, 1000);
   assert.equal(config.limits.maxSide, 2048);
@@ -65,6 +66,7 @@ test('values are parsed and validated, and errors name the variable', () => {
     ['WS_MAX_SUBSCRIPTIONS', '0'],
     ['WS_MAX_SOCKETS_PER_USER', 'many'],
     ['RENDER_RELEASE_ABOVE_PIXELS', '-1'],
+    ['RENDER_JOB_POLL_SECONDS', '0'],
   ];
   for (const [name, value] of bad) {
     assert.throws(

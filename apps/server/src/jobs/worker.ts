@@ -31,6 +31,8 @@ export interface WorkerOptions {
   log: Logger;
   concurrency: number;
   metrics: Metrics;
+  /** An idle slot looks for a queued job this often (RENDER_JOB_POLL_SECONDS). */
+  pollSeconds: number;
 }
 
 /** A job that this worker hands back to the queue (pg-boss retries it after its retry delay). */
@@ -76,15 +78,21 @@ export class RunWorker {
     });
     // One polling worker per slot, each woken on its own by notifyWorker.
     for (let slot = 0; slot < concurrency; slot++) {
-      this.workerIds.push(
-        await boss.work<RenderJob>(
-          RENDER_QUEUE,
-          { batchSize: 1, pollingIntervalSeconds: 2 },
-          async ([job]) => {
-            if (job) await this.execute(job);
-          },
-        ),
+      const workerId = await boss.work<RenderJob>(
+        RENDER_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: this.options.pollSeconds },
+        async ([job]) => {
+          if (!job) return;
+          try {
+            await this.execute(job);
+          } finally {
+            // More may be queued (a sweep queues many): look now, not at the next poll.
+            const self = this.workerIds[slot];
+            if (self && !this.stopping) boss.notifyWorker(self);
+          }
+        },
       );
+      this.workerIds.push(workerId);
     }
   }
 
