@@ -9,7 +9,8 @@
 import ort from 'onnxruntime-node';
 import { parseArgs } from 'node:util';
 import { loadModelLocations } from '@latent-lab/config';
-import { loadVae, type Precision, type Tensor4 } from '@latent-lab/engine';
+import { loadVae, type Precision } from '@latent-lab/engine';
+import { syntheticLatent } from './synthetic.ts';
 
 const { values } = parseArgs({
   options: {
@@ -59,15 +60,6 @@ sessionClass.prototype.run = async function (...args) {
   }
   return results;
 };
-
-/** A seeded latent with the spread of real ones, for a side x side frame. */
-function syntheticLatent(side: number, channels: number): Tensor4 {
-  const l = side / 8;
-  return {
-    data: new Float32Array(channels * l * l).map((_, i) => Math.sin(i * 12.9898) * 1.7),
-    shape: [1, channels, l, l],
-  };
-}
 
 const locations = loadModelLocations(process.env);
 console.log(

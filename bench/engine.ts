@@ -25,6 +25,7 @@ import {
   type Tensor4,
 } from '@latent-lab/engine';
 import { median } from './stats.ts';
+import { syntheticLatent } from './synthetic.ts';
 
 const { values } = parseArgs({
   options: {
@@ -68,15 +69,6 @@ async function timeMs(work: () => Promise<unknown>): Promise<number[]> {
     samples.push(performance.now() - started);
   }
   return samples;
-}
-
-/** A seeded latent with the spread of real ones (about unit variance) for a side x side frame. */
-function syntheticLatent(side: number, channels: number): Tensor4 {
-  const l = side / 8;
-  return {
-    data: new Float32Array(channels * l * l).map((_, i) => Math.sin(i * 12.9898) * 1.7),
-    shape: [1, channels, l, l],
-  };
 }
 
 /** PSNR of two decoded frames as clamped 8-bit RGB. */
