@@ -18,17 +18,8 @@ import {
   type TestServer,
 } from './helpers/api.ts';
 import { freePort, startWorkerProcess, stopProcess } from './helpers/cluster.ts';
+import { sample } from './helpers/metrics.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
-
-/** The value of one sample line `name{labels} value`, labels matched as a substring; NaN when absent. */
-function sample(text: string, name: string, labels = ''): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (labels && !line.includes(labels)) continue;
-    return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return Number.NaN;
-}
 
 async function scrape(baseUrl: string): Promise<string> {
   const response = await fetch(new URL('/metrics', baseUrl));
