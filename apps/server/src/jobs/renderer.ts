@@ -138,6 +138,7 @@ class RenderThread {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Called whenever work on the thread ends: a release, if due, starts before idle waiters wake. */
   private wakeIdle(): void {
     this.releaseIfLarge();
     if (!this.exited && this.busy) return;
