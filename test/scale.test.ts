@@ -15,6 +15,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
+import pg from 'pg';
 import sharp from 'sharp';
 import {
   collectProgress,
@@ -85,6 +86,25 @@ async function frameChecksums(apiUrl: string, runId: string): Promise<string[]> 
   );
   const nodes = run.frames.nodes as { index: number; url: string }[];
   return Promise.all(nodes.map((frame) => pixelChecksum(new URL(frame.url, apiUrl).toString())));
+}
+
+/**
+ * What a hang leaves behind, printed when the test times out: each run not ended, with its frames
+ * and its job's state and retries in the queue.
+ */
+async function describeUnfinished(databaseUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT r.name, r.status, r."framesDone", j.state, j.retry_count, j.heartbeat_on
+         FROM "Run" r LEFT JOIN pgboss.job j ON j.data->>'runId' = r.id::text
+        WHERE r.status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELED') ORDER BY r.name`,
+    );
+    return rows.map((row) => JSON.stringify(row)).join('\n');
+  } finally {
+    await client.end();
+  }
 }
 
 /** One thread per core, each spinning until terminated. */
@@ -161,7 +181,16 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
     '30 runs across 2 APIs and 3 workers, a worker killed and an API restarted',
     // Every core is also spinning with the hog: the same work takes longer.
     { timeout: CPU_HOG ? 900_000 : 300_000 },
-    async () => {
+    async (t) => {
+      // Aborted when the test ends, too: a diagnosis only while runs are still being followed.
+      let followedAll = false;
+      t.signal.addEventListener('abort', () => {
+        if (followedAll) return;
+        describeUnfinished(database.url).then(
+          (runs) => console.error(`scale test timed out; runs not ended:\n${runs}`),
+          (error: unknown) => console.error('scale test timed out; the database:', error),
+        );
+      });
       const dirs = [await dataDir(), await dataDir()];
       const apis = await Promise.all([
         startApi(await freePort(), dirs[0]!),
@@ -257,6 +286,7 @@ describe('scale: 2 APIs, 3 workers, PostgreSQL, s3rver', () => {
       }
 
       const followed = await Promise.all(runs.map((run) => follow(run.id, 1 - run.createdOn)));
+      followedAll = true;
       assert.ok(killed && restarted, 'a worker was killed and an API restarted mid-flight');
       await killed;
       await restarted;

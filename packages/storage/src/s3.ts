@@ -39,6 +39,12 @@ export interface S3StorageOptions {
    * implement the flexible checksums.
    */
   checksums?: 'when-required' | 'when-supported';
+  /**
+   * A request fails once its connection has been silent this long, while waiting for the answer
+   * or while its body arrives (default 60 s). Without it, a connection that stalls mid-body leaves
+   * the read waiting forever: the SDK's retries end when the headers arrive.
+   */
+  socketTimeoutMs?: number;
 }
 
 export interface PresignOptions {
@@ -59,6 +65,13 @@ const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
 const PART_SIZE = 8 * 1024 * 1024;
 /** DeleteObjects takes at most 1000 keys per request. */
 const DELETE_BATCH = 1000;
+const DEFAULT_SOCKET_TIMEOUT_MS = 60_000;
+const CONNECTION_TIMEOUT_MS = 10_000;
+/**
+ * Tries of one get(): a body cut off or stalled after the headers (a connection reset, a server
+ * that restarts) is read again. The SDK retries a request only until its headers arrive.
+ */
+const GET_ATTEMPTS = 3;
 
 const CONTENT_TYPES: Record<string, string> = {
   png: 'image/png',
@@ -106,6 +119,10 @@ export class S3Storage implements Storage {
       forcePathStyle: options.forcePathStyle,
       requestChecksumCalculation: checksums,
       responseChecksumValidation: checksums,
+      requestHandler: {
+        connectionTimeout: CONNECTION_TIMEOUT_MS,
+        socketTimeout: options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
+      },
       ...(endpoint ? { endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
@@ -134,15 +151,25 @@ export class S3Storage implements Storage {
 
   async get(key: string): Promise<Buffer | undefined> {
     assertStorageKey(key);
-    try {
-      const response = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: key }),
-      );
-      const bytes = await response.Body!.transformToByteArray();
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    } catch (error) {
-      if (isMissingKey(error)) return undefined;
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      let response;
+      try {
+        response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      } catch (error) {
+        if (isMissingKey(error)) return undefined;
+        throw error;
+      }
+      try {
+        const bytes = await response.Body!.transformToByteArray();
+        if (response.ContentLength !== undefined && bytes.byteLength !== response.ContentLength) {
+          throw new Error(
+            `the body of "${key}" ended after ${bytes.byteLength} of ${response.ContentLength} bytes`,
+          );
+        }
+        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      } catch (error) {
+        if (attempt >= GET_ATTEMPTS) throw error;
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { readdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { BlobLatentCache } from '@latent-lab/engine';
+import { startFaultyProxy } from '../../../test/helpers/faulty-proxy.ts';
 import { startTestS3, type TestS3 } from '../../../test/helpers/s3.ts';
 import { LocalStorage, S3Storage, StorageKeyError, type Storage } from '../src/index.ts';
 
@@ -281,6 +282,69 @@ describe('S3 storage only', () => {
     await storage.put('artifacts/run-8/frames.zip', bytes);
     assert.ok(bytes.equals((await storage.get('artifacts/run-8/frames.zip'))!));
     await storage.delete('artifacts/run-8/frames.zip');
+  });
+
+  /** get() through a proxy that breaks GET answers after their headers. */
+  async function getThrough(
+    fault: 'cut' | 'stall',
+    breaks: number,
+    key: string,
+  ): Promise<{
+    result: Promise<Buffer | undefined>;
+    gets: () => number;
+    done: () => Promise<void>;
+  }> {
+    const proxy = await startFaultyProxy(s3.endpoint, fault, breaks);
+    // The stall is only ended by the socket timeout: a short one here.
+    const proxied = new S3Storage({
+      ...s3.options,
+      endpoint: proxy.endpoint,
+      socketTimeoutMs: 500,
+    });
+    return {
+      result: proxied.get(key),
+      gets: () => proxy.gets,
+      async done() {
+        proxied.close();
+        await proxy.close();
+      },
+    };
+  }
+
+  test('a get whose body is cut off after the headers is read again, whole', async () => {
+    const bytes = randomBytes(64 * 1024);
+    await storage.put('frames/run-6/00000.png', bytes);
+    const through = await getThrough('cut', 1, 'frames/run-6/00000.png');
+    try {
+      assert.ok(bytes.equals((await through.result)!));
+      assert.equal(through.gets(), 2, 'one broken GET, then one whole');
+    } finally {
+      await through.done();
+    }
+  });
+
+  test('a get whose body stalls after the headers fails by socket timeout and is read again', async () => {
+    const bytes = randomBytes(64 * 1024);
+    await storage.put('frames/run-6/00001.png', bytes);
+    const through = await getThrough('stall', 1, 'frames/run-6/00001.png');
+    try {
+      assert.ok(bytes.equals((await through.result)!));
+      assert.equal(through.gets(), 2);
+    } finally {
+      await through.done();
+    }
+  });
+
+  test('a get whose body is cut off every time fails after three tries', async () => {
+    await storage.put('frames/run-6/00002.png', randomBytes(64 * 1024));
+    const through = await getThrough('cut', Infinity, 'frames/run-6/00002.png');
+    try {
+      await assert.rejects(through.result);
+      assert.equal(through.gets(), 3);
+    } finally {
+      await through.done();
+    }
+    await storage.deleteFolder('frames/run-6');
   });
 
   test('a missing bucket is an error, not a missing key', async () => {
