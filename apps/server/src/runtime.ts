@@ -54,7 +54,10 @@ export async function openRuntime(
       log.warn({ payload }, 'ignored a malformed event'),
     );
     closers.push(() => bus.close());
-    const boss = await openQueue(db, log, { heartbeatSeconds: config.renderJobHeartbeatSeconds });
+    const boss = await openQueue(db, log, {
+      heartbeatSeconds: config.renderJobHeartbeatSeconds,
+      retryLimit: config.renderJobRetryLimit,
+    });
     closers.push(() => boss.stop({ graceful: false }));
     const metrics = new Metrics(db, RENDER_QUEUE, role);
     return { config, log, db, storage, bus, boss, metrics, close };

@@ -25,7 +25,7 @@ test("pg-boss's maintenance pass runs clean on the embedded database, with a fin
       },
     }),
   );
-  const boss = await openQueue(db, log, { heartbeatSeconds: 10 });
+  const boss = await openQueue(db, log, { heartbeatSeconds: 10, retryLimit: 20 });
   try {
     assert.equal(db.mode, 'pglite');
     const job = { runId: 'r1', workspaceId: 'w1', params: {}, keyframes: [] };

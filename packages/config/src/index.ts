@@ -58,6 +58,7 @@ export const ENV_DEFAULTS = {
   WORKER_HEARTBEAT_FILE: '',
   RENDER_JOB_HEARTBEAT_SECONDS: '10',
   RENDER_JOB_POLL_SECONDS: '2',
+  RENDER_JOB_RETRY_LIMIT: '20',
   METRICS_PORT: '',
   TRACES_EXPORTER: 'none',
   TRACES_OTLP_URL: 'http://localhost:4318/v1/traces',
@@ -220,6 +221,7 @@ const envSchema = z.object({
   WORKER_HEARTBEAT_FILE: z.string(),
   RENDER_JOB_HEARTBEAT_SECONDS: integer('RENDER_JOB_HEARTBEAT_SECONDS', 10, 3600),
   RENDER_JOB_POLL_SECONDS: integer('RENDER_JOB_POLL_SECONDS', 1, 3600),
+  RENDER_JOB_RETRY_LIMIT: integer('RENDER_JOB_RETRY_LIMIT', 0, 1000),
   METRICS_PORT: z.string(),
   TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']),
   TRACES_OTLP_URL: z.string().url(),
@@ -294,6 +296,11 @@ export interface Config {
    * a worker that ends a job looks for the next at once.
    */
   renderJobPollSeconds: number;
+  /**
+   * How often one run's render job is retried: each worker that died on it (a missed heartbeat) or
+   * handed it back counts one. A run whose job has used them all ends FAILED.
+   */
+  renderJobRetryLimit: number;
   /**
    * Port of a worker-only process's HTTP listener for /metrics and the probes (/livez, /readyz);
    * null: none. API processes serve them on their own port.
@@ -415,6 +422,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     workerHeartbeatFile: parsed.WORKER_HEARTBEAT_FILE.trim() || null,
     renderJobHeartbeatSeconds: parsed.RENDER_JOB_HEARTBEAT_SECONDS,
     renderJobPollSeconds: parsed.RENDER_JOB_POLL_SECONDS,
+    renderJobRetryLimit: parsed.RENDER_JOB_RETRY_LIMIT,
     metricsPort: metricsPort(parsed.METRICS_PORT),
     tracing: { exporter: parsed.TRACES_EXPORTER, otlpUrl: parsed.TRACES_OTLP_URL },
     auth: {

@@ -19,6 +19,7 @@ test('an empty environment gives the documented defaults', () => {
   assert.equal(config.workerInProcess, true);
   assert.equal(config.renderReleaseAbovePixels, 1024 * 1024);
   assert.equal(config.renderJobPollSeconds, 2);
+  assert.equal(config.renderJobRetryLimit, 20);
   assert.equal(config.maxInputPixels, 40e6);
   assert.equal(config.limits.maxSteps, 1000);
   assert.equal(config.limits.maxSide, 2048);
@@ -67,6 +68,7 @@ test('values are parsed and validated, and errors name the variable', () => {
     ['WS_MAX_SOCKETS_PER_USER', 'many'],
     ['RENDER_RELEASE_ABOVE_PIXELS', '-1'],
     ['RENDER_JOB_POLL_SECONDS', '0'],
+    ['RENDER_JOB_RETRY_LIMIT', '-1'],
   ];
   for (const [name, value] of bad) {
     assert.throws(

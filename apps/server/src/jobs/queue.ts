@@ -4,6 +4,11 @@ import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 
 export const RENDER_QUEUE = 'render-run';
+/**
+ * Where pg-boss moves a render job that has used all its retries (its dead letter queue): a
+ * worker fails the job's run there, which would otherwise stay RUNNING (or QUEUED) for good.
+ */
+export const RENDER_DEAD_QUEUE = 'render-run-dead';
 
 export type { RenderJob };
 
@@ -14,13 +19,14 @@ export interface QueueOptions {
    * worker's run is taken over. pg-boss requires at least 10.
    */
   heartbeatSeconds: number;
+  /**
+   * Retries of one job: each dead worker (a missed heartbeat) or hand-back (a stopping worker, a
+   * run another live worker still holds) counts one. A run that renders normally uses none,
+   * however long; one whose job uses them all goes to RENDER_DEAD_QUEUE.
+   */
+  retryLimit: number;
 }
 
-/**
- * Retries of one job: each dead worker (a missed heartbeat) or hand-back (a stopping worker, a run
- * another live worker still holds) counts one. A run that renders normally uses none, however long.
- */
-export const RENDER_RETRY_LIMIT = 20;
 /** Seconds before a failed or handed-back render job can be fetched again. */
 export const RENDER_RETRY_DELAY = 1;
 /**
@@ -50,24 +56,36 @@ export async function openQueue(db: Database, log: Logger, options: QueueOptions
   boss.on('error', (error: unknown) => log.error({ err: error }, 'job queue error'));
   await boss.start();
   const settings = {
-    retryLimit: RENDER_RETRY_LIMIT,
+    retryLimit: options.retryLimit,
     retryDelay: RENDER_RETRY_DELAY,
     retryBackoff: false,
     expireInSeconds: RENDER_EXPIRE_SECONDS,
     heartbeatSeconds: options.heartbeatSeconds,
   };
-  if (!(await boss.getQueue(RENDER_QUEUE))) {
-    try {
-      await boss.createQueue(RENDER_QUEUE, settings);
-    } catch (error) {
-      // Another process created it at the same moment.
-      if (!(await boss.getQueue(RENDER_QUEUE))) throw error;
-    }
-  }
+  // The dead letter queue first: a queue names its dead letter queue by a foreign key.
+  await ensureQueue(boss, RENDER_DEAD_QUEUE, { retryLimit: DEAD_RETRY_LIMIT });
+  await ensureQueue(boss, RENDER_QUEUE, settings);
   // A queue created by an older version (or with other settings) takes these; jobs copy them when
   // they are sent.
-  await boss.updateQueue(RENDER_QUEUE, settings);
+  await boss.updateQueue(RENDER_QUEUE, { ...settings, deadLetter: RENDER_DEAD_QUEUE });
   return boss;
+}
+
+/** A failed run's job in the dead letter queue is tried again this often (the database was away). */
+const DEAD_RETRY_LIMIT = 5;
+
+async function ensureQueue(
+  boss: PgBoss,
+  name: string,
+  settings: Parameters<PgBoss['createQueue']>[1],
+): Promise<void> {
+  if (await boss.getQueue(name)) return;
+  try {
+    await boss.createQueue(name, settings);
+  } catch (error) {
+    // Another process created it at the same moment.
+    if (!(await boss.getQueue(name))) throw error;
+  }
 }
 
 export async function enqueueRender(boss: PgBoss, job: RenderJob): Promise<void> {

@@ -19,7 +19,7 @@ import { runFailureMessage } from './failure.ts';
 import type { RunLocks } from './locks.ts';
 import type { ThreadRenderer } from './renderer.ts';
 import type { ThreadFrame } from './render-protocol.ts';
-import { RENDER_QUEUE, type RenderJob } from './queue.ts';
+import { RENDER_DEAD_QUEUE, RENDER_QUEUE, type RenderJob } from './queue.ts';
 
 export interface WorkerOptions {
   prisma: DbClient;
@@ -34,6 +34,9 @@ export interface WorkerOptions {
   /** An idle slot looks for a queued job this often (RENDER_JOB_POLL_SECONDS). */
   pollSeconds: number;
 }
+
+const RETRIED_OUT_MESSAGE =
+  'The render was interrupted too many times (each worker that took it up stopped or died), so the run was stopped. The server log has the details.';
 
 /** A job that this worker hands back to the queue (pg-boss retries it after its retry delay). */
 class HandBack extends Error {
@@ -94,6 +97,25 @@ export class RunWorker {
       );
       this.workerIds.push(workerId);
     }
+    await boss.work<RenderJob>(
+      RENDER_DEAD_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: this.options.pollSeconds },
+      async ([job]) => {
+        if (job) await this.failRetriedOut(job);
+      },
+    );
+  }
+
+  /**
+   * A run whose job used all its retries (each worker that took it died or handed it back) ends
+   * FAILED, rather than RUNNING or QUEUED for good.
+   */
+  private async failRetriedOut({ data: job }: Job<RenderJob>): Promise<void> {
+    const { prisma, log } = this.options;
+    const run = await getRun(prisma, job.runId);
+    if (!run || isFinished(run.status)) return;
+    log.error({ runId: job.runId }, 'run failed: its render job used all its retries');
+    await this.finish(job.runId, 'FAILED', { error: RETRIED_OUT_MESSAGE });
   }
 
   /** Fetches no more jobs; each render stores its current frame and hands its job back. */
@@ -102,6 +124,7 @@ export class RunWorker {
     for (const render of this.active.values()) render.handBack.abort();
     // Waits for the handlers, so each job is failed (to be retried) before the queue closes.
     await this.options.boss.offWork(RENDER_QUEUE, { wait: true });
+    await this.options.boss.offWork(RENDER_DEAD_QUEUE, { wait: true });
     await Promise.allSettled([...this.active.values()].map((render) => render.done));
     this.unsubscribe?.();
   }
