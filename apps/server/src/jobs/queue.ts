@@ -63,7 +63,10 @@ export async function openQueue(db: Database, log: Logger, options: QueueOptions
     heartbeatSeconds: options.heartbeatSeconds,
   };
   // The dead letter queue first: a queue names its dead letter queue by a foreign key.
-  await ensureQueue(boss, RENDER_DEAD_QUEUE, { retryLimit: DEAD_RETRY_LIMIT });
+  await ensureQueue(boss, RENDER_DEAD_QUEUE, {
+    retryLimit: DEAD_RETRY_LIMIT,
+    retryDelay: DEAD_RETRY_DELAY,
+  });
   await ensureQueue(boss, RENDER_QUEUE, settings);
   // A queue created by an older version (or with other settings) takes these; jobs copy them when
   // they are sent.
@@ -71,8 +74,9 @@ export async function openQueue(db: Database, log: Logger, options: QueueOptions
   return boss;
 }
 
-/** A failed run's job in the dead letter queue is tried again this often (the database was away). */
+/** Failing a retried-out run is tried again (the database was away) this often, this far apart. */
 const DEAD_RETRY_LIMIT = 5;
+const DEAD_RETRY_DELAY = 10;
 
 async function ensureQueue(
   boss: PgBoss,
