@@ -61,6 +61,7 @@ export async function openQueue(db: Database, log: Logger, options: QueueOptions
     retryBackoff: false,
     expireInSeconds: RENDER_EXPIRE_SECONDS,
     heartbeatSeconds: options.heartbeatSeconds,
+    deadLetter: RENDER_DEAD_QUEUE,
   };
   // The dead letter queue first: a queue names its dead letter queue by a foreign key.
   await ensureQueue(boss, RENDER_DEAD_QUEUE, {
@@ -70,7 +71,7 @@ export async function openQueue(db: Database, log: Logger, options: QueueOptions
   await ensureQueue(boss, RENDER_QUEUE, settings);
   // A queue created by an older version (or with other settings) takes these; jobs copy them when
   // they are sent.
-  await boss.updateQueue(RENDER_QUEUE, { ...settings, deadLetter: RENDER_DEAD_QUEUE });
+  await boss.updateQueue(RENDER_QUEUE, settings);
   return boss;
 }
 

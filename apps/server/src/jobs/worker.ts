@@ -108,13 +108,10 @@ export class RunWorker {
 
   /**
    * A run whose job used all its retries (each worker that took it died or handed it back) ends
-   * FAILED, rather than RUNNING or QUEUED for good.
+   * FAILED, rather than RUNNING or QUEUED for good (unless it ended otherwise first: see finish).
    */
   private async failRetriedOut({ data: job }: Job<RenderJob>): Promise<void> {
-    const { prisma, log } = this.options;
-    const run = await getRun(prisma, job.runId);
-    if (!run || isFinished(run.status)) return;
-    log.error({ runId: job.runId }, 'run failed: its render job used all its retries');
+    this.options.log.error({ runId: job.runId }, 'render job used all its retries: run failed');
     await this.finish(job.runId, 'FAILED', { error: RETRIED_OUT_MESSAGE });
   }
 
