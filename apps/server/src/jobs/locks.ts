@@ -36,8 +36,16 @@ export class ProcessRunLocks implements RunLocks {
  */
 export class AdvisoryRunLocks implements RunLocks {
   private readonly local = new ProcessRunLocks();
+  /** The last query: one client runs one query at a time, and worker slots ask at once. */
+  private last: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly client: pg.Client) {}
+
+  private query<Row extends pg.QueryResultRow>(text: string, values: unknown[]) {
+    const result = this.last.then(() => this.client.query<Row>(text, values));
+    this.last = result.catch(() => {});
+    return result;
+  }
 
   static async connect(connectionString: string): Promise<AdvisoryRunLocks> {
     const client = new pg.Client({ connectionString, application_name: 'latent-lab-run-locks' });
@@ -48,7 +56,7 @@ export class AdvisoryRunLocks implements RunLocks {
   async tryAcquire(runId: string): Promise<(() => Promise<void>) | null> {
     const releaseLocal = await this.local.tryAcquire(runId);
     if (!releaseLocal) return null;
-    const { rows } = await this.client.query<{ locked: boolean }>(
+    const { rows } = await this.query<{ locked: boolean }>(
       "SELECT pg_try_advisory_lock(hashtext('latent-lab-run'), hashtext($1)) AS locked",
       [runId],
     );
@@ -57,10 +65,9 @@ export class AdvisoryRunLocks implements RunLocks {
       return null;
     }
     return async () => {
-      await this.client.query(
-        "SELECT pg_advisory_unlock(hashtext('latent-lab-run'), hashtext($1))",
-        [runId],
-      );
+      await this.query("SELECT pg_advisory_unlock(hashtext('latent-lab-run'), hashtext($1))", [
+        runId,
+      ]);
       await releaseLocal();
     };
   }
