@@ -330,6 +330,26 @@ describe('S3 storage only', () => {
     });
   }
 
+  test('twenty gets at once, the first ten cut off: every one comes back whole', async () => {
+    const objects = Array.from({ length: 20 }, (_, i) => ({
+      key: `frames/run-5/${String(i).padStart(5, '0')}.png`,
+      bytes: randomBytes(16 * 1024 + i),
+    }));
+    await Promise.all(objects.map(({ key, bytes }) => storage.put(key, bytes)));
+    const proxy = await startFaultyProxy(s3.endpoint, 'cut', 10);
+    const proxied = new S3Storage({ ...s3.options, endpoint: proxy.endpoint });
+    try {
+      const got = await Promise.all(objects.map(({ key }) => proxied.get(key)));
+      got.forEach((bytes, i) => assert.ok(objects[i]!.bytes.equals(bytes!), objects[i]!.key));
+      assert.equal(proxy.broken, 10);
+      assert.equal(proxy.gets, 30, 'each broken GET was sent once more');
+    } finally {
+      proxied.close();
+      await proxy.close();
+    }
+    await storage.deleteFolder('frames/run-5');
+  });
+
   test('a get whose body is cut off every time fails after three tries', async () => {
     await storage.put('frames/run-6/00002.png', randomBytes(64 * 1024));
     const through = await getThrough('cut', Infinity, 'frames/run-6/00002.png');
