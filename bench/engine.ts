@@ -91,7 +91,7 @@ function syntheticImage(side: number): Tensor4 {
 async function halfSpeed(part: 'encoder' | 'decoder'): Promise<void> {
   const verb = part === 'encoder' ? 'encode' : 'decode';
   console.log(
-    `\n## ${model} ${verb}, ${threads} thread(s), min / median of ${runs} runs after a warm-up`,
+    `\n## ${model} ${verb}, ${threads} thread(s), min / median of ${rounds} rounds of ${runs} runs (each after a warm-up), the sizes in turn`,
   );
   console.log(
     'GOP/s = 2 x the multiply-accumulates counted from the graph (halos not counted) / min time; ' +
@@ -111,22 +111,27 @@ async function halfSpeed(part: 'encoder' | 'decoder'): Promise<void> {
         // This half as one graph, in tiles of this side, or as it runs by default.
         [part === 'encoder' ? 'encoderTile' : 'decoderTile']: tile,
       });
+      const measured = sizes.filter((side) => tile !== null || side <= untiledMax);
+      const inputs = measured.map((side) =>
+        part === 'encoder'
+          ? syntheticImage(side)
+          : syntheticLatent(side, vae.manifest.latentChannels),
+      );
+      const run = (input: Tensor4) => (part === 'encoder' ? vae.encode(input) : vae.decode(input));
+      // The sizes in turn, round after round: these VMs drift by 10-30% within minutes, and a ratio
+      // of two sizes timed minutes apart would measure the drift.
+      const samples = measured.map((): number[] => []);
+      for (let round = 0; round < rounds; round++)
+        for (const [i, input] of inputs.entries())
+          samples[i]!.push(...(await timeMs(() => run(input))));
       let base: number | undefined;
-      for (const side of sizes) {
-        if (tile === null && side > untiledMax) continue;
-        const input =
-          part === 'encoder'
-            ? syntheticImage(side)
-            : syntheticLatent(side, vae.manifest.latentChannels);
-        const samples = await timeMs(() =>
-          part === 'encoder' ? vae.encode(input) : vae.decode(input),
-        );
-        const min = Math.min(...samples);
+      for (const [i, side] of measured.entries()) {
+        const min = Math.min(...samples[i]!);
         const perPixel = min / (side * side);
         base ??= side === 256 ? perPixel : undefined;
         const gops = (2 * vae.macs(side, side)[part]) / (min / 1000) / 1e9;
         console.log(
-          `| ${precision} | ${tile === null ? 'untiled' : tile === undefined ? `default (tiles ${tiling.tile}, whole up to ${tiling.wholeUpTo})` : `tiled ${tile}`} | ${side} | ${min.toFixed(0)} | ${median(samples).toFixed(0)} | ` +
+          `| ${precision} | ${tile === null ? 'untiled' : tile === undefined ? `default (tiles ${tiling.tile}, whole up to ${tiling.wholeUpTo})` : `tiled ${tile}`} | ${side} | ${min.toFixed(0)} | ${median(samples[i]!).toFixed(0)} | ` +
             `${gops.toFixed(0)} | ${base ? `${(perPixel / base).toFixed(2)}x` : '-'} |`,
         );
       }
