@@ -121,13 +121,16 @@ export interface Tiling {
  * around each tile (5-16% of a 256-pixel tile). Tiles bound the memory instead: fp32 1024 held
  * 1.35 GB whole against 0.68 GB in 256-pixel tiles (3449 ms), int8 1024 0.61 GB whole (1015 ms)
  * against 0.51 GB (1142 ms). So a frame runs whole up to 512 in fp32 and 1024 in int8, whose
- * activations are a quarter of the bytes. Above that, 256-pixel tiles: 512-pixel ones were no faster
- * (fp32 2048: 14980 against 15376 ms; int8 2048: 4860-5021 against 4723-4953 ms) and int8 ones held
- * 1.29 GB at 2048 against 0.84 GB.
+ * activations are a quarter of the bytes. Above that, fp32 runs in 256-pixel tiles: 384- and
+ * 512-pixel ones were slower at 2048 (1 thread 1.31x and 1.24x the 256x256 cost per pixel against
+ * 1.22x; 2 threads, 512: 10474 against 8258 ms). int8 runs in 384-pixel tiles: at 2048, with the
+ * sizes timed in turn in one invocation, 4537 ms against 4805 for 256-pixel tiles on 1 thread and
+ * 2777-2801 against 2923-2978 on 2 (the render threads' count), for a peak of 870 MB against 807;
+ * 512-pixel tiles are as fast (4514; 2695-2799) but peak at 1224 MB.
  */
 export const DEFAULT_DECODER_TILING: Readonly<Record<Precision, Tiling>> = {
   fp32: { tile: 256, wholeUpTo: 512 },
-  int8: { tile: 256, wholeUpTo: 1024 },
+  int8: { tile: 384, wholeUpTo: 1024 },
 };
 /**
  * The encoder's tiling. Measured at 1024 (1 thread): untiled 5.3 s fp32 / 2.15 s int8, 256-pixel
