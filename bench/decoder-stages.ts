@@ -74,8 +74,8 @@ console.log(
   'computed/needed: output pixels the runs computed over those the stage hands on (the halo). ' +
     'ns/px: per pixel of the decoded image. halo-free: ns/px / (computed/needed); its total adds ' +
     'the time outside the sessions (cropping and pasting tiles). faults: minor page faults (fresh ' +
-    "memory first touched) inside the stage's runs, where ONNX Runtime's Node binding copies each " +
-    "output into a new buffer; on the all row, the whole decode's, its returned image included.",
+    "memory first touched) inside the stage's runs, whose outputs ONNX Runtime's Node binding " +
+    "hands over in memory of their own; on the all row, the whole decode's, its image included.",
 );
 console.log(
   '| precision | size | stage | runs | ms | computed/needed | ns/px | halo-free ns/px | faults |',
