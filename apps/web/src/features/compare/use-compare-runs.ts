@@ -12,7 +12,10 @@ export type CompareRun = RunDetailFieldsFragment;
 
 interface LiveRun {
   readonly frames: ReadonlyMap<number, LiveFrame>;
+  /** The last status its events gave while it was queued or running. */
   readonly status: RunStatus | null;
+  /** Its events said it ended: it shows as ended once its final record is fetched. */
+  readonly ended: boolean;
 }
 
 /** A compared run as shown: its status and frames with the live updates applied. */
@@ -30,6 +33,9 @@ export const ACTIVE: ReadonlySet<RunStatus> = new Set(['QUEUED', 'RUNNING']);
  * by default) on one WebSocket, which the page shares with others, and a sweep has up to 64 runs.
  */
 export const MAX_LIVE_RUNS = 40;
+
+/** Tries at fetching an ended run's final record (1, 2, 4 and 8 s apart) before the page gives up. */
+const FINAL_FETCH_TRIES = 5;
 
 /**
  * The compared runs, fetched together, and the frames of the queued or running ones as they are
@@ -72,36 +78,68 @@ export function useCompareRuns(ids: readonly string[]): {
     };
   }, [client, idsKey]);
 
+  // Retries of a final fetch stop with the page.
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  /**
+   * Fetches a run that ended: its final timings and every frame it stored. Until this lands the
+   * run shows as still running, so an ended run never shows with a frame its events missed.
+   */
+  const fetchEnded = useCallback(
+    (runId: string) => {
+      const attempt = (tries: number): void =>
+        void client
+          .query(RunDocument, { id: runId }, { requestPolicy: 'network-only' })
+          .toPromise()
+          .then(({ data, error: failure }) => {
+            if (!mounted.current) return;
+            const ended = data?.run;
+            if (ended)
+              return setRuns(
+                (current) => current?.map((r) => (r.id === runId ? ended : r)) ?? null,
+              );
+            if (!failure) return setError(`Run ${runId} was deleted.`);
+            if (tries >= FINAL_FETCH_TRIES) return setError(describeError(failure));
+            setTimeout(() => attempt(tries + 1), 1000 * 2 ** (tries - 1));
+          });
+      attempt(1);
+    },
+    [client],
+  );
+
   /** Follows one run's progress: its frames and status as they come, its final form once ended. */
   const follow = useCallback(
     (runId: string) =>
       client.subscription(RunProgressDocument, { runId }).subscribe((result) => {
         const event = result.data?.runProgress;
         if (!event) return;
-        // A run that ended: its final timings (and stored frames) come from the run itself.
-        if (event.kind === 'STATUS' && FINISHED_STATUSES.has(event.status))
-          void client
-            .query(RunDocument, { id: runId }, { requestPolicy: 'network-only' })
-            .toPromise()
-            .then(({ data }) => {
-              const ended = data?.run;
-              if (ended)
-                setRuns((current) => current?.map((r) => (r.id === runId ? ended : r)) ?? null);
-            });
+        const ended = event.kind === 'STATUS' && FINISHED_STATUSES.has(event.status);
+        if (ended) fetchEnded(runId);
         setLive((current) => {
-          const frames = new Map(current.get(runId)?.frames);
+          const before = current.get(runId);
+          const frames = new Map(before?.frames);
           const frame = frameOfEvent(event);
           if (frame) frames.set(frame.index, frame);
-          return new Map(current).set(runId, { frames, status: event.status });
+          const status = ended ? (before?.status ?? null) : event.status;
+          return new Map(current).set(runId, { frames, status, ended: ended || !!before?.ended });
         });
       }),
-    [client],
+    [client, fetchEnded],
   );
 
   // The runs followed now: the running ones first, then the queued in the order given, at most
   // MAX_LIVE_RUNS; as one ends, the next is followed (and first gets the frames it stored so far).
   const followedKey = useMemo(() => {
-    const statusOf = (run: CompareRun) => live.get(run.id)?.status ?? run.status;
+    const statusOf = (run: CompareRun) => {
+      const update = live.get(run.id);
+      return update?.ended ? null : (update?.status ?? run.status);
+    };
     const byStatus = (status: RunStatus) => (runs ?? []).filter((run) => statusOf(run) === status);
     return [...byStatus('RUNNING'), ...byStatus('QUEUED')]
       .slice(0, MAX_LIVE_RUNS)
@@ -134,7 +172,11 @@ export function useCompareRuns(ids: readonly string[]): {
       (runs ?? []).map((run) => {
         const update = live.get(run.id);
         return {
-          run: { ...run, status: update?.status ?? run.status },
+          // The final record's status once fetched; the live one before.
+          run: {
+            ...run,
+            status: FINISHED_STATUSES.has(run.status) ? run.status : (update?.status ?? run.status),
+          },
           frames: mergeFrames(run.frames.nodes, update?.frames.values() ?? []),
           alphas: framePositions(run.steps, run.easing),
         };
