@@ -5,7 +5,13 @@ import { useClient } from 'urql';
 import type { RunDetailFieldsFragment, RunStatus } from '../../gql/graphql.ts';
 import { describeError } from '../../lib/errors.ts';
 import { FINISHED_STATUSES } from '../../lib/options.ts';
-import { frameOfEvent, mergeFrames, type LiveFrame } from '../run-view/live-frames.ts';
+import {
+  FINAL_FETCH_TRIES,
+  finalFetchDelayMs,
+  frameOfEvent,
+  mergeFrames,
+  type LiveFrame,
+} from '../run-view/live-frames.ts';
 import { framePositions } from './compare.ts';
 
 export type CompareRun = RunDetailFieldsFragment;
@@ -33,9 +39,6 @@ export const ACTIVE: ReadonlySet<RunStatus> = new Set(['QUEUED', 'RUNNING']);
  * by default) on one WebSocket, which the page shares with others, and a sweep has up to 64 runs.
  */
 export const MAX_LIVE_RUNS = 40;
-
-/** Tries at fetching an ended run's final record (1, 2, 4 and 8 s apart) before the page gives up. */
-const FINAL_FETCH_TRIES = 5;
 
 /**
  * The compared runs, fetched together, and the frames of the queued or running ones as they are
@@ -106,7 +109,7 @@ export function useCompareRuns(ids: readonly string[]): {
               );
             if (!failure) return setError(`Run ${runId} was deleted.`);
             if (tries >= FINAL_FETCH_TRIES) return setError(describeError(failure));
-            setTimeout(() => attempt(tries + 1), 1000 * 2 ** (tries - 1));
+            setTimeout(() => attempt(tries + 1), finalFetchDelayMs(tries));
           });
       attempt(1);
     },

@@ -37,3 +37,9 @@ export function mergeFrames(
   for (const frame of live) byIndex.set(frame.index, frame);
   return byIndex;
 }
+
+/** Tries at fetching an ended run's final record before a page says it could not. */
+export const FINAL_FETCH_TRIES = 5;
+
+/** The wait before the try after `tries` failed ones: 1, 2, 4 and 8 s. */
+export const finalFetchDelayMs = (tries: number): number => 1000 * 2 ** (tries - 1);

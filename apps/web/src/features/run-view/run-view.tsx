@@ -7,7 +7,7 @@ import {
   RunProgressDocument,
   RunUpdatesDocument,
 } from '../../gql/graphql.ts';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useSubscription } from 'urql';
@@ -16,7 +16,13 @@ import type {
   RunStatus,
   RunUpdatesSubscription,
 } from '../../gql/graphql.ts';
-import { frameOfEvent, mergeFrames, type LiveFrame } from './live-frames.ts';
+import {
+  FINAL_FETCH_TRIES,
+  finalFetchDelayMs,
+  frameOfEvent,
+  mergeFrames,
+  type LiveFrame,
+} from './live-frames.ts';
 import { describeError } from '../../lib/errors.ts';
 import { FINISHED_STATUSES } from '../../lib/options.ts';
 import { randomSeed } from '../../lib/seed.ts';
@@ -33,18 +39,32 @@ import { useSession } from '../../shell/session.tsx';
 interface LiveState {
   readonly frames: ReadonlyMap<number, LiveFrame>;
   readonly status: RunStatus | null;
+  /** The last status its events gave while it was queued or running. */
+  readonly active: RunStatus | null;
   readonly error: string | null;
   readonly total: number | null;
 }
 
-const EMPTY_LIVE: LiveState = { frames: new Map(), status: null, error: null, total: null };
+const EMPTY_LIVE: LiveState = {
+  frames: new Map(),
+  status: null,
+  active: null,
+  error: null,
+  total: null,
+};
 
 function applyEvent(state: LiveState = EMPTY_LIVE, data: RunProgressSubscription): LiveState {
   const event = data.runProgress;
   const frames = new Map(state.frames);
   const frame = frameOfEvent(event);
   if (frame) frames.set(frame.index, frame);
-  return { frames, status: event.status, error: event.error ?? state.error, total: event.total };
+  return {
+    frames,
+    status: event.status,
+    active: FINISHED_STATUSES.has(event.status) ? state.active : event.status,
+    error: event.error ?? state.error,
+    total: event.total,
+  };
 }
 
 interface QueueMoves {
@@ -91,7 +111,13 @@ export function RunView({ runId }: { runId: string }) {
     [run?.frames.nodes, liveState.frames],
   );
 
-  const status: RunStatus | undefined = liveState.status ?? run?.status;
+  const liveStatus = liveState.status;
+  // Its events say it ended, and its final record (every stored frame, its timings) is not here.
+  const ending = !!run && liveStatus !== null && FINAL.has(liveStatus) && !FINAL.has(run.status);
+  // So an ended run never shows with a frame its events missed, it shows as ended with that record.
+  const status: RunStatus | undefined = ending
+    ? (liveState.active ?? run.status)
+    : (liveStatus ?? run?.status);
   // While it waits, the runs ahead start, end or go: its place is read again after each.
   const [queueMoves] = useSubscription(
     { query: RunUpdatesDocument, pause: status !== 'QUEUED' },
@@ -113,14 +139,23 @@ export function RunView({ runId }: { runId: string }) {
     setPosition(at);
   };
 
-  // The final state's timings (encode, total) come from the run itself: fetch it once it ends.
-  const refetched = useRef(false);
+  // The final record is fetched once the run ends, and again while that fails.
+  const [finalTries, setFinalTries] = useState(0);
   useEffect(() => {
-    if (status && FINAL.has(status) && run && !FINAL.has(run.status) && !refetched.current) {
-      refetched.current = true;
+    if (!ending || fetching) return;
+    if (finalTries > 0 && (!error || finalTries >= FINAL_FETCH_TRIES)) return;
+    const fetchFinal = () => {
+      setFinalTries(finalTries + 1);
       refetch({ requestPolicy: 'network-only' });
+    };
+    if (finalTries === 0) {
+      fetchFinal();
+      return;
     }
-  }, [status, run, refetch]);
+    const timer = setTimeout(fetchFinal, finalFetchDelayMs(finalTries));
+    return () => clearTimeout(timer);
+  }, [ending, fetching, error, finalTries, refetch]);
+  const finalFetchFailed = ending && !fetching && error && finalTries >= FINAL_FETCH_TRIES;
 
   if (fetching && !run) return <p className="muted">Loading run…</p>;
   if (error && !run) return <ErrorMessage message={describeError(error)} />;
@@ -206,6 +241,11 @@ export function RunView({ runId }: { runId: string }) {
           describeError(deleteState.error)
         }
       />
+      {finalFetchFailed ? (
+        <ErrorMessage
+          message={`The run ended, but its final state could not be fetched: ${describeError(error)}`}
+        />
+      ) : null}
       {status === 'FAILED' && errorText ? (
         <ErrorMessage message={`The run failed: ${errorText}`} />
       ) : null}
