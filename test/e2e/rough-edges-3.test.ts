@@ -1,10 +1,12 @@
 // Rough edges of the dashboard, third batch, in Chromium against the real server (no worker here:
 // runs stay QUEUED): "Edit and rerun" opens the New run form with every parameter of the run,
 // queued runs show their place in the queue, the form previews how the fit crops each keyframe,
-// and the runs filters offer every member as creator and refuse a backwards date range.
+// the runs filters offer every member as creator and refuse a backwards date range, and a run
+// that ends shows as ended only with its final record, fetched again while that fails.
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { after, before, describe, test } from 'node:test';
+import type { Route } from 'playwright-core';
 import { createRun, gqlOk, joinWorkspace, uploadPhotos } from '../helpers/api.ts';
 import { closeDashboard, waitForHistory, newSignedInContext, openDashboard } from './browser.ts';
 
@@ -253,5 +255,74 @@ describe('dashboard rough edges, third batch, in Chromium', () => {
         !createdAfter || !createdBefore || createdBefore > createdAfter,
         `no backwards range sent: ${createdAfter} .. ${createdBefore}`,
       );
+  });
+
+  test('a run that ends shows as ended only with its final record, fetched again while that fails', async () => {
+    const base = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 };
+    const cancel = (id: string) =>
+      gqlOk(server.url, 'mutation ($id: ID!) { cancelRun(id: $id) { id } }', { id });
+
+    /** Fails the page's next `count` fetches of a run's record (its Run query). */
+    const failRunFetches = async (runId: string, count: number) => {
+      let failed = 0;
+      const reached = new EventEmitter();
+      const handler = async (route: Route) => {
+        const body = route.request().postDataJSON() as {
+          operationName?: string;
+          variables?: { id?: string };
+        } | null;
+        if (body?.operationName !== 'Run' || body.variables?.id !== runId || failed >= count)
+          return route.continue();
+        failed++;
+        await route.abort('connectionrefused');
+        if (failed === count) reached.emit('count');
+      };
+      await page.route('**/graphql', handler);
+      return {
+        /** Resolves once `count` fetches have failed. */
+        all: new Promise<void>((resolve) => reached.once('count', resolve)),
+        failed: () => failed,
+        stop: () => page.unroute('**/graphql', handler),
+      };
+    };
+
+    // Compare: two fetches fail, and the third (1 and 2 s later) brings the record.
+    const ending = await createRun(server.url, { ...base, name: 'ends while compared' });
+    const other = await createRun(server.url, { ...base, name: 'stays queued' });
+    await page.goto(`/compare?runs=${String(ending.id)},${String(other.id)}`);
+    const column = page.getByTestId('compare-column').first();
+    await column.locator('.status-QUEUED').waitFor();
+    const compareFetches = await failRunFetches(String(ending.id), 2);
+    await cancel(String(ending.id));
+    const shownCanceled = column.locator('.status-CANCELED').waitFor();
+    // No fetch of its record succeeds before the second failure: it cannot show as ended first.
+    assert.equal(
+      await Promise.race([
+        compareFetches.all.then(() => 'two fetches failed'),
+        shownCanceled.then(() => 'shown as canceled'),
+      ]),
+      'two fetches failed',
+    );
+    assert.equal(await column.locator('.status').textContent(), 'queued');
+    await shownCanceled;
+    assert.equal(compareFetches.failed(), 2);
+    await compareFetches.stop();
+
+    // The run view: all 5 tries fail (1, 2, 4 and 8 s apart), and the page says so.
+    const viewed = await createRun(server.url, { ...base, name: 'ends while viewed' });
+    await page.goto(`/runs/${String(viewed.id)}`);
+    const status = page.getByTestId('run-status');
+    await status.locator('.status-QUEUED').waitFor();
+    const viewFetches = await failRunFetches(String(viewed.id), Infinity);
+    await cancel(String(viewed.id));
+    await page
+      .getByText('The run ended, but its final state could not be fetched')
+      .waitFor({ timeout: 30_000 });
+    // Its 5 tries, and the queue place's own refetch when the run left the queue.
+    assert.ok(viewFetches.failed() >= 5, `${viewFetches.failed()} fetches failed`);
+    assert.equal(await status.textContent(), 'queued');
+    await viewFetches.stop();
+    await page.reload();
+    await status.locator('.status-CANCELED').waitFor();
   });
 });

@@ -100,7 +100,10 @@ export function RunView({ runId }: { runId: string }) {
   const [deleteState, deleteRun] = useMutation(DeleteRunDocument);
   const [chosenPosition, setPosition] = useState(0);
   const [followLive, setFollowLive] = useState(true);
-  const run = data?.run;
+  // A failed refetch answers no data: the run shows as last fetched (null once deleted).
+  const [lastRun, setLastRun] = useState(data?.run);
+  if (data && data.run !== lastRun) setLastRun(data.run);
+  const run = data ? data.run : lastRun;
   const liveState = live.data ?? EMPTY_LIVE;
 
   const frames = useMemo(
