@@ -111,8 +111,10 @@ export class RunWorker {
    * FAILED, rather than RUNNING or QUEUED for good (unless it ended otherwise first: see finish).
    */
   private async failRetriedOut({ data: job }: Job<RenderJob>): Promise<void> {
-    this.options.log.error({ runId: job.runId }, 'render job used all its retries: run failed');
-    await this.finish(job.runId, 'FAILED', { error: RETRIED_OUT_MESSAGE });
+    const { log } = this.options;
+    if (await this.finish(job.runId, 'FAILED', { error: RETRIED_OUT_MESSAGE }))
+      log.error({ runId: job.runId }, 'render job used all its retries: run failed');
+    else log.info({ runId: job.runId }, 'render job used all its retries after its run ended');
   }
 
   /** Fetches no more jobs; each render stores its current frame and hands its job back. */
@@ -336,12 +338,12 @@ export class RunWorker {
     await bus.publish({ type: 'run', kind: 'UPDATED', runId, workspaceId });
   }
 
-  /** Final status, unless a cancel got there first. */
+  /** Final status, unless a cancel got there first; says whether this call recorded it. */
   private async finish(
     runId: string,
     status: 'SUCCEEDED' | 'FAILED',
     change: { error?: string; totalMs?: number; metrics?: RunMetrics },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { prisma, bus, log } = this.options;
     try {
       const run = await setRunStatus(prisma, runId, status, {
@@ -359,10 +361,12 @@ export class RunWorker {
         total: run.params.steps,
       });
       await bus.publish({ type: 'run', kind: 'UPDATED', runId, workspaceId: run.workspaceId });
+      return true;
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === 'STATUS_CONFLICT' || code === 'NOT_FOUND') return;
-      log.error({ err: error, runId }, 'could not record the final status');
+      if (code !== 'STATUS_CONFLICT' && code !== 'NOT_FOUND')
+        log.error({ err: error, runId }, 'could not record the final status');
+      return false;
     }
   }
 }
