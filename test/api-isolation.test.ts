@@ -235,6 +235,10 @@ const RULES: Record<string, Rule> = {
     }),
   },
   // Runs.
+  quota: {
+    call: () => ({ query: '{ quota { activeRuns maxActiveRuns storedBytes maxStorageBytes } }' }),
+    expect: { otherWorkspace: 'ok' },
+  },
   models: { call: () => ({ query: '{ models { name } }' }), expect: { otherWorkspace: 'ok' } },
   runs: {
     call: () => ({ query: `{ runs { nodes { ${RUN_FIELDS} } } }` }),

@@ -307,4 +307,51 @@ describe('sweeps', () => {
       await frames.end();
     }
   });
+
+  test('the quota query says what the workspace uses: a sweep of the runs left passes, one run more is refused', async () => {
+    const QUOTA = '{ quota { activeRuns maxActiveRuns storedBytes maxStorageBytes } }';
+    // Every run so far ends first, so this workspace's active runs are this test's alone.
+    const { runs } = await gqlOk(
+      server.url,
+      '{ runs(first: 100, filter: { status: [QUEUED, RUNNING] }) { nodes { id } } }',
+    );
+    for (const { id } of runs.nodes as { id: string }[]) await watchRun(server.url, id);
+    const idle = (await gqlOk(server.url, QUOTA)).quota;
+    assert.deepEqual(
+      { activeRuns: idle.activeRuns, maxActiveRuns: idle.maxActiveRuns },
+      { activeRuns: 0, maxActiveRuns: MAX_ACTIVE_RUNS },
+    );
+    assert.equal(idle.maxStorageBytes, loadConfig({}).auth.maxStorageBytes);
+    assert.ok(idle.storedBytes > 0, 'the uploaded photos and stored frames count');
+
+    // No run can end while frames cannot be stored: the counts below stay as they are.
+    const frames = new pg.Client({ connectionString: testServer.database.url });
+    await frames.connect();
+    let sweepRuns: string[] = [];
+    try {
+      await frames.query('BEGIN');
+      await frames.query('LOCK TABLE "Frame" IN SHARE MODE');
+      const seeds = Array.from({ length: MAX_ACTIVE_RUNS }, (_, i) => 100 + i);
+      const { createSweep } = await gqlOk(server.url, CREATE_SWEEP, {
+        input: { base, axes: [{ field: 'seed', values: seeds }] },
+      });
+      const { sweep } = await gqlOk(server.url, SWEEP, { id: createSweep.id });
+      sweepRuns = (sweep.cells as { run: { id: string } }[]).map((cell) => cell.run.id);
+      const full = (await gqlOk(server.url, QUOTA)).quota;
+      assert.equal(full.activeRuns, MAX_ACTIVE_RUNS);
+      const { code, fields } = await refusal({ base, axes: [{ field: 'seed', values: [1] }] });
+      assert.equal(code, 'QUOTA_EXCEEDED');
+      assert.match(
+        Object.values(fields)[0]!,
+        new RegExp(`limit of ${MAX_ACTIVE_RUNS}|limit is ${MAX_ACTIVE_RUNS}`),
+      );
+    } finally {
+      await frames.query('ROLLBACK');
+      await frames.end();
+    }
+    for (const id of sweepRuns) await watchRun(server.url, id);
+    const after = (await gqlOk(server.url, QUOTA)).quota;
+    assert.equal(after.activeRuns, 0);
+    assert.ok(after.storedBytes > idle.storedBytes, "the sweep's frames are stored");
+  });
 });

@@ -325,4 +325,27 @@ describe('dashboard rough edges, third batch, in Chromium', () => {
     await page.reload();
     await status.locator('.status-CANCELED').waitFor();
   });
+
+  test("the sweep fieldset says the workspace's run limit, and warns when a sweep would pass it", async () => {
+    // No worker here: the runs queued so far stay queued, so these counts hold while the form is open.
+    const { quota } = await gqlOk(server.url, '{ quota { activeRuns maxActiveRuns } }');
+    const free = quota.maxActiveRuns - quota.activeRuns;
+    assert.ok(free >= 2, `room for a sweep: ${JSON.stringify(quota)}`);
+    await page.goto('/runs/new');
+    await page.getByLabel('Vary').selectOption('seed');
+    assert.equal(
+      (await page.getByTestId('sweep-quota').textContent())?.trim(),
+      `This workspace may have ${quota.maxActiveRuns} runs queued or running at once; ${quota.activeRuns} were when this form opened.`,
+    );
+    const values = page.getByLabel('Values (comma separated)');
+    const seeds = (count: number) => Array.from({ length: count }, (_, i) => 500 + i).join(', ');
+    await values.fill(seeds(free));
+    await page.getByRole('button', { name: `Start ${free} runs` }).waitFor();
+    assert.equal(await page.getByTestId('sweep-over-quota').count(), 0);
+    await values.fill(seeds(free + 2));
+    assert.match(
+      (await page.getByTestId('sweep-over-quota').textContent()) ?? '',
+      new RegExp(`These ${free + 2} runs would pass that limit unless 2 runs end first`),
+    );
+  });
 });

@@ -96,6 +96,6 @@ export {
   deleteApiToken,
   serverSecret,
 } from './accounts.ts';
-export { storageBytes, reserveStorage, releaseStorage } from './quotas.ts';
+export { storageBytes, reserveStorage, releaseStorage, workspaceUsage } from './quotas.ts';
 export type { DbClient } from './client.ts';
 export { databaseRateLimiter, type RateLimiterAbstract } from './rate-limits.ts';

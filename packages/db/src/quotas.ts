@@ -14,6 +14,23 @@ export async function lockWorkspace(tx: Tx, workspaceId: string): Promise<void> 
     throw new DbError('NOT_FOUND', `workspace ${workspaceId} not found`, { field: 'workspaceId' });
 }
 
+/** The workspace's runs that count against its quota: queued or running. */
+function countActiveRuns(prisma: Tx, workspaceId: string): Promise<number> {
+  return prisma.run.count({ where: { workspaceId, status: { in: ['QUEUED', 'RUNNING'] } } });
+}
+
+/** What the workspace uses of its quotas now: its queued or running runs, and its stored bytes. */
+export async function workspaceUsage(
+  client: DbClient,
+  workspaceId: string,
+): Promise<{ activeRuns: number; storedBytes: number }> {
+  const prisma = prismaOf(client);
+  return {
+    activeRuns: await countActiveRuns(prisma, workspaceId),
+    storedBytes: await sumStorage(prisma, workspaceId),
+  };
+}
+
 /** Bytes of the workspace's uploads and frames, plus what uploads in progress have reserved. */
 export function storageBytes(client: DbClient, workspaceId: string): Promise<number> {
   return sumStorage(prismaOf(client), workspaceId);
@@ -74,9 +91,7 @@ export async function checkRunQuota(
   quota: { maxActiveRuns: number; maxStorageBytes: number },
   count = 1,
 ): Promise<void> {
-  const active = await tx.run.count({
-    where: { workspaceId, status: { in: ['QUEUED', 'RUNNING'] } },
-  });
+  const active = await countActiveRuns(tx, workspaceId);
   const bytes = await sumStorage(tx, workspaceId);
   if (active + count > quota.maxActiveRuns)
     throw new DbError(

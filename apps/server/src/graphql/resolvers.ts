@@ -39,6 +39,7 @@ import {
   RunsFilter,
   RunUpdate,
   UploadImagePayload,
+  WorkspaceQuota,
 } from './types.ts';
 
 // Thin edges: translate arguments to service calls and domain records to schema objects.
@@ -186,6 +187,11 @@ export class RunResolver {
       runSort(sort),
     );
     return { ...page, nodes: page.nodes.map((run) => toRun(run, context.urls)) };
+  }
+
+  @Query(() => WorkspaceQuota)
+  async quota(@Ctx() context: GraphQLContext): Promise<WorkspaceQuota> {
+    return context.services.runs.quota(await context.actor());
   }
 
   @Query(() => Run, { nullable: true })

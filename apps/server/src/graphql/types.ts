@@ -474,6 +474,22 @@ export class RunSort {
   @Field(() => SortDirection, { defaultValue: 'DESC' }) direction!: 'ASC' | 'DESC';
 }
 
+@ObjectType({ description: "The current workspace's quotas and what it uses of them now" })
+export class WorkspaceQuota {
+  @Field(() => Int, { description: 'Its runs queued or running now' }) activeRuns!: number;
+  @Field(() => Int, {
+    description:
+      'Most runs queued or running at once (MAX_ACTIVE_RUNS): a run or a sweep that would pass it is refused',
+  })
+  maxActiveRuns!: number;
+  @Field(() => Float, {
+    description: 'Bytes of its uploads and frames, and those uploads in progress have reserved',
+  })
+  storedBytes!: number;
+  @Field(() => Float, { description: 'Most bytes stored (MAX_STORAGE_BYTES)' })
+  maxStorageBytes!: number;
+}
+
 @InputType()
 export class NoisePresetInput {
   @Field(() => String) name!: string;

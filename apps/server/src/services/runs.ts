@@ -14,6 +14,7 @@ import {
   setRunNotes,
   setRunStatus,
   thumbnailFrames,
+  workspaceUsage,
   type DbClient,
   type NewRunRow,
   type QueueSnapshot,
@@ -84,6 +85,13 @@ export interface RunServiceOptions {
   renderSlots: number;
 }
 
+export interface WorkspaceQuota {
+  activeRuns: number;
+  maxActiveRuns: number;
+  storedBytes: number;
+  maxStorageBytes: number;
+}
+
 /** Where a queued run stands: 1 = next to start; its start estimated from recent runs. */
 export interface QueuePlace {
   position: number;
@@ -142,6 +150,13 @@ export class RunService {
   }
 
   /** The run, or null when it is not in the actor's workspace (another's never shows). */
+  /** The workspace's run and storage quotas, and what it uses of them now. */
+  async quota(actor: Actor): Promise<WorkspaceQuota> {
+    authorize(actor, 'read');
+    const { db, maxActiveRuns, maxStorageBytes } = this.options;
+    return { ...(await workspaceUsage(db, actor.workspaceId)), maxActiveRuns, maxStorageBytes };
+  }
+
   get(actor: Actor, id: string): Promise<RunRecord | null> {
     authorize(actor, 'read');
     return getRun(this.options.db, id, actor.workspaceId);

@@ -153,16 +153,40 @@ export function RunFieldset(props: FieldsetProps) {
 
 export function SweepFieldset({
   onFieldChange,
+  quota,
+  runs,
   ...props
-}: FieldsetProps & { onFieldChange: (field: SweepField) => void }) {
+}: FieldsetProps & {
+  onFieldChange: (field: SweepField) => void;
+  /** The workspace's runs queued or running and their limit, once known. */
+  quota: { activeRuns: number; maxActiveRuns: number } | undefined;
+  /** The runs the sweep's values make. */
+  runs: number;
+}) {
   const { id, draft, errors } = props;
+  const free = quota ? Math.max(0, quota.maxActiveRuns - quota.activeRuns) : null;
   return (
     <fieldset>
       <legend>Sweep</legend>
       <p className="field-hint" style={{ marginTop: 0 }}>
-        Launch up to {MAX_SWEEP} runs that differ in one parameter, as one sweep: every run is
-        checked before any starts, and the sweep page shows them as a grid.
+        Launch up to {Math.min(MAX_SWEEP, quota?.maxActiveRuns ?? MAX_SWEEP)} runs that differ in
+        one parameter, as one sweep: every run is checked before any starts, and the sweep page
+        shows them as a grid.
+        {quota ? (
+          <span data-testid="sweep-quota">
+            {' '}
+            This workspace may have {quota.maxActiveRuns} runs queued or running at once;{' '}
+            {quota.activeRuns} {quota.activeRuns === 1 ? 'was' : 'were'} when this form opened.
+          </span>
+        ) : null}
       </p>
+      {free !== null && runs > free ? (
+        <p className="alert info" data-testid="sweep-over-quota">
+          These {runs} runs would pass that limit unless{' '}
+          {runs - free === 1 ? 'a run ends' : `${runs - free} runs end`} first: the sweep is refused
+          whole if so.
+        </p>
+      ) : null}
       <div className="form-grid">
         <Field id={`${id}-sweep-field`} label="Vary">
           <select

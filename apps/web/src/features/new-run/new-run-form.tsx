@@ -4,6 +4,7 @@ import {
   CreateSweepDocument,
   ModelsDocument,
   NoisePresetsDocument,
+  QuotaDocument,
 } from '../../gql/graphql.ts';
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import Link from 'next/link';
@@ -44,6 +45,8 @@ export function NewRunForm({ from }: { from?: StartFrom }) {
   const router = useRouter();
   const [models] = useQuery({ query: ModelsDocument });
   const [presets] = useQuery({ query: NoisePresetsDocument });
+  // Read as the form opens: runs start and end meanwhile, so it informs and the server decides.
+  const [quota] = useQuery({ query: QuotaDocument, requestPolicy: 'network-only' });
   const [createState, createRun] = useMutation(CreateRunDocument);
   const [sweepState, createSweep] = useMutation(CreateSweepDocument);
   const [images, setImages] = useState<ImageFieldsFragment[]>(from?.images ?? []);
@@ -157,6 +160,8 @@ export function NewRunForm({ from }: { from?: StartFrom }) {
       <RunFieldset {...fieldsetProps} />
       <SweepFieldset
         {...fieldsetProps}
+        quota={quota.data?.quota}
+        runs={sweepCount}
         onFieldChange={(field) => {
           setDraft((d) => withSweep(d, field));
           setErrors(({ sweep: _, ...rest }) => rest);
