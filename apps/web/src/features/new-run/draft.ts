@@ -39,19 +39,25 @@ export interface Draft {
   sweepValues: string;
 }
 
+/** A number option's default in the domain's table (the CLI's where the API requires the value). */
+function defaultOf(path: string, kind: 'integer' | 'number' = 'integer'): string {
+  const option = runOption(path, kind);
+  return String(option.default ?? option.cliDefault);
+}
+
 export const INITIAL_DRAFT: Draft = {
   name: '',
   tags: '',
   model: '',
-  steps: '16',
+  steps: defaultOf('steps'),
   choices: defaultChoices({ method: 'SLERP' }),
-  width: '256',
-  height: '256',
+  width: defaultOf('width'),
+  height: defaultOf('height'),
   noiseChoice: '',
   customNoise: { level: '0.1', mode: 'ABSOLUTE', schedule: 'CONSTANT', shared: false },
   // Drawn in the browser after hydration, so the server-rendered form and the client agree.
   seed: '',
-  fps: '10',
+  fps: defaultOf('animation.fps', 'number'),
   loop: 'LOOP',
   sweepField: 'none',
   sweepValues: '',
