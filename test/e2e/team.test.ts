@@ -5,12 +5,15 @@
 // multi-select, dark mode, the favicon, and the page weights of the Runs page and a run page.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import pg from 'pg';
+import type { Route } from 'playwright-core';
 import {
   collectProgress,
   CREATE_RUN,
   gqlOk,
   PHOTOS,
   uploadPhoto,
+  watchRun,
   wsClient,
 } from '../helpers/api.ts';
 import {
@@ -682,5 +685,71 @@ describe('team dashboard in Chromium', () => {
       `the Runs page transferred ${totals['runs']} bytes, over the 500 KB goal`,
     );
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
+  });
+
+  test('compare shows every frame of a run that ended between its query and its subscription', async () => {
+    // While this lock is held no frame can be stored, so the page's query finds the run unfinished.
+    const frames = new pg.Client({ connectionString: testServer.database.url });
+    await frames.connect();
+    await frames.query('BEGIN');
+    await frames.query('LOCK TABLE "Frame" IN SHARE MODE');
+    let locked = true;
+    const unlock = async () => {
+      if (!locked) return;
+      locked = false;
+      await frames.query('ROLLBACK');
+      await frames.end();
+    };
+    // The page's fetch of the run is answered as the run was, but only once it has ended: its
+    // subscription then starts after the end, and gets the stored frames replayed.
+    let answeredStatus: string | undefined;
+    const holdUntilEnded = async (route: Route) => {
+      const body = route.request().postDataJSON() as {
+        operationName?: string;
+        variables?: { id?: string };
+      } | null;
+      if (body?.operationName !== 'Run' || body.variables?.id !== runId || answeredStatus)
+        return route.continue();
+      const response = await route.fetch();
+      answeredStatus = ((await response.json()) as { data: { run: { status: string } } }).data.run
+        .status;
+      await unlock();
+      await watchRun(server.url, runId);
+      await route.fulfill({ response });
+    };
+    let runId = '';
+    try {
+      const { createRun } = await gqlOk<{ createRun: { id: string } }>(server.url, CREATE_RUN, {
+        input: {
+          name: 'ends before it is followed',
+          model: 'taef2',
+          imageIds,
+          steps: SWEEP_STEPS,
+          width: SIDE,
+          height: SIDE,
+        },
+      });
+      runId = createRun.id;
+      await page.route('**/graphql', holdUntilEnded);
+      await page.goto(`/compare?runs=${runId},${sweepIds[0]}`);
+      const column = page.getByTestId('compare-column').first();
+      await column.locator('.status-SUCCEEDED').waitFor({ timeout: 60_000 });
+      assert.ok(answeredStatus && answeredStatus !== 'SUCCEEDED', `answered ${answeredStatus}`);
+      const scrubber = page.getByTestId('compare-scrubber');
+      await scrubber.focus();
+      await page.keyboard.press('Home');
+      const labels: string[] = [];
+      for (let i = 0; i < SWEEP_STEPS; i++) {
+        labels.push((await column.getByTestId('compare-frame-index').textContent()) ?? '');
+        await page.keyboard.press('ArrowRight');
+      }
+      assert.deepEqual(
+        labels,
+        Array.from({ length: SWEEP_STEPS }, (_, i) => `frame ${i + 1} of ${SWEEP_STEPS}`),
+      );
+    } finally {
+      await page.unroute('**/graphql', holdUntilEnded);
+      await unlock();
+    }
   });
 });

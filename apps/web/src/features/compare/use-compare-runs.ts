@@ -129,7 +129,11 @@ export function useCompareRuns(ids: readonly string[]): {
           const frames = new Map(before?.frames);
           const frame = frameOfEvent(event);
           if (frame) frames.set(frame.index, frame);
-          const status = ended ? (before?.status ?? null) : event.status;
+          // Only a STATUS event moves the status. A FRAME event carries the run's status as it was
+          // sent: already final for the stored frames replayed to a run that ended before this
+          // subscription began, whose events would stop at the first if it counted.
+          const moved = event.kind === 'STATUS' && !ended;
+          const status = moved ? event.status : (before?.status ?? null);
           return new Map(current).set(runId, { frames, status, ended: ended || !!before?.ended });
         });
       }),

@@ -58,6 +58,9 @@ function applyEvent(state: LiveState = EMPTY_LIVE, data: RunProgressSubscription
   const frames = new Map(state.frames);
   const frame = frameOfEvent(event);
   if (frame) frames.set(frame.index, frame);
+  // Only a STATUS event moves the status: a FRAME event's is the run's as it was sent, already
+  // final for stored frames replayed after the run ended.
+  if (event.kind !== 'STATUS') return { ...state, frames, total: event.total };
   return {
     frames,
     status: event.status,
