@@ -78,7 +78,11 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 #    Files belong to root and are read-only for the app user; it writes only to /data, /models
 #    and the dashboard's cache.
 FROM ${NODE_IMAGE} AS runtime
+# GLIBC_TUNABLES: glibc's malloc asks for transparent huge pages on the blocks it maps (ONNX
+# Runtime's arena, decoded frames), which the kernel grants where its THP mode is madvise or always;
+# see the README's Benchmarks for what it saves. `-e GLIBC_TUNABLES=` turns it off.
 ENV NODE_ENV=production \
+    GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \
     NODE_OPTIONS=--conditions=latent-lab-dist \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=4000 \

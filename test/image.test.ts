@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from './helpers/cluster.ts';
 import { createRun, OWNER, SHARED_DIR, signUp, uploadPhotos, watchRun } from './helpers/api.ts';
+import { HUGE_PAGES_PROBE, kernelGrantsHugePages, parseProbe } from './helpers/huge-pages.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 import { startTestS3, type TestS3 } from './helpers/s3.ts';
 import {
@@ -77,6 +78,17 @@ describe('the production image', { skip }, () => {
     const size = Number(await docker(['image', 'inspect', '--format', '{{.Size}}', image]));
     console.log(`image ${image}: ${(size / 1024 / 1024).toFixed(0)} MB`);
     assert.ok(size < MAX_IMAGE_BYTES, `${image} is ${size} bytes`);
+  });
+
+  test("its processes ask glibc's malloc for transparent huge pages; -e GLIBC_TUNABLES= declines", async () => {
+    const probe = async (extra: string[]) =>
+      parseProbe(await docker(['run', '--rm', ...extra, image, 'node', '-e', HUGE_PAGES_PROBE]));
+    const asked = await probe([]);
+    assert.equal(asked.tunables, 'glibc.malloc.hugetlb=1');
+    if (await kernelGrantsHugePages())
+      assert.ok(asked.anonHugeKb >= 32 * 1024, `${asked.anonHugeKb} kB in huge pages`);
+    const declined = await probe(['-e', 'GLIBC_TUNABLES=']);
+    assert.equal(declined.anonHugeKb, 0);
   });
 
   test('its migration, API and worker complete a run; the API serves the dashboard', async () => {

@@ -8,6 +8,11 @@ import { loadModelLocations } from '@latent-lab/config';
 import { parseRunParams, DEFAULT_RUN_LIMITS } from '@latent-lab/domain';
 import { Engine, renderSpec, tensorToImage } from '@latent-lab/engine';
 import sharp from 'sharp';
+import {
+  HUGE_PAGES_PROBE,
+  kernelGrantsHugePages,
+  parseProbe,
+} from '../../../test/helpers/huge-pages.ts';
 
 const bin = new URL('../bin/latent-lab.js', import.meta.url).pathname;
 const images = new URL('../../../../shared/images/', import.meta.url).pathname;
@@ -389,6 +394,35 @@ describe('latent-lab interpolate', () => {
       },
     );
     assertCleanError(result, /taef2/);
+  });
+});
+
+describe('the latent-lab executable', () => {
+  /** Runs the bin as a command (its shebang line, as `npx latent-lab` does) with the probe preloaded. */
+  async function probe(env: NodeJS.ProcessEnv) {
+    const preload = join(scratch, 'huge-pages-probe.cjs');
+    await writeFile(preload, HUGE_PAGES_PROBE);
+    const result = await new Promise<Result>((resolve) => {
+      const child = spawn(bin, ['--help'], { env: { ...env, NODE_OPTIONS: `--require ${preload}` } });
+      let [stdout, stderr] = ['', ''];
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    assert.equal(result.code, 0, result.stderr);
+    return parseProbe(result.stdout);
+  }
+
+  test("asks glibc's malloc for transparent huge pages; a caller's own GLIBC_TUNABLES wins", async () => {
+    const { GLIBC_TUNABLES: _, ...withoutTunables } = process.env;
+    const asked = await probe(withoutTunables);
+    assert.equal(asked.tunables, 'glibc.malloc.hugetlb=1:');
+    if (await kernelGrantsHugePages())
+      assert.ok(asked.anonHugeKb >= 32 * 1024, `${asked.anonHugeKb} kB in huge pages`);
+
+    const declined = await probe({ ...withoutTunables, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' });
+    assert.equal(declined.tunables, 'glibc.malloc.hugetlb=1:glibc.malloc.hugetlb=0');
+    assert.equal(declined.anonHugeKb, 0, 'the later setting turned huge pages off');
   });
 });
 
