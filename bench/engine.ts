@@ -145,6 +145,8 @@ async function speed(): Promise<void> {
   const auto = choosePrecision('auto', await getManifest(model, locations.manifestsDir), cpu);
   console.log(`CPU int8 flags: ${cpu.flags.join(', ') || 'none'}`);
   console.log(`precision auto -> ${auto.precision} (${auto.reason})`);
+  // In this process, as in the product's (scripts/node24.sh, the image): see the README's GLIBC_TUNABLES.
+  console.log(`GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES ?? '(unset)'}`);
   for (const half of halves) await halfSpeed(half);
 }
 
@@ -261,25 +263,40 @@ interface Measured {
   wallMs: number;
   /** Peak resident memory of the process, from GNU time; null where it is not installed. */
   peakMb: number | null;
+  /** Minor page faults of the process (fresh memory first touched), from GNU time. */
+  faults: number | null;
 }
 
 const GNU_TIME = '/usr/bin/time';
 
-/** Runs a command to completion, timing it as a whole process (wall clock and peak RSS). */
-async function measure(command: string, args: string[], scratch: string): Promise<Measured> {
+/**
+ * Runs a command to completion, timing it as a whole process (wall clock, peak RSS and page
+ * faults), with this process's environment less GLIBC_TUNABLES plus `env`.
+ */
+async function measure(
+  command: string,
+  args: string[],
+  scratch: string,
+  env: Record<string, string> = {},
+): Promise<Measured> {
   const timeFile = join(scratch, `time-${Date.now()}.txt`);
   const withTime = existsSync(GNU_TIME);
   const [file, argv] = withTime
-    ? [GNU_TIME, ['-f', '%M', '-o', timeFile, command, ...args]]
+    ? [GNU_TIME, ['-f', '%M %R', '-o', timeFile, command, ...args]]
     : [command, args];
+  const { GLIBC_TUNABLES: _, ...inherited } = process.env;
   const started = performance.now();
   const code = await new Promise<number | null>((resolve) => {
-    spawn(file, argv, { stdio: ['ignore', 'ignore', 'inherit'] }).on('close', resolve);
+    spawn(file, argv, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...inherited, ...env },
+    }).on('close', resolve);
   });
   const wallMs = performance.now() - started;
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${code}`);
-  const peakKb = withTime ? Number((await readFile(timeFile, 'utf8')).trim().split('\n').pop()) : 0;
-  return { wallMs, peakMb: withTime ? peakKb / 1024 : null };
+  if (!withTime) return { wallMs, peakMb: null, faults: null };
+  const [peakKb, faults] = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()!.split(' ');
+  return { wallMs, peakMb: Number(peakKb) / 1024, faults: Number(faults) };
 }
 
 interface CliReport {
@@ -293,13 +310,17 @@ interface CliReport {
   };
 }
 
+const RECIPE = 'classic recipe (PyTorch, seed_baseline.py), as its users run it';
+const RECIPE_HUGE_PAGES = 'the same recipe with GLIBC_TUNABLES=glibc.malloc.hugetlb=1';
 const A = join(images, 'astronaut.png');
 const B = join(images, 'chelsea.png');
 const NOISE = '0.5';
 
+/** The CLI's executable, run as a command (its shebang line sets GLIBC_TUNABLES, as for `npx latent-lab`). */
+const CLI = join(repo, 'apps/cli/bin/latent-lab.js');
+
 function cliArgs(out: string, extra: string[]): string[] {
   return [
-    join(repo, 'apps/cli/bin/latent-lab.js'),
     'interpolate',
     A,
     B,
@@ -336,21 +357,28 @@ async function againstRecipe(): Promise<void> {
   const scratch = await mkdtemp(join(tmpdir(), 'latent-lab-bench-'));
   try {
     // Warm the int8 calibration cache and the file cache so no timed run pays for them.
-    await measure(process.execPath, cliArgs(join(scratch, 'warm'), []), scratch);
+    await measure(CLI, cliArgs(join(scratch, 'warm'), []), scratch);
     const python = pythonWithTorch();
     const torch = python !== undefined;
     const variants: { name: string; run: (i: number) => Promise<Measured> }[] = [];
-    if (python) {
-      variants.push({
-        name: 'classic recipe (PyTorch, seed_baseline.py)',
-        run: (i) =>
-          measure(
-            python,
-            [recipe, A, B, '10', '512', '2', join(scratch, `recipe-${i}`), NOISE],
-            scratch,
-          ),
-      });
-    }
+    // The recipe as its users run it (no GLIBC_TUNABLES), and with the malloc setting the CLI runs
+    // with: on a VM whose page faults are dear, PyTorch's fresh tensors fault most of its time.
+    const recipes = [
+      [RECIPE, {}],
+      [RECIPE_HUGE_PAGES, { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' }],
+    ] as const;
+    if (python)
+      for (const [name, env] of recipes)
+        variants.push({
+          name,
+          run: (i) =>
+            measure(
+              python,
+              [recipe, A, B, '10', '512', '2', join(scratch, `recipe-${name.length}-${i}`), NOISE],
+              scratch,
+              env,
+            ),
+        });
     const reports = new Map<string, CliReport[]>();
     for (const [name, extra] of [
       ['latent-lab CLI, defaults (precision auto)', []],
@@ -362,7 +390,7 @@ async function againstRecipe(): Promise<void> {
         name,
         run: async (i) => {
           const out = join(scratch, `${name.length}-${i}`);
-          const measured = await measure(process.execPath, cliArgs(out, [...extra]), scratch);
+          const measured = await measure(CLI, cliArgs(out, [...extra]), scratch);
           reports
             .get(name)!
             .push(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as CliReport);
@@ -384,25 +412,29 @@ async function againstRecipe(): Promise<void> {
       console.log(
         'python3-torch is not installed (apt-get install python3-torch python3-pil python3-numpy): no recipe figures.',
       );
-    const recipeWall = torch
-      ? median(samples.get(variants[0]!.name)!.map((m) => m.wallMs))
-      : undefined;
+    const wallOf = (name: string) => {
+      const measured = samples.get(name);
+      return measured ? median(measured.map((m) => m.wallMs)) : undefined;
+    };
+    const [recipeWall, hugeRecipeWall] = [wallOf(RECIPE), wallOf(RECIPE_HUGE_PAGES)];
     console.log(
-      '| run | wall s | vs recipe | peak MB | load s | encode s | decode s | outputs s |',
+      '| run | wall s | vs recipe | vs recipe, huge pages | peak MB | page faults | load s | encode s | decode s | outputs s |',
     );
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     const s = (ms: number) => (ms / 1000).toFixed(2);
     for (const variant of variants) {
       const measured = samples.get(variant.name)!;
       const wall = median(measured.map((m) => m.wallMs));
       const peaks = measured.map((m) => m.peakMb).filter((p): p is number => p !== null);
       const peak = peaks.length > 0 ? Math.max(...peaks).toFixed(0) : 'n/a';
-      const ratio = recipeWall ? `${(wall / recipeWall).toFixed(3)}x` : 'n/a';
+      const against = (base: number | undefined) => (base ? `${(wall / base).toFixed(3)}x` : 'n/a');
+      const faults = median(measured.map((m) => m.faults ?? NaN));
       const report = reports.get(variant.name);
       const t = (pick: (r: CliReport) => number) =>
         report ? s(median(report.map((r) => pick(r)))) : '-';
       console.log(
-        `| ${variant.name} | ${s(wall)} | ${ratio} | ${peak} | ${t((r) => r.timings.loadMs)} | ` +
+        `| ${variant.name} | ${s(wall)} | ${against(recipeWall)} | ${against(hugeRecipeWall)} | ${peak} | ` +
+          `${Number.isNaN(faults) ? 'n/a' : faults} | ${t((r) => r.timings.loadMs)} | ` +
           `${t((r) => r.timings.encodeMs)} | ${t((r) => r.timings.decodeMs)} | ${t((r) => r.timings.outputsMs)} |`,
       );
     }
