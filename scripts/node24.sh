@@ -41,7 +41,7 @@ elif [ "$(node24_major node)" -lt "$NODE24_MAJOR" ]; then
 fi
 hash -r
 # The product's processes run with glibc's malloc asking for transparent huge pages on the blocks
-# it maps (ONNX Runtime's arena, decoded frames): two render threads faulting 4 KB pages in stalled
-# each other (2 threads, int8 2048x2048 decode: 2740 -> 2482 ms; see the README's Benchmarks). The
-# image sets the same; a GLIBC_TUNABLES already set, even empty, is kept.
+# it maps (ONNX Runtime's arena, decoded frames), faulted in 2 MB rather than 4 KB at a time (2
+# threads, int8 2048x2048 decode: 2740 -> 2482 ms; see the README's Benchmarks). The image sets the
+# same; a GLIBC_TUNABLES already set, even empty, is kept.
 export GLIBC_TUNABLES="${GLIBC_TUNABLES-glibc.malloc.hugetlb=1}"

@@ -25,12 +25,12 @@ export function parseProbe(output: string): HugePagesProbe {
 }
 
 /**
- * Whether this kernel grants transparent huge pages to a process that asks (THP mode `always` or
- * `madvise`; `never`, or no THP at all, grants none: there the setting changes nothing).
+ * The kernel's transparent huge page mode: `madvise` grants them to a process that asks (and only
+ * then), `always` to every process, `never` (or no THP at all) to none.
  */
-export async function kernelGrantsHugePages(): Promise<boolean> {
+export async function transparentHugePageMode(): Promise<'always' | 'madvise' | 'never'> {
   const mode = await readFile('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').catch(
     () => '',
   );
-  return /\[(always|madvise)\]/.test(mode);
+  return (/\[(always|madvise)\]/.exec(mode)?.[1] as 'always' | 'madvise' | undefined) ?? 'never';
 }
