@@ -189,7 +189,7 @@ test('a tiled half runs its whole graph for images up to wholeUpTo and its stage
       made.push('stages');
       return stagesOf('decoder');
     },
-    // Larger than one tile, yet whole: as int8 runs frames up to 1024 whole and tiles at 384.
+    // Larger than one tile, yet whole: as int8 runs frames up to 1024 whole and tiles at 512.
     { tile: 32, wholeUpTo: 64, imageScale: 8 },
   );
   try {

@@ -123,14 +123,15 @@ export interface Tiling {
  * against 0.51 GB (1142 ms). So a frame runs whole up to 512 in fp32 and 1024 in int8, whose
  * activations are a quarter of the bytes. Above that, fp32 runs in 256-pixel tiles: 384- and
  * 512-pixel ones were slower at 2048 (1 thread 1.31x and 1.24x the 256x256 cost per pixel against
- * 1.22x; 2 threads, 512: 10474 against 8258 ms). int8 runs in 384-pixel tiles: at 2048, with the
- * sizes timed in turn in one invocation, 4537 ms against 4805 for 256-pixel tiles on 1 thread and
- * 2777-2801 against 2923-2978 on 2 (the render threads' count), for a peak of 870 MB against 807;
- * 512-pixel tiles are as fast (4514; 2695-2799) but peak at 1224 MB.
+ * 1.22x; 2 threads, 512: 10474 against 8258 ms). int8 runs in 512-pixel tiles: with malloc's
+ * blocks in huge pages (README, GLIBC_TUNABLES), an int8 2048 decode in alternating processes took
+ * 2324-2547 ms against 2581-2707 for 384-pixel tiles on 2 threads (the render threads' count) and
+ * 4003-4263 against 4284-4480 on 1, for a peak of 1238-1255 MB against 876-894. Without huge pages
+ * the two were as fast (4514 against 4537 ms on 1 thread), and 256-pixel tiles slower (4805).
  */
 export const DEFAULT_DECODER_TILING: Readonly<Record<Precision, Tiling>> = {
   fp32: { tile: 256, wholeUpTo: 512 },
-  int8: { tile: 384, wholeUpTo: 1024 },
+  int8: { tile: 512, wholeUpTo: 1024 },
 };
 /**
  * The encoder's tiling. Measured at 1024 (1 thread): untiled 5.3 s fp32 / 2.15 s int8, 256-pixel
