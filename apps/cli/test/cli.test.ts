@@ -25,15 +25,20 @@ interface Result {
   stderr: string;
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
+/** Runs `command` to completion with this process's environment plus `env` (undefined removes). */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(command, args, { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
+  return run(process.execPath, [bin, ...args], env);
 }
 
 /** A clear error is one line on stderr, a non-zero exit, and no stack trace. */
@@ -399,31 +404,25 @@ describe('latent-lab interpolate', () => {
 
 describe('the latent-lab executable', () => {
   /** Runs the bin as a command (its shebang line, as `npx latent-lab` does) with the probe preloaded. */
-  async function probe(env: NodeJS.ProcessEnv) {
+  async function probe(tunables: string | undefined) {
     const preload = join(scratch, 'huge-pages-probe.cjs');
     await writeFile(preload, HUGE_PAGES_PROBE);
-    const result = await new Promise<Result>((resolve) => {
-      const child = spawn(bin, ['--help'], {
-        env: { ...env, NODE_OPTIONS: `--require ${preload}` },
-      });
-      let [stdout, stderr] = ['', ''];
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    const result = await run(bin, ['--help'], {
+      GLIBC_TUNABLES: tunables,
+      NODE_OPTIONS: `--require ${preload}`,
     });
     assert.equal(result.code, 0, result.stderr);
     return parseProbe(result.stdout);
   }
 
   test("asks glibc's malloc for transparent huge pages; a caller's own GLIBC_TUNABLES wins", async () => {
-    const { GLIBC_TUNABLES: _, ...withoutTunables } = process.env;
     const mode = await transparentHugePageMode();
-    const asked = await probe(withoutTunables);
+    const asked = await probe(undefined);
     assert.equal(asked.tunables, 'glibc.malloc.hugetlb=1:');
     if (mode !== 'never')
       assert.ok(asked.anonHugeKb >= 32 * 1024, `${asked.anonHugeKb} kB in huge pages`);
 
-    const declined = await probe({ ...withoutTunables, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' });
+    const declined = await probe('glibc.malloc.hugetlb=0');
     assert.equal(declined.tunables, 'glibc.malloc.hugetlb=1:glibc.malloc.hugetlb=0');
     // Under `always` the kernel gives huge pages whatever malloc asks.
     if (mode === 'madvise')
