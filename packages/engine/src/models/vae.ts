@@ -114,23 +114,21 @@ export interface Tiling {
 }
 
 /**
- * The decoder's tiling by precision, measured on 1 thread (Zen 5 VM, 1 MB L2, 32 MB L3) with the
- * sessions' arenas keeping their buffers between runs. Per pixel, the whole graph barely slows with
- * size (fp32 256x256 171 ms; 512 697-711 ms, 1.02x; 1024 2988-3286 ms, 1.10-1.15x), while stages
- * cost more: about 10% for their cuts (fp32 1024 in untiled stages 3254 ms) and the recomputed halo
- * around each tile (5-16% of a 256-pixel tile). Tiles bound the memory instead: fp32 1024 held
- * 1.35 GB whole against 0.68 GB in 256-pixel tiles (3449 ms), int8 1024 0.61 GB whole (1015 ms)
- * against 0.51 GB (1142 ms). So a frame runs whole up to 512 in fp32 and 1024 in int8, whose
- * activations are a quarter of the bytes. Above that, fp32 runs in 256-pixel tiles: 384- and
- * 512-pixel ones were slower at 2048 (1 thread 1.31x and 1.24x the 256x256 cost per pixel against
- * 1.22x; 2 threads, 512: 10474 against 8258 ms). int8 runs in 512-pixel tiles: with malloc's
- * blocks in huge pages (README, GLIBC_TUNABLES), an int8 2048 decode in alternating processes took
- * 2324-2547 ms against 2581-2707 for 384-pixel tiles on 2 threads (the render threads' count) and
- * 4003-4263 against 4284-4480 on 1, for a peak of 1238-1255 MB against 876-894. Without huge pages
- * the two were as fast (4514 against 4537 ms on 1 thread), and 256-pixel tiles slower (4805).
+ * The decoder's tiling by precision, measured on a Zen 5 VM (1 MB L2, 32 MB L3) with malloc's
+ * blocks in huge pages (README, GLIBC_TUNABLES) and the sessions' arenas keeping their buffers
+ * between runs. The whole graph is then flat per pixel (2 threads, against 256: fp32 1024 0.98x,
+ * 2048 0.92x; int8 2048 0.97x), while stages pay for their cuts and the halo recomputed around each
+ * tile (about 10% at fp32 2048 in 256-pixel tiles). Tiles are there to bound the memory, so a frame
+ * runs whole up to 1024 (fp32 1024, alternating processes, 2 threads: 1735-1923 ms whole against
+ * 2095-2256 in 256-pixel tiles, 1 thread 3100-3396 against 3382-3768, for a peak of 1.32 GB
+ * against 0.71; int8 1024 holds 0.61 GB whole) and in tiles above (2048, whole: fp32 4.6 GB, int8
+ * 1.7 GB). fp32 tiles at 256 pixels: 512-pixel tiles were as fast at 2048 (five alternating rounds
+ * on 2 threads, 7474-8218 ms against 7430-7940) for a peak of 2.0 GB against 1.3. int8 tiles at
+ * 512: 2324-2547 ms at 2048 against 2581-2707 for 384-pixel tiles on 2 threads (the render threads'
+ * count) and 4003-4263 against 4284-4480 on 1, for a peak of 1238-1255 MB against 876-894.
  */
 export const DEFAULT_DECODER_TILING: Readonly<Record<Precision, Tiling>> = {
-  fp32: { tile: 256, wholeUpTo: 512 },
+  fp32: { tile: 256, wholeUpTo: 1024 },
   int8: { tile: 512, wholeUpTo: 1024 },
 };
 /**
