@@ -1,6 +1,7 @@
 // API benchmark (npm run bench:api): prints the three figures of the run-service issue; asserts nothing.
 //   1. wall time of a 10-frame run through the API (createRun -> final status over graphql-ws)
-//      against the same run through the engine alone (render + PNG encode), both warm;
+//      against the same run through the engine alone (render + PNG encode, overlapped as the CLI
+//      does), both warm;
 //   2. delay from a frame being stored (its row's createdAt) to each of 50 subscribers receiving it
 //      (signed in as --users people: the owner and viewers, the sockets shared out in turn);
 //   3. p95 of the `runs` history query with 10,000 runs in the database.
@@ -117,7 +118,10 @@ try {
       params,
       photos.map((bytes, i) => ({ sha256: `photo-${i}`, read: async () => bytes })),
     );
-    for await (const frame of engine.render(spec)) await tensorToImage(frame.rgb, 'png');
+    // As the CLI does: each frame's PNG is made while the next one decodes.
+    const pngs: Promise<Buffer>[] = [];
+    for await (const frame of engine.render(spec)) pngs.push(tensorToImage(frame.rgb, 'png'));
+    await Promise.all(pngs);
     return performance.now() - started;
   }
   // The first run after the server started: its render threads may still be loading the model and

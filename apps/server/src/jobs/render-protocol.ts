@@ -10,6 +10,7 @@ export interface RenderThreadOptions {
   models: WeightLocations;
 }
 
+/** A frame as a render thread sends it: its figures and its 8-bit RGB pixels. */
 export interface ThreadFrame {
   index: number;
   alpha: number;
@@ -23,6 +24,14 @@ export interface ThreadFrame {
   encodeMs: number | null;
   /** Change from the previous frame (the engine's frameChange); null for frame 0. */
   change: number | null;
+  /** width x height x 3 bytes, row by row. */
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** A frame ready to store: the thread's figures, its PNG and its list thumbnail. */
+export interface RenderedFrame extends Omit<ThreadFrame, 'pixels' | 'width' | 'height'> {
   png: Uint8Array;
   /** Small WebP of the frame for lists (the engine's rgb8Thumbnail). */
   thumbnail: Uint8Array;

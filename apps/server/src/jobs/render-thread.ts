@@ -8,8 +8,6 @@ import {
   frameChange,
   imageToRgb8,
   renderSpec,
-  rgb8Thumbnail,
-  rgb8ToImage,
   tensorToRgb8,
 } from '@latent-lab/engine';
 import { openStorage } from '@latent-lab/storage';
@@ -87,16 +85,7 @@ async function render(message: RenderRequest): Promise<void> {
     })) {
       const pixels = tensorToRgb8(frame.rgb);
       const [, , height, width] = frame.rgb.shape;
-      // The frame and its list thumbnail, made here once from the same pixels and encoded together
-      // by sharp on libuv's pool while this thread compares the frame with the previous one.
-      const encoding = Promise.all([
-        rgb8ToImage(pixels, width, height, 'png'),
-        rgb8Thumbnail(pixels, width, height),
-      ]);
       const change = previous ? frameChange(previous, pixels) : null;
-      const [pngBytes, thumbnailBytes] = await encoding;
-      // Copies the size of their bytes, each with a buffer of its own to transfer.
-      const [png, thumbnail] = [new Uint8Array(pngBytes), new Uint8Array(thumbnailBytes)];
       previous = pixels;
       const { index, alpha, noiseLevel, decodeMs } = frame;
       meter?.frame(index, alpha, change, pixels);
@@ -105,13 +94,27 @@ async function render(message: RenderRequest): Promise<void> {
       const encoded = engine.stats.encodeMs - encodeBefore;
       const encodeMs = index === message.fromFrame || encoded !== encodeSent ? encoded : null;
       encodeSent = encoded;
+      // The pixels go out raw, to be compressed (PNG, thumbnail) by the process while this thread
+      // decodes the next frame: a decode blocks this thread, so a frame compressed here would wait
+      // for the next decode to be sent, or hold it back. A copy to transfer: this thread keeps its own.
+      const sent = pixels.slice();
       send(
         {
           type: 'frame',
           id: message.id,
-          frame: { index, alpha, noiseLevel, decodeMs, encodeMs, change, png, thumbnail },
+          frame: {
+            index,
+            alpha,
+            noiseLevel,
+            decodeMs,
+            encodeMs,
+            change,
+            pixels: sent,
+            width,
+            height,
+          },
         },
-        [png.buffer, thumbnail.buffer],
+        [sent.buffer],
       );
     }
     send({ type: 'done', id: message.id, metrics: meter ? await meter.result() : null });

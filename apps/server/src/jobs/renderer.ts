@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { withOptionDefaults, type RunMetrics } from '@latent-lab/domain';
-import { EngineError, type EngineErrorCode } from '@latent-lab/engine';
+import { EngineError, rgb8Thumbnail, rgb8ToImage, type EngineErrorCode } from '@latent-lab/engine';
 import { AsyncEventQueue } from '../events/queue.ts';
 import { StoredFileMissing } from './failure.ts';
 import type { RenderJob } from './queue.ts';
 import type {
   FromThread,
+  RenderedFrame,
   RenderThreadOptions,
   StoredFrameRef,
   ThreadError,
@@ -14,7 +15,7 @@ import type {
 } from './render-protocol.ts';
 
 export interface RenderResult {
-  frames: AsyncIterable<ThreadFrame>;
+  frames: AsyncIterable<RenderedFrame>;
   /**
    * Set when the frames end: the run's metrics if the render started at frame 0 (measured as it
    * went), else null (measure the stored frames).
@@ -42,13 +43,33 @@ function threadError({ message, code, field, missing }: ThreadError): Error {
   return code ? new EngineError(code as EngineErrorCode, message, field) : new Error(message);
 }
 
+/**
+ * A thread's frame compressed for storage, its PNG and thumbnail made together by sharp on libuv's
+ * pool, off this event loop and while the thread decodes the next frame.
+ */
+async function compressed({
+  pixels,
+  width,
+  height,
+  ...frame
+}: ThreadFrame): Promise<RenderedFrame> {
+  const [png, thumbnail] = await Promise.all([
+    rgb8ToImage(pixels, width, height, 'png'),
+    rgb8Thumbnail(pixels, width, height),
+  ]);
+  return { ...frame, png, thumbnail };
+}
+
 /** One render thread: its own engine (models, latent cache) and its own event loop. */
 class RenderThread {
   readonly worker: Worker;
-  /** Each render's frames and result, by its id on this thread. */
+  /**
+   * Each render's frames and result, by its id on this thread, and the compression of its frames
+   * so far (in order, so the frames come out in the order the thread sent them).
+   */
   private readonly jobs = new Map<
     number,
-    { frames: AsyncEventQueue<ThreadFrame>; result: RenderResult }
+    { frames: AsyncEventQueue<RenderedFrame>; result: RenderResult; compressing: Promise<void> }
   >();
   /** Measurements in flight, each answered by one message. */
   private readonly measures = new Map<
@@ -155,7 +176,7 @@ class RenderThread {
     const stop = () => void frames.return();
     // Closing the frames, by abort or because the reader stopped early, stops the thread's render;
     // frames still on their way for it are dropped.
-    const frames = new AsyncEventQueue<ThreadFrame>(() => {
+    const frames = new AsyncEventQueue<RenderedFrame>(() => {
       signal.removeEventListener('abort', stop);
       if (this.jobs.delete(id)) {
         this.draining.add(id);
@@ -163,7 +184,7 @@ class RenderThread {
       }
     });
     const result: RenderResult = { frames, metrics: null };
-    this.jobs.set(id, { frames, result });
+    this.jobs.set(id, { frames, result, compressing: Promise.resolve() });
     this.noteSize(renderJob);
     const { params, keyframes, workspaceId } = renderJob;
     this.send({ type: 'render', id, workspaceId, params, keyframes, fromFrame, previousFrameKey });
@@ -206,17 +227,23 @@ class RenderThread {
     if (!job) return;
     const { frames, result } = job;
     if (message.type === 'frame') {
-      frames.push(message.frame);
+      const frame = message.frame;
+      job.compressing = job.compressing
+        .then(async () => frames.push(await compressed(frame)))
+        .catch((error: unknown) => frames.fail(error));
       return;
     }
     this.jobs.delete(message.id);
     this.wakeIdle();
-    if (message.type === 'done') {
-      result.metrics = message.metrics;
-      frames.end();
-    } else if (message.type === 'error') {
-      frames.fail(threadError(message.error));
-    }
+    // The thread is free now; the frames end after those still being compressed.
+    void job.compressing.then(() => {
+      if (message.type === 'done') {
+        result.metrics = message.metrics;
+        frames.end();
+      } else if (message.type === 'error') {
+        frames.fail(threadError(message.error));
+      }
+    });
   }
 }
 

@@ -18,7 +18,7 @@ import { inSpan } from '../tracing.ts';
 import { runFailureMessage } from './failure.ts';
 import type { RunLocks } from './locks.ts';
 import type { ThreadRenderer } from './renderer.ts';
-import type { ThreadFrame } from './render-protocol.ts';
+import type { RenderedFrame } from './render-protocol.ts';
 import { RENDER_DEAD_QUEUE, RENDER_QUEUE, type RenderJob } from './queue.ts';
 
 export interface WorkerOptions {
@@ -303,7 +303,7 @@ export class RunWorker {
   }
 
   /** Stores a frame (files, then its row) and announces it. */
-  private async storeFrame(job: RenderJob, frame: ThreadFrame): Promise<void> {
+  private async storeFrame(job: RenderJob, frame: RenderedFrame): Promise<void> {
     const { prisma, storage, bus } = this.options;
     const { runId, params, workspaceId } = job;
     const key = frameKey(runId, frame.index);
