@@ -347,6 +347,30 @@ describe('tensorToImage and tensorToRgb8', () => {
     assert.deepEqual(Array.from(tensorToRgb8(small)), [0, 255, 255, 128, 0, 0]);
   });
 
+  test('tensorToRgb8 rounds every value as Math.round(clamp(v) * 255), at each level boundary', () => {
+    // The float32 values on either side of each rounding boundary (k + 0.5) / 255, a few ulps out,
+    // and the values where the clamp or NaN decide.
+    const values = [Number.NaN, -Infinity, Infinity, -0, -1e-30, 1e-45, 0.5, 1, 1.0000001, 3];
+    const bits = new Uint32Array(1);
+    const float = new Float32Array(bits.buffer);
+    for (let k = 0; k < 256; k++) {
+      float[0] = (k + 0.5) / 255;
+      const middle = bits[0]!;
+      for (let step = -4; step <= 4; step++) {
+        bits[0] = middle + step;
+        values.push(float[0]);
+      }
+    }
+    while (values.length % 3) values.push(0);
+    const expected = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255) || 0;
+    const plane = values.length / 3;
+    const rgb8 = tensorToRgb8({ data: Float32Array.from(values), shape: [1, 3, 1, plane] });
+    for (let i = 0; i < values.length; i++) {
+      const [c, p] = [Math.floor(i / plane), i % plane];
+      assert.equal(rgb8[3 * p + c], expected(Math.fround(values[i]!)), `value ${values[i]}`);
+    }
+  });
+
   test('rejects tensors that are not [1,3,H,W] and unknown formats', async () => {
     assert.throws(() => tensorToRgb8({ data: new Float32Array(8), shape: [1, 2, 2, 2] }), {
       code: 'INVALID_OPTION',
