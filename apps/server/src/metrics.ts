@@ -38,6 +38,11 @@ export class Metrics {
     'Times a render thread closed its models after frames above RENDER_RELEASE_ABOVE_PIXELS, to give their memory back',
     [],
   );
+  readonly renderStoreWaits = this.counter(
+    'latent_lab_render_store_waits_total',
+    'Times a render thread stopped decoding until the frames it had rendered were stored (the store was slower than decoding)',
+    [],
+  );
   readonly runsFinished = this.counter(
     'latent_lab_runs_finished_total',
     'Runs this process finished, by final status',

@@ -82,6 +82,7 @@ export async function startWorker(runtime: Runtime): Promise<() => Promise<void>
       abovePixels: config.renderReleaseAbovePixels,
       onRelease: () => metrics.renderModelReleases.inc(),
     },
+    () => metrics.renderStoreWaits.inc(),
   );
   const locks = db.connectionString
     ? await AdvisoryRunLocks.connect(db.connectionString)

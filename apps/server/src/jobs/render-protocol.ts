@@ -2,6 +2,15 @@ import type { KeyframeRef, RunMetrics, RunParams } from '@latent-lab/domain';
 import type { ImageLimits, WeightLocations } from '@latent-lab/engine';
 import type { StorageSettings } from '@latent-lab/storage';
 
+/**
+ * How many frames of one render a thread may have sent that its reader (the worker storing them)
+ * has not taken: at that many it waits for a pull before decoding the next. Storing a frame takes a
+ * fraction of a decode, so a render waits only while the store is slower than decoding, and then
+ * holds at most this many frames in memory (a 2048x2048 frame: 12.6 MB of pixels, then its PNG)
+ * instead of one more per decode.
+ */
+export const FRAMES_AHEAD = 4;
+
 export interface RenderThreadOptions {
   /** The process's own store: a render thread opens the same folder or bucket. */
   storage: StorageSettings;
@@ -62,6 +71,8 @@ export type ToThread =
   /** Measure a finished run's metrics from its stored frames. */
   | (ThreadRun & { type: 'measure'; frames: StoredFrameRef[] })
   | { type: 'abort'; id: number }
+  /** The reader took one of the render's frames: the thread may decode one more. */
+  | { type: 'pull'; id: number }
   /** Load a model's sessions ahead of the first run. */
   | { type: 'warm'; model: string; width: number; height: number }
   /**
@@ -72,6 +83,8 @@ export type ToThread =
 
 export type FromThread =
   | { type: 'frame'; id: number; frame: ThreadFrame }
+  /** The render has FRAMES_AHEAD frames its reader has not taken, and waits for a pull to go on. */
+  | { type: 'waiting'; id: number }
   /** The run's metrics when the render started at frame 0 (measured as it went), else null. */
   | { type: 'done'; id: number; metrics: RunMetrics | null }
   | { type: 'metrics'; id: number; metrics: RunMetrics }

@@ -12,7 +12,12 @@ import {
 } from '@latent-lab/engine';
 import { openStorage } from '@latent-lab/storage';
 import { StoredFileMissing } from './failure.ts';
-import type { FromThread, RenderThreadOptions, ToThread } from './render-protocol.ts';
+import {
+  FRAMES_AHEAD,
+  type FromThread,
+  type RenderThreadOptions,
+  type ToThread,
+} from './render-protocol.ts';
 
 type RenderRequest = Extract<ToThread, { type: 'render' }>;
 type MeasureRequest = Extract<ToThread, { type: 'measure' }>;
@@ -26,7 +31,11 @@ const engine = new Engine({
   imageLimits: options.imageLimits,
   locations: options.models,
 });
-const renders = new Map<number, AbortController>();
+/** Renders in progress: how to stop each, its frames its reader has not taken, and its wait for one. */
+const renders = new Map<
+  number,
+  { controller: AbortController; ahead: number; wake: (() => void) | undefined }
+>();
 /** The last release (see `release`): renders and measurements start once it has loaded again. */
 let released: Promise<void> = Promise.resolve();
 
@@ -65,7 +74,8 @@ function sendError(id: number, error: unknown): void {
 
 async function render(message: RenderRequest): Promise<void> {
   const controller = new AbortController();
-  renders.set(message.id, controller);
+  const state = { controller, ahead: 0, wake: undefined as (() => void) | undefined };
+  renders.set(message.id, state);
   try {
     await released;
     const encodeBefore = engine.stats.encodeMs;
@@ -116,6 +126,17 @@ async function render(message: RenderRequest): Promise<void> {
         },
         [sent.buffer],
       );
+      state.ahead++;
+      // Backpressure: no next decode while the reader is FRAMES_AHEAD frames behind (after the
+      // last frame there is none to hold back). An abort wakes the wait, and the render stops.
+      while (
+        state.ahead >= FRAMES_AHEAD &&
+        index + 1 < message.params.steps &&
+        !controller.signal.aborted
+      ) {
+        send({ type: 'waiting', id: message.id });
+        await new Promise<void>((resolve) => (state.wake = resolve));
+      }
     }
     send({ type: 'done', id: message.id, metrics: meter ? await meter.result() : null });
   } catch (error) {
@@ -160,5 +181,12 @@ port.on('message', (message: ToThread) => {
       .close()
       .catch(() => {})
       .then(() => warm(message));
-  else renders.get(message.id)?.abort();
+  else {
+    const state = renders.get(message.id);
+    if (!state) return;
+    if (message.type === 'pull') state.ahead--;
+    else state.controller.abort();
+    state.wake?.();
+    state.wake = undefined;
+  }
 });

@@ -91,6 +91,8 @@ class RenderThread {
   constructor(
     options: RenderThreadOptions,
     private readonly release: ModelRelease,
+    /** Called each time a render waits for its reader to take a frame (a metric). */
+    private readonly onWait: () => void = () => {},
   ) {
     this.worker = new Worker(new URL('./render-thread.mjs', import.meta.url), {
       workerData: options,
@@ -183,7 +185,17 @@ class RenderThread {
         this.send({ type: 'abort', id });
       }
     });
-    const result: RenderResult = { frames, metrics: null };
+    // Each frame the reader takes lets the thread decode one more (see FRAMES_AHEAD).
+    const pulled: AsyncIterableIterator<RenderedFrame> = {
+      next: async () => {
+        const next = await frames.next();
+        if (!next.done) this.send({ type: 'pull', id });
+        return next;
+      },
+      return: () => frames.return(),
+      [Symbol.asyncIterator]: () => pulled,
+    };
+    const result: RenderResult = { frames: pulled, metrics: null };
     this.jobs.set(id, { frames, result, compressing: Promise.resolve() });
     this.noteSize(renderJob);
     const { params, keyframes, workspaceId } = renderJob;
@@ -212,6 +224,10 @@ class RenderThread {
     if (message.type === 'warmed') {
       this.warming = false;
       this.wakeIdle();
+      return;
+    }
+    if (message.type === 'waiting') {
+      if (this.jobs.has(message.id)) this.onWait();
       return;
     }
     if (message.type !== 'frame' && this.draining.delete(message.id)) this.wakeIdle();
@@ -262,6 +278,8 @@ export class ThreadRenderer {
     private readonly options: RenderThreadOptions,
     private readonly size: number,
     private readonly release: ModelRelease,
+    /** Called each time a render waits for the store to take its frames (see FRAMES_AHEAD). */
+    private readonly onWait?: () => void,
   ) {}
 
   async render(
@@ -283,7 +301,7 @@ export class ThreadRenderer {
       const free = this.threads.find((candidate) => candidate.free);
       if (free) return free;
       if (this.threads.length < this.size) {
-        const thread = new RenderThread(this.options, this.release);
+        const thread = new RenderThread(this.options, this.release, this.onWait);
         if (this.warmModel) thread.warm(this.warmModel);
         this.threads.push(thread);
         return thread;
@@ -300,7 +318,7 @@ export class ThreadRenderer {
   warm(model: string): void {
     this.warmModel = model;
     while (this.threads.length < this.size) {
-      const thread = new RenderThread(this.options, this.release);
+      const thread = new RenderThread(this.options, this.release, this.onWait);
       thread.warm(model);
       this.threads.push(thread);
     }
