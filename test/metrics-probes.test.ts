@@ -120,6 +120,9 @@ describe('metrics and probes over HTTP', () => {
     ])
       assert.match(before.api, new RegExp(`^# TYPE ${name} `, 'm'), `the API exports ${name}`);
     assert.equal(sample(before.worker, 'latent_lab_frames_rendered_total'), Number.NaN);
+    // Renders held back by a slow store (see FRAMES_AHEAD): a counter from the start.
+    assert.match(before.worker, /^# TYPE latent_lab_render_store_waits_total counter$/m);
+    assert.equal(sample(before.worker, 'latent_lab_render_store_waits_total'), 0);
 
     const imageIds = await uploadPhotos(server.url, ['astronaut', 'coffee']);
     const steps = 4;
