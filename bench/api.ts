@@ -36,6 +36,7 @@ import {
   uploadPhotos,
   wsClient,
 } from '../test/helpers/api.ts';
+import { measure } from './process.ts';
 import { numberOptions, percentile } from './stats.ts';
 
 const {
@@ -132,22 +133,15 @@ try {
   const cliDir = await mkdtemp(join(tmpdir(), 'latent-lab-bench-cli-'));
   const cli = fileURLToPath(new URL('../apps/cli/bin/latent-lab.js', import.meta.url));
   async function cliRun(seed: number): Promise<number> {
-    const started = performance.now();
-    const child = spawn(
-      cli,
-      [
-        'interpolate',
-        PHOTOS.astronaut,
-        PHOTOS.chelsea,
-        ...['--steps', '10', '--size', `${size}x${size}`, '--noise', '0.1'],
-        ...['--seed', String(seed), '--threads', String(config.intraOpThreads)],
-        ...['--cache-dir', join(cliDir, 'cache'), '--out', join(cliDir, `out-${seed}`)],
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    const [code] = (await once(child, 'close')) as [number | null];
-    if (code !== 0) throw new Error(`the CLI exited with ${code}`);
-    return performance.now() - started;
+    const args = [
+      'interpolate',
+      PHOTOS.astronaut,
+      PHOTOS.chelsea,
+      ...['--steps', '10', '--size', `${size}x${size}`, '--noise', '0.1'],
+      ...['--seed', String(seed), '--threads', String(config.intraOpThreads)],
+      ...['--cache-dir', join(cliDir, 'cache'), '--out', join(cliDir, `out-${seed}`)],
+    ];
+    return (await measure(cli, args, cliDir)).wallMs;
   }
   // The first run after the server started: its render threads may still be loading the model and
   // running their warm-up; keyframe latents not cached.

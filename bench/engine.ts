@@ -5,8 +5,7 @@
 // invocation. Prints figures; asserts nothing.
 // Usage: npm run bench [-- --runs 3 --rounds 3 --sizes 256,512,1024,2048 --threads 1 --halves decoder,encoder
 //   --tiles 128,256 --precisions fp32,int8 --no-quality --no-recipe | --recipe-only]
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import {
   type Precision,
   type Tensor4,
 } from '@latent-lab/engine';
+import { measure, type Measured } from './process.ts';
 import { median } from './stats.ts';
 import { syntheticLatent } from './synthetic.ts';
 
@@ -257,46 +257,6 @@ async function quality(): Promise<void> {
     await Promise.all([untiled.close(), tiled.close()]);
   }
   await Promise.all([vaes.fp32.close(), vaes.int8.close()]);
-}
-
-interface Measured {
-  wallMs: number;
-  /** Peak resident memory of the process, from GNU time; null where it is not installed. */
-  peakMb: number | null;
-  /** Minor page faults of the process (fresh memory first touched), from GNU time. */
-  faults: number | null;
-}
-
-const GNU_TIME = '/usr/bin/time';
-
-/**
- * Runs a command to completion, timing it as a whole process (wall clock, peak RSS and page
- * faults), with this process's environment less GLIBC_TUNABLES plus `env`.
- */
-async function measure(
-  command: string,
-  args: string[],
-  scratch: string,
-  env: Record<string, string> = {},
-): Promise<Measured> {
-  const timeFile = join(scratch, `time-${Date.now()}.txt`);
-  const withTime = existsSync(GNU_TIME);
-  const [file, argv] = withTime
-    ? [GNU_TIME, ['-f', '%M %R', '-o', timeFile, command, ...args]]
-    : [command, args];
-  const { GLIBC_TUNABLES: _, ...inherited } = process.env;
-  const started = performance.now();
-  const code = await new Promise<number | null>((resolve) => {
-    spawn(file, argv, {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...inherited, ...env },
-    }).on('close', resolve);
-  });
-  const wallMs = performance.now() - started;
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${code}`);
-  if (!withTime) return { wallMs, peakMb: null, faults: null };
-  const [peakKb, faults] = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()!.split(' ');
-  return { wallMs, peakMb: Number(peakKb) / 1024, faults: Number(faults) };
 }
 
 interface CliReport {
