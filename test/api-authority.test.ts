@@ -160,6 +160,32 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
     assert.equal(orphan.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
   });
 
+  test('a member removed from their only workspace is still signed in: workspace operations answer FORBIDDEN, and me lists no workspace', async () => {
+    const removed = await joinWorkspace(url, workspace, 'MEMBER');
+    await gqlOk(url, 'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }', {
+      w: workspace,
+      u: removed.user.id,
+    });
+    const unnamed = await gql(url, '{ images { nodes { id } } }', {}, { token: removed.token });
+    assert.equal(unnamed.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(unnamed));
+    assert.match(unnamed.errors?.[0]?.message ?? '', /belong to no workspace/);
+    const named = await gql(
+      url,
+      '{ images { nodes { id } } }',
+      {},
+      { token: removed.token, workspaceId: workspace },
+    );
+    assert.equal(named.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    assert.match(named.errors?.[0]?.message ?? '', /not a member of workspace/);
+    const { me } = await gqlOk(
+      url,
+      '{ me { email workspaces { id } } }',
+      {},
+      { token: removed.token },
+    );
+    assert.deepEqual(me.workspaces, [], 'the session still works: me answers');
+  });
+
   test('a MEMBER edits notes of their own runs only; admins edit anyone’s', async () => {
     const imageIds = await uploadPhotos(url, ['chelsea', 'coffee']);
     const input = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 };

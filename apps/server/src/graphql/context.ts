@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import {
+  forbidden,
   unauthenticated,
   type Actor,
   type FrameRecord,
@@ -84,8 +85,9 @@ export function createContext(
     identity,
     actor() {
       actor ??= services.accounts.actor(identity(), auth.workspaceId).then((found) => {
+        // Signed in, so not UNAUTHENTICATED (a client would sign in again, to the same answer).
         if (!found)
-          throw unauthenticated('you belong to no workspace: accept an invitation or create one');
+          throw forbidden('you belong to no workspace: accept an invitation or create one');
         return found;
       });
       return actor;

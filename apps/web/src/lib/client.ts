@@ -100,7 +100,9 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
           if (isUnauthenticated(error) && !PUBLIC_OPERATIONS.has(name ?? '')) onUnauthenticated();
           else if (
             errorCodes(error).includes('FORBIDDEN') &&
-            error.graphQLErrors.some((e) => /not a member of workspace/.test(e.message))
+            error.graphQLErrors.some((e) =>
+              /not a member of workspace|belong to no workspace/.test(e.message),
+            )
           )
             onWorkspaceGone();
         },
