@@ -18,6 +18,8 @@ const KINDS = {
   /** Under SIGNUP_POLICY=first-user, an account after the first needs an invitation. */
   SIGNUP_CLOSED: 'forbidden',
   INVITATION_INVALID: 'invalid',
+  /** The person a run was created by no longer holds the right to create runs in its workspace. */
+  CREATOR_NOT_ALLOWED: 'forbidden',
 } as const satisfies Record<string, ErrorKind>;
 
 export type DbErrorCode = keyof typeof KINDS;

@@ -5,6 +5,7 @@ import {
   parseTags,
   RUN_METRIC_FIELDS,
   type Connection,
+  type Role,
   type RunMetricConstant,
   type RunMetricKey,
   type RunMetrics,
@@ -418,6 +419,11 @@ export interface StatusChange {
   metrics?: RunMetrics;
   /** Only change the status when it is currently one of these; otherwise DbError STATUS_CONFLICT. */
   from?: RunStatus[];
+  /**
+   * Only change it while the run's creator is a member of its workspace with one of these roles,
+   * checked in the same statement; otherwise DbError CREATOR_NOT_ALLOWED (the status unchanged).
+   */
+  creatorRoles?: readonly Role[];
 }
 
 /**
@@ -440,9 +446,19 @@ export async function setRunStatus(
     ...change.metrics,
   };
   if (!isUuid(id)) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
+  // The membership is matched on the run's own workspace: a subquery of the UPDATE, so a removal
+  // committed before it is seen, and one after it finds the run already started.
+  const creatorHolds = {
+    role: { in: [...(change.creatorRoles ?? [])] },
+    workspace: { runs: { some: { id } } },
+  };
   const [updated] = await prisma.$transaction([
     prisma.run.updateMany({
-      where: { id, ...(change.from ? { status: { in: change.from } } : {}) },
+      where: {
+        id,
+        ...(change.from ? { status: { in: change.from } } : {}),
+        ...(change.creatorRoles ? { createdBy: { memberships: { some: creatorHolds } } } : {}),
+      },
       data,
     }),
     ...(status === 'RUNNING'
@@ -457,6 +473,11 @@ export async function setRunStatus(
   const run = await getRun(client, id);
   if (!run) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
   if (updated!.count === 0) {
+    if (change.creatorRoles && (!change.from || change.from.includes(run.status)))
+      throw new DbError(
+        'CREATOR_NOT_ALLOWED',
+        `run ${id} was created by someone who may no longer create runs in its workspace`,
+      );
     throw new DbError(
       'STATUS_CONFLICT',
       `run ${id} is ${run.status}, not ${change.from?.join(' or ')}; it cannot become ${status}`,

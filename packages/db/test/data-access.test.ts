@@ -10,13 +10,16 @@ import {
 } from '@latent-lab/domain';
 import {
   DbError,
+  addMember,
   addTags,
+  changeMember,
   countFrames,
   countRuns,
   countRunsUsingImage,
   createOrGetImage,
   createPreset,
   createRun,
+  createWorkspace,
   deleteImage,
   deletePreset,
   deleteRun,
@@ -39,7 +42,15 @@ import {
   type ListRunsArgs,
   type NewRunRow,
 } from '../src/index.ts';
-import { dbError, imageInput, MISSING_ID, runParams, suiteScope, type Scope } from './expect.ts';
+import {
+  addUser,
+  dbError,
+  imageInput,
+  MISSING_ID,
+  runParams,
+  suiteScope,
+  type Scope,
+} from './expect.ts';
 import { describeEachMode } from './databases.ts';
 import { prismaOf } from '../src/client.ts';
 
@@ -481,6 +492,37 @@ describeEachMode('data access', (context) => {
 
     await assert.rejects(setRunStatus(prisma(), MISSING_ID, 'CANCELED'), dbError('NOT_FOUND'));
     await assert.rejects(setRunStatus(prisma(), 'not-a-uuid', 'CANCELED'), dbError('NOT_FOUND'));
+  });
+
+  test("creatorRoles starts a run only while its creator holds one of the roles in the run's workspace", async () => {
+    const [a, b] = [
+      await addImage(prisma(), owner(), 'creator-a'),
+      await addImage(prisma(), owner(), 'creator-b'),
+    ];
+    const member = await addUser(prisma(), 'creator-member');
+    await addMember(prisma(), { workspaceId: workspaceId(), userId: member.id, role: 'MEMBER' });
+    const byMember = { workspaceId: workspaceId(), createdById: member.id };
+    const start = (id: string) =>
+      setRunStatus(prisma(), id, 'RUNNING', {
+        from: ['QUEUED'],
+        creatorRoles: ['OWNER', 'ADMIN', 'MEMBER'],
+      });
+    const first = await createRun(prisma(), runInput(byMember, [a.id, b.id]));
+    assert.equal((await start(first.id)).status, 'RUNNING');
+
+    // A viewer now: the run stays QUEUED. A member of another workspace counts for nothing here.
+    const second = await createRun(prisma(), runInput(byMember, [a.id, b.id]));
+    await changeMember(prisma(), { workspaceId: workspaceId(), userId: member.id, role: 'VIEWER' });
+    const elsewhere = await createWorkspace(prisma(), { name: 'elsewhere', ownerId: member.id });
+    assert.ok(elsewhere.id);
+    await assert.rejects(start(second.id), dbError('CREATOR_NOT_ALLOWED'));
+    assert.equal((await getRun(prisma(), second.id))?.status, 'QUEUED');
+    await changeMember(prisma(), { workspaceId: workspaceId(), userId: member.id, role: null });
+    await assert.rejects(start(second.id), dbError('CREATOR_NOT_ALLOWED'));
+
+    // A run that is no longer QUEUED is a status conflict, whoever created it.
+    await setRunStatus(prisma(), second.id, 'CANCELED');
+    await assert.rejects(start(second.id), dbError('STATUS_CONFLICT'));
   });
 
   test('tags are added without duplicates and removed', async () => {

@@ -38,6 +38,11 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/** The roles that hold a permission (a condition the data layer checks in the statement that uses it). */
+export function rolesHolding(permission: Permission): Role[] {
+  return ROLES.filter((role) => atLeast(role, PERMISSIONS[permission]));
+}
+
 export function unauthenticated(message = 'sign in first, or send Authorization: Bearer <token>') {
   return new DomainError('unauthenticated', 'UNAUTHENTICATED', message);
 }

@@ -31,3 +31,7 @@ export function runFailureMessage(error: unknown, run: { model: string }): strin
   }
   return 'The render stopped because of an error on the server. The server log has the details.';
 }
+
+/** A queued run whose creator lost the right to create runs in its workspace before it started. */
+export const CREATOR_NOT_ALLOWED_MESSAGE =
+  'This run was not started: the person who created it is no longer a member of the workspace, or can no longer create runs in it. Someone who can may start it again.';

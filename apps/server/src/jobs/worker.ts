@@ -8,14 +8,21 @@ import {
   upsertFrame,
   type DbClient,
 } from '@latent-lab/db';
-import { fileUrl, frameKey, frameThumbKey, isFinished, type RunMetrics } from '@latent-lab/domain';
+import {
+  fileUrl,
+  frameKey,
+  frameThumbKey,
+  isFinished,
+  rolesHolding,
+  type RunMetrics,
+} from '@latent-lab/domain';
 import type { Storage } from '@latent-lab/storage';
 import type { Job, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/bus.ts';
 import { Metrics } from '../metrics.ts';
 import { inSpan } from '../tracing.ts';
-import { runFailureMessage } from './failure.ts';
+import { CREATOR_NOT_ALLOWED_MESSAGE, runFailureMessage } from './failure.ts';
 import type { RunLocks } from './locks.ts';
 import type { ThreadRenderer } from './renderer.ts';
 import type { RenderedFrame } from './render-protocol.ts';
@@ -208,14 +215,25 @@ export class RunWorker {
       if (run.status !== 'RUNNING') {
         // Only a QUEUED run starts. One canceled (or deleted) before this pick-up, however close
         // the race, is refused here by the data layer: nothing to render, and nothing went wrong.
+        // The creator's authority is used now, not only when they queued it: a run whose creator
+        // was removed (or made a viewer) meanwhile does not start, decided in the same statement.
         try {
           startedAt =
-            (await setRunStatus(prisma, runId, 'RUNNING', { from: ['QUEUED'] })).startedAt ??
-            startedAt;
+            (
+              await setRunStatus(prisma, runId, 'RUNNING', {
+                from: ['QUEUED'],
+                creatorRoles: rolesHolding('create'),
+              })
+            ).startedAt ?? startedAt;
         } catch (error) {
           const code = (error as { code?: string }).code;
           if (code === 'STATUS_CONFLICT' || code === 'NOT_FOUND') {
             log.info({ runId }, 'run was canceled before a worker picked it up');
+            return 'ended';
+          }
+          if (code === 'CREATOR_NOT_ALLOWED') {
+            log.info({ runId }, 'run not started: its creator may no longer create runs');
+            await this.finish(runId, 'FAILED', { error: CREATOR_NOT_ALLOWED_MESSAGE });
             return 'ended';
           }
           throw error;
