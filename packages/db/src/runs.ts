@@ -448,16 +448,19 @@ export async function setRunStatus(
   if (!isUuid(id)) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
   // The membership is matched on the run's own workspace: a subquery of the UPDATE, so a removal
   // committed before it is seen, and one after it finds the run already started.
-  const creatorHolds = {
-    role: { in: [...(change.creatorRoles ?? [])] },
-    workspace: { runs: { some: { id } } },
+  const creatorHolds = change.creatorRoles && {
+    createdBy: {
+      memberships: {
+        some: { role: { in: [...change.creatorRoles] }, workspace: { runs: { some: { id } } } },
+      },
+    },
   };
   const [updated] = await prisma.$transaction([
     prisma.run.updateMany({
       where: {
         id,
         ...(change.from ? { status: { in: change.from } } : {}),
-        ...(change.creatorRoles ? { createdBy: { memberships: { some: creatorHolds } } } : {}),
+        ...creatorHolds,
       },
       data,
     }),
