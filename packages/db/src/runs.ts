@@ -476,7 +476,12 @@ export async function setRunStatus(
   const run = await getRun(client, id);
   if (!run) throw new DbError('NOT_FOUND', `run ${id} not found`, { field: 'id' });
   if (updated!.count === 0) {
-    if (change.creatorRoles && (!change.from || change.from.includes(run.status)))
+    // Refused by the creator's authority, not by its status (or anything else), as the run is now.
+    const creatorRefused =
+      creatorHolds &&
+      (await prisma.run.count({ where: { id, ...creatorHolds } })) === 0 &&
+      (!change.from || change.from.includes(run.status));
+    if (creatorRefused)
       throw new DbError(
         'CREATOR_NOT_ALLOWED',
         `run ${id} was created by someone who may no longer create runs in its workspace`,
