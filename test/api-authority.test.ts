@@ -169,6 +169,7 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
     const unnamed = await gql(url, '{ images { nodes { id } } }', {}, { token: removed.token });
     assert.equal(unnamed.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(unnamed));
     assert.match(unnamed.errors?.[0]?.message ?? '', /belong to no workspace/);
+    assert.equal(unnamed.errors?.[0]?.extensions?.reason, 'NOT_A_MEMBER');
     const named = await gql(
       url,
       '{ images { nodes { id } } }',
@@ -177,6 +178,17 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
     );
     assert.equal(named.errors?.[0]?.extensions?.code, 'FORBIDDEN');
     assert.match(named.errors?.[0]?.message ?? '', /not a member of workspace/);
+    assert.equal(named.errors?.[0]?.extensions?.reason, 'NOT_A_MEMBER');
+    // A role's refusal is FORBIDDEN too, but not NOT_A_MEMBER: the client keeps its workspace.
+    const viewer = await joinWorkspace(url, workspace, 'VIEWER');
+    const refused = await gql(
+      url,
+      'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }',
+      { w: workspace, u: member.user.id },
+      { token: viewer.token, workspaceId: workspace },
+    );
+    assert.equal(refused.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(refused));
+    assert.equal(refused.errors?.[0]?.extensions?.reason, undefined);
     const { me } = await gqlOk(
       url,
       '{ me { email workspaces { id } } }',

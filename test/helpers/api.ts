@@ -158,7 +158,7 @@ export type GraphQLData = Record<string, any>;
 export interface GraphQLResponse<T = GraphQLData> {
   status: number;
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; field?: string; reason?: string } }[];
 }
 
 /** A signed-in person: the bearer token and who it is. */

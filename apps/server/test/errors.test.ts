@@ -1,11 +1,26 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DbError } from '@latent-lab/db';
-import { DomainError, invalidInput, parseRunParams, DEFAULT_RUN_LIMITS } from '@latent-lab/domain';
+import {
+  DomainError,
+  forbidden,
+  invalidInput,
+  notAMember,
+  parseRunParams,
+  DEFAULT_RUN_LIMITS,
+} from '@latent-lab/domain';
 import { EngineError } from '@latent-lab/engine';
 import { GraphQLError } from 'graphql';
 import { HTTP_STATUSES } from '../src/error-codes.ts';
 import { formatApiError, toGraphQLError } from '../src/graphql/errors.ts';
+
+test('a FORBIDDEN for a workspace the caller is not in carries reason NOT_A_MEMBER; a role refusal none', () => {
+  assert.deepEqual(toGraphQLError(notAMember('you belong to no workspace')).extensions, {
+    code: 'FORBIDDEN',
+    reason: 'NOT_A_MEMBER',
+  });
+  assert.deepEqual(toGraphQLError(forbidden('needs ADMIN')).extensions, { code: 'FORBIDDEN' });
+});
 
 test('engine, data and domain errors map to API codes with the field', () => {
   const invalid = toGraphQLError(

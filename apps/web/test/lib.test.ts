@@ -14,6 +14,7 @@ import {
 } from '../src/lib/roles.ts';
 import { pickWorkspace } from '../src/lib/workspace-store.ts';
 import { isPublicPath, isWorkspaceItemPath, safeNext } from '../src/lib/auth-paths.ts';
+import { isUnauthenticated, isWorkspaceGone } from '../src/lib/client.ts';
 
 describe('API errors for people', () => {
   test('field errors land on their form field, others on the form, never as JSON', () => {
@@ -43,6 +44,26 @@ describe('API errors for people', () => {
     const error = new CombinedError({ networkError: new Error('Failed to fetch') });
     assert.equal(describeError(error), 'Could not reach the server: Failed to fetch');
     assert.equal(fieldErrors(error)['form'], 'Could not reach the server: Failed to fetch');
+  });
+});
+
+describe('errors that change the session', () => {
+  const refused = (message: string, extensions: Record<string, string>) =>
+    new CombinedError({ graphQLErrors: [new GraphQLError(message, { extensions })] });
+
+  test('a workspace is gone by the reason NOT_A_MEMBER, not by a role refusal or the wording', () => {
+    const gone = refused('you are not a member of workspace w1', {
+      code: 'FORBIDDEN',
+      reason: 'NOT_A_MEMBER',
+    });
+    assert.equal(isWorkspaceGone(gone), true);
+    assert.equal(isUnauthenticated(gone), false);
+    assert.equal(isWorkspaceGone(refused('needs the ADMIN role', { code: 'FORBIDDEN' })), false);
+    assert.equal(
+      isWorkspaceGone(refused('you are not a member of workspace w1', { code: 'FORBIDDEN' })),
+      false,
+    );
+    assert.equal(isWorkspaceGone(null), false);
   });
 });
 

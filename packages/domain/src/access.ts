@@ -51,6 +51,14 @@ export function forbidden(message: string): DomainError {
   return new DomainError('forbidden', 'FORBIDDEN', message);
 }
 
+/**
+ * FORBIDDEN because the caller is not a member of the workspace it names, or of any: unlike a
+ * role's refusal, the client's workspace is gone (removed, left, deleted), so it says so by reason.
+ */
+export function notAMember(message: string): DomainError {
+  return new DomainError('forbidden', 'FORBIDDEN', message, { reason: 'NOT_A_MEMBER' });
+}
+
 /** Throws FORBIDDEN unless the actor's role allows the permission. */
 export function authorize(actor: Actor, permission: Permission): void {
   const needed = PERMISSIONS[permission];

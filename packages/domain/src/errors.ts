@@ -36,6 +36,8 @@ export class DomainError extends Error {
   readonly issues: readonly FieldIssue[];
   /** Numbers a program acts on: a quota's used and limit, a rate limit's retryAfterSeconds. */
   readonly details: Readonly<Record<string, number>>;
+  /** A finer cause a client acts on where the kind alone does not tell it (`NOT_A_MEMBER`). */
+  readonly reason: string | undefined;
   readonly kind: ErrorKind;
   readonly code: string;
 
@@ -48,6 +50,7 @@ export class DomainError extends Error {
       issues?: readonly FieldIssue[];
       cause?: unknown;
       details?: Record<string, number>;
+      reason?: string;
     } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -56,6 +59,7 @@ export class DomainError extends Error {
     this.field = options.field ?? options.issues?.[0]?.field;
     this.issues = options.issues ?? (this.field ? [{ field: this.field, message }] : []);
     this.details = options.details ?? {};
+    this.reason = options.reason;
   }
 }
 

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import {
-  forbidden,
+  notAMember,
   unauthenticated,
   type Actor,
   type FrameRecord,
@@ -87,7 +87,7 @@ export function createContext(
       actor ??= services.accounts.actor(identity(), auth.workspaceId).then((found) => {
         // Signed in, so not UNAUTHENTICATED (a client would sign in again, to the same answer).
         if (!found)
-          throw forbidden('you belong to no workspace: accept an invitation or create one');
+          throw notAMember('you belong to no workspace: accept an invitation or create one');
         return found;
       });
       return actor;

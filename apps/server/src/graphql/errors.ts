@@ -42,6 +42,7 @@ export function toGraphQLError(error: DomainError): GraphQLError {
       code: GRAPHQL_CODES[error.kind],
       ...(field ? { field } : {}),
       ...(issues.length > 1 ? { issues } : {}),
+      ...(error.reason ? { reason: error.reason } : {}),
       ...error.details,
     },
   });

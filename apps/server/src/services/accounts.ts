@@ -32,6 +32,7 @@ import {
   authorize,
   forbidden,
   invalidInput,
+  notAMember,
   notFound,
   parseChangePassword,
   parseSignIn,
@@ -227,7 +228,7 @@ export class AccountService {
     }
     if (workspaceId) {
       const role = await getMembership(this.db, workspaceId, identity.user.id);
-      if (!role) throw forbidden(`you are not a member of workspace ${workspaceId}`);
+      if (!role) throw notAMember(`you are not a member of workspace ${workspaceId}`);
       return { ...base, workspaceId, role };
     }
     const [first] = await listMemberships(this.db, identity.user.id);

@@ -39,6 +39,11 @@ export function isUnauthenticated(error: CombinedError | undefined | null): bool
   return errorCodes(error).includes('UNAUTHENTICATED');
 }
 
+/** The API's word that the workspace is gone for this user (not a role's refusal, also FORBIDDEN). */
+export function isWorkspaceGone(error: CombinedError | undefined | null): boolean {
+  return (error?.graphQLErrors ?? []).some((e) => e.extensions?.['reason'] === 'NOT_A_MEMBER');
+}
+
 export interface BrowserClientOptions {
   /** The current workspace: X-Workspace-Id on HTTP, workspaceId in connection_init. */
   workspaceId: string | null;
@@ -98,13 +103,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         onError(error, operation) {
           const name = operationName(operation);
           if (isUnauthenticated(error) && !PUBLIC_OPERATIONS.has(name ?? '')) onUnauthenticated();
-          else if (
-            errorCodes(error).includes('FORBIDDEN') &&
-            error.graphQLErrors.some((e) =>
-              /not a member of workspace|belong to no workspace/.test(e.message),
-            )
-          )
-            onWorkspaceGone();
+          else if (isWorkspaceGone(error)) onWorkspaceGone();
         },
       }),
       initialData,
