@@ -118,17 +118,17 @@ export interface Tiling {
  * blocks in huge pages (README, GLIBC_TUNABLES) and the sessions' arenas keeping their buffers
  * between runs. The whole graph is then flat per pixel (2 threads, against 256: fp32 1024 0.98x,
  * 2048 0.92x; int8 2048 0.97x), while stages pay for their cuts and the halo recomputed around each
- * tile (about 10% at fp32 2048 in 256-pixel tiles, 7% in 384). Tiles are there to bound the memory, so a frame
- * runs whole up to 1024 (fp32 1024, alternating processes, 2 threads: 1735-1923 ms whole against
- * 2095-2256 in 256-pixel tiles, 1 thread 3100-3364 against 3382-3696, for a peak of 1.32 GB
+ * tile (about 10% at fp32 2048 in 256-pixel tiles, 7% in 384). Tiles are there to bound the memory,
+ * so a frame runs whole up to 1024 (fp32 1024, alternating processes, 2 threads: 1735-1923 ms whole
+ * against 2095-2256 in 256-pixel tiles, 1 thread 3100-3364 against 3382-3696, for a peak of 1.32 GB
  * against 0.71; int8 1024 holds 0.61 GB whole) and in tiles above (2048, whole: fp32 4.6 GB, int8
  * 1.7 GB). fp32 tiles at 384 pixels, where the halo (ten pixels a side in the 1024-pixel stage)
  * costs less than at 256 for a little more memory: 2048 on 2 threads, five alternating processes,
  * 7442-8554 ms (median 7522, 1.12-1.15x of 256 per pixel) against 7750-8091 (median 7847, 1.10-
  * 1.23x) for a peak of 1.52-1.55 GB against 1.36-1.40; 512-pixel tiles were no faster than 384
- * (7364-7621 ms) for 2.1 GB, 448 neither (7459-8149 ms, 1.64 GB). int8 tiles at
- * 512: 2324-2547 ms at 2048 against 2581-2707 for 384-pixel tiles on 2 threads (the render threads'
- * count) and 4003-4263 against 4284-4480 on 1, for a peak of 1238-1255 MB against 876-894.
+ * (7364-7621 ms) for 2.1 GB, 448 neither (7459-8149 ms, 1.64 GB). int8 tiles at 512: 2324-2547 ms
+ * at 2048 against 2581-2707 for 384-pixel tiles on 2 threads (the render threads' count) and
+ * 4003-4263 against 4284-4480 on 1, for a peak of 1238-1255 MB against 876-894.
  */
 export const DEFAULT_DECODER_TILING: Readonly<Record<Precision, Tiling>> = {
   fp32: { tile: 384, wholeUpTo: 1024 },
