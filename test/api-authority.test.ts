@@ -198,6 +198,62 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
     assert.deepEqual(me.workspaces, [], 'the session still works: me answers');
   });
 
+  test('an API token whose workspace membership ended acts nowhere, though its person has another workspace', async () => {
+    const leaving = await joinWorkspace(url, workspace, 'MEMBER');
+    const { createApiToken } = await gqlOk(
+      url,
+      'mutation { createApiToken(input: { name: "script", role: MEMBER }) { token } }',
+      {},
+      { token: leaving.token, workspaceId: workspace },
+    );
+    const { createWorkspace } = await gqlOk(
+      url,
+      'mutation { createWorkspace(name: "Their own") { id } }',
+      {},
+      { token: leaving.token },
+    );
+    await gqlOk(url, 'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }', {
+      w: workspace,
+      u: leaving.user.id,
+    });
+    // Unnamed, and naming the workspace they still own: the token never falls through to it.
+    for (const workspaceId of [undefined, createWorkspace.id as string]) {
+      const refused = await gql(
+        url,
+        '{ images { nodes { id } } }',
+        {},
+        { token: createApiToken.token, workspaceId },
+      );
+      const error = refused.errors?.[0];
+      assert.equal(error?.extensions?.code, 'FORBIDDEN', JSON.stringify(refused));
+      assert.equal(error?.extensions?.reason, 'NOT_A_MEMBER');
+      assert.match(error?.message ?? '', /API token belongs to workspace .* no longer a member/);
+      assert.ok(error?.message.includes(workspace), "the message names the token's workspace");
+    }
+    // A WebSocket opened with it is refused as a gone workspace (4403), not left open to fail later.
+    const socket = wsClient(url, { token: createApiToken.token });
+    const closed = await new Promise<number>((resolve) =>
+      socket.subscribe(
+        { query: 'subscription { runUpdates { runId } }' },
+        {
+          next: () => resolve(0),
+          error: (error) => resolve((error as { code?: number }).code ?? -1),
+          complete: () => resolve(0),
+        },
+      ),
+    );
+    await socket.dispose();
+    assert.equal(closed, 4403);
+    // Their session still works in the workspace they own.
+    const { images } = await gqlOk(
+      url,
+      '{ images { nodes { id } } }',
+      {},
+      { token: leaving.token, workspaceId: createWorkspace.id },
+    );
+    assert.deepEqual(images.nodes, []);
+  });
+
   test('a MEMBER edits notes of their own runs only; admins edit anyone’s', async () => {
     const imageIds = await uploadPhotos(url, ['chelsea', 'coffee']);
     const input = { model: 'taef2', imageIds, steps: 2, width: 64, height: 64 };

@@ -211,8 +211,9 @@ export class AccountService {
 
   /**
    * The actor of a request: an API token acts in its workspace with its role (at most its
-   * creator's current role); a session in the workspace it names, or its first. null when the
-   * user belongs to no workspace; FORBIDDEN when the named workspace is not theirs.
+   * creator's current role); a session in the workspace it names, or its first. null when a
+   * session's user belongs to no workspace; FORBIDDEN (NOT_A_MEMBER) when the named workspace, or
+   * the token's, is not theirs.
    */
   async actor(identity: Identity, workspaceId: string | null): Promise<Actor | null> {
     const base = {
@@ -222,7 +223,11 @@ export class AccountService {
     };
     if (identity.token) {
       const role = await getMembership(this.db, identity.token.workspaceId, identity.user.id);
-      if (!role) return null;
+      // The token is bound to that workspace: other memberships do not make it act elsewhere.
+      if (!role)
+        throw notAMember(
+          `this API token belongs to workspace ${identity.token.workspaceId}, which you are no longer a member of`,
+        );
       const capped = atLeast(role, identity.token.role) ? identity.token.role : role;
       return { ...base, workspaceId: identity.token.workspaceId, role: capped };
     }
