@@ -204,10 +204,7 @@ describe('dashboard in Chromium', () => {
     await scrubber.focus();
     await page.keyboard.press('End');
     const afterEnd = await shown();
-    assert.deepEqual(await indexes(), [
-      `frame ${STEPS} of ${STEPS}`,
-      `frame ${STEPS} of ${STEPS}`,
-    ]);
+    assert.deepEqual(await indexes(), [`frame ${STEPS} of ${STEPS}`, `frame ${STEPS} of ${STEPS}`]);
     assert.notEqual(afterEnd[0], before[0]);
     assert.notEqual(afterEnd[1], before[1]);
 

@@ -267,7 +267,12 @@ describe('saved reports in Chromium', () => {
       metric: await shown.getByLabel('Metric', { exact: true }).inputValue(),
       against: await shown.getByLabel('Against').inputValue(),
     });
-    const expected = { tab: 'easing ease-in', position: 'frame 3 of 3', metric: 'CHANGE_CV', against: '2' };
+    const expected = {
+      tab: 'easing ease-in',
+      position: 'frame 3 of 3',
+      metric: 'CHANGE_CV',
+      against: '2',
+    };
     const shown = await viewer.newPage();
     await shown.goto(sweepReportUrl);
     await shown.getByRole('heading', { name: 'Ease-in at the end' }).waitFor();

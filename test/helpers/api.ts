@@ -314,11 +314,7 @@ export async function uploadPhoto(
 }
 
 /** A graphql-ws client; `webSocketImpl` can add headers to the upgrade request (a proxy's). */
-export function wsClient(
-  baseUrl: string,
-  as: As = {},
-  webSocketImpl: unknown = WebSocket,
-): Client {
+export function wsClient(baseUrl: string, as: As = {}, webSocketImpl: unknown = WebSocket): Client {
   const token = as.token === undefined ? bearerTokens.get(baseUrl) : as.token;
   return createClient({
     url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
