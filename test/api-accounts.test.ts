@@ -14,6 +14,7 @@ import {
   OWNER,
   PASSWORD,
   PHOTOS,
+  refusalCode,
   signUp,
   uploadPhoto,
   uploadPhotos,
@@ -209,16 +210,7 @@ describe('accounts, workspaces and tokens', () => {
     own.send(JSON.stringify({ type: 'connection_init', payload: {} }));
     assert.equal(await closed, 4401);
     const client = wsClient(server.url, { workspaceId: '00000000-0000-4000-8000-000000000000' });
-    const forbidden = await new Promise<number>((resolve) =>
-      client.subscribe(
-        { query: 'subscription { runUpdates { runId } }' },
-        {
-          next: () => resolve(0),
-          error: (error) => resolve((error as { code?: number }).code ?? -1),
-          complete: () => resolve(0),
-        },
-      ),
-    );
+    const forbidden = await refusalCode(client);
     await client.dispose();
     assert.equal(forbidden, 4403, 'a workspace that is not yours');
   });

@@ -11,6 +11,7 @@ import {
   gqlOk,
   joinWorkspace,
   PASSWORD,
+  refusalCode,
   signUp,
   startTestServer,
   uploadPhotos,
@@ -232,16 +233,7 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
     }
     // A WebSocket opened with it is refused as a gone workspace (4403), not left open to fail later.
     const socket = wsClient(url, { token: createApiToken.token });
-    const closed = await new Promise<number>((resolve) =>
-      socket.subscribe(
-        { query: 'subscription { runUpdates { runId } }' },
-        {
-          next: () => resolve(0),
-          error: (error) => resolve((error as { code?: number }).code ?? -1),
-          complete: () => resolve(0),
-        },
-      ),
-    );
+    const closed = await refusalCode(socket);
     await socket.dispose();
     assert.equal(closed, 4403);
     // Their session still works in the workspace they own.

@@ -328,6 +328,20 @@ export function wsClient(baseUrl: string, as: As = {}, webSocketImpl: unknown = 
   });
 }
 
+/** The close code of a socket that refuses a subscription on `client` (0 when it is not refused). */
+export function refusalCode(client: Client): Promise<number> {
+  return new Promise((resolve) =>
+    client.subscribe(
+      { query: 'subscription { runUpdates { runId } }' },
+      {
+        next: () => resolve(0),
+        error: (error) => resolve((error as { code?: number }).code ?? -1),
+        complete: () => resolve(0),
+      },
+    ),
+  );
+}
+
 export interface ProgressEvent {
   kind: 'FRAME' | 'STATUS';
   runId: string;
