@@ -4,6 +4,7 @@ import {
   Ctx,
   Field,
   FieldResolver,
+  GraphQLISODateTime,
   ID,
   InputType,
   Int,
@@ -13,7 +14,6 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { GraphQLISODateTime } from 'type-graphql';
 import {
   optionConstant,
   sweepOption,
