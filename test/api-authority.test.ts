@@ -25,6 +25,7 @@ const PUBLIC_URL = 'https://lab.example.com';
 const INVITE = `mutation ($w: ID!, $r: Role!) { inviteMember(workspaceId: $w, role: $r) { id token url role } }`;
 const INVITATIONS = `query ($w: ID) { invitations(workspaceId: $w) { id role createdBy { email } expiresAt } }`;
 const REVOKE = `mutation ($w: ID!, $id: ID!) { revokeInvitation(workspaceId: $w, id: $id) }`;
+const REMOVE_MEMBER = 'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }';
 const SET_ROLE = `mutation ($w: ID!, $u: ID!, $r: Role!) { updateMemberRole(workspaceId: $w, userId: $u, role: $r) { role } }`;
 
 describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
@@ -151,7 +152,7 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
   test('an invitation from someone no longer a member grants nothing, and leaves no account', async () => {
     const leaving = await joinWorkspace(url, workspace, 'ADMIN');
     const inviteMember = await invite('MEMBER', leaving.token);
-    await gqlOk(url, 'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }', {
+    await gqlOk(url, REMOVE_MEMBER, {
       w: workspace,
       u: leaving.user.id,
     });
@@ -163,7 +164,7 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
 
   test('a member removed from their only workspace is still signed in: workspace operations answer FORBIDDEN, and me lists no workspace', async () => {
     const removed = await joinWorkspace(url, workspace, 'MEMBER');
-    await gqlOk(url, 'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }', {
+    await gqlOk(url, REMOVE_MEMBER, {
       w: workspace,
       u: removed.user.id,
     });
@@ -184,7 +185,7 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
     const viewer = await joinWorkspace(url, workspace, 'VIEWER');
     const refused = await gql(
       url,
-      'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }',
+      REMOVE_MEMBER,
       { w: workspace, u: member.user.id },
       { token: viewer.token, workspaceId: workspace },
     );
@@ -199,7 +200,7 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
     assert.deepEqual(me.workspaces, [], 'the session still works: me answers');
   });
 
-  test('an API token whose workspace membership ended acts nowhere, though its person has another workspace', async () => {
+  test('an API token whose membership ends mid-burst: each read answered or refused as a gone workspace; after, it acts nowhere and its socket closes', async () => {
     const leaving = await joinWorkspace(url, workspace, 'MEMBER');
     const { createApiToken } = await gqlOk(
       url,
@@ -207,35 +208,47 @@ describe('authority re-checked when it is used (PUBLIC_URL https)', () => {
       {},
       { token: leaving.token, workspaceId: workspace },
     );
+    const token = createApiToken.token as string;
     const { createWorkspace } = await gqlOk(
       url,
       'mutation { createWorkspace(name: "Their own") { id } }',
       {},
       { token: leaving.token },
     );
-    await gqlOk(url, 'mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }', {
-      w: workspace,
-      u: leaving.user.id,
-    });
-    // Unnamed, and naming the workspace they still own: the token never falls through to it.
-    for (const workspaceId of [undefined, createWorkspace.id as string]) {
-      const refused = await gql(
+    // An acknowledged socket on the token, open across the removal.
+    const open = wsClient(url, { token });
+    const acknowledged = new Promise((resolve) => open.on('connected', resolve));
+    const openEnd = refusalCode(open);
+    await acknowledged;
+    // Reads naming the person's own workspace too: the token never falls through to it.
+    const read = (i: number) =>
+      gql(
         url,
         '{ images { nodes { id } } }',
         {},
-        { token: createApiToken.token, workspaceId },
+        { token, workspaceId: i % 2 ? createWorkspace.id : undefined },
       );
-      const error = refused.errors?.[0];
-      assert.equal(error?.extensions?.code, 'FORBIDDEN', JSON.stringify(refused));
+    const burst = Array.from({ length: 20 }, (_, i) => read(i));
+    const removal = gqlOk(url, REMOVE_MEMBER, { w: workspace, u: leaving.user.id });
+    burst.push(...Array.from({ length: 20 }, (_, i) => read(i)));
+    await removal;
+    for (const result of await Promise.all(burst)) {
+      if (result.data?.images) continue;
+      assert.equal(result.errors?.[0]?.extensions?.reason, 'NOT_A_MEMBER', JSON.stringify(result));
+    }
+    for (const result of await Promise.all(Array.from({ length: 20 }, (_, i) => read(i)))) {
+      const error = result.errors?.[0];
+      assert.equal(error?.extensions?.code, 'FORBIDDEN', JSON.stringify(result));
       assert.equal(error?.extensions?.reason, 'NOT_A_MEMBER');
       assert.match(error?.message ?? '', /API token belongs to workspace .* no longer a member/);
       assert.ok(error?.message.includes(workspace), "the message names the token's workspace");
     }
-    // A WebSocket opened with it is refused as a gone workspace (4403), not left open to fail later.
-    const socket = wsClient(url, { token: createApiToken.token });
-    const closed = await refusalCode(socket);
-    await socket.dispose();
-    assert.equal(closed, 4403);
+    assert.equal(await openEnd, 4403, 'the socket open across the removal is closed');
+    await open.dispose();
+    // A socket opened with it now is refused at once, not left open to fail each operation.
+    const later = wsClient(url, { token });
+    assert.equal(await refusalCode(later), 4403);
+    await later.dispose();
     // Their session still works in the workspace they own.
     const { images } = await gqlOk(
       url,
