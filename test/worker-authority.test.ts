@@ -73,6 +73,8 @@ describe('a queued run starts only while its creator may create runs', () => {
       ) as Record<keyof typeof runs, Awaited<ReturnType<typeof watchRun>>>;
       for (const who of ['owner', 'member'] as const)
         assert.equal(ended[who].at(-1)?.status, 'SUCCEEDED', `the ${who}'s run renders`);
+      // The deleted account's run keeps no creator; the others keep theirs.
+      const creators = { removed: removed.user.id, demoted: demoted.user.id, deleted: null };
       for (const who of ['removed', 'demoted', 'deleted'] as const) {
         const last = ended[who].at(-1);
         assert.equal(last?.status, 'FAILED', `the ${who} member's run does not render`);
@@ -88,12 +90,7 @@ describe('a queued run starts only while its creator may create runs', () => {
         );
         assert.deepEqual(
           { status: run.status, framesDone: run.framesDone, creator: run.createdBy?.id ?? null },
-          {
-            status: 'FAILED',
-            framesDone: 0,
-            creator:
-              who === 'deleted' ? null : who === 'removed' ? removed.user.id : demoted.user.id,
-          },
+          { status: 'FAILED', framesDone: 0, creator: creators[who] },
         );
       }
       const metrics = await (await fetch(new URL('/metrics', server.url))).text();
