@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a machine for the tests: Node 24 (fetched into .tools/node when the machine has an
 # older Node), ../shared, PostgreSQL, Chromium, a Docker engine with docker-compose and debootstrap
-# (for the image and Compose tests), the npm packages. The README's test command is
+# (for the image and Compose tests), photos outside the shared set (scripts/outside-photos.sh), the
+# npm packages. The README's test command is
 # `bash scripts/setup-test.sh && . scripts/node24.sh && npm run lint && npm run typecheck && npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +67,9 @@ elif [ "${CI:-}" = true ]; then
 else
   echo "no Docker engine: the image and Compose tests will skip"
 fi
+
+log "photos outside the shared set (the int8 quality gate)"
+bash scripts/outside-photos.sh
 
 log "npm ci"
 npm ci
