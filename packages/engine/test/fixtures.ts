@@ -8,14 +8,19 @@ import { EngineError } from '../src/errors.ts';
 import type { Tensor4 } from '../src/types.ts';
 
 export const SHARED_DIR = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+/** Photos outside the shared set, from Debian's packages (scripts/outside-photos.sh). */
+export const OUTSIDE_PHOTOS_DIR = fileURLToPath(
+  new URL('../../../.tools/outside-photos/', import.meta.url),
+);
 
-/** A shared photo, center-cropped ("cover") to size x size: 8-bit RGB bytes and an NCHW [0,1] tensor. */
+/** A photo (default: a shared one), center-cropped ("cover") to size x size: 8-bit RGB bytes and an NCHW [0,1] tensor. */
 export async function loadPhoto(
   name: string,
   size: number,
+  dir = join(SHARED_DIR, 'images'),
 ): Promise<{ pixels: Uint8Array; tensor: Tensor4 }> {
   const pixels = new Uint8Array(
-    await sharp(join(SHARED_DIR, 'images', name))
+    await sharp(join(dir, name))
       .removeAlpha()
       .resize(size, size, { fit: 'cover' })
       .raw()

@@ -22,6 +22,8 @@ export interface MeasureKey {
   decoderSha256: string;
   threads: number;
   tile: number | null;
+  /** The int8 decoder's recipe (its float32 layers), whose change changes int8's speed. */
+  int8Recipe: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export function cpuIdentity(cpuinfo: string = readCpuinfo()): string {
 }
 
 function keyOf(key: MeasureKey): string {
-  return `${key.model} ${key.decoderSha256.slice(0, 16)} ${cpuIdentity()} ${key.threads}t tile ${key.tile ?? 'none'}`;
+  return `${key.model} ${key.decoderSha256.slice(0, 16)} ${cpuIdentity()} ${key.threads}t tile ${key.tile ?? 'none'} int8 ${key.int8Recipe}`;
 }
 
 /** Where measurements are kept: one JSON object of `keyOf` -> measurement. */

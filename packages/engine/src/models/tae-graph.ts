@@ -17,6 +17,7 @@ import {
   quantizeWeightPerChannel,
   scaledRange,
   type ActivationRanges,
+  type QuantizationParameters,
 } from './quantize.ts';
 
 type Layer =
@@ -207,8 +208,8 @@ function equalizeKernel(
 
 class TaeGraph {
   private readonly used = new Set<string>();
-  /** Quantization scale of each dequantized activation, by the DequantizeLinear output's name. */
-  private readonly scales = new Map<string, number>();
+  /** Quantization parameters of each dequantized activation, by the DequantizeLinear output's name. */
+  private readonly scales = new Map<string, QuantizationParameters>();
   /** The QuantizeLinear output behind each DequantizeLinear output. */
   private readonly quantizedOf = new Map<string, string>();
   /** Inside a float32 layer of an int8 graph. */
@@ -217,6 +218,8 @@ class TaeGraph {
   readonly taps: string[] = [];
 
   readonly groups: EqualizationGroups;
+  /** The layer reading each layer's output (the next convolution or block), by layer index. */
+  private readonly consumers = new Map<string, string>();
   /** Equalization scales by group (int8 only). */
   private readonly groupScales = new Map<string, Float32Array>();
   private readonly weights: TensorMap;
@@ -237,6 +240,11 @@ class TaeGraph {
     this.fourPhase = fourPhase;
     this.graph = new GraphBuilder(`tae_${part}`);
     this.groups = equalizationGroups(layers);
+    const weighted = layers.filter((layer) => layer.op === 'conv' || layer.op === 'block');
+    weighted.forEach((layer, i) => {
+      const next = weighted[i + 1];
+      if (next) this.consumers.set(String(layer.index), String(next.index));
+    });
     if (mode.kind === 'int8') {
       const members = new Map<string, { min: number[]; max: number[] }[]>();
       for (const [tap, group] of this.groups.taps) {
@@ -288,9 +296,10 @@ class TaeGraph {
 
   /**
    * Marks an activation: in "calibrate" mode its min and max become outputs; in "int8" mode it is
-   * quantized to uint8 (zero point 0 after a ReLU, asymmetric otherwise) and dequantized again.
+   * quantized to uint8 (zero point 0 after a ReLU, asymmetric otherwise; its range cut at `floor`)
+   * and dequantized again.
    */
-  act(x: string, tap: string, kind: Kind): string {
+  act(x: string, tap: string, kind: Kind, floor = -Infinity): string {
     if (this.mode.kind === 'float' || this.inFloatLayer) return x;
     if (this.mode.kind === 'calibrate') {
       const names = calibrationOutputs(tap);
@@ -300,7 +309,7 @@ class TaeGraph {
       this.taps.push(tap);
       return x;
     }
-    const q = this.quantization(tap, kind);
+    const q = this.quantization(tap, kind, floor);
     const quantized = this.graph.node('QuantizeLinear', [x, q.scale, q.zeroPoint]);
     const dequantized = this.graph.node('DequantizeLinear', [quantized, q.scale, q.zeroPoint]);
     this.scales.set(dequantized, q.value);
@@ -312,7 +321,8 @@ class TaeGraph {
   private quantization(
     tap: string,
     kind: Kind,
-  ): { scale: string; zeroPoint: string; value: number } {
+    floor = -Infinity,
+  ): { scale: string; zeroPoint: string; value: QuantizationParameters } {
     const range = this.mode.kind === 'int8' ? this.mode.ranges[tap] : undefined;
     if (!range)
       throw new EngineError(
@@ -320,11 +330,11 @@ class TaeGraph {
         `TAE ${this.part}: no calibrated range for ${tap}`,
       );
     const [min, max] = scaledRange(range, this.scaleOf(this.groups.taps.get(tap)));
-    const q = activationQuantization(kind === 'relu' ? [0, max] : [min, max]);
+    const q = activationQuantization(kind === 'relu' ? [0, max] : [Math.max(min, floor), max]);
     return {
       scale: this.graph.constant(`${tap}.scale`, [], new Float32Array([q.scale])),
       zeroPoint: this.graph.constant(`${tap}.zero_point`, [], new Uint8Array([q.zeroPoint])),
-      value: q.scale,
+      value: q,
     };
   }
 
@@ -352,7 +362,7 @@ class TaeGraph {
     bias: Float32Array | undefined,
     floatKernel: boolean,
   ): string[] {
-    const inputScale = this.scales.get(x);
+    const inputScale = this.scales.get(x)?.scale;
     if (this.mode.kind !== 'int8' || inputScale === undefined || floatKernel || this.inFloatLayer) {
       const inputs = [x, this.graph.constant(name, shape, kernel)];
       if (bias) inputs.push(this.graph.constant(`${name}.bias`, [bias.length], bias));
@@ -392,7 +402,18 @@ class TaeGraph {
     return this.mode.kind === 'int8' && (this.mode.floatLayers?.has(index) ?? false);
   }
 
-  /** Builds a layer; a float32 layer of an int8 graph has its output (tap `index`) quantized. */
+  /**
+   * Whether layer `index`'s output is quantized (tap `index`): in an int8 graph, an int8 layer's
+   * always; a float32 layer's only when an int8 layer reads it, for between two float32 layers a
+   * quantization step would only add noise.
+   */
+  quantizesOutput(index: string): boolean {
+    if (this.mode.kind !== 'int8') return false;
+    const consumer = this.consumers.get(index);
+    return !this.isFloatLayer(index) || consumer === undefined || !this.isFloatLayer(consumer);
+  }
+
+  /** Builds a layer; a float32 layer of an int8 graph has its output quantized as `quantizesOutput` says. */
   private within(index: string, kind: Kind, build: () => string): string {
     if (!this.isFloatLayer(index)) return build();
     this.inFloatLayer = true;
@@ -402,7 +423,7 @@ class TaeGraph {
     } finally {
       this.inFloatLayer = false;
     }
-    return this.act(out, index, kind);
+    return this.quantizesOutput(index) ? this.act(out, index, kind) : out;
   }
 
   /** Convolution `prefix`; `outputChannels` above the kernel's pads it with zero filters. */
@@ -597,7 +618,12 @@ class TaeGraph {
     }
     let y = this.act(this.relu(this.conv(x, `${index}.conv.0`)), `${index}.conv.0`, 'relu');
     y = this.act(this.relu(this.conv(y, `${index}.conv.2`)), `${index}.conv.2`, 'relu');
-    y = this.act(this.conv(y, `${index}.conv.4`), `${index}.conv.4`, 'signed');
+    // relu(y + x) is 0 wherever y <= -max(x), so conv.4's range needs nothing below -max(x) (up to
+    // half a step of rounding), and its negative tail is long (decoder block 18: -13.7 against
+    // +4.7 after equalization, -5.6 for its input): its step is up to twice finer.
+    const input = this.scales.get(x);
+    const floor = input ? -(255 - input.zeroPoint) * input.scale : -Infinity;
+    y = this.act(this.conv(y, `${index}.conv.4`), `${index}.conv.4`, 'signed', floor);
     return this.act(this.relu(this.graph.node('Add', [y, x])), String(index), 'relu');
   }
 
@@ -817,7 +843,6 @@ export function buildTaeSegments(
   const latentChannels = latentChannelsOf(weights, part);
   const cuts = layers.flatMap((layer, i) => (i > 0 && isResolutionCut(layer) ? [i] : []));
   const bounds = [0, ...cuts, layers.length];
-  const quantized = mode.kind === 'int8';
   const [halfInput, halfOutput] = part === 'encoder' ? ['image', 'latent'] : ['latent', 'image'];
   const used = new Set<string>();
   const segments = bounds.slice(0, -1).map((from, k): TaeSegment => {
@@ -833,20 +858,25 @@ export function buildTaeSegments(
         ? 3
         : latentChannels
       : weights.get(`${firstConv.index}.weight`)!.shape[1]!;
+    // Every stage but the first begins after a block, whose output (a ReLU activation tapped by
+    // its index) is handed on as uint8 where it is quantized.
+    const quantizedBlock = (i: number): string | undefined => {
+      const block = layers[i];
+      if (block?.op !== 'block') throw new Error(`a ${part} stage must follow a block`);
+      const index = String(block.index);
+      return tae.quantizesOutput(index) ? index : undefined;
+    };
+    const inputTap = first ? undefined : quantizedBlock(from - 1);
     const input = {
       name: first ? halfInput : 'x',
       dims: ['N', channels, 'h', 'w'],
-      type: (first || !quantized ? 'float32' : 'uint8') as 'float32' | 'uint8',
+      type: (inputTap === undefined ? 'float32' : 'uint8') as 'float32' | 'uint8',
     };
     let value = input.name;
-    if (input.type === 'uint8') {
-      // Every stage begins after a block, whose output is a ReLU activation tapped by its index.
-      const previous = layers[from - 1]!;
-      if (previous.op !== 'block') throw new Error(`a ${part} stage must follow a block`);
-      value = tae.dequantizeInput(value, String(previous.index), 'relu');
-    }
+    if (inputTap !== undefined) value = tae.dequantizeInput(value, inputTap, 'relu');
     value = buildLayers(tae, layers, from, to, value);
-    const outputType: 'float32' | 'uint8' = last || !quantized ? 'float32' : 'uint8';
+    const outputType: 'float32' | 'uint8' =
+      last || quantizedBlock(to - 1) === undefined ? 'float32' : 'uint8';
     if (outputType === 'uint8') value = tae.quantizedSource(value);
     const output = {
       name: last ? halfOutput : 'y',

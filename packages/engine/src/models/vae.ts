@@ -61,17 +61,26 @@ export interface Vae {
 
 /**
  * How the int8 TAE graphs are built, per half: the layers kept in float32 (mixed precision, by
- * layer index; the first and last convolutions and the mid blocks' pooling branches are always
- * float32) and the strength of the per-channel equalization. Chosen by measuring each layer's
- * effect on the quality gate (packages/engine/test/int8.test.ts) on the shared photos; the float
- * layers are low-resolution ones, about 5% (encoder) and 7% (decoder) of the multiply-accumulates.
+ * layer index; a float32 layer's output is quantized only where an int8 layer reads it) and the
+ * strength of the per-channel equalization. Chosen by measuring each layer's effect on int8 against
+ * float32 on photos outside the calibration and outside the shared set (`npm run bench`):
+ * quantization noise at low resolution is upsampled into every pixel, so the decoder runs its
+ * latent-resolution and 1/4-resolution stages, its upsampling into the 1/2-resolution stage and
+ * that stage's first block in float32 (grass at 512: 36.9 dB with the earlier six float layers, 41.3
+ * with these; 22% of its multiply-accumulates, a 512 decode 181 ms against 151 on 2 threads); the
+ * encoder's full-resolution first convolution and block (their noise acts like input jitter, which
+ * flat regions amplify: retina's midpoints 40.0 -> 45.3 dB) and its lowest-resolution stage and
+ * latent convolution stay float32 (about half its work: a 512 encode 220 ms against 115).
  */
 export const INT8_RECIPE: Record<
   'encoder' | 'decoder',
   { floatLayers: ReadonlySet<string>; equalization: number }
 > = {
-  encoder: { floatLayers: new Set(['10', '11', '12', '13']), equalization: 0.25 },
-  decoder: { floatLayers: new Set(['3', '4', '5', '7', '8', '12']), equalization: 0.5 },
+  encoder: { floatLayers: new Set(['0', '1', '10', '11', '12', '13', '14']), equalization: 0.25 },
+  decoder: {
+    floatLayers: new Set(['1', '3', '4', '5', '7', '8', '9', '10', '12', '13']),
+    equalization: 0.5,
+  },
 };
 
 export interface LoadVaeOptions {
@@ -462,6 +471,7 @@ export async function openVae(manifest: ModelManifest, options: LoadVaeOptions):
           threads,
           // fp32's tile, as when both precisions had one: a 256x256 frame runs whole in either.
           tile: tilingOf('decoder', 'fp32')?.tile ?? null,
+          int8Recipe: `float ${[...INT8_RECIPE.decoder.floatLayers].join(',')}`,
         },
         options.calibrationCacheDir ?? join(locations.modelsDir, 'calibration'),
         latentChannels,
