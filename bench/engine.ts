@@ -1,12 +1,14 @@
 // Engine benchmark: decode and encode speed per precision, tiled and untiled, at 256 to 2048 (min / median ms,
 // GOP/s from the graphs' own convolutions, per-pixel cost against 256), int8 against fp32 on the
-// photos the shipped calibration never saw, tiled against untiled, and the 10-frame 512x512 CLI run
+// photos the shipped calibration never saw and on photos outside the shared set
+// (scripts/outside-photos.sh), tiled against untiled, and the 10-frame 512x512 CLI run
 // against the classic PyTorch recipe (../shared/bench/seed_baseline.py), timed in turn in this one
 // invocation. Prints figures; asserts nothing.
 // Usage: npm run bench [-- --runs 3 --rounds 3 --sizes 256,512,1024,2048 --threads 1 --halves decoder,encoder
 //   --tiles 128,256 --precisions fp32,int8 --no-quality --no-recipe | --recipe-only]
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -58,6 +60,7 @@ const repo = new URL('..', import.meta.url).pathname;
 const locations = loadModelLocations(process.env);
 const shared = new URL('../../shared/', import.meta.url).pathname;
 const images = join(shared, 'images');
+const outsidePhotos = join(repo, '.tools/outside-photos');
 const recipe = join(shared, 'bench/seed_baseline.py');
 
 async function timeMs(work: () => Promise<unknown>): Promise<number[]> {
@@ -215,21 +218,23 @@ async function coldStart(): Promise<void> {
   }
 }
 
-/** int8 against fp32 on the photos the shipped calibration never saw, and tiled against untiled, at 512. */
-async function quality(): Promise<void> {
-  const calibration = JSON.parse(
-    await readFile(shippedCalibrationPath(locations.manifestsDir, model), 'utf8'),
-  ) as { photos?: string[] };
-  const photos = ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg'];
-  const heldOut = photos.filter((p) => !calibration.photos?.includes(p));
-  const vaes = {
-    fp32: await loadVae(model, { locations, intraOpThreads: 2, precision: 'fp32' }),
-    int8: await loadVae(model, { locations, intraOpThreads: 2, precision: 'int8' }),
-  };
+type Vaes = Record<'fp32' | 'int8', Awaited<ReturnType<typeof loadVae>>>;
+
+/**
+ * int8 against fp32 at 512 (each precision encoding and decoding): one row per photo of `rows`,
+ * its endpoint and its worst midpoint with any other photo of `dir`'s `photos`.
+ */
+async function int8Gate(
+  vaes: Vaes,
+  title: string,
+  dir: string,
+  photos: readonly string[],
+  rows: readonly string[],
+): Promise<Record<'fp32' | 'int8', Tensor4[]>> {
   const latents: Record<'fp32' | 'int8', Tensor4[]> = { fp32: [], int8: [] };
   for (const photo of photos) {
     const image = await imageToTensor(
-      await readFile(join(images, photo)),
+      await readFile(join(dir, photo)),
       { width: 512, height: 512 },
       'cover',
     );
@@ -239,23 +244,72 @@ async function quality(): Promise<void> {
     data: a.data.map((v, i) => (v + b.data[i]!) / 2),
     shape: a.shape,
   });
-  console.log(`\n## int8 vs fp32 at 512, held-out photos (${heldOut.join(', ')}), tiled decoders`);
-  console.log('| frame | PSNR dB |');
-  console.log('| --- | --- |');
-  for (const name of heldOut) {
+  const measured = new Map<string, number>();
+  const quality = async (i: number, j: number): Promise<number> => {
+    const key = `${Math.min(i, j)} ${Math.max(i, j)}`;
+    const known = measured.get(key);
+    if (known !== undefined) return known;
+    const pick = (p: 'fp32' | 'int8') =>
+      i === j ? latents[p][i]! : mid(latents[p][i]!, latents[p][j]!);
+    const q = psnr8(await vaes.fp32.decode(pick('fp32')), await vaes.int8.decode(pick('int8')));
+    measured.set(key, q);
+    return q;
+  };
+  console.log(`\n## int8 vs fp32 at 512, ${title}`);
+  console.log('| photo | endpoint dB | worst midpoint dB (with) |');
+  console.log('| --- | --- | --- |');
+  for (const name of rows) {
     const i = photos.indexOf(name);
-    const frames: [string, number][] = [
-      [name, i],
-      ...photos.map((p, j): [string, number] => [`${name} / ${p} midpoint`, j]),
-    ];
-    for (const [what, j] of frames) {
-      if (j === i && what !== name) continue;
-      const pick = (p: 'fp32' | 'int8') =>
-        j === i ? latents[p][i]! : mid(latents[p][i]!, latents[p][j]!);
-      const q = psnr8(await vaes.fp32.decode(pick('fp32')), await vaes.int8.decode(pick('int8')));
-      console.log(`| ${what} | ${q.toFixed(2)} |`);
+    let worst: [number, string] = [Infinity, ''];
+    for (let j = 0; j < photos.length; j++) {
+      const q = j === i ? Infinity : await quality(i, j);
+      if (q < worst[0]) worst = [q, photos[j]!];
     }
+    console.log(
+      `| ${name} | ${(await quality(i, i)).toFixed(2)} | ${worst[0].toFixed(2)} (${worst[1]}) |`,
+    );
   }
+  const all = [...measured.values()];
+  console.log(
+    `${all.length} frames, worst ${Math.min(...all).toFixed(2)} dB, ${all.filter((q) => q < 40).length} below 40`,
+  );
+  return latents;
+}
+
+/**
+ * int8 against fp32 on the photos the shipped calibration never saw and on photos outside the
+ * shared set (scripts/outside-photos.sh), and tiled against untiled, at 512.
+ */
+async function quality(): Promise<void> {
+  const calibration = JSON.parse(
+    await readFile(shippedCalibrationPath(locations.manifestsDir, model), 'utf8'),
+  ) as { photos?: string[] };
+  const photos = ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg'];
+  const heldOut = photos.filter((p) => !calibration.photos?.includes(p));
+  const vaes: Vaes = {
+    fp32: await loadVae(model, { locations, intraOpThreads: 2, precision: 'fp32' }),
+    int8: await loadVae(model, { locations, intraOpThreads: 2, precision: 'int8' }),
+  };
+  const latents = await int8Gate(
+    vaes,
+    `shared photos the calibration never saw (${heldOut.join(', ')}), midpoints with all four`,
+    images,
+    photos,
+    heldOut,
+  );
+  const outside = existsSync(outsidePhotos)
+    ? (await readdir(outsidePhotos)).filter((name) => /\.(png|jpe?g)$/i.test(name)).sort()
+    : [];
+  if (outside.length > 0)
+    await int8Gate(
+      vaes,
+      'photos outside the shared set, every pair',
+      outsidePhotos,
+      outside,
+      outside,
+    );
+  else
+    console.log(`\n(no photos in ${outsidePhotos}: bash scripts/outside-photos.sh fetches them)`);
   console.log('\n## tiled vs untiled at 512 (astronaut), 32-pixel tiles');
   console.log('| precision | half | PSNR dB | max abs difference |');
   console.log('| --- | --- | --- | --- |');
