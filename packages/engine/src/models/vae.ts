@@ -63,14 +63,15 @@ export interface Vae {
  * How the int8 TAE graphs are built, per half: the layers kept in float32 (mixed precision, by
  * layer index; a float32 layer's output is quantized only where an int8 layer reads it) and the
  * strength of the per-channel equalization. Chosen by measuring each layer's effect on int8 against
- * float32 on photos outside the calibration and outside the shared set (`npm run bench`):
- * quantization noise at low resolution is upsampled into every pixel, so the decoder runs its
- * latent-resolution and 1/4-resolution stages, its upsampling into the 1/2-resolution stage and
- * that stage's first block in float32 (grass at 512: 36.9 dB with the earlier six float layers, 41.3
- * with these; 22% of its multiply-accumulates, a 512 decode 181 ms against 151 on 2 threads); the
- * encoder's full-resolution first convolution and block (their noise acts like input jitter, which
- * flat regions amplify: retina's midpoints 40.0 -> 45.3 dB) and its lowest-resolution stage and
- * latent convolution stay float32 (about half its work: a 512 encode 220 ms against 115).
+ * float32 on photos outside the calibration and the shared set (`npm run bench`, the engine
+ * README's quality gate). Quantization noise at low resolution is upsampled into every pixel, so
+ * the decoder runs its latent- and 1/4-resolution stages, the upsampling into the 1/2-resolution
+ * stage and that stage's first block in float32 (about a quarter of its multiply-accumulates); the
+ * encoder's full-resolution first block (its noise acts like input jitter, which flat regions
+ * amplify) and its lowest-resolution stage down to the latent stay float32 (about half its work).
+ * Grass at 512: 35.6 dB with the earlier recipe (float32 encoder 10-13, decoder 3-5, 7, 8, 12, each
+ * output quantized), 41.6 with this one; a 512 decode 171-181 ms against 140-151 and an encode
+ * 211-220 against 111-119 (2 threads, Zen 5).
  */
 export const INT8_RECIPE: Record<
   'encoder' | 'decoder',
