@@ -212,6 +212,11 @@ const shippedPath = shippedCalibrationPath(manifestsDir, 'taef2');
 const shipped = parseCalibration(await readFile(shippedPath, 'utf8'));
 const HELD_OUT = PHOTOS.filter((name) => !shipped.photos?.includes(name));
 
+/** Photos outside the shared set, when scripts/outside-photos.sh (part of the test setup) fetched them. */
+const OUTSIDE = existsSync(OUTSIDE_PHOTOS_DIR)
+  ? (await readdir(OUTSIDE_PHOTOS_DIR)).filter((name) => /\.(png|jpe?g)$/i.test(name)).sort()
+  : [];
+
 describe('taef2 int8 quality gate at 512x512 on photos the calibration never saw', () => {
   let scratch: string;
   let locations: WeightLocations;
@@ -295,6 +300,46 @@ describe('taef2 int8 quality gate at 512x512 on photos the calibration never saw
     });
   }
 
+  test(
+    'photos outside the shared set: int8 frames >= 40 dB against fp32, every photo and the midpoint of every two',
+    {
+      // CI fails rather than skips without them.
+      skip:
+        OUTSIDE.length === 0 && process.env.CI !== 'true'
+          ? `no photos in ${OUTSIDE_PHOTOS_DIR}: run scripts/outside-photos.sh`
+          : false,
+    },
+    async () => {
+      // Textures (grass, gravel) and flat dark regions (retina) are the hard cases; the shared
+      // photos are neither.
+      assert.ok(OUTSIDE.length >= 10, `photos: ${OUTSIDE.join(', ')}`);
+      const outside: Record<'fp32' | 'int8', Tensor4[]> = { fp32: [], int8: [] };
+      for (const name of OUTSIDE) {
+        const { tensor } = await loadPhoto(name, SIDE, OUTSIDE_PHOTOS_DIR);
+        outside.fp32.push(await fp32.encode(tensor));
+        outside.int8.push(await int8.encode(tensor));
+      }
+      const failures: string[] = [];
+      let worst = Infinity;
+      for (let i = 0; i < OUTSIDE.length; i++)
+        for (let j = i; j < OUTSIDE.length; j++) {
+          const frame = (p: 'fp32' | 'int8') =>
+            i === j ? outside[p][i]! : lerp(outside[p][i]!, outside[p][j]!, 0.5);
+          const quality = psnr(
+            toRgb8(await fp32.decode(frame('fp32'))),
+            toRgb8(await int8.decode(frame('int8'))),
+          );
+          const what = i === j ? OUTSIDE[i]! : `${OUTSIDE[i]} / ${OUTSIDE[j]} midpoint`;
+          worst = Math.min(worst, quality);
+          if (quality < 40) failures.push(`${what}: ${quality.toFixed(2)} dB`);
+        }
+      console.log(
+        `int8 vs fp32, ${OUTSIDE.length} photos outside the shared set: worst ${worst.toFixed(2)} dB`,
+      );
+      assert.deepEqual(failures, []);
+    },
+  );
+
   test('the shipped calibration is what calibrating its photos computes (deterministic up to SIMD rounding)', async () => {
     const [encoderBytes, decoderBytes] = await Promise.all(
       ['taef2_encoder.pth', 'taef2_decoder.pth'].map((f) => readFile(join(weightsDir, f))),
@@ -376,73 +421,6 @@ describe('taef2 int8 quality gate at 512x512 on photos the calibration never saw
     assert.notDeepEqual(renders[0], renders[2]);
   });
 });
-
-const OUTSIDE = existsSync(OUTSIDE_PHOTOS_DIR)
-  ? (await readdir(OUTSIDE_PHOTOS_DIR)).filter((name) => /\.(png|jpe?g)$/i.test(name)).sort()
-  : [];
-
-describe(
-  'taef2 int8 quality gate at 512x512 on photos outside the shared set',
-  {
-    // Fetched by scripts/outside-photos.sh (the test setup); CI fails rather than skips without them.
-    skip:
-      OUTSIDE.length === 0 && process.env.CI !== 'true'
-        ? `no photos in ${OUTSIDE_PHOTOS_DIR}: run scripts/outside-photos.sh`
-        : false,
-  },
-  () => {
-    let scratch: string;
-    let fp32: Vae;
-    let int8: Vae;
-    const latents: Record<'fp32' | 'int8', Tensor4[]> = { fp32: [], int8: [] };
-
-    before(async () => {
-      scratch = await mkdtemp(join(tmpdir(), 'latent-lab-int8-outside-'));
-      const locations = {
-        manifestsDir,
-        modelsDir: scratch,
-        mirrorDir: join(shared, 'models'),
-        allowDownload: false,
-      };
-      fp32 = await loadVae('taef2', { locations, intraOpThreads: THREADS, precision: 'fp32' });
-      int8 = await loadVae('taef2', { locations, intraOpThreads: THREADS, precision: 'int8' });
-      for (const name of OUTSIDE) {
-        const { tensor } = await loadPhoto(name, SIDE, OUTSIDE_PHOTOS_DIR);
-        latents.fp32.push(await fp32.encode(tensor));
-        latents.int8.push(await int8.encode(tensor));
-      }
-    });
-    after(async () => {
-      await Promise.all([fp32?.close(), int8?.close()]);
-      await rm(scratch, { recursive: true, force: true });
-    });
-
-    test('int8 frames >= 40 dB against fp32: every photo, and the midpoint of every two', async () => {
-      // Textures (grass, gravel) and flat dark regions (retina) are the hard cases; the shared
-      // photos are neither.
-      assert.ok(OUTSIDE.length >= 10, `photos: ${OUTSIDE.join(', ')}`);
-      assert.equal(int8.calibrationSource, 'shipped');
-      const failures: string[] = [];
-      let worst = Infinity;
-      for (let i = 0; i < OUTSIDE.length; i++)
-        for (let j = i; j < OUTSIDE.length; j++) {
-          const frame = (p: 'fp32' | 'int8') =>
-            i === j ? latents[p][i]! : lerp(latents[p][i]!, latents[p][j]!, 0.5);
-          const quality = psnr(
-            toRgb8(await fp32.decode(frame('fp32'))),
-            toRgb8(await int8.decode(frame('int8'))),
-          );
-          const what = i === j ? OUTSIDE[i]! : `${OUTSIDE[i]} / ${OUTSIDE[j]} midpoint`;
-          worst = Math.min(worst, quality);
-          if (quality < 40) failures.push(`${what}: ${quality.toFixed(2)} dB`);
-        }
-      console.log(
-        `int8 vs fp32, ${OUTSIDE.length} photos outside the shared set: worst ${worst.toFixed(2)} dB`,
-      );
-      assert.deepEqual(failures, []);
-    });
-  },
-);
 
 /**
  * Equal structure and strings; numbers within 0.1% (or 1e-5): a quarter of an int8 step (1/255 of
